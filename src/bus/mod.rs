@@ -1,0 +1,102 @@
+//! The lock bus: what the engine needs from the lock boards.
+//!
+//! The engine only sees the [`LockBus`] trait and a stream of [`BusEvent`]s.
+//! The Modbus RTU implementation runs in its own task so that nobody ever
+//! waits on RS-485; [`fake::FakeBus`] is an in-memory double for unit tests.
+
+pub mod fake;
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One lock output / door sensor: board slave address and channel on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LockId {
+    pub board: u8,
+    pub channel: u16,
+}
+
+impl fmt::Display for LockId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "board {} lock {}", self.board, self.channel)
+    }
+}
+
+/// What the door sensor says. `Unknown` whenever the board is offline or the
+/// sensor cannot be trusted: never guess "closed".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DoorState {
+    Open,
+    Closed,
+    Unknown,
+}
+
+/// Door tracker events (SPEC §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DoorEventKind {
+    /// The door opened after we pulsed it.
+    Opened,
+    /// The door closed.
+    Closed,
+    /// Pulsed, retried once, still closed: the compartment is faulty.
+    Jammed,
+    /// Opened with no command: alarm.
+    ForcedOpen,
+    /// Open for longer than the configured time.
+    LeftOpen,
+    /// The sensor reading became unknown (board offline, stuck sensor).
+    SensorUnknown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoorEvent {
+    pub lock: LockId,
+    pub kind: DoorEventKind,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum BusEvent {
+    Door(DoorEvent),
+    /// The item-presence sensor of a lock changed.
+    Item {
+        lock: LockId,
+        present: bool,
+    },
+    /// Three failed polls in a row.
+    BoardOffline {
+        board: u8,
+    },
+    BoardOnline {
+        board: u8,
+    },
+}
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum BusError {
+    #[error("no such lock: {0}")]
+    NoSuchLock(LockId),
+    #[error("board {0} is offline")]
+    BoardOffline(u8),
+    #[error("lock bus stopped")]
+    Stopped,
+}
+
+/// The engine's view of the lock boards. Calls return at once; outcomes come
+/// back as [`BusEvent`]s on the channel the implementation was created with.
+pub trait LockBus: Send {
+    /// Ask for one unlock pulse. Always pulses, even when the sensor already
+    /// reads open (a cut sensor wire reads open).
+    fn pulse(&self, lock: LockId) -> Result<(), BusError>;
+    /// The latest door reading.
+    fn door(&self, lock: LockId) -> DoorState;
+    /// The latest item-presence reading, if the board has such sensors.
+    fn item_present(&self, lock: LockId) -> Option<bool>;
+    /// Whether the board answered its recent polls.
+    fn board_online(&self, board: u8) -> bool;
+}

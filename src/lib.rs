@@ -1,0 +1,15 @@
+//! locker — a parcel-locker controller.
+//!
+//! A keypress travels `ui` -> `engine` (the one owner of the `store` and the
+//! lock `bus`) -> Modbus RTU. Business rules live in `domain` and `engine`.
+
+pub mod bus;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod engine;
+pub mod hardware;
+pub mod logging;
+pub mod sim;
+pub mod store;
