@@ -100,3 +100,23 @@ pub trait LockBus: Send {
     /// Whether the board answered its recent polls.
     fn board_online(&self, board: u8) -> bool;
 }
+
+/// The bus of a process that has no lock boards (command-line tools):
+/// every door reads unknown and every pulse is refused.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoBus;
+
+impl LockBus for NoBus {
+    fn pulse(&self, _lock: LockId) -> Result<(), BusError> {
+        Err(BusError::Stopped)
+    }
+    fn door(&self, _lock: LockId) -> DoorState {
+        DoorState::Unknown
+    }
+    fn item_present(&self, _lock: LockId) -> Option<bool> {
+        None
+    }
+    fn board_online(&self, _board: u8) -> bool {
+        false
+    }
+}

@@ -1,12 +1,28 @@
 //! Pure domain rules: no I/O, no clock reads, no storage.
 
+pub mod code;
+pub mod compartment;
+pub mod fees;
+pub mod hold;
+pub mod parcel;
+pub mod people;
+pub mod permission;
 pub mod size;
+pub mod throttle;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use code::{AccessCode, CodeKey, HashCost, Hasher, QrToken};
+pub use compartment::{Compartment, CompartmentState};
+pub use fees::{Fee, FeePolicy};
+pub use hold::{AfterExpiry, HoldPolicy, ParcelClass};
+pub use parcel::{Parcel, ParcelId, ParcelState};
+pub use people::{Delegate, Language, Recipient, RecipientId, Role, User};
+pub use permission::Permission;
 pub use size::{Dimensions, Size};
+pub use throttle::Throttle;
 
 /// A compartment's door number, as printed on the door.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -145,7 +145,9 @@ mod tests {
     #[test]
     fn parcel_that_fits_no_size_is_oversized() {
         assert_eq!(Size::smallest_fit(Dimensions::new(70, 36, 54)), None);
-        assert_eq!(Size::smallest_fit(Dimensions::new(10, 10, 55)), None);
+        assert_eq!(Size::smallest_fit(Dimensions::new(10, 10, 69)), None);
+        // A long thin parcel stands upright in the 68 cm of an XL.
+        assert_eq!(Size::smallest_fit(Dimensions::new(10, 10, 55)), Some(Size::XL));
     }
 
     #[test]

@@ -1,1 +1,490 @@
-//! engine
+//! The engine: the one owner of the store and the lock bus.
+//!
+//! Every screen, the command line and the control socket send it a
+//! [`Command`] with an [`Actor`] and get [`Event`]s back; door events from
+//! the bus come in through [`Engine::on_bus_event`] and time through
+//! [`Engine::tick`]. Business rules live here and in `domain`.
+
+mod admin;
+mod deposit;
+mod doors;
+mod pickup;
+pub mod query;
+mod recovery;
+mod schedule;
+mod tx;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use rand::RngCore;
+use rand::rngs::OsRng;
+use serde::{Deserialize, Serialize};
+
+use crate::bus::{LockBus, LockId};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::fees::Fee;
+use crate::domain::permission::allows;
+use crate::domain::{
+    CompartmentId, Compartment, Dimensions, FeePolicy, HashCost, Hasher, HoldPolicy, ParcelClass, ParcelId,
+    Permission, Role, Size,
+};
+use crate::hardware::BankLayout;
+use crate::store::{Alert, IntentKind, Store, StoreError, T, TxFailure, compartment_key};
+
+pub use tx::Refusal;
+
+/// Who is asking.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum Actor {
+    /// Anyone at the keypad (a recipient has no login).
+    Kiosk,
+    /// A signed-in courier, admin or technician.
+    Session { id: u64 },
+    /// An operator at the machine's own shell (`locker user add`...): the
+    /// process already has the data directory, so it acts as an admin.
+    Local { name: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SizeChoice {
+    Size(Size),
+    /// The parcel's dimensions in cm; the smallest fitting size is used.
+    Dimensions(Dimensions),
+}
+
+/// Problems a recipient can report after opening a door.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    WrongParcel,
+    Damaged,
+    Empty,
+    DoorDidNotOpen,
+}
+
+/// What an inspecting admin found in a compartment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Found {
+    Empty,
+    Parcel,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "command")]
+pub enum Command {
+    // Recipients, no login.
+    EnterCode { code: String },
+    ScanQr { payload: String },
+    /// The person agreed to the fee shown for this pending pickup.
+    AcceptFee { ticket: u64 },
+    Reopen { compartment: CompartmentId },
+    ReportProblem { compartment: CompartmentId, problem: Problem },
+    // Staff sign-in.
+    SignIn { user: String, pin: String },
+    SignInBadge { badge: String },
+    SignOut,
+    // Couriers.
+    StartDeposit { tracking: String, recipient: String, size: SizeChoice, class: ParcelClass },
+    /// The parcel does not fit: free this door and open a larger one.
+    DoesNotFit { parcel: ParcelId, size: Option<Size> },
+    CancelDeposit { parcel: ParcelId },
+    // Staff: expired parcels.
+    OpenForRemoval { parcel: ParcelId },
+    // Admins and technicians.
+    ManualUnlock { compartment: CompartmentId, reason: String },
+    SetDisabled { compartment: CompartmentId, disabled: bool, reason: String },
+    MarkInspected { compartment: CompartmentId, found: Found, note: String },
+    ResendCode { parcel: ParcelId },
+    Reassign { parcel: ParcelId, recipient: String },
+    ExtendHold { parcel: ParcelId, days: u32, reason: String },
+    SetVacation { recipient: String, until: Option<NaiveDate> },
+    AddRecipient { recipient: crate::domain::Recipient },
+    CloseAccount { recipient: String },
+    AddUser { name: String, role: Role, pin: String, badge: Option<String>, carrier_email: Option<String> },
+    RemoveUser { name: String },
+    AddMarker { compartment: Option<CompartmentId>, note: String },
+    AcknowledgeAlert { id: u64, note: String },
+}
+
+/// What happened, for screens and subscribers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "event")]
+pub enum Event {
+    /// A pulse was sent; the screen names the door and where it is.
+    DoorOpening { compartment: CompartmentId, purpose: IntentKind, column: u16, row: u16 },
+    DoorOpened { compartment: CompartmentId },
+    DoorClosed { compartment: CompartmentId },
+    /// Pulsed twice and still closed. For a pickup the code stays valid.
+    DoorJammed { compartment: CompartmentId, purpose: IntentKind },
+    CodeRefused { refusal: Refusal, tries_left: u32 },
+    KeypadLocked { until: DateTime<Utc> },
+    FeeDue { ticket: u64, compartment: CompartmentId, fee: Fee },
+    PickupConfirmed { compartment: CompartmentId, parcel: ParcelId, reopen_until: DateTime<Utc> },
+    DepositStored { parcel: ParcelId, compartment: CompartmentId, receipt: String },
+    /// A deposit door was closed with nothing inside (item sensor).
+    DepositDoorClosedEmpty { parcel: ParcelId, compartment: CompartmentId },
+    DepositCancelled { parcel: ParcelId, compartment: CompartmentId },
+    /// The deposit's compartment changed (does not fit, jam).
+    DepositMoved { parcel: ParcelId, from: CompartmentId, to: CompartmentId },
+    ParcelRemoved { parcel: ParcelId, compartment: CompartmentId },
+    ParcelExpired { parcel: ParcelId, compartment: CompartmentId },
+    ReminderQueued { parcel: ParcelId, number: u8 },
+    CodeReplaced { parcel: ParcelId },
+    SignedIn { session: u64, user: String, role: Role },
+    SignedOut,
+    AlertRaised { alert: Alert },
+    ProblemRecorded { compartment: CompartmentId, problem: Problem },
+    CompartmentChanged { compartment: CompartmentId },
+    /// Every board is offline: the kiosk is out of service.
+    BusDown,
+    BusUp,
+    /// A command with nothing else to report went through.
+    Done,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("sign in first")]
+    NotSignedIn,
+    #[error("not allowed for {role}: {perm:?}")]
+    Denied { role: String, perm: Permission },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Refused(Refusal),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<TxFailure<EngineError>> for EngineError {
+    fn from(f: TxFailure<EngineError>) -> Self {
+        match f {
+            TxFailure::Refused(e) => e,
+            TxFailure::Store(s) => EngineError::Store(s),
+        }
+    }
+}
+
+pub type EngineResult = Result<Vec<Event>, EngineError>;
+
+/// The settings the engine needs, taken from the config file.
+#[derive(Clone, Debug)]
+pub struct EngineSettings {
+    pub kiosk_id: String,
+    pub kiosk_name: String,
+    pub locker_code: String,
+    pub tz: Tz,
+    pub hold: HoldPolicy,
+    pub fees: FeePolicy,
+    pub hash_cost: HashCost,
+    pub reopen_secs: u32,
+    pub wrong_code_daily_cap: u32,
+    pub admin_email: Option<String>,
+    pub carrier_address: Option<String>,
+    /// Idle time after which a staff session ends.
+    pub session_secs: u32,
+}
+
+impl EngineSettings {
+    pub fn from_config(c: &Config) -> Self {
+        Self {
+            kiosk_id: c.kiosk.id.clone(),
+            kiosk_name: c.kiosk.name.clone(),
+            locker_code: c.kiosk.locker_code.clone(),
+            tz: c.kiosk.time_zone,
+            hold: c.policy.hold(),
+            fees: c.fees.clone(),
+            hash_cost: c.security.argon2,
+            reopen_secs: c.policy.reopen_secs,
+            wrong_code_daily_cap: c.policy.wrong_code_daily_cap,
+            admin_email: c.notify.admin_email.clone(),
+            carrier_address: c.notify.carrier_address.clone(),
+            session_secs: 300,
+        }
+    }
+
+    /// Defaults with cheap hashing, for tests and examples.
+    pub fn for_tests() -> Self {
+        Self {
+            kiosk_id: "A".into(),
+            kiosk_name: "Lobby".into(),
+            locker_code: "LK-1042".into(),
+            tz: chrono_tz::Europe::Madrid,
+            hold: HoldPolicy::default(),
+            fees: FeePolicy::default(),
+            hash_cost: HashCost::TEST,
+            reopen_secs: 60,
+            wrong_code_daily_cap: 50,
+            admin_email: Some("admin@example.org".into()),
+            carrier_address: None,
+            session_secs: 300,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Session {
+    user: String,
+    role: Role,
+    expires: DateTime<Utc>,
+}
+
+/// A validated code waiting for the person to accept the fee.
+#[derive(Clone, Debug)]
+struct PendingPickup {
+    parcel: ParcelId,
+    compartment: CompartmentId,
+    fee: Fee,
+    expires: DateTime<Utc>,
+}
+
+/// A closed pickup door that may still be re-opened.
+#[derive(Clone, Copy, Debug)]
+struct ReopenWindow {
+    parcel: ParcelId,
+    until: DateTime<Utc>,
+}
+
+pub struct Engine {
+    store: Store,
+    bus: Box<dyn LockBus>,
+    bank: BankLayout,
+    clock: Arc<dyn Clock>,
+    hasher: Hasher,
+    settings: EngineSettings,
+    sessions: HashMap<u64, Session>,
+    pending: HashMap<u64, PendingPickup>,
+    reopen: HashMap<CompartmentId, ReopenWindow>,
+    bus_down: bool,
+    dummy_phc: std::sync::OnceLock<String>,
+}
+
+impl Engine {
+    /// Opens the engine on a store; compartments of `bank` that the store
+    /// does not know yet are added as free.
+    pub fn open(
+        store: Store,
+        bus: Box<dyn LockBus>,
+        bank: BankLayout,
+        clock: Arc<dyn Clock>,
+        settings: EngineSettings,
+    ) -> Result<Engine, EngineError> {
+        let salt = code_salt(&store)?;
+        for c in &bank.compartments {
+            let key = compartment_key(c.id);
+            if store.tree(T::Compartments).get(key).map_err(StoreError::from)?.is_none() {
+                let rec = Compartment::new(c.id, c.size);
+                let bytes = serde_json::to_vec(&rec).map_err(|e| EngineError::Invalid(e.to_string()))?;
+                store.tree(T::Compartments).insert(key, bytes).map_err(StoreError::from)?;
+            }
+        }
+        let hasher = Hasher::new(settings.hash_cost, salt);
+        Ok(Engine {
+            store,
+            bus,
+            bank,
+            clock,
+            hasher,
+            settings,
+            sessions: HashMap::new(),
+            pending: HashMap::new(),
+            reopen: HashMap::new(),
+            bus_down: false,
+            dummy_phc: std::sync::OnceLock::new(),
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn settings(&self) -> &EngineSettings {
+        &self.settings
+    }
+
+    pub fn bank(&self) -> &BankLayout {
+        &self.bank
+    }
+
+    /// Argon2id evaluations so far (a pickup attempt costs exactly one).
+    pub fn hash_evaluations(&self) -> u64 {
+        self.hasher.evaluations()
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn today(&self) -> NaiveDate {
+        crate::domain::hold::local_date(self.now(), self.settings.tz)
+    }
+
+    /// Runs one command for one actor.
+    pub fn handle(&mut self, actor: &Actor, cmd: Command) -> EngineResult {
+        use Command::*;
+        match cmd {
+            EnterCode { code } => self.enter_code(&code),
+            ScanQr { payload } => self.scan_qr(&payload),
+            AcceptFee { ticket } => self.accept_fee(ticket),
+            Reopen { compartment } => self.reopen_door(compartment),
+            ReportProblem { compartment, problem } => self.report_problem(compartment, problem),
+            SignIn { user, pin } => self.sign_in(&user, &pin),
+            SignInBadge { badge } => self.sign_in_badge(&badge),
+            SignOut => {
+                if let Actor::Session { id } = actor {
+                    self.sessions.remove(id);
+                }
+                Ok(vec![Event::SignedOut])
+            }
+            StartDeposit { tracking, recipient, size, class } => {
+                let who = self.authorize(actor, Permission::Deposit)?;
+                self.start_deposit(&who, &tracking, &recipient, size, class)
+            }
+            DoesNotFit { parcel, size } => {
+                let who = self.authorize(actor, Permission::Deposit)?;
+                self.does_not_fit(&who, parcel, size)
+            }
+            CancelDeposit { parcel } => {
+                let who = self.authorize(actor, Permission::Deposit)?;
+                self.cancel_deposit(&who, parcel)
+            }
+            OpenForRemoval { parcel } => {
+                let who = self.authorize(actor, Permission::RemoveExpired)?;
+                self.open_for_removal(&who, parcel)
+            }
+            ManualUnlock { compartment, reason } => {
+                let who = self.authorize(actor, Permission::ManualUnlock)?;
+                self.manual_unlock(&who, compartment, &reason)
+            }
+            SetDisabled { compartment, disabled, reason } => {
+                let who = self.authorize(actor, Permission::ManageCompartments)?;
+                self.set_disabled(&who, compartment, disabled, &reason)
+            }
+            MarkInspected { compartment, found, note } => {
+                let who = self.authorize(actor, Permission::ManageCompartments)?;
+                self.mark_inspected(&who, compartment, found, &note)
+            }
+            ResendCode { parcel } => {
+                let who = self.authorize(actor, Permission::ManageParcels)?;
+                self.resend_code(&who, parcel)
+            }
+            Reassign { parcel, recipient } => {
+                let who = self.authorize(actor, Permission::ManageParcels)?;
+                self.reassign(&who, parcel, &recipient)
+            }
+            ExtendHold { parcel, days, reason } => {
+                let who = self.authorize(actor, Permission::ManageParcels)?;
+                self.extend_hold(&who, parcel, days, &reason)
+            }
+            SetVacation { recipient, until } => {
+                let who = self.authorize(actor, Permission::ManageRecipients)?;
+                self.set_vacation(&who, &recipient, until)
+            }
+            AddRecipient { recipient } => {
+                let who = self.authorize(actor, Permission::ManageRecipients)?;
+                self.add_recipient(&who, recipient)
+            }
+            CloseAccount { recipient } => {
+                let who = self.authorize(actor, Permission::ManageRecipients)?;
+                self.close_account(&who, &recipient)
+            }
+            AddUser { name, role, pin, badge, carrier_email } => {
+                let who = self.authorize(actor, Permission::ManageUsers)?;
+                self.add_user(&who, &name, role, &pin, badge.as_deref(), carrier_email)
+            }
+            RemoveUser { name } => {
+                let who = self.authorize(actor, Permission::ManageUsers)?;
+                self.remove_user(&who, &name)
+            }
+            AddMarker { compartment, note } => {
+                let who = self.authorize(actor, Permission::Markers)?;
+                self.add_marker(&who, compartment, &note)
+            }
+            AcknowledgeAlert { id, note } => {
+                let who = self.authorize(actor, Permission::AcknowledgeAlerts)?;
+                self.acknowledge_alert(&who, id, &note)
+            }
+        }
+    }
+
+    /// Resolves the actor to a name and checks the permission table.
+    pub fn authorize(&mut self, actor: &Actor, perm: Permission) -> Result<String, EngineError> {
+        let now = self.now();
+        match actor {
+            Actor::Kiosk => Err(EngineError::NotSignedIn),
+            Actor::Local { name } if allows(Role::Admin, perm) => Ok(format!("local:{name}")),
+            Actor::Local { .. } => Err(EngineError::Denied { role: "local operator".into(), perm }),
+            Actor::Session { id } => {
+                let idle = chrono::Duration::seconds(i64::from(self.settings.session_secs));
+                let s = match self.sessions.get_mut(id) {
+                    Some(s) if s.expires > now => s,
+                    _ => {
+                        self.sessions.remove(id);
+                        return Err(EngineError::NotSignedIn);
+                    }
+                };
+                if !allows(s.role, perm) {
+                    return Err(EngineError::Denied { role: s.role.to_string(), perm });
+                }
+                s.expires = now + idle;
+                Ok(s.user.clone())
+            }
+        }
+    }
+
+    /// The role behind an actor, if signed in.
+    pub fn role_of(&self, actor: &Actor) -> Option<Role> {
+        match actor {
+            Actor::Kiosk => None,
+            Actor::Local { .. } => Some(Role::Admin),
+            Actor::Session { id } => self.sessions.get(id).filter(|s| s.expires > self.now()).map(|s| s.role),
+        }
+    }
+
+    fn new_session(&mut self, user: String, role: Role) -> Event {
+        let id = OsRng.next_u64();
+        let expires = self.now() + chrono::Duration::seconds(i64::from(self.settings.session_secs));
+        self.sessions.insert(id, Session { user: user.clone(), role, expires });
+        Event::SignedIn { session: id, user, role }
+    }
+
+    fn lock_of(&self, c: CompartmentId) -> Option<LockId> {
+        self.bank.compartment(c).map(|l| l.lock())
+    }
+
+    fn position_of(&self, c: CompartmentId) -> (u16, u16) {
+        self.bank.compartment(c).map(|l| (l.column, l.row)).unwrap_or((0, 0))
+    }
+
+    fn camera_of(&self, c: CompartmentId) -> Option<String> {
+        self.bank.compartment(c).and_then(|l| l.camera.clone())
+    }
+}
+
+/// The kiosk-wide salt of the code index, made once per database.
+fn code_salt(store: &Store) -> Result<[u8; 16], StoreError> {
+    let meta = store.tree(T::Meta);
+    if let Some(v) = meta.get("code_salt")? {
+        return <[u8; 16]>::try_from(v.as_ref()).map_err(|_| StoreError::Corrupt {
+            tree: "meta",
+            reason: "code salt".into(),
+        });
+    }
+    let mut salt = [0u8; 16];
+    OsRng.fill_bytes(&mut salt);
+    meta.insert("code_salt", salt.to_vec())?;
+    store.flush()?;
+    Ok(salt)
+}
+
+#[cfg(test)]
+mod tests;

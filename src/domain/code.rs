@@ -1,0 +1,327 @@
+//! Access codes, QR tokens and PINs.
+//!
+//! Codes are 6 digits from the OS CSPRNG. They are stored only as an argon2id
+//! hash computed with one kiosk-wide salt, so that the hash itself is the key
+//! of the code index: a pickup attempt costs exactly one argon2id evaluation,
+//! whatever the number of live parcels (see docs/adr/0002-code-index.md).
+//! QR tokens carry 128 random bits, far beyond guessing, and are indexed by
+//! SHA-256. PINs are ordinary argon2id PHC strings with their own salts.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use rand::rngs::OsRng;
+use rand::{Rng, RngCore};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// A 6-digit access code in plaintext. Only lives in memory and in a
+/// not-yet-sent notification; `Debug` does not print it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessCode(String);
+
+impl AccessCode {
+    pub const LEN: usize = 6;
+
+    /// A fresh code from the OS CSPRNG.
+    pub fn random() -> Self {
+        let n: u32 = OsRng.gen_range(0..1_000_000);
+        Self(format!("{n:06}"))
+    }
+
+    /// Accepts exactly six ASCII digits (spaces are ignored).
+    pub fn parse(s: &str) -> Option<Self> {
+        let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        (digits.len() == Self::LEN && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then_some(Self(digits))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AccessCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessCode(******)")
+    }
+}
+
+/// Argon2id cost. Defaults are the OWASP minimum the spec names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HashCost {
+    pub m_kib: u32,
+    pub t: u32,
+    pub p: u32,
+}
+
+impl Default for HashCost {
+    fn default() -> Self {
+        Self {
+            m_kib: 19_456,
+            t: 2,
+            p: 1,
+        }
+    }
+}
+
+impl HashCost {
+    /// A cheap cost for tests only.
+    pub const TEST: HashCost = HashCost {
+        m_kib: 64,
+        t: 1,
+        p: 1,
+    };
+
+    pub fn validate(&self) -> Result<(), String> {
+        Params::new(self.m_kib, self.t, self.p, None)
+            .map(|_| ())
+            .map_err(|e| format!("invalid argon2 cost: {e}"))
+    }
+
+    fn argon2(&self) -> Argon2<'static> {
+        // validate() runs on config load; fall back to defaults rather than panic.
+        let params = Params::new(self.m_kib, self.t, self.p, Some(32))
+            .unwrap_or_else(|_| Params::new(19_456, 2, 1, Some(32)).expect("default params"));
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+    }
+}
+
+/// The key of a live code in the code index: argon2id(code, kiosk salt).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+pub struct CodeKey(#[serde(with = "hex_bytes")] pub [u8; 32]);
+
+/// Hashes access codes and PINs, counting argon2 evaluations so tests can
+/// prove the one-evaluation-per-attempt rule.
+#[derive(Clone, Debug)]
+pub struct Hasher {
+    cost: HashCost,
+    salt: [u8; 16],
+    evaluations: Arc<AtomicU64>,
+}
+
+impl Hasher {
+    pub fn new(cost: HashCost, salt: [u8; 16]) -> Self {
+        Self {
+            cost,
+            salt,
+            evaluations: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Argon2id evaluations done so far by this hasher (and its clones).
+    pub fn evaluations(&self) -> u64 {
+        self.evaluations.load(Ordering::Relaxed)
+    }
+
+    fn count(&self) {
+        self.evaluations.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Exactly one argon2id evaluation.
+    pub fn code_key(&self, code: &AccessCode) -> CodeKey {
+        self.count();
+        let mut out = [0u8; 32];
+        // Errors only arise from out-of-range lengths, which are fixed here.
+        self.cost
+            .argon2()
+            .hash_password_into(code.as_str().as_bytes(), &self.salt, &mut out)
+            .expect("argon2 with fixed lengths");
+        CodeKey(out)
+    }
+
+    /// A PHC string with its own random salt.
+    pub fn hash_pin(&self, pin: &str) -> String {
+        self.count();
+        let salt = SaltString::generate(&mut OsRng);
+        self.cost
+            .argon2()
+            .hash_password(pin.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .expect("argon2 with generated salt")
+    }
+
+    /// Verifies a PIN against a PHC string; a malformed string never matches.
+    pub fn verify_pin(&self, pin: &str, phc: &str) -> bool {
+        self.count();
+        match PasswordHash::new(phc) {
+            Ok(h) => Argon2::default().verify_password(pin.as_bytes(), &h).is_ok(),
+            Err(_) => false,
+        }
+    }
+}
+
+/// A PIN must be 4 to 12 digits: it is typed on the keypad.
+pub fn validate_pin(pin: &str) -> Result<(), &'static str> {
+    if !(4..=12).contains(&pin.len()) {
+        return Err("a PIN has 4 to 12 digits");
+    }
+    if !pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("a PIN has digits only");
+    }
+    Ok(())
+}
+
+/// A one-time QR token: 128 random bits plus the kiosk it belongs to.
+#[derive(Clone, PartialEq, Eq)]
+pub struct QrToken {
+    pub kiosk: String,
+    pub secret: [u8; 16],
+}
+
+/// Scheme prefix of a QR payload, so a scan of anything else is recognised.
+pub const QR_PREFIX: &str = "LKR1";
+
+impl QrToken {
+    pub fn random(kiosk: &str) -> Self {
+        let mut secret = [0u8; 16];
+        OsRng.fill_bytes(&mut secret);
+        Self {
+            kiosk: kiosk.to_string(),
+            secret,
+        }
+    }
+
+    /// What the QR code encodes: `LKR1:<kiosk>:<32 hex digits>`.
+    pub fn payload(&self) -> String {
+        format!("{QR_PREFIX}:{}:{}", self.kiosk, hex::encode(self.secret))
+    }
+
+    /// Parses a scanned payload; `None` for anything that is not ours.
+    pub fn parse(payload: &str) -> Option<Self> {
+        let mut parts = payload.trim().splitn(3, ':');
+        if parts.next()? != QR_PREFIX {
+            return None;
+        }
+        let kiosk = parts.next()?;
+        let hex_secret = parts.next()?;
+        if kiosk.is_empty() || kiosk.len() > 32 || hex_secret.len() != 32 {
+            return None;
+        }
+        let bytes = hex::decode(hex_secret).ok()?;
+        let secret: [u8; 16] = bytes.try_into().ok()?;
+        Some(Self {
+            kiosk: kiosk.to_string(),
+            secret,
+        })
+    }
+
+    /// The index key: SHA-256 is enough for 128 random bits.
+    pub fn key(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(self.kiosk.as_bytes());
+        h.update([0]);
+        h.update(self.secret);
+        h.finalize().into()
+    }
+}
+
+impl fmt::Debug for QrToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "QrToken({}, ****)", self.kiosk)
+    }
+}
+
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(v))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+        let s = String::deserialize(d)?;
+        let v = hex::decode(&s).map_err(serde::de::Error::custom)?;
+        v.try_into()
+            .map_err(|_| serde::de::Error::custom("expected 32 bytes"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_six_digits() {
+        for _ in 0..200 {
+            let c = AccessCode::random();
+            assert_eq!(c.as_str().len(), 6);
+            assert!(c.as_str().bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn code_parse_rejects_wrong_length_and_letters() {
+        assert!(AccessCode::parse("12345").is_none());
+        assert!(AccessCode::parse("1234567").is_none());
+        assert!(AccessCode::parse("12a456").is_none());
+        assert_eq!(AccessCode::parse("123 456").unwrap().as_str(), "123456");
+    }
+
+    #[test]
+    fn code_debug_hides_the_digits() {
+        let c = AccessCode::parse("123456").unwrap();
+        assert!(!format!("{c:?}").contains("123456"));
+    }
+
+    #[test]
+    fn code_key_is_deterministic_per_salt_and_counted() {
+        let h = Hasher::new(HashCost::TEST, [7; 16]);
+        let c = AccessCode::parse("000042").unwrap();
+        assert_eq!(h.code_key(&c), h.code_key(&c));
+        assert_eq!(h.evaluations(), 2);
+        let other = Hasher::new(HashCost::TEST, [8; 16]);
+        assert_ne!(h.code_key(&c), other.code_key(&c));
+    }
+
+    #[test]
+    fn pins_verify_and_wrong_pins_fail() {
+        let h = Hasher::new(HashCost::TEST, [0; 16]);
+        let phc = h.hash_pin("2468");
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(h.verify_pin("2468", &phc));
+        assert!(!h.verify_pin("2469", &phc));
+        assert!(!h.verify_pin("2468", "not a phc string"));
+    }
+
+    #[test]
+    fn default_pin_cost_is_the_spec_default() {
+        let h = Hasher::new(HashCost::default(), [0; 16]);
+        let phc = h.hash_pin("1234");
+        assert!(phc.contains("m=19456,t=2,p=1"), "{phc}");
+    }
+
+    #[test]
+    fn qr_payload_round_trips_and_carries_the_kiosk() {
+        let t = QrToken::random("A");
+        let p = t.payload();
+        assert!(p.starts_with("LKR1:A:"));
+        let back = QrToken::parse(&p).unwrap();
+        assert_eq!(back.kiosk, "A");
+        assert_eq!(back.key(), t.key());
+    }
+
+    #[test]
+    fn qr_parse_refuses_foreign_payloads() {
+        for bad in [
+            "",
+            "hello",
+            "LKR1:A:xyz",
+            "LKR2:A:00112233445566778899aabbccddeeff",
+            "LKR1::00112233445566778899aabbccddeeff",
+        ] {
+            assert!(QrToken::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn pin_rules() {
+        assert!(validate_pin("1234").is_ok());
+        assert!(validate_pin("123").is_err());
+        assert!(validate_pin("12a4").is_err());
+    }
+}

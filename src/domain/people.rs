@@ -1,0 +1,227 @@
+//! Recipients, couriers, admins and technicians.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The ID a recipient adds to the shipping name, e.g. `PX-482913`. On the
+/// keypad only its digits can be typed, so the digits are the identity.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RecipientId(String);
+
+/// The prefix of recipient IDs issued by this kiosk.
+pub const RECIPIENT_PREFIX: &str = "PX";
+
+impl RecipientId {
+    /// Accepts `PX-482913` (scanned, any case) or `482913` (typed).
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        let s = s.trim();
+        let digits = match s.split_once('-') {
+            Some((prefix, digits)) => {
+                if !prefix.eq_ignore_ascii_case(RECIPIENT_PREFIX) {
+                    return Err("a recipient ID starts with PX-");
+                }
+                digits
+            }
+            None => s,
+        };
+        if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("a recipient ID has 6 digits, e.g. PX-482913");
+        }
+        Ok(Self(format!("{RECIPIENT_PREFIX}-{digits}")))
+    }
+
+    pub fn digits(&self) -> &str {
+        &self.0[RECIPIENT_PREFIX.len() + 1..]
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RecipientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    #[default]
+    En,
+    Es,
+}
+
+impl Language {
+    pub fn toggle(self) -> Self {
+        match self {
+            Language::En => Language::Es,
+            Language::Es => Language::En,
+        }
+    }
+}
+
+impl std::str::FromStr for Language {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "en" => Ok(Self::En),
+            "es" => Ok(Self::Es),
+            o => Err(format!("unknown language {o:?} (en or es)")),
+        }
+    }
+}
+
+/// Someone who also gets a recipient's notifications.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delegate {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub id: RecipientId,
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub language: Language,
+    #[serde(default)]
+    pub delegates: Vec<Delegate>,
+    /// Last day of vacation mode, inclusive.
+    #[serde(default)]
+    pub vacation_until: Option<NaiveDate>,
+    /// Closed accounts keep only their ID (for the audit trail).
+    #[serde(default)]
+    pub closed: bool,
+}
+
+impl Recipient {
+    /// What is left after the account is closed: no personal data.
+    pub fn closed(id: RecipientId) -> Self {
+        Self {
+            id,
+            name: String::new(),
+            email: String::new(),
+            phone: None,
+            language: Language::En,
+            delegates: Vec::new(),
+            vacation_until: None,
+            closed: true,
+        }
+    }
+
+    pub fn on_vacation(&self, date: NaiveDate) -> bool {
+        self.vacation_until.is_some_and(|until| date <= until)
+    }
+}
+
+/// Who may sign in. Recipients never sign in: a code is their key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Courier,
+    Admin,
+    Technician,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Courier => "courier",
+            Role::Admin => "admin",
+            Role::Technician => "technician",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "courier" => Ok(Self::Courier),
+            "admin" => Ok(Self::Admin),
+            "technician" => Ok(Self::Technician),
+            o => Err(format!("unknown role {o:?} (courier, admin or technician)")),
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A courier, admin or technician account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Short login name, also the actor in the audit log.
+    pub name: String,
+    pub role: Role,
+    /// argon2id PHC string.
+    pub pin_hash: String,
+    /// A badge the scanner reads; stored as its SHA-256 hex.
+    #[serde(default)]
+    pub badge_hash: Option<String>,
+    /// Courier company, for the proof-of-delivery copy.
+    #[serde(default)]
+    pub carrier_email: Option<String>,
+}
+
+/// A user name: 1 to 32 of `a-z 0-9 . _ -`.
+pub fn validate_user_name(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() || name.len() > 32 {
+        return Err("a user name has 1 to 32 characters");
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+    {
+        return Err("a user name uses only a-z, 0-9, '.', '_' and '-'");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recipient_id_typed_as_digits_or_scanned_whole_is_the_same() {
+        let typed = RecipientId::parse("482913").unwrap();
+        let scanned = RecipientId::parse("px-482913").unwrap();
+        assert_eq!(typed, scanned);
+        assert_eq!(typed.as_str(), "PX-482913");
+        assert_eq!(typed.digits(), "482913");
+    }
+
+    #[test]
+    fn malformed_recipient_ids_are_refused() {
+        for bad in ["", "48291", "4829133", "QX-482913", "PX-48a913", "PX-"] {
+            assert!(RecipientId::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn vacation_includes_its_last_day() {
+        let mut r = Recipient::closed(RecipientId::parse("111111").unwrap());
+        let d = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        r.vacation_until = Some(d);
+        assert!(r.on_vacation(d));
+        assert!(!r.on_vacation(d.succ_opt().unwrap()));
+    }
+
+    #[test]
+    fn user_names() {
+        assert!(validate_user_name("ana.lopez").is_ok());
+        assert!(validate_user_name("Ana").is_err());
+        assert!(validate_user_name("").is_err());
+    }
+}

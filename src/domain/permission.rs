@@ -1,0 +1,103 @@
+//! The permission table. The engine checks it on every command; screens only
+//! hide what a role cannot do.
+
+use serde::{Deserialize, Serialize};
+
+use super::Role;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Put parcels in.
+    Deposit,
+    /// The expired-parcels removal walk.
+    RemoveExpired,
+    /// See parcels and compartments.
+    ViewParcels,
+    /// Open a door without a code (reason required).
+    ManualUnlock,
+    /// Disable, enable, mark inspected.
+    ManageCompartments,
+    /// Resend (rotate) a code, reassign, extend a hold.
+    ManageParcels,
+    /// Recipients: vacation, delegates, closing accounts.
+    ManageRecipients,
+    /// Couriers, admins and technicians.
+    ManageUsers,
+    ViewAudit,
+    /// CCTV markers: add and export.
+    Markers,
+    /// Bus diagnostics and pulse tests.
+    BusDiagnostics,
+    AcknowledgeAlerts,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 12] = [
+        Permission::Deposit,
+        Permission::RemoveExpired,
+        Permission::ViewParcels,
+        Permission::ManualUnlock,
+        Permission::ManageCompartments,
+        Permission::ManageParcels,
+        Permission::ManageRecipients,
+        Permission::ManageUsers,
+        Permission::ViewAudit,
+        Permission::Markers,
+        Permission::BusDiagnostics,
+        Permission::AcknowledgeAlerts,
+    ];
+}
+
+/// Whether `role` may do `perm`.
+///
+/// | permission          | courier | admin | technician |
+/// |---------------------|---------|-------|------------|
+/// | deposit             | yes     | no    | no         |
+/// | remove expired      | yes     | yes   | no         |
+/// | view parcels        | no      | yes   | no         |
+/// | manual unlock       | no      | yes   | yes        |
+/// | manage compartments | no      | yes   | yes        |
+/// | manage parcels      | no      | yes   | no         |
+/// | manage recipients   | no      | yes   | no         |
+/// | manage users        | no      | yes   | no         |
+/// | view audit          | no      | yes   | yes        |
+/// | markers             | no      | yes   | yes        |
+/// | bus diagnostics     | no      | yes   | yes        |
+/// | acknowledge alerts  | no      | yes   | yes        |
+pub fn allows(role: Role, perm: Permission) -> bool {
+    use Permission::*;
+    match role {
+        Role::Courier => matches!(perm, Deposit | RemoveExpired),
+        Role::Admin => perm != Deposit,
+        Role::Technician => matches!(
+            perm,
+            ManualUnlock | ManageCompartments | ViewAudit | Markers | BusDiagnostics | AcknowledgeAlerts
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn courier_cannot_reach_admin_permissions() {
+        for p in Permission::ALL {
+            let expected = matches!(p, Permission::Deposit | Permission::RemoveExpired);
+            assert_eq!(allows(Role::Courier, p), expected, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn technician_cannot_see_personal_data() {
+        assert!(!allows(Role::Technician, Permission::ViewParcels));
+        assert!(!allows(Role::Technician, Permission::ManageRecipients));
+        assert!(allows(Role::Technician, Permission::ManualUnlock));
+    }
+
+    #[test]
+    fn admin_does_everything_but_deposit() {
+        assert!(Permission::ALL.iter().all(|p| allows(Role::Admin, *p) == (*p != Permission::Deposit)));
+    }
+}

@@ -1,0 +1,254 @@
+//! Pulses and what door events mean for parcels.
+//!
+//! Before every pulse the intent is committed and flushed; the door events
+//! that follow (opened, closed, jammed) settle it. Because the intent is on
+//! disk, a restart settles it the same way (see `recovery`).
+
+use super::tx::{Refusal, TxResult};
+use super::{Engine, EngineError, EngineResult, Event};
+use crate::bus::{BusEvent, DoorEvent, DoorEventKind};
+use crate::domain::{CompartmentId, ParcelId};
+use crate::store::{AlertKind, Intent, IntentKind, MarkerKind, Tx};
+
+impl Engine {
+    /// Commits the intent (with `also`, in the same transaction), flushes,
+    /// then pulses. The door-opening event tells the screen where the door is.
+    pub(super) fn pulse_with(
+        &mut self,
+        c: CompartmentId,
+        kind: IntentKind,
+        parcel: Option<ParcelId>,
+        actor: &str,
+        also: impl Fn(&Engine, &Tx<'_>) -> TxResult<()>,
+    ) -> EngineResult {
+        let lock = self
+            .lock_of(c)
+            .ok_or_else(|| EngineError::NotFound(format!("door {c} in the bank layout")))?;
+        if self.bus_down || !self.bus.board_online(lock.board) {
+            return Err(EngineError::Refused(Refusal::BusDown));
+        }
+        let intent = Intent {
+            compartment: c,
+            kind,
+            parcel,
+            actor: actor.to_string(),
+            at: self.now(),
+            opened: false,
+            abandon: false,
+        };
+        self.commit(|tx| {
+            if tx.intent(c)?.is_some() {
+                return super::tx::refuse(Refusal::DoorBusy);
+            }
+            also(self, tx)?;
+            tx.put_intent(&intent)?;
+            tx.audit(self.audit_draft(actor, "pulse", Some(c), parcel, kind.as_str().to_string()))?;
+            Ok(())
+        })?;
+        self.store.flush()?;
+        if let Err(e) = self.bus.pulse(lock) {
+            tracing::warn!(door = %c, error = %e, "pulse refused by the bus");
+            self.door_did_not_open(c, false)?;
+            return Err(EngineError::Refused(Refusal::BusDown));
+        }
+        let (column, row) = self.position_of(c);
+        Ok(vec![Event::DoorOpening { compartment: c, purpose: kind, column, row }])
+    }
+
+    pub(super) fn pulse(&mut self, c: CompartmentId, kind: IntentKind, parcel: Option<ParcelId>, actor: &str) -> EngineResult {
+        self.pulse_with(c, kind, parcel, actor, |_, _| Ok(()))
+    }
+
+    /// Feeds one event from the lock bus.
+    pub fn on_bus_event(&mut self, ev: BusEvent) -> EngineResult {
+        match ev {
+            BusEvent::Door(d) => self.on_door(d),
+            BusEvent::Item { lock, .. } => Ok(self
+                .bank
+                .by_lock(lock)
+                .map(|c| vec![Event::CompartmentChanged { compartment: c.id }])
+                .unwrap_or_default()),
+            BusEvent::BoardOffline { board } => self.board_offline(board),
+            BusEvent::BoardOnline { board } => {
+                tracing::info!(board, "board back online");
+                if self.bus_down {
+                    self.bus_down = false;
+                    self.commit(|tx| {
+                        tx.audit(self.audit_draft("bus", "bus_up", None, None, format!("board {board} answers again")))
+                    })?;
+                    return Ok(vec![Event::BusUp]);
+                }
+                Ok(vec![])
+            }
+        }
+    }
+
+    fn board_offline(&mut self, board: u8) -> EngineResult {
+        let all_down = self.bank.compartments.iter().all(|c| c.board == board || !self.bus.board_online(c.board));
+        let newly_down = all_down && !self.bus_down;
+        self.bus_down |= all_down;
+        let alerts = self.commit(|tx| {
+            let mut alerts = vec![self.raise(tx, AlertKind::BoardOffline, None, format!("lock board {board} does not answer"))?];
+            if newly_down {
+                alerts.push(self.raise(tx, AlertKind::BusDown, None, "no lock board answers: the kiosk is out of service".into())?);
+            }
+            tx.audit(self.audit_draft("bus", "board_offline", None, None, format!("board {board}")))?;
+            Ok(alerts)
+        })?;
+        let mut events: Vec<Event> = alerts.into_iter().map(|alert| Event::AlertRaised { alert }).collect();
+        if newly_down {
+            events.push(Event::BusDown);
+        }
+        Ok(events)
+    }
+
+    /// Whether the kiosk should show "out of service".
+    pub fn bus_down(&self) -> bool {
+        self.bus_down
+    }
+
+    fn on_door(&mut self, d: DoorEvent) -> EngineResult {
+        let Some(c) = self.bank.by_lock(d.lock).map(|l| l.id) else {
+            tracing::warn!(lock = %d.lock, "event for a lock that is not in the bank layout");
+            return Ok(vec![]);
+        };
+        match d.kind {
+            DoorEventKind::Opened => self.door_opened(c),
+            DoorEventKind::ForcedOpen => self.forced_open(c),
+            DoorEventKind::Closed => self.door_closed(c),
+            DoorEventKind::Jammed => self.door_did_not_open(c, true),
+            DoorEventKind::LeftOpen => {
+                let alert = self.commit(|tx| self.raise(tx, AlertKind::DoorLeftOpen, Some(c), format!("door {c} has been left open")))?;
+                Ok(vec![Event::AlertRaised { alert }])
+            }
+            DoorEventKind::SensorUnknown => Ok(vec![Event::CompartmentChanged { compartment: c }]),
+        }
+    }
+
+    fn door_opened(&mut self, c: CompartmentId) -> EngineResult {
+        self.commit(|tx| {
+            let mut comp = tx.compartment(c)?;
+            comp.door_open = true;
+            tx.put_compartment(&comp)?;
+            if let Some(mut i) = tx.intent(c)? {
+                i.opened = true;
+                tx.put_intent(&i)?;
+            }
+            Ok(())
+        })?;
+        Ok(vec![Event::DoorOpened { compartment: c }])
+    }
+
+    fn forced_open(&mut self, c: CompartmentId) -> EngineResult {
+        let alert = self.commit(|tx| {
+            let mut comp = tx.compartment(c)?;
+            comp.door_open = true;
+            if comp.parcel.is_some() {
+                comp.needs_inspection = true;
+            }
+            tx.put_compartment(&comp)?;
+            let text = format!("door {c} was opened without a command");
+            let alert = self.raise(tx, AlertKind::ForcedOpen, Some(c), text.clone())?;
+            self.marker(tx, MarkerKind::ForcedOpen, Some(c), "bus", &text)?;
+            tx.audit(self.audit_draft("bus", "forced_open", Some(c), comp.parcel, text))?;
+            Ok(alert)
+        })?;
+        Ok(vec![Event::DoorOpened { compartment: c }, Event::AlertRaised { alert }])
+    }
+
+    fn door_closed(&mut self, c: CompartmentId) -> EngineResult {
+        let intent = self.commit(|tx| tx.intent(c))?;
+        let mut events = vec![Event::DoorClosed { compartment: c }];
+        let Some(i) = intent else {
+            self.commit(|tx| {
+                let mut comp = tx.compartment(c)?;
+                comp.door_open = false;
+                tx.put_compartment(&comp)?;
+                tx.audit(self.audit_draft("bus", "door_closed", Some(c), comp.parcel, String::new()))?;
+                Ok(())
+            })?;
+            return Ok(events);
+        };
+        let item = self.lock_of(c).and_then(|l| self.bus.item_present(l));
+        match (i.kind, i.parcel) {
+            (IntentKind::Pickup, Some(p)) => {
+                self.commit(|tx| self.confirm_pickup(tx, c, p))?;
+                let until = self.open_reopen_window(c, p);
+                events.push(Event::PickupConfirmed { compartment: c, parcel: p, reopen_until: until });
+            }
+            (IntentKind::Deposit, Some(p)) if i.abandon => {
+                self.commit(|tx| self.release_deposit_door(tx, c, p, "does not fit or cancelled"))?;
+            }
+            (IntentKind::Deposit, Some(p)) if item == Some(false) => {
+                // Nothing went in: keep the reservation so the courier can retry.
+                self.commit(|tx| {
+                    let mut comp = tx.compartment(c)?;
+                    comp.door_open = false;
+                    tx.put_compartment(&comp)?;
+                    let mut i = i.clone();
+                    i.opened = false;
+                    tx.put_intent(&i)
+                })?;
+                events.push(Event::DepositDoorClosedEmpty { parcel: p, compartment: c });
+            }
+            (IntentKind::Deposit, Some(p)) => {
+                let receipt = self.confirm_deposit(c, p)?;
+                events.push(Event::DepositStored { parcel: p, compartment: c, receipt });
+            }
+            (IntentKind::Removal, Some(p)) => {
+                self.commit(|tx| self.confirm_removal(tx, c, p, &i.actor))?;
+                events.push(Event::ParcelRemoved { parcel: p, compartment: c });
+            }
+            (kind, parcel) => {
+                self.commit(|tx| {
+                    let mut comp = tx.compartment(c)?;
+                    comp.door_open = false;
+                    if kind == IntentKind::Reopen && item == Some(false) && comp.parcel.is_none() {
+                        comp.needs_inspection = false;
+                    }
+                    tx.put_compartment(&comp)?;
+                    tx.clear_intent(c)?;
+                    tx.audit(self.audit_draft(&i.actor, "door_closed", Some(c), parcel, kind.as_str().to_string()))?;
+                    Ok(())
+                })?;
+                if kind == IntentKind::Reopen
+                    && let Some(p) = parcel
+                {
+                    let until = self.open_reopen_window(c, p);
+                    events.push(Event::PickupConfirmed { compartment: c, parcel: p, reopen_until: until });
+                }
+            }
+        }
+        Ok(events)
+    }
+
+    /// The pulse went unanswered (jam after one retry, or the bus refused).
+    /// A pickup keeps its code; a deposit gives up this door.
+    pub(super) fn door_did_not_open(&mut self, c: CompartmentId, jammed: bool) -> EngineResult {
+        let intent = self.commit(|tx| tx.intent(c))?;
+        let purpose = intent.as_ref().map(|i| i.kind).unwrap_or(IntentKind::ManualUnlock);
+        let alert = self.commit(|tx| {
+            let mut alert = None;
+            if jammed {
+                let mut comp = tx.compartment(c)?;
+                comp.faulty = true;
+                tx.put_compartment(&comp)?;
+                alert = Some(self.raise(tx, AlertKind::Jam, Some(c), format!("door {c} did not open ({})", purpose.as_str()))?);
+            }
+            match &intent {
+                Some(i) if i.kind == IntentKind::Deposit => {
+                    if let Some(p) = i.parcel {
+                        self.release_deposit_door(tx, c, p, "door did not open")?;
+                    }
+                }
+                Some(_) => tx.clear_intent(c)?,
+                None => {}
+            }
+            tx.audit(self.audit_draft("bus", if jammed { "jammed" } else { "pulse_failed" }, Some(c), intent.as_ref().and_then(|i| i.parcel), purpose.as_str().to_string()))?;
+            Ok(alert)
+        })?;
+        let mut events = vec![Event::DoorJammed { compartment: c, purpose }];
+        events.extend(alert.map(|alert| Event::AlertRaised { alert }));
+        Ok(events)
+    }
+}

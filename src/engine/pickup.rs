@@ -1,0 +1,254 @@
+//! Pickup by code or QR, the fee step, re-open and problem reports.
+
+use chrono::Duration;
+
+use super::tx::{Refusal, TxResult};
+use super::{Engine, EngineError, EngineResult, Event, PendingPickup, Problem, ReopenWindow};
+use crate::domain::{AccessCode, CompartmentId, ParcelId, ParcelState, QrToken, Throttle};
+use crate::store::{AlertKind, DeadCode, DeadReason, IntentKind, MarkerKind, T, Tx};
+
+const THROTTLE_KEY: &[u8] = b"throttle";
+
+/// Dead QR keys share the dead-code tree under this prefix.
+pub(super) fn dead_qr_key(key: &[u8; 32]) -> Vec<u8> {
+    let mut k = b"q".to_vec();
+    k.extend_from_slice(key);
+    k
+}
+
+impl Engine {
+    fn throttle(&self) -> Result<Throttle, EngineError> {
+        Ok(self.store.get(T::Meta, THROTTLE_KEY)?.unwrap_or_default())
+    }
+
+    /// A typed code: exactly one argon2id evaluation, then one index lookup.
+    pub(super) fn enter_code(&mut self, input: &str) -> EngineResult {
+        let throttle = self.throttle()?;
+        if let Some(until) = throttle.locked(self.now()) {
+            return Ok(vec![Event::KeypadLocked { until }]);
+        }
+        let Some(code) = AccessCode::parse(input) else {
+            return Ok(vec![Event::CodeRefused {
+                refusal: Refusal::Malformed,
+                tries_left: tries_left(&throttle),
+            }]);
+        };
+        let key = self.hasher.code_key(&code);
+        match self.store.get::<ParcelId>(T::Codes, &key.0)? {
+            Some(parcel) => self.open_for_pickup(parcel),
+            None => {
+                let dead: Option<DeadCode> = self.store.get(T::DeadCodes, &key.0)?;
+                self.wrong_code(refusal_for(dead))
+            }
+        }
+    }
+
+    /// A scanned QR payload: no argon2 (128 random bits), one lookup.
+    pub(super) fn scan_qr(&mut self, payload: &str) -> EngineResult {
+        let throttle = self.throttle()?;
+        if let Some(until) = throttle.locked(self.now()) {
+            return Ok(vec![Event::KeypadLocked { until }]);
+        }
+        let Some(token) = QrToken::parse(payload) else {
+            return Ok(vec![Event::CodeRefused {
+                refusal: Refusal::Unknown,
+                tries_left: tries_left(&throttle),
+            }]);
+        };
+        if token.kiosk != self.settings.kiosk_id {
+            return Ok(vec![Event::CodeRefused {
+                refusal: Refusal::OtherKiosk { kiosk: token.kiosk },
+                tries_left: tries_left(&throttle),
+            }]);
+        }
+        let key = token.key();
+        match self.store.get::<ParcelId>(T::Qr, &key)? {
+            Some(parcel) => self.open_for_pickup(parcel),
+            None => {
+                let dead: Option<DeadCode> = self.store.get(T::DeadCodes, &dead_qr_key(&key))?;
+                self.wrong_code(refusal_for(dead))
+            }
+        }
+    }
+
+    pub(super) fn wrong_code(&mut self, refusal: Refusal) -> EngineResult {
+        let now = self.now();
+        let today = self.today();
+        let cap = self.settings.wrong_code_daily_cap;
+        let (outcome, alerts) = self.commit(|tx| {
+            let mut t: Throttle = tx.get(T::Meta, THROTTLE_KEY)?.unwrap_or_default();
+            let outcome = t.wrong_code(now, today, cap);
+            tx.put(T::Meta, THROTTLE_KEY, &t)?;
+            let mut alerts = Vec::new();
+            if let Some(until) = outcome.locked_until {
+                let text = format!("keypad locked until {} after repeated wrong codes", until.with_timezone(&self.settings.tz).format("%H:%M:%S"));
+                alerts.push(self.raise(tx, AlertKind::Lockout, None, text)?);
+            }
+            if outcome.cap_reached {
+                let text = format!("{} wrong codes today: someone may be guessing", t.wrong_today);
+                alerts.push(self.raise(tx, AlertKind::DailyCap, None, text.clone())?);
+                self.marker(tx, MarkerKind::DailyCap, None, "kiosk", &text)?;
+            }
+            tx.audit(self.audit_draft("kiosk", "wrong_code", None, None, format!("{refusal:?}")))?;
+            Ok((outcome, alerts))
+        })?;
+        let mut events = vec![Event::CodeRefused { refusal, tries_left: outcome.tries_left }];
+        if let Some(until) = outcome.locked_until {
+            events.push(Event::KeypadLocked { until });
+        }
+        events.extend(alerts.into_iter().map(|alert| Event::AlertRaised { alert }));
+        Ok(events)
+    }
+
+    fn open_for_pickup(&mut self, parcel: ParcelId) -> EngineResult {
+        let p = self.commit(|tx| tx.parcel(parcel))?;
+        if p.state != ParcelState::Stored {
+            return self.wrong_code(Refusal::Expired);
+        }
+        let c = self.commit(|tx| tx.compartment(p.compartment))?;
+        if c.needs_inspection || c.faulty {
+            return Ok(vec![Event::CodeRefused { refusal: Refusal::NeedsInspection, tries_left: 0 }]);
+        }
+        if self.store.get::<crate::store::Intent>(T::Intents, &crate::store::compartment_key(c.id))?.is_some() {
+            return Ok(vec![Event::CodeRefused { refusal: Refusal::DoorBusy, tries_left: 0 }]);
+        }
+        let today = self.today();
+        self.commit(|tx| {
+            let mut t: Throttle = tx.get(T::Meta, THROTTLE_KEY)?.unwrap_or_default();
+            t.good_code(today);
+            tx.put(T::Meta, THROTTLE_KEY, &t)
+        })?;
+        let vacation = self
+            .commit(|tx| tx.recipient(&p.recipient))?
+            .and_then(|r| r.vacation_until);
+        let deposited = p.deposited_at.unwrap_or_else(|| self.now());
+        let fee = self.settings.fees.due(deposited, self.now(), self.settings.tz, vacation);
+        if fee.is_due() {
+            let ticket = rand::random::<u64>();
+            self.pending.insert(
+                ticket,
+                PendingPickup {
+                    parcel,
+                    compartment: c.id,
+                    fee: fee.clone(),
+                    expires: self.now() + Duration::seconds(120),
+                },
+            );
+            return Ok(vec![Event::FeeDue { ticket, compartment: c.id, fee }]);
+        }
+        self.pulse(c.id, IntentKind::Pickup, Some(parcel), "kiosk")
+    }
+
+    pub(super) fn accept_fee(&mut self, ticket: u64) -> EngineResult {
+        let now = self.now();
+        self.pending.retain(|_, p| p.expires > now);
+        let Some(p) = self.pending.remove(&ticket) else {
+            return Err(EngineError::Invalid("that fee offer has expired: enter the code again".into()));
+        };
+        let _ = &p.fee;
+        self.pulse(p.compartment, IntentKind::Pickup, Some(p.parcel), "kiosk")
+    }
+
+    pub(super) fn reopen_door(&mut self, compartment: CompartmentId) -> EngineResult {
+        let now = self.now();
+        match self.reopen.get(&compartment) {
+            Some(w) if now <= w.until => {
+                let parcel = w.parcel;
+                self.pulse(compartment, IntentKind::Reopen, Some(parcel), "kiosk")
+            }
+            _ => Err(EngineError::Refused(Refusal::ReopenClosed)),
+        }
+    }
+
+    pub(super) fn report_problem(&mut self, compartment: CompartmentId, problem: Problem) -> EngineResult {
+        let text = format!("door {compartment}: recipient reports {problem:?}");
+        let alert = self.commit(|tx| {
+            tx.compartment(compartment)?;
+            let alert = self.raise(tx, AlertKind::ProblemReported, Some(compartment), text.clone())?;
+            self.marker(tx, MarkerKind::ProblemReported, Some(compartment), "kiosk", &text)?;
+            tx.audit(self.audit_draft("kiosk", "problem_reported", Some(compartment), None, format!("{problem:?}")))?;
+            Ok(alert)
+        })?;
+        Ok(vec![Event::ProblemRecorded { compartment, problem }, Event::AlertRaised { alert }])
+    }
+
+    /// The door closed after a pickup: the parcel is out and its code dead.
+    pub(super) fn confirm_pickup(&self, tx: &Tx<'_>, compartment: CompartmentId, parcel: ParcelId) -> TxResult<()> {
+        let now = self.now();
+        let mut p = tx.parcel(parcel)?;
+        p.state = ParcelState::PickedUp;
+        p.picked_up_at = Some(now);
+        self.kill_codes(tx, &mut p, DeadReason::Used)?;
+        let recipient = tx.recipient(&p.recipient)?;
+        let vacation = recipient.as_ref().and_then(|r| r.vacation_until);
+        let fee = self
+            .settings
+            .fees
+            .due(p.deposited_at.unwrap_or(now), now, self.settings.tz, vacation);
+        if fee.is_due() {
+            let id = tx.next_seq("fee")?;
+            let rec = crate::store::FeeRecord {
+                id,
+                parcel,
+                at: now,
+                use_cents: fee.use_cents,
+                storage_days: fee.storage_days,
+                storage_cents: fee.storage_cents,
+                currency: fee.currency.clone(),
+            };
+            tx.put(T::Fees, &crate::store::seq_key(id), &rec)?;
+        }
+        let mut c = tx.compartment(compartment)?;
+        c.parcel = None;
+        c.door_open = false;
+        // A parcel left behind keeps the door out of allocation until someone looks.
+        let lock = self.lock_of(compartment);
+        if lock.and_then(|l| self.bus.item_present(l)) == Some(true) {
+            c.needs_inspection = true;
+        }
+        tx.put_compartment(&c)?;
+        if let Some(r) = &recipient {
+            let facts = serde_json::json!({ "door": compartment, "tracking": p.tracking, "kiosk": self.settings.kiosk_id });
+            tx.queue(self.notification(crate::store::NotificationKind::PickedUp, &Engine::addressed(r), Some(parcel), facts))?;
+        }
+        tx.put_parcel(&p)?;
+        tx.clear_intent(compartment)?;
+        tx.audit(self.audit_draft("kiosk", "picked_up", Some(compartment), Some(parcel), fee.display()))?;
+        Ok(())
+    }
+
+    /// Moves a parcel's code and QR from the live indexes to the dead ones.
+    pub(super) fn kill_codes(&self, tx: &Tx<'_>, p: &mut crate::domain::Parcel, reason: DeadReason) -> TxResult<()> {
+        let dead = DeadCode { reason, parcel: p.id, at: self.now() };
+        if let Some(k) = p.code_key.take().and_then(|h| hex::decode(h).ok()) {
+            tx.del(T::Codes, &k)?;
+            tx.put(T::DeadCodes, &k, &dead)?;
+        }
+        if let Some(k) = p.qr_key.take().and_then(|h| hex::decode(h).ok()) {
+            tx.del(T::Qr, &k)?;
+            if let Ok(k32) = <[u8; 32]>::try_from(k.as_slice()) {
+                tx.put(T::DeadCodes, &dead_qr_key(&k32), &dead)?;
+            }
+        }
+        tx.purge_codes(p)
+    }
+
+    pub(super) fn open_reopen_window(&mut self, compartment: CompartmentId, parcel: ParcelId) -> chrono::DateTime<chrono::Utc> {
+        let until = self.now() + Duration::seconds(i64::from(self.settings.reopen_secs));
+        self.reopen.insert(compartment, ReopenWindow { parcel, until });
+        until
+    }
+}
+
+fn tries_left(t: &Throttle) -> u32 {
+    crate::domain::throttle::WRONG_CODES_BEFORE_LOCK - t.wrong_in_row
+}
+
+fn refusal_for(dead: Option<DeadCode>) -> Refusal {
+    match dead.map(|d| d.reason) {
+        Some(DeadReason::Used) => Refusal::Used,
+        Some(DeadReason::Expired) => Refusal::Expired,
+        Some(DeadReason::Replaced) => Refusal::Replaced,
+        None => Refusal::Unknown,
+    }
+}

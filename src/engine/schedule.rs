@@ -1,0 +1,102 @@
+//! Time-driven rules: reminders, expiry, and the staff's removal walk.
+
+use super::tx::TxResult;
+use super::{Engine, EngineError, EngineResult, Event};
+use crate::domain::{CompartmentId, Parcel, ParcelId, ParcelState};
+use crate::store::{DeadReason, IntentKind, NotificationKind, Tx};
+
+impl Engine {
+    /// Fires what is due at the clock's time. Call it every few seconds; it
+    /// only reads the parcels in the locker.
+    pub fn tick(&mut self) -> EngineResult {
+        let now = self.now();
+        self.pending.retain(|_, p| p.expires > now);
+        self.reopen.retain(|_, w| w.until >= now);
+        self.sessions.retain(|_, s| s.expires > now);
+        let mut events = Vec::new();
+        for p in super::query::live_parcels(&self.store)? {
+            if p.state != ParcelState::Stored {
+                continue;
+            }
+            let deposited = p.deposited_at.unwrap_or(now);
+            if p.deadline.is_some_and(|d| d <= now) {
+                self.commit(|tx| self.expire(tx, p.id))?;
+                events.push(Event::ParcelExpired { parcel: p.id, compartment: p.compartment });
+                continue;
+            }
+            let due: Vec<u8> = (usize::from(p.reminders_sent)..self.settings.hold.reminder_days.len())
+                .filter(|i| {
+                    self.settings
+                        .hold
+                        .reminder_due(deposited, self.settings.tz, *i)
+                        .is_some_and(|t| t <= now)
+                })
+                .map(|i| i as u8 + 1)
+                .collect();
+            // After a long power cut only the latest missed reminder is worth sending.
+            if let Some(&number) = due.last() {
+                self.commit(|tx| self.remind(tx, p.id, number))?;
+                events.push(Event::ReminderQueued { parcel: p.id, number });
+            }
+        }
+        Ok(events)
+    }
+
+    fn remind(&self, tx: &Tx<'_>, parcel: ParcelId, number: u8) -> TxResult<()> {
+        let mut p = tx.parcel(parcel)?;
+        p.reminders_sent = number;
+        let kind = if number == 1 { NotificationKind::Reminder1 } else { NotificationKind::Reminder2 };
+        if let Some(r) = tx.recipient(&p.recipient)? {
+            tx.queue(self.notification(kind, &Engine::addressed(&r), Some(parcel), self.parcel_facts(&p)))?;
+        }
+        tx.put_parcel(&p)?;
+        tx.audit(self.audit_draft("scheduler", "reminder", Some(p.compartment), Some(parcel), format!("reminder {number}")))?;
+        Ok(())
+    }
+
+    /// The hold ran out: the code dies, the recipient gets the final notice
+    /// and the parcel joins the staff's removal list.
+    fn expire(&self, tx: &Tx<'_>, parcel: ParcelId) -> TxResult<()> {
+        let mut p = tx.parcel(parcel)?;
+        if p.state != ParcelState::Stored {
+            return Ok(());
+        }
+        p.state = ParcelState::Expired;
+        self.kill_codes(tx, &mut p, DeadReason::Expired)?;
+        if let Some(r) = tx.recipient(&p.recipient)? {
+            tx.queue(self.notification(NotificationKind::FinalNotice, &Engine::addressed(&r), Some(parcel), self.parcel_facts(&p)))?;
+        }
+        tx.put_parcel(&p)?;
+        tx.audit(self.audit_draft("scheduler", "expired", Some(p.compartment), Some(parcel), p.class.as_str().to_string()))?;
+        Ok(())
+    }
+
+    /// Staff open an expired parcel's door to take it out.
+    pub(super) fn open_for_removal(&mut self, who: &str, parcel: ParcelId) -> EngineResult {
+        let p: Parcel = self.commit(|tx| tx.parcel(parcel))?;
+        if p.state != ParcelState::Expired {
+            return Err(EngineError::Invalid(format!("parcel {parcel} is not expired")));
+        }
+        self.pulse(p.compartment, IntentKind::Removal, Some(parcel), who)
+    }
+
+    /// The removal door closed: the parcel is out of the locker.
+    pub(super) fn confirm_removal(&self, tx: &Tx<'_>, c: CompartmentId, parcel: ParcelId, actor: &str) -> TxResult<()> {
+        let mut p = tx.parcel(parcel)?;
+        self.kill_codes(tx, &mut p, DeadReason::Expired)?;
+        p.state = ParcelState::Removed;
+        p.removed_at = Some(self.now());
+        tx.put_parcel(&p)?;
+        let mut comp = tx.compartment(c)?;
+        comp.parcel = None;
+        comp.door_open = false;
+        tx.put_compartment(&comp)?;
+        tx.clear_intent(c)?;
+        let detail = match p.class.after_expiry() {
+            crate::domain::AfterExpiry::HeldAtOffice { days } => format!("to the office, held {days} more days"),
+            crate::domain::AfterExpiry::ReturnedToSender => "return to sender".to_string(),
+        };
+        tx.audit(self.audit_draft(actor, "removed", Some(c), Some(parcel), detail))?;
+        Ok(())
+    }
+}

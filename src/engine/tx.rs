@@ -1,0 +1,244 @@
+//! Transaction helpers: typed reads and writes of the engine's records and
+//! the side records (audit, outbox, alerts, markers) that a change causes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Engine, EngineError};
+use crate::domain::{CompartmentId, Compartment, Parcel, ParcelId, Recipient, RecipientId};
+use crate::store::{
+    Alert, AlertKind, AuditDraft, CctvMarker, DeliveryState, Intent, MarkerKind, Notification, NotificationKind, T, Tx,
+    TxError, compartment_key, seq_key,
+};
+
+pub(super) type TxResult<V> = Result<V, TxError<EngineError>>;
+
+/// Why a code or scan did not open a door. The screen explains each.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+pub enum Refusal {
+    #[error("a code has 6 digits")]
+    Malformed,
+    #[error("unknown code")]
+    Unknown,
+    #[error("this code was already used")]
+    Used,
+    #[error("this code has expired: collect the parcel at the office")]
+    Expired,
+    #[error("this code was replaced by a newer one")]
+    Replaced,
+    #[error("this code is for kiosk {kiosk}")]
+    OtherKiosk { kiosk: String },
+    #[error("the keypad is locked")]
+    Locked { until: DateTime<Utc> },
+    #[error("this door needs an inspection: please contact the building admin")]
+    NeedsInspection,
+    #[error("that door is already open")]
+    DoorBusy,
+    #[error("not registered: deliver as usual")]
+    NotRegistered,
+    #[error("oversized: deliver as you would without a locker")]
+    Oversized,
+    #[error("no free compartment of this size or larger")]
+    NoCompartment,
+    #[error("the lock bus is down")]
+    BusDown,
+    #[error("wrong user or PIN")]
+    WrongPin,
+    #[error("the re-open window has closed: ask the building admin")]
+    ReopenClosed,
+    #[error("the recipient still has parcels in the locker")]
+    ParcelsWaiting,
+}
+
+pub(super) fn refuse<V>(r: Refusal) -> TxResult<V> {
+    Err(TxError::Abort(EngineError::Refused(r)))
+}
+
+pub(super) fn abort<V>(e: EngineError) -> TxResult<V> {
+    Err(TxError::Abort(e))
+}
+
+impl Tx<'_> {
+    pub(super) fn compartment(&self, id: CompartmentId) -> TxResult<Compartment> {
+        match self.get(T::Compartments, &compartment_key(id))? {
+            Some(c) => Ok(c),
+            None => abort(EngineError::NotFound(format!("compartment {id}"))),
+        }
+    }
+
+    pub(super) fn put_compartment(&self, c: &Compartment) -> TxResult<()> {
+        self.put(T::Compartments, &compartment_key(c.id), c)
+    }
+
+    pub(super) fn parcel(&self, id: ParcelId) -> TxResult<Parcel> {
+        match self.get(T::Parcels, &seq_key(id.0))? {
+            Some(p) => Ok(p),
+            None => abort(EngineError::NotFound(format!("parcel {id}"))),
+        }
+    }
+
+    /// Writes a parcel and keeps the `live` index in step with its state.
+    pub(super) fn put_parcel(&self, p: &Parcel) -> TxResult<()> {
+        self.put(T::Parcels, &seq_key(p.id.0), p)?;
+        if p.state.in_locker() {
+            self.raw(T::Live).insert(&seq_key(p.id.0), &[])?;
+        } else {
+            self.raw(T::Live).remove(&seq_key(p.id.0))?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn recipient(&self, id: &RecipientId) -> TxResult<Option<Recipient>> {
+        self.get(T::Recipients, id.digits().as_bytes())
+    }
+
+    pub(super) fn intent(&self, c: CompartmentId) -> TxResult<Option<Intent>> {
+        self.get(T::Intents, &compartment_key(c))
+    }
+
+    pub(super) fn put_intent(&self, i: &Intent) -> TxResult<()> {
+        self.put(T::Intents, &compartment_key(i.compartment), i)
+    }
+
+    pub(super) fn clear_intent(&self, c: CompartmentId) -> TxResult<()> {
+        self.del(T::Intents, &compartment_key(c))
+    }
+
+    pub(super) fn queue(&self, n: Notification) -> TxResult<u64> {
+        let id = self.next_seq("outbox")?;
+        let n = Notification { id, ..n };
+        self.put(T::Outbox, &seq_key(id), &n)?;
+        Ok(id)
+    }
+
+    /// Queues a message that carries the parcel's plaintext code, and
+    /// remembers it on the parcel so the code can be purged later.
+    pub(super) fn queue_with_code(&self, p: &mut Parcel, n: Notification) -> TxResult<u64> {
+        let id = self.queue(n)?;
+        p.code_messages.push(id);
+        Ok(id)
+    }
+
+    /// Drops the plaintext code from unsent messages about a parcel whose
+    /// code no longer works (used, expired, replaced, parcel gone).
+    pub(super) fn purge_codes(&self, p: &mut Parcel) -> TxResult<()> {
+        for id in p.code_messages.drain(..) {
+            if let Some(mut n) = self.get::<Notification, _>(T::Outbox, &seq_key(id))? {
+                n.code = None;
+                n.qr = None;
+                self.put(T::Outbox, &seq_key(id), &n)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The facts and addresses a notification about a parcel needs.
+pub(super) struct Addressed {
+    pub to: Vec<String>,
+    pub language: crate::domain::Language,
+}
+
+impl Engine {
+    /// Runs a transaction and turns its failure into an engine error.
+    pub(super) fn commit<R>(&self, f: impl Fn(&Tx<'_>) -> TxResult<R>) -> Result<R, EngineError> {
+        Ok(self.store.transact(f)?)
+    }
+
+    pub(super) fn audit_draft(
+        &self,
+        actor: &str,
+        action: &str,
+        compartment: Option<CompartmentId>,
+        parcel: Option<ParcelId>,
+        detail: String,
+    ) -> AuditDraft {
+        AuditDraft {
+            at: self.now(),
+            actor: actor.to_string(),
+            action: action.to_string(),
+            compartment,
+            parcel,
+            detail,
+        }
+    }
+
+    /// A notification to a recipient and their delegates.
+    pub(super) fn notification(
+        &self,
+        kind: NotificationKind,
+        who: &Addressed,
+        parcel: Option<ParcelId>,
+        facts: serde_json::Value,
+    ) -> Notification {
+        Notification {
+            id: 0,
+            kind,
+            to: who.to.clone(),
+            language: who.language,
+            parcel,
+            created_at: self.now(),
+            state: DeliveryState::Queued,
+            facts,
+            code: None,
+            qr: None,
+            attempts: 0,
+        }
+    }
+
+    pub(super) fn addressed(r: &Recipient) -> Addressed {
+        let mut to = vec![r.email.clone()];
+        to.extend(r.delegates.iter().map(|d| d.email.clone()));
+        to.retain(|a| !a.is_empty());
+        Addressed { to, language: r.language }
+    }
+
+    /// An alert record plus its admin e-mail, in the caller's transaction.
+    pub(super) fn raise(&self, tx: &Tx<'_>, kind: AlertKind, compartment: Option<CompartmentId>, text: String) -> TxResult<Alert> {
+        let id = tx.next_seq("alert")?;
+        let alert = Alert {
+            id,
+            at: self.now(),
+            kind,
+            compartment,
+            text: text.clone(),
+            acknowledged: None,
+        };
+        tx.put(T::Alerts, &seq_key(id), &alert)?;
+        if let Some(admin) = &self.settings.admin_email {
+            let facts = serde_json::json!({
+                "alert": kind,
+                "compartment": compartment,
+                "text": text,
+                "kiosk": self.settings.kiosk_id,
+                "kiosk_name": self.settings.kiosk_name,
+            });
+            let who = Addressed { to: vec![admin.clone()], language: crate::domain::Language::En };
+            tx.queue(self.notification(NotificationKind::AdminAlert, &who, None, facts))?;
+        }
+        Ok(alert)
+    }
+
+    pub(super) fn marker(
+        &self,
+        tx: &Tx<'_>,
+        kind: MarkerKind,
+        compartment: Option<CompartmentId>,
+        actor: &str,
+        note: &str,
+    ) -> TxResult<()> {
+        let id = tx.next_seq("marker")?;
+        let m = CctvMarker {
+            id,
+            at: self.now(),
+            kiosk: self.settings.kiosk_id.clone(),
+            compartment,
+            camera: compartment.and_then(|c| self.camera_of(c)),
+            kind,
+            actor: actor.to_string(),
+            note: note.to_string(),
+        };
+        tx.put(T::Markers, &seq_key(id), &m)
+    }
+}

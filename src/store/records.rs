@@ -1,0 +1,175 @@
+//! Records kept beside parcels and compartments.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{CompartmentId, Language, ParcelId};
+
+/// Why a pulse was asked for. Written and flushed before the pulse, so that a
+/// restart knows what the open door meant (SPEC §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntentKind {
+    /// A courier's door for a new parcel.
+    Deposit,
+    /// A recipient's door.
+    Pickup,
+    /// The recipient's second opening within the window.
+    Reopen,
+    /// Staff removing an expired parcel.
+    Removal,
+    /// An admin's or technician's manual unlock.
+    ManualUnlock,
+}
+
+impl IntentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Deposit => "deposit",
+            Self::Pickup => "pickup",
+            Self::Reopen => "reopen",
+            Self::Removal => "removal",
+            Self::ManualUnlock => "manual_unlock",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Intent {
+    pub compartment: CompartmentId,
+    pub kind: IntentKind,
+    pub parcel: Option<ParcelId>,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+    /// The door sensor has reported it open since the pulse.
+    pub opened: bool,
+    /// The courier gave this door up (does not fit, cancel): when it
+    /// closes, the compartment is freed instead of the deposit confirmed.
+    #[serde(default)]
+    pub abandon: bool,
+}
+
+/// Key of a compartment in `compartments` and `intents`.
+pub fn compartment_key(id: CompartmentId) -> [u8; 2] {
+    id.0.to_be_bytes()
+}
+
+/// Why a code no longer works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadReason {
+    Used,
+    Expired,
+    /// A newer code was sent (resend or reassignment).
+    Replaced,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadCode {
+    pub reason: DeadReason,
+    pub parcel: ParcelId,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    Delivered,
+    Reminder1,
+    Reminder2,
+    /// The code expired: what happens next depends on the parcel class.
+    FinalNotice,
+    PickedUp,
+    /// The parcel now belongs to someone else (told to the old recipient).
+    Reassigned,
+    /// Courier's proof of delivery (to the carrier address).
+    ProofOfDelivery,
+    AdminAlert,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    Queued,
+    Sent,
+    Dead,
+}
+
+/// One message in the outbox. The plaintext code lives here only until the
+/// message is sent or the parcel is gone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: u64,
+    pub kind: NotificationKind,
+    pub to: Vec<String>,
+    pub language: Language,
+    pub parcel: Option<ParcelId>,
+    pub created_at: DateTime<Utc>,
+    pub state: DeliveryState,
+    /// Message facts for the template (door, deadline, kiosk, class...).
+    pub facts: serde_json::Value,
+    /// Plaintext access code and QR payload: purged once sent.
+    pub code: Option<String>,
+    pub qr: Option<String>,
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    Jam,
+    ForcedOpen,
+    DoorLeftOpen,
+    BoardOffline,
+    Lockout,
+    DailyCap,
+    InspectionNeeded,
+    ProblemReported,
+    BusDown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    pub id: u64,
+    pub at: DateTime<Utc>,
+    pub kind: AlertKind,
+    pub compartment: Option<CompartmentId>,
+    pub text: String,
+    pub acknowledged: Option<(String, String)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkerKind {
+    ForcedOpen,
+    ManualUnlock,
+    ProblemReported,
+    DailyCap,
+    Manual,
+}
+
+/// A CCTV event marker: a moment someone should look at on the recording.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CctvMarker {
+    pub id: u64,
+    pub at: DateTime<Utc>,
+    pub kiosk: String,
+    pub compartment: Option<CompartmentId>,
+    pub camera: Option<String>,
+    pub kind: MarkerKind,
+    pub actor: String,
+    pub note: String,
+}
+
+/// One line of the fee ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeRecord {
+    pub id: u64,
+    pub parcel: ParcelId,
+    pub at: DateTime<Utc>,
+    pub use_cents: u32,
+    pub storage_days: u32,
+    pub storage_cents: u32,
+    pub currency: String,
+}
