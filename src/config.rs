@@ -205,19 +205,28 @@ impl Config {
             let inner = e.into_inner();
             let line = inner
                 .span()
-                .map(|s| format!(" (line {})", text[..s.start.min(text.len())].lines().count().max(1)))
+                .map(|s| {
+                    format!(
+                        " (line {})",
+                        text[..s.start.min(text.len())].lines().count().max(1)
+                    )
+                })
                 .unwrap_or_default();
             let key = if key == "." { "-".to_string() } else { key };
             err(key, format!("{}{line}", inner.message().trim()))
         })?;
-        cfg.validate().map_err(|(key, reason)| err(key.to_string(), reason))?;
+        cfg.validate()
+            .map_err(|(key, reason)| err(key.to_string(), reason))?;
         Ok(cfg)
     }
 
     fn validate(&self) -> Result<(), (String, String)> {
         let k = &self.kiosk;
         if k.id.is_empty() || k.id.len() > 16 || !k.id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(("kiosk.id".into(), "1 to 16 letters or digits, e.g. \"A\"".into()));
+            return Err((
+                "kiosk.id".into(),
+                "1 to 16 letters or digits, e.g. \"A\"".into(),
+            ));
         }
         if k.name.trim().is_empty() {
             return Err(("kiosk.name".into(), "must not be empty".into()));
@@ -228,16 +237,25 @@ impl Config {
         if let Some(t) = &k.terminal
             && !["ansi", "vt220", "vt100"].contains(&t.as_str())
         {
-            return Err(("kiosk.terminal".into(), format!("{t:?} is not ansi, vt220 or vt100")));
+            return Err((
+                "kiosk.terminal".into(),
+                format!("{t:?} is not ansi, vt220 or vt100"),
+            ));
         }
         if let Some(s) = &k.size
             && parse_size(s).is_none()
         {
-            return Err(("kiosk.size".into(), format!("{s:?} is not COLSxROWS, e.g. \"80x24\"")));
+            return Err((
+                "kiosk.size".into(),
+                format!("{s:?} is not COLSxROWS, e.g. \"80x24\""),
+            ));
         }
         let b = &self.bus;
         if ![1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].contains(&b.baud) {
-            return Err(("bus.baud".into(), format!("{} is not a standard baud rate", b.baud)));
+            return Err((
+                "bus.baud".into(),
+                format!("{} is not a standard baud rate", b.baud),
+            ));
         }
         if !["none", "even", "odd"].contains(&b.parity.as_str()) {
             return Err(("bus.parity".into(), "none, even or odd".into()));
@@ -262,7 +280,10 @@ impl Config {
             return Err(("policy.wrong_code_daily_cap".into(), "at least 1".into()));
         }
         if self.fees.currency.len() != 3 {
-            return Err(("fees.currency".into(), "a 3-letter code, e.g. \"EUR\"".into()));
+            return Err((
+                "fees.currency".into(),
+                "a 3-letter code, e.g. \"EUR\"".into(),
+            ));
         }
         self.security
             .argon2
@@ -272,14 +293,25 @@ impl Config {
         match n.transport.as_str() {
             "spool" => {}
             "smtp" if n.smtp_host.is_none() => {
-                return Err(("notify.smtp_host".into(), "required with transport = \"smtp\"".into()));
+                return Err((
+                    "notify.smtp_host".into(),
+                    "required with transport = \"smtp\"".into(),
+                ));
             }
             "smtp" => {}
             "command" if n.command.as_ref().is_none_or(|c| c.is_empty()) => {
-                return Err(("notify.command".into(), "required with transport = \"command\"".into()));
+                return Err((
+                    "notify.command".into(),
+                    "required with transport = \"command\"".into(),
+                ));
             }
             "command" => {}
-            t => return Err(("notify.transport".into(), format!("{t:?} is not spool, smtp or command"))),
+            t => {
+                return Err((
+                    "notify.transport".into(),
+                    format!("{t:?} is not spool, smtp or command"),
+                ));
+            }
         }
         Ok(())
     }
@@ -380,11 +412,17 @@ hardware = "banks/demo.toml"
     #[test]
     fn semantic_errors_name_the_key() {
         let text = format!("{GOOD}\n[policy]\nreminder_days = [2, 7]\n");
-        assert_eq!(Config::parse(&text, "k.toml").unwrap_err().key, "policy.reminder_days");
+        assert_eq!(
+            Config::parse(&text, "k.toml").unwrap_err().key,
+            "policy.reminder_days"
+        );
         let text = format!("{GOOD}\n[bus]\nbaud = 1234\n");
         assert_eq!(Config::parse(&text, "k.toml").unwrap_err().key, "bus.baud");
         let text = format!("{GOOD}\n[notify]\ntransport = \"smtp\"\n");
-        assert_eq!(Config::parse(&text, "k.toml").unwrap_err().key, "notify.smtp_host");
+        assert_eq!(
+            Config::parse(&text, "k.toml").unwrap_err().key,
+            "notify.smtp_host"
+        );
     }
 
     #[test]

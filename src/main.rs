@@ -1,3 +1,3 @@
-fn main() {
-    std::process::exit(locker::cli::main());
+fn main() -> std::process::ExitCode {
+    locker::cli::main()
 }

@@ -1,5 +1,155 @@
-//! cli
+//! The command line (SPEC §7). Exit codes: 0 ok, 1 failure, 2 usage or config.
 
-pub fn main() -> i32 {
-    0
+mod data;
+mod pin;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Config, ConfigError};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "locker",
+    version,
+    about = "Parcel-locker controller: kiosk, admin console and Modbus RTU lock bus"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Create the database and the first admin.
+    Init {
+        #[command(flatten)]
+        data: DataArgs,
+        /// The first admin's user name.
+        #[arg(long, default_value = "admin")]
+        admin: String,
+    },
+    /// Couriers, admins and technicians.
+    #[command(subcommand)]
+    User(data::UserCmd),
+    /// Recipients (the people parcels are for).
+    #[command(subcommand)]
+    Recipient(data::RecipientCmd),
+    /// Parcels.
+    #[command(subcommand)]
+    Parcel(data::ParcelCmd),
+    /// The notification outbox.
+    #[command(subcommand)]
+    Outbox(data::OutboxCmd),
+    /// The hash-chained audit log.
+    #[command(subcommand)]
+    Audit(data::AuditCmd),
+    /// CCTV event markers.
+    #[command(subcommand)]
+    Markers(data::MarkersCmd),
+    /// Configuration files.
+    #[command(subcommand)]
+    Config(ConfigCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCmd {
+    /// Check a config file and say what is wrong, in one line.
+    Check { file: PathBuf },
+}
+
+/// Where the data is: a config file, or a data directory as a shortcut.
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    #[arg(long, value_name = "FILE", env = "LOCKER_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_name = "DIR", conflicts_with = "config")]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl DataArgs {
+    pub fn load(&self) -> Result<Config, Failure> {
+        match (&self.config, &self.data_dir) {
+            (Some(file), _) => Config::load(file).map_err(Failure::Config),
+            (None, Some(dir)) => Ok(Config::for_data_dir(dir.clone())),
+            (None, None) => Err(Failure::Usage(
+                "give --config FILE or --data-dir DIR".into(),
+            )),
+        }
+    }
+}
+
+/// How a command failed, and so its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Config(ConfigError),
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl Failure {
+    fn code(&self) -> u8 {
+        match self {
+            Failure::Usage(_) | Failure::Config(_) => 2,
+            Failure::Failed(_) => 1,
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for Failure {
+    fn from(e: crate::store::StoreError) -> Self {
+        Failure::Failed(e.to_string())
+    }
+}
+
+impl From<crate::engine::EngineError> for Failure {
+    fn from(e: crate::engine::EngineError) -> Self {
+        Failure::Failed(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Failed(e.to_string())
+    }
+}
+
+/// Parses the arguments, runs the command, prints one line on failure.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("locker: {f}");
+            ExitCode::from(f.code())
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Cmd::Init { data, admin } => data::init(&data, &admin),
+        Cmd::User(c) => data::user(c),
+        Cmd::Recipient(c) => data::recipient(c),
+        Cmd::Parcel(c) => data::parcel(c),
+        Cmd::Outbox(c) => data::outbox(c),
+        Cmd::Audit(c) => data::audit(c),
+        Cmd::Markers(c) => data::markers(c),
+        Cmd::Config(ConfigCmd::Check { file }) => {
+            Config::load(&file).map_err(Failure::Config)?;
+            println!("{}: ok", file.display());
+            Ok(())
+        }
+    }
 }

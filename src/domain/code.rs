@@ -149,7 +149,9 @@ impl Hasher {
     pub fn verify_pin(&self, pin: &str, phc: &str) -> bool {
         self.count();
         match PasswordHash::new(phc) {
-            Ok(h) => Argon2::default().verify_password(pin.as_bytes(), &h).is_ok(),
+            Ok(h) => Argon2::default()
+                .verify_password(pin.as_bytes(), &h)
+                .is_ok(),
             Err(_) => false,
         }
     }

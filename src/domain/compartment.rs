@@ -87,7 +87,10 @@ impl Compartment {
 
 /// The smallest allocatable compartment of `size`, else of the next larger
 /// size; among equals the lowest door number, so allocation is predictable.
-pub fn choose<'a>(compartments: impl IntoIterator<Item = &'a Compartment>, size: Size) -> Option<&'a Compartment> {
+pub fn choose<'a>(
+    compartments: impl IntoIterator<Item = &'a Compartment>,
+    size: Size,
+) -> Option<&'a Compartment> {
     compartments
         .into_iter()
         .filter(|c| c.allocatable() && c.size >= size)

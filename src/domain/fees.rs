@@ -90,11 +90,19 @@ mod tests {
     use chrono_tz::Europe::Madrid;
 
     fn at(d: u32, h: u32) -> DateTime<Utc> {
-        Madrid.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap().with_timezone(&Utc)
+        Madrid
+            .with_ymd_and_hms(2026, 11, d, h, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     fn paid() -> FeePolicy {
-        FeePolicy { per_use_cents: 100, storage_per_day_cents: 50, free_days: 2, currency: "EUR".into() }
+        FeePolicy {
+            per_use_cents: 100,
+            storage_per_day_cents: 50,
+            free_days: 2,
+            currency: "EUR".into(),
+        }
     }
 
     #[test]

@@ -65,7 +65,11 @@ impl HoldPolicy {
 
     /// Days a vacation adds to a hold ending on `deadline_day`: enough to
     /// reach the day after the vacation, at most `vacation_max_days`.
-    pub fn vacation_extension(&self, deadline_day: NaiveDate, vacation_until: Option<NaiveDate>) -> u32 {
+    pub fn vacation_extension(
+        &self,
+        deadline_day: NaiveDate,
+        vacation_until: Option<NaiveDate>,
+    ) -> u32 {
         match vacation_until {
             Some(until) if until >= deadline_day => {
                 let days = (until - deadline_day).num_days() + 1;
@@ -76,7 +80,12 @@ impl HoldPolicy {
     }
 
     /// When reminder number `index` (0-based) is due, if there is one.
-    pub fn reminder_due(&self, deposited: DateTime<Utc>, tz: Tz, index: usize) -> Option<DateTime<Utc>> {
+    pub fn reminder_due(
+        &self,
+        deposited: DateTime<Utc>,
+        tz: Tz,
+        index: usize,
+    ) -> Option<DateTime<Utc>> {
         let day = *self.reminder_days.get(index)?;
         let date = local_date(deposited, tz) + Days::new(u64::from(day));
         Some(at_local(date, self.reminder_time_of_day(), tz))
@@ -93,7 +102,11 @@ pub fn local_date(t: DateTime<Utc>, tz: Tz) -> NaiveDate {
 
 /// 23:59:59 local on `date`.
 pub fn end_of_day(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    at_local(date, NaiveTime::from_hms_opt(23, 59, 59).expect("valid"), tz)
+    at_local(
+        date,
+        NaiveTime::from_hms_opt(23, 59, 59).expect("valid"),
+        tz,
+    )
 }
 
 /// A local wall-clock time as an instant. In a DST fold the later instant is
@@ -127,7 +140,9 @@ pub enum ParcelClass {
 #[serde(rename_all = "snake_case")]
 pub enum AfterExpiry {
     /// Held at the office for this many more days.
-    HeldAtOffice { days: u32 },
+    HeldAtOffice {
+        days: u32,
+    },
     ReturnedToSender,
 }
 
@@ -167,11 +182,14 @@ impl std::str::FromStr for ParcelClass {
 mod tests {
     use super::*;
     use chrono::Timelike;
-    use chrono_tz::Europe::Madrid;
     use chrono_tz::America::New_York;
+    use chrono_tz::Europe::Madrid;
 
     fn local(tz: Tz, y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        tz.with_ymd_and_hms(y, m, d, h, min, 0).single().unwrap().with_timezone(&Utc)
+        tz.with_ymd_and_hms(y, m, d, h, min, 0)
+            .single()
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
@@ -180,7 +198,10 @@ mod tests {
         // 2026-11-16 is a Monday.
         let dl = p.deadline(local(Madrid, 2026, 11, 16, 10, 0), Madrid, 0);
         let l = dl.with_timezone(&Madrid);
-        assert_eq!(l.date_naive(), NaiveDate::from_ymd_opt(2026, 11, 21).unwrap());
+        assert_eq!(
+            l.date_naive(),
+            NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+        );
         assert_eq!((l.hour(), l.minute(), l.second()), (23, 59, 59));
     }
 
@@ -189,7 +210,10 @@ mod tests {
         let p = HoldPolicy::default();
         let dl = p.deadline(local(Madrid, 2026, 11, 16, 23, 59), Madrid, 0);
         // A deposit one minute before local midnight still counts Monday as day 0.
-        assert_eq!(dl.with_timezone(&Madrid).date_naive(), NaiveDate::from_ymd_opt(2026, 11, 21).unwrap());
+        assert_eq!(
+            dl.with_timezone(&Madrid).date_naive(),
+            NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+        );
     }
 
     #[test]
@@ -197,9 +221,15 @@ mod tests {
         let p = HoldPolicy::default();
         // 00:30 in New York is 05:30 UTC the same day; 00:30 in Madrid is 23:30 UTC the day before.
         let dep = local(Madrid, 2026, 11, 17, 0, 30);
-        assert_eq!(dep.date_naive(), NaiveDate::from_ymd_opt(2026, 11, 16).unwrap());
+        assert_eq!(
+            dep.date_naive(),
+            NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()
+        );
         let dl = p.deadline(dep, Madrid, 0);
-        assert_eq!(dl.with_timezone(&Madrid).date_naive(), NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+        assert_eq!(
+            dl.with_timezone(&Madrid).date_naive(),
+            NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+        );
     }
 
     #[test]
@@ -208,12 +238,18 @@ mod tests {
         // Europe: clocks go back on 2026-10-25; deposit on Friday 23rd.
         let dl = p.deadline(local(Madrid, 2026, 10, 23, 12, 0), Madrid, 0);
         let l = dl.with_timezone(&Madrid);
-        assert_eq!(l.date_naive(), NaiveDate::from_ymd_opt(2026, 10, 28).unwrap());
+        assert_eq!(
+            l.date_naive(),
+            NaiveDate::from_ymd_opt(2026, 10, 28).unwrap()
+        );
         assert_eq!((l.hour(), l.minute()), (23, 59));
         // US: clocks go forward on 2026-03-08.
         let dl = p.deadline(local(New_York, 2026, 3, 6, 8, 0), New_York, 0);
         let l = dl.with_timezone(&New_York);
-        assert_eq!(l.date_naive(), NaiveDate::from_ymd_opt(2026, 3, 11).unwrap());
+        assert_eq!(
+            l.date_naive(),
+            NaiveDate::from_ymd_opt(2026, 3, 11).unwrap()
+        );
         assert_eq!((l.hour(), l.minute()), (23, 59));
     }
 
@@ -221,10 +257,22 @@ mod tests {
     fn reminders_fall_on_day_two_and_four_at_nine_local() {
         let p = HoldPolicy::default();
         let dep = local(Madrid, 2026, 11, 16, 18, 0);
-        let r1 = p.reminder_due(dep, Madrid, 0).unwrap().with_timezone(&Madrid);
-        let r2 = p.reminder_due(dep, Madrid, 1).unwrap().with_timezone(&Madrid);
-        assert_eq!((r1.date_naive().to_string(), r1.hour()), ("2026-11-18".to_string(), 9));
-        assert_eq!((r2.date_naive().to_string(), r2.hour()), ("2026-11-20".to_string(), 9));
+        let r1 = p
+            .reminder_due(dep, Madrid, 0)
+            .unwrap()
+            .with_timezone(&Madrid);
+        let r2 = p
+            .reminder_due(dep, Madrid, 1)
+            .unwrap()
+            .with_timezone(&Madrid);
+        assert_eq!(
+            (r1.date_naive().to_string(), r1.hour()),
+            ("2026-11-18".to_string(), 9)
+        );
+        assert_eq!(
+            (r2.date_naive().to_string(), r2.hour()),
+            ("2026-11-20".to_string(), 9)
+        );
         assert!(p.reminder_due(dep, Madrid, 2).is_none());
     }
 
@@ -233,7 +281,10 @@ mod tests {
         let p = HoldPolicy::default();
         let dep = local(Madrid, 2026, 11, 16, 10, 0);
         let dl = p.deadline(dep, Madrid, 3);
-        assert_eq!(dl.with_timezone(&Madrid).date_naive().to_string(), "2026-11-24");
+        assert_eq!(
+            dl.with_timezone(&Madrid).date_naive().to_string(),
+            "2026-11-24"
+        );
     }
 
     #[test]
@@ -241,10 +292,19 @@ mod tests {
         let p = HoldPolicy::default();
         let d = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
         assert_eq!(p.vacation_extension(d, None), 0);
-        assert_eq!(p.vacation_extension(d, NaiveDate::from_ymd_opt(2026, 11, 20)), 0);
+        assert_eq!(
+            p.vacation_extension(d, NaiveDate::from_ymd_opt(2026, 11, 20)),
+            0
+        );
         assert_eq!(p.vacation_extension(d, Some(d)), 1);
-        assert_eq!(p.vacation_extension(d, NaiveDate::from_ymd_opt(2026, 11, 24)), 4);
-        assert_eq!(p.vacation_extension(d, NaiveDate::from_ymd_opt(2027, 3, 1)), 14);
+        assert_eq!(
+            p.vacation_extension(d, NaiveDate::from_ymd_opt(2026, 11, 24)),
+            4
+        );
+        assert_eq!(
+            p.vacation_extension(d, NaiveDate::from_ymd_opt(2027, 3, 1)),
+            14
+        );
     }
 
     #[test]
@@ -260,16 +320,31 @@ mod tests {
 
     #[test]
     fn classes_say_what_happens_after_expiry() {
-        assert_eq!(ParcelClass::Domestic.after_expiry(), AfterExpiry::HeldAtOffice { days: 10 });
-        assert_eq!(ParcelClass::International.after_expiry(), AfterExpiry::HeldAtOffice { days: 25 });
-        assert_eq!(ParcelClass::Express.after_expiry(), AfterExpiry::ReturnedToSender);
+        assert_eq!(
+            ParcelClass::Domestic.after_expiry(),
+            AfterExpiry::HeldAtOffice { days: 10 }
+        );
+        assert_eq!(
+            ParcelClass::International.after_expiry(),
+            AfterExpiry::HeldAtOffice { days: 25 }
+        );
+        assert_eq!(
+            ParcelClass::Express.after_expiry(),
+            AfterExpiry::ReturnedToSender
+        );
     }
 
     #[test]
     fn policy_validation_names_the_key() {
-        let p = HoldPolicy { reminder_days: vec![2, 9], ..HoldPolicy::default() };
+        let p = HoldPolicy {
+            reminder_days: vec![2, 9],
+            ..HoldPolicy::default()
+        };
         assert_eq!(p.validate().unwrap_err().0, "reminder_days");
-        let p = HoldPolicy { reminder_time: "9am".into(), ..HoldPolicy::default() };
+        let p = HoldPolicy {
+            reminder_time: "9am".into(),
+            ..HoldPolicy::default()
+        };
         assert_eq!(p.validate().unwrap_err().0, "reminder_time");
     }
 }

@@ -72,7 +72,12 @@ pub fn allows(role: Role, perm: Permission) -> bool {
         Role::Admin => perm != Deposit,
         Role::Technician => matches!(
             perm,
-            ManualUnlock | ManageCompartments | ViewAudit | Markers | BusDiagnostics | AcknowledgeAlerts
+            ManualUnlock
+                | ManageCompartments
+                | ViewAudit
+                | Markers
+                | BusDiagnostics
+                | AcknowledgeAlerts
         ),
     }
 }
@@ -98,6 +103,10 @@ mod tests {
 
     #[test]
     fn admin_does_everything_but_deposit() {
-        assert!(Permission::ALL.iter().all(|p| allows(Role::Admin, *p) == (*p != Permission::Deposit)));
+        assert!(
+            Permission::ALL
+                .iter()
+                .all(|p| allows(Role::Admin, *p) == (*p != Permission::Deposit))
+        );
     }
 }

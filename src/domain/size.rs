@@ -147,7 +147,10 @@ mod tests {
         assert_eq!(Size::smallest_fit(Dimensions::new(70, 36, 54)), None);
         assert_eq!(Size::smallest_fit(Dimensions::new(10, 10, 69)), None);
         // A long thin parcel stands upright in the 68 cm of an XL.
-        assert_eq!(Size::smallest_fit(Dimensions::new(10, 10, 55)), Some(Size::XL));
+        assert_eq!(
+            Size::smallest_fit(Dimensions::new(10, 10, 55)),
+            Some(Size::XL)
+        );
     }
 
     #[test]

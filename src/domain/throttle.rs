@@ -48,7 +48,12 @@ impl Throttle {
         self.locked_until.filter(|until| now < *until)
     }
 
-    pub fn wrong_code(&mut self, now: DateTime<Utc>, today: NaiveDate, daily_cap: u32) -> WrongCodeOutcome {
+    pub fn wrong_code(
+        &mut self,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        daily_cap: u32,
+    ) -> WrongCodeOutcome {
         self.roll_day(today);
         self.wrong_in_row += 1;
         self.wrong_today += 1;
@@ -138,7 +143,10 @@ mod tests {
             lengths.push((until - now).num_seconds());
             now = until;
         }
-        assert_eq!(lengths, vec![60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]);
+        assert_eq!(
+            lengths,
+            vec![60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]
+        );
     }
 
     #[test]
@@ -157,7 +165,9 @@ mod tests {
     #[test]
     fn daily_cap_alerts_once_per_day() {
         let mut t = Throttle::default();
-        let hits: Vec<bool> = (0..12).map(|_| t.wrong_code(t0(), day(), 10).cap_reached).collect();
+        let hits: Vec<bool> = (0..12)
+            .map(|_| t.wrong_code(t0(), day(), 10).cap_reached)
+            .collect();
         assert_eq!(hits.iter().filter(|h| **h).count(), 1);
         assert!(hits[9]);
         let next = day().succ_opt().unwrap();

@@ -7,14 +7,23 @@ use super::{Engine, EngineError, EngineResult, Event, Found};
 use crate::domain::code::validate_pin;
 use crate::domain::hold::local_date;
 use crate::domain::people::validate_user_name;
-use crate::domain::{CompartmentId, Parcel, ParcelId, ParcelState, QrToken, Recipient, RecipientId, Role, User};
+use crate::domain::{
+    CompartmentId, Parcel, ParcelId, ParcelState, QrToken, Recipient, RecipientId, Role, User,
+};
 use crate::store::{Alert, DeadReason, IntentKind, MarkerKind, NotificationKind, T, seq_key};
 
 impl Engine {
-    pub(super) fn manual_unlock(&mut self, who: &str, c: CompartmentId, reason: &str) -> EngineResult {
+    pub(super) fn manual_unlock(
+        &mut self,
+        who: &str,
+        c: CompartmentId,
+        reason: &str,
+    ) -> EngineResult {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(EngineError::Invalid("a manual unlock needs a reason".into()));
+            return Err(EngineError::Invalid(
+                "a manual unlock needs a reason".into(),
+            ));
         }
         let parcel = self.commit(|tx| tx.compartment(c))?.parcel;
         self.pulse_with(c, IntentKind::ManualUnlock, parcel, who, |e, tx| {
@@ -24,7 +33,13 @@ impl Engine {
         })
     }
 
-    pub(super) fn set_disabled(&mut self, who: &str, c: CompartmentId, disabled: bool, reason: &str) -> EngineResult {
+    pub(super) fn set_disabled(
+        &mut self,
+        who: &str,
+        c: CompartmentId,
+        disabled: bool,
+        reason: &str,
+    ) -> EngineResult {
         self.commit(|tx| {
             let mut comp = tx.compartment(c)?;
             comp.disabled = disabled;
@@ -36,7 +51,13 @@ impl Engine {
     }
 
     /// An admin looked inside: settle what a fault or restart left open.
-    pub(super) fn mark_inspected(&mut self, who: &str, c: CompartmentId, found: Found, note: &str) -> EngineResult {
+    pub(super) fn mark_inspected(
+        &mut self,
+        who: &str,
+        c: CompartmentId,
+        found: Found,
+        note: &str,
+    ) -> EngineResult {
         let comp = self.commit(|tx| tx.compartment(c))?;
         let parcel: Option<Parcel> = match comp.parcel {
             Some(p) => Some(self.commit(|tx| tx.parcel(p))?),
@@ -47,7 +68,11 @@ impl Engine {
             && p.state == ParcelState::Depositing
         {
             let receipt = self.confirm_deposit(c, p.id)?;
-            events.push(Event::DepositStored { parcel: p.id, compartment: c, receipt });
+            events.push(Event::DepositStored {
+                parcel: p.id,
+                compartment: c,
+                receipt,
+            });
         }
         self.commit(|tx| {
             let mut comp = tx.compartment(c)?;
@@ -77,7 +102,13 @@ impl Engine {
             }
             tx.put_compartment(&comp)?;
             tx.clear_intent(c)?;
-            tx.audit(self.audit_draft(who, "inspected", Some(c), parcel.as_ref().map(|p| p.id), format!("{found:?}: {note}")))
+            tx.audit(self.audit_draft(
+                who,
+                "inspected",
+                Some(c),
+                parcel.as_ref().map(|p| p.id),
+                format!("{found:?}: {note}"),
+            ))
         })?;
         Ok(events)
     }
@@ -88,7 +119,12 @@ impl Engine {
         Ok(vec![Event::CodeReplaced { parcel }])
     }
 
-    pub(super) fn reassign(&mut self, who: &str, parcel: ParcelId, recipient: &str) -> EngineResult {
+    pub(super) fn reassign(
+        &mut self,
+        who: &str,
+        parcel: ParcelId,
+        recipient: &str,
+    ) -> EngineResult {
         let rid = RecipientId::parse(recipient).map_err(|e| EngineError::Invalid(e.to_string()))?;
         match self.commit(|tx| tx.recipient(&rid))? {
             Some(r) if !r.closed => {}
@@ -100,18 +136,30 @@ impl Engine {
 
     /// New code and QR for a stored parcel, optionally for a new recipient;
     /// the old code dies and the (new) recipient is told.
-    fn rotate(&mut self, who: &str, parcel: ParcelId, new_recipient: Option<RecipientId>) -> Result<(), EngineError> {
+    fn rotate(
+        &mut self,
+        who: &str,
+        parcel: ParcelId,
+        new_recipient: Option<RecipientId>,
+    ) -> Result<(), EngineError> {
         let (code, key) = self.fresh_code()?;
         let qr = QrToken::random(&self.settings.kiosk_id);
         self.commit(|tx| {
             let mut p = tx.parcel(parcel)?;
             if p.state != ParcelState::Stored {
-                return abort(EngineError::Invalid(format!("parcel {parcel} is not waiting in the locker")));
+                return abort(EngineError::Invalid(format!(
+                    "parcel {parcel} is not waiting in the locker"
+                )));
             }
             self.kill_codes(tx, &mut p, DeadReason::Replaced)?;
             if let Some(rid) = &new_recipient {
                 if let Some(old) = tx.recipient(&p.recipient)? {
-                    tx.queue(self.notification(NotificationKind::Reassigned, &Engine::addressed(&old), Some(parcel), self.parcel_facts(&p)))?;
+                    tx.queue(self.notification(
+                        NotificationKind::Reassigned,
+                        &Engine::addressed(&old),
+                        Some(parcel),
+                        self.parcel_facts(&p),
+                    ))?;
                 }
                 p.recipient = rid.clone();
             }
@@ -121,38 +169,76 @@ impl Engine {
             tx.del(T::DeadCodes, &key.0)?;
             tx.put(T::Qr, &qr.key(), &parcel)?;
             if let Some(r) = tx.recipient(&p.recipient)? {
-                let mut n = self.notification(NotificationKind::Delivered, &Engine::addressed(&r), Some(parcel), self.parcel_facts(&p));
+                let mut n = self.notification(
+                    NotificationKind::Delivered,
+                    &Engine::addressed(&r),
+                    Some(parcel),
+                    self.parcel_facts(&p),
+                );
                 n.code = Some(code.as_str().to_string());
                 n.qr = Some(qr.payload());
                 tx.queue_with_code(&mut p, n)?;
             }
             tx.put_parcel(&p)?;
-            let action = if new_recipient.is_some() { "reassigned" } else { "code_resent" };
-            tx.audit(self.audit_draft(who, action, Some(p.compartment), Some(parcel), p.recipient.to_string()))?;
+            let action = if new_recipient.is_some() {
+                "reassigned"
+            } else {
+                "code_resent"
+            };
+            tx.audit(self.audit_draft(
+                who,
+                action,
+                Some(p.compartment),
+                Some(parcel),
+                p.recipient.to_string(),
+            ))?;
             Ok(())
         })
     }
 
-    pub(super) fn extend_hold(&mut self, who: &str, parcel: ParcelId, days: u32, reason: &str) -> EngineResult {
+    pub(super) fn extend_hold(
+        &mut self,
+        who: &str,
+        parcel: ParcelId,
+        days: u32,
+        reason: &str,
+    ) -> EngineResult {
         if !(1..=30).contains(&days) {
             return Err(EngineError::Invalid("extend by 1 to 30 days".into()));
         }
         self.commit(|tx| {
             let mut p = tx.parcel(parcel)?;
             if p.state != ParcelState::Stored {
-                return abort(EngineError::Invalid(format!("parcel {parcel} is not waiting in the locker")));
+                return abort(EngineError::Invalid(format!(
+                    "parcel {parcel} is not waiting in the locker"
+                )));
             }
             p.extension_days += days;
-            p.deadline = p.deposited_at.map(|d| self.settings.hold.deadline(d, self.settings.tz, p.extension_days));
+            p.deadline = p.deposited_at.map(|d| {
+                self.settings
+                    .hold
+                    .deadline(d, self.settings.tz, p.extension_days)
+            });
             tx.put_parcel(&p)?;
-            tx.audit(self.audit_draft(who, "hold_extended", Some(p.compartment), Some(parcel), format!("+{days} days: {reason}")))
+            tx.audit(self.audit_draft(
+                who,
+                "hold_extended",
+                Some(p.compartment),
+                Some(parcel),
+                format!("+{days} days: {reason}"),
+            ))
         })?;
         Ok(vec![Event::Done])
     }
 
     /// Vacation mode: holds of waiting parcels stretch to the day after the
     /// vacation (up to the configured maximum) and storage fees pause.
-    pub(super) fn set_vacation(&mut self, who: &str, recipient: &str, until: Option<NaiveDate>) -> EngineResult {
+    pub(super) fn set_vacation(
+        &mut self,
+        who: &str,
+        recipient: &str,
+        until: Option<NaiveDate>,
+    ) -> EngineResult {
         let rid = RecipientId::parse(recipient).map_err(|e| EngineError::Invalid(e.to_string()))?;
         let waiting: Vec<ParcelId> = super::query::live_parcels(&self.store)?
             .into_iter()
@@ -170,22 +256,36 @@ impl Engine {
                 let mut p = tx.parcel(*id)?;
                 let Some(dep) = p.deposited_at else { continue };
                 let base = self.settings.hold.deadline(dep, tz, 0);
-                p.extension_days = self.settings.hold.vacation_extension(local_date(base, tz), until);
+                p.extension_days = self
+                    .settings
+                    .hold
+                    .vacation_extension(local_date(base, tz), until);
                 p.deadline = Some(self.settings.hold.deadline(dep, tz, p.extension_days));
                 tx.put_parcel(&p)?;
             }
-            tx.audit(self.audit_draft(who, "vacation", None, None, format!("{rid} until {until:?}")))
+            tx.audit(self.audit_draft(
+                who,
+                "vacation",
+                None,
+                None,
+                format!("{rid} until {until:?}"),
+            ))
         })?;
         Ok(vec![Event::Done])
     }
 
     pub(super) fn add_recipient(&mut self, who: &str, r: Recipient) -> EngineResult {
         if r.name.trim().is_empty() || !r.email.contains('@') {
-            return Err(EngineError::Invalid("a recipient needs a name and an e-mail address".into()));
+            return Err(EngineError::Invalid(
+                "a recipient needs a name and an e-mail address".into(),
+            ));
         }
         self.commit(|tx| {
             if tx.recipient(&r.id)?.is_some_and(|old| old.closed) {
-                return abort(EngineError::Invalid(format!("recipient ID {} belonged to a closed account", r.id)));
+                return abort(EngineError::Invalid(format!(
+                    "recipient ID {} belonged to a closed account",
+                    r.id
+                )));
             }
             tx.put(T::Recipients, r.id.digits().as_bytes(), &r)?;
             tx.audit(self.audit_draft(who, "recipient_saved", None, None, r.id.to_string()))
@@ -197,7 +297,9 @@ impl Engine {
     /// while the recipient has parcels in the locker.
     pub(super) fn close_account(&mut self, who: &str, recipient: &str) -> EngineResult {
         let rid = RecipientId::parse(recipient).map_err(|e| EngineError::Invalid(e.to_string()))?;
-        let waiting = super::query::live_parcels(&self.store)?.iter().any(|p| p.recipient == rid);
+        let waiting = super::query::live_parcels(&self.store)?
+            .iter()
+            .any(|p| p.recipient == rid);
         if waiting {
             return Err(EngineError::Refused(Refusal::ParcelsWaiting));
         }
@@ -205,7 +307,11 @@ impl Engine {
             if tx.recipient(&rid)?.is_none() {
                 return abort(EngineError::NotFound(format!("recipient {rid}")));
             }
-            tx.put(T::Recipients, rid.digits().as_bytes(), &Recipient::closed(rid.clone()))?;
+            tx.put(
+                T::Recipients,
+                rid.digits().as_bytes(),
+                &Recipient::closed(rid.clone()),
+            )?;
             tx.audit(self.audit_draft(who, "account_closed", None, None, rid.to_string()))
         })?;
         Ok(vec![Event::Done])
@@ -245,7 +351,9 @@ impl Engine {
             return Err(EngineError::NotFound(format!("user {name}")));
         };
         if user.role == Role::Admin && users.iter().filter(|u| u.role == Role::Admin).count() == 1 {
-            return Err(EngineError::Invalid("the last admin cannot be removed".into()));
+            return Err(EngineError::Invalid(
+                "the last admin cannot be removed".into(),
+            ));
         }
         self.commit(|tx| {
             tx.del(T::Users, name.as_bytes())?;
@@ -254,7 +362,12 @@ impl Engine {
         Ok(vec![Event::Done])
     }
 
-    pub(super) fn add_marker(&mut self, who: &str, c: Option<CompartmentId>, note: &str) -> EngineResult {
+    pub(super) fn add_marker(
+        &mut self,
+        who: &str,
+        c: Option<CompartmentId>,
+        note: &str,
+    ) -> EngineResult {
         self.commit(|tx| {
             self.marker(tx, MarkerKind::Manual, c, who, note)?;
             tx.audit(self.audit_draft(who, "marker_added", c, None, note.to_string()))
@@ -269,7 +382,13 @@ impl Engine {
             };
             a.acknowledged = Some((who.to_string(), note.to_string()));
             tx.put(T::Alerts, &seq_key(id), &a)?;
-            tx.audit(self.audit_draft(who, "alert_acknowledged", a.compartment, None, format!("{id}: {note}")))
+            tx.audit(self.audit_draft(
+                who,
+                "alert_acknowledged",
+                a.compartment,
+                None,
+                format!("{id}: {note}"),
+            ))
         })?;
         Ok(vec![Event::Done])
     }

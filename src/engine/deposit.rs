@@ -7,13 +7,18 @@ use super::{Engine, EngineError, EngineResult, Event, SizeChoice};
 use crate::domain::compartment::choose;
 use crate::domain::hold::local_date;
 use crate::domain::{
-    AccessCode, Compartment, CompartmentId, Parcel, ParcelClass, ParcelId, ParcelState, QrToken, RecipientId, Size, User,
+    AccessCode, Compartment, CompartmentId, Parcel, ParcelClass, ParcelId, ParcelState, QrToken,
+    RecipientId, Size, User,
 };
 use crate::store::{IntentKind, NotificationKind, T, Tx, seq_key};
 
 impl Engine {
     pub(super) fn sign_in(&mut self, user: &str, pin: &str) -> EngineResult {
-        if let Some(until) = self.store.get::<crate::domain::Throttle>(T::Meta, b"throttle")?.and_then(|t| t.locked(self.now())) {
+        if let Some(until) = self
+            .store
+            .get::<crate::domain::Throttle>(T::Meta, b"throttle")?
+            .and_then(|t| t.locked(self.now()))
+        {
             return Ok(vec![Event::KeypadLocked { until }]);
         }
         let record: Option<User> = self.store.get(T::Users, user.as_bytes())?;
@@ -25,7 +30,9 @@ impl Engine {
         let ok = self.hasher.verify_pin(pin, &phc) && record.is_some();
         match record {
             Some(u) if ok => {
-                self.commit(|tx| tx.audit(self.audit_draft(&u.name, "sign_in", None, None, u.role.to_string())))?;
+                self.commit(|tx| {
+                    tx.audit(self.audit_draft(&u.name, "sign_in", None, None, u.role.to_string()))
+                })?;
                 Ok(vec![self.new_session(u.name, u.role)])
             }
             _ => self.wrong_code(Refusal::WrongPin),
@@ -35,9 +42,14 @@ impl Engine {
     pub(super) fn sign_in_badge(&mut self, badge: &str) -> EngineResult {
         let hash = badge_hash(badge);
         let users: Vec<User> = self.store.all(T::Users)?;
-        match users.into_iter().find(|u| u.badge_hash.as_deref() == Some(hash.as_str())) {
+        match users
+            .into_iter()
+            .find(|u| u.badge_hash.as_deref() == Some(hash.as_str()))
+        {
             Some(u) => {
-                self.commit(|tx| tx.audit(self.audit_draft(&u.name, "sign_in", None, None, "badge".into())))?;
+                self.commit(|tx| {
+                    tx.audit(self.audit_draft(&u.name, "sign_in", None, None, "badge".into()))
+                })?;
                 Ok(vec![self.new_session(u.name, u.role)])
             }
             None => self.wrong_code(Refusal::WrongPin),
@@ -47,7 +59,10 @@ impl Engine {
     /// A hash at the configured cost that no PIN matches.
     fn dummy_pin_hash(&self) -> String {
         self.dummy_phc
-            .get_or_init(|| self.hasher.hash_pin(&format!("{:016x}", rand::random::<u64>())))
+            .get_or_init(|| {
+                self.hasher
+                    .hash_pin(&format!("{:016x}", rand::random::<u64>()))
+            })
             .clone()
     }
 
@@ -60,8 +75,15 @@ impl Engine {
         class: ParcelClass,
     ) -> EngineResult {
         let tracking = tracking.trim();
-        if tracking.len() < 4 || tracking.len() > 40 || !tracking.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(EngineError::Invalid("a tracking number has 4 to 40 letters, digits or '-'".into()));
+        if tracking.len() < 4
+            || tracking.len() > 40
+            || !tracking
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(EngineError::Invalid(
+                "a tracking number has 4 to 40 letters, digits or '-'".into(),
+            ));
         }
         let Ok(rid) = RecipientId::parse(recipient) else {
             return Err(EngineError::Refused(Refusal::NotRegistered));
@@ -72,7 +94,9 @@ impl Engine {
         }
         let size = match size {
             SizeChoice::Size(s) => s,
-            SizeChoice::Dimensions(d) => Size::smallest_fit(d).ok_or(EngineError::Refused(Refusal::Oversized))?,
+            SizeChoice::Dimensions(d) => {
+                Size::smallest_fit(d).ok_or(EngineError::Refused(Refusal::Oversized))?
+            }
         };
         let compartments: Vec<Compartment> = self.store.all(T::Compartments)?;
         let c = choose(&compartments, size)
@@ -101,7 +125,13 @@ impl Engine {
         let mut events = self.pulse_with(c, IntentKind::Deposit, Some(id), courier, |e, tx| {
             reserve(tx, c, id)?;
             tx.put_parcel(&parcel)?;
-            tx.audit(e.audit_draft(courier, "deposit_started", Some(c), Some(id), parcel.tracking.clone()))?;
+            tx.audit(e.audit_draft(
+                courier,
+                "deposit_started",
+                Some(c),
+                Some(id),
+                parcel.tracking.clone(),
+            ))?;
             Ok(())
         })?;
         events.insert(0, Event::CompartmentChanged { compartment: c });
@@ -110,10 +140,17 @@ impl Engine {
 
     /// The courier's parcel does not fit: give up this door (freed once it
     /// is closed) and open one of the next size, or of `size`.
-    pub(super) fn does_not_fit(&mut self, courier: &str, parcel: ParcelId, size: Option<Size>) -> EngineResult {
+    pub(super) fn does_not_fit(
+        &mut self,
+        courier: &str,
+        parcel: ParcelId,
+        size: Option<Size>,
+    ) -> EngineResult {
         let p = self.commit(|tx| tx.parcel(parcel))?;
         if p.state != ParcelState::Depositing {
-            return Err(EngineError::Invalid(format!("parcel {parcel} is not being deposited")));
+            return Err(EngineError::Invalid(format!(
+                "parcel {parcel} is not being deposited"
+            )));
         }
         let compartments: Vec<Compartment> = self.store.all(T::Compartments)?;
         let old = compartments
@@ -123,21 +160,31 @@ impl Engine {
         let want = match size {
             Some(s) if s > old.size => s,
             Some(_) => return Err(EngineError::Invalid("choose a larger size".into())),
-            None => old.size.larger().ok_or(EngineError::Refused(Refusal::Oversized))?,
+            None => old
+                .size
+                .larger()
+                .ok_or(EngineError::Refused(Refusal::Oversized))?,
         };
         let to = choose(&compartments, want)
             .map(|c| c.id)
             .ok_or(EngineError::Refused(Refusal::NoCompartment))?;
         let from = p.compartment;
-        let mut events = self.pulse_with(to, IntentKind::Deposit, Some(parcel), courier, |e, tx| {
-            let mut p = tx.parcel(parcel)?;
-            p.compartment = to;
-            tx.put_parcel(&p)?;
-            e.give_up_door(tx, from, parcel)?;
-            reserve(tx, to, parcel)?;
-            tx.audit(e.audit_draft(courier, "does_not_fit", Some(from), Some(parcel), format!("moved to door {to}")))?;
-            Ok(())
-        })?;
+        let mut events =
+            self.pulse_with(to, IntentKind::Deposit, Some(parcel), courier, |e, tx| {
+                let mut p = tx.parcel(parcel)?;
+                p.compartment = to;
+                tx.put_parcel(&p)?;
+                e.give_up_door(tx, from, parcel)?;
+                reserve(tx, to, parcel)?;
+                tx.audit(e.audit_draft(
+                    courier,
+                    "does_not_fit",
+                    Some(from),
+                    Some(parcel),
+                    format!("moved to door {to}"),
+                ))?;
+                Ok(())
+            })?;
         events.insert(0, Event::DepositMoved { parcel, from, to });
         Ok(events)
     }
@@ -146,15 +193,26 @@ impl Engine {
         let c = self.commit(|tx| {
             let p = tx.parcel(parcel)?;
             if p.state != ParcelState::Depositing {
-                return super::tx::abort(EngineError::Invalid(format!("parcel {parcel} is not being deposited")));
+                return super::tx::abort(EngineError::Invalid(format!(
+                    "parcel {parcel} is not being deposited"
+                )));
             }
             tx.del(T::Parcels, &seq_key(parcel.0))?;
             tx.del(T::Live, &seq_key(parcel.0))?;
             self.give_up_door(tx, p.compartment, parcel)?;
-            tx.audit(self.audit_draft(courier, "deposit_cancelled", Some(p.compartment), Some(parcel), p.tracking.clone()))?;
+            tx.audit(self.audit_draft(
+                courier,
+                "deposit_cancelled",
+                Some(p.compartment),
+                Some(parcel),
+                p.tracking.clone(),
+            ))?;
             Ok(p.compartment)
         })?;
-        Ok(vec![Event::DepositCancelled { parcel, compartment: c }])
+        Ok(vec![Event::DepositCancelled {
+            parcel,
+            compartment: c,
+        }])
     }
 
     /// An open door is freed when it closes; a closed one right away.
@@ -170,7 +228,13 @@ impl Engine {
     }
 
     /// Frees a deposit's door; a parcel still assigned to it is dropped.
-    pub(super) fn release_deposit_door(&self, tx: &Tx<'_>, c: CompartmentId, parcel: ParcelId, why: &str) -> TxResult<()> {
+    pub(super) fn release_deposit_door(
+        &self,
+        tx: &Tx<'_>,
+        c: CompartmentId,
+        parcel: ParcelId,
+        why: &str,
+    ) -> TxResult<()> {
         let mut comp = tx.compartment(c)?;
         if comp.parcel == Some(parcel) {
             comp.parcel = None;
@@ -186,13 +250,23 @@ impl Engine {
             tx.del(T::Live, &seq_key(parcel.0))?;
         }
         tx.clear_intent(c)?;
-        tx.audit(self.audit_draft("kiosk", "deposit_door_released", Some(c), Some(parcel), why.to_string()))?;
+        tx.audit(self.audit_draft(
+            "kiosk",
+            "deposit_door_released",
+            Some(c),
+            Some(parcel),
+            why.to_string(),
+        ))?;
         Ok(())
     }
 
     /// The deposit door closed with the parcel inside: only now is the code
     /// made and the notification queued.
-    pub(super) fn confirm_deposit(&mut self, c: CompartmentId, parcel: ParcelId) -> Result<String, EngineError> {
+    pub(super) fn confirm_deposit(
+        &mut self,
+        c: CompartmentId,
+        parcel: ParcelId,
+    ) -> Result<String, EngineError> {
         let (code, key) = self.fresh_code()?;
         let qr = QrToken::random(&self.settings.kiosk_id);
         let now = self.now();
@@ -200,7 +274,9 @@ impl Engine {
         self.commit(|tx| {
             let mut p = tx.parcel(parcel)?;
             if p.state != ParcelState::Depositing {
-                return super::tx::abort(EngineError::Invalid(format!("parcel {parcel} is not being deposited")));
+                return super::tx::abort(EngineError::Invalid(format!(
+                    "parcel {parcel} is not being deposited"
+                )));
             }
             if tx.raw(T::Codes).get(key.0)?.is_some() {
                 return refuse(Refusal::DoorBusy);
@@ -208,10 +284,17 @@ impl Engine {
             let recipient = tx.recipient(&p.recipient)?;
             let base = self.settings.hold.deadline(now, self.settings.tz, 0);
             let vacation = recipient.as_ref().and_then(|r| r.vacation_until);
-            p.extension_days = self.settings.hold.vacation_extension(local_date(base, self.settings.tz), vacation);
+            p.extension_days = self
+                .settings
+                .hold
+                .vacation_extension(local_date(base, self.settings.tz), vacation);
             p.state = ParcelState::Stored;
             p.deposited_at = Some(now);
-            p.deadline = Some(self.settings.hold.deadline(now, self.settings.tz, p.extension_days));
+            p.deadline = Some(
+                self.settings
+                    .hold
+                    .deadline(now, self.settings.tz, p.extension_days),
+            );
             p.receipt = Some(receipt.clone());
             p.code_key = Some(hex::encode(key.0));
             p.qr_key = Some(hex::encode(qr.key()));
@@ -225,20 +308,41 @@ impl Engine {
             tx.put_compartment(&comp)?;
             let facts = self.parcel_facts(&p);
             if let Some(r) = &recipient {
-                let mut n = self.notification(NotificationKind::Delivered, &Engine::addressed(r), Some(parcel), facts.clone());
+                let mut n = self.notification(
+                    NotificationKind::Delivered,
+                    &Engine::addressed(r),
+                    Some(parcel),
+                    facts.clone(),
+                );
                 n.code = Some(code.as_str().to_string());
                 n.qr = Some(qr.payload());
                 tx.queue_with_code(&mut p, n)?;
             }
             let courier: Option<User> = tx.get(T::Users, p.courier.as_bytes())?;
-            let carrier = courier.and_then(|u| u.carrier_email).or_else(|| self.settings.carrier_address.clone());
+            let carrier = courier
+                .and_then(|u| u.carrier_email)
+                .or_else(|| self.settings.carrier_address.clone());
             if let Some(addr) = carrier {
-                let who = super::tx::Addressed { to: vec![addr], language: crate::domain::Language::En };
-                tx.queue(self.notification(NotificationKind::ProofOfDelivery, &who, Some(parcel), facts))?;
+                let who = super::tx::Addressed {
+                    to: vec![addr],
+                    language: crate::domain::Language::En,
+                };
+                tx.queue(self.notification(
+                    NotificationKind::ProofOfDelivery,
+                    &who,
+                    Some(parcel),
+                    facts,
+                ))?;
             }
             tx.put_parcel(&p)?;
             tx.clear_intent(c)?;
-            tx.audit(self.audit_draft(&p.courier, "deposit_stored", Some(c), Some(parcel), format!("{} receipt {receipt}", p.tracking)))?;
+            tx.audit(self.audit_draft(
+                &p.courier,
+                "deposit_stored",
+                Some(c),
+                Some(parcel),
+                format!("{} receipt {receipt}", p.tracking),
+            ))?;
             Ok(())
         })?;
         Ok(receipt)
@@ -250,11 +354,19 @@ impl Engine {
         for _ in 0..32 {
             let code = AccessCode::random();
             let key = self.hasher.code_key(&code);
-            if self.store.tree(T::Codes).get(key.0).map_err(crate::store::StoreError::from)?.is_none() {
+            if self
+                .store
+                .tree(T::Codes)
+                .get(key.0)
+                .map_err(crate::store::StoreError::from)?
+                .is_none()
+            {
                 return Ok((code, key));
             }
         }
-        Err(EngineError::Invalid("could not find a free access code".into()))
+        Err(EngineError::Invalid(
+            "could not find a free access code".into(),
+        ))
     }
 
     /// What a notification says about a parcel.

@@ -52,10 +52,21 @@ impl Engine {
             return Err(EngineError::Refused(Refusal::BusDown));
         }
         let (column, row) = self.position_of(c);
-        Ok(vec![Event::DoorOpening { compartment: c, purpose: kind, column, row }])
+        Ok(vec![Event::DoorOpening {
+            compartment: c,
+            purpose: kind,
+            column,
+            row,
+        }])
     }
 
-    pub(super) fn pulse(&mut self, c: CompartmentId, kind: IntentKind, parcel: Option<ParcelId>, actor: &str) -> EngineResult {
+    pub(super) fn pulse(
+        &mut self,
+        c: CompartmentId,
+        kind: IntentKind,
+        parcel: Option<ParcelId>,
+        actor: &str,
+    ) -> EngineResult {
         self.pulse_with(c, kind, parcel, actor, |_, _| Ok(()))
     }
 
@@ -74,7 +85,13 @@ impl Engine {
                 if self.bus_down {
                     self.bus_down = false;
                     self.commit(|tx| {
-                        tx.audit(self.audit_draft("bus", "bus_up", None, None, format!("board {board} answers again")))
+                        tx.audit(self.audit_draft(
+                            "bus",
+                            "bus_up",
+                            None,
+                            None,
+                            format!("board {board} answers again"),
+                        ))
                     })?;
                     return Ok(vec![Event::BusUp]);
                 }
@@ -84,18 +101,41 @@ impl Engine {
     }
 
     fn board_offline(&mut self, board: u8) -> EngineResult {
-        let all_down = self.bank.compartments.iter().all(|c| c.board == board || !self.bus.board_online(c.board));
+        let all_down = self
+            .bank
+            .compartments
+            .iter()
+            .all(|c| c.board == board || !self.bus.board_online(c.board));
         let newly_down = all_down && !self.bus_down;
         self.bus_down |= all_down;
         let alerts = self.commit(|tx| {
-            let mut alerts = vec![self.raise(tx, AlertKind::BoardOffline, None, format!("lock board {board} does not answer"))?];
+            let mut alerts = vec![self.raise(
+                tx,
+                AlertKind::BoardOffline,
+                None,
+                format!("lock board {board} does not answer"),
+            )?];
             if newly_down {
-                alerts.push(self.raise(tx, AlertKind::BusDown, None, "no lock board answers: the kiosk is out of service".into())?);
+                alerts.push(self.raise(
+                    tx,
+                    AlertKind::BusDown,
+                    None,
+                    "no lock board answers: the kiosk is out of service".into(),
+                )?);
             }
-            tx.audit(self.audit_draft("bus", "board_offline", None, None, format!("board {board}")))?;
+            tx.audit(self.audit_draft(
+                "bus",
+                "board_offline",
+                None,
+                None,
+                format!("board {board}"),
+            ))?;
             Ok(alerts)
         })?;
-        let mut events: Vec<Event> = alerts.into_iter().map(|alert| Event::AlertRaised { alert }).collect();
+        let mut events: Vec<Event> = alerts
+            .into_iter()
+            .map(|alert| Event::AlertRaised { alert })
+            .collect();
         if newly_down {
             events.push(Event::BusDown);
         }
@@ -118,7 +158,14 @@ impl Engine {
             DoorEventKind::Closed => self.door_closed(c),
             DoorEventKind::Jammed => self.door_did_not_open(c, true),
             DoorEventKind::LeftOpen => {
-                let alert = self.commit(|tx| self.raise(tx, AlertKind::DoorLeftOpen, Some(c), format!("door {c} has been left open")))?;
+                let alert = self.commit(|tx| {
+                    self.raise(
+                        tx,
+                        AlertKind::DoorLeftOpen,
+                        Some(c),
+                        format!("door {c} has been left open"),
+                    )
+                })?;
                 Ok(vec![Event::AlertRaised { alert }])
             }
             DoorEventKind::SensorUnknown => Ok(vec![Event::CompartmentChanged { compartment: c }]),
@@ -153,7 +200,10 @@ impl Engine {
             tx.audit(self.audit_draft("bus", "forced_open", Some(c), comp.parcel, text))?;
             Ok(alert)
         })?;
-        Ok(vec![Event::DoorOpened { compartment: c }, Event::AlertRaised { alert }])
+        Ok(vec![
+            Event::DoorOpened { compartment: c },
+            Event::AlertRaised { alert },
+        ])
     }
 
     fn door_closed(&mut self, c: CompartmentId) -> EngineResult {
@@ -164,7 +214,13 @@ impl Engine {
                 let mut comp = tx.compartment(c)?;
                 comp.door_open = false;
                 tx.put_compartment(&comp)?;
-                tx.audit(self.audit_draft("bus", "door_closed", Some(c), comp.parcel, String::new()))?;
+                tx.audit(self.audit_draft(
+                    "bus",
+                    "door_closed",
+                    Some(c),
+                    comp.parcel,
+                    String::new(),
+                ))?;
                 Ok(())
             })?;
             return Ok(events);
@@ -174,7 +230,11 @@ impl Engine {
             (IntentKind::Pickup, Some(p)) => {
                 self.commit(|tx| self.confirm_pickup(tx, c, p))?;
                 let until = self.open_reopen_window(c, p);
-                events.push(Event::PickupConfirmed { compartment: c, parcel: p, reopen_until: until });
+                events.push(Event::PickupConfirmed {
+                    compartment: c,
+                    parcel: p,
+                    reopen_until: until,
+                });
             }
             (IntentKind::Deposit, Some(p)) if i.abandon => {
                 self.commit(|tx| self.release_deposit_door(tx, c, p, "does not fit or cancelled"))?;
@@ -189,15 +249,25 @@ impl Engine {
                     i.opened = false;
                     tx.put_intent(&i)
                 })?;
-                events.push(Event::DepositDoorClosedEmpty { parcel: p, compartment: c });
+                events.push(Event::DepositDoorClosedEmpty {
+                    parcel: p,
+                    compartment: c,
+                });
             }
             (IntentKind::Deposit, Some(p)) => {
                 let receipt = self.confirm_deposit(c, p)?;
-                events.push(Event::DepositStored { parcel: p, compartment: c, receipt });
+                events.push(Event::DepositStored {
+                    parcel: p,
+                    compartment: c,
+                    receipt,
+                });
             }
             (IntentKind::Removal, Some(p)) => {
                 self.commit(|tx| self.confirm_removal(tx, c, p, &i.actor))?;
-                events.push(Event::ParcelRemoved { parcel: p, compartment: c });
+                events.push(Event::ParcelRemoved {
+                    parcel: p,
+                    compartment: c,
+                });
             }
             (kind, parcel) => {
                 self.commit(|tx| {
@@ -208,14 +278,24 @@ impl Engine {
                     }
                     tx.put_compartment(&comp)?;
                     tx.clear_intent(c)?;
-                    tx.audit(self.audit_draft(&i.actor, "door_closed", Some(c), parcel, kind.as_str().to_string()))?;
+                    tx.audit(self.audit_draft(
+                        &i.actor,
+                        "door_closed",
+                        Some(c),
+                        parcel,
+                        kind.as_str().to_string(),
+                    ))?;
                     Ok(())
                 })?;
                 if kind == IntentKind::Reopen
                     && let Some(p) = parcel
                 {
                     let until = self.open_reopen_window(c, p);
-                    events.push(Event::PickupConfirmed { compartment: c, parcel: p, reopen_until: until });
+                    events.push(Event::PickupConfirmed {
+                        compartment: c,
+                        parcel: p,
+                        reopen_until: until,
+                    });
                 }
             }
         }
@@ -226,14 +306,22 @@ impl Engine {
     /// A pickup keeps its code; a deposit gives up this door.
     pub(super) fn door_did_not_open(&mut self, c: CompartmentId, jammed: bool) -> EngineResult {
         let intent = self.commit(|tx| tx.intent(c))?;
-        let purpose = intent.as_ref().map(|i| i.kind).unwrap_or(IntentKind::ManualUnlock);
+        let purpose = intent
+            .as_ref()
+            .map(|i| i.kind)
+            .unwrap_or(IntentKind::ManualUnlock);
         let alert = self.commit(|tx| {
             let mut alert = None;
             if jammed {
                 let mut comp = tx.compartment(c)?;
                 comp.faulty = true;
                 tx.put_compartment(&comp)?;
-                alert = Some(self.raise(tx, AlertKind::Jam, Some(c), format!("door {c} did not open ({})", purpose.as_str()))?);
+                alert = Some(self.raise(
+                    tx,
+                    AlertKind::Jam,
+                    Some(c),
+                    format!("door {c} did not open ({})", purpose.as_str()),
+                )?);
             }
             match &intent {
                 Some(i) if i.kind == IntentKind::Deposit => {
@@ -244,10 +332,19 @@ impl Engine {
                 Some(_) => tx.clear_intent(c)?,
                 None => {}
             }
-            tx.audit(self.audit_draft("bus", if jammed { "jammed" } else { "pulse_failed" }, Some(c), intent.as_ref().and_then(|i| i.parcel), purpose.as_str().to_string()))?;
+            tx.audit(self.audit_draft(
+                "bus",
+                if jammed { "jammed" } else { "pulse_failed" },
+                Some(c),
+                intent.as_ref().and_then(|i| i.parcel),
+                purpose.as_str().to_string(),
+            ))?;
             Ok(alert)
         })?;
-        let mut events = vec![Event::DoorJammed { compartment: c, purpose }];
+        let mut events = vec![Event::DoorJammed {
+            compartment: c,
+            purpose,
+        }];
         events.extend(alert.map(|alert| Event::AlertRaised { alert }));
         Ok(events)
     }

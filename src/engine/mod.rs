@@ -29,8 +29,8 @@ use crate::config::Config;
 use crate::domain::fees::Fee;
 use crate::domain::permission::allows;
 use crate::domain::{
-    CompartmentId, Compartment, Dimensions, FeePolicy, HashCost, Hasher, HoldPolicy, ParcelClass, ParcelId,
-    Permission, Role, Size,
+    Compartment, CompartmentId, Dimensions, FeePolicy, HashCost, Hasher, HoldPolicy, ParcelClass,
+    ParcelId, Permission, Role, Size,
 };
 use crate::hardware::BankLayout;
 use crate::store::{Alert, IntentKind, Store, StoreError, T, TxFailure, compartment_key};
@@ -80,37 +80,106 @@ pub enum Found {
 #[serde(rename_all = "snake_case", tag = "command")]
 pub enum Command {
     // Recipients, no login.
-    EnterCode { code: String },
-    ScanQr { payload: String },
+    EnterCode {
+        code: String,
+    },
+    ScanQr {
+        payload: String,
+    },
     /// The person agreed to the fee shown for this pending pickup.
-    AcceptFee { ticket: u64 },
-    Reopen { compartment: CompartmentId },
-    ReportProblem { compartment: CompartmentId, problem: Problem },
+    AcceptFee {
+        ticket: u64,
+    },
+    Reopen {
+        compartment: CompartmentId,
+    },
+    ReportProblem {
+        compartment: CompartmentId,
+        problem: Problem,
+    },
     // Staff sign-in.
-    SignIn { user: String, pin: String },
-    SignInBadge { badge: String },
+    SignIn {
+        user: String,
+        pin: String,
+    },
+    SignInBadge {
+        badge: String,
+    },
     SignOut,
     // Couriers.
-    StartDeposit { tracking: String, recipient: String, size: SizeChoice, class: ParcelClass },
+    StartDeposit {
+        tracking: String,
+        recipient: String,
+        size: SizeChoice,
+        class: ParcelClass,
+    },
     /// The parcel does not fit: free this door and open a larger one.
-    DoesNotFit { parcel: ParcelId, size: Option<Size> },
-    CancelDeposit { parcel: ParcelId },
+    DoesNotFit {
+        parcel: ParcelId,
+        size: Option<Size>,
+    },
+    CancelDeposit {
+        parcel: ParcelId,
+    },
     // Staff: expired parcels.
-    OpenForRemoval { parcel: ParcelId },
+    OpenForRemoval {
+        parcel: ParcelId,
+    },
     // Admins and technicians.
-    ManualUnlock { compartment: CompartmentId, reason: String },
-    SetDisabled { compartment: CompartmentId, disabled: bool, reason: String },
-    MarkInspected { compartment: CompartmentId, found: Found, note: String },
-    ResendCode { parcel: ParcelId },
-    Reassign { parcel: ParcelId, recipient: String },
-    ExtendHold { parcel: ParcelId, days: u32, reason: String },
-    SetVacation { recipient: String, until: Option<NaiveDate> },
-    AddRecipient { recipient: crate::domain::Recipient },
-    CloseAccount { recipient: String },
-    AddUser { name: String, role: Role, pin: String, badge: Option<String>, carrier_email: Option<String> },
-    RemoveUser { name: String },
-    AddMarker { compartment: Option<CompartmentId>, note: String },
-    AcknowledgeAlert { id: u64, note: String },
+    ManualUnlock {
+        compartment: CompartmentId,
+        reason: String,
+    },
+    SetDisabled {
+        compartment: CompartmentId,
+        disabled: bool,
+        reason: String,
+    },
+    MarkInspected {
+        compartment: CompartmentId,
+        found: Found,
+        note: String,
+    },
+    ResendCode {
+        parcel: ParcelId,
+    },
+    Reassign {
+        parcel: ParcelId,
+        recipient: String,
+    },
+    ExtendHold {
+        parcel: ParcelId,
+        days: u32,
+        reason: String,
+    },
+    SetVacation {
+        recipient: String,
+        until: Option<NaiveDate>,
+    },
+    AddRecipient {
+        recipient: crate::domain::Recipient,
+    },
+    CloseAccount {
+        recipient: String,
+    },
+    AddUser {
+        name: String,
+        role: Role,
+        pin: String,
+        badge: Option<String>,
+        carrier_email: Option<String>,
+    },
+    RemoveUser {
+        name: String,
+    },
+    AddMarker {
+        compartment: Option<CompartmentId>,
+        note: String,
+    },
+    AcknowledgeAlert {
+        id: u64,
+        note: String,
+    },
 }
 
 /// What happened, for screens and subscribers.
@@ -118,30 +187,91 @@ pub enum Command {
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum Event {
     /// A pulse was sent; the screen names the door and where it is.
-    DoorOpening { compartment: CompartmentId, purpose: IntentKind, column: u16, row: u16 },
-    DoorOpened { compartment: CompartmentId },
-    DoorClosed { compartment: CompartmentId },
+    DoorOpening {
+        compartment: CompartmentId,
+        purpose: IntentKind,
+        column: u16,
+        row: u16,
+    },
+    DoorOpened {
+        compartment: CompartmentId,
+    },
+    DoorClosed {
+        compartment: CompartmentId,
+    },
     /// Pulsed twice and still closed. For a pickup the code stays valid.
-    DoorJammed { compartment: CompartmentId, purpose: IntentKind },
-    CodeRefused { refusal: Refusal, tries_left: u32 },
-    KeypadLocked { until: DateTime<Utc> },
-    FeeDue { ticket: u64, compartment: CompartmentId, fee: Fee },
-    PickupConfirmed { compartment: CompartmentId, parcel: ParcelId, reopen_until: DateTime<Utc> },
-    DepositStored { parcel: ParcelId, compartment: CompartmentId, receipt: String },
+    DoorJammed {
+        compartment: CompartmentId,
+        purpose: IntentKind,
+    },
+    CodeRefused {
+        refusal: Refusal,
+        tries_left: u32,
+    },
+    KeypadLocked {
+        until: DateTime<Utc>,
+    },
+    FeeDue {
+        ticket: u64,
+        compartment: CompartmentId,
+        fee: Fee,
+    },
+    PickupConfirmed {
+        compartment: CompartmentId,
+        parcel: ParcelId,
+        reopen_until: DateTime<Utc>,
+    },
+    DepositStored {
+        parcel: ParcelId,
+        compartment: CompartmentId,
+        receipt: String,
+    },
     /// A deposit door was closed with nothing inside (item sensor).
-    DepositDoorClosedEmpty { parcel: ParcelId, compartment: CompartmentId },
-    DepositCancelled { parcel: ParcelId, compartment: CompartmentId },
+    DepositDoorClosedEmpty {
+        parcel: ParcelId,
+        compartment: CompartmentId,
+    },
+    DepositCancelled {
+        parcel: ParcelId,
+        compartment: CompartmentId,
+    },
     /// The deposit's compartment changed (does not fit, jam).
-    DepositMoved { parcel: ParcelId, from: CompartmentId, to: CompartmentId },
-    ParcelRemoved { parcel: ParcelId, compartment: CompartmentId },
-    ParcelExpired { parcel: ParcelId, compartment: CompartmentId },
-    ReminderQueued { parcel: ParcelId, number: u8 },
-    CodeReplaced { parcel: ParcelId },
-    SignedIn { session: u64, user: String, role: Role },
+    DepositMoved {
+        parcel: ParcelId,
+        from: CompartmentId,
+        to: CompartmentId,
+    },
+    ParcelRemoved {
+        parcel: ParcelId,
+        compartment: CompartmentId,
+    },
+    ParcelExpired {
+        parcel: ParcelId,
+        compartment: CompartmentId,
+    },
+    ReminderQueued {
+        parcel: ParcelId,
+        number: u8,
+    },
+    CodeReplaced {
+        parcel: ParcelId,
+    },
+    SignedIn {
+        session: u64,
+        user: String,
+        role: Role,
+    },
     SignedOut,
-    AlertRaised { alert: Alert },
-    ProblemRecorded { compartment: CompartmentId, problem: Problem },
-    CompartmentChanged { compartment: CompartmentId },
+    AlertRaised {
+        alert: Alert,
+    },
+    ProblemRecorded {
+        compartment: CompartmentId,
+        problem: Problem,
+    },
+    CompartmentChanged {
+        compartment: CompartmentId,
+    },
     /// Every board is offline: the kiosk is out of service.
     BusDown,
     BusUp,
@@ -281,10 +411,19 @@ impl Engine {
         let salt = code_salt(&store)?;
         for c in &bank.compartments {
             let key = compartment_key(c.id);
-            if store.tree(T::Compartments).get(key).map_err(StoreError::from)?.is_none() {
+            if store
+                .tree(T::Compartments)
+                .get(key)
+                .map_err(StoreError::from)?
+                .is_none()
+            {
                 let rec = Compartment::new(c.id, c.size);
-                let bytes = serde_json::to_vec(&rec).map_err(|e| EngineError::Invalid(e.to_string()))?;
-                store.tree(T::Compartments).insert(key, bytes).map_err(StoreError::from)?;
+                let bytes =
+                    serde_json::to_vec(&rec).map_err(|e| EngineError::Invalid(e.to_string()))?;
+                store
+                    .tree(T::Compartments)
+                    .insert(key, bytes)
+                    .map_err(StoreError::from)?;
             }
         }
         let hasher = Hasher::new(settings.hash_cost, salt);
@@ -336,7 +475,10 @@ impl Engine {
             ScanQr { payload } => self.scan_qr(&payload),
             AcceptFee { ticket } => self.accept_fee(ticket),
             Reopen { compartment } => self.reopen_door(compartment),
-            ReportProblem { compartment, problem } => self.report_problem(compartment, problem),
+            ReportProblem {
+                compartment,
+                problem,
+            } => self.report_problem(compartment, problem),
             SignIn { user, pin } => self.sign_in(&user, &pin),
             SignInBadge { badge } => self.sign_in_badge(&badge),
             SignOut => {
@@ -345,7 +487,12 @@ impl Engine {
                 }
                 Ok(vec![Event::SignedOut])
             }
-            StartDeposit { tracking, recipient, size, class } => {
+            StartDeposit {
+                tracking,
+                recipient,
+                size,
+                class,
+            } => {
                 let who = self.authorize(actor, Permission::Deposit)?;
                 self.start_deposit(&who, &tracking, &recipient, size, class)
             }
@@ -361,15 +508,26 @@ impl Engine {
                 let who = self.authorize(actor, Permission::RemoveExpired)?;
                 self.open_for_removal(&who, parcel)
             }
-            ManualUnlock { compartment, reason } => {
+            ManualUnlock {
+                compartment,
+                reason,
+            } => {
                 let who = self.authorize(actor, Permission::ManualUnlock)?;
                 self.manual_unlock(&who, compartment, &reason)
             }
-            SetDisabled { compartment, disabled, reason } => {
+            SetDisabled {
+                compartment,
+                disabled,
+                reason,
+            } => {
                 let who = self.authorize(actor, Permission::ManageCompartments)?;
                 self.set_disabled(&who, compartment, disabled, &reason)
             }
-            MarkInspected { compartment, found, note } => {
+            MarkInspected {
+                compartment,
+                found,
+                note,
+            } => {
                 let who = self.authorize(actor, Permission::ManageCompartments)?;
                 self.mark_inspected(&who, compartment, found, &note)
             }
@@ -381,7 +539,11 @@ impl Engine {
                 let who = self.authorize(actor, Permission::ManageParcels)?;
                 self.reassign(&who, parcel, &recipient)
             }
-            ExtendHold { parcel, days, reason } => {
+            ExtendHold {
+                parcel,
+                days,
+                reason,
+            } => {
                 let who = self.authorize(actor, Permission::ManageParcels)?;
                 self.extend_hold(&who, parcel, days, &reason)
             }
@@ -397,7 +559,13 @@ impl Engine {
                 let who = self.authorize(actor, Permission::ManageRecipients)?;
                 self.close_account(&who, &recipient)
             }
-            AddUser { name, role, pin, badge, carrier_email } => {
+            AddUser {
+                name,
+                role,
+                pin,
+                badge,
+                carrier_email,
+            } => {
                 let who = self.authorize(actor, Permission::ManageUsers)?;
                 self.add_user(&who, &name, role, &pin, badge.as_deref(), carrier_email)
             }
@@ -422,7 +590,10 @@ impl Engine {
         match actor {
             Actor::Kiosk => Err(EngineError::NotSignedIn),
             Actor::Local { name } if allows(Role::Admin, perm) => Ok(format!("local:{name}")),
-            Actor::Local { .. } => Err(EngineError::Denied { role: "local operator".into(), perm }),
+            Actor::Local { .. } => Err(EngineError::Denied {
+                role: "local operator".into(),
+                perm,
+            }),
             Actor::Session { id } => {
                 let idle = chrono::Duration::seconds(i64::from(self.settings.session_secs));
                 let s = match self.sessions.get_mut(id) {
@@ -433,7 +604,10 @@ impl Engine {
                     }
                 };
                 if !allows(s.role, perm) {
-                    return Err(EngineError::Denied { role: s.role.to_string(), perm });
+                    return Err(EngineError::Denied {
+                        role: s.role.to_string(),
+                        perm,
+                    });
                 }
                 s.expires = now + idle;
                 Ok(s.user.clone())
@@ -446,15 +620,30 @@ impl Engine {
         match actor {
             Actor::Kiosk => None,
             Actor::Local { .. } => Some(Role::Admin),
-            Actor::Session { id } => self.sessions.get(id).filter(|s| s.expires > self.now()).map(|s| s.role),
+            Actor::Session { id } => self
+                .sessions
+                .get(id)
+                .filter(|s| s.expires > self.now())
+                .map(|s| s.role),
         }
     }
 
     fn new_session(&mut self, user: String, role: Role) -> Event {
         let id = OsRng.next_u64();
         let expires = self.now() + chrono::Duration::seconds(i64::from(self.settings.session_secs));
-        self.sessions.insert(id, Session { user: user.clone(), role, expires });
-        Event::SignedIn { session: id, user, role }
+        self.sessions.insert(
+            id,
+            Session {
+                user: user.clone(),
+                role,
+                expires,
+            },
+        );
+        Event::SignedIn {
+            session: id,
+            user,
+            role,
+        }
     }
 
     fn lock_of(&self, c: CompartmentId) -> Option<LockId> {
@@ -462,7 +651,10 @@ impl Engine {
     }
 
     fn position_of(&self, c: CompartmentId) -> (u16, u16) {
-        self.bank.compartment(c).map(|l| (l.column, l.row)).unwrap_or((0, 0))
+        self.bank
+            .compartment(c)
+            .map(|l| (l.column, l.row))
+            .unwrap_or((0, 0))
     }
 
     fn camera_of(&self, c: CompartmentId) -> Option<String> {

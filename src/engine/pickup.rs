@@ -81,18 +81,27 @@ impl Engine {
             tx.put(T::Meta, THROTTLE_KEY, &t)?;
             let mut alerts = Vec::new();
             if let Some(until) = outcome.locked_until {
-                let text = format!("keypad locked until {} after repeated wrong codes", until.with_timezone(&self.settings.tz).format("%H:%M:%S"));
+                let text = format!(
+                    "keypad locked until {} after repeated wrong codes",
+                    until.with_timezone(&self.settings.tz).format("%H:%M:%S")
+                );
                 alerts.push(self.raise(tx, AlertKind::Lockout, None, text)?);
             }
             if outcome.cap_reached {
-                let text = format!("{} wrong codes today: someone may be guessing", t.wrong_today);
+                let text = format!(
+                    "{} wrong codes today: someone may be guessing",
+                    t.wrong_today
+                );
                 alerts.push(self.raise(tx, AlertKind::DailyCap, None, text.clone())?);
                 self.marker(tx, MarkerKind::DailyCap, None, "kiosk", &text)?;
             }
             tx.audit(self.audit_draft("kiosk", "wrong_code", None, None, format!("{refusal:?}")))?;
             Ok((outcome, alerts))
         })?;
-        let mut events = vec![Event::CodeRefused { refusal, tries_left: outcome.tries_left }];
+        let mut events = vec![Event::CodeRefused {
+            refusal,
+            tries_left: outcome.tries_left,
+        }];
         if let Some(until) = outcome.locked_until {
             events.push(Event::KeypadLocked { until });
         }
@@ -107,10 +116,20 @@ impl Engine {
         }
         let c = self.commit(|tx| tx.compartment(p.compartment))?;
         if c.needs_inspection || c.faulty {
-            return Ok(vec![Event::CodeRefused { refusal: Refusal::NeedsInspection, tries_left: 0 }]);
+            return Ok(vec![Event::CodeRefused {
+                refusal: Refusal::NeedsInspection,
+                tries_left: 0,
+            }]);
         }
-        if self.store.get::<crate::store::Intent>(T::Intents, &crate::store::compartment_key(c.id))?.is_some() {
-            return Ok(vec![Event::CodeRefused { refusal: Refusal::DoorBusy, tries_left: 0 }]);
+        if self
+            .store
+            .get::<crate::store::Intent>(T::Intents, &crate::store::compartment_key(c.id))?
+            .is_some()
+        {
+            return Ok(vec![Event::CodeRefused {
+                refusal: Refusal::DoorBusy,
+                tries_left: 0,
+            }]);
         }
         let today = self.today();
         self.commit(|tx| {
@@ -122,7 +141,10 @@ impl Engine {
             .commit(|tx| tx.recipient(&p.recipient))?
             .and_then(|r| r.vacation_until);
         let deposited = p.deposited_at.unwrap_or_else(|| self.now());
-        let fee = self.settings.fees.due(deposited, self.now(), self.settings.tz, vacation);
+        let fee = self
+            .settings
+            .fees
+            .due(deposited, self.now(), self.settings.tz, vacation);
         if fee.is_due() {
             let ticket = rand::random::<u64>();
             self.pending.insert(
@@ -134,7 +156,11 @@ impl Engine {
                     expires: self.now() + Duration::seconds(120),
                 },
             );
-            return Ok(vec![Event::FeeDue { ticket, compartment: c.id, fee }]);
+            return Ok(vec![Event::FeeDue {
+                ticket,
+                compartment: c.id,
+                fee,
+            }]);
         }
         self.pulse(c.id, IntentKind::Pickup, Some(parcel), "kiosk")
     }
@@ -143,7 +169,9 @@ impl Engine {
         let now = self.now();
         self.pending.retain(|_, p| p.expires > now);
         let Some(p) = self.pending.remove(&ticket) else {
-            return Err(EngineError::Invalid("that fee offer has expired: enter the code again".into()));
+            return Err(EngineError::Invalid(
+                "that fee offer has expired: enter the code again".into(),
+            ));
         };
         let _ = &p.fee;
         self.pulse(p.compartment, IntentKind::Pickup, Some(p.parcel), "kiosk")
@@ -160,20 +188,52 @@ impl Engine {
         }
     }
 
-    pub(super) fn report_problem(&mut self, compartment: CompartmentId, problem: Problem) -> EngineResult {
+    pub(super) fn report_problem(
+        &mut self,
+        compartment: CompartmentId,
+        problem: Problem,
+    ) -> EngineResult {
         let text = format!("door {compartment}: recipient reports {problem:?}");
         let alert = self.commit(|tx| {
             tx.compartment(compartment)?;
-            let alert = self.raise(tx, AlertKind::ProblemReported, Some(compartment), text.clone())?;
-            self.marker(tx, MarkerKind::ProblemReported, Some(compartment), "kiosk", &text)?;
-            tx.audit(self.audit_draft("kiosk", "problem_reported", Some(compartment), None, format!("{problem:?}")))?;
+            let alert = self.raise(
+                tx,
+                AlertKind::ProblemReported,
+                Some(compartment),
+                text.clone(),
+            )?;
+            self.marker(
+                tx,
+                MarkerKind::ProblemReported,
+                Some(compartment),
+                "kiosk",
+                &text,
+            )?;
+            tx.audit(self.audit_draft(
+                "kiosk",
+                "problem_reported",
+                Some(compartment),
+                None,
+                format!("{problem:?}"),
+            ))?;
             Ok(alert)
         })?;
-        Ok(vec![Event::ProblemRecorded { compartment, problem }, Event::AlertRaised { alert }])
+        Ok(vec![
+            Event::ProblemRecorded {
+                compartment,
+                problem,
+            },
+            Event::AlertRaised { alert },
+        ])
     }
 
     /// The door closed after a pickup: the parcel is out and its code dead.
-    pub(super) fn confirm_pickup(&self, tx: &Tx<'_>, compartment: CompartmentId, parcel: ParcelId) -> TxResult<()> {
+    pub(super) fn confirm_pickup(
+        &self,
+        tx: &Tx<'_>,
+        compartment: CompartmentId,
+        parcel: ParcelId,
+    ) -> TxResult<()> {
         let now = self.now();
         let mut p = tx.parcel(parcel)?;
         p.state = ParcelState::PickedUp;
@@ -181,10 +241,12 @@ impl Engine {
         self.kill_codes(tx, &mut p, DeadReason::Used)?;
         let recipient = tx.recipient(&p.recipient)?;
         let vacation = recipient.as_ref().and_then(|r| r.vacation_until);
-        let fee = self
-            .settings
-            .fees
-            .due(p.deposited_at.unwrap_or(now), now, self.settings.tz, vacation);
+        let fee = self.settings.fees.due(
+            p.deposited_at.unwrap_or(now),
+            now,
+            self.settings.tz,
+            vacation,
+        );
         if fee.is_due() {
             let id = tx.next_seq("fee")?;
             let rec = crate::store::FeeRecord {
@@ -209,17 +271,37 @@ impl Engine {
         tx.put_compartment(&c)?;
         if let Some(r) = &recipient {
             let facts = serde_json::json!({ "door": compartment, "tracking": p.tracking, "kiosk": self.settings.kiosk_id });
-            tx.queue(self.notification(crate::store::NotificationKind::PickedUp, &Engine::addressed(r), Some(parcel), facts))?;
+            tx.queue(self.notification(
+                crate::store::NotificationKind::PickedUp,
+                &Engine::addressed(r),
+                Some(parcel),
+                facts,
+            ))?;
         }
         tx.put_parcel(&p)?;
         tx.clear_intent(compartment)?;
-        tx.audit(self.audit_draft("kiosk", "picked_up", Some(compartment), Some(parcel), fee.display()))?;
+        tx.audit(self.audit_draft(
+            "kiosk",
+            "picked_up",
+            Some(compartment),
+            Some(parcel),
+            fee.display(),
+        ))?;
         Ok(())
     }
 
     /// Moves a parcel's code and QR from the live indexes to the dead ones.
-    pub(super) fn kill_codes(&self, tx: &Tx<'_>, p: &mut crate::domain::Parcel, reason: DeadReason) -> TxResult<()> {
-        let dead = DeadCode { reason, parcel: p.id, at: self.now() };
+    pub(super) fn kill_codes(
+        &self,
+        tx: &Tx<'_>,
+        p: &mut crate::domain::Parcel,
+        reason: DeadReason,
+    ) -> TxResult<()> {
+        let dead = DeadCode {
+            reason,
+            parcel: p.id,
+            at: self.now(),
+        };
         if let Some(k) = p.code_key.take().and_then(|h| hex::decode(h).ok()) {
             tx.del(T::Codes, &k)?;
             tx.put(T::DeadCodes, &k, &dead)?;
@@ -233,9 +315,14 @@ impl Engine {
         tx.purge_codes(p)
     }
 
-    pub(super) fn open_reopen_window(&mut self, compartment: CompartmentId, parcel: ParcelId) -> chrono::DateTime<chrono::Utc> {
+    pub(super) fn open_reopen_window(
+        &mut self,
+        compartment: CompartmentId,
+        parcel: ParcelId,
+    ) -> chrono::DateTime<chrono::Utc> {
         let until = self.now() + Duration::seconds(i64::from(self.settings.reopen_secs));
-        self.reopen.insert(compartment, ReopenWindow { parcel, until });
+        self.reopen
+            .insert(compartment, ReopenWindow { parcel, until });
         until
     }
 }

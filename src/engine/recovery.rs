@@ -39,7 +39,9 @@ impl Engine {
     pub fn recover(&mut self) -> EngineResult {
         let mut events = Vec::new();
         for c in super::query::compartments(&self.store)? {
-            let Some(lock) = self.lock_of(c.id) else { continue };
+            let Some(lock) = self.lock_of(c.id) else {
+                continue;
+            };
             let open = match self.bus.door(lock) {
                 DoorState::Open => true,
                 DoorState::Closed => false,
@@ -77,10 +79,18 @@ impl Engine {
             }
             DoorState::Unknown => self.needs_inspection(c, &i, "its door sensor cannot be read"),
             DoorState::Closed => match (verdict(&i, item), i.parcel) {
-                (Verdict::Undecided, _) => self.needs_inspection(c, &i, "the sensors cannot tell whether the parcel is inside"),
+                (Verdict::Undecided, _) => self.needs_inspection(
+                    c,
+                    &i,
+                    "the sensors cannot tell whether the parcel is inside",
+                ),
                 (Verdict::Done, Some(p)) if i.kind == IntentKind::Deposit => {
                     let receipt = self.confirm_deposit(c, p)?;
-                    Ok(vec![Event::DepositStored { parcel: p, compartment: c, receipt }])
+                    Ok(vec![Event::DepositStored {
+                        parcel: p,
+                        compartment: c,
+                        receipt,
+                    }])
                 }
                 (Verdict::Done, Some(p)) if i.kind == IntentKind::Pickup => {
                     self.commit(|tx| self.confirm_pickup(tx, c, p))?;
@@ -88,16 +98,27 @@ impl Engine {
                 }
                 (Verdict::Done, Some(p)) if i.kind == IntentKind::Removal => {
                     self.commit(|tx| self.confirm_removal(tx, c, p, &i.actor))?;
-                    Ok(vec![Event::ParcelRemoved { parcel: p, compartment: c }])
+                    Ok(vec![Event::ParcelRemoved {
+                        parcel: p,
+                        compartment: c,
+                    }])
                 }
                 (Verdict::NotDone, Some(p)) if i.kind == IntentKind::Deposit => {
-                    self.commit(|tx| self.release_deposit_door(tx, c, p, "restart: the compartment is empty"))?;
+                    self.commit(|tx| {
+                        self.release_deposit_door(tx, c, p, "restart: the compartment is empty")
+                    })?;
                     Ok(vec![Event::CompartmentChanged { compartment: c }])
                 }
                 _ => {
                     self.commit(|tx| {
                         tx.clear_intent(c)?;
-                        tx.audit(self.audit_draft("recovery", "intent_settled", Some(c), i.parcel, format!("{}: nothing changed", i.kind.as_str())))
+                        tx.audit(self.audit_draft(
+                            "recovery",
+                            "intent_settled",
+                            Some(c),
+                            i.parcel,
+                            format!("{}: nothing changed", i.kind.as_str()),
+                        ))
                     })?;
                     Ok(vec![Event::CompartmentChanged { compartment: c }])
                 }
@@ -106,12 +127,21 @@ impl Engine {
     }
 
     fn needs_inspection(&mut self, c: CompartmentId, i: &Intent, why: &str) -> EngineResult {
-        let text = format!("door {c} needs an inspection after a restart: {why} ({})", i.kind.as_str());
+        let text = format!(
+            "door {c} needs an inspection after a restart: {why} ({})",
+            i.kind.as_str()
+        );
         let alert = self.commit(|tx| {
             let mut comp = tx.compartment(c)?;
             comp.needs_inspection = true;
             tx.put_compartment(&comp)?;
-            tx.audit(self.audit_draft("recovery", "inspection_needed", Some(c), i.parcel, text.clone()))?;
+            tx.audit(self.audit_draft(
+                "recovery",
+                "inspection_needed",
+                Some(c),
+                i.parcel,
+                text.clone(),
+            ))?;
             self.raise(tx, AlertKind::InspectionNeeded, Some(c), text.clone())
         })?;
         Ok(vec![Event::AlertRaised { alert }])
@@ -137,16 +167,37 @@ mod tests {
 
     #[test]
     fn item_sensor_decides_when_present() {
-        assert_eq!(verdict(&intent(IntentKind::Deposit, false), Some(true)), Verdict::Done);
-        assert_eq!(verdict(&intent(IntentKind::Deposit, true), Some(false)), Verdict::NotDone);
-        assert_eq!(verdict(&intent(IntentKind::Pickup, false), Some(false)), Verdict::Done);
-        assert_eq!(verdict(&intent(IntentKind::Pickup, true), Some(true)), Verdict::NotDone);
+        assert_eq!(
+            verdict(&intent(IntentKind::Deposit, false), Some(true)),
+            Verdict::Done
+        );
+        assert_eq!(
+            verdict(&intent(IntentKind::Deposit, true), Some(false)),
+            Verdict::NotDone
+        );
+        assert_eq!(
+            verdict(&intent(IntentKind::Pickup, false), Some(false)),
+            Verdict::Done
+        );
+        assert_eq!(
+            verdict(&intent(IntentKind::Pickup, true), Some(true)),
+            Verdict::NotDone
+        );
     }
 
     #[test]
     fn without_item_sensor_only_a_seen_opening_decides() {
-        assert_eq!(verdict(&intent(IntentKind::Deposit, true), None), Verdict::Done);
-        assert_eq!(verdict(&intent(IntentKind::Deposit, false), None), Verdict::Undecided);
-        assert_eq!(verdict(&intent(IntentKind::Pickup, false), None), Verdict::Undecided);
+        assert_eq!(
+            verdict(&intent(IntentKind::Deposit, true), None),
+            Verdict::Done
+        );
+        assert_eq!(
+            verdict(&intent(IntentKind::Deposit, false), None),
+            Verdict::Undecided
+        );
+        assert_eq!(
+            verdict(&intent(IntentKind::Pickup, false), None),
+            Verdict::Undecided
+        );
     }
 }

@@ -21,10 +21,14 @@ impl Engine {
             let deposited = p.deposited_at.unwrap_or(now);
             if p.deadline.is_some_and(|d| d <= now) {
                 self.commit(|tx| self.expire(tx, p.id))?;
-                events.push(Event::ParcelExpired { parcel: p.id, compartment: p.compartment });
+                events.push(Event::ParcelExpired {
+                    parcel: p.id,
+                    compartment: p.compartment,
+                });
                 continue;
             }
-            let due: Vec<u8> = (usize::from(p.reminders_sent)..self.settings.hold.reminder_days.len())
+            let due: Vec<u8> = (usize::from(p.reminders_sent)
+                ..self.settings.hold.reminder_days.len())
                 .filter(|i| {
                     self.settings
                         .hold
@@ -36,7 +40,10 @@ impl Engine {
             // After a long power cut only the latest missed reminder is worth sending.
             if let Some(&number) = due.last() {
                 self.commit(|tx| self.remind(tx, p.id, number))?;
-                events.push(Event::ReminderQueued { parcel: p.id, number });
+                events.push(Event::ReminderQueued {
+                    parcel: p.id,
+                    number,
+                });
             }
         }
         Ok(events)
@@ -45,12 +52,27 @@ impl Engine {
     fn remind(&self, tx: &Tx<'_>, parcel: ParcelId, number: u8) -> TxResult<()> {
         let mut p = tx.parcel(parcel)?;
         p.reminders_sent = number;
-        let kind = if number == 1 { NotificationKind::Reminder1 } else { NotificationKind::Reminder2 };
+        let kind = if number == 1 {
+            NotificationKind::Reminder1
+        } else {
+            NotificationKind::Reminder2
+        };
         if let Some(r) = tx.recipient(&p.recipient)? {
-            tx.queue(self.notification(kind, &Engine::addressed(&r), Some(parcel), self.parcel_facts(&p)))?;
+            tx.queue(self.notification(
+                kind,
+                &Engine::addressed(&r),
+                Some(parcel),
+                self.parcel_facts(&p),
+            ))?;
         }
         tx.put_parcel(&p)?;
-        tx.audit(self.audit_draft("scheduler", "reminder", Some(p.compartment), Some(parcel), format!("reminder {number}")))?;
+        tx.audit(self.audit_draft(
+            "scheduler",
+            "reminder",
+            Some(p.compartment),
+            Some(parcel),
+            format!("reminder {number}"),
+        ))?;
         Ok(())
     }
 
@@ -64,10 +86,21 @@ impl Engine {
         p.state = ParcelState::Expired;
         self.kill_codes(tx, &mut p, DeadReason::Expired)?;
         if let Some(r) = tx.recipient(&p.recipient)? {
-            tx.queue(self.notification(NotificationKind::FinalNotice, &Engine::addressed(&r), Some(parcel), self.parcel_facts(&p)))?;
+            tx.queue(self.notification(
+                NotificationKind::FinalNotice,
+                &Engine::addressed(&r),
+                Some(parcel),
+                self.parcel_facts(&p),
+            ))?;
         }
         tx.put_parcel(&p)?;
-        tx.audit(self.audit_draft("scheduler", "expired", Some(p.compartment), Some(parcel), p.class.as_str().to_string()))?;
+        tx.audit(self.audit_draft(
+            "scheduler",
+            "expired",
+            Some(p.compartment),
+            Some(parcel),
+            p.class.as_str().to_string(),
+        ))?;
         Ok(())
     }
 
@@ -75,13 +108,21 @@ impl Engine {
     pub(super) fn open_for_removal(&mut self, who: &str, parcel: ParcelId) -> EngineResult {
         let p: Parcel = self.commit(|tx| tx.parcel(parcel))?;
         if p.state != ParcelState::Expired {
-            return Err(EngineError::Invalid(format!("parcel {parcel} is not expired")));
+            return Err(EngineError::Invalid(format!(
+                "parcel {parcel} is not expired"
+            )));
         }
         self.pulse(p.compartment, IntentKind::Removal, Some(parcel), who)
     }
 
     /// The removal door closed: the parcel is out of the locker.
-    pub(super) fn confirm_removal(&self, tx: &Tx<'_>, c: CompartmentId, parcel: ParcelId, actor: &str) -> TxResult<()> {
+    pub(super) fn confirm_removal(
+        &self,
+        tx: &Tx<'_>,
+        c: CompartmentId,
+        parcel: ParcelId,
+        actor: &str,
+    ) -> TxResult<()> {
         let mut p = tx.parcel(parcel)?;
         self.kill_codes(tx, &mut p, DeadReason::Expired)?;
         p.state = ParcelState::Removed;
@@ -93,7 +134,9 @@ impl Engine {
         tx.put_compartment(&comp)?;
         tx.clear_intent(c)?;
         let detail = match p.class.after_expiry() {
-            crate::domain::AfterExpiry::HeldAtOffice { days } => format!("to the office, held {days} more days"),
+            crate::domain::AfterExpiry::HeldAtOffice { days } => {
+                format!("to the office, held {days} more days")
+            }
             crate::domain::AfterExpiry::ReturnedToSender => "return to sender".to_string(),
         };
         tx.audit(self.audit_draft(actor, "removed", Some(c), Some(parcel), detail))?;

@@ -9,7 +9,9 @@ use super::*;
 use crate::bus::fake::FakeBus;
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind, DoorState};
 use crate::clock::ManualClock;
-use crate::domain::{CompartmentState, Delegate, Language, Parcel, ParcelState, Recipient, RecipientId};
+use crate::domain::{
+    CompartmentState, Delegate, Language, Parcel, ParcelState, Recipient, RecipientId,
+};
 use crate::hardware::CompartmentLayout;
 use crate::store::{AlertKind, NotificationKind, T};
 
@@ -43,11 +45,18 @@ pub(crate) fn bank() -> BankLayout {
 }
 
 fn madrid(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    Madrid.with_ymd_and_hms(y, m, d, h, min, 0).single().unwrap().with_timezone(&Utc)
+    Madrid
+        .with_ymd_and_hms(y, m, d, h, min, 0)
+        .single()
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 fn lock(c: CompartmentId) -> LockId {
-    LockId { board: 1, channel: c.0 - 1 }
+    LockId {
+        board: 1,
+        channel: c.0 - 1,
+    }
 }
 
 impl Rig {
@@ -60,12 +69,33 @@ impl Rig {
         let bus = FakeBus::new();
         let clock = ManualClock::new(now);
         let store = Store::open(dir.path()).unwrap();
-        let mut engine = Engine::open(store, Box::new(bus.clone()), bank(), Arc::new(clock.clone()), EngineSettings::for_tests()).unwrap();
-        let local = Actor::Local { name: "test".into() };
+        let mut engine = Engine::open(
+            store,
+            Box::new(bus.clone()),
+            bank(),
+            Arc::new(clock.clone()),
+            EngineSettings::for_tests(),
+        )
+        .unwrap();
+        let local = Actor::Local {
+            name: "test".into(),
+        };
         if engine.store().tree(T::Users).is_empty() {
-            for (name, role, pin) in [("1001", Role::Courier, "4321"), ("admin", Role::Admin, "9999")] {
+            for (name, role, pin) in [
+                ("1001", Role::Courier, "4321"),
+                ("admin", Role::Admin, "9999"),
+            ] {
                 engine
-                    .handle(&local, Command::AddUser { name: name.into(), role, pin: pin.into(), badge: None, carrier_email: None })
+                    .handle(
+                        &local,
+                        Command::AddUser {
+                            name: name.into(),
+                            role,
+                            pin: pin.into(),
+                            badge: None,
+                            carrier_email: None,
+                        },
+                    )
                     .unwrap();
             }
             for (id, name) in [("111111", "Ana"), ("222222", "Ben")] {
@@ -75,20 +105,34 @@ impl Rig {
                 r.email = format!("{}@example.org", name.to_lowercase());
                 r.language = Language::Es;
                 if id == "111111" {
-                    r.delegates.push(Delegate { name: "Cris".into(), email: "cris@example.org".into() });
+                    r.delegates.push(Delegate {
+                        name: "Cris".into(),
+                        email: "cris@example.org".into(),
+                    });
                 }
-                engine.handle(&local, Command::AddRecipient { recipient: r }).unwrap();
+                engine
+                    .handle(&local, Command::AddRecipient { recipient: r })
+                    .unwrap();
             }
         }
         let courier = sign_in(&mut engine, "1001", "4321");
         let admin = sign_in(&mut engine, "admin", "9999");
-        Rig { engine, bus, clock, dir, courier, admin }
+        Rig {
+            engine,
+            bus,
+            clock,
+            dir,
+            courier,
+            admin,
+        }
     }
 
     /// Drops the engine as a crash would and opens the same directory again.
     pub fn restart(self, prepare: impl FnOnce(&FakeBus)) -> (Rig, EngineResult) {
         let now = self.clock.now();
-        let Rig { engine, bus, dir, .. } = self;
+        let Rig {
+            engine, bus, dir, ..
+        } = self;
         drop(engine);
         let mut rig = Rig::open(dir, now);
         // The sensors are the same physical doors.
@@ -106,7 +150,13 @@ impl Rig {
         };
         self.bus.set_door(lock(c), state);
         let at = self.clock.now();
-        self.engine.on_bus_event(BusEvent::Door(DoorEvent { lock: lock(c), kind, at })).unwrap()
+        self.engine
+            .on_bus_event(BusEvent::Door(DoorEvent {
+                lock: lock(c),
+                kind,
+                at,
+            }))
+            .unwrap()
     }
 
     /// A courier deposit through open and close; returns the parcel, door and code.
@@ -149,20 +199,38 @@ impl Rig {
     }
 
     pub fn parcel(&self, id: ParcelId) -> Parcel {
-        self.engine.store().get(T::Parcels, &crate::store::seq_key(id.0)).unwrap().unwrap()
+        self.engine
+            .store()
+            .get(T::Parcels, &crate::store::seq_key(id.0))
+            .unwrap()
+            .unwrap()
     }
 
     pub fn compartment(&self, id: CompartmentId) -> Compartment {
-        self.engine.store().get(T::Compartments, &compartment_key(id)).unwrap().unwrap()
+        self.engine
+            .store()
+            .get(T::Compartments, &compartment_key(id))
+            .unwrap()
+            .unwrap()
     }
 
     pub fn enter(&mut self, code: &str) -> Vec<Event> {
-        self.engine.handle(&Actor::Kiosk, Command::EnterCode { code: code.into() }).unwrap()
+        self.engine
+            .handle(&Actor::Kiosk, Command::EnterCode { code: code.into() })
+            .unwrap()
     }
 }
 
 pub(crate) fn sign_in(engine: &mut Engine, user: &str, pin: &str) -> Actor {
-    let ev = engine.handle(&Actor::Kiosk, Command::SignIn { user: user.into(), pin: pin.into() }).unwrap();
+    let ev = engine
+        .handle(
+            &Actor::Kiosk,
+            Command::SignIn {
+                user: user.into(),
+                pin: pin.into(),
+            },
+        )
+        .unwrap();
     match ev.first() {
         Some(Event::SignedIn { session, .. }) => Actor::Session { id: *session },
         other => panic!("sign-in failed: {other:?}"),
@@ -190,13 +258,23 @@ fn deposit_creates_the_code_only_when_the_door_closes() {
         .engine
         .handle(
             &rig.courier.clone(),
-            Command::StartDeposit { tracking: "TRK1".into(), recipient: "PX-111111".into(), size: SizeChoice::Size(Size::M), class: ParcelClass::Domestic },
+            Command::StartDeposit {
+                tracking: "TRK1".into(),
+                recipient: "PX-111111".into(),
+                size: SizeChoice::Size(Size::M),
+                class: ParcelClass::Domestic,
+            },
         )
         .unwrap();
     let c = opening(&ev).unwrap();
     assert_eq!(c, CompartmentId(3), "smallest free M");
     assert_eq!(rig.compartment(c).state(), CompartmentState::Reserved);
-    assert!(query::outbox(rig.engine.store()).unwrap().iter().all(|n| n.kind != NotificationKind::Delivered));
+    assert!(
+        query::outbox(rig.engine.store())
+            .unwrap()
+            .iter()
+            .all(|n| n.kind != NotificationKind::Delivered)
+    );
     assert!(rig.engine.store().tree(T::Codes).is_empty());
     rig.door(c, DoorEventKind::Opened);
     rig.bus.set_item(lock(c), true);
@@ -208,7 +286,11 @@ fn deposit_creates_the_code_only_when_the_door_closes() {
         .filter(|n| n.kind == NotificationKind::Delivered)
         .collect();
     assert_eq!(delivered.len(), 1);
-    assert_eq!(delivered[0].to, vec!["ana@example.org", "cris@example.org"], "delegates get copies");
+    assert_eq!(
+        delivered[0].to,
+        vec!["ana@example.org", "cris@example.org"],
+        "delegates get copies"
+    );
     assert_eq!(delivered[0].language, Language::Es);
     assert!(delivered[0].qr.as_ref().unwrap().starts_with("LKR1:A:"));
 }
@@ -223,7 +305,10 @@ fn pickup_opens_the_door_and_the_code_dies_when_it_closes() {
     rig.door(c, DoorEventKind::Opened);
     rig.bus.set_item(lock(c), false);
     let ev = rig.door(c, DoorEventKind::Closed);
-    assert!(ev.iter().any(|e| matches!(e, Event::PickupConfirmed { .. })));
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e, Event::PickupConfirmed { .. }))
+    );
     assert_eq!(rig.parcel(parcel).state, ParcelState::PickedUp);
     assert!(rig.compartment(c).allocatable());
     assert_eq!(refusal(&rig.enter(&code)), Some(Refusal::Used));
@@ -236,16 +321,25 @@ fn door_closed_before_taking_parcel_can_reopen_within_the_window() {
     rig.enter(&code);
     rig.door(c, DoorEventKind::Opened);
     rig.door(c, DoorEventKind::Closed);
-    assert!(rig.compartment(c).needs_inspection, "parcel still inside keeps the door out of allocation");
+    assert!(
+        rig.compartment(c).needs_inspection,
+        "parcel still inside keeps the door out of allocation"
+    );
     rig.clock.advance(Duration::seconds(30));
-    let ev = rig.engine.handle(&Actor::Kiosk, Command::Reopen { compartment: c }).unwrap();
+    let ev = rig
+        .engine
+        .handle(&Actor::Kiosk, Command::Reopen { compartment: c })
+        .unwrap();
     assert_eq!(opening(&ev), Some(c));
     rig.door(c, DoorEventKind::Opened);
     rig.bus.set_item(lock(c), false);
     rig.door(c, DoorEventKind::Closed);
     assert!(rig.compartment(c).allocatable());
     rig.clock.advance(Duration::seconds(61));
-    let e = rig.engine.handle(&Actor::Kiosk, Command::Reopen { compartment: c }).unwrap_err();
+    let e = rig
+        .engine
+        .handle(&Actor::Kiosk, Command::Reopen { compartment: c })
+        .unwrap_err();
     assert!(matches!(e, EngineError::Refused(Refusal::ReopenClosed)));
 }
 
@@ -271,11 +365,16 @@ fn wrong_code_five_times_locks_the_keypad() {
     let wrong = if code == "000001" { "000002" } else { "000001" };
     for i in 0..4 {
         let ev = rig.enter(wrong);
-        assert!(matches!(ev[0], Event::CodeRefused { refusal: Refusal::Unknown, tries_left } if tries_left == 4 - i));
+        assert!(
+            matches!(ev[0], Event::CodeRefused { refusal: Refusal::Unknown, tries_left } if tries_left == 4 - i)
+        );
     }
     let ev = rig.enter(wrong);
     assert!(ev.iter().any(|e| matches!(e, Event::KeypadLocked { .. })));
-    assert!(ev.iter().any(|e| matches!(e, Event::AlertRaised { alert } if alert.kind == AlertKind::Lockout)));
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e, Event::AlertRaised { alert } if alert.kind == AlertKind::Lockout))
+    );
     // Even the right code waits out the lock, and costs no hashing.
     let before = rig.engine.hash_evaluations();
     assert!(matches!(rig.enter(&code)[0], Event::KeypadLocked { .. }));
@@ -301,13 +400,33 @@ fn reminders_fire_twice_then_the_final_notice() {
             }
         }
     }
-    assert_eq!(reminders.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(
+        reminders.iter().map(|r| r.0).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
     let r1 = reminders[0].1.with_timezone(&Madrid);
     assert_eq!(r1.format("%Y-%m-%d %H").to_string(), "2026-11-18 09");
     assert!(expired);
-    let kinds: Vec<_> = query::outbox(rig.engine.store()).unwrap().into_iter().filter(|n| n.parcel == Some(parcel)).map(|n| n.kind).collect();
-    assert_eq!(kinds.iter().filter(|k| **k == NotificationKind::FinalNotice).count(), 1);
-    assert_eq!(kinds.iter().filter(|k| matches!(k, NotificationKind::Reminder1 | NotificationKind::Reminder2)).count(), 2);
+    let kinds: Vec<_> = query::outbox(rig.engine.store())
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.parcel == Some(parcel))
+        .map(|n| n.kind)
+        .collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == NotificationKind::FinalNotice)
+            .count(),
+        1
+    );
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| matches!(k, NotificationKind::Reminder1 | NotificationKind::Reminder2))
+            .count(),
+        2
+    );
     assert_eq!(rig.parcel(parcel).state, ParcelState::Expired);
     assert_eq!(refusal(&rig.enter(&code)), Some(Refusal::Expired));
     assert_eq!(query::expired_parcels(rig.engine.store()).unwrap().len(), 1);
@@ -319,7 +438,10 @@ fn deposit_at_2359_local_is_held_until_the_fifth_day_after() {
     let mut rig = Rig::open(dir, madrid(2026, 11, 16, 23, 59));
     let (parcel, _, _) = rig.deposit("111111", Size::S);
     let dl = rig.parcel(parcel).deadline.unwrap().with_timezone(&Madrid);
-    assert_eq!(dl.format("%Y-%m-%d %H:%M:%S").to_string(), "2026-11-21 23:59:59");
+    assert_eq!(
+        dl.format("%Y-%m-%d %H:%M:%S").to_string(),
+        "2026-11-21 23:59:59"
+    );
 }
 
 #[test]
@@ -330,23 +452,39 @@ fn expired_parcel_is_removed_by_staff_walk() {
     rig.engine.tick().unwrap();
     // Days later the session has ended: the staff member signs in again.
     let staff = sign_in(&mut rig.engine, "1001", "4321");
-    let ev = rig.engine.handle(&staff, Command::OpenForRemoval { parcel }).unwrap();
+    let ev = rig
+        .engine
+        .handle(&staff, Command::OpenForRemoval { parcel })
+        .unwrap();
     assert_eq!(opening(&ev), Some(c));
     rig.door(c, DoorEventKind::Opened);
     rig.bus.set_item(lock(c), false);
     rig.door(c, DoorEventKind::Closed);
     assert_eq!(rig.parcel(parcel).state, ParcelState::Removed);
     assert!(rig.compartment(c).allocatable());
-    assert!(query::expired_parcels(rig.engine.store()).unwrap().is_empty());
+    assert!(
+        query::expired_parcels(rig.engine.store())
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
 fn resend_rotates_the_code_and_the_old_one_dies() {
     let mut rig = Rig::new();
     let (parcel, c, old) = rig.deposit("111111", Size::S);
-    rig.engine.handle(&rig.admin.clone(), Command::ResendCode { parcel }).unwrap();
+    rig.engine
+        .handle(&rig.admin.clone(), Command::ResendCode { parcel })
+        .unwrap();
     let new = rig.code_of(parcel);
-    assert_eq!(refusal(&rig.enter(&old)), if old == new { None } else { Some(Refusal::Replaced) });
+    assert_eq!(
+        refusal(&rig.enter(&old)),
+        if old == new {
+            None
+        } else {
+            Some(Refusal::Replaced)
+        }
+    );
     assert_eq!(opening(&rig.enter(&new)), Some(c));
 }
 
@@ -354,10 +492,24 @@ fn resend_rotates_the_code_and_the_old_one_dies() {
 fn reassigned_parcel_gets_a_new_code_and_both_recipients_are_told() {
     let mut rig = Rig::new();
     let (parcel, _, _) = rig.deposit("111111", Size::S);
-    rig.engine.handle(&rig.admin.clone(), Command::Reassign { parcel, recipient: "222222".into() }).unwrap();
+    rig.engine
+        .handle(
+            &rig.admin.clone(),
+            Command::Reassign {
+                parcel,
+                recipient: "222222".into(),
+            },
+        )
+        .unwrap();
     let msgs = query::outbox(rig.engine.store()).unwrap();
-    assert!(msgs.iter().any(|n| n.kind == NotificationKind::Reassigned && n.to.contains(&"ana@example.org".to_string())));
-    assert!(msgs.iter().any(|n| n.kind == NotificationKind::Delivered && n.to == vec!["ben@example.org".to_string()]));
+    assert!(
+        msgs.iter().any(|n| n.kind == NotificationKind::Reassigned
+            && n.to.contains(&"ana@example.org".to_string()))
+    );
+    assert!(
+        msgs.iter().any(|n| n.kind == NotificationKind::Delivered
+            && n.to == vec!["ben@example.org".to_string()])
+    );
     assert_eq!(rig.parcel(parcel).recipient.as_str(), "PX-222222");
 }
 
@@ -365,26 +517,67 @@ fn reassigned_parcel_gets_a_new_code_and_both_recipients_are_told() {
 fn close_account_is_refused_while_a_parcel_waits() {
     let mut rig = Rig::new();
     let (_, c, code) = rig.deposit("111111", Size::S);
-    let e = rig.engine.handle(&rig.admin.clone(), Command::CloseAccount { recipient: "PX-111111".into() }).unwrap_err();
+    let e = rig
+        .engine
+        .handle(
+            &rig.admin.clone(),
+            Command::CloseAccount {
+                recipient: "PX-111111".into(),
+            },
+        )
+        .unwrap_err();
     assert!(matches!(e, EngineError::Refused(Refusal::ParcelsWaiting)));
     rig.enter(&code);
     rig.door(c, DoorEventKind::Opened);
     rig.bus.set_item(lock(c), false);
     rig.door(c, DoorEventKind::Closed);
-    rig.engine.handle(&rig.admin.clone(), Command::CloseAccount { recipient: "PX-111111".into() }).unwrap();
-    let r: Recipient = rig.engine.store().get(T::Recipients, b"111111").unwrap().unwrap();
+    rig.engine
+        .handle(
+            &rig.admin.clone(),
+            Command::CloseAccount {
+                recipient: "PX-111111".into(),
+            },
+        )
+        .unwrap();
+    let r: Recipient = rig
+        .engine
+        .store()
+        .get(T::Recipients, b"111111")
+        .unwrap()
+        .unwrap();
     assert!(r.closed && r.email.is_empty() && r.name.is_empty());
-    assert!(!rig.engine.store().tree(T::Audit).is_empty(), "the audit trail stays");
+    assert!(
+        !rig.engine.store().tree(T::Audit).is_empty(),
+        "the audit trail stays"
+    );
 }
 
 #[test]
 fn unknown_or_closed_recipient_is_refused_deliver_as_usual() {
     let mut rig = Rig::new();
-    let start = |r: &str| Command::StartDeposit { tracking: "TRK9".into(), recipient: r.into(), size: SizeChoice::Size(Size::S), class: ParcelClass::Domestic };
-    let e = rig.engine.handle(&rig.courier.clone(), start("999999")).unwrap_err();
+    let start = |r: &str| Command::StartDeposit {
+        tracking: "TRK9".into(),
+        recipient: r.into(),
+        size: SizeChoice::Size(Size::S),
+        class: ParcelClass::Domestic,
+    };
+    let e = rig
+        .engine
+        .handle(&rig.courier.clone(), start("999999"))
+        .unwrap_err();
     assert!(matches!(e, EngineError::Refused(Refusal::NotRegistered)));
-    rig.engine.handle(&rig.admin.clone(), Command::CloseAccount { recipient: "222222".into() }).unwrap();
-    let e = rig.engine.handle(&rig.courier.clone(), start("222222")).unwrap_err();
+    rig.engine
+        .handle(
+            &rig.admin.clone(),
+            Command::CloseAccount {
+                recipient: "222222".into(),
+            },
+        )
+        .unwrap();
+    let e = rig
+        .engine
+        .handle(&rig.courier.clone(), start("222222"))
+        .unwrap_err();
     assert!(matches!(e, EngineError::Refused(Refusal::NotRegistered)));
 }
 
@@ -407,16 +600,33 @@ fn does_not_fit_frees_the_door_and_opens_a_larger_one() {
     let mut rig = Rig::new();
     let ev = rig
         .engine
-        .handle(&rig.courier.clone(), Command::StartDeposit { tracking: "TRK2".into(), recipient: "111111".into(), size: SizeChoice::Size(Size::S), class: ParcelClass::Domestic })
+        .handle(
+            &rig.courier.clone(),
+            Command::StartDeposit {
+                tracking: "TRK2".into(),
+                recipient: "111111".into(),
+                size: SizeChoice::Size(Size::S),
+                class: ParcelClass::Domestic,
+            },
+        )
         .unwrap();
     let small = opening(&ev).unwrap();
     rig.door(small, DoorEventKind::Opened);
     let parcel = rig.compartment(small).parcel.unwrap();
-    let ev = rig.engine.handle(&rig.courier.clone(), Command::DoesNotFit { parcel, size: None }).unwrap();
+    let ev = rig
+        .engine
+        .handle(
+            &rig.courier.clone(),
+            Command::DoesNotFit { parcel, size: None },
+        )
+        .unwrap();
     let medium = opening(&ev).unwrap();
     assert_eq!(rig.compartment(medium).size, Size::M);
     rig.door(small, DoorEventKind::Closed);
-    assert!(rig.compartment(small).allocatable(), "the small door is free again once closed");
+    assert!(
+        rig.compartment(small).allocatable(),
+        "the small door is free again once closed"
+    );
     rig.door(medium, DoorEventKind::Opened);
     rig.bus.set_item(lock(medium), true);
     let ev = rig.door(medium, DoorEventKind::Closed);
@@ -429,12 +639,22 @@ fn cancelled_deposit_frees_the_compartment() {
     let mut rig = Rig::new();
     let ev = rig
         .engine
-        .handle(&rig.courier.clone(), Command::StartDeposit { tracking: "TRK3".into(), recipient: "111111".into(), size: SizeChoice::Size(Size::L), class: ParcelClass::Domestic })
+        .handle(
+            &rig.courier.clone(),
+            Command::StartDeposit {
+                tracking: "TRK3".into(),
+                recipient: "111111".into(),
+                size: SizeChoice::Size(Size::L),
+                class: ParcelClass::Domestic,
+            },
+        )
         .unwrap();
     let c = opening(&ev).unwrap();
     let parcel = rig.compartment(c).parcel.unwrap();
     rig.door(c, DoorEventKind::Opened);
-    rig.engine.handle(&rig.courier.clone(), Command::CancelDeposit { parcel }).unwrap();
+    rig.engine
+        .handle(&rig.courier.clone(), Command::CancelDeposit { parcel })
+        .unwrap();
     rig.door(c, DoorEventKind::Closed);
     assert!(rig.compartment(c).allocatable());
     assert!(query::live_parcels(rig.engine.store()).unwrap().is_empty());
@@ -448,9 +668,16 @@ fn jammed_door_keeps_the_code_valid_and_alerts_the_admin() {
     rig.enter(&code);
     let ev = rig.door(c, DoorEventKind::Jammed);
     assert!(ev.iter().any(|e| matches!(e, Event::DoorJammed { .. })));
-    assert!(ev.iter().any(|e| matches!(e, Event::AlertRaised { alert } if alert.kind == AlertKind::Jam)));
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e, Event::AlertRaised { alert } if alert.kind == AlertKind::Jam))
+    );
     assert_eq!(rig.compartment(c).state(), CompartmentState::Faulty);
-    assert_eq!(rig.engine.store().tree(T::Codes).len(), 1, "code still live");
+    assert_eq!(
+        rig.engine.store().tree(T::Codes).len(),
+        1,
+        "code still live"
+    );
 }
 
 #[test]
@@ -458,7 +685,11 @@ fn forced_open_raises_an_alarm_with_a_cctv_marker() {
     let mut rig = Rig::new();
     let (_, c, _) = rig.deposit("111111", Size::S);
     let ev = rig.door(c, DoorEventKind::ForcedOpen);
-    assert!(ev.iter().any(|e| matches!(e, Event::AlertRaised { alert } if alert.kind == AlertKind::ForcedOpen)));
+    assert!(
+        ev.iter().any(
+            |e| matches!(e, Event::AlertRaised { alert } if alert.kind == AlertKind::ForcedOpen)
+        )
+    );
     let markers = query::markers(rig.engine.store()).unwrap();
     assert_eq!(markers.len(), 1);
     assert_eq!(markers[0].camera.as_deref(), Some("cam1"));
@@ -470,16 +701,40 @@ fn courier_pin_cannot_reach_admin_commands() {
     let mut rig = Rig::new();
     let courier = rig.courier.clone();
     for cmd in [
-        Command::ManualUnlock { compartment: CompartmentId(1), reason: "x".into() },
-        Command::AddUser { name: "evil".into(), role: Role::Admin, pin: "1111".into(), badge: None, carrier_email: None },
-        Command::CloseAccount { recipient: "111111".into() },
-        Command::SetDisabled { compartment: CompartmentId(1), disabled: true, reason: "x".into() },
+        Command::ManualUnlock {
+            compartment: CompartmentId(1),
+            reason: "x".into(),
+        },
+        Command::AddUser {
+            name: "evil".into(),
+            role: Role::Admin,
+            pin: "1111".into(),
+            badge: None,
+            carrier_email: None,
+        },
+        Command::CloseAccount {
+            recipient: "111111".into(),
+        },
+        Command::SetDisabled {
+            compartment: CompartmentId(1),
+            disabled: true,
+            reason: "x".into(),
+        },
     ] {
         let e = rig.engine.handle(&courier, cmd).unwrap_err();
         assert!(matches!(e, EngineError::Denied { .. }), "{e}");
     }
     assert!(rig.bus.pulses().is_empty());
-    let e = rig.engine.handle(&Actor::Kiosk, Command::ManualUnlock { compartment: CompartmentId(1), reason: "x".into() }).unwrap_err();
+    let e = rig
+        .engine
+        .handle(
+            &Actor::Kiosk,
+            Command::ManualUnlock {
+                compartment: CompartmentId(1),
+                reason: "x".into(),
+            },
+        )
+        .unwrap_err();
     assert!(matches!(e, EngineError::NotSignedIn));
 }
 
@@ -487,16 +742,47 @@ fn courier_pin_cannot_reach_admin_commands() {
 fn manual_unlock_needs_a_reason_and_leaves_a_marker() {
     let mut rig = Rig::new();
     let admin = rig.admin.clone();
-    assert!(rig.engine.handle(&admin, Command::ManualUnlock { compartment: CompartmentId(2), reason: " ".into() }).is_err());
-    let ev = rig.engine.handle(&admin, Command::ManualUnlock { compartment: CompartmentId(2), reason: "cleaning".into() }).unwrap();
+    assert!(
+        rig.engine
+            .handle(
+                &admin,
+                Command::ManualUnlock {
+                    compartment: CompartmentId(2),
+                    reason: " ".into()
+                }
+            )
+            .is_err()
+    );
+    let ev = rig
+        .engine
+        .handle(
+            &admin,
+            Command::ManualUnlock {
+                compartment: CompartmentId(2),
+                reason: "cleaning".into(),
+            },
+        )
+        .unwrap();
     assert_eq!(opening(&ev), Some(CompartmentId(2)));
-    assert_eq!(query::markers(rig.engine.store()).unwrap()[0].note, "cleaning");
+    assert_eq!(
+        query::markers(rig.engine.store()).unwrap()[0].note,
+        "cleaning"
+    );
 }
 
 #[test]
 fn disabled_compartment_is_kept_out_of_allocation() {
     let mut rig = Rig::new();
-    rig.engine.handle(&rig.admin.clone(), Command::SetDisabled { compartment: CompartmentId(1), disabled: true, reason: "broken hinge".into() }).unwrap();
+    rig.engine
+        .handle(
+            &rig.admin.clone(),
+            Command::SetDisabled {
+                compartment: CompartmentId(1),
+                disabled: true,
+                reason: "broken hinge".into(),
+            },
+        )
+        .unwrap();
     let (_, c, _) = rig.deposit("111111", Size::S);
     assert_eq!(c, CompartmentId(2));
 }
@@ -507,7 +793,15 @@ fn vacation_extends_the_hold_and_waives_storage_fees() {
     let (parcel, _, _) = rig.deposit("111111", Size::S);
     let before = rig.parcel(parcel).deadline.unwrap();
     let until = chrono::NaiveDate::from_ymd_opt(2026, 11, 23);
-    rig.engine.handle(&rig.admin.clone(), Command::SetVacation { recipient: "111111".into(), until }).unwrap();
+    rig.engine
+        .handle(
+            &rig.admin.clone(),
+            Command::SetVacation {
+                recipient: "111111".into(),
+                until,
+            },
+        )
+        .unwrap();
     let after = rig.parcel(parcel).deadline.unwrap();
     assert_eq!((after - before).num_days(), 3);
 }
@@ -518,14 +812,27 @@ fn crash_between_intent_and_outcome_is_settled_from_the_sensors() {
     let mut rig = Rig::new();
     let ev = rig
         .engine
-        .handle(&rig.courier.clone(), Command::StartDeposit { tracking: "TRK4".into(), recipient: "111111".into(), size: SizeChoice::Size(Size::S), class: ParcelClass::Domestic })
+        .handle(
+            &rig.courier.clone(),
+            Command::StartDeposit {
+                tracking: "TRK4".into(),
+                recipient: "111111".into(),
+                size: SizeChoice::Size(Size::S),
+                class: ParcelClass::Domestic,
+            },
+        )
         .unwrap();
     let c = opening(&ev).unwrap();
     let (rig, events) = rig.restart(|bus| {
         bus.set_door(lock(c), DoorState::Closed);
         bus.set_item(lock(c), true);
     });
-    assert!(events.unwrap().iter().any(|e| matches!(e, Event::DepositStored { .. })));
+    assert!(
+        events
+            .unwrap()
+            .iter()
+            .any(|e| matches!(e, Event::DepositStored { .. }))
+    );
     assert_eq!(rig.compartment(c).state(), CompartmentState::Occupied);
     assert_eq!(rig.engine.store().tree(T::Codes).len(), 1);
 
@@ -533,12 +840,22 @@ fn crash_between_intent_and_outcome_is_settled_from_the_sensors() {
     let mut rig = Rig::new();
     let ev = rig
         .engine
-        .handle(&rig.courier.clone(), Command::StartDeposit { tracking: "TRK5".into(), recipient: "111111".into(), size: SizeChoice::Size(Size::S), class: ParcelClass::Domestic })
+        .handle(
+            &rig.courier.clone(),
+            Command::StartDeposit {
+                tracking: "TRK5".into(),
+                recipient: "111111".into(),
+                size: SizeChoice::Size(Size::S),
+                class: ParcelClass::Domestic,
+            },
+        )
         .unwrap();
     let c = opening(&ev).unwrap();
     let (rig, events) = rig.restart(|bus| bus.set_board_offline(1, true));
     let events = events.unwrap();
-    assert!(events.iter().any(|e| matches!(e, Event::AlertRaised { alert } if alert.kind == AlertKind::InspectionNeeded)));
+    assert!(events.iter().any(
+        |e| matches!(e, Event::AlertRaised { alert } if alert.kind == AlertKind::InspectionNeeded)
+    ));
     let comp = rig.compartment(c);
     assert!(comp.needs_inspection && !comp.allocatable());
     assert!(comp.parcel.is_some());
@@ -554,7 +871,10 @@ fn crash_after_pickup_pulse_with_parcel_gone_confirms_the_pickup() {
         bus.set_item(lock(c), false);
     });
     assert_eq!(rig.parcel(parcel).state, ParcelState::PickedUp);
-    assert!(rig.engine.store().tree(T::Codes).is_empty(), "no live code for an empty compartment");
+    assert!(
+        rig.engine.store().tree(T::Codes).is_empty(),
+        "no live code for an empty compartment"
+    );
     assert!(rig.compartment(c).allocatable());
 }
 
@@ -567,28 +887,55 @@ fn sent_or_dead_codes_leave_no_plaintext_in_the_outbox() {
     rig.bus.set_item(lock(c), false);
     rig.door(c, DoorEventKind::Closed);
     let msgs = query::outbox(rig.engine.store()).unwrap();
-    assert!(msgs.iter().filter(|n| n.parcel == Some(parcel)).all(|n| n.code.is_none() && n.qr.is_none()));
+    assert!(
+        msgs.iter()
+            .filter(|n| n.parcel == Some(parcel))
+            .all(|n| n.code.is_none() && n.qr.is_none())
+    );
 }
 
 #[test]
 fn qr_for_another_kiosk_says_so() {
     let mut rig = Rig::new();
     let payload = crate::domain::QrToken::random("B").payload();
-    let ev = rig.engine.handle(&Actor::Kiosk, Command::ScanQr { payload }).unwrap();
-    assert_eq!(refusal(&ev), Some(Refusal::OtherKiosk { kiosk: "B".into() }));
+    let ev = rig
+        .engine
+        .handle(&Actor::Kiosk, Command::ScanQr { payload })
+        .unwrap();
+    assert_eq!(
+        refusal(&ev),
+        Some(Refusal::OtherKiosk { kiosk: "B".into() })
+    );
 }
 
 #[test]
 fn qr_scan_opens_the_door_once() {
     let mut rig = Rig::new();
     let (parcel, c, _) = rig.deposit("111111", Size::S);
-    let qr = query::outbox(rig.engine.store()).unwrap().into_iter().find(|n| n.parcel == Some(parcel)).unwrap().qr.unwrap();
-    let ev = rig.engine.handle(&Actor::Kiosk, Command::ScanQr { payload: qr.clone() }).unwrap();
+    let qr = query::outbox(rig.engine.store())
+        .unwrap()
+        .into_iter()
+        .find(|n| n.parcel == Some(parcel))
+        .unwrap()
+        .qr
+        .unwrap();
+    let ev = rig
+        .engine
+        .handle(
+            &Actor::Kiosk,
+            Command::ScanQr {
+                payload: qr.clone(),
+            },
+        )
+        .unwrap();
     assert_eq!(opening(&ev), Some(c));
     rig.door(c, DoorEventKind::Opened);
     rig.bus.set_item(lock(c), false);
     rig.door(c, DoorEventKind::Closed);
-    let ev = rig.engine.handle(&Actor::Kiosk, Command::ScanQr { payload: qr }).unwrap();
+    let ev = rig
+        .engine
+        .handle(&Actor::Kiosk, Command::ScanQr { payload: qr })
+        .unwrap();
     assert_eq!(refusal(&ev), Some(Refusal::Used));
 }
 
@@ -596,7 +943,12 @@ fn qr_scan_opens_the_door_once() {
 fn fee_is_shown_before_the_door_opens() {
     let dir = tempfile::tempdir().unwrap();
     let mut rig = Rig::open(dir, madrid(2026, 11, 16, 10, 0));
-    rig.engine.settings.fees = FeePolicy { per_use_cents: 150, storage_per_day_cents: 0, free_days: 3, currency: "EUR".into() };
+    rig.engine.settings.fees = FeePolicy {
+        per_use_cents: 150,
+        storage_per_day_cents: 0,
+        free_days: 3,
+        currency: "EUR".into(),
+    };
     let (parcel, c, code) = rig.deposit("111111", Size::S);
     let ev = rig.enter(&code);
     let ticket = match &ev[0] {
@@ -607,7 +959,10 @@ fn fee_is_shown_before_the_door_opens() {
         other => panic!("expected a fee, got {other:?}"),
     };
     assert!(rig.bus.pulses().len() == 1, "only the deposit pulse so far");
-    let ev = rig.engine.handle(&Actor::Kiosk, Command::AcceptFee { ticket }).unwrap();
+    let ev = rig
+        .engine
+        .handle(&Actor::Kiosk, Command::AcceptFee { ticket })
+        .unwrap();
     assert_eq!(opening(&ev), Some(c));
     rig.door(c, DoorEventKind::Opened);
     rig.bus.set_item(lock(c), false);
@@ -621,16 +976,30 @@ fn fee_is_shown_before_the_door_opens() {
 fn all_boards_offline_puts_the_kiosk_out_of_service() {
     let mut rig = Rig::new();
     rig.bus.set_board_offline(1, true);
-    let ev = rig.engine.on_bus_event(BusEvent::BoardOffline { board: 1 }).unwrap();
+    let ev = rig
+        .engine
+        .on_bus_event(BusEvent::BoardOffline { board: 1 })
+        .unwrap();
     assert!(ev.contains(&Event::BusDown));
     assert!(rig.engine.bus_down());
     let e = rig
         .engine
-        .handle(&rig.courier.clone(), Command::StartDeposit { tracking: "TRK6".into(), recipient: "111111".into(), size: SizeChoice::Size(Size::S), class: ParcelClass::Domestic })
+        .handle(
+            &rig.courier.clone(),
+            Command::StartDeposit {
+                tracking: "TRK6".into(),
+                recipient: "111111".into(),
+                size: SizeChoice::Size(Size::S),
+                class: ParcelClass::Domestic,
+            },
+        )
         .unwrap_err();
     assert!(matches!(e, EngineError::Refused(Refusal::BusDown)));
     assert!(query::live_parcels(rig.engine.store()).unwrap().is_empty());
     rig.bus.set_board_offline(1, false);
-    let ev = rig.engine.on_bus_event(BusEvent::BoardOnline { board: 1 }).unwrap();
+    let ev = rig
+        .engine
+        .on_bus_event(BusEvent::BoardOnline { board: 1 })
+        .unwrap();
     assert!(ev.contains(&Event::BusUp));
 }

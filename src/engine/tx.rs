@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Engine, EngineError};
-use crate::domain::{CompartmentId, Compartment, Parcel, ParcelId, Recipient, RecipientId};
+use crate::domain::{Compartment, CompartmentId, Parcel, ParcelId, Recipient, RecipientId};
 use crate::store::{
-    Alert, AlertKind, AuditDraft, CctvMarker, DeliveryState, Intent, MarkerKind, Notification, NotificationKind, T, Tx,
-    TxError, compartment_key, seq_key,
+    Alert, AlertKind, AuditDraft, CctvMarker, DeliveryState, Intent, MarkerKind, Notification,
+    NotificationKind, T, Tx, TxError, compartment_key, seq_key,
 };
 
 pub(super) type TxResult<V> = Result<V, TxError<EngineError>>;
@@ -191,11 +191,20 @@ impl Engine {
         let mut to = vec![r.email.clone()];
         to.extend(r.delegates.iter().map(|d| d.email.clone()));
         to.retain(|a| !a.is_empty());
-        Addressed { to, language: r.language }
+        Addressed {
+            to,
+            language: r.language,
+        }
     }
 
     /// An alert record plus its admin e-mail, in the caller's transaction.
-    pub(super) fn raise(&self, tx: &Tx<'_>, kind: AlertKind, compartment: Option<CompartmentId>, text: String) -> TxResult<Alert> {
+    pub(super) fn raise(
+        &self,
+        tx: &Tx<'_>,
+        kind: AlertKind,
+        compartment: Option<CompartmentId>,
+        text: String,
+    ) -> TxResult<Alert> {
         let id = tx.next_seq("alert")?;
         let alert = Alert {
             id,
@@ -214,7 +223,10 @@ impl Engine {
                 "kiosk": self.settings.kiosk_id,
                 "kiosk_name": self.settings.kiosk_name,
             });
-            let who = Addressed { to: vec![admin.clone()], language: crate::domain::Language::En };
+            let who = Addressed {
+                to: vec![admin.clone()],
+                language: crate::domain::Language::En,
+            };
             tx.queue(self.notification(NotificationKind::AdminAlert, &who, None, facts))?;
         }
         Ok(alert)

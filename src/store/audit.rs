@@ -49,8 +49,8 @@ impl<'a> Tx<'a> {
         let (seq, prev) = match meta.get(HEAD_KEY)? {
             None => (0, hex::encode(GENESIS)),
             Some(v) => {
-                let h: Head =
-                    serde_json::from_slice(&v).map_err(|e| TxError::Corrupt("meta", format!("audit head: {e}")))?;
+                let h: Head = serde_json::from_slice(&v)
+                    .map_err(|e| TxError::Corrupt("meta", format!("audit head: {e}")))?;
                 (h.seq, h.hash)
             }
         };
@@ -64,13 +64,15 @@ impl<'a> Tx<'a> {
             detail: d.detail,
             prev,
         };
-        let bytes = serde_json::to_vec(&entry).map_err(|e| TxError::Corrupt("audit", e.to_string()))?;
+        let bytes =
+            serde_json::to_vec(&entry).map_err(|e| TxError::Corrupt("audit", e.to_string()))?;
         let head = Head {
             seq: entry.seq,
             hash: hex::encode(Sha256::digest(&bytes)),
         };
         self.raw(T::Audit).insert(&seq_key(entry.seq), bytes)?;
-        let head = serde_json::to_vec(&head).map_err(|e| TxError::Corrupt("meta", e.to_string()))?;
+        let head =
+            serde_json::to_vec(&head).map_err(|e| TxError::Corrupt("meta", e.to_string()))?;
         meta.insert(HEAD_KEY, head)?;
         Ok(entry.seq)
     }
@@ -93,10 +95,15 @@ impl VerifyReport {
 /// Walks the whole chain once, in constant memory.
 pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
     let mut prev = hex::encode(GENESIS);
-    let mut expected = 1u64;
     let mut checked = 0u64;
-    let broken = |checked, why: String| Ok(VerifyReport { checked, broken: Some(why) });
+    let broken = |checked, why: String| {
+        Ok(VerifyReport {
+            checked,
+            broken: Some(why),
+        })
+    };
     for item in store.tree(T::Audit).iter() {
+        let expected = checked + 1;
         let (k, v) = item?;
         let entry: AuditEntry = match serde_json::from_slice(&v) {
             Ok(e) => e,
@@ -106,23 +113,43 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
         if key_seq != Some(expected) || entry.seq != expected {
             return broken(
                 checked,
-                format!("entry {expected} is missing or out of place (found {})", entry.seq),
+                format!(
+                    "entry {expected} is missing or out of place (found {})",
+                    entry.seq
+                ),
             );
         }
         if entry.prev != prev {
-            return broken(checked, format!("entry {expected} does not follow entry {}: an entry was changed", expected - 1));
+            return broken(
+                checked,
+                format!(
+                    "entry {expected} does not follow entry {}: an entry was changed",
+                    expected - 1
+                ),
+            );
         }
         prev = hex::encode(Sha256::digest(&v));
         checked += 1;
-        expected += 1;
     }
     let head: Option<Head> = store.get(T::Meta, HEAD_KEY)?;
     match head {
-        None if checked == 0 => Ok(VerifyReport { checked, broken: None }),
+        None if checked == 0 => Ok(VerifyReport {
+            checked,
+            broken: None,
+        }),
         None => broken(checked, "the chain head is missing".into()),
-        Some(h) if h.seq != checked => broken(checked, format!("the chain ends at entry {checked} but {} were written", h.seq)),
+        Some(h) if h.seq != checked => broken(
+            checked,
+            format!(
+                "the chain ends at entry {checked} but {} were written",
+                h.seq
+            ),
+        ),
         Some(h) if h.hash != prev => broken(checked, format!("entry {checked} was changed")),
-        Some(_) => Ok(VerifyReport { checked, broken: None }),
+        Some(_) => Ok(VerifyReport {
+            checked,
+            broken: None,
+        }),
     }
 }
 
@@ -140,7 +167,10 @@ impl AuditFilter {
     pub fn matches(&self, e: &AuditEntry) -> bool {
         self.actor.as_ref().is_none_or(|a| &e.actor == a)
             && self.compartment.is_none_or(|c| e.compartment == Some(c))
-            && self.action.as_ref().is_none_or(|a| e.action.contains(a.as_str()))
+            && self
+                .action
+                .as_ref()
+                .is_none_or(|a| e.action.contains(a.as_str()))
             && self.from.is_none_or(|f| e.at >= f)
             && self.to.is_none_or(|t| e.at <= t)
     }
@@ -148,7 +178,12 @@ impl AuditFilter {
 
 /// Up to `limit` entries older than `before` (newest first): pages through
 /// sled, never loading the log. `before = None` starts at the newest.
-pub fn page(store: &Store, before: Option<u64>, limit: usize, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+pub fn page(
+    store: &Store,
+    before: Option<u64>,
+    limit: usize,
+    filter: &AuditFilter,
+) -> Result<Vec<AuditEntry>, StoreError> {
     let tree = store.tree(T::Audit);
     let iter = match before {
         Some(b) => tree.range(..seq_key(b)),
@@ -172,7 +207,10 @@ pub fn page(store: &Store, before: Option<u64>, limit: usize, filter: &AuditFilt
 }
 
 /// The whole log, oldest first, one entry at a time (for export).
-pub fn for_each(store: &Store, mut f: impl FnMut(AuditEntry) -> std::io::Result<()>) -> Result<u64, StoreError> {
+pub fn for_each(
+    store: &Store,
+    mut f: impl FnMut(AuditEntry) -> std::io::Result<()>,
+) -> Result<u64, StoreError> {
     let mut n = 0;
     for item in store.tree(T::Audit).iter() {
         let (_, v) = item?;

@@ -105,7 +105,10 @@ pub fn prepare_private_dir(dir: &Path) -> std::io::Result<()> {
         libc::umask(0o077);
     }
     if !dir.exists() {
-        fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
     }
     fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
 }
@@ -141,10 +144,11 @@ impl Store {
                 Ok(())
             }
             Some(v) => {
-                let found = u32::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
-                    tree: "meta",
-                    reason: "schema version".into(),
-                })?);
+                let found =
+                    u32::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
+                        tree: "meta",
+                        reason: "schema version".into(),
+                    })?);
                 if found > SCHEMA_VERSION {
                     Err(StoreError::Schema { found })
                 } else {
@@ -170,7 +174,10 @@ impl Store {
 
     /// Runs `f` in one transaction over every tree. `f` may run more than
     /// once on conflict, so it must not have side effects outside `tx`.
-    pub fn transact<R, E>(&self, f: impl Fn(&Tx<'_>) -> Result<R, TxError<E>>) -> Result<R, TxFailure<E>> {
+    pub fn transact<R, E>(
+        &self,
+        f: impl Fn(&Tx<'_>) -> Result<R, TxError<E>>,
+    ) -> Result<R, TxFailure<E>> {
         let refs: Vec<&Tree> = self.trees.iter().collect();
         refs.as_slice()
             .transaction(|view| {
@@ -181,8 +188,12 @@ impl Store {
                         ConflictableTransactionError::Abort(TxAbort::Corrupt(tree, reason))
                     }
                     TxError::Sled(u) => match u {
-                        UnabortableTransactionError::Conflict => ConflictableTransactionError::Conflict,
-                        UnabortableTransactionError::Storage(s) => ConflictableTransactionError::Storage(s),
+                        UnabortableTransactionError::Conflict => {
+                            ConflictableTransactionError::Conflict
+                        }
+                        UnabortableTransactionError::Storage(s) => {
+                            ConflictableTransactionError::Storage(s)
+                        }
                     },
                 })
             })
@@ -199,7 +210,12 @@ impl Store {
     pub fn get<V: DeserializeOwned>(&self, t: T, key: &[u8]) -> Result<Option<V>, StoreError> {
         match self.tree(t).get(key)? {
             None => Ok(None),
-            Some(v) => decode(t, &v).map(Some).map_err(|reason| StoreError::Corrupt { tree: t.name(), reason }),
+            Some(v) => decode(t, &v)
+                .map(Some)
+                .map_err(|reason| StoreError::Corrupt {
+                    tree: t.name(),
+                    reason,
+                }),
         }
     }
 
@@ -209,7 +225,10 @@ impl Store {
             .iter()
             .map(|r| {
                 let (_, v) = r?;
-                decode(t, &v).map_err(|reason| StoreError::Corrupt { tree: t.name(), reason })
+                decode(t, &v).map_err(|reason| StoreError::Corrupt {
+                    tree: t.name(),
+                    reason,
+                })
             })
             .collect()
     }
@@ -258,12 +277,15 @@ impl Tx<'_> {
     pub fn get<V: DeserializeOwned, E>(&self, t: T, key: &[u8]) -> Result<Option<V>, TxError<E>> {
         match self.raw(t).get(key)? {
             None => Ok(None),
-            Some(v) => decode(t, &v).map(Some).map_err(|r| TxError::Corrupt(t.name(), r)),
+            Some(v) => decode(t, &v)
+                .map(Some)
+                .map_err(|r| TxError::Corrupt(t.name(), r)),
         }
     }
 
     pub fn put<V: Serialize, E>(&self, t: T, key: &[u8], value: &V) -> Result<(), TxError<E>> {
-        let bytes = serde_json::to_vec(value).map_err(|e| TxError::Corrupt(t.name(), e.to_string()))?;
+        let bytes =
+            serde_json::to_vec(value).map_err(|e| TxError::Corrupt(t.name(), e.to_string()))?;
         self.raw(t).insert(key, bytes)?;
         Ok(())
     }
