@@ -1,3 +1,4 @@
+//! The kiosk's terminal and input layer: what reaches the screen (a
 //! serial-safe ratatui backend) and what comes from the keypad, keyboard and
 //! barcode scanner (keymaps and the scan decoder).
 //!
@@ -9,6 +10,7 @@
 //! ```
 
 pub mod counting;
+pub mod input;
 pub mod key_chord;
 pub mod keymap;
 pub mod profile;
@@ -16,6 +18,7 @@ pub mod screen_size;
 pub mod terminal;
 
 pub use counting::{ByteMeter, CountingWriter};
+pub use input::{Input, InputDecoder, ScanSettings};
 pub use key_chord::KeyChord;
 pub use keymap::{Intent, Keymap, KeymapError};
 pub use profile::TerminalProfile;
