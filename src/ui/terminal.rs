@@ -13,6 +13,7 @@
 //! - Colours are sent as SGR 30-37/90-97 rather than crossterm's `38;5;n`.
 //! - A frame leaves in one `write` on `flush`, not one per escape sequence.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use ratatui::backend::{Backend, ClearType, WindowSize};
@@ -250,7 +251,15 @@ impl<W: Write> Backend for KioskBackend<W> {
             if x >= width || y >= height {
                 continue;
             }
-            let symbol = self.profile.symbol(cell.symbol());
+            let symbol = if cell.modifier.contains(Modifier::HIDDEN)
+                && !self.profile.modifiers().contains(Modifier::HIDDEN)
+            {
+                // A terminal without SGR 8 would show concealed text (a
+                // PIN, say) in the clear: blank it instead.
+                Cow::Owned(" ".repeat(Span::raw(cell.symbol()).width().max(1)))
+            } else {
+                self.profile.symbol(cell.symbol())
+            };
             if symbol.is_empty() {
                 continue;
             }

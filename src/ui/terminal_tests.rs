@@ -18,7 +18,7 @@ const SCREEN: Size = Size {
     height: 24,
 };
 
-fn terminal(
+fn kiosk_terminal(
     profile: TerminalProfile,
     size: Size,
 ) -> (Terminal<KioskBackend<CountingWriter>>, ByteMeter) {
@@ -75,7 +75,7 @@ fn unchanged_frame_writes_nothing_on_any_profile() {
         TerminalProfile::Vt220,
         TerminalProfile::Vt100,
     ] {
-        let (mut terminal, meter) = terminal(profile, SCREEN);
+        let (mut terminal, meter) = kiosk_terminal(profile, SCREEN);
         let first = draw(&mut terminal, &meter, |f| home(f, "12"));
         assert!(!first.is_empty());
         let writes = meter.writes();
@@ -87,7 +87,7 @@ fn unchanged_frame_writes_nothing_on_any_profile() {
 
 #[test]
 fn unchanged_frame_with_a_visible_cursor_writes_nothing() {
-    let (mut terminal, meter) = terminal(TerminalProfile::Ansi, SCREEN);
+    let (mut terminal, meter) = kiosk_terminal(TerminalProfile::Ansi, SCREEN);
     let with_cursor = |f: &mut Frame| {
         home(f, "12");
         f.set_cursor_position(Position { x: 9, y: 3 });
@@ -100,7 +100,7 @@ fn unchanged_frame_with_a_visible_cursor_writes_nothing() {
 #[test]
 fn one_more_code_digit_costs_at_most_40_bytes() {
     for profile in [TerminalProfile::Ansi, TerminalProfile::Vt100] {
-        let (mut terminal, meter) = terminal(profile, SCREEN);
+        let (mut terminal, meter) = kiosk_terminal(profile, SCREEN);
         draw(&mut terminal, &meter, |f| home(f, "12"));
         let digit = draw(&mut terminal, &meter, |f| home(f, "123"));
         eprintln!(
@@ -115,7 +115,7 @@ fn one_more_code_digit_costs_at_most_40_bytes() {
 
 #[test]
 fn changing_one_plain_character_is_a_move_and_the_character() {
-    let (mut terminal, meter) = terminal(TerminalProfile::Ansi, SCREEN);
+    let (mut terminal, meter) = kiosk_terminal(TerminalProfile::Ansi, SCREEN);
     let text = |s: &'static str| move |f: &mut Frame| f.render_widget(Paragraph::new(s), f.area());
     draw(&mut terminal, &meter, text("Door 14"));
     let changed = draw(&mut terminal, &meter, text("Door 15"));
@@ -125,7 +125,7 @@ fn changing_one_plain_character_is_a_move_and_the_character() {
 #[test]
 fn first_full_frame_stays_small_enough_for_a_serial_line() {
     for profile in [TerminalProfile::Ansi, TerminalProfile::Vt100] {
-        let (mut terminal, meter) = terminal(profile, SCREEN);
+        let (mut terminal, meter) = kiosk_terminal(profile, SCREEN);
         let first = draw(&mut terminal, &meter, |f| home(f, "12"));
         eprintln!("{profile}: first home frame = {} bytes", first.len());
         // The spec's budget for a whole screen change (home -> pickup) is
@@ -136,7 +136,7 @@ fn first_full_frame_stays_small_enough_for_a_serial_line() {
 
 #[test]
 fn vt100_output_is_plain_ascii_without_colour_codes() {
-    let (mut terminal, meter) = terminal(TerminalProfile::Vt100, SCREEN);
+    let (mut terminal, meter) = kiosk_terminal(TerminalProfile::Vt100, SCREEN);
     let mut bytes = draw(&mut terminal, &meter, |f| home(f, "12"));
     bytes.extend(draw(&mut terminal, &meter, |f| home(f, "123")));
     assert!(bytes.is_ascii(), "non-ASCII byte on a VT100");
@@ -177,7 +177,7 @@ fn sgr_params(bytes: &[u8]) -> Vec<u16> {
 
 #[test]
 fn ansi_names_colours_with_the_short_codes() {
-    let (mut terminal, meter) = terminal(TerminalProfile::Ansi, SCREEN);
+    let (mut terminal, meter) = kiosk_terminal(TerminalProfile::Ansi, SCREEN);
     let bytes = draw(&mut terminal, &meter, |f| home(f, "12"));
     assert!(!contains(&bytes, b"38;5;"), "{}", readable(&bytes));
     assert!(contains(&bytes, b"\x1b[36m"), "cyan border");
@@ -204,7 +204,7 @@ fn small_frames_on_the_wire() {
         TerminalProfile::Vt220,
         TerminalProfile::Vt100,
     ] {
-        let (mut terminal, meter) = terminal(profile, size);
+        let (mut terminal, meter) = kiosk_terminal(profile, size);
         let bytes = draw(&mut terminal, &meter, frame);
         out.push_str(&format!("{profile}:\n{}\n", readable(&bytes)));
     }
@@ -215,7 +215,7 @@ fn small_frames_on_the_wire() {
 
 #[test]
 fn losing_bold_on_a_vt100_starts_over_from_sgr_0() {
-    let (mut terminal, meter) = terminal(TerminalProfile::Vt100, SCREEN);
+    let (mut terminal, meter) = kiosk_terminal(TerminalProfile::Vt100, SCREEN);
     let bytes = draw(&mut terminal, &meter, |f| {
         let line = Line::from(vec![
             Span::raw("a").bold().underlined(),
@@ -228,7 +228,7 @@ fn losing_bold_on_a_vt100_starts_over_from_sgr_0() {
 
 #[test]
 fn cursor_position_is_known_without_asking_the_terminal() {
-    let (mut terminal, meter) = terminal(TerminalProfile::Vt100, SCREEN);
+    let (mut terminal, meter) = kiosk_terminal(TerminalProfile::Vt100, SCREEN);
     terminal
         .set_cursor_position(Position { x: 5, y: 7 })
         .unwrap();
@@ -253,7 +253,7 @@ fn vt100_never_gets_cursor_hiding_but_vt220_does() {
         (TerminalProfile::Vt100, false),
         (TerminalProfile::Vt220, true),
     ] {
-        let (mut terminal, meter) = terminal(profile, SCREEN);
+        let (mut terminal, meter) = kiosk_terminal(profile, SCREEN);
         let bytes = draw(&mut terminal, &meter, |f| home(f, ""));
         assert_eq!(contains(&bytes, b"\x1b[?25l"), hides, "{profile}");
     }
@@ -261,7 +261,7 @@ fn vt100_never_gets_cursor_hiding_but_vt220_does() {
 
 #[test]
 fn a_new_size_redraws_the_whole_screen() {
-    let (mut terminal, meter) = terminal(TerminalProfile::Ansi, SCREEN);
+    let (mut terminal, meter) = kiosk_terminal(TerminalProfile::Ansi, SCREEN);
     draw(&mut terminal, &meter, |f| home(f, "1"));
     terminal.backend_mut().set_size(Size {
         width: 100,
@@ -284,7 +284,7 @@ fn the_cell_after_the_right_margin_is_reached_by_an_explicit_move() {
         width: 4,
         height: 2,
     };
-    let (mut terminal, meter) = terminal(TerminalProfile::Vt100, size);
+    let (mut terminal, meter) = kiosk_terminal(TerminalProfile::Vt100, size);
     let bytes = draw(&mut terminal, &meter, |f| {
         f.render_widget(
             Paragraph::new(vec![Line::from("abcd"), Line::from("efgh")]),
@@ -321,4 +321,55 @@ fn nothing_reaches_the_wire_before_flush() {
     Backend::flush(&mut backend).unwrap();
     assert_eq!(meter.writes(), 1, "one frame, one write");
     assert_eq!(meter.bytes(), b"\x1b[2J\x1b[?25l".len() as u64);
+}
+
+#[test]
+fn concealed_text_is_blank_where_the_terminal_cannot_conceal() {
+    let pin =
+        |f: &mut Frame| f.render_widget(Paragraph::new(Line::from("4711").hidden()), f.area());
+    let (mut terminal, meter) = kiosk_terminal(TerminalProfile::Vt100, SCREEN);
+    assert_eq!(readable(&draw(&mut terminal, &meter, pin)), "␛[H    ");
+    let (mut terminal, meter) = kiosk_terminal(TerminalProfile::Ansi, SCREEN);
+    assert_eq!(
+        readable(&draw(&mut terminal, &meter, pin)),
+        "␛[H␛[8m4711␛[0m␛[?25l"
+    );
+}
+
+/// A pickup screen as the kiosk might draw it, for the home -> pickup
+/// budget.
+fn pickup(frame: &mut Frame, code: &str) {
+    let block = Block::bordered()
+        .title(" Pickup · Recogida ")
+        .border_style(Style::new().fg(Color::Green));
+    let lines = vec![
+        Line::from("Enter your 6-digit code or scan the QR code").bold(),
+        Line::from(""),
+        Line::from(vec![
+            Span::raw("Code: "),
+            Span::raw(format!("{code:_<6}")).reversed(),
+        ]),
+        Line::from(""),
+        Line::from("# confirm   * erase / back   C help"),
+        Line::from(""),
+        Line::from("Wrong kiosk? This is Kiosk A, locker code 4711.").fg(Color::Yellow),
+    ];
+    frame.render_widget(Paragraph::new(lines).block(block), frame.area());
+}
+
+#[test]
+fn home_to_pickup_screen_stays_within_one_and_a_half_kilobytes() {
+    for profile in [TerminalProfile::Ansi, TerminalProfile::Vt100] {
+        let (mut terminal, meter) = kiosk_terminal(profile, SCREEN);
+        draw(&mut terminal, &meter, |f| home(f, ""));
+        let switch = draw(&mut terminal, &meter, |f| pickup(f, ""));
+        let digit = draw(&mut terminal, &meter, |f| pickup(f, "4"));
+        eprintln!(
+            "{profile}: home -> pickup = {} bytes, first code digit = {} bytes",
+            switch.len(),
+            digit.len()
+        );
+        assert!(switch.len() <= 1536, "{profile}: {} bytes", switch.len());
+        assert!(digit.len() <= 40, "{profile}: {} bytes", digit.len());
+    }
 }
