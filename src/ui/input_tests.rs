@@ -261,7 +261,21 @@ type Step = (KeyEvent, u64, bool, u64);
 
 fn steps() -> impl Strategy<Value = Vec<Step>> {
     let gap = prop_oneof![0u64..8, 0u64..60, 0u64..2000];
-    proptest::collection::vec((any_key(), gap, any::<bool>(), 0u64..80), 0..60)
+    let single = (any_key(), gap, any::<bool>(), 0u64..80).prop_map(|step| vec![step]);
+    // Random keys alone rarely line up into a scan; mix real-looking
+    // scanner bursts in, so both outcomes are exercised.
+    let burst = (
+        proptest::collection::vec(proptest::char::range('!', '~'), 1..16),
+        0u64..6,
+        any::<bool>(),
+    )
+        .prop_map(|(payload, gap, wake)| {
+            let mut steps: Vec<Step> = payload.into_iter().map(|c| (ch(c), gap, wake, 0)).collect();
+            steps.push((key(KeyCode::Enter), gap, wake, 0));
+            steps
+        });
+    proptest::collection::vec(prop_oneof![3 => single, 1 => burst], 0..30)
+        .prop_map(|chunks| chunks.into_iter().flatten().collect())
 }
 
 /// Runs the steps, waking for deadlines or not, and flushes at the end.
@@ -329,4 +343,16 @@ proptest! {
         let out = run(&mut keypad(), Instant::now(), &slow, true);
         prop_assert!(!out.iter().any(|i| matches!(i, Input::Scan(_))));
     }
+}
+
+#[test]
+fn the_property_harness_sees_a_payload_burst_as_a_scan() {
+    let mut decoder = keypad();
+    let steps: Vec<Step> = "QR:K-A:9f2c"
+        .chars()
+        .map(|c| (ch(c), 2, false, 0))
+        .chain([(key(KeyCode::Enter), 2, false, 0)])
+        .collect();
+    let out = run(&mut decoder, Instant::now(), &steps, true);
+    assert_eq!(out, [Input::Scan("QR:K-A:9f2c".into())]);
 }
