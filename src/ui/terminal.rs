@@ -49,7 +49,9 @@ pub struct KioskBackend<W: Write> {
     size: Size,
     /// This frame's bytes, written in one go on `flush`.
     pending: Vec<u8>,
-    pen: Pen,
+    /// `None` when unknown: at start, and after a write that failed half
+    /// way. The next style change then starts from SGR 0.
+    pen: Option<Pen>,
     /// Where the terminal's cursor really is; `None` after anything that
     /// leaves it uncertain (the right margin, a newline), which forces the
     /// next move to be explicit.
@@ -70,7 +72,7 @@ impl<W: Write> KioskBackend<W> {
             profile,
             size,
             pending: Vec::with_capacity(4096),
-            pen: Pen::PLAIN,
+            pen: None,
             cursor_at: None,
             cursor_wanted: Position::ORIGIN,
             cursor_visible: None,
@@ -105,6 +107,7 @@ impl<W: Write> KioskBackend<W> {
             self.pending.extend_from_slice(b"\x1b[?1049h");
         }
         self.pending.extend_from_slice(b"\x1b[?7l");
+        self.cursor_at = None;
         self.flush()
     }
 
@@ -112,7 +115,7 @@ impl<W: Write> KioskBackend<W> {
     /// for terminals without an alternate screen a clean page.
     pub fn leave_screen(&mut self) -> io::Result<()> {
         self.pending.extend_from_slice(b"\x1b[0m\x1b[?7h");
-        self.pen = Pen::PLAIN;
+        self.pen = Some(Pen::PLAIN);
         if self.profile.can_hide_cursor() {
             self.pending.extend_from_slice(b"\x1b[?25h");
             self.cursor_visible = Some(true);
@@ -147,20 +150,19 @@ impl<W: Write> KioskBackend<W> {
     }
 
     fn set_pen(&mut self, to: Pen) {
-        let from = self.pen;
-        if from == to {
+        if self.pen == Some(to) {
             return;
         }
         let mut codes: Vec<u16> = Vec::new();
         // A VT100 knows no "attribute off" codes (22, 24, 27), so losing an
         // attribute means starting over from SGR 0; one rule for every
         // profile keeps the output predictable.
-        let start_over = !(from.modifier - to.modifier).is_empty();
-        let base = if start_over {
-            codes.push(0);
-            Pen::PLAIN
-        } else {
-            from
+        let base = match self.pen {
+            Some(from) if (from.modifier - to.modifier).is_empty() => from,
+            _ => {
+                codes.push(0);
+                Pen::PLAIN
+            }
         };
         for (flag, code) in MODIFIER_CODES {
             if to.modifier.contains(flag) && !base.modifier.contains(flag) {
@@ -183,7 +185,7 @@ impl<W: Write> KioskBackend<W> {
             push_number(&mut self.pending, *code);
         }
         self.pending.push(b'm');
-        self.pen = to;
+        self.pen = Some(to);
     }
 
     fn pen_for(&self, cell: &Cell) -> Pen {
@@ -352,8 +354,18 @@ impl<W: Write> Backend for KioskBackend<W> {
 
     fn flush(&mut self) -> io::Result<()> {
         if !self.pending.is_empty() {
-            self.writer.write_all(&self.pending)?;
+            let written = self.writer.write_all(&self.pending);
             self.pending.clear();
+            if let Err(e) = written {
+                // Part of the frame may have reached the terminal: nothing
+                // about its state is known any more, and resending the
+                // same bytes would not fix that. The caller redraws with
+                // `Terminal::clear()` once the line is back.
+                self.cursor_at = None;
+                self.cursor_visible = None;
+                self.pen = None;
+                return Err(e);
+            }
         }
         self.writer.flush()
     }

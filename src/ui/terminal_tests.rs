@@ -26,9 +26,11 @@ fn kiosk_terminal(
     let meter = writer.meter();
     let mut terminal = Terminal::new(KioskBackend::new(writer, size, profile)).unwrap();
     // The clear is measured on its own, not as part of the first frame.
+    // What the terminal's attributes are is unknown at start, so they are
+    // reset before clearing (a clear paints with the background).
     terminal.clear().unwrap();
     terminal.backend_mut().flush().unwrap();
-    assert_eq!(meter.take_kept(), b"\x1b[2J");
+    assert_eq!(meter.take_kept(), b"\x1b[0m\x1b[2J");
     (terminal, meter)
 }
 
@@ -320,7 +322,7 @@ fn nothing_reaches_the_wire_before_flush() {
     assert_eq!(meter.bytes(), 0);
     Backend::flush(&mut backend).unwrap();
     assert_eq!(meter.writes(), 1, "one frame, one write");
-    assert_eq!(meter.bytes(), b"\x1b[2J\x1b[?25l".len() as u64);
+    assert_eq!(meter.bytes(), b"\x1b[0m\x1b[2J\x1b[?25l".len() as u64);
 }
 
 #[test]
@@ -372,4 +374,46 @@ fn home_to_pickup_screen_stays_within_one_and_a_half_kilobytes() {
         assert!(switch.len() <= 1536, "{profile}: {} bytes", switch.len());
         assert!(digit.len() <= 40, "{profile}: {} bytes", digit.len());
     }
+}
+
+/// A serial line that drops out once: the first write fails.
+struct LineDropsOnce {
+    failed: bool,
+    out: Vec<u8>,
+}
+
+impl std::io::Write for LineDropsOnce {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.failed {
+            self.failed = true;
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "line down",
+            ));
+        }
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn after_a_failed_write_the_next_frame_assumes_nothing() {
+    let line = LineDropsOnce {
+        failed: false,
+        out: Vec::new(),
+    };
+    let mut terminal =
+        Terminal::new(KioskBackend::new(line, SCREEN, TerminalProfile::Vt220)).unwrap();
+    let bold = |f: &mut Frame| f.render_widget(Paragraph::new(Line::from("Door").bold()), f.area());
+    assert!(terminal.draw(bold).is_err(), "the error reaches the caller");
+    terminal.clear().unwrap();
+    terminal.draw(bold).unwrap();
+    let sent = readable(&terminal.backend().writer().out);
+    // Not a resend of the lost frame but a clean start: attributes reset,
+    // clear, explicit move, cursor state sent again.
+    assert_eq!(sent, "␛[0m␛[2J␛[H␛[1mDoor␛[0m␛[?25l");
 }
