@@ -13,3 +13,4 @@ pub mod hardware;
 pub mod logging;
 pub mod sim;
 pub mod store;
+pub mod ui;
