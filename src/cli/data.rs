@@ -15,6 +15,15 @@ use crate::engine::{Actor, Command, Engine, EngineSettings, query};
 use crate::hardware::BankLayout;
 use crate::store::{Store, audit};
 
+/// `--json` and where the data is, shared by every listing.
+#[derive(clap::Args, Debug)]
+pub struct ListArgs {
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum UserCmd {
     /// Add a courier, admin or technician; the PIN is asked twice.
@@ -31,12 +40,7 @@ pub enum UserCmd {
         #[command(flatten)]
         data: DataArgs,
     },
-    List {
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        data: DataArgs,
-    },
+    List(ListArgs),
     Remove {
         name: String,
         #[command(flatten)]
@@ -61,12 +65,7 @@ pub enum RecipientCmd {
         #[command(flatten)]
         data: DataArgs,
     },
-    List {
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        data: DataArgs,
-    },
+    List(ListArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -84,12 +83,7 @@ pub enum ParcelCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum OutboxCmd {
-    List {
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        data: DataArgs,
-    },
+    List(ListArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -216,7 +210,7 @@ pub fn user(cmd: UserCmd) -> Result<(), Failure> {
             engine.store().flush()?;
             println!("added {role} {name}");
         }
-        UserCmd::List { json, data } => {
+        UserCmd::List(ListArgs { json, data }) => {
             let store = open_store(&data.load()?)?;
             let users = query::users(&store)?;
             if json {
@@ -273,7 +267,7 @@ pub fn recipient(cmd: RecipientCmd) -> Result<(), Failure> {
             engine.store().flush()?;
             println!("saved recipient {id}");
         }
-        RecipientCmd::List { json, data } => {
+        RecipientCmd::List(ListArgs { json, data }) => {
             let store = open_store(&data.load()?)?;
             let all = query::recipients(&store)?;
             if json {
@@ -323,7 +317,7 @@ pub fn parcel(cmd: ParcelCmd) -> Result<(), Failure> {
 }
 
 pub fn outbox(cmd: OutboxCmd) -> Result<(), Failure> {
-    let OutboxCmd::List { json, data } = cmd;
+    let OutboxCmd::List(ListArgs { json, data }) = cmd;
     let store = open_store(&data.load()?)?;
     let msgs = query::outbox(&store)?;
     if json {

@@ -57,23 +57,7 @@ impl Engine {
         } else {
             NotificationKind::Reminder2
         };
-        if let Some(r) = tx.recipient(&p.recipient)? {
-            tx.queue(self.notification(
-                kind,
-                &Engine::addressed(&r),
-                Some(parcel),
-                self.parcel_facts(&p),
-            ))?;
-        }
-        tx.put_parcel(&p)?;
-        tx.audit(self.audit_draft(
-            "scheduler",
-            "reminder",
-            Some(p.compartment),
-            Some(parcel),
-            format!("reminder {number}"),
-        ))?;
-        Ok(())
+        self.settle_by_scheduler(tx, &p, kind, "reminder", format!("reminder {number}"))
     }
 
     /// The hold ran out: the code dies, the recipient gets the final notice
@@ -85,22 +69,31 @@ impl Engine {
         }
         p.state = ParcelState::Expired;
         self.kill_codes(tx, &mut p, DeadReason::Expired)?;
+        let class = p.class.as_str().to_string();
+        self.settle_by_scheduler(tx, &p, NotificationKind::FinalNotice, "expired", class)
+    }
+
+    /// Writes a parcel the scheduler changed, tells its recipient and audits it.
+    fn settle_by_scheduler(
+        &self,
+        tx: &Tx<'_>,
+        p: &crate::domain::Parcel,
+        kind: NotificationKind,
+        action: &str,
+        detail: String,
+    ) -> TxResult<()> {
         if let Some(r) = tx.recipient(&p.recipient)? {
-            tx.queue(self.notification(
-                NotificationKind::FinalNotice,
+            let n = self.notification(
+                kind,
                 &Engine::addressed(&r),
-                Some(parcel),
-                self.parcel_facts(&p),
-            ))?;
+                Some(p.id),
+                self.parcel_facts(p),
+            );
+            tx.queue(n)?;
         }
-        tx.put_parcel(&p)?;
-        tx.audit(self.audit_draft(
-            "scheduler",
-            "expired",
-            Some(p.compartment),
-            Some(parcel),
-            p.class.as_str().to_string(),
-        ))?;
+        tx.put_parcel(p)?;
+        let draft = self.audit_draft("scheduler", action, Some(p.compartment), Some(p.id), detail);
+        tx.audit(draft)?;
         Ok(())
     }
 

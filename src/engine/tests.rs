@@ -159,6 +159,17 @@ impl Rig {
             .unwrap()
     }
 
+    /// The courier asks for a door of `size` for a parcel to Ana.
+    pub fn start_deposit(&mut self, size: Size) -> EngineResult {
+        let cmd = Command::StartDeposit {
+            tracking: "TRK12345".into(),
+            recipient: "PX-111111".into(),
+            size: SizeChoice::Size(size),
+            class: ParcelClass::Domestic,
+        };
+        self.engine.handle(&self.courier.clone(), cmd)
+    }
+
     /// A courier deposit through open and close; returns the parcel, door and code.
     pub fn deposit(&mut self, recipient: &str, size: Size) -> (ParcelId, CompartmentId, String) {
         let ev = self
@@ -254,18 +265,7 @@ fn refusal(ev: &[Event]) -> Option<Refusal> {
 #[test]
 fn deposit_creates_the_code_only_when_the_door_closes() {
     let mut rig = Rig::new();
-    let ev = rig
-        .engine
-        .handle(
-            &rig.courier.clone(),
-            Command::StartDeposit {
-                tracking: "TRK1".into(),
-                recipient: "PX-111111".into(),
-                size: SizeChoice::Size(Size::M),
-                class: ParcelClass::Domestic,
-            },
-        )
-        .unwrap();
+    let ev = rig.start_deposit(Size::M).unwrap();
     let c = opening(&ev).unwrap();
     assert_eq!(c, CompartmentId(3), "smallest free M");
     assert_eq!(rig.compartment(c).state(), CompartmentState::Reserved);
@@ -598,18 +598,7 @@ fn oversized_parcel_is_refused() {
 #[test]
 fn does_not_fit_frees_the_door_and_opens_a_larger_one() {
     let mut rig = Rig::new();
-    let ev = rig
-        .engine
-        .handle(
-            &rig.courier.clone(),
-            Command::StartDeposit {
-                tracking: "TRK2".into(),
-                recipient: "111111".into(),
-                size: SizeChoice::Size(Size::S),
-                class: ParcelClass::Domestic,
-            },
-        )
-        .unwrap();
+    let ev = rig.start_deposit(Size::S).unwrap();
     let small = opening(&ev).unwrap();
     rig.door(small, DoorEventKind::Opened);
     let parcel = rig.compartment(small).parcel.unwrap();
@@ -637,18 +626,7 @@ fn does_not_fit_frees_the_door_and_opens_a_larger_one() {
 #[test]
 fn cancelled_deposit_frees_the_compartment() {
     let mut rig = Rig::new();
-    let ev = rig
-        .engine
-        .handle(
-            &rig.courier.clone(),
-            Command::StartDeposit {
-                tracking: "TRK3".into(),
-                recipient: "111111".into(),
-                size: SizeChoice::Size(Size::L),
-                class: ParcelClass::Domestic,
-            },
-        )
-        .unwrap();
+    let ev = rig.start_deposit(Size::L).unwrap();
     let c = opening(&ev).unwrap();
     let parcel = rig.compartment(c).parcel.unwrap();
     rig.door(c, DoorEventKind::Opened);
@@ -810,18 +788,7 @@ fn vacation_extends_the_hold_and_waives_storage_fees() {
 fn crash_between_intent_and_outcome_is_settled_from_the_sensors() {
     // Deposit door pulsed, then the power went: the item sensor says the parcel is in.
     let mut rig = Rig::new();
-    let ev = rig
-        .engine
-        .handle(
-            &rig.courier.clone(),
-            Command::StartDeposit {
-                tracking: "TRK4".into(),
-                recipient: "111111".into(),
-                size: SizeChoice::Size(Size::S),
-                class: ParcelClass::Domestic,
-            },
-        )
-        .unwrap();
+    let ev = rig.start_deposit(Size::S).unwrap();
     let c = opening(&ev).unwrap();
     let (rig, events) = rig.restart(|bus| {
         bus.set_door(lock(c), DoorState::Closed);
@@ -838,18 +805,7 @@ fn crash_between_intent_and_outcome_is_settled_from_the_sensors() {
 
     // Same, but the sensor cannot be read: inspection and an alert, never free.
     let mut rig = Rig::new();
-    let ev = rig
-        .engine
-        .handle(
-            &rig.courier.clone(),
-            Command::StartDeposit {
-                tracking: "TRK5".into(),
-                recipient: "111111".into(),
-                size: SizeChoice::Size(Size::S),
-                class: ParcelClass::Domestic,
-            },
-        )
-        .unwrap();
+    let ev = rig.start_deposit(Size::S).unwrap();
     let c = opening(&ev).unwrap();
     let (rig, events) = rig.restart(|bus| bus.set_board_offline(1, true));
     let events = events.unwrap();
@@ -982,18 +938,7 @@ fn all_boards_offline_puts_the_kiosk_out_of_service() {
         .unwrap();
     assert!(ev.contains(&Event::BusDown));
     assert!(rig.engine.bus_down());
-    let e = rig
-        .engine
-        .handle(
-            &rig.courier.clone(),
-            Command::StartDeposit {
-                tracking: "TRK6".into(),
-                recipient: "111111".into(),
-                size: SizeChoice::Size(Size::S),
-                class: ParcelClass::Domestic,
-            },
-        )
-        .unwrap_err();
+    let e = rig.start_deposit(Size::S).unwrap_err();
     assert!(matches!(e, EngineError::Refused(Refusal::BusDown)));
     assert!(query::live_parcels(rig.engine.store()).unwrap().is_empty());
     rig.bus.set_board_offline(1, false);
