@@ -11,6 +11,7 @@ mod doors;
 mod pickup;
 pub mod query;
 mod recovery;
+pub mod runner;
 mod schedule;
 mod tx;
 

@@ -1,0 +1,143 @@
+//! The engine in its own thread: screens, the command line and (later) the
+//! control socket send it requests; bus events and the scheduler's tick come
+//! in beside them. Nothing outside waits on sled, argon2 or RS-485 except
+//! for the answer it asked for.
+
+use std::thread;
+use std::time::Duration;
+
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+use super::{Actor, Command, Engine, EngineResult, Event};
+use crate::bus::BusEvent;
+
+/// Requests the engine thread serves in order.
+enum Request {
+    Command {
+        actor: Actor,
+        command: Command,
+        reply: oneshot::Sender<EngineResult>,
+    },
+    /// Read-only work on the engine (queries for screens).
+    Inspect(Box<dyn FnOnce(&Engine) + Send>),
+}
+
+/// A cheap, cloneable way to talk to the engine thread.
+#[derive(Clone)]
+pub struct EngineHandle {
+    requests: mpsc::UnboundedSender<Request>,
+    events: broadcast::Sender<Event>,
+}
+
+/// How often the scheduler looks for due reminders and expiries.
+pub const TICK: Duration = Duration::from_secs(5);
+
+impl EngineHandle {
+    /// Starts the engine thread. It runs start-up recovery first, after
+    /// `settle` (time for the bus to read every board once).
+    pub fn spawn(
+        mut engine: Engine,
+        mut bus_events: mpsc::UnboundedReceiver<BusEvent>,
+        settle: Duration,
+    ) -> EngineHandle {
+        let (requests, mut rx) = mpsc::unbounded_channel::<Request>();
+        // Slow subscribers lose old events (they get a Lagged notice), never block the engine.
+        let (events, _) = broadcast::channel(256);
+        let out = events.clone();
+        let spawned = thread::Builder::new().name("engine".into()).spawn(move || {
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    tracing::error!(error = %e, "engine runtime did not start");
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                tokio::time::sleep(settle).await;
+                publish(&out, engine.recover());
+                let mut tick = tokio::time::interval(TICK);
+                loop {
+                    tokio::select! {
+                        req = rx.recv() => match req {
+                            Some(Request::Command { actor, command, reply }) => {
+                                let result = engine.handle(&actor, command);
+                                let _ = reply.send(result);
+                            }
+                            Some(Request::Inspect(f)) => f(&engine),
+                            None => break,
+                        },
+                        Some(ev) = bus_events.recv() => publish(&out, engine.on_bus_event(ev)),
+                        _ = tick.tick() => publish(&out, engine.tick()),
+                    }
+                }
+                let _ = engine.store().flush();
+            });
+        });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "engine thread did not start");
+        }
+        EngineHandle { requests, events }
+    }
+
+    /// Runs a command and waits for its outcome.
+    pub async fn send(&self, actor: Actor, command: Command) -> EngineResult {
+        let (reply, answer) = oneshot::channel();
+        self.requests
+            .send(Request::Command {
+                actor,
+                command,
+                reply,
+            })
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    /// The same, from a thread that is not async.
+    pub fn send_blocking(&self, actor: Actor, command: Command) -> EngineResult {
+        let (reply, answer) = oneshot::channel();
+        self.requests
+            .send(Request::Command {
+                actor,
+                command,
+                reply,
+            })
+            .map_err(|_| stopped())?;
+        answer.blocking_recv().map_err(|_| stopped())?
+    }
+
+    /// Reads something from the engine (a query for a screen).
+    pub async fn inspect<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engine) -> R + Send + 'static,
+    ) -> Option<R> {
+        let (reply, answer) = oneshot::channel();
+        let job: Box<dyn FnOnce(&Engine) + Send> = Box::new(move |e| {
+            let _ = reply.send(f(e));
+        });
+        self.requests.send(Request::Inspect(job)).ok()?;
+        answer.await.ok()
+    }
+
+    /// Events nobody asked for: door events, alerts, expiries, bus down.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+}
+
+fn stopped() -> super::EngineError {
+    super::EngineError::Invalid("the engine has stopped".into())
+}
+
+fn publish(out: &broadcast::Sender<Event>, result: EngineResult) {
+    match result {
+        Ok(events) => {
+            for e in events {
+                let _ = out.send(e);
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "engine could not handle a bus event or tick"),
+    }
+}
