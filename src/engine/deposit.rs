@@ -74,24 +74,7 @@ impl Engine {
         size: SizeChoice,
         class: ParcelClass,
     ) -> EngineResult {
-        let tracking = tracking.trim();
-        if tracking.len() < 4
-            || tracking.len() > 40
-            || !tracking
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            return Err(EngineError::Invalid(
-                "a tracking number has 4 to 40 letters, digits or '-'".into(),
-            ));
-        }
-        let Ok(rid) = RecipientId::parse(recipient) else {
-            return Err(EngineError::Refused(Refusal::NotRegistered));
-        };
-        match self.commit(|tx| tx.recipient(&rid))? {
-            Some(r) if !r.closed => {}
-            _ => return Err(EngineError::Refused(Refusal::NotRegistered)),
-        }
+        let (tracking, rid) = self.check_new_parcel(tracking, recipient)?;
         let size = match size {
             SizeChoice::Size(s) => s,
             SizeChoice::Dimensions(d) => {
@@ -102,26 +85,8 @@ impl Engine {
         let c = choose(&compartments, size)
             .map(|c| c.id)
             .ok_or(EngineError::Refused(Refusal::NoCompartment))?;
-        let id = ParcelId(self.commit(|tx| tx.next_seq("parcel"))?);
-        let parcel = Parcel {
-            id,
-            tracking: tracking.to_string(),
-            recipient: rid,
-            compartment: c,
-            class,
-            state: ParcelState::Depositing,
-            courier: courier.to_string(),
-            deposited_at: None,
-            deadline: None,
-            extension_days: 0,
-            reminders_sent: 0,
-            receipt: None,
-            picked_up_at: None,
-            removed_at: None,
-            code_key: None,
-            qr_key: None,
-            code_messages: Vec::new(),
-        };
+        let parcel = self.new_parcel(tracking, rid, c, class, courier)?;
+        let id = parcel.id;
         let mut events = self.pulse_with(c, IntentKind::Deposit, Some(id), courier, |e, tx| {
             reserve(tx, c, id)?;
             tx.put_parcel(&parcel)?;
@@ -136,6 +101,94 @@ impl Engine {
         })?;
         events.insert(0, Event::CompartmentChanged { compartment: c });
         Ok(events)
+    }
+
+    /// A tracking number and a registered, open recipient, or why not.
+    fn check_new_parcel(
+        &self,
+        tracking: &str,
+        recipient: &str,
+    ) -> Result<(String, RecipientId), EngineError> {
+        let tracking = tracking.trim();
+        let valid = (4..=40).contains(&tracking.len())
+            && tracking
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !valid {
+            return Err(EngineError::Invalid(
+                "a tracking number has 4 to 40 letters, digits or '-'".into(),
+            ));
+        }
+        let rid = RecipientId::parse(recipient)
+            .map_err(|_| EngineError::Refused(Refusal::NotRegistered))?;
+        match self.commit(|tx| tx.recipient(&rid))? {
+            Some(r) if !r.closed => Ok((tracking.to_string(), rid)),
+            _ => Err(EngineError::Refused(Refusal::NotRegistered)),
+        }
+    }
+
+    fn new_parcel(
+        &self,
+        tracking: String,
+        recipient: RecipientId,
+        compartment: CompartmentId,
+        class: ParcelClass,
+        courier: &str,
+    ) -> Result<Parcel, EngineError> {
+        Ok(Parcel {
+            id: ParcelId(self.commit(|tx| tx.next_seq("parcel"))?),
+            tracking,
+            recipient,
+            compartment,
+            class,
+            state: ParcelState::Depositing,
+            courier: courier.to_string(),
+            deposited_at: None,
+            deadline: None,
+            extension_days: 0,
+            reminders_sent: 0,
+            receipt: None,
+            picked_up_at: None,
+            removed_at: None,
+            code_key: None,
+            qr_key: None,
+            code_messages: Vec::new(),
+        })
+    }
+
+    /// Registers a parcel that is already inside a free compartment (found
+    /// at an inspection, or the demo's pre-filled locker): the same as a
+    /// deposit whose door has just closed, without a pulse.
+    pub(super) fn place_parcel(
+        &mut self,
+        who: &str,
+        c: CompartmentId,
+        tracking: &str,
+        recipient: &str,
+        class: ParcelClass,
+    ) -> EngineResult {
+        let (tracking, rid) = self.check_new_parcel(tracking, recipient)?;
+        let parcel = self.new_parcel(tracking, rid, c, class, who)?;
+        self.commit(|tx| {
+            if tx.intent(c)?.is_some() {
+                return refuse(Refusal::DoorBusy);
+            }
+            reserve(tx, c, parcel.id)?;
+            tx.put_parcel(&parcel)?;
+            tx.audit(self.audit_draft(
+                who,
+                "parcel_placed",
+                Some(c),
+                Some(parcel.id),
+                parcel.tracking.clone(),
+            ))
+        })?;
+        let receipt = self.confirm_deposit(c, parcel.id)?;
+        Ok(vec![Event::DepositStored {
+            parcel: parcel.id,
+            compartment: c,
+            receipt,
+        }])
     }
 
     /// The courier's parcel does not fit: give up this door (freed once it

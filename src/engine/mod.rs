@@ -141,6 +141,13 @@ pub enum Command {
         found: Found,
         note: String,
     },
+    /// Register a parcel already inside a free compartment.
+    PlaceParcel {
+        compartment: CompartmentId,
+        tracking: String,
+        recipient: String,
+        class: ParcelClass,
+    },
     ResendCode {
         parcel: ParcelId,
     },
@@ -531,6 +538,15 @@ impl Engine {
             } => {
                 let who = self.authorize(actor, Permission::ManageCompartments)?;
                 self.mark_inspected(&who, compartment, found, &note)
+            }
+            PlaceParcel {
+                compartment,
+                tracking,
+                recipient,
+                class,
+            } => {
+                let who = self.authorize(actor, Permission::ManageParcels)?;
+                self.place_parcel(&who, compartment, &tracking, &recipient, class)
             }
             ResendCode { parcel } => {
                 let who = self.authorize(actor, Permission::ManageParcels)?;

@@ -997,3 +997,34 @@ async fn engine_thread_answers_commands_and_publishes_door_events() {
     assert_eq!(reserved, Some(1));
     drop(dir);
 }
+
+#[test]
+fn admin_places_a_parcel_found_inside_and_it_gets_a_code() {
+    let mut rig = Rig::new();
+    let cmd = Command::PlaceParcel {
+        compartment: CompartmentId(5),
+        tracking: "FOUND1".into(),
+        recipient: "222222".into(),
+        class: ParcelClass::Domestic,
+    };
+    let e = rig
+        .engine
+        .handle(&rig.courier.clone(), cmd.clone())
+        .unwrap_err();
+    assert!(matches!(e, EngineError::Denied { .. }));
+    let ev = rig.engine.handle(&rig.admin.clone(), cmd.clone()).unwrap();
+    let Some(Event::DepositStored { parcel, .. }) = ev.first() else {
+        panic!("{ev:?}")
+    };
+    assert!(rig.bus.pulses().is_empty(), "no door moves");
+    assert_eq!(
+        rig.compartment(CompartmentId(5)).state(),
+        CompartmentState::Occupied
+    );
+    assert!(matches!(
+        rig.engine.handle(&rig.admin.clone(), cmd).unwrap_err(),
+        EngineError::Refused(Refusal::NoCompartment)
+    ));
+    let code = rig.code_of(*parcel);
+    assert_eq!(opening(&rig.enter(&code)), Some(CompartmentId(5)));
+}
