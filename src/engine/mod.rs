@@ -696,4 +696,4 @@ fn code_salt(store: &Store) -> Result<[u8; 16], StoreError> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -1,0 +1,170 @@
+//! The demo's people and pre-filled locker, made through the engine's own
+//! commands so the demo runs the same rules as a real kiosk.
+
+use crate::domain::{CompartmentId, Delegate, Language, ParcelClass, Recipient, RecipientId, Role};
+use crate::engine::{Actor, Command, Engine, EngineError, Event, query};
+use crate::store::NotificationKind;
+
+/// What the demo's help panel shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoFacts {
+    /// (door, code, recipient) of each parcel waiting in the locker.
+    pub codes: Vec<(CompartmentId, String, String)>,
+    /// (user number, PIN, role) of each demo account.
+    pub accounts: Vec<(String, String, Role)>,
+    /// Recipient IDs a courier can deliver to.
+    pub recipients: Vec<String>,
+}
+
+const ACCOUNTS: [(&str, &str, Role); 3] = [
+    ("1001", "1234", Role::Courier),
+    ("9000", "9999", Role::Admin),
+    ("9100", "5555", Role::Technician),
+];
+
+const RECIPIENTS: [(&str, &str, Language); 4] = [
+    ("482913", "Ana Ruiz", Language::Es),
+    ("100002", "Ben Okafor", Language::En),
+    ("100003", "Chen Wei", Language::En),
+    ("100004", "Dolores Vega", Language::Es),
+];
+
+/// Adds the demo accounts, recipients and a few parcels to a fresh store.
+pub fn seed(engine: &mut Engine) -> Result<DemoFacts, EngineError> {
+    let op = Actor::Local {
+        name: "demo".into(),
+    };
+    for (name, pin, role) in ACCOUNTS {
+        engine.handle(
+            &op,
+            Command::AddUser {
+                name: name.into(),
+                role,
+                pin: pin.into(),
+                badge: None,
+                carrier_email: None,
+            },
+        )?;
+    }
+    for (digits, name, language) in RECIPIENTS {
+        let id = RecipientId::parse(digits).map_err(|e| EngineError::Invalid(e.into()))?;
+        let first = name.split(' ').next().unwrap_or(name).to_lowercase();
+        let delegates = if digits == "482913" {
+            vec![Delegate {
+                name: "Luis Ruiz".into(),
+                email: "luis@example.org".into(),
+            }]
+        } else {
+            Vec::new()
+        };
+        let recipient = Recipient {
+            id,
+            name: name.into(),
+            email: format!("{first}@example.org"),
+            phone: None,
+            language,
+            delegates,
+            vacation_until: None,
+            closed: false,
+        };
+        engine.handle(&op, Command::AddRecipient { recipient })?;
+    }
+    // A few parcels already waiting, in doors spread over the bank.
+    let mut doors: Vec<CompartmentId> = engine.bank().compartments.iter().map(|c| c.id).collect();
+    doors.sort();
+    let mut picks: Vec<usize> = vec![1, doors.len() / 2, doors.len().saturating_sub(2)];
+    picks.dedup();
+    let picks = picks.into_iter().filter_map(|i| doors.get(i));
+    let mut codes = Vec::new();
+    for (i, door) in picks.enumerate() {
+        let (digits, _, _) = RECIPIENTS[i % RECIPIENTS.len()];
+        let class = [
+            ParcelClass::Domestic,
+            ParcelClass::International,
+            ParcelClass::Express,
+        ][i % 3];
+        let events = engine.handle(
+            &op,
+            Command::PlaceParcel {
+                compartment: *door,
+                tracking: format!("DEMO{:04}", i + 1),
+                recipient: digits.into(),
+                class,
+            },
+        )?;
+        let parcel = events.iter().find_map(|e| match e {
+            Event::DepositStored { parcel, .. } => Some(*parcel),
+            _ => None,
+        });
+        // The code exists in plaintext only in the not-yet-sent notification.
+        let code = query::outbox(engine.store())?
+            .into_iter()
+            .find(|n| n.parcel == parcel && n.kind == NotificationKind::Delivered)
+            .and_then(|n| n.code);
+        if let Some(code) = code {
+            codes.push((*door, code, format!("PX-{digits}")));
+        }
+    }
+    engine.store().flush()?;
+    Ok(DemoFacts {
+        codes,
+        accounts: ACCOUNTS
+            .iter()
+            .map(|(n, p, r)| (n.to_string(), p.to_string(), *r))
+            .collect(),
+        recipients: RECIPIENTS
+            .iter()
+            .map(|(d, _, _)| format!("PX-{d}"))
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::tests::bank;
+
+    #[test]
+    fn demo_seed_gives_working_codes_and_accounts() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(dir.path()).unwrap();
+        let bus = crate::bus::fake::FakeBus::new();
+        let clock = std::sync::Arc::new(crate::clock::ManualClock::new(chrono::Utc::now()));
+        let mut engine = Engine::open(
+            store,
+            Box::new(bus),
+            bank(),
+            clock,
+            crate::engine::EngineSettings::for_tests(),
+        )
+        .unwrap();
+        let facts = seed(&mut engine).unwrap();
+        assert_eq!(facts.codes.len(), 3);
+        assert_eq!(facts.accounts.len(), 3);
+        let (door, code, _) = facts.codes[0].clone();
+        let ev = engine
+            .handle(&Actor::Kiosk, Command::EnterCode { code })
+            .unwrap();
+        assert!(
+            ev.iter().any(
+                |e| matches!(e, Event::DoorOpening { compartment, .. } if *compartment == door)
+            )
+        );
+        let ev = engine
+            .handle(
+                &Actor::Kiosk,
+                Command::SignIn {
+                    user: "1001".into(),
+                    pin: "1234".into(),
+                },
+            )
+            .unwrap();
+        assert!(matches!(
+            ev[0],
+            Event::SignedIn {
+                role: Role::Courier,
+                ..
+            }
+        ));
+    }
+}
