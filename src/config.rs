@@ -290,6 +290,12 @@ impl Config {
             .validate()
             .map_err(|r| ("security.argon2".to_string(), r))?;
         let n = &self.notify;
+        if n.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err((
+                "notify.from".into(),
+                format!("{:?} is not an e-mail address", n.from),
+            ));
+        }
         match n.transport.as_str() {
             "spool" => {}
             "smtp" if n.smtp_host.is_none() => {

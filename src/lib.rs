@@ -12,6 +12,7 @@ pub mod domain;
 pub mod engine;
 pub mod hardware;
 pub mod logging;
+pub mod notify;
 pub mod sim;
 pub mod store;
 pub mod ui;

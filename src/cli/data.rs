@@ -13,6 +13,8 @@ use crate::config::Config;
 use crate::domain::{Language, Recipient, RecipientId, Role};
 use crate::engine::{Actor, Command, Engine, EngineSettings, query};
 use crate::hardware::BankLayout;
+use crate::notify::Transport;
+use crate::notify::worker::deliver_due;
 use crate::store::{Store, audit};
 
 /// `--json` and where the data is, shared by every listing.
@@ -84,6 +86,18 @@ pub enum ParcelCmd {
 #[derive(Subcommand, Debug)]
 pub enum OutboxCmd {
     List(ListArgs),
+    /// Make queued and dead messages due now (all, or one by id).
+    Retry {
+        #[arg(long)]
+        id: Option<u64>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Deliver every due message once through the configured transport.
+    Deliver {
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -317,14 +331,37 @@ pub fn parcel(cmd: ParcelCmd) -> Result<(), Failure> {
 }
 
 pub fn outbox(cmd: OutboxCmd) -> Result<(), Failure> {
-    let OutboxCmd::List(ListArgs { json, data }) = cmd;
+    let (json, data) = match cmd {
+        OutboxCmd::List(ListArgs { json, data }) => (json, data),
+        OutboxCmd::Retry { id, data } => {
+            let mut engine = open_engine(&data.load()?)?;
+            engine.handle(&operator(), Command::RetryMessages { id })?;
+            engine.store().flush()?;
+            println!("queued for delivery");
+            return Ok(());
+        }
+        OutboxCmd::Deliver { data } => {
+            let cfg = data.load()?;
+            let mut engine = open_engine(&cfg)?;
+            let transport = Transport::from_config(&cfg.notify, &cfg.kiosk.data_dir)
+                .map_err(|e| Failure::Failed(e.0))?;
+            let (sent, failed) = deliver_due(&mut engine, &transport, &cfg.notify.from)?;
+            engine.store().flush()?;
+            println!("{sent} sent, {failed} to retry");
+            return if failed == 0 {
+                Ok(())
+            } else {
+                Err(Failure::Failed(format!("{failed} messages not delivered")))
+            };
+        }
+    };
     let store = open_store(&data.load()?)?;
     let msgs = query::outbox(&store)?;
     if json {
         // Plaintext codes never leave through a listing.
         let rows: Vec<_> = msgs
             .iter()
-            .map(|n| serde_json::json!({ "id": n.id, "kind": n.kind, "to": n.to, "state": n.state, "parcel": n.parcel, "created_at": n.created_at, "attempts": n.attempts }))
+            .map(|n| serde_json::json!({ "id": n.id, "kind": n.kind, "to": n.to, "state": n.state, "parcel": n.parcel, "created_at": n.created_at, "attempts": n.attempts, "next_attempt": n.next_attempt, "last_error": n.last_error }))
             .collect();
         return print_json(&rows);
     }

@@ -30,10 +30,12 @@ pub enum Permission {
     /// Bus diagnostics and pulse tests.
     BusDiagnostics,
     AcknowledgeAlerts,
+    /// See and retry the notification outbox.
+    Outbox,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::Deposit,
         Permission::RemoveExpired,
         Permission::ViewParcels,
@@ -46,6 +48,7 @@ impl Permission {
         Permission::Markers,
         Permission::BusDiagnostics,
         Permission::AcknowledgeAlerts,
+        Permission::Outbox,
     ];
 }
 
@@ -65,6 +68,7 @@ impl Permission {
 /// | markers             | no      | yes   | yes        |
 /// | bus diagnostics     | no      | yes   | yes        |
 /// | acknowledge alerts  | no      | yes   | yes        |
+/// | outbox              | no      | yes   | no         |
 pub fn allows(role: Role, perm: Permission) -> bool {
     use Permission::*;
     match role {

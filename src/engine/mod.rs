@@ -8,6 +8,7 @@
 mod admin;
 mod deposit;
 mod doors;
+mod outbox;
 mod pickup;
 pub mod query;
 mod recovery;
@@ -187,6 +188,18 @@ pub enum Command {
     AcknowledgeAlert {
         id: u64,
         note: String,
+    },
+    // The delivery worker.
+    MessageSent {
+        id: u64,
+    },
+    MessageFailed {
+        id: u64,
+        error: String,
+    },
+    /// Try queued (and dead) messages again now: one, or all.
+    RetryMessages {
+        id: Option<u64>,
     },
 }
 
@@ -403,6 +416,8 @@ pub struct Engine {
     pending: HashMap<u64, PendingPickup>,
     reopen: HashMap<CompartmentId, ReopenWindow>,
     bus_down: bool,
+    /// Names this database in Message-IDs, so a resend is recognisable.
+    instance: String,
     dummy_phc: std::sync::OnceLock<String>,
 }
 
@@ -416,7 +431,8 @@ impl Engine {
         clock: Arc<dyn Clock>,
         settings: EngineSettings,
     ) -> Result<Engine, EngineError> {
-        let salt = code_salt(&store)?;
+        let salt = meta_random(&store, "code_salt")?;
+        let instance = hex::encode(&meta_random(&store, "instance")?[..8]);
         for c in &bank.compartments {
             let key = compartment_key(c.id);
             if store
@@ -446,6 +462,7 @@ impl Engine {
             pending: HashMap::new(),
             reopen: HashMap::new(),
             bus_down: false,
+            instance,
             dummy_phc: std::sync::OnceLock::new(),
         })
     }
@@ -456,6 +473,10 @@ impl Engine {
 
     pub fn settings(&self) -> &EngineSettings {
         &self.settings
+    }
+
+    pub fn instance(&self) -> &str {
+        &self.instance
     }
 
     pub fn bank(&self) -> &BankLayout {
@@ -594,6 +615,18 @@ impl Engine {
                 let who = self.authorize(actor, Permission::Markers)?;
                 self.add_marker(&who, compartment, &note)
             }
+            MessageSent { id } => {
+                self.authorize(actor, Permission::Outbox)?;
+                self.message_sent(id)
+            }
+            MessageFailed { id, error } => {
+                self.authorize(actor, Permission::Outbox)?;
+                self.message_failed(id, &error)
+            }
+            RetryMessages { id } => {
+                let who = self.authorize(actor, Permission::Outbox)?;
+                self.retry_messages(&who, id)
+            }
             AcknowledgeAlert { id, note } => {
                 let who = self.authorize(actor, Permission::AcknowledgeAlerts)?;
                 self.acknowledge_alert(&who, id, &note)
@@ -679,20 +712,21 @@ impl Engine {
     }
 }
 
-/// The kiosk-wide salt of the code index, made once per database.
-fn code_salt(store: &Store) -> Result<[u8; 16], StoreError> {
+/// 16 random bytes kept in `meta` under `key`, made once per database: the
+/// salt of the code index, the instance id in Message-IDs.
+fn meta_random(store: &Store, key: &str) -> Result<[u8; 16], StoreError> {
     let meta = store.tree(T::Meta);
-    if let Some(v) = meta.get("code_salt")? {
+    if let Some(v) = meta.get(key)? {
         return <[u8; 16]>::try_from(v.as_ref()).map_err(|_| StoreError::Corrupt {
             tree: "meta",
-            reason: "code salt".into(),
+            reason: key.to_string(),
         });
     }
-    let mut salt = [0u8; 16];
-    OsRng.fill_bytes(&mut salt);
-    meta.insert("code_salt", salt.to_vec())?;
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    meta.insert(key, bytes.to_vec())?;
     store.flush()?;
-    Ok(salt)
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -121,6 +121,19 @@ impl EngineHandle {
         answer.await.ok()
     }
 
+    /// The same, from a thread that is not async.
+    pub fn inspect_blocking<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engine) -> R + Send + 'static,
+    ) -> Option<R> {
+        let (reply, answer) = oneshot::channel();
+        let job: Box<dyn FnOnce(&Engine) + Send> = Box::new(move |e| {
+            let _ = reply.send(f(e));
+        });
+        self.requests.send(Request::Inspect(job)).ok()?;
+        answer.blocking_recv().ok()
+    }
+
     /// Events nobody asked for: door events, alerts, expiries, bus down.
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()

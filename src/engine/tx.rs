@@ -184,6 +184,9 @@ impl Engine {
             code: None,
             qr: None,
             attempts: 0,
+            next_attempt: None,
+            last_error: None,
+            sent_at: None,
         }
     }
 

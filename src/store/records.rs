@@ -113,6 +113,13 @@ pub struct Notification {
     pub qr: Option<String>,
     #[serde(default)]
     pub attempts: u32,
+    /// Not before this time (backoff after a failed attempt).
+    #[serde(default)]
+    pub next_attempt: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    #[serde(default)]
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -127,6 +134,8 @@ pub enum AlertKind {
     InspectionNeeded,
     ProblemReported,
     BusDown,
+    /// A notification could not be delivered for days.
+    NotificationDead,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
