@@ -270,9 +270,16 @@ impl Engine {
 
     /// An open door is freed when it closes; a closed one right away.
     fn give_up_door(&self, tx: &Tx<'_>, c: CompartmentId, parcel: ParcelId) -> TxResult<()> {
-        let comp = tx.compartment(c)?;
+        let mut comp = tx.compartment(c)?;
         match tx.intent(c)? {
             Some(mut i) if comp.door_open => {
+                // The parcel leaves this door's books now; the open door
+                // itself keeps the compartment out of allocation until closed.
+                if comp.parcel == Some(parcel) {
+                    comp.parcel = None;
+                    comp.reserved = false;
+                    tx.put_compartment(&comp)?;
+                }
                 i.abandon = true;
                 tx.put_intent(&i)
             }

@@ -68,7 +68,17 @@ impl Rig {
     pub fn open(dir: tempfile::TempDir, now: DateTime<Utc>) -> Rig {
         let bus = FakeBus::new();
         let clock = ManualClock::new(now);
-        let store = Store::open(dir.path()).unwrap();
+        // sled's background flusher lets go of the file lock a moment after
+        // the dropped engine, as a real restart would after the old process.
+        let mut store = Store::open(dir.path());
+        for _ in 0..200 {
+            if !matches!(store, Err(crate::store::StoreError::Locked { .. })) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            store = Store::open(dir.path());
+        }
+        let store = store.unwrap();
         let mut engine = Engine::open(
             store,
             Box::new(bus.clone()),

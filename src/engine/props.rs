@@ -1,0 +1,281 @@
+//! Random sequences of kiosk, courier, admin and bus events (including
+//! crashes and jams) against the engine, checking after every step that no
+//! parcel is lost, no compartment is double-booked, no live code points at
+//! an empty compartment, and the audit chain verifies.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Duration;
+use proptest::prelude::*;
+
+use super::tests::Rig;
+use super::*;
+use crate::bus::{DoorEventKind, DoorState};
+use crate::domain::{Parcel, ParcelState};
+use crate::store::{T, audit};
+
+#[derive(Clone, Debug)]
+enum Step {
+    Deposit(u8),
+    OpenDoor(u8),
+    CloseDoor(u8, bool),
+    Jam(u8),
+    ForceOpen(u8),
+    EnterKnownCode(u8),
+    EnterWrongCode,
+    DoesNotFit(u8),
+    Cancel(u8),
+    Reopen(u8),
+    Resend(u8),
+    Wait(u16),
+    Remove(u8),
+    Crash,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        3 => (0u8..4).prop_map(Step::Deposit),
+        4 => (0u8..6).prop_map(Step::OpenDoor),
+        4 => (0u8..6, any::<bool>()).prop_map(|(c, item)| Step::CloseDoor(c, item)),
+        1 => (0u8..6).prop_map(Step::Jam),
+        1 => (0u8..6).prop_map(Step::ForceOpen),
+        3 => any::<u8>().prop_map(Step::EnterKnownCode),
+        1 => Just(Step::EnterWrongCode),
+        1 => any::<u8>().prop_map(Step::DoesNotFit),
+        1 => any::<u8>().prop_map(Step::Cancel),
+        1 => (0u8..6).prop_map(Step::Reopen),
+        1 => any::<u8>().prop_map(Step::Resend),
+        2 => (1u16..(24 * 60)).prop_map(Step::Wait),
+        1 => any::<u8>().prop_map(Step::Remove),
+        1 => Just(Step::Crash),
+    ]
+}
+
+fn lock(c: CompartmentId) -> LockId {
+    LockId {
+        board: 1,
+        channel: c.0 - 1,
+    }
+}
+
+/// The invariants of SPEC §6, read from the store.
+fn check(rig: &Rig, known_parcels: &HashSet<ParcelId>) -> Result<(), String> {
+    let store = rig.engine.store();
+    let comps = query::compartments(store).map_err(|e| e.to_string())?;
+    let parcels: HashMap<ParcelId, Parcel> = query::all_parcels(store)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut holders: HashMap<ParcelId, CompartmentId> = HashMap::new();
+    for c in &comps {
+        if let Some(p) = c.parcel {
+            if holders.insert(p, c.id).is_some() {
+                return Err(format!("parcel {p} is in two compartments"));
+            }
+            let parcel = parcels
+                .get(&p)
+                .ok_or(format!("door {} holds unknown parcel {p}", c.id))?;
+            if !parcel.state.in_locker() {
+                return Err(format!(
+                    "door {} holds parcel {p} in state {:?}",
+                    c.id, parcel.state
+                ));
+            }
+        }
+    }
+    for p in parcels.values() {
+        if p.state.in_locker() && holders.get(&p.id) != Some(&p.compartment) {
+            return Err(format!(
+                "parcel {} ({:?}) is not in its door {}",
+                p.id, p.state, p.compartment
+            ));
+        }
+    }
+    // Every parcel ever confirmed still exists.
+    for id in known_parcels {
+        if !parcels.contains_key(id) {
+            return Err(format!("stored parcel {id} was lost"));
+        }
+    }
+    for item in store.tree(T::Codes).iter() {
+        let (_, v) = item.map_err(|e| e.to_string())?;
+        let id: ParcelId = serde_json::from_slice(&v).map_err(|e| e.to_string())?;
+        let p = parcels.get(&id).ok_or("code for an unknown parcel")?;
+        if p.state != ParcelState::Stored || holders.get(&id).is_none() {
+            return Err(format!("live code for parcel {id} in state {:?}", p.state));
+        }
+    }
+    let report = audit::verify(store).map_err(|e| e.to_string())?;
+    if !report.ok() {
+        return Err(format!("audit: {report:?}"));
+    }
+    Ok(())
+}
+
+/// Signs staff in, waiting out a keypad lock that wrong codes caused.
+fn staff(rig: &mut Rig, user: &str, pin: &str) -> Actor {
+    loop {
+        let cmd = Command::SignIn {
+            user: user.into(),
+            pin: pin.into(),
+        };
+        match rig.engine.handle(&Actor::Kiosk, cmd).unwrap().first() {
+            Some(Event::SignedIn { session, .. }) => return Actor::Session { id: *session },
+            Some(Event::KeypadLocked { until }) => rig.clock.set(*until),
+            other => panic!("sign-in failed: {other:?}"),
+        }
+    }
+}
+
+fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
+    let mut rig = Rig::new();
+    let mut codes: Vec<(ParcelId, String)> = Vec::new();
+    let mut known: HashSet<ParcelId> = HashSet::new();
+    for s in steps {
+        let parcels = query::live_parcels(rig.engine.store()).unwrap();
+        let pick = |i: u8| -> Option<ParcelId> {
+            (!parcels.is_empty()).then(|| parcels[usize::from(i) % parcels.len()].id)
+        };
+        let door = |i: u8| CompartmentId(u16::from(i % 6) + 1);
+        let courier = staff(&mut rig, "1001", "4321");
+        let admin = staff(&mut rig, "admin", "9999");
+        let mut events = Vec::new();
+        match s {
+            Step::Deposit(size) => {
+                let cmd = Command::StartDeposit {
+                    tracking: "TRK0001".into(),
+                    recipient: "111111".into(),
+                    size: SizeChoice::Size(Size::ALL[usize::from(size)]),
+                    class: ParcelClass::Domestic,
+                };
+                events = rig.engine.handle(&courier, cmd).unwrap_or_default();
+            }
+            Step::OpenDoor(c) | Step::ForceOpen(c) => {
+                let c = door(c);
+                if rig.bus.door(lock(c)) != DoorState::Open {
+                    let kind = if matches!(s, Step::ForceOpen(_))
+                        || query::intents(rig.engine.store())
+                            .unwrap()
+                            .iter()
+                            .all(|i| i.compartment != c)
+                    {
+                        DoorEventKind::ForcedOpen
+                    } else {
+                        DoorEventKind::Opened
+                    };
+                    events = rig.door(c, kind);
+                }
+            }
+            Step::CloseDoor(c, item) => {
+                let c = door(c);
+                if rig.bus.door(lock(c)) == DoorState::Open {
+                    rig.bus.set_item(lock(c), item);
+                    events = rig.door(c, DoorEventKind::Closed);
+                }
+            }
+            Step::Jam(c) => {
+                let c = door(c);
+                if rig.bus.door(lock(c)) != DoorState::Open
+                    && query::intents(rig.engine.store())
+                        .unwrap()
+                        .iter()
+                        .any(|i| i.compartment == c)
+                {
+                    events = rig.door(c, DoorEventKind::Jammed);
+                }
+            }
+            Step::EnterKnownCode(i) => {
+                if !codes.is_empty() {
+                    let (_, code) = codes[usize::from(i) % codes.len()].clone();
+                    events = rig.enter(&code);
+                }
+            }
+            Step::EnterWrongCode => events = rig.enter("999999"),
+            Step::DoesNotFit(i) => {
+                if let Some(p) = pick(i) {
+                    events = rig
+                        .engine
+                        .handle(
+                            &courier,
+                            Command::DoesNotFit {
+                                parcel: p,
+                                size: None,
+                            },
+                        )
+                        .unwrap_or_default();
+                }
+            }
+            Step::Cancel(i) => {
+                if let Some(p) = pick(i) {
+                    events = rig
+                        .engine
+                        .handle(&courier, Command::CancelDeposit { parcel: p })
+                        .unwrap_or_default();
+                }
+            }
+            Step::Reopen(c) => {
+                events = rig
+                    .engine
+                    .handle(
+                        &Actor::Kiosk,
+                        Command::Reopen {
+                            compartment: door(c),
+                        },
+                    )
+                    .unwrap_or_default()
+            }
+            Step::Resend(i) => {
+                if let Some(p) = pick(i)
+                    && rig
+                        .engine
+                        .handle(&admin, Command::ResendCode { parcel: p })
+                        .is_ok()
+                {
+                    codes.push((p, rig.code_of(p)));
+                }
+            }
+            Step::Wait(minutes) => {
+                rig.clock.advance(Duration::minutes(i64::from(minutes) * 6));
+                events = rig.engine.tick().unwrap();
+            }
+            Step::Remove(i) => {
+                if let Some(p) = pick(i) {
+                    events = rig
+                        .engine
+                        .handle(&courier, Command::OpenForRemoval { parcel: p })
+                        .unwrap_or_default();
+                }
+            }
+            Step::Crash => {
+                let (r, ev) = rig.restart(|_| {});
+                rig = r;
+                events = ev.map_err(|e| TestCaseError::fail(e.to_string()))?;
+            }
+        }
+        for e in &events {
+            if let Event::DepositStored { parcel, .. } = e {
+                known.insert(*parcel);
+                codes.push((*parcel, rig.code_of(*parcel)));
+            }
+        }
+        check(&rig, &known).map_err(|e| TestCaseError::fail(format!("after {s:?}: {e}")))?;
+    }
+    Ok(())
+}
+
+fn cases() -> u32 {
+    std::env::var("LOCKER_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), max_shrink_iters: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_kiosk_courier_admin_and_bus_sequences_keep_the_invariants(steps in proptest::collection::vec(step(), 1..40)) {
+        run(steps)?;
+    }
+}
