@@ -102,7 +102,7 @@ fn check(rig: &Rig, known_parcels: &HashSet<ParcelId>) -> Result<(), String> {
         let (_, v) = item.map_err(|e| e.to_string())?;
         let id: ParcelId = serde_json::from_slice(&v).map_err(|e| e.to_string())?;
         let p = parcels.get(&id).ok_or("code for an unknown parcel")?;
-        if p.state != ParcelState::Stored || holders.get(&id).is_none() {
+        if p.state != ParcelState::Stored || !holders.contains_key(&id) {
             return Err(format!("live code for parcel {id} in state {:?}", p.state));
         }
     }
