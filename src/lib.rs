@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod engine;
 pub mod hardware;
+pub mod kiosk;
 pub mod logging;
 pub mod sim;
 pub mod store;

@@ -1,0 +1,135 @@
+//! The kiosk screens: what a recipient or courier sees on the keypad
+//! terminal, Elm-shaped.
+//!
+//! ```text
+//! Input (decoder) ─▶ Msg ─▶ update(&mut Model) ─▶ Request ─▶ Engine::handle
+//!                                  ▲                               │
+//!                                  └──────── Msg::Engine(Event) ◀──┘
+//! Model ─▶ view(&Model, &mut Frame) ─▶ Terminal<KioskBackend<W>>
+//! ```
+//!
+//! [`Kiosk`] is the piece a runtime loop holds: feed it inputs, engine
+//! replies, bus events and ticks; run the [`Request`]s it returns; call
+//! [`Kiosk::render`], which draws only when something changed. It has no
+//! threads and no async, so the tokio loop and the tests drive it alike
+//! (see [`driver::Driver`] for a whole kiosk on a fake bus).
+
+mod courier;
+pub mod driver;
+pub mod i18n;
+pub mod model;
+mod update;
+pub mod view;
+
+use std::io;
+
+use chrono::{DateTime, Utc};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+
+pub use model::{
+    DoorSpot, Draft, ExpiredParcel, Failure, KioskFacts, Model, Msg, Notice, Request, Screen,
+    StaffSession,
+};
+pub use update::update;
+pub use view::view;
+
+use crate::engine::{EngineError, Event};
+use crate::ui::Input;
+
+/// The kiosk screen between a runtime loop and the engine.
+#[derive(Debug, Clone)]
+pub struct Kiosk {
+    model: Model,
+    /// A full repaint is due (start, after an outage).
+    clear: bool,
+}
+
+impl Kiosk {
+    pub fn new(facts: KioskFacts, now: DateTime<Utc>) -> Self {
+        Self {
+            model: Model::new(facts, now),
+            clear: true,
+        }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Applies any message; [`Request::ClearScreen`] is kept for `render`.
+    pub fn handle(&mut self, msg: Msg) -> Vec<Request> {
+        let mut out = update(&mut self.model, msg);
+        out.retain(|r| {
+            let clear = *r == Request::ClearScreen;
+            self.clear |= clear;
+            !clear
+        });
+        out
+    }
+
+    /// A decoded key or scan, at `now`.
+    pub fn on_input(&mut self, input: Input, now: DateTime<Utc>) -> Vec<Request> {
+        let mut out = self.handle(Msg::Tick(now));
+        out.extend(self.handle(Msg::Input(input)));
+        out
+    }
+
+    /// One event from the engine (a door on the bus, the scheduler).
+    pub fn on_event(&mut self, event: Event) -> Vec<Request> {
+        self.handle(Msg::Engine(event))
+    }
+
+    /// The engine's answer to a [`Request::Engine`].
+    pub fn on_reply(&mut self, reply: &Result<Vec<Event>, EngineError>) -> Vec<Request> {
+        match reply {
+            Ok(events) => events
+                .iter()
+                .flat_map(|e| self.on_event(e.clone()))
+                .collect(),
+            Err(e) => self.handle(Msg::Failed(Failure::from(e))),
+        }
+    }
+
+    /// The time: call it at least once a second (the lockout countdown),
+    /// or at [`Kiosk::next_tick`].
+    pub fn on_tick(&mut self, now: DateTime<Utc>) -> Vec<Request> {
+        self.handle(Msg::Tick(now))
+    }
+
+    /// When the screen may next change by itself: the next second while
+    /// the countdown shows, else the next minute of the clock or the
+    /// inactivity deadline, whichever comes first.
+    pub fn next_tick(&self) -> DateTime<Utc> {
+        let now = self.model.now();
+        if matches!(self.model.screen, Screen::Lockout { .. }) {
+            return now + chrono::Duration::seconds(1);
+        }
+        let next_minute = now + chrono::Duration::seconds(60 - now.timestamp().rem_euclid(60));
+        let idle = self.model.idle_since
+            + chrono::Duration::seconds(i64::from(self.model.facts.inactivity_secs));
+        if self.model.screen.is_resting() || idle <= now {
+            next_minute
+        } else {
+            next_minute.min(idle)
+        }
+    }
+
+    /// Draws the screen if it changed; returns whether it drew. An
+    /// unchanged model writes nothing at all.
+    pub fn render<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<bool> {
+        if self.clear {
+            terminal.clear()?;
+            self.clear = false;
+            self.model.dirty = true;
+        }
+        if !self.model.take_dirty() {
+            return Ok(false);
+        }
+        terminal.draw(|frame| view(&self.model, frame))?;
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests;
