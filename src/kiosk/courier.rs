@@ -428,6 +428,12 @@ pub(super) fn on_refusal(model: &mut Model, refusal: Refusal) {
 }
 
 pub(super) fn on_invalid(model: &mut Model, reason: String) {
+    // A fee offer that timed out: the code has to be entered again.
+    if matches!(model.screen, Screen::Fee { .. }) {
+        model.screen = Screen::CodeEntry {
+            digits: String::new(),
+        };
+    }
     // The engine's reason is the one line that says what to fix (e.g. the
     // tracking number's form); a bad tracking number is typed again.
     if matches!(

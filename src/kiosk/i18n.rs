@@ -386,8 +386,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         DepositKeys => ("1 Does not fit   * Cancel", "1 No cabe   * Cancelar"),
         ClosedEmpty => (
-            "The door closed with nothing inside.",
-            "La puerta se cerró sin nada dentro.",
+            "Door {door} closed with nothing inside",
+            "La puerta {door} se cerró sin nada dentro",
         ),
         MovedDoor => (
             "Door {from} is given up: use door {door}.",

@@ -58,6 +58,18 @@ impl KioskFacts {
     }
 }
 
+impl KioskFacts {
+    /// The facts a kiosk's config file gives, with the engine's view of
+    /// the same config for the kiosk letter, name and time zone.
+    pub fn from_config(config: &crate::config::Config, bank: &BankLayout) -> Self {
+        let settings = EngineSettings::from_config(config);
+        let mut facts = Self::from_engine(&settings, bank, &config.kiosk.admin_contact);
+        facts.language = config.kiosk.language;
+        facts.inactivity_secs = config.policy.inactivity_secs;
+        facts
+    }
+}
+
 /// A door and where it is in the bank drawing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DoorSpot {

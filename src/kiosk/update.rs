@@ -332,12 +332,19 @@ fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
         }
         Event::BusDown => {
             model.screen = Screen::OutOfService;
+            // Door states are unknown until the boards answer again; a
+            // door remembered as open would hold off the inactivity reset
+            // forever.
+            model.open_doors.clear();
         }
         Event::BusUp => {
+            let mut out = Vec::new();
             if model.screen == Screen::OutOfService {
-                model.screen = Screen::Home;
+                // Whoever was at the keypad has likely left: start clean.
+                out = back_home(model);
             }
-            return vec![Request::ClearScreen];
+            out.push(Request::ClearScreen);
+            return out;
         }
         other => return courier::on_event(model, other),
     }

@@ -255,3 +255,34 @@ fn a_signed_in_courier_is_signed_out_after_inactivity() {
     assert_eq!(*d.screen(), Screen::Home);
     assert!(d.kiosk.model().session.is_none());
 }
+
+#[test]
+fn deposit_door_closed_empty_keeps_the_door_for_the_courier() {
+    let (mut d, _dir) = kiosk();
+    at_size(&mut d, ANA);
+    d.press("1");
+    let c = door(&d);
+    d.open_door(c);
+    d.close_door(c, false);
+    assert!(matches!(
+        d.screen(),
+        Screen::DepositDoor {
+            closed_empty: true,
+            ..
+        }
+    ));
+    snap!("kiosk_deposit_closed_empty", d.screen_text());
+    d.press("*");
+    assert_eq!(*d.screen(), Screen::StaffMenu, "cancelled, door shut");
+}
+
+#[test]
+fn bus_down_during_a_session_signs_the_courier_out_when_it_returns() {
+    let (mut d, _dir) = kiosk();
+    signed_in(&mut d);
+    d.bus_down();
+    assert_eq!(*d.screen(), Screen::OutOfService);
+    d.bus_up();
+    assert_eq!(*d.screen(), Screen::Home);
+    assert!(d.kiosk.model().session.is_none());
+}

@@ -144,10 +144,10 @@ pub(super) fn body(model: &Model) -> Body {
             ..
         } => {
             let mut b = Body::new(t(model, Text::DepositKeys));
-            let title = if *opened || *closed_empty {
-                Text::DoorIsOpen
-            } else {
-                Text::DoorOpening
+            let title = match (*closed_empty, *opened) {
+                (true, _) => Text::ClosedEmpty,
+                (false, true) => Text::DoorIsOpen,
+                (false, false) => Text::DoorOpening,
             };
             b.title(fill(lang, title, &[("door", &spot.door)]));
             if let Some(from) = moved_from {
@@ -157,10 +157,9 @@ pub(super) fn body(model: &Model) -> Body {
                     &[("from", from), ("door", &spot.door)],
                 ));
             }
-            if *closed_empty {
-                b.text(t(model, Text::ClosedEmpty));
+            if !*closed_empty {
+                b.text(t(model, Text::PutParcelIn)).blank();
             }
-            b.text(t(model, Text::PutParcelIn)).blank();
             where_door(model, &mut b, spot);
             b
         }
