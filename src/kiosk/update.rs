@@ -205,16 +205,21 @@ fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
                 },
             );
         }
-        Screen::DoorFault { draft, .. } => match (intent, draft.take()) {
-            (Intent::Enter, Some(draft)) => model.screen = Screen::Size { draft },
-            (Intent::Back, Some(_)) => model.screen = Screen::StaffMenu,
-            (Intent::Back | Intent::Enter, None) => model.screen = Screen::Home,
-            (_, draft) => {
-                if let Screen::DoorFault { draft: slot, .. } = &mut model.screen {
-                    *slot = draft;
+        // A courier's door failed: choose a size again for another door.
+        Screen::DoorFault {
+            draft: Some(draft), ..
+        } => match intent {
+            Intent::Enter => {
+                model.screen = Screen::Size {
+                    draft: draft.clone(),
                 }
             }
+            Intent::Back => model.screen = Screen::StaffMenu,
+            _ => {}
         },
+        Screen::DoorFault { draft: None, .. } if matches!(intent, Intent::Back | Intent::Enter) => {
+            model.screen = Screen::Home
+        }
         // A pickup door is open: the person's next step is the door.
         Screen::DoorOpen { .. } => {}
         _ => return courier::on_intent(model, intent),

@@ -140,7 +140,7 @@ fn header(model: &Model, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// `{door}`-style arguments are all `Display`; this keeps call sites short.
+/// A message without placeholders, in the model's language.
 fn t(model: &Model, id: Text) -> String {
     tr(model.language, id).to_string()
 }
