@@ -367,7 +367,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         Depth => ("Depth", "Fondo"),
         OversizedTitle => (
             "Oversized: deliver as you would without a locker",
-            "Demasiado grande: entréguelo como sin casillero",
+            "Demasiado grande: entréguelo como si no hubiera casillero",
         ),
         OversizedWhy => (
             "The parcel fits no compartment (largest: 68 x 36 x 54 cm).",
@@ -415,7 +415,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Expired parcels to remove",
             "Paquetes caducados para retirar",
         ),
-        RemovalLeft => ("{count} left to remove.", "Quedan {count} por retirar."),
+        RemovalLeft => ("Left to remove: {count}", "Por retirar: {count}"),
         RemovalNext => (
             "Next: door {door}, parcel {parcel}",
             "Siguiente: puerta {door}, paquete {parcel}",

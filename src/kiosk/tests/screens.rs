@@ -98,3 +98,178 @@ fn lockout_in_spanish_counts_down_in_minutes_and_seconds() {
     assert!(text.contains("02:05"));
     snap!("kiosk_lockout_es", text);
 }
+
+#[test]
+fn open_door_on_a_vt100_is_drawn_in_ascii_with_the_door_in_reverse_video() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = Driver::open(
+        dir.path(),
+        EngineSettings::for_tests(),
+        TerminalProfile::Vt100,
+        |_| {},
+    )
+    .unwrap();
+    let (_, door, code) = d.stored_parcel(ANA, Size::M).unwrap();
+    d.meter.take_kept();
+    d.press(&format!("{code}#"));
+    d.open_door(door);
+    let bytes = d.meter.take_kept();
+    assert!(bytes.is_ascii());
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("+----+----+----+----+"), "ASCII bank outline");
+    // Bold and reverse for the open door, whatever order the SGR takes.
+    let door_cell = format!("{door:>3} ");
+    let at = text.rfind(&door_cell).expect("the door's cell");
+    let before = &text[..at];
+    let from = &before[before.rfind("\u{1b}[").expect("an SGR before the door")..];
+    let sgr = &from[..=from.find('m').expect("an SGR ends in m")];
+    assert_eq!(sgr, "\u{1b}[1;7m", "bold and reverse video");
+}
+
+/// Every screen in Spanish, one after another, to read the translation
+/// in place: the longest words must still fit 80 columns.
+#[test]
+fn every_screen_in_spanish() {
+    use crate::domain::{CompartmentId, Fee, ParcelId};
+    use crate::kiosk::{DoorSpot, Draft, ExpiredParcel};
+    let spot = DoorSpot {
+        door: CompartmentId(14),
+        column: 3,
+        row: 1,
+    };
+    let draft = Draft {
+        tracking: "TRK-9911-AB".into(),
+        recipient: "PX-111111".into(),
+        size: Some(Size::M),
+    };
+    let expired = ExpiredParcel {
+        parcel: ParcelId(7),
+        door: CompartmentId(14),
+    };
+    let screens = vec![
+        Screen::Home,
+        Screen::Help,
+        Screen::OutOfService,
+        Screen::CodeEntry {
+            digits: "123".into(),
+        },
+        Screen::DoorOpen {
+            spot,
+            purpose: IntentKind::Pickup,
+            opened: true,
+        },
+        Screen::PickupDone {
+            door: spot.door,
+            reopen_secs: 60,
+        },
+        Screen::ReportProblem { door: spot.door },
+        Screen::ProblemRecorded { door: spot.door },
+        Screen::CodeRefused {
+            refusal: Refusal::Unknown,
+            tries_left: 1,
+        },
+        Screen::CodeRefused {
+            refusal: Refusal::Expired,
+            tries_left: 3,
+        },
+        Screen::CodeRefused {
+            refusal: Refusal::Used,
+            tries_left: 3,
+        },
+        Screen::CodeRefused {
+            refusal: Refusal::Replaced,
+            tries_left: 3,
+        },
+        Screen::CodeRefused {
+            refusal: Refusal::OtherKiosk { kiosk: "B".into() },
+            tries_left: 3,
+        },
+        Screen::Fee {
+            ticket: 1,
+            door: spot.door,
+            fee: Fee {
+                use_cents: 150,
+                storage_days: 2,
+                storage_cents: 100,
+                currency: "EUR".into(),
+            },
+        },
+        Screen::DoorFault {
+            door: Some(spot.door),
+            purpose: IntentKind::Pickup,
+            draft: None,
+        },
+        Screen::SignInPin {
+            user: "1001".into(),
+            pin: "12".into(),
+        },
+        Screen::StaffMenu,
+        Screen::Tracking {
+            typed: "40442".into(),
+        },
+        Screen::Recipient {
+            tracking: "40442".into(),
+            typed: "1111".into(),
+        },
+        Screen::Size {
+            draft: draft.clone(),
+        },
+        Screen::Dimensions {
+            draft: draft.clone(),
+            fields: ["30".into(), "20".into(), String::new()],
+            field: 1,
+        },
+        Screen::NotRegistered {
+            recipient: "999999".into(),
+        },
+        Screen::Oversized,
+        Screen::NoCompartment {
+            draft: draft.clone(),
+            wanted: Size::L,
+        },
+        Screen::DepositDoor {
+            draft: draft.clone(),
+            parcel: ParcelId(7),
+            spot,
+            opened: true,
+            closed_empty: false,
+            moved_from: Some(CompartmentId(2)),
+        },
+        Screen::DepositCancelled { door: spot.door },
+        Screen::DepositStored {
+            door: spot.door,
+            receipt: "R-A-000007".into(),
+        },
+        Screen::Removal {
+            list: vec![expired.clone()],
+            removed: 1,
+            open: None,
+        },
+        Screen::Removal {
+            list: vec![expired.clone()],
+            removed: 0,
+            open: Some((expired, spot)),
+        },
+    ];
+    let mut out = String::new();
+    for screen in screens {
+        let mut m = model(screen);
+        m.language = crate::domain::Language::Es;
+        m.session = Some(crate::kiosk::StaffSession {
+            id: 1,
+            user: "1001".into(),
+            role: crate::domain::Role::Courier,
+        });
+        let text = screen_text(&m);
+        for line in text.lines().take(24) {
+            assert!(
+                line.chars().count() <= 80,
+                "{line:?} is wider than the screen"
+            );
+        }
+        out.push_str(&text);
+        out.push_str(&"=".repeat(80));
+        out.push('\n');
+    }
+    snap!("kiosk_every_screen_es", out);
+}
