@@ -23,7 +23,7 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Size as ScreenSize;
 use ratatui::style::Modifier;
 
-use super::{ExpiredParcel, Kiosk, KioskFacts, Msg, Request, Screen, view};
+use super::{Kiosk, KioskFacts, Request, Screen, view};
 use crate::bus::fake::FakeBus;
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind, DoorState, LockId};
 use crate::clock::{Clock, ManualClock};
@@ -199,30 +199,7 @@ impl Driver {
 
     /// Runs what the screen asked for, feeding each answer back.
     pub fn run(&mut self, requests: Vec<Request>) {
-        let mut queue: std::collections::VecDeque<Request> = requests.into();
-        while let Some(request) = queue.pop_front() {
-            let more = match request {
-                Request::Engine { actor, command } => {
-                    let reply = self.engine.handle(&actor, command);
-                    self.kiosk.on_reply(&reply)
-                }
-                Request::ListExpired => {
-                    let list = query::expired_parcels(self.engine.store())
-                        .map(|ps| {
-                            ps.into_iter()
-                                .map(|p| ExpiredParcel {
-                                    parcel: p.id,
-                                    door: p.compartment,
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    self.kiosk.handle(Msg::Expired(list))
-                }
-                Request::ClearScreen => Vec::new(),
-            };
-            queue.extend(more);
-        }
+        self.kiosk.serve(&mut self.engine, requests);
     }
 
     /// Draws if the screen changed; returns whether it did.

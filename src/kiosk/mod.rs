@@ -13,6 +13,20 @@
 //! [`Kiosk::render`], which draws only when something changed. It has no
 //! threads and no async, so the tokio loop and the tests drive it alike
 //! (see [`driver::Driver`] for a whole kiosk on a fake bus).
+//!
+//! A loop that owns the engine, in outline:
+//!
+//! ```text
+//! let mut kiosk = Kiosk::new(KioskFacts::from_config(&config, &bank), clock.now());
+//! loop {
+//!     kiosk.render(&mut terminal)?;                 // writes nothing if unchanged
+//!     wait for: a key (decoder), a bus event, or kiosk.next_tick()
+//!     key   -> for input in decoder.feed(..) { let r = kiosk.on_input(input, now); kiosk.serve(&mut engine, r) }
+//!     bus   -> let reply = engine.on_bus_event(ev); let r = kiosk.on_reply(&reply); kiosk.serve(&mut engine, r)
+//!     tick  -> let reply = engine.tick(); let r = kiosk.on_reply(&reply); kiosk.serve(&mut engine, r);
+//!              let r = kiosk.on_tick(now); kiosk.serve(&mut engine, r)
+//! }
+//! ```
 
 mod courier;
 pub mod driver;
@@ -21,6 +35,7 @@ pub mod model;
 mod update;
 pub mod view;
 
+use std::collections::VecDeque;
 use std::io;
 
 use chrono::{DateTime, Utc};
@@ -34,7 +49,7 @@ pub use model::{
 pub use update::update;
 pub use view::view;
 
-use crate::engine::{EngineError, Event};
+use crate::engine::{Engine, EngineError, Event, query};
 use crate::ui::Input;
 
 /// The kiosk screen between a runtime loop and the engine.
@@ -112,6 +127,39 @@ impl Kiosk {
             next_minute
         } else {
             next_minute.min(idle)
+        }
+    }
+
+    /// Runs requests against an engine in this thread, feeding every
+    /// answer back until nothing more is asked. A loop that owns the
+    /// engine calls this after each `on_*`.
+    pub fn serve(&mut self, engine: &mut Engine, requests: Vec<Request>) {
+        let mut queue: VecDeque<Request> = requests.into();
+        while let Some(request) = queue.pop_front() {
+            let more = match request {
+                Request::Engine { actor, command } => {
+                    let reply = engine.handle(&actor, command);
+                    self.on_reply(&reply)
+                }
+                Request::ListExpired => match query::expired_parcels(engine.store()) {
+                    Ok(parcels) => self.handle(Msg::Expired(
+                        parcels
+                            .into_iter()
+                            .map(|p| ExpiredParcel {
+                                parcel: p.id,
+                                door: p.compartment,
+                            })
+                            .collect(),
+                    )),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot list expired parcels");
+                        self.handle(Msg::Failed(Failure::Store))
+                    }
+                },
+                // `handle` keeps these for `render`.
+                Request::ClearScreen => Vec::new(),
+            };
+            queue.extend(more);
         }
     }
 

@@ -126,10 +126,8 @@ fn open_door_on_a_vt100_is_drawn_in_ascii_with_the_door_in_reverse_video() {
     assert_eq!(sgr, "\u{1b}[1;7m", "bold and reverse video");
 }
 
-/// Every screen in Spanish, one after another, to read the translation
-/// in place: the longest words must still fit 80 columns.
-#[test]
-fn every_screen_in_spanish() {
+/// One of each screen, with typical contents.
+fn all_screens() -> Vec<Screen> {
     use crate::domain::{CompartmentId, Fee, ParcelId};
     use crate::kiosk::{DoorSpot, Draft, ExpiredParcel};
     let spot = DoorSpot {
@@ -146,7 +144,7 @@ fn every_screen_in_spanish() {
         parcel: ParcelId(7),
         door: CompartmentId(14),
     };
-    let screens = vec![
+    vec![
         Screen::Home,
         Screen::Help,
         Screen::OutOfService,
@@ -250,9 +248,15 @@ fn every_screen_in_spanish() {
             removed: 0,
             open: Some((expired, spot)),
         },
-    ];
+    ]
+}
+
+/// Every screen in Spanish, one after another, to read the translation
+/// in place: the longest words must still fit 80 columns.
+#[test]
+fn every_screen_in_spanish() {
     let mut out = String::new();
-    for screen in screens {
+    for screen in all_screens() {
         let mut m = model(screen);
         m.language = crate::domain::Language::Es;
         m.session = Some(crate::kiosk::StaffSession {
@@ -272,4 +276,45 @@ fn every_screen_in_spanish() {
         out.push('\n');
     }
     snap!("kiosk_every_screen_es", out);
+}
+
+#[test]
+fn every_screen_draws_on_any_terminal_size() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    for screen in all_screens() {
+        let m = model(screen);
+        for (w, h) in [(1, 1), (19, 3), (20, 4), (40, 12), (80, 24), (132, 50)] {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal
+                .draw(|frame| crate::kiosk::view(&m, frame))
+                .unwrap();
+            assert_eq!(terminal.backend().buffer().area.width, w);
+        }
+    }
+}
+
+#[test]
+fn the_next_tick_is_the_next_minute_second_or_idle_deadline() {
+    use chrono::Duration;
+    let facts = KioskFacts::from_engine(
+        &EngineSettings::for_tests(),
+        &test_bank(),
+        "Front desk, 555-0100",
+    );
+    let t0 = start_time() + Duration::seconds(20);
+    let mut kiosk = crate::kiosk::Kiosk::new(facts, t0);
+    assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(60));
+    kiosk.on_input(
+        crate::ui::Input::Intent(crate::ui::Intent::Pickup),
+        t0 + Duration::seconds(30),
+    );
+    // Idle until 10:01:50; the clock turns first.
+    assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(60));
+    kiosk.on_tick(start_time() + Duration::seconds(61));
+    assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(110));
+    kiosk.on_event(crate::engine::Event::KeypadLocked {
+        until: start_time() + Duration::seconds(200),
+    });
+    assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(62));
 }
