@@ -151,6 +151,8 @@ impl Driver {
             decoder: InputDecoder::new(keymap, ScanSettings::default()),
             keys_at: Instant::now(),
         };
+        let requests = driver.kiosk.follow_bus_state(&driver.engine);
+        driver.run(requests);
         driver.render();
         Ok(driver)
     }

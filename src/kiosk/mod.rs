@@ -130,6 +130,20 @@ impl Kiosk {
         }
     }
 
+    /// Shows "out of service" if the engine already knows the bus is down
+    /// (at start, every board may be offline before any event says so).
+    pub fn follow_bus_state(&mut self, engine: &Engine) -> Vec<Request> {
+        if engine.bus_down() && self.model.screen != Screen::OutOfService {
+            return self.on_event(Event::BusDown);
+        }
+        Vec::new()
+    }
+
+    /// Whether the next `render` will draw.
+    pub fn needs_render(&self) -> bool {
+        self.clear || self.model.is_dirty()
+    }
+
     /// Runs requests against an engine in this thread, feeding every
     /// answer back until nothing more is asked. A loop that owns the
     /// engine calls this after each `on_*`.

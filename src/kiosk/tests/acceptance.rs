@@ -293,6 +293,18 @@ fn out_of_service_shows_the_contact_and_comes_back() {
     assert_eq!(*d.screen(), Screen::OutOfService, "keys wait for the bus");
     d.bus_up();
     assert_eq!(*d.screen(), Screen::Home);
+    assert!(!d.kiosk.needs_render(), "drawn already");
+}
+
+#[test]
+fn a_kiosk_started_with_the_bus_down_says_out_of_service() {
+    let (mut d, _dir) = kiosk();
+    d.bus_down();
+    let facts = d.kiosk.model().facts.clone();
+    let mut fresh = crate::kiosk::Kiosk::new(facts, d.kiosk.model().now());
+    let requests = fresh.follow_bus_state(&d.engine);
+    assert!(requests.is_empty());
+    assert_eq!(fresh.model().screen, Screen::OutOfService);
 }
 
 #[test]
