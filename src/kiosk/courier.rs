@@ -10,7 +10,7 @@ use crate::ui::Intent;
 
 use super::i18n::Text;
 use super::model::{DoorSpot, Draft, Model, Notice, Request, Screen, StaffSession, size_choice};
-use super::update::{engine, notice, size_for_key};
+use super::update::{digit_char, engine, notice, size_for_key};
 
 /// Digits a user number or PIN may have on the keypad.
 const ID_DIGITS: usize = 8;
@@ -80,7 +80,7 @@ pub(super) fn on_scan(model: &mut Model, payload: &str) -> Option<Vec<Request>> 
 
 fn push_digit(buf: &mut String, d: u8, max: usize) {
     if buf.len() < max {
-        buf.push(char::from(b'0' + d));
+        buf.extend(digit_char(d));
     }
 }
 

@@ -149,7 +149,7 @@ fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
             _ => {}
         },
         Screen::CodeEntry { digits } => match intent {
-            Intent::Digit(d) if digits.len() < CODE_DIGITS => digits.push(char::from(b'0' + d)),
+            Intent::Digit(d) if digits.len() < CODE_DIGITS => digits.extend(digit_char(d)),
             Intent::Back if digits.pop().is_none() => model.screen = Screen::Home,
             Intent::Back => {}
             Intent::Enter => {
@@ -228,7 +228,7 @@ fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
 }
 
 fn start_code(model: &mut Model, first: Option<u8>) {
-    let digits = first.map(|d| char::from(b'0' + d)).into_iter().collect();
+    let digits = first.and_then(digit_char).into_iter().collect();
     model.screen = Screen::CodeEntry { digits };
 }
 
@@ -440,6 +440,12 @@ fn on_failure(model: &mut Model, failure: Failure) {
             model.notice = Some(notice(Text::SomethingWrong));
         }
     }
+}
+
+/// A keypad digit as typed text; anything but 0-9 (a keymap could be
+/// wrong) is dropped rather than trusted.
+pub(super) fn digit_char(d: u8) -> Option<char> {
+    char::from_digit(u32::from(d), 10)
 }
 
 /// The sizes offered on the size screen, by key.

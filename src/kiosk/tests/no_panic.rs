@@ -7,10 +7,14 @@ use proptest::prelude::*;
 use super::kiosk;
 use crate::domain::{CompartmentId, Size};
 use crate::kiosk::driver::ANA;
+use crate::ui::{Input, Intent};
 
 #[derive(Debug, Clone)]
 enum Step {
     Key(char),
+    /// Straight into the screen, past the keymap: any intent at all.
+    Intent(Intent),
+    Typed(char),
     RealCode,
     Scan(&'static str),
     Open(u16),
@@ -25,6 +29,17 @@ fn step() -> impl Strategy<Value = Step> {
     let keys: Vec<char> = "0123456789*#ABCD".chars().collect();
     prop_oneof![
         8 => proptest::sample::select(keys).prop_map(Step::Key),
+        1 => prop_oneof![
+            any::<u8>().prop_map(Intent::Digit),
+            proptest::sample::select(vec![
+                Intent::Back, Intent::Enter, Intent::Pickup, Intent::Deposit, Intent::Help,
+                Intent::Language, Intent::Up, Intent::Down, Intent::Left, Intent::Right,
+                Intent::PageUp, Intent::PageDown, Intent::NextField, Intent::PreviousField,
+                Intent::Quit,
+            ]),
+        ]
+        .prop_map(Step::Intent),
+        1 => any::<char>().prop_map(Step::Typed),
         1 => Just(Step::RealCode),
         1 => proptest::sample::select(vec![
             "PX-111111",
@@ -53,6 +68,18 @@ proptest! {
         for s in steps {
             match s {
                 Step::Key(c) => d.press(&c.to_string()),
+                Step::Intent(i) => {
+                    let now = d.kiosk.model().now();
+                    let requests = d.kiosk.on_input(Input::Intent(i), now);
+                    d.run(requests);
+                    d.render();
+                }
+                Step::Typed(c) => {
+                    let now = d.kiosk.model().now();
+                    let requests = d.kiosk.on_input(Input::Typed(c), now);
+                    d.run(requests);
+                    d.render();
+                }
                 Step::RealCode => d.press(&code),
                 Step::Scan(p) => d.scan(p),
                 Step::Open(n) => d.open_door(CompartmentId(n)),
@@ -67,4 +94,16 @@ proptest! {
         prop_assert!(text.lines().count() >= 24);
         prop_assert!(text.contains("Kiosk A") || text.contains("Quiosco A"));
     }
+}
+
+#[test]
+fn a_digit_intent_out_of_range_is_ignored() {
+    use crate::kiosk::{Msg, Screen};
+    let (mut d, _dir) = kiosk();
+    d.press("A1");
+    let requests = d
+        .kiosk
+        .handle(Msg::Input(Input::Intent(Intent::Digit(250))));
+    assert!(requests.is_empty());
+    assert_eq!(*d.screen(), Screen::CodeEntry { digits: "1".into() });
 }
