@@ -188,7 +188,12 @@ impl Kiosk {
         if !self.model.take_dirty() {
             return Ok(false);
         }
-        terminal.draw(|frame| view(&self.model, frame))?;
+        if let Err(e) = terminal.draw(|frame| view(&self.model, frame)) {
+            // Part of the frame may be on the screen: only a full repaint
+            // makes it right once the line is back.
+            self.clear = true;
+            return Err(e);
+        }
         Ok(true)
     }
 }

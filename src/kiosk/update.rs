@@ -181,6 +181,7 @@ fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
                 Intent::Help => model.screen = Screen::ReportProblem { door },
                 Intent::Back => model.screen = Screen::Home,
                 Intent::Digit(d) => start_code(model, Some(d)),
+                Intent::Pickup => start_code(model, None),
                 _ => {}
             }
         }

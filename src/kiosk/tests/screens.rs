@@ -318,3 +318,62 @@ fn the_next_tick_is_the_next_minute_second_or_idle_deadline() {
     });
     assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(62));
 }
+
+/// A serial line that can be cut.
+struct SerialLine {
+    cut: std::rc::Rc<std::cell::Cell<bool>>,
+    bytes: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl std::io::Write for SerialLine {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.cut.get() {
+            return Err(std::io::Error::other("line cut"));
+        }
+        self.bytes.set(self.bytes.get() + buf.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_failed_write_repaints_the_whole_screen_when_the_line_is_back() {
+    use ratatui::Terminal;
+    use ratatui::layout::Size as ScreenSize;
+    let cut = std::rc::Rc::new(std::cell::Cell::new(false));
+    let bytes = std::rc::Rc::new(std::cell::Cell::new(0));
+    let line = SerialLine {
+        cut: cut.clone(),
+        bytes: bytes.clone(),
+    };
+    let backend = crate::ui::KioskBackend::new(
+        line,
+        ScreenSize {
+            width: 80,
+            height: 24,
+        },
+        TerminalProfile::Vt100,
+    );
+    let mut terminal = Terminal::new(backend).unwrap();
+    let facts = KioskFacts::from_engine(&EngineSettings::for_tests(), &test_bank(), "desk");
+    let mut kiosk = crate::kiosk::Kiosk::new(facts, start_time());
+    assert!(kiosk.render(&mut terminal).unwrap());
+    let full = bytes.get();
+    cut.set(true);
+    kiosk.on_input(
+        crate::ui::Input::Intent(crate::ui::Intent::Digit(4)),
+        start_time(),
+    );
+    assert!(kiosk.render(&mut terminal).is_err());
+    cut.set(false);
+    let before = bytes.get();
+    assert!(kiosk.render(&mut terminal).unwrap(), "drawn again");
+    assert!(
+        bytes.get() - before >= full / 2,
+        "a full repaint, not a diff against what never arrived"
+    );
+    assert!(!kiosk.render(&mut terminal).unwrap(), "then quiet");
+}
