@@ -75,3 +75,40 @@ fn home_to_pickup_screen_costs_at_most_1_5_kb() {
         assert!(cost <= 1536, "{profile}: pickup -> home cost {cost} bytes");
     }
 }
+
+#[test]
+fn the_lockout_countdown_costs_a_few_bytes_a_second() {
+    let (mut d, _dir) = kiosk();
+    for _ in 0..5 {
+        d.press("A000000#");
+    }
+    assert!(matches!(d.screen(), crate::kiosk::Screen::Lockout { .. }));
+    let before = d.bytes();
+    d.wait(Duration::seconds(1), Duration::seconds(1));
+    let cost = d.bytes() - before;
+    eprintln!("lockout countdown, one second: {cost} bytes");
+    assert!(
+        cost > 0 && cost <= 40,
+        "one second of countdown cost {cost}"
+    );
+}
+
+#[test]
+fn the_open_door_screen_with_its_bank_drawing_stays_within_a_screen_change_budget() {
+    let (mut d, _dir) = kiosk();
+    let (_, door, code) = d
+        .stored_parcel(crate::kiosk::driver::ANA, crate::domain::Size::S)
+        .unwrap();
+    d.press(&code);
+    let before = d.bytes();
+    d.press("#");
+    let opening = d.bytes() - before;
+    let before = d.bytes();
+    d.open_door(door);
+    let opened = d.bytes() - before;
+    eprintln!("code entry -> door opening: {opening} bytes, -> door open: {opened} bytes");
+    // The same 1.5 KB as home -> pickup: the drawing must not make the
+    // door screen the slow one.
+    assert!(opening <= 1536, "door screen cost {opening}");
+    assert!(opened <= 40, "'opening' -> 'open' cost {opened}");
+}
