@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod hardware;
+pub mod kiosk;
 pub mod logging;
 pub mod notify;
 pub mod sim;

@@ -55,6 +55,7 @@ impl Engine {
         Ok(vec![Event::DoorOpening {
             compartment: c,
             purpose: kind,
+            parcel,
             column,
             row,
         }])

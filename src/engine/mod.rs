@@ -211,6 +211,10 @@ pub enum Event {
     DoorOpening {
         compartment: CompartmentId,
         purpose: IntentKind,
+        /// The parcel behind the pulse, so a deposit screen can say "does
+        /// not fit" or cancel for the right parcel.
+        #[serde(default)]
+        parcel: Option<ParcelId>,
         column: u16,
         row: u16,
     },

@@ -1,0 +1,202 @@
+//! The kiosk screens: what a recipient or courier sees on the keypad
+//! terminal, Elm-shaped.
+//!
+//! ```text
+//! Input (decoder) ─▶ Msg ─▶ update(&mut Model) ─▶ Request ─▶ Engine::handle
+//!                                  ▲                               │
+//!                                  └──────── Msg::Engine(Event) ◀──┘
+//! Model ─▶ view(&Model, &mut Frame) ─▶ Terminal<KioskBackend<W>>
+//! ```
+//!
+//! [`Kiosk`] is the piece a runtime loop holds: feed it inputs, engine
+//! replies, bus events and ticks; run the [`Request`]s it returns; call
+//! [`Kiosk::render`], which draws only when something changed. It has no
+//! threads and no async, so the tokio loop and the tests drive it alike
+//! (see [`driver::Driver`] for a whole kiosk on a fake bus).
+//!
+//! A loop that owns the engine, in outline:
+//!
+//! ```text
+//! let mut kiosk = Kiosk::new(KioskFacts::from_config(&config, &bank), clock.now());
+//! loop {
+//!     kiosk.render(&mut terminal)?;                 // writes nothing if unchanged
+//!     wait for: a key (decoder), a bus event, or kiosk.next_tick()
+//!     key   -> for input in decoder.feed(..) { let r = kiosk.on_input(input, now); kiosk.serve(&mut engine, r) }
+//!     bus   -> let reply = engine.on_bus_event(ev); let r = kiosk.on_reply(&reply); kiosk.serve(&mut engine, r)
+//!     tick  -> let reply = engine.tick(); let r = kiosk.on_reply(&reply); kiosk.serve(&mut engine, r);
+//!              let r = kiosk.on_tick(now); kiosk.serve(&mut engine, r)
+//! }
+//! ```
+
+mod courier;
+pub mod driver;
+pub mod i18n;
+pub mod model;
+mod update;
+pub mod view;
+
+use std::collections::VecDeque;
+use std::io;
+
+use chrono::{DateTime, Utc};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+
+pub use model::{
+    DoorSpot, Draft, ExpiredParcel, Failure, KioskFacts, Model, Msg, Notice, Request, Screen,
+    StaffSession,
+};
+pub use update::update;
+pub use view::view;
+
+use crate::engine::{Engine, EngineError, Event, query};
+use crate::ui::Input;
+
+/// The kiosk screen between a runtime loop and the engine.
+#[derive(Debug, Clone)]
+pub struct Kiosk {
+    model: Model,
+    /// A full repaint is due (start, after an outage).
+    clear: bool,
+}
+
+impl Kiosk {
+    pub fn new(facts: KioskFacts, now: DateTime<Utc>) -> Self {
+        Self {
+            model: Model::new(facts, now),
+            clear: true,
+        }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Applies any message; [`Request::ClearScreen`] is kept for `render`.
+    pub fn handle(&mut self, msg: Msg) -> Vec<Request> {
+        let mut out = update(&mut self.model, msg);
+        out.retain(|r| {
+            let clear = *r == Request::ClearScreen;
+            self.clear |= clear;
+            !clear
+        });
+        out
+    }
+
+    /// A decoded key or scan, at `now`.
+    pub fn on_input(&mut self, input: Input, now: DateTime<Utc>) -> Vec<Request> {
+        let mut out = self.handle(Msg::Tick(now));
+        out.extend(self.handle(Msg::Input(input)));
+        out
+    }
+
+    /// One event from the engine (a door on the bus, the scheduler).
+    pub fn on_event(&mut self, event: Event) -> Vec<Request> {
+        self.handle(Msg::Engine(event))
+    }
+
+    /// The engine's answer to a [`Request::Engine`].
+    pub fn on_reply(&mut self, reply: &Result<Vec<Event>, EngineError>) -> Vec<Request> {
+        match reply {
+            Ok(events) => events
+                .iter()
+                .flat_map(|e| self.on_event(e.clone()))
+                .collect(),
+            Err(e) => self.handle(Msg::Failed(Failure::from(e))),
+        }
+    }
+
+    /// The time: call it at least once a second (the lockout countdown),
+    /// or at [`Kiosk::next_tick`].
+    pub fn on_tick(&mut self, now: DateTime<Utc>) -> Vec<Request> {
+        self.handle(Msg::Tick(now))
+    }
+
+    /// When the screen may next change by itself: the next second while
+    /// the countdown shows, else the next minute of the clock or the
+    /// inactivity deadline, whichever comes first.
+    pub fn next_tick(&self) -> DateTime<Utc> {
+        let now = self.model.now();
+        if matches!(self.model.screen, Screen::Lockout { .. }) {
+            return now + chrono::Duration::seconds(1);
+        }
+        let next_minute = now + chrono::Duration::seconds(60 - now.timestamp().rem_euclid(60));
+        let idle = self.model.idle_since
+            + chrono::Duration::seconds(i64::from(self.model.facts.inactivity_secs));
+        if self.model.screen.is_resting() || idle <= now {
+            next_minute
+        } else {
+            next_minute.min(idle)
+        }
+    }
+
+    /// Shows "out of service" if the engine already knows the bus is down
+    /// (at start, every board may be offline before any event says so).
+    pub fn follow_bus_state(&mut self, engine: &Engine) -> Vec<Request> {
+        if engine.bus_down() && self.model.screen != Screen::OutOfService {
+            return self.on_event(Event::BusDown);
+        }
+        Vec::new()
+    }
+
+    /// Whether the next `render` will draw.
+    pub fn needs_render(&self) -> bool {
+        self.clear || self.model.is_dirty()
+    }
+
+    /// Runs requests against an engine in this thread, feeding every
+    /// answer back until nothing more is asked. A loop that owns the
+    /// engine calls this after each `on_*`.
+    pub fn serve(&mut self, engine: &mut Engine, requests: Vec<Request>) {
+        let mut queue: VecDeque<Request> = requests.into();
+        while let Some(request) = queue.pop_front() {
+            let more = match request {
+                Request::Engine { actor, command } => {
+                    let reply = engine.handle(&actor, command);
+                    self.on_reply(&reply)
+                }
+                Request::ListExpired => match query::expired_parcels(engine.store()) {
+                    Ok(parcels) => self.handle(Msg::Expired(
+                        parcels
+                            .into_iter()
+                            .map(|p| ExpiredParcel {
+                                parcel: p.id,
+                                door: p.compartment,
+                            })
+                            .collect(),
+                    )),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot list expired parcels");
+                        self.handle(Msg::Failed(Failure::Store))
+                    }
+                },
+                // `handle` keeps these for `render`.
+                Request::ClearScreen => Vec::new(),
+            };
+            queue.extend(more);
+        }
+    }
+
+    /// Draws the screen if it changed; returns whether it drew. An
+    /// unchanged model writes nothing at all.
+    pub fn render<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> io::Result<bool> {
+        if self.clear {
+            terminal.clear()?;
+            self.clear = false;
+            self.model.dirty = true;
+        }
+        if !self.model.take_dirty() {
+            return Ok(false);
+        }
+        if let Err(e) = terminal.draw(|frame| view(&self.model, frame)) {
+            // Part of the frame may be on the screen: only a full repaint
+            // makes it right once the line is back.
+            self.clear = true;
+            return Err(e);
+        }
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,347 @@
+//! What the kiosk screen knows: the model, its screens, the messages that
+//! change it and the requests it makes of the engine.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::{CompartmentId, Fee, Language, ParcelId, Role, Size};
+use crate::engine::{Actor, Command, EngineError, EngineSettings, Event, Refusal, SizeChoice};
+use crate::hardware::BankLayout;
+use crate::store::IntentKind;
+use crate::ui::Input;
+
+use super::i18n::Text;
+
+/// What the kiosk shows about itself; fixed while it runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KioskFacts {
+    /// The kiosk letter ("A"), as named in every notification and QR code.
+    pub letter: String,
+    pub name: String,
+    /// The code printed on the bank, so people can check they are at the
+    /// right locker.
+    pub locker_code: String,
+    pub tz: Tz,
+    /// Shown when something needs a person: out of service, invalid code.
+    pub admin_contact: String,
+    /// The language the kiosk falls back to after inactivity.
+    pub language: Language,
+    /// Back to the home screen after this many seconds without a key.
+    pub inactivity_secs: u32,
+    /// For the drawing of the bank on door screens.
+    pub bank: BankLayout,
+    /// Extra lines on the help screen (the demo lists its codes and PINs).
+    pub demo_help: Option<String>,
+}
+
+impl KioskFacts {
+    /// The facts an engine already knows, plus what only the screen needs.
+    pub fn from_engine(settings: &EngineSettings, bank: &BankLayout, admin_contact: &str) -> Self {
+        let contact = if admin_contact.trim().is_empty() {
+            settings.admin_email.clone().unwrap_or_default()
+        } else {
+            admin_contact.to_string()
+        };
+        Self {
+            letter: settings.kiosk_id.clone(),
+            name: settings.kiosk_name.clone(),
+            locker_code: settings.locker_code.clone(),
+            tz: settings.tz,
+            admin_contact: contact,
+            language: Language::En,
+            inactivity_secs: 60,
+            bank: bank.clone(),
+            demo_help: None,
+        }
+    }
+}
+
+impl KioskFacts {
+    /// The facts a kiosk's config file gives, with the engine's view of
+    /// the same config for the kiosk letter, name and time zone.
+    pub fn from_config(config: &crate::config::Config, bank: &BankLayout) -> Self {
+        let settings = EngineSettings::from_config(config);
+        let mut facts = Self::from_engine(&settings, bank, &config.kiosk.admin_contact);
+        facts.language = config.kiosk.language;
+        facts.inactivity_secs = config.policy.inactivity_secs;
+        facts
+    }
+}
+
+/// A door and where it is in the bank drawing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DoorSpot {
+    pub door: CompartmentId,
+    pub column: u16,
+    pub row: u16,
+}
+
+/// What a courier has told the kiosk about the parcel in hand.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Draft {
+    pub tracking: String,
+    /// As scanned (`PX-482913`) or typed (`482913`); the engine parses it.
+    pub recipient: String,
+    /// The size last asked for, for "try a larger size".
+    pub size: Option<Size>,
+}
+
+/// An expired parcel on the staff's removal list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpiredParcel {
+    pub parcel: ParcelId,
+    pub door: CompartmentId,
+}
+
+/// Someone signed in at the keypad.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffSession {
+    pub id: u64,
+    pub user: String,
+    pub role: Role,
+}
+
+/// One line of feedback under the screen, in the current language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub text: Text,
+    /// Fills `{reason}` where the text has one.
+    pub reason: String,
+}
+
+/// One variant per screen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Screen {
+    Home,
+    Help,
+    OutOfService,
+    /// Pickup code being typed: only the count of digits is ever shown.
+    CodeEntry {
+        digits: String,
+    },
+    /// A pickup or re-open door.
+    DoorOpen {
+        spot: DoorSpot,
+        purpose: IntentKind,
+        opened: bool,
+    },
+    PickupDone {
+        door: CompartmentId,
+        reopen_secs: i64,
+    },
+    ReportProblem {
+        door: CompartmentId,
+    },
+    ProblemRecorded {
+        door: CompartmentId,
+    },
+    CodeRefused {
+        refusal: Refusal,
+        tries_left: u32,
+    },
+    Lockout {
+        until: DateTime<Utc>,
+        secs_left: i64,
+    },
+    Fee {
+        ticket: u64,
+        door: CompartmentId,
+        fee: Fee,
+    },
+    /// A door that did not open (jam), or a pulse the bus refused (`door`
+    /// unknown). A deposit keeps its draft for another try.
+    DoorFault {
+        door: Option<CompartmentId>,
+        purpose: IntentKind,
+        draft: Option<Draft>,
+    },
+    SignInUser {
+        user: String,
+    },
+    SignInPin {
+        user: String,
+        pin: String,
+    },
+    StaffMenu,
+    Tracking {
+        typed: String,
+    },
+    Recipient {
+        tracking: String,
+        typed: String,
+    },
+    Size {
+        draft: Draft,
+    },
+    Dimensions {
+        draft: Draft,
+        fields: [String; 3],
+        field: usize,
+    },
+    NotRegistered {
+        recipient: String,
+    },
+    Oversized,
+    NoCompartment {
+        draft: Draft,
+        wanted: Size,
+    },
+    DepositDoor {
+        draft: Draft,
+        parcel: ParcelId,
+        spot: DoorSpot,
+        opened: bool,
+        closed_empty: bool,
+        moved_from: Option<CompartmentId>,
+    },
+    DepositCancelled {
+        door: CompartmentId,
+    },
+    DepositStored {
+        door: CompartmentId,
+        receipt: String,
+    },
+    Removal {
+        list: Vec<ExpiredParcel>,
+        removed: u32,
+        open: Option<(ExpiredParcel, DoorSpot)>,
+    },
+}
+
+impl Screen {
+    /// Screens the inactivity timer leaves alone: nothing to reset, or the
+    /// person must wait anyway.
+    pub(super) fn is_resting(&self) -> bool {
+        matches!(
+            self,
+            Screen::Home | Screen::OutOfService | Screen::Lockout { .. }
+        )
+    }
+}
+
+/// Why the engine said no, in a form the screen can keep and compare.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    Refused(Refusal),
+    NotSignedIn,
+    Denied,
+    Invalid(String),
+    NotFound(String),
+    Store,
+}
+
+impl From<&EngineError> for Failure {
+    fn from(e: &EngineError) -> Self {
+        match e {
+            EngineError::Refused(r) => Failure::Refused(r.clone()),
+            EngineError::NotSignedIn => Failure::NotSignedIn,
+            EngineError::Denied { .. } => Failure::Denied,
+            EngineError::Invalid(s) => Failure::Invalid(s.clone()),
+            EngineError::NotFound(s) => Failure::NotFound(s.clone()),
+            EngineError::Store(_) => Failure::Store,
+        }
+    }
+}
+
+/// Everything that can change the model.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    /// From the input decoder: a key's intent, a scan, a typed letter.
+    Input(Input),
+    /// From the engine: a command's result or a door on the bus.
+    Engine(Event),
+    /// The engine refused a command.
+    Failed(Failure),
+    /// The answer to [`Request::ListExpired`].
+    Expired(Vec<ExpiredParcel>),
+    /// The time, for the clock, the lockout countdown and inactivity.
+    Tick(DateTime<Utc>),
+}
+
+/// What the model asks of the world.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    /// Run this command; feed the result back (events or failure).
+    Engine { actor: Actor, command: Command },
+    /// Read the expired parcels (`query::expired_parcels`) and answer
+    /// with [`Msg::Expired`].
+    ListExpired,
+    /// Repaint the whole terminal: after an outage it may have been
+    /// power-cycled.
+    ClearScreen,
+}
+
+/// The kiosk screen's whole state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub facts: KioskFacts,
+    pub screen: Screen,
+    pub language: Language,
+    /// "HH:MM", local: the clock changes once a minute, never per second.
+    pub clock: String,
+    pub session: Option<StaffSession>,
+    pub notice: Option<Notice>,
+    /// Doors pulsed or seen open and not closed since: the inactivity
+    /// timer never resets a screen while one is open.
+    pub open_doors: BTreeSet<CompartmentId>,
+    /// The latest engine events, newest last, for diagnostics.
+    pub last_events: Vec<Event>,
+    pub(super) now: DateTime<Utc>,
+    pub(super) idle_since: DateTime<Utc>,
+    pub(super) dirty: bool,
+}
+
+/// How many engine events the model keeps.
+pub(super) const KEPT_EVENTS: usize = 8;
+
+impl Model {
+    pub fn new(facts: KioskFacts, now: DateTime<Utc>) -> Self {
+        let language = facts.language;
+        let clock = clock_text(now, facts.tz);
+        Self {
+            facts,
+            screen: Screen::Home,
+            language,
+            clock,
+            session: None,
+            notice: None,
+            open_doors: BTreeSet::new(),
+            last_events: Vec::new(),
+            now,
+            idle_since: now,
+            dirty: true,
+        }
+    }
+
+    /// Whether the screen must be drawn again; clears the flag.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// Who the next command comes from.
+    pub fn actor(&self) -> Actor {
+        match &self.session {
+            Some(s) => Actor::Session { id: s.id },
+            None => Actor::Kiosk,
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+}
+
+pub(super) fn clock_text(now: DateTime<Utc>, tz: Tz) -> String {
+    now.with_timezone(&tz).format("%H:%M").to_string()
+}
+
+/// The size a deposit asks for.
+pub(super) fn size_choice(size: Size) -> SizeChoice {
+    SizeChoice::Size(size)
+}

@@ -1,0 +1,331 @@
+//! Pickup situations from the FAQs, key by key.
+
+use chrono::Duration;
+
+use super::{kiosk, snap};
+use crate::domain::Size;
+use crate::engine::Refusal;
+use crate::kiosk::Screen;
+use crate::kiosk::driver::ANA;
+use crate::store::IntentKind;
+
+#[test]
+fn pickup_with_a_code_opens_the_door_and_thanks_when_it_closes() {
+    let (mut d, _dir) = kiosk();
+    let (_, door, code) = d.stored_parcel(ANA, Size::M).unwrap();
+    snap!("kiosk_home", d.screen_text());
+    d.press("A");
+    d.press(&code[..3]);
+    assert_eq!(
+        *d.screen(),
+        Screen::CodeEntry {
+            digits: code[..3].to_string()
+        }
+    );
+    snap!("kiosk_pickup_entry_3_digits", d.screen_text());
+    assert!(
+        !d.screen_text().contains(&code[..3]),
+        "typed digits are masked"
+    );
+    d.press(&code[3..]);
+    d.press("#");
+    assert_eq!(d.door_on_screen(), Some(door));
+    d.open_door(door);
+    assert!(matches!(d.screen(), Screen::DoorOpen { opened: true, .. }));
+    snap!("kiosk_pickup_door_open", d.screen_text());
+    d.close_door(door, false);
+    assert!(matches!(d.screen(), Screen::PickupDone { door: c, reopen_secs: 60 } if *c == door));
+    snap!("kiosk_pickup_thank_you", d.screen_text());
+    d.press("*");
+    assert_eq!(*d.screen(), Screen::Home);
+}
+
+#[test]
+fn a_digit_on_the_home_screen_starts_the_code() {
+    let (mut d, _dir) = kiosk();
+    d.press("7");
+    assert_eq!(*d.screen(), Screen::CodeEntry { digits: "7".into() });
+    d.press("*");
+    assert_eq!(
+        *d.screen(),
+        Screen::CodeEntry {
+            digits: String::new()
+        }
+    );
+    d.press("*");
+    assert_eq!(*d.screen(), Screen::Home, "* on an empty code goes back");
+}
+
+#[test]
+fn door_closed_before_taking_parcel_can_reopen() {
+    let (mut d, _dir) = kiosk();
+    let (_, door, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    d.press(&format!("{code}#"));
+    d.open_door(door);
+    // Closed too soon, with the parcel still inside.
+    d.close_door(door, true);
+    d.press("#");
+    assert!(
+        matches!(d.screen(), Screen::DoorOpen { spot, purpose: IntentKind::Reopen, .. } if spot.door == door)
+    );
+    d.open_door(door);
+    d.close_door(door, false);
+    assert!(matches!(d.screen(), Screen::PickupDone { .. }));
+}
+
+#[test]
+fn reopen_after_the_window_asks_for_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = crate::kiosk::driver::Driver::open(
+        dir.path(),
+        crate::engine::EngineSettings::for_tests(),
+        crate::ui::TerminalProfile::Ansi,
+        |facts| facts.inactivity_secs = 300,
+    )
+    .unwrap();
+    let (_, door, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    d.press(&format!("{code}#"));
+    d.open_door(door);
+    d.close_door(door, false);
+    d.wait(Duration::seconds(61), Duration::seconds(61));
+    d.press("#");
+    assert!(matches!(d.screen(), Screen::PickupDone { .. }));
+    let notice = d.kiosk.model().notice.clone().map(|n| n.text);
+    assert_eq!(notice, Some(crate::kiosk::i18n::Text::ReopenOver));
+    snap!("kiosk_reopen_too_late", d.screen_text());
+}
+
+#[test]
+fn report_a_problem_after_pickup_tells_staff() {
+    let (mut d, _dir) = kiosk();
+    let (_, door, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    d.press(&format!("{code}#"));
+    d.open_door(door);
+    d.close_door(door, false);
+    d.press("C");
+    assert_eq!(*d.screen(), Screen::ReportProblem { door });
+    snap!("kiosk_report_problem", d.screen_text());
+    d.press("2");
+    assert_eq!(*d.screen(), Screen::ProblemRecorded { door });
+    snap!("kiosk_problem_recorded", d.screen_text());
+}
+
+#[test]
+fn wrong_code_five_times_locks_the_keypad_with_a_countdown() {
+    let (mut d, _dir) = kiosk();
+    let (_, _, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    let wrong = if code == "000001" { "000002" } else { "000001" };
+    for left in (1..=4).rev() {
+        d.press(&format!("{wrong}#"));
+        assert_eq!(
+            *d.screen(),
+            Screen::CodeRefused {
+                refusal: Refusal::Unknown,
+                tries_left: left
+            }
+        );
+        if left == 4 {
+            snap!("kiosk_invalid_code_checklist", d.screen_text());
+        }
+        d.press("*");
+    }
+    d.press(&format!("{wrong}#"));
+    assert!(matches!(d.screen(), Screen::Lockout { secs_left: 60, .. }));
+    snap!("kiosk_lockout", d.screen_text());
+    // Keys do nothing while locked.
+    d.press(&format!("{code}#"));
+    assert!(matches!(d.screen(), Screen::Lockout { .. }));
+    // The countdown is the one screen that changes every second.
+    let before = d.bytes();
+    d.wait(Duration::seconds(1), Duration::seconds(1));
+    assert!(matches!(d.screen(), Screen::Lockout { secs_left: 59, .. }));
+    assert!(d.bytes() > before, "the countdown moved");
+    d.wait(Duration::seconds(60), Duration::seconds(1));
+    assert_eq!(*d.screen(), Screen::Home);
+    d.press(&format!("{code}#"));
+    assert!(matches!(d.screen(), Screen::DoorOpen { .. }));
+}
+
+#[test]
+fn a_short_code_gets_the_checklist() {
+    let (mut d, _dir) = kiosk();
+    d.press("A123#");
+    assert!(matches!(
+        d.screen(),
+        Screen::CodeRefused {
+            refusal: Refusal::Malformed,
+            ..
+        }
+    ));
+    snap!("kiosk_invalid_code_malformed", d.screen_text());
+}
+
+#[test]
+fn pickup_after_deadline_says_expired_collect_at_the_office() {
+    let (mut d, _dir) = kiosk();
+    let (_, _, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    d.wait(Duration::days(7), Duration::hours(6));
+    d.press(&format!("{code}#"));
+    assert!(matches!(
+        d.screen(),
+        Screen::CodeRefused {
+            refusal: Refusal::Expired,
+            ..
+        }
+    ));
+    snap!("kiosk_invalid_code_expired", d.screen_text());
+}
+
+#[test]
+fn used_code_says_it_opens_once() {
+    let (mut d, _dir) = kiosk();
+    let (_, door, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    d.press(&format!("{code}#"));
+    d.open_door(door);
+    d.close_door(door, false);
+    d.press(&format!("*{code}#"));
+    assert!(matches!(
+        d.screen(),
+        Screen::CodeRefused {
+            refusal: Refusal::Used,
+            ..
+        }
+    ));
+    snap!("kiosk_invalid_code_used", d.screen_text());
+}
+
+#[test]
+fn qr_scan_opens_the_door_and_a_qr_for_another_kiosk_says_so() {
+    let (mut d, _dir) = kiosk();
+    let (parcel, door, _) = d.stored_parcel(ANA, Size::S).unwrap();
+    let qr = d.qr_of(parcel).unwrap();
+    d.scan(&crate::domain::QrToken::random("B").payload());
+    assert_eq!(
+        *d.screen(),
+        Screen::CodeRefused {
+            refusal: Refusal::OtherKiosk { kiosk: "B".into() },
+            tries_left: 5
+        }
+    );
+    snap!("kiosk_invalid_code_other_kiosk", d.screen_text());
+    d.scan(&qr);
+    assert_eq!(d.door_on_screen(), Some(door));
+}
+
+#[test]
+fn jammed_door_keeps_the_code_valid() {
+    let (mut d, _dir) = kiosk();
+    let (_, door, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    d.press(&format!("{code}#"));
+    d.jam(door);
+    assert_eq!(
+        *d.screen(),
+        Screen::DoorFault {
+            door: Some(door),
+            purpose: IntentKind::Pickup,
+            draft: None
+        }
+    );
+    snap!("kiosk_door_jammed", d.screen_text());
+    d.press("*");
+    assert_eq!(*d.screen(), Screen::Home);
+}
+
+#[test]
+fn fee_is_shown_before_the_door_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = crate::engine::EngineSettings::for_tests();
+    settings.fees.per_use_cents = 150;
+    settings.fees.storage_per_day_cents = 50;
+    settings.fees.free_days = 1;
+    let mut d = crate::kiosk::driver::Driver::open(
+        dir.path(),
+        settings,
+        crate::ui::TerminalProfile::Ansi,
+        |_| {},
+    )
+    .unwrap();
+    let (_, door, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    d.wait(Duration::days(3), Duration::hours(12));
+    d.press(&format!("{code}#"));
+    assert!(matches!(d.screen(), Screen::Fee { door: c, .. } if *c == door));
+    snap!("kiosk_fee", d.screen_text());
+    d.press("#");
+    assert_eq!(d.door_on_screen(), Some(door));
+    assert!(matches!(d.screen(), Screen::DoorOpen { .. }));
+}
+
+#[test]
+fn inactivity_returns_home_but_never_while_a_door_is_open() {
+    let (mut d, _dir) = kiosk();
+    let (_, door, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    d.press("D12");
+    d.wait(Duration::seconds(59), Duration::seconds(1));
+    assert!(matches!(d.screen(), Screen::CodeEntry { .. }));
+    d.wait(Duration::seconds(1), Duration::seconds(1));
+    assert_eq!(*d.screen(), Screen::Home);
+    assert_eq!(
+        d.kiosk.model().language,
+        crate::domain::Language::En,
+        "the next person gets the kiosk's own language"
+    );
+    d.press(&format!("{code}#"));
+    d.open_door(door);
+    d.wait(Duration::seconds(300), Duration::seconds(10));
+    assert!(
+        matches!(d.screen(), Screen::DoorOpen { .. }),
+        "a door is open"
+    );
+    d.close_door(door, false);
+    d.wait(Duration::seconds(60), Duration::seconds(10));
+    assert_eq!(*d.screen(), Screen::Home);
+}
+
+#[test]
+fn out_of_service_shows_the_contact_and_comes_back() {
+    let (mut d, _dir) = kiosk();
+    d.press("12");
+    d.bus_down();
+    assert_eq!(*d.screen(), Screen::OutOfService);
+    snap!("kiosk_out_of_service", d.screen_text());
+    assert!(d.screen_text().contains("Front desk, 555-0100"));
+    d.press("A123456#");
+    assert_eq!(*d.screen(), Screen::OutOfService, "keys wait for the bus");
+    d.bus_up();
+    assert_eq!(*d.screen(), Screen::Home);
+    assert!(!d.kiosk.needs_render(), "drawn already");
+}
+
+#[test]
+fn a_kiosk_started_with_the_bus_down_says_out_of_service() {
+    let (mut d, _dir) = kiosk();
+    d.bus_down();
+    let facts = d.kiosk.model().facts.clone();
+    let mut fresh = crate::kiosk::Kiosk::new(facts, d.kiosk.model().now());
+    let requests = fresh.follow_bus_state(&d.engine);
+    assert!(requests.is_empty());
+    assert_eq!(fresh.model().screen, Screen::OutOfService);
+}
+
+#[test]
+fn help_explains_the_keys() {
+    let (mut d, _dir) = kiosk();
+    d.press("C");
+    assert_eq!(*d.screen(), Screen::Help);
+    snap!("kiosk_help", d.screen_text());
+    d.press("*");
+    assert_eq!(*d.screen(), Screen::Home);
+}
+
+#[test]
+fn spanish_on_the_home_screen_and_through_pickup() {
+    let (mut d, _dir) = kiosk();
+    d.press("D");
+    snap!("kiosk_home_es", d.screen_text());
+    d.press("A123");
+    snap!("kiosk_pickup_entry_es", d.screen_text());
+    d.press("456#");
+    snap!("kiosk_invalid_code_checklist_es", d.screen_text());
+    d.press("*D");
+    assert_eq!(d.kiosk.model().language, crate::domain::Language::En);
+}

@@ -1,0 +1,288 @@
+//! Courier and staff situations: sign-in, deposits, the removal walk.
+
+use chrono::Duration;
+
+use super::{kiosk, snap};
+use crate::domain::{CompartmentId, Size};
+use crate::kiosk::Screen;
+use crate::kiosk::driver::{ANA, Driver};
+use crate::kiosk::i18n::Text;
+use crate::store::IntentKind;
+
+fn signed_in(d: &mut Driver) {
+    d.press("B1001#4321#");
+    assert_eq!(*d.screen(), Screen::StaffMenu);
+}
+
+/// Signed in, tracking scanned, recipient typed: the size screen.
+fn at_size(d: &mut Driver, recipient: &str) {
+    signed_in(d);
+    d.press("1");
+    d.scan("TRK-9911-AB");
+    d.press(&format!("{recipient}#"));
+    assert!(matches!(d.screen(), Screen::Size { .. }));
+}
+
+fn door(d: &Driver) -> CompartmentId {
+    d.door_on_screen().expect("a door on the screen")
+}
+
+#[test]
+fn courier_deposit_shows_where_the_door_is_and_the_receipt() {
+    let (mut d, _dir) = kiosk();
+    d.press("B1001");
+    snap!("kiosk_courier_sign_in", d.screen_text());
+    d.press("#43");
+    snap!("kiosk_courier_pin", d.screen_text());
+    assert!(!d.screen_text().contains("43"), "the PIN is masked");
+    d.press("21#");
+    assert_eq!(*d.screen(), Screen::StaffMenu);
+    snap!("kiosk_staff_menu", d.screen_text());
+    d.press("1");
+    d.press("40442");
+    snap!("kiosk_tracking", d.screen_text());
+    d.press("#");
+    d.press("1111");
+    snap!("kiosk_recipient", d.screen_text());
+    d.press("11#");
+    snap!("kiosk_size", d.screen_text());
+    d.press("2");
+    let c = door(&d);
+    assert_eq!(c, CompartmentId(2), "the smallest free M");
+    snap!("kiosk_deposit_door_open", d.screen_text());
+    d.open_door(c);
+    d.close_door(c, true);
+    assert_eq!(
+        *d.screen(),
+        Screen::DepositStored {
+            door: c,
+            receipt: "R-A-000001".into()
+        }
+    );
+    snap!("kiosk_deposit_stored", d.screen_text());
+    d.press("#");
+    assert!(matches!(d.screen(), Screen::Tracking { .. }), "next parcel");
+    d.press("**");
+    assert_eq!(*d.screen(), Screen::Home, "signed out");
+    assert!(d.kiosk.model().session.is_none());
+}
+
+#[test]
+fn scanned_recipient_id_and_badge_work_like_typed_ones() {
+    let (mut d, _dir) = kiosk();
+    d.press("B");
+    d.scan("BADGE-1001");
+    assert_eq!(*d.screen(), Screen::StaffMenu);
+    d.press("1");
+    d.scan("TRK-77");
+    d.scan("PX-111111");
+    assert!(matches!(d.screen(), Screen::Size { draft } if draft.recipient == "PX-111111"));
+}
+
+#[test]
+fn wrong_pin_asks_again() {
+    let (mut d, _dir) = kiosk();
+    d.press("B1001#1111#");
+    assert_eq!(
+        *d.screen(),
+        Screen::SignInUser {
+            user: String::new()
+        }
+    );
+    assert_eq!(
+        d.kiosk.model().notice.as_ref().map(|n| n.text),
+        Some(Text::WrongPin)
+    );
+    snap!("kiosk_courier_wrong_pin", d.screen_text());
+}
+
+#[test]
+fn unknown_recipient_is_told_to_deliver_as_usual() {
+    let (mut d, _dir) = kiosk();
+    at_size(&mut d, "999999");
+    d.press("1");
+    assert_eq!(
+        *d.screen(),
+        Screen::NotRegistered {
+            recipient: "999999".into()
+        }
+    );
+    snap!("kiosk_not_registered", d.screen_text());
+    d.press("#");
+    assert!(matches!(d.screen(), Screen::Tracking { .. }));
+}
+
+#[test]
+fn oversized_parcel_is_refused() {
+    let (mut d, _dir) = kiosk();
+    at_size(&mut d, ANA);
+    d.press("530#20");
+    snap!("kiosk_dimensions", d.screen_text());
+    d.press("0#60#");
+    // 30 x 200 x 60 cm fits nowhere.
+    assert_eq!(*d.screen(), Screen::Oversized);
+    snap!("kiosk_oversized", d.screen_text());
+}
+
+#[test]
+fn dimensions_pick_the_smallest_size_that_fits() {
+    let (mut d, _dir) = kiosk();
+    at_size(&mut d, ANA);
+    d.press("520#30#50#");
+    assert_eq!(door(&d), CompartmentId(2), "20 x 30 x 50 cm fits M");
+}
+
+#[test]
+fn does_not_fit_then_a_larger_door() {
+    let (mut d, _dir) = kiosk();
+    at_size(&mut d, ANA);
+    d.press("1");
+    let small = door(&d);
+    d.open_door(small);
+    d.press("1");
+    let larger = door(&d);
+    assert_ne!(small, larger);
+    assert!(matches!(d.screen(), Screen::DepositDoor { moved_from: Some(c), .. } if *c == small));
+    snap!("kiosk_deposit_moved", d.screen_text());
+    d.close_door(small, false);
+    d.open_door(larger);
+    d.close_door(larger, true);
+    assert!(matches!(d.screen(), Screen::DepositStored { door, .. } if *door == larger));
+}
+
+#[test]
+fn cancelled_deposit_frees_the_door() {
+    let (mut d, _dir) = kiosk();
+    at_size(&mut d, ANA);
+    d.press("1");
+    let c = door(&d);
+    d.open_door(c);
+    d.press("*");
+    assert_eq!(*d.screen(), Screen::DepositCancelled { door: c });
+    snap!("kiosk_deposit_cancelled", d.screen_text());
+    d.close_door(c, false);
+    assert_eq!(*d.screen(), Screen::StaffMenu);
+    // The same door is free for the next parcel.
+    d.press("1");
+    d.scan("TRK-9912");
+    d.press("111111#1");
+    assert_eq!(door(&d), c);
+}
+
+#[test]
+fn no_free_compartment_offers_the_next_size() {
+    let (mut d, _dir) = kiosk();
+    for size in [Size::L, Size::XL] {
+        for _ in 0..4 {
+            d.stored_parcel(ANA, size).unwrap();
+        }
+    }
+    at_size(&mut d, ANA);
+    d.press("3");
+    assert!(matches!(
+        d.screen(),
+        Screen::NoCompartment {
+            wanted: Size::L,
+            ..
+        }
+    ));
+    snap!("kiosk_no_compartment", d.screen_text());
+    d.press("1");
+    assert!(matches!(
+        d.screen(),
+        Screen::NoCompartment {
+            wanted: Size::XL,
+            ..
+        }
+    ));
+    d.press("*");
+    assert_eq!(*d.screen(), Screen::StaffMenu);
+}
+
+#[test]
+fn jammed_deposit_door_lets_the_courier_choose_again() {
+    let (mut d, _dir) = kiosk();
+    at_size(&mut d, ANA);
+    d.press("1");
+    let c = door(&d);
+    d.jam(c);
+    assert!(matches!(
+        d.screen(),
+        Screen::DoorFault {
+            purpose: IntentKind::Deposit,
+            draft: Some(_),
+            ..
+        }
+    ));
+    snap!("kiosk_deposit_door_jammed", d.screen_text());
+    d.press("#1");
+    assert_ne!(door(&d), c, "the jammed door is out of the running");
+}
+
+#[test]
+fn expired_parcels_are_removed_door_by_door() {
+    let (mut d, _dir) = kiosk();
+    let (_, first, _) = d.stored_parcel(ANA, Size::S).unwrap();
+    let (_, second, _) = d.stored_parcel(ANA, Size::M).unwrap();
+    d.wait(Duration::days(7), Duration::hours(6));
+    signed_in(&mut d);
+    d.press("9");
+    assert!(matches!(d.screen(), Screen::Removal { list, .. } if list.len() == 2));
+    snap!("kiosk_removal_list", d.screen_text());
+    d.press("#");
+    assert_eq!(d.door_on_screen(), Some(first));
+    snap!("kiosk_removal_door_open", d.screen_text());
+    d.open_door(first);
+    d.close_door(first, false);
+    assert!(
+        matches!(d.screen(), Screen::Removal { list, removed: 1, open: None } if list.len() == 1)
+    );
+    d.press("#");
+    assert_eq!(d.door_on_screen(), Some(second));
+    d.open_door(second);
+    d.close_door(second, false);
+    assert!(matches!(d.screen(), Screen::Removal { list, removed: 2, .. } if list.is_empty()));
+    snap!("kiosk_removal_done", d.screen_text());
+    d.press("*");
+    assert_eq!(*d.screen(), Screen::StaffMenu);
+}
+
+#[test]
+fn a_signed_in_courier_is_signed_out_after_inactivity() {
+    let (mut d, _dir) = kiosk();
+    signed_in(&mut d);
+    d.wait(Duration::seconds(60), Duration::seconds(5));
+    assert_eq!(*d.screen(), Screen::Home);
+    assert!(d.kiosk.model().session.is_none());
+}
+
+#[test]
+fn deposit_door_closed_empty_keeps_the_door_for_the_courier() {
+    let (mut d, _dir) = kiosk();
+    at_size(&mut d, ANA);
+    d.press("1");
+    let c = door(&d);
+    d.open_door(c);
+    d.close_door(c, false);
+    assert!(matches!(
+        d.screen(),
+        Screen::DepositDoor {
+            closed_empty: true,
+            ..
+        }
+    ));
+    snap!("kiosk_deposit_closed_empty", d.screen_text());
+    d.press("*");
+    assert_eq!(*d.screen(), Screen::StaffMenu, "cancelled, door shut");
+}
+
+#[test]
+fn bus_down_during_a_session_signs_the_courier_out_when_it_returns() {
+    let (mut d, _dir) = kiosk();
+    signed_in(&mut d);
+    d.bus_down();
+    assert_eq!(*d.screen(), Screen::OutOfService);
+    d.bus_up();
+    assert_eq!(*d.screen(), Screen::Home);
+    assert!(d.kiosk.model().session.is_none());
+}

@@ -1,0 +1,379 @@
+//! Screens that are rare to reach by keys alone, and the VT100 byte
+//! stream of the home screen.
+
+use super::{kiosk, snap};
+use crate::domain::Size;
+use crate::engine::{Actor, Command, EngineSettings, Refusal};
+use crate::kiosk::driver::{ANA, Driver, screen_text, start_time, test_bank};
+use crate::kiosk::{KioskFacts, Model, Screen};
+use crate::store::IntentKind;
+use crate::ui::TerminalProfile;
+
+fn model(screen: Screen) -> Model {
+    let facts = KioskFacts::from_engine(
+        &EngineSettings::for_tests(),
+        &test_bank(),
+        "Front desk, 555-0100",
+    );
+    let mut m = Model::new(facts, start_time());
+    m.screen = screen;
+    m
+}
+
+/// Escapes shown as `␛` so the snapshot reads like a terminal log.
+fn readable(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .replace('\u{1b}', "␛")
+        .replace("␛[", "\n␛[")
+}
+
+#[test]
+fn home_on_a_vt100_is_ascii_with_reverse_video_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = Driver::open(
+        dir.path(),
+        EngineSettings::for_tests(),
+        TerminalProfile::Vt100,
+        |_| {},
+    )
+    .unwrap();
+    let bytes = d.meter.take_kept();
+    assert!(bytes.is_ascii(), "a VT100 gets ASCII only");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("38;5"), "no 256-colour codes");
+    assert!(text.contains("\u{1b}[0;7m") || text.contains("\u{1b}[7m"));
+    snap!("kiosk_home_vt100", readable(&bytes));
+}
+
+#[test]
+fn replaced_code_says_use_the_latest_message() {
+    let (mut d, _dir) = kiosk();
+    let (parcel, _, old) = d.stored_parcel(ANA, Size::S).unwrap();
+    let admin = Actor::Local {
+        name: "test".into(),
+    };
+    d.engine
+        .handle(&admin, Command::ResendCode { parcel })
+        .unwrap();
+    d.press(&format!("{old}#"));
+    assert!(matches!(
+        d.screen(),
+        Screen::CodeRefused {
+            refusal: Refusal::Replaced,
+            ..
+        }
+    ));
+    snap!("kiosk_invalid_code_replaced", d.screen_text());
+}
+
+#[test]
+fn door_that_could_not_be_pulsed_keeps_the_code() {
+    let m = model(Screen::DoorFault {
+        door: None,
+        purpose: IntentKind::Pickup,
+        draft: None,
+    });
+    let text = screen_text(&m);
+    assert!(text.contains("Your code is still valid"));
+    snap!("kiosk_door_could_not_open", text);
+}
+
+#[test]
+fn demo_help_lists_the_demo_codes() {
+    let mut m = model(Screen::Help);
+    m.facts.demo_help = Some("Demo: code 123456 opens door 3.\nCourier 1001, PIN 4321.".into());
+    let text = screen_text(&m);
+    assert!(text.contains("Courier 1001, PIN 4321."));
+    snap!("kiosk_help_demo", text);
+}
+
+#[test]
+fn lockout_in_spanish_counts_down_in_minutes_and_seconds() {
+    let mut m = model(Screen::Lockout {
+        until: start_time() + chrono::Duration::seconds(125),
+        secs_left: 125,
+    });
+    m.language = crate::domain::Language::Es;
+    let text = screen_text(&m);
+    assert!(text.contains("02:05"));
+    snap!("kiosk_lockout_es", text);
+}
+
+#[test]
+fn open_door_on_a_vt100_is_drawn_in_ascii_with_the_door_in_reverse_video() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = Driver::open(
+        dir.path(),
+        EngineSettings::for_tests(),
+        TerminalProfile::Vt100,
+        |_| {},
+    )
+    .unwrap();
+    let (_, door, code) = d.stored_parcel(ANA, Size::M).unwrap();
+    d.meter.take_kept();
+    d.press(&format!("{code}#"));
+    d.open_door(door);
+    let bytes = d.meter.take_kept();
+    assert!(bytes.is_ascii());
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("+----+----+----+----+"), "ASCII bank outline");
+    // Bold and reverse for the open door, whatever order the SGR takes.
+    let door_cell = format!("{door:>3} ");
+    let at = text.rfind(&door_cell).expect("the door's cell");
+    let before = &text[..at];
+    let from = &before[before.rfind("\u{1b}[").expect("an SGR before the door")..];
+    let sgr = &from[..=from.find('m').expect("an SGR ends in m")];
+    assert_eq!(sgr, "\u{1b}[1;7m", "bold and reverse video");
+}
+
+/// One of each screen, with typical contents.
+fn all_screens() -> Vec<Screen> {
+    use crate::domain::{CompartmentId, Fee, ParcelId};
+    use crate::kiosk::{DoorSpot, Draft, ExpiredParcel};
+    let spot = DoorSpot {
+        door: CompartmentId(14),
+        column: 3,
+        row: 1,
+    };
+    let draft = Draft {
+        tracking: "TRK-9911-AB".into(),
+        recipient: "PX-111111".into(),
+        size: Some(Size::M),
+    };
+    let expired = ExpiredParcel {
+        parcel: ParcelId(7),
+        door: CompartmentId(14),
+    };
+    vec![
+        Screen::Home,
+        Screen::Help,
+        Screen::OutOfService,
+        Screen::CodeEntry {
+            digits: "123".into(),
+        },
+        Screen::DoorOpen {
+            spot,
+            purpose: IntentKind::Pickup,
+            opened: true,
+        },
+        Screen::PickupDone {
+            door: spot.door,
+            reopen_secs: 60,
+        },
+        Screen::ReportProblem { door: spot.door },
+        Screen::ProblemRecorded { door: spot.door },
+        Screen::CodeRefused {
+            refusal: Refusal::Unknown,
+            tries_left: 1,
+        },
+        Screen::CodeRefused {
+            refusal: Refusal::Expired,
+            tries_left: 3,
+        },
+        Screen::CodeRefused {
+            refusal: Refusal::Used,
+            tries_left: 3,
+        },
+        Screen::CodeRefused {
+            refusal: Refusal::Replaced,
+            tries_left: 3,
+        },
+        Screen::CodeRefused {
+            refusal: Refusal::OtherKiosk { kiosk: "B".into() },
+            tries_left: 3,
+        },
+        Screen::Fee {
+            ticket: 1,
+            door: spot.door,
+            fee: Fee {
+                use_cents: 150,
+                storage_days: 2,
+                storage_cents: 100,
+                currency: "EUR".into(),
+            },
+        },
+        Screen::DoorFault {
+            door: Some(spot.door),
+            purpose: IntentKind::Pickup,
+            draft: None,
+        },
+        Screen::SignInPin {
+            user: "1001".into(),
+            pin: "12".into(),
+        },
+        Screen::StaffMenu,
+        Screen::Tracking {
+            typed: "40442".into(),
+        },
+        Screen::Recipient {
+            tracking: "40442".into(),
+            typed: "1111".into(),
+        },
+        Screen::Size {
+            draft: draft.clone(),
+        },
+        Screen::Dimensions {
+            draft: draft.clone(),
+            fields: ["30".into(), "20".into(), String::new()],
+            field: 1,
+        },
+        Screen::NotRegistered {
+            recipient: "999999".into(),
+        },
+        Screen::Oversized,
+        Screen::NoCompartment {
+            draft: draft.clone(),
+            wanted: Size::L,
+        },
+        Screen::DepositDoor {
+            draft: draft.clone(),
+            parcel: ParcelId(7),
+            spot,
+            opened: true,
+            closed_empty: false,
+            moved_from: Some(CompartmentId(2)),
+        },
+        Screen::DepositCancelled { door: spot.door },
+        Screen::DepositStored {
+            door: spot.door,
+            receipt: "R-A-000007".into(),
+        },
+        Screen::Removal {
+            list: vec![expired.clone()],
+            removed: 1,
+            open: None,
+        },
+        Screen::Removal {
+            list: vec![expired.clone()],
+            removed: 0,
+            open: Some((expired, spot)),
+        },
+    ]
+}
+
+/// Every screen in Spanish, one after another, to read the translation
+/// in place: the longest words must still fit 80 columns.
+#[test]
+fn every_screen_in_spanish() {
+    let mut out = String::new();
+    for screen in all_screens() {
+        let mut m = model(screen);
+        m.language = crate::domain::Language::Es;
+        m.session = Some(crate::kiosk::StaffSession {
+            id: 1,
+            user: "1001".into(),
+            role: crate::domain::Role::Courier,
+        });
+        let text = screen_text(&m);
+        for line in text.lines().take(24) {
+            assert!(
+                line.chars().count() <= 80,
+                "{line:?} is wider than the screen"
+            );
+        }
+        out.push_str(&text);
+        out.push_str(&"=".repeat(80));
+        out.push('\n');
+    }
+    snap!("kiosk_every_screen_es", out);
+}
+
+#[test]
+fn every_screen_draws_on_any_terminal_size() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    for screen in all_screens() {
+        let m = model(screen);
+        for (w, h) in [(1, 1), (19, 3), (20, 4), (40, 12), (80, 24), (132, 50)] {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            terminal
+                .draw(|frame| crate::kiosk::view(&m, frame))
+                .unwrap();
+            assert_eq!(terminal.backend().buffer().area.width, w);
+        }
+    }
+}
+
+#[test]
+fn the_next_tick_is_the_next_minute_second_or_idle_deadline() {
+    use chrono::Duration;
+    let facts = KioskFacts::from_engine(
+        &EngineSettings::for_tests(),
+        &test_bank(),
+        "Front desk, 555-0100",
+    );
+    let t0 = start_time() + Duration::seconds(20);
+    let mut kiosk = crate::kiosk::Kiosk::new(facts, t0);
+    assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(60));
+    kiosk.on_input(
+        crate::ui::Input::Intent(crate::ui::Intent::Pickup),
+        t0 + Duration::seconds(30),
+    );
+    // Idle until 10:01:50; the clock turns first.
+    assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(60));
+    kiosk.on_tick(start_time() + Duration::seconds(61));
+    assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(110));
+    kiosk.on_event(crate::engine::Event::KeypadLocked {
+        until: start_time() + Duration::seconds(200),
+    });
+    assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(62));
+}
+
+/// A serial line that can be cut.
+struct SerialLine {
+    cut: std::rc::Rc<std::cell::Cell<bool>>,
+    bytes: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl std::io::Write for SerialLine {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.cut.get() {
+            return Err(std::io::Error::other("line cut"));
+        }
+        self.bytes.set(self.bytes.get() + buf.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_failed_write_repaints_the_whole_screen_when_the_line_is_back() {
+    use ratatui::Terminal;
+    use ratatui::layout::Size as ScreenSize;
+    let cut = std::rc::Rc::new(std::cell::Cell::new(false));
+    let bytes = std::rc::Rc::new(std::cell::Cell::new(0));
+    let line = SerialLine {
+        cut: cut.clone(),
+        bytes: bytes.clone(),
+    };
+    let backend = crate::ui::KioskBackend::new(
+        line,
+        ScreenSize {
+            width: 80,
+            height: 24,
+        },
+        TerminalProfile::Vt100,
+    );
+    let mut terminal = Terminal::new(backend).unwrap();
+    let facts = KioskFacts::from_engine(&EngineSettings::for_tests(), &test_bank(), "desk");
+    let mut kiosk = crate::kiosk::Kiosk::new(facts, start_time());
+    assert!(kiosk.render(&mut terminal).unwrap());
+    let full = bytes.get();
+    cut.set(true);
+    kiosk.on_input(
+        crate::ui::Input::Intent(crate::ui::Intent::Digit(4)),
+        start_time(),
+    );
+    assert!(kiosk.render(&mut terminal).is_err());
+    cut.set(false);
+    let before = bytes.get();
+    assert!(kiosk.render(&mut terminal).unwrap(), "drawn again");
+    assert!(
+        bytes.get() - before >= full / 2,
+        "a full repaint, not a diff against what never arrived"
+    );
+    assert!(!kiosk.render(&mut terminal).unwrap(), "then quiet");
+}
