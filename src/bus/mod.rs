@@ -5,6 +5,8 @@
 //! waits on RS-485; [`fake::FakeBus`] is an in-memory double for unit tests.
 
 pub mod fake;
+pub mod link;
+pub mod rtu;
 
 use std::fmt;
 
