@@ -18,7 +18,7 @@ fn quick_sim_opts() -> SimOptions {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn reads_door_inputs_and_board_info() {
     let bank = Bank::demo();
     let sim = Simulator::start(&bank, SimLink::Pty(None), quick_sim_opts()).unwrap();
@@ -30,13 +30,26 @@ async fn reads_door_inputs_and_board_info() {
     assert_eq!(doors.iter().filter(|d| **d).count(), 1);
     assert!(doors[5]);
     let info = link.read_input_registers(1, 0, 3).await.unwrap();
-    assert_eq!(info, vec![locker::sim::SIM_FIRMWARE, 48, locker::sim::SIM_VOLTAGE_10MV]);
+    assert_eq!(
+        info,
+        vec![locker::sim::SIM_FIRMWARE, 48, locker::sim::SIM_VOLTAGE_10MV]
+    );
     // A board that is not on the bus stays silent.
-    assert_eq!(link.once(9, Request::ReadInputs { address: 0, count: 48 }).await, Err(LinkError::Timeout));
+    assert_eq!(
+        link.once(
+            9,
+            Request::ReadInputs {
+                address: 0,
+                count: 48
+            }
+        )
+        .await,
+        Err(LinkError::Timeout)
+    );
     assert_eq!(sim.board_counters(1), (1, 1));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn late_reply_is_not_taken_as_the_next_answer() {
     let bank = Bank::demo();
     let sim = Simulator::start(&bank, SimLink::Pty(None), quick_sim_opts()).unwrap();
@@ -47,7 +60,15 @@ async fn late_reply_is_not_taken_as_the_next_answer() {
 
     // The board answers "all closed", but only after we gave up.
     sim.late_replies(1, 1, Duration::from_millis(250));
-    let first = link.once(1, Request::ReadInputs { address: 0, count: 48 }).await;
+    let first = link
+        .once(
+            1,
+            Request::ReadInputs {
+                address: 0,
+                count: 48,
+            },
+        )
+        .await;
     assert_eq!(first, Err(LinkError::Timeout));
 
     // The door opens; the next read must say so, not repeat the late "closed".
@@ -60,7 +81,7 @@ async fn late_reply_is_not_taken_as_the_next_answer() {
     assert_eq!(sim.board_counters(1), (2, 2));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn bad_crc_reply_is_counted_and_survived() {
     let bank = Bank::demo();
     let sim = Simulator::start(&bank, SimLink::Pty(None), quick_sim_opts()).unwrap();

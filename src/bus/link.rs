@@ -13,9 +13,9 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::time::{Instant, sleep_until, timeout};
+use tokio_modbus::Slave;
 use tokio_modbus::client::{Context, Reader, Writer};
 use tokio_modbus::prelude::SlaveContext;
-use tokio_modbus::Slave;
 use tokio_serial::{ClearBuffer, SerialPort, SerialStream};
 
 use super::rtu;
@@ -119,7 +119,11 @@ impl SharedPort {
 }
 
 impl AsyncRead for SharedPort {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut TaskContext<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         let mut g = self.inner();
         let before = buf.filled().len();
         let r = Pin::new(&mut g.stream).poll_read(cx, buf);
@@ -132,7 +136,11 @@ impl AsyncRead for SharedPort {
 }
 
 impl AsyncWrite for SharedPort {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut TaskContext<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut TaskContext<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
         let mut g = self.inner();
         if g.drain_before_write {
             // Anything already waiting is an answer to an earlier request.
@@ -163,14 +171,33 @@ impl AsyncWrite for SharedPort {
 /// One request on the line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Request {
-    ReadInputs { address: u16, count: u16 },
-    ReadInputRegisters { address: u16, count: u16 },
-    ReadHoldingRegisters { address: u16, count: u16 },
-    WriteCoil { address: u16, on: bool },
-    WriteCoils { address: u16, count: u16, on: bool },
+    ReadInputs {
+        address: u16,
+        count: u16,
+    },
+    ReadInputRegisters {
+        address: u16,
+        count: u16,
+    },
+    ReadHoldingRegisters {
+        address: u16,
+        count: u16,
+    },
+    WriteCoil {
+        address: u16,
+        on: bool,
+    },
+    WriteCoils {
+        address: u16,
+        count: u16,
+        on: bool,
+    },
     /// FC05 with a value other than ON/OFF (Waveshare timed pulse), sent as
     /// our own frame: tokio-modbus rejects such an echo as an invalid coil.
-    WriteCoilValue { address: u16, value: u16 },
+    WriteCoilValue {
+        address: u16,
+        value: u16,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,14 +223,7 @@ pub struct ModbusLink {
 impl ModbusLink {
     /// Open the port now, so that a wrong device is reported at once.
     pub async fn open(cfg: LinkConfig) -> Result<Self, LinkError> {
-        let mut link = Self {
-            cfg,
-            open: None,
-            last_frame: Instant::now(),
-            stats: LinkStats::default(),
-        };
-        link.open = Some(link.open_port(false).await?);
-        Ok(link)
+        Self::open_now(cfg)
     }
 
     pub fn config(&self) -> &LinkConfig {
@@ -218,7 +238,21 @@ impl ModbusLink {
         s
     }
 
-    async fn open_port(&mut self, after_timeout: bool) -> Result<Open, LinkError> {
+    /// Open without waiting (for constructors that are not async). Must run
+    /// inside a tokio runtime.
+    pub fn open_now(cfg: LinkConfig) -> Result<Self, LinkError> {
+        let mut link = Self {
+            cfg,
+            open: None,
+            last_frame: Instant::now(),
+            stats: LinkStats::default(),
+        };
+        let stream = link.open_stream()?;
+        link.open = Some(link.attach(stream));
+        Ok(link)
+    }
+
+    fn open_stream(&self) -> Result<SerialStream, LinkError> {
         let parity = match self.cfg.parity {
             Parity::None => tokio_serial::Parity::None,
             Parity::Even => tokio_serial::Parity::Even,
@@ -229,14 +263,13 @@ impl ModbusLink {
             .data_bits(tokio_serial::DataBits::Eight)
             .stop_bits(tokio_serial::StopBits::One)
             .flow_control(tokio_serial::FlowControl::None);
-        let stream = SerialStream::open(&builder).map_err(|e| LinkError::Open {
+        SerialStream::open(&builder).map_err(|e| LinkError::Open {
             port: self.cfg.port.clone(),
             reason: e.to_string(),
-        })?;
-        if after_timeout {
-            // Let a late reply land, then throw it away with the buffers.
-            tokio::time::sleep(self.cfg.reopen_quiet).await;
-        }
+        })
+    }
+
+    fn attach(&mut self, stream: SerialStream) -> Open {
         let _ = stream.clear(ClearBuffer::All);
         let port = SharedPort(Arc::new(Mutex::new(PortInner {
             stream,
@@ -246,7 +279,16 @@ impl ModbusLink {
         })));
         let ctx = tokio_modbus::client::rtu::attach_slave(port.clone(), Slave(1));
         self.last_frame = Instant::now();
-        Ok(Open { ctx, port })
+        Open { ctx, port }
+    }
+
+    async fn open_port(&mut self, after_timeout: bool) -> Result<Open, LinkError> {
+        let stream = self.open_stream()?;
+        if after_timeout {
+            // Let a late reply land, then throw it away with the buffers.
+            tokio::time::sleep(self.cfg.reopen_quiet).await;
+        }
+        Ok(self.attach(stream))
     }
 
     /// Drop the context and the port, reopen and clear: the only way to be
@@ -311,7 +353,10 @@ impl ModbusLink {
                 Err(e)
             }
             Err(_elapsed) => {
-                let heard = self.open.as_ref().is_some_and(|o| !o.port.inner().rx.is_empty());
+                let heard = self
+                    .open
+                    .as_ref()
+                    .is_some_and(|o| !o.port.inner().rx.is_empty());
                 self.reopen().await;
                 if heard {
                     // Bytes came back but never made a frame: bad CRC or noise.
@@ -325,15 +370,31 @@ impl ModbusLink {
         }
     }
 
-    pub async fn read_inputs(&mut self, board: u8, address: u16, count: u16) -> Result<Vec<bool>, LinkError> {
-        match self.request(board, Request::ReadInputs { address, count }).await? {
+    pub async fn read_inputs(
+        &mut self,
+        board: u8,
+        address: u16,
+        count: u16,
+    ) -> Result<Vec<bool>, LinkError> {
+        match self
+            .request(board, Request::ReadInputs { address, count })
+            .await?
+        {
             Reply::Bits(b) => Ok(b),
             _ => Err(LinkError::BadReply),
         }
     }
 
-    pub async fn read_input_registers(&mut self, board: u8, address: u16, count: u16) -> Result<Vec<u16>, LinkError> {
-        match self.request(board, Request::ReadInputRegisters { address, count }).await? {
+    pub async fn read_input_registers(
+        &mut self,
+        board: u8,
+        address: u16,
+        count: u16,
+    ) -> Result<Vec<u16>, LinkError> {
+        match self
+            .request(board, Request::ReadInputRegisters { address, count })
+            .await?
+        {
             Reply::Words(w) => Ok(w),
             _ => Err(LinkError::BadReply),
         }
@@ -343,7 +404,9 @@ impl ModbusLink {
 fn modbus_error(e: tokio_modbus::Error) -> LinkError {
     match e {
         tokio_modbus::Error::Protocol(_) => LinkError::BadReply,
-        tokio_modbus::Error::Transport(e) if e.kind() == io::ErrorKind::InvalidData => LinkError::BadReply,
+        tokio_modbus::Error::Transport(e) if e.kind() == io::ErrorKind::InvalidData => {
+            LinkError::BadReply
+        }
         tokio_modbus::Error::Transport(e) => LinkError::Io(e.to_string()),
     }
 }
@@ -390,11 +453,16 @@ async fn call(open: &mut Open, board: u8, req: Request) -> Result<Reply, LinkErr
             pdu.extend(value.to_be_bytes());
             let frame = rtu::frame(board, &pdu);
             let mut port = open.port.clone();
-            port.write_all(&frame).await.map_err(|e| LinkError::Io(e.to_string()))?;
+            port.write_all(&frame)
+                .await
+                .map_err(|e| LinkError::Io(e.to_string()))?;
             let mut reply = Vec::new();
             let mut chunk = [0u8; 64];
             loop {
-                let n = port.read(&mut chunk).await.map_err(|e| LinkError::Io(e.to_string()))?;
+                let n = port
+                    .read(&mut chunk)
+                    .await
+                    .map_err(|e| LinkError::Io(e.to_string()))?;
                 if n == 0 {
                     return Err(LinkError::Io("port closed".into()));
                 }

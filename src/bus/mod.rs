@@ -6,7 +6,9 @@
 
 pub mod fake;
 pub mod link;
+pub mod modbus;
 pub mod rtu;
+pub mod tracker;
 
 use std::fmt;
 

@@ -94,16 +94,27 @@ impl Bank {
             let address = u8::try_from(b.address)
                 .ok()
                 .filter(|a| (1..=247).contains(a))
-                .ok_or_else(|| err(key("address"), format!("{} is not a slave address 1..=247", b.address)))?;
+                .ok_or_else(|| {
+                    err(
+                        key("address"),
+                        format!("{} is not a slave address 1..=247", b.address),
+                    )
+                })?;
             if boards.contains_key(&address) {
-                return Err(err(key("address"), format!("board {address} is listed twice")));
+                return Err(err(
+                    key("address"),
+                    format!("board {address} is listed twice"),
+                ));
             }
             let profile = resolve_profile(&b.profile, &source)
                 .map_err(|(k, reason)| err(format!("{}{k}", key("profile")), reason))?;
             boards.insert(address, BankBoard { address, profile });
         }
         if boards.is_empty() {
-            return Err(err("boards".into(), "a bank needs at least one board".into()));
+            return Err(err(
+                "boards".into(),
+                "a bank needs at least one board".into(),
+            ));
         }
 
         let mut ids = HashSet::new();
@@ -114,7 +125,12 @@ impl Bank {
             let id = u16::try_from(c.id)
                 .ok()
                 .filter(|id| *id > 0)
-                .ok_or_else(|| err(key("id"), format!("{} is not a door number 1..=65535", c.id)))?;
+                .ok_or_else(|| {
+                    err(
+                        key("id"),
+                        format!("{} is not a door number 1..=65535", c.id),
+                    )
+                })?;
             if !ids.insert(id) {
                 return Err(err(key("id"), format!("compartment {id} is listed twice")));
             }
@@ -143,10 +159,17 @@ impl Bank {
                 channel,
             };
             if !locks.insert(lock) {
-                return Err(err(key("channel"), format!("{lock} is used by two compartments")));
+                return Err(err(
+                    key("channel"),
+                    format!("{lock} is used by two compartments"),
+                ));
             }
-            let column = u16::try_from(c.column)
-                .map_err(|_| err(key("column"), format!("{} is not a column number", c.column)))?;
+            let column = u16::try_from(c.column).map_err(|_| {
+                err(
+                    key("column"),
+                    format!("{} is not a column number", c.column),
+                )
+            })?;
             let row = u16::try_from(c.row)
                 .map_err(|_| err(key("row"), format!("{} is not a row number", c.row)))?;
             compartments.push(CompartmentLayout {
@@ -160,7 +183,10 @@ impl Bank {
             });
         }
         if compartments.is_empty() {
-            return Err(err("compartments".into(), "a bank needs at least one compartment".into()));
+            return Err(err(
+                "compartments".into(),
+                "a bank needs at least one compartment".into(),
+            ));
         }
         Ok(Bank {
             layout: BankLayout {
@@ -173,8 +199,12 @@ impl Bank {
 
     /// The demo bank, built in: two lb48 boards, 30 compartments.
     pub fn demo() -> Bank {
-        Bank::parse("hardware/banks/demo.toml", super::DEMO_BANK_TOML, ProfileSource::Embedded)
-            .expect("the built-in demo bank is valid")
+        Bank::parse(
+            "hardware/banks/demo.toml",
+            super::DEMO_BANK_TOML,
+            ProfileSource::Embedded,
+        )
+        .expect("the built-in demo bank is valid")
     }
 
     /// The built-in small Waveshare bank: one 8-relay board.
@@ -251,12 +281,19 @@ pub fn embedded_profile(name: &str) -> Option<BoardProfile> {
 }
 
 /// Returns the profile or (key suffix, reason).
-fn resolve_profile(spec: &str, source: &ProfileSource<'_>) -> Result<BoardProfile, (String, String)> {
+fn resolve_profile(
+    spec: &str,
+    source: &ProfileSource<'_>,
+) -> Result<BoardProfile, (String, String)> {
     let from_file = |path: PathBuf| -> Result<BoardProfile, (String, String)> {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| (String::new(), format!("{}: {e}", path.display())))?;
-        BoardProfile::parse(&text)
-            .map_err(|(key, reason)| (String::new(), format!("{}: {key}: {reason}", path.display())))
+        BoardProfile::parse(&text).map_err(|(key, reason)| {
+            (
+                String::new(),
+                format!("{}: {key}: {reason}", path.display()),
+            )
+        })
     };
     match source {
         ProfileSource::Dir(dir) if spec.ends_with(".toml") => from_file(dir.join(spec)),
@@ -266,7 +303,10 @@ fn resolve_profile(spec: &str, source: &ProfileSource<'_>) -> Result<BoardProfil
                 from_file(path)
             } else {
                 embedded_profile(spec).ok_or_else(|| {
-                    (String::new(), format!("unknown profile {spec:?} (no {})", path.display()))
+                    (
+                        String::new(),
+                        format!("unknown profile {spec:?} (no {})", path.display()),
+                    )
                 })
             }
         }
@@ -278,5 +318,102 @@ fn resolve_profile(spec: &str, source: &ProfileSource<'_>) -> Result<BoardProfil
             embedded_profile(name)
                 .ok_or_else(|| (String::new(), format!("unknown profile {spec:?}")))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hardware::DEMO_BANK_TOML;
+
+    fn parse(text: &str) -> Result<Bank, String> {
+        Bank::parse("banks/x.toml", text, ProfileSource::Embedded).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn demo_bank_has_two_boards_and_thirty_mixed_compartments() {
+        let bank = Bank::demo();
+        assert_eq!(bank.boards.len(), 2);
+        assert_eq!(bank.layout.compartments.len(), 30);
+        for size in Size::ALL {
+            assert!(bank.layout.compartments.iter().any(|c| c.size == size));
+        }
+        assert_eq!(
+            Bank::waveshare_demo().boards[0].profile.name,
+            "waveshare-relay-8"
+        );
+    }
+
+    #[test]
+    fn shipped_files_load_from_disk_with_relative_profiles() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("hardware/banks");
+        assert_eq!(Bank::load(&dir.join("demo.toml")).unwrap(), Bank::demo());
+        assert_eq!(
+            Bank::load(&dir.join("waveshare.toml")).unwrap(),
+            Bank::waveshare_demo()
+        );
+    }
+
+    #[test]
+    fn mistakes_are_one_line_naming_file_key_and_reason() {
+        let cases = [
+            (
+                "channel = 3\n",
+                "channel = 48\n",
+                "compartments[3].channel: channel 48 is beyond board 1",
+            ),
+            (
+                "id = 2\n",
+                "id = 1\n",
+                "compartments[1].id: compartment 1 is listed twice",
+            ),
+            (
+                "size = \"M\"",
+                "size = \"XXL\"",
+                "size: unknown size \"XXL\"",
+            ),
+            (
+                "profile = \"lb48\"",
+                "profile = \"lb99\"",
+                "boards[0].profile: unknown profile \"lb99\"",
+            ),
+            (
+                "channel = 1\n",
+                "channel = 0\n",
+                "compartments[1].channel: board 1 lock 0 is used by two",
+            ),
+            ("board = 2\n", "board = 7\n", "board: no board 7"),
+            (
+                "address = 2\n",
+                "address = 1\n",
+                "boards[1].address: board 1 is listed twice",
+            ),
+            ("name = \"demo\"", "name = [", "banks/x.toml: line "),
+        ];
+        for (from, to, expected) in cases {
+            let text = DEMO_BANK_TOML.replacen(from, to, 1);
+            assert_ne!(text, DEMO_BANK_TOML, "{from} not in the demo bank");
+            let err = parse(&text).unwrap_err();
+            assert!(err.starts_with("banks/x.toml: "), "{err}");
+            assert!(err.contains(expected), "{err} does not say {expected}");
+            assert!(!err.contains('\n'), "{err}");
+        }
+    }
+
+    #[test]
+    fn profile_file_next_to_the_bank_wins_and_bad_ones_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("boards")).unwrap();
+        std::fs::create_dir_all(dir.path().join("banks")).unwrap();
+        let small = crate::hardware::LB48_TOML.replace("locks = 48", "locks = 4");
+        std::fs::write(dir.path().join("boards/lb48.toml"), small).unwrap();
+        let bank_path = dir.path().join("banks/demo.toml");
+        std::fs::write(&bank_path, DEMO_BANK_TOML).unwrap();
+        let err = Bank::load(&bank_path).unwrap_err();
+        assert_eq!(err.key, "compartments[4].channel");
+        std::fs::write(dir.path().join("boards/lb48.toml"), "locks = \"many\"").unwrap();
+        let err = Bank::load(&bank_path).unwrap_err().to_string();
+        assert!(err.contains("boards/lb48.toml: line 1"), "{err}");
+        assert!(!err.contains('\n'));
     }
 }

@@ -81,7 +81,12 @@ pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> (String, String) {
         let before = &text.as_bytes()[..s.start.min(text.len())];
         before.iter().filter(|b| **b == b'\n').count() + 1
     });
-    let reason = e.message().lines().next().unwrap_or("invalid TOML").to_string();
+    let reason = e
+        .message()
+        .lines()
+        .next()
+        .unwrap_or("invalid TOML")
+        .to_string();
     let key = match line {
         Some(n) => format!("line {n}"),
         None => "-".to_string(),

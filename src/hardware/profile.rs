@@ -136,7 +136,8 @@ const MAX_WASTED_INPUTS: u32 = 160;
 
 impl BoardProfile {
     pub fn parse(text: &str) -> Result<Self, (String, String)> {
-        let profile: BoardProfile = toml::from_str(text).map_err(|e| super::toml_error(text, &e))?;
+        let profile: BoardProfile =
+            toml::from_str(text).map_err(|e| super::toml_error(text, &e))?;
         profile.validate()?;
         Ok(profile)
     }
@@ -148,7 +149,10 @@ impl BoardProfile {
             return bad("name", "must not be empty".into());
         }
         if self.locks == 0 || self.locks > MAX_FC02_INPUTS {
-            return bad("locks", format!("{} is not in 1..={MAX_FC02_INPUTS}", self.locks));
+            return bad(
+                "locks",
+                format!("{} is not in 1..={MAX_FC02_INPUTS}", self.locks),
+            );
         }
         let end = |base: u16| u32::from(base) + u32::from(self.locks);
         if end(self.unlock.coil_base()) > 0x1_0000 {
@@ -169,7 +173,10 @@ impl BoardProfile {
             if end(items.input_base) > 0x1_0000 {
                 return bad("items.input_base", "inputs run past address 0xFFFF".into());
             }
-            let (d, i) = (u32::from(self.doors.input_base), u32::from(items.input_base));
+            let (d, i) = (
+                u32::from(self.doors.input_base),
+                u32::from(items.input_base),
+            );
             let n = u32::from(self.locks);
             if d < i + n && i < d + n {
                 return bad(
@@ -242,7 +249,6 @@ mod tests {
         assert!(!p.doors.open_level);
     }
 
-    #[test]
     #[test]
     fn bad_profiles_say_which_key() {
         let text = crate::hardware::LB48_TOML.replace("locks = 48", "locks = 0");

@@ -238,10 +238,18 @@ impl SimBoard {
         }
     }
 
-    fn write_coil(&mut self, address: u16, value: u16, now: Instant, physics: Physics) -> Result<(), u8> {
+    fn write_coil(
+        &mut self,
+        address: u16,
+        value: u16,
+        now: Instant,
+        physics: Physics,
+    ) -> Result<(), u8> {
         match self.profile.unlock.clone() {
             Unlock::BoardPulse { coil_base, .. } => {
-                let ch = self.coil_channel(address, coil_base).ok_or(ILLEGAL_ADDRESS)?;
+                let ch = self
+                    .coil_channel(address, coil_base)
+                    .ok_or(ILLEGAL_ADDRESS)?;
                 match value {
                     0xFF00 => {
                         let ms = u64::from(self.pulse_ms);
@@ -270,14 +278,22 @@ impl SimBoard {
                 }
             }
             Unlock::OnOff { coil_base, .. } => {
-                let ch = self.coil_channel(address, coil_base).ok_or(ILLEGAL_ADDRESS)?;
+                let ch = self
+                    .coil_channel(address, coil_base)
+                    .ok_or(ILLEGAL_ADDRESS)?;
                 self.switch_output(ch, value, now, physics)?;
             }
         }
         Ok(())
     }
 
-    fn switch_output(&mut self, ch: usize, value: u16, now: Instant, physics: Physics) -> Result<(), u8> {
+    fn switch_output(
+        &mut self,
+        ch: usize,
+        value: u16,
+        now: Instant,
+        physics: Physics,
+    ) -> Result<(), u8> {
         match value {
             0xFF00 => {
                 if !self.doors[ch].output_on {
@@ -309,10 +325,19 @@ mod tests {
     fn lb48_pulse_opens_the_door_after_a_moment() {
         let mut b = SimBoard::new(1, BoardProfile::parse(LB48_TOML).unwrap());
         let t0 = Instant::now();
-        assert_eq!(b.answer(&[0x05, 0, 3, 0xFF, 0], t0, PHYSICS), vec![0x05, 0, 3, 0xFF, 0]);
-        assert_eq!(b.answer(&[0x02, 0, 0, 0, 48], t0, PHYSICS), vec![2, 6, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(
+            b.answer(&[0x05, 0, 3, 0xFF, 0], t0, PHYSICS),
+            vec![0x05, 0, 3, 0xFF, 0]
+        );
+        assert_eq!(
+            b.answer(&[0x02, 0, 0, 0, 48], t0, PHYSICS),
+            vec![2, 6, 0, 0, 0, 0, 0, 0]
+        );
         let later = t0 + Duration::from_millis(60);
-        assert_eq!(b.answer(&[0x02, 0, 0, 0, 48], later, PHYSICS), vec![2, 6, 8, 0, 0, 0, 0, 0]);
+        assert_eq!(
+            b.answer(&[0x02, 0, 0, 0, 48], later, PHYSICS),
+            vec![2, 6, 8, 0, 0, 0, 0, 0]
+        );
         assert_eq!(b.doors[3].pulses, 1);
         // Coil reads 1 during the pulse and 0 after it.
         assert_eq!(b.answer(&[0x01, 0, 3, 0, 1], later, PHYSICS), vec![1, 1, 1]);
@@ -341,7 +366,10 @@ mod tests {
         );
         assert_eq!(b.answer(&[0x04, 0, 9, 0, 1], now, PHYSICS), vec![0x84, 2]);
         assert_eq!(b.answer(&[0x02, 0, 0, 0, 0], now, PHYSICS), vec![0x82, 3]);
-        assert_eq!(b.answer(&[0x05, 0, 99, 0xFF, 0], now, PHYSICS), vec![0x85, 2]);
+        assert_eq!(
+            b.answer(&[0x05, 0, 99, 0xFF, 0], now, PHYSICS),
+            vec![0x85, 2]
+        );
         assert_eq!(b.answer(&[0x2B, 0x0E], now, PHYSICS), vec![0xAB, 1]);
         assert_eq!(b.answer(&[0x02, 0], now, PHYSICS), vec![0x82, 3]);
     }
@@ -352,10 +380,16 @@ mod tests {
         let t0 = Instant::now();
         // Door shut reads 1 on the Waveshare input (switch closed).
         assert_eq!(b.answer(&[0x02, 0, 0, 0, 8], t0, PHYSICS), vec![2, 1, 0xFF]);
-        assert_eq!(b.answer(&[0x05, 2, 1, 0, 5], t0, PHYSICS), vec![5, 2, 1, 0, 5]);
+        assert_eq!(
+            b.answer(&[0x05, 2, 1, 0, 5], t0, PHYSICS),
+            vec![5, 2, 1, 0, 5]
+        );
         assert!(b.output(1));
         let later = t0 + Duration::from_millis(600);
-        assert_eq!(b.answer(&[0x02, 0, 0, 0, 8], later, PHYSICS), vec![2, 1, 0xFD]);
+        assert_eq!(
+            b.answer(&[0x02, 0, 0, 0, 8], later, PHYSICS),
+            vec![2, 1, 0xFD]
+        );
         assert!(!b.output(1));
     }
 }

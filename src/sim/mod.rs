@@ -109,7 +109,8 @@ impl Simulator {
         }));
         let (port, path, symlink) = match link {
             SimLink::Pty(symlink) => {
-                let (master, slave) = tokio_serial::SerialStream::pair().map_err(io::Error::other)?;
+                let (master, slave) =
+                    tokio_serial::SerialStream::pair().map_err(io::Error::other)?;
                 let path = slave
                     .name()
                     .ok_or_else(|| io::Error::other("pty without a name"))?;
@@ -153,7 +154,12 @@ pub struct SimHandle {
 impl Drop for SimHandle {
     fn drop(&mut self) {
         self.task.abort();
-        if let Some(t) = self.scenario.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        if let Some(t) = self
+            .scenario
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
             t.abort();
         }
         if let Some(link) = &self.symlink {
@@ -268,6 +274,12 @@ impl SimHandle {
             .get(&lock.board)
             .filter(|b| usize::from(lock.channel) < b.doors.len())
             .is_some_and(|b| b.output(usize::from(lock.channel)))
+    }
+
+    /// Energise or release a lock output by hand, as a previous run that
+    /// crashed mid-pulse would have left it.
+    pub fn set_output(&self, lock: LockId, on: bool) {
+        self.with_door(lock, |d| d.output_on = on);
     }
 
     pub fn counters(&self) -> SimCounters {

@@ -136,9 +136,12 @@ mod tests {
 
     #[test]
     fn unknown_action_is_one_clear_line() {
-        let e = Scenario::parse("s.toml", "[[step]]\nat_ms = 1\naction = \"explode\"\nboard = 1\n")
-            .unwrap_err()
-            .to_string();
+        let e = Scenario::parse(
+            "s.toml",
+            "[[step]]\nat_ms = 1\naction = \"explode\"\nboard = 1\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with("s.toml: line 3: unknown variant"), "{e}");
         assert!(!e.contains('\n'));
     }

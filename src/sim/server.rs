@@ -70,7 +70,13 @@ pub(crate) async fn serve(mut port: SerialStream, state: Shared, opts: SimOption
     }
 }
 
-async fn answer(port: &mut SerialStream, state: &Shared, opts: &SimOptions, request: &[u8], received_at: Instant) {
+async fn answer(
+    port: &mut SerialStream,
+    state: &Shared,
+    opts: &SimOptions,
+    request: &[u8],
+    received_at: Instant,
+) {
     let reply = decide(state, request);
     let Reply::Send { bytes, late_by } = reply else {
         return;
@@ -78,7 +84,10 @@ async fn answer(port: &mut SerialStream, state: &Shared, opts: &SimOptions, requ
     if opts.wire_time {
         // The request took its wire time to arrive, the slave waits for the
         // frame-ending silence, then its reply takes its own wire time.
-        let due = received_at + wire_time(request.len(), opts.baud) + frame_gap(opts.baud) + wire_time(bytes.len(), opts.baud);
+        let due = received_at
+            + wire_time(request.len(), opts.baud)
+            + frame_gap(opts.baud)
+            + wire_time(bytes.len(), opts.baud);
         tokio::time::sleep_until(due + late_by).await;
     } else if !late_by.is_zero() {
         tokio::time::sleep(late_by).await;
