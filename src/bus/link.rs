@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
-use tokio::time::{Instant, sleep_until, timeout};
+use tokio::time::{Instant, timeout};
 use tokio_modbus::Slave;
 use tokio_modbus::client::{Context, Reader, Writer};
 use tokio_modbus::prelude::SlaveContext;
@@ -326,7 +326,7 @@ impl ModbusLink {
             let o = self.open_port(false).await?;
             self.open = Some(o);
         }
-        sleep_until(self.last_frame + self.cfg.gap()).await;
+        rtu::sleep_until_precise(self.last_frame + self.cfg.gap()).await;
         self.stats.requests += 1;
         let Some(open) = self.open.as_mut() else {
             return Err(LinkError::Io("port closed".into()));

@@ -4,6 +4,8 @@
 //! The Modbus RTU implementation runs in its own task so that nobody ever
 //! waits on RS-485; [`fake::FakeBus`] is an in-memory double for unit tests.
 
+pub mod bench;
+pub mod cli;
 pub mod fake;
 pub mod link;
 pub mod modbus;

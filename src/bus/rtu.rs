@@ -107,6 +107,23 @@ pub fn pack_bits(bits: &[bool]) -> Vec<u8> {
     out
 }
 
+/// Sleep until `deadline` to within tens of microseconds. tokio's timer has
+/// a 1 ms grain, which on a 9600 baud line is a tenth of a frame; a thread
+/// sleep on the blocking pool is exact and burns no CPU, so frame gaps and
+/// the simulator's wire time are what they claim to be.
+pub async fn sleep_until_precise(deadline: tokio::time::Instant) {
+    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+    if left.is_zero() {
+        return;
+    }
+    if tokio::task::spawn_blocking(move || std::thread::sleep(left))
+        .await
+        .is_err()
+    {
+        tokio::time::sleep_until(deadline).await;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use tokio::time::Instant;
 use tokio_serial::SerialStream;
 
 use super::{Shared, SimOptions, lock};
-use crate::bus::rtu::{crc_ok, frame, frame_gap, request_len, wire_time};
+use crate::bus::rtu::{crc_ok, frame, frame_gap, request_len, sleep_until_precise, wire_time};
 
 /// How long a partial frame may wait for its rest. Bytes written at once to
 /// a pty arrive together, so this only has to outlast scheduling hiccups.
@@ -88,7 +88,7 @@ async fn answer(
             + wire_time(request.len(), opts.baud)
             + frame_gap(opts.baud)
             + wire_time(bytes.len(), opts.baud);
-        tokio::time::sleep_until(due + late_by).await;
+        sleep_until_precise(due + late_by).await;
     } else if !late_by.is_zero() {
         tokio::time::sleep(late_by).await;
     }
