@@ -103,3 +103,24 @@ pub async fn start_bus(bank: &Bank, cfg: BusConfig) -> (ModbusLockBus, Events) {
     }
     (bus, events)
 }
+
+/// A third-party peer is not installed: loud skip on a developer machine,
+/// failure in CI (where .ci/peers.sh must have installed it).
+pub fn peer_missing(what: &str) -> bool {
+    let msg = format!("SKIPPED: {what} is not installed; run .ci/peers.sh");
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("{msg} (CI must have every peer)");
+    }
+    eprintln!("\n*** {msg} ***\n");
+    true
+}
+
+pub fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
+    })
+}
+
+pub fn repo() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
