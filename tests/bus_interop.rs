@@ -84,7 +84,11 @@ async fn our_bus_reads_doors_and_pulses_a_lock_on_a_pymodbus_board() {
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    assert!(bus.board_online(1), "the pymodbus board never answered: {:?}", bus.stats());
+    assert!(
+        bus.board_online(1),
+        "the pymodbus board never answered: {:?}",
+        bus.stats()
+    );
     let lock = |channel| locker::bus::LockId { board: 1, channel };
     assert_eq!(bus.door(lock(5)), DoorState::Open);
     assert_eq!(bus.door(lock(40)), DoorState::Open);
@@ -107,7 +111,9 @@ async fn mbpoll_reads_our_simulated_doors_and_writes_a_coil() {
     sim.force_open(lock(1, 2));
     sim.force_open(lock(1, 6));
     let path = sim.path().display().to_string();
-    let common = ["-m", "rtu", "-b", "9600", "-P", "none", "-0", "-1", "-o", "2"];
+    let common = [
+        "-m", "rtu", "-b", "9600", "-P", "none", "-0", "-1", "-o", "2",
+    ];
 
     let out = Command::new("mbpoll")
         .args(common)
@@ -116,7 +122,11 @@ async fn mbpoll_reads_our_simulated_doors_and_writes_a_coil() {
         .await
         .expect("mbpoll runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "mbpoll failed: {text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "mbpoll failed: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let values: Vec<(u32, u32)> = text
         .lines()
         .filter_map(|l| {
@@ -125,7 +135,11 @@ async fn mbpoll_reads_our_simulated_doors_and_writes_a_coil() {
         })
         .collect();
     assert_eq!(values.len(), 8, "{text}");
-    let open: Vec<u32> = values.iter().filter(|(_, v)| *v == 1).map(|(a, _)| *a).collect();
+    let open: Vec<u32> = values
+        .iter()
+        .filter(|(_, v)| *v == 1)
+        .map(|(a, _)| *a)
+        .collect();
     assert_eq!(open, vec![2, 6], "{text}");
 
     let out = Command::new("mbpoll")
@@ -134,17 +148,27 @@ async fn mbpoll_reads_our_simulated_doors_and_writes_a_coil() {
         .output()
         .await
         .expect("mbpoll runs");
-    assert!(out.status.success(), "mbpoll write failed: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "mbpoll write failed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert_eq!(sim.pulses(lock(2, 7)), 1);
     assert_eq!(sim.pulses(lock(1, 7)), 0);
 
     // A slave id that is not on the bus gets silence, not a reply.
     let out = Command::new("mbpoll")
         .args(common)
-        .args(["-a", "9", "-t", "1", "-r", "0", "-c", "8", "-o", "0.3", &path])
+        .args([
+            "-a", "9", "-t", "1", "-r", "0", "-c", "8", "-o", "0.3", &path,
+        ])
         .output()
         .await
         .expect("mbpoll runs");
-    let text = String::from_utf8_lossy(&out.stdout).to_lowercase() + &String::from_utf8_lossy(&out.stderr).to_lowercase();
-    assert!(text.contains("timed out") || text.contains("timeout"), "{text}");
+    let text = String::from_utf8_lossy(&out.stdout).to_lowercase()
+        + &String::from_utf8_lossy(&out.stderr).to_lowercase();
+    assert!(
+        text.contains("timed out") || text.contains("timeout"),
+        "{text}"
+    );
 }

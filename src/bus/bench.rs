@@ -159,6 +159,10 @@ mod tests {
     fn limit_of_eight_lb48_boards_at_9600_is_eight_exchanges() {
         let profile = crate::hardware::embedded_profile("lb48").unwrap();
         let bank = Bank::uniform(&profile, 8);
-        assert_eq!(scan_limit(&bank, 9600).as_micros(), 8 * 27_083);
+        assert_eq!(
+            scan_limit(&bank, 9600),
+            8 * rtu::exchange_limit(8, 11, 9600)
+        );
+        assert_eq!(scan_limit(&bank, 9600).as_micros(), 216_666);
     }
 }

@@ -342,9 +342,13 @@ async fn watch(line: &LineArgs) -> anyhow::Result<()> {
         bank.boards.len(),
         cfg.port
     );
+    // One listener for the whole run: a Ctrl-C while an event is printed
+    // must not be lost.
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
     loop {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => return Ok(()),
+            _ = &mut ctrl_c => return Ok(()),
             e = events.recv() => {
                 let Some(e) = e else { bail!("the lock bus stopped") };
                 let now = chrono::Local::now().format("%H:%M:%S%.3f");

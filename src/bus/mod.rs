@@ -9,6 +9,7 @@ pub mod cli;
 pub mod fake;
 pub mod link;
 pub mod modbus;
+mod poll_loop;
 pub mod rtu;
 pub mod tracker;
 

@@ -148,7 +148,7 @@ impl SimBoard {
         self.tick(now, physics);
         let function = pdu[0];
         match function {
-            0x01 | 0x02 | 0x03 | 0x04 if pdu.len() != 5 => exception(function, ILLEGAL_VALUE),
+            0x01..=0x04 if pdu.len() != 5 => exception(function, ILLEGAL_VALUE),
             0x01 | 0x02 => {
                 let (start, count) = (be(pdu, 1), be(pdu, 3));
                 if count == 0 || count > 2000 {
@@ -209,7 +209,29 @@ impl SimBoard {
                     exception(function, ILLEGAL_ADDRESS)
                 }
             }
-            0x05 | 0x06 => exception(function, ILLEGAL_VALUE),
+            0x0F if pdu.len() >= 6 => {
+                let (address, count) = (be(pdu, 1), be(pdu, 3));
+                let data = &pdu[6..];
+                if count == 0
+                    || count > 1968
+                    || data.len() != usize::from(count).div_ceil(8)
+                    || usize::from(pdu[5]) != data.len()
+                {
+                    return exception(function, ILLEGAL_VALUE);
+                }
+                for i in 0..count {
+                    let on = data[usize::from(i / 8)] & (1 << (i % 8)) != 0;
+                    let value = if on { 0xFF00 } else { 0x0000 };
+                    let Some(a) = address.checked_add(i) else {
+                        return exception(function, ILLEGAL_ADDRESS);
+                    };
+                    if let Err(code) = self.write_coil(a, value, now, physics) {
+                        return exception(function, code);
+                    }
+                }
+                pdu[..5].to_vec()
+            }
+            0x05 | 0x06 | 0x0F => exception(function, ILLEGAL_VALUE),
             _ => exception(function, ILLEGAL_FUNCTION),
         }
     }

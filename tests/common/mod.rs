@@ -48,7 +48,7 @@ impl Events {
     /// Wait until an event matches; panics with everything seen otherwise.
     pub async fn wait_for(&mut self, what: &str, pred: impl Fn(&BusEvent) -> bool) -> BusEvent {
         // Events that came while waiting for another one count too, once.
-        if let Some(i) = self.pending.iter().position(|e| pred(e)) {
+        if let Some(i) = self.pending.iter().position(&pred) {
             return self.pending.remove(i);
         }
         let deadline = tokio::time::Instant::now() + WAIT;
@@ -116,9 +116,8 @@ pub fn peer_missing(what: &str) -> bool {
 }
 
 pub fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
-    })
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
 pub fn repo() -> std::path::PathBuf {
