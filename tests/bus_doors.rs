@@ -67,6 +67,25 @@ async fn door_pried_open_is_forced_open() {
 }
 
 #[tokio::test]
+async fn door_left_open_is_reported_once() {
+    let bank = Bank::demo();
+    let sim = sim(&bank, SimOptions::default());
+    let mut cfg = test_config(&sim);
+    cfg.left_open_after = Duration::from_millis(500);
+    let (_bus, mut events) = start_bus(&bank, cfg).await;
+    let l = lock(2, 8);
+    sim.force_open(l);
+    events.door(l, DoorEventKind::ForcedOpen).await;
+    events.door(l, DoorEventKind::LeftOpen).await;
+    sim.close_door(l);
+    events.door(l, DoorEventKind::Closed).await;
+    assert_eq!(
+        events.count(|e| matches!(e, BusEvent::Door(d) if d.kind == DoorEventKind::LeftOpen)),
+        1
+    );
+}
+
+#[tokio::test]
 async fn door_with_open_sensor_is_still_pulsed() {
     // A cut sensor wire reads open: the lock must be pulsed anyway.
     let bank = Bank::demo();

@@ -172,3 +172,35 @@ async fn mbpoll_reads_our_simulated_doors_and_writes_a_coil() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn simulator_serves_an_existing_serial_device() {
+    // `locker sim --port DEV`: here DEV is one end of a socat pty pair, as a
+    // USB RS-485 adapter would be on a test rig.
+    if !on_path("socat") && peer_missing("socat") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (sim_end, our_end) = (dir.path().join("sim"), dir.path().join("bus"));
+    let _socat = Command::new("socat")
+        .arg(format!("pty,raw,echo=0,link={}", sim_end.display()))
+        .arg(format!("pty,raw,echo=0,link={}", our_end.display()))
+        .kill_on_drop(true)
+        .spawn()
+        .expect("socat starts");
+    for _ in 0..200 {
+        if sim_end.exists() && our_end.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let bank = Bank::demo();
+    let link = locker::sim::SimLink::Port(sim_end.display().to_string());
+    let sim = locker::sim::Simulator::start(&bank, link, SimOptions::default()).unwrap();
+    sim.force_open(lock(2, 30));
+    let cfg = locker::bus::link::LinkConfig::new(our_end.display().to_string(), 9600);
+    let mut line = locker::bus::link::ModbusLink::open(cfg).await.unwrap();
+    let doors = line.read_inputs(2, 0, 48).await.unwrap();
+    assert_eq!(doors.iter().filter(|d| **d).count(), 1);
+    assert!(doors[30]);
+}

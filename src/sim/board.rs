@@ -414,4 +414,18 @@ mod tests {
         );
         assert!(!b.output(1));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_request_gets_an_answer_and_never_a_panic(
+            pdu in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..300),
+            waveshare in proptest::prelude::any::<bool>(),
+        ) {
+            let text = if waveshare { WAVESHARE8_TOML } else { LB48_TOML };
+            let mut b = SimBoard::new(1, BoardProfile::parse(text).unwrap());
+            let reply = b.answer(&pdu, Instant::now(), PHYSICS);
+            proptest::prop_assert!(!reply.is_empty());
+            proptest::prop_assert_eq!(reply[0] & 0x7F, pdu[0] & 0x7F);
+        }
+    }
 }

@@ -135,6 +135,16 @@ mod tests {
     }
 
     #[test]
+    fn shipped_fault_tour_parses() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("hardware/scenarios/faults-demo.toml");
+        let s = Scenario::load(&path).unwrap();
+        assert_eq!(s.steps.len(), 7);
+        assert_eq!(s.steps[3].action, Action::LateReplies);
+        assert_eq!(s.steps[3].delay_ms, 400);
+    }
+
+    #[test]
     fn unknown_action_is_one_clear_line() {
         let e = Scenario::parse(
             "s.toml",
