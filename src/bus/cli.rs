@@ -150,8 +150,9 @@ async fn scan(line: &LineArgs, from: u8, to: u8) -> anyhow::Result<()> {
         let info = profile.info.clone().unwrap_or_default();
         let mut read = async |reg: Option<u16>| -> Result<Option<u16>, LinkError> {
             let Some(reg) = reg else { return Ok(None) };
+            // With retries: a board that misses one frame is still there.
             match link
-                .once(
+                .request(
                     address,
                     Request::ReadInputRegisters {
                         address: reg,
@@ -175,11 +176,11 @@ async fn scan(line: &LineArgs, from: u8, to: u8) -> anyhow::Result<()> {
         };
         let locks = read(info.lock_count).await.ok().flatten();
         let voltage = read(info.voltage_10mv).await.ok().flatten();
-        if firmware.is_none() && info.firmware.is_some() || info.firmware.is_none() {
+        if firmware.is_none() {
             // No info registers: is anybody there at all?
             let (base, _) = profile.poll_plan().first;
             if link
-                .once(
+                .request(
                     address,
                     Request::ReadInputs {
                         address: base,
