@@ -4,6 +4,16 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// `println!` that returns an error instead of panicking when stdout is
+/// gone (`locker bus status | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+pub(crate) use say;
+
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 
@@ -170,7 +180,7 @@ async fn scan(line: &LineArgs, from: u8, to: u8) -> anyhow::Result<()> {
             Ok(f) => f,
             Err(LinkError::Timeout) => continue,
             Err(e) => {
-                println!("board {address}: {e}");
+                say!("board {address}: {e}");
                 continue;
             }
         };
@@ -204,9 +214,9 @@ async fn scan(line: &LineArgs, from: u8, to: u8) -> anyhow::Result<()> {
         if let Some(v) = voltage {
             text += &format!(", supply {:.2} V", f64::from(v) / 100.0);
         }
-        println!("{text}");
+        say!("{text}");
     }
-    println!("{found} board(s) found");
+    say!("{found} board(s) found");
     if found == 0 {
         bail!(
             "no board answered on {}",
@@ -219,7 +229,7 @@ async fn scan(line: &LineArgs, from: u8, to: u8) -> anyhow::Result<()> {
 async fn status(line: &LineArgs) -> anyhow::Result<()> {
     let bank = line.bank()?;
     let mut link = line.link().await?;
-    println!("door  size  board  lock  door     item");
+    say!("door  size  board  lock  door     item");
     let mut failed = false;
     for board in &bank.boards {
         let (base, count) = board.profile.poll_plan().first;
@@ -259,13 +269,18 @@ async fn status(line: &LineArgs) -> anyhow::Result<()> {
                 },
                 _ => "-",
             };
-            println!(
+            say!(
                 "{:>4}  {:<4}  {:>5}  {:>4}  {:<7}  {}",
-                c.id, c.size, c.board, c.channel, door, item
+                c.id,
+                c.size,
+                c.board,
+                c.channel,
+                door,
+                item
             );
         }
         if let Err(e) = doors {
-            println!("board {}: {e}", board.address);
+            say!("board {}: {e}", board.address);
         }
     }
     if failed {
@@ -321,7 +336,7 @@ async fn unlock(line: &LineArgs, board: u8, channel: u16) -> anyhow::Result<()> 
             off.context("switching the lock output off")?;
         }
     }
-    println!(
+    say!(
         "{}: pulse sent, acknowledged in {:.1} ms",
         LockId { board, channel },
         started.elapsed().as_secs_f64() * 1000.0
@@ -338,7 +353,7 @@ async fn watch(line: &LineArgs) -> anyhow::Result<()> {
     bus_cfg.timeout = cfg.timeout;
     let (_bus, mut events) = ModbusLockBus::spawn(&bank, bus_cfg)?;
     let by_lock = bank.compartments_by_lock();
-    println!(
+    say!(
         "watching {} boards on {}; Ctrl-C stops",
         bank.boards.len(),
         cfg.port
@@ -356,13 +371,13 @@ async fn watch(line: &LineArgs) -> anyhow::Result<()> {
                 match e {
                     BusEvent::Door(d) => {
                         let door = by_lock.get(&d.lock).map(|c| format!("door {c}")).unwrap_or_default();
-                        println!("{now} {} {door}: {:?}", d.lock, d.kind);
+                        say!("{now} {} {door}: {:?}", d.lock, d.kind);
                     }
                     BusEvent::Item { lock, present } => {
-                        println!("{now} {lock}: item {}", if present { "in" } else { "out" });
+                        say!("{now} {lock}: item {}", if present { "in" } else { "out" });
                     }
-                    BusEvent::BoardOffline { board } => println!("{now} board {board}: offline"),
-                    BusEvent::BoardOnline { board } => println!("{now} board {board}: online"),
+                    BusEvent::BoardOffline { board } => say!("{now} board {board}: offline"),
+                    BusEvent::BoardOnline { board } => say!("{now} board {board}: online"),
                 }
             }
         }
@@ -394,9 +409,9 @@ async fn bench(
     let mut link = line.link().await?;
     let report = super::bench::run(&mut link, &bank, cycles.max(1), unlocks).await;
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        say!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!("{report}");
+        say!("{report}");
     }
     if report.failed_cycles == cycles {
         bail!("no scan cycle completed");

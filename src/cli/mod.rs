@@ -55,6 +55,15 @@ pub fn main() -> i32 {
     });
     match result {
         Ok(()) => 0,
+        // The reader went away (`locker bus status | head`): not a failure.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            0
+        }
         Err(e) => {
             eprintln!("locker: {e:#}");
             let usage = e.downcast_ref::<UsageError>().is_some()

@@ -9,6 +9,7 @@ use clap::Args;
 
 use super::scenario::Scenario;
 use super::{SimLink, SimOptions, Simulator};
+use crate::bus::cli::say;
 use crate::hardware::Bank;
 
 #[derive(Args, Debug, Clone)]
@@ -67,9 +68,9 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         .iter()
         .map(|b| format!("{} ({})", b.address, b.profile.name))
         .collect();
-    println!("{}", sim.path().display());
+    say!("{}", sim.path().display());
     if let Some(link) = sim.link() {
-        println!("{} -> {}", link.display(), sim.path().display());
+        say!("{} -> {}", link.display(), sim.path().display());
     }
     eprintln!(
         "simulating bank {:?}: boards {} at {} baud; Ctrl-C stops",
