@@ -271,8 +271,8 @@ async fn status(line: &LineArgs) -> anyhow::Result<()> {
             };
             say!(
                 "{:>4}  {:<4}  {:>5}  {:>4}  {:<7}  {}",
-                c.id,
-                c.size,
+                c.id.0,
+                c.size.as_str(),
                 c.board,
                 c.channel,
                 door,
