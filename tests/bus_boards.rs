@@ -85,3 +85,44 @@ async fn simulated_boards_stay_silent_for_broadcasts_and_other_ids() {
     assert_eq!(sim.pulses(lock(2, 0)), 0);
     assert_eq!(sim.pulses(lock(1, 1)), 0);
 }
+
+#[tokio::test]
+async fn item_inputs_next_to_the_doors_share_their_frame_and_follow_a_deposit() {
+    // A board whose item sensors sit right after its door inputs: read in
+    // the same FC02, and the simulator fills the compartment on close.
+    let mut profile = embedded_profile("lb48").unwrap();
+    profile.locks = 16;
+    profile.items.as_mut().unwrap().input_base = 0x10;
+    let bank = Bank::uniform(&profile, 1);
+    let sim = sim(
+        &bank,
+        SimOptions {
+            auto_close: Some(Duration::from_millis(400)),
+            items_follow_doors: true,
+            ..SimOptions::default()
+        },
+    );
+    let (bus, mut events) = start_bus(&bank, test_config(&sim)).await;
+    let l = lock(1, 9);
+    assert_eq!(bus.item_present(l), Some(false));
+    bus.pulse(l).unwrap();
+    events.door(l, DoorEventKind::Opened).await;
+    events.door(l, DoorEventKind::Closed).await;
+    events
+        .wait_for("item in", |e| {
+            *e == locker::bus::BusEvent::Item {
+                lock: l,
+                present: true,
+            }
+        })
+        .await;
+    assert_eq!(bus.item_present(l), Some(true));
+    // One FC02 per poll: every frame the board saw was a door/item read,
+    // a pulse, one of the three info-register reads at first contact, a
+    // retry, or the poll in flight while we look.
+    let stats = bus.stats();
+    let (frames, _) = sim.board_counters(1);
+    let polls = stats.boards[0].polls;
+    let allowed = polls + 1 + 3 + stats.link.retries + 1;
+    assert!(frames <= allowed, "{frames} frames for {polls} polls");
+}

@@ -25,6 +25,23 @@ pub(crate) struct SimDoor {
     /// Output switched on by the master and not yet off (untimed boards).
     pub output_on: bool,
     pub pulses: u32,
+    /// Opened by a pulse (not pried): its closing ends a deposit or pickup.
+    pub opened_by_pulse: bool,
+}
+
+impl SimDoor {
+    /// The door shuts. With `items_follow`, a door that a pulse opened
+    /// closes on the opposite item state: a courier left a parcel in an
+    /// empty compartment, or a recipient took it out of a full one.
+    pub fn shut(&mut self, items_follow: bool) {
+        if self.open && self.opened_by_pulse && items_follow {
+            self.item = !self.item;
+        }
+        self.open = false;
+        self.opened_by_pulse = false;
+        self.opens_at = None;
+        self.closes_at = None;
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -52,6 +69,7 @@ pub(crate) struct SimBoard {
 pub(crate) struct Physics {
     pub open_delay: Duration,
     pub auto_close: Option<Duration>,
+    pub items_follow: bool,
 }
 
 const ILLEGAL_FUNCTION: u8 = 0x01;
@@ -87,12 +105,12 @@ impl SimBoard {
                 door.opens_at = None;
                 if !door.open {
                     door.open = true;
+                    door.opened_by_pulse = true;
                     door.closes_at = physics.auto_close.map(|d| now + d);
                 }
             }
             if door.closes_at.is_some_and(|t| now >= t) {
-                door.closes_at = None;
-                door.open = false;
+                door.shut(physics.items_follow);
             }
             if door.output_until.is_some_and(|t| now >= t) {
                 door.output_until = None;
@@ -341,7 +359,33 @@ mod tests {
     const PHYSICS: Physics = Physics {
         open_delay: Duration::from_millis(50),
         auto_close: None,
+        items_follow: false,
     };
+
+    #[test]
+    fn with_items_following_doors_a_deposit_fills_and_a_pickup_empties() {
+        let physics = Physics {
+            auto_close: Some(Duration::from_millis(500)),
+            items_follow: true,
+            ..PHYSICS
+        };
+        let mut b = SimBoard::new(1, BoardProfile::parse(LB48_TOML).unwrap());
+        let t0 = Instant::now();
+        b.answer(&[0x05, 0, 2, 0xFF, 0], t0, physics);
+        b.tick(t0 + Duration::from_millis(100), physics);
+        assert!(b.doors[2].open && !b.doors[2].item);
+        b.tick(t0 + Duration::from_millis(700), physics);
+        assert!(!b.doors[2].open && b.doors[2].item, "deposit");
+        let t1 = t0 + Duration::from_secs(1);
+        b.answer(&[0x05, 0, 2, 0xFF, 0], t1, physics);
+        b.tick(t1 + Duration::from_millis(100), physics);
+        b.doors[2].shut(true);
+        assert!(!b.doors[2].item, "pickup");
+        // A pried door does not move items.
+        b.doors[3].open = true;
+        b.doors[3].shut(true);
+        assert!(!b.doors[3].item);
+    }
 
     #[test]
     fn lb48_pulse_opens_the_door_after_a_moment() {

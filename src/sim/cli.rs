@@ -34,6 +34,9 @@ pub struct SimArgs {
     /// Answer at once instead of after the bytes' time on a real line.
     #[arg(long)]
     pub no_wire_time: bool,
+    /// A pulsed door closes with its item sensor flipped (deposit/pickup).
+    #[arg(long)]
+    pub items_follow_doors: bool,
 }
 
 pub async fn run(args: SimArgs) -> anyhow::Result<()> {
@@ -60,6 +63,7 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         baud: args.baud,
         wire_time: !args.no_wire_time,
         auto_close,
+        items_follow_doors: args.items_follow_doors,
         ..SimOptions::default()
     };
     let sim = Arc::new(Simulator::start(&bank, link, opts).context("starting the simulator")?);

@@ -41,6 +41,9 @@ pub struct SimOptions {
     pub auto_close: Option<Duration>,
     /// How long a released door takes to spring open.
     pub open_delay: Duration,
+    /// A door opened by a pulse closes with its item sensor flipped, as
+    /// after a deposit or a pickup (for the demo and hands-off runs).
+    pub items_follow_doors: bool,
 }
 
 impl Default for SimOptions {
@@ -50,6 +53,7 @@ impl Default for SimOptions {
             wire_time: true,
             auto_close: None,
             open_delay: Duration::from_millis(80),
+            items_follow_doors: false,
         }
     }
 }
@@ -104,6 +108,7 @@ impl Simulator {
             physics: Physics {
                 open_delay: opts.open_delay,
                 auto_close: opts.auto_close,
+                items_follow: opts.items_follow_doors,
             },
             counters: SimCounters::default(),
         }));
@@ -220,17 +225,15 @@ impl SimHandle {
     pub fn force_open(&self, lock: LockId) {
         self.with_door(lock, |d| {
             d.open = true;
+            d.opened_by_pulse = false;
             d.opens_at = None;
         });
     }
 
     /// Someone shuts the door.
     pub fn close_door(&self, lock: LockId) {
-        self.with_door(lock, |d| {
-            d.open = false;
-            d.opens_at = None;
-            d.closes_at = None;
-        });
+        let items_follow = lock_state(&self.state).physics.items_follow;
+        self.with_door(lock, |d| d.shut(items_follow));
     }
 
     /// The door sensor reads `Some(open)` whatever the door does; `None` heals it.
