@@ -120,8 +120,8 @@ async fn item_inputs_next_to_the_doors_share_their_frame_and_follow_a_deposit() 
     // One FC02 per poll: every frame the board saw was a door/item read,
     // a pulse, one of the three info-register reads at first contact, a
     // retry, or the poll in flight while we look.
-    let stats = bus.stats();
     let (frames, _) = sim.board_counters(1);
+    let stats = bus.stats();
     let polls = stats.boards[0].polls;
     let allowed = polls + 1 + 3 + stats.link.retries + 1;
     assert!(frames <= allowed, "{frames} frames for {polls} polls");
