@@ -14,6 +14,12 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+/// A mistake in how a hardware command was called: exit code 2 (as is a
+/// `HardwareError` from a bank file).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 
@@ -50,7 +56,7 @@ pub struct LineArgs {
 impl LineArgs {
     fn link_config(&self) -> anyhow::Result<LinkConfig> {
         let Some(port) = &self.port else {
-            bail!(crate::cli::UsageError("--port DEV is required".into()));
+            bail!(UsageError("--port DEV is required".into()));
         };
         let mut cfg = LinkConfig::new(port.clone(), self.baud);
         cfg.parity = self.parity;
@@ -296,7 +302,7 @@ async fn unlock(line: &LineArgs, board: u8, channel: u16) -> anyhow::Result<()> 
         .map(|b| b.profile.clone())
         .unwrap_or_else(lb48);
     if channel >= profile.locks {
-        bail!(crate::cli::UsageError(format!(
+        bail!(UsageError(format!(
             "--lock {channel} is beyond board {board} ({} has locks 0..={})",
             profile.name,
             profile.locks - 1

@@ -3,11 +3,6 @@
 
 use clap::{Parser, Subcommand};
 
-/// A mistake in how the command was called or configured: exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
 #[derive(Parser, Debug)]
 #[command(name = "locker", version, about = "Parcel-locker controller")]
 pub struct Cli {
@@ -66,7 +61,7 @@ pub fn main() -> i32 {
         }
         Err(e) => {
             eprintln!("locker: {e:#}");
-            let usage = e.downcast_ref::<UsageError>().is_some()
+            let usage = e.downcast_ref::<crate::bus::cli::UsageError>().is_some()
                 || e.downcast_ref::<crate::hardware::HardwareError>().is_some();
             if usage { 2 } else { 1 }
         }

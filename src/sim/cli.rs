@@ -50,7 +50,7 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
     };
     let auto_close = match args.auto_close {
         Some(s) if s.is_finite() && s >= 0.0 => Some(Duration::from_secs_f64(s)),
-        Some(s) => anyhow::bail!(crate::cli::UsageError(format!(
+        Some(s) => anyhow::bail!(crate::bus::cli::UsageError(format!(
             "--auto-close {s}: not a number of seconds"
         ))),
         None => None,
