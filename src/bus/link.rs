@@ -29,6 +29,18 @@ pub enum Parity {
     Odd,
 }
 
+impl std::str::FromStr for Parity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "none" | "n" => Ok(Parity::None),
+            "even" | "e" => Ok(Parity::Even),
+            "odd" | "o" => Ok(Parity::Odd),
+            other => Err(format!("unknown parity {other:?} (none, even or odd)")),
+        }
+    }
+}
+
 /// How to talk on the line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkConfig {
@@ -488,5 +500,28 @@ async fn call(open: &mut Open, board: u8, req: Request) -> Result<Reply, LinkErr
             }
             Ok(Reply::Done)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parity_reads_as_the_config_spells_it() {
+        assert_eq!("none".parse::<Parity>(), Ok(Parity::None));
+        assert_eq!("Even".parse::<Parity>(), Ok(Parity::Even));
+        assert_eq!("o".parse::<Parity>(), Ok(Parity::Odd));
+        assert!("mark".parse::<Parity>().is_err());
+    }
+
+    #[test]
+    fn gap_is_at_least_5_ms_and_3_5_characters() {
+        assert_eq!(
+            LinkConfig::new("x", 115_200).gap(),
+            Duration::from_millis(5)
+        );
+        assert_eq!(LinkConfig::new("x", 1200).gap(), rtu::frame_gap(1200));
+        assert!(rtu::frame_gap(1200) > Duration::from_millis(29));
     }
 }
