@@ -55,7 +55,9 @@ async fn late_reply_is_not_taken_as_the_next_answer() {
     let sim = Simulator::start(&bank, SimLink::Pty(None), quick_sim_opts()).unwrap();
     let mut cfg = LinkConfig::new(sim.path().display().to_string(), 9600);
     cfg.timeout = Duration::from_millis(150);
-    cfg.reopen_quiet = Duration::from_millis(300);
+    // The late reply comes 100 ms after we gave up; the quiet time leaves a
+    // loaded machine half a second more to deliver it before the clear.
+    cfg.reopen_quiet = Duration::from_millis(600);
     let mut link = ModbusLink::open(cfg).await.unwrap();
 
     // The board answers "all closed", but only after we gave up.
@@ -86,7 +88,9 @@ async fn bad_crc_reply_is_counted_and_survived() {
     let bank = Bank::demo();
     let sim = Simulator::start(&bank, SimLink::Pty(None), quick_sim_opts()).unwrap();
     let mut cfg = LinkConfig::new(sim.path().display().to_string(), 9600);
-    cfg.timeout = Duration::from_millis(150);
+    // Long, so that on a loaded machine the garbled reply still comes in time
+    // to be heard as garbled rather than as silence.
+    cfg.timeout = Duration::from_secs(1);
     let mut link = ModbusLink::open(cfg).await.unwrap();
     sim.bad_crc(1, 1);
     sim.force_open(lock(1, 7));
