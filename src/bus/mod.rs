@@ -4,7 +4,14 @@
 //! The Modbus RTU implementation runs in its own task so that nobody ever
 //! waits on RS-485; [`fake::FakeBus`] is an in-memory double for unit tests.
 
+pub mod bench;
+pub mod cli;
 pub mod fake;
+pub mod link;
+pub mod modbus;
+mod poll_loop;
+pub mod rtu;
+pub mod tracker;
 
 use std::fmt;
 

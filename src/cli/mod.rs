@@ -52,6 +52,10 @@ pub enum Cmd {
     /// Configuration files.
     #[command(subcommand)]
     Config(ConfigCmd),
+    /// Technician commands on the lock bus.
+    Bus(crate::bus::cli::BusArgs),
+    /// Simulate the lock boards of a bank on a pseudo-terminal.
+    Sim(crate::sim::cli::SimArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -146,10 +150,48 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Cmd::Outbox(c) => data::outbox(c),
         Cmd::Audit(c) => data::audit(c),
         Cmd::Markers(c) => data::markers(c),
+        Cmd::Bus(args) => hardware(crate::bus::cli::run(args)),
+        Cmd::Sim(args) => hardware(crate::sim::cli::run(args)),
         Cmd::Config(ConfigCmd::Check { file }) => {
             Config::load(&file).map_err(Failure::Config)?;
             println!("{}: ok", file.display());
             Ok(())
+        }
+    }
+}
+
+/// Runs a hardware command (bus, sim) on a tokio runtime; its log lines go
+/// to stderr at RUST_LOG (default warn), as it owns no screen.
+fn hardware(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> Result<(), Failure> {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Failure::Failed(format!("cannot start the runtime: {e}")))?;
+    match runtime.block_on(fut) {
+        Ok(()) => Ok(()),
+        // The reader went away (`locker bus status | head`): not a failure.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            Ok(())
+        }
+        Err(e) => {
+            let usage = e.downcast_ref::<crate::bus::cli::UsageError>().is_some()
+                || e.downcast_ref::<crate::hardware::HardwareError>().is_some();
+            let line = format!("{e:#}");
+            Err(if usage {
+                Failure::Usage(line)
+            } else {
+                Failure::Failed(line)
+            })
         }
     }
 }

@@ -48,3 +48,48 @@ impl BankLayout {
         self.compartments.iter().find(|c| c.lock() == lock)
     }
 }
+
+mod bank;
+mod profile;
+
+pub use bank::{Bank, BankBoard, ProfileSource, embedded_profile};
+pub use profile::{
+    BoardProfile, DoorInputs, InfoRegisters, ItemInputs, ItemRead, MAX_FC02_INPUTS, PollPlan,
+    SettingRegisters, Unlock,
+};
+
+/// The shipped files, built in so that `locker demo` needs no files.
+pub const LB48_TOML: &str = include_str!("../../hardware/boards/lb48.toml");
+pub const WAVESHARE8_TOML: &str = include_str!("../../hardware/boards/waveshare-relay-8.toml");
+pub const UNTIMED8_TOML: &str = include_str!("../../hardware/boards/relay-8-untimed.toml");
+pub const DEMO_BANK_TOML: &str = include_str!("../../hardware/banks/demo.toml");
+pub const WAVESHARE_BANK_TOML: &str = include_str!("../../hardware/banks/waveshare.toml");
+
+/// A hardware file that cannot be used: one line naming file, key and reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {key}: {reason}")]
+pub struct HardwareError {
+    pub file: String,
+    pub key: String,
+    pub reason: String,
+}
+
+/// A TOML parse error as (key, one-line reason); the key is the line number
+/// when the parser could not name a key.
+pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> (String, String) {
+    let line = e.span().map(|s| {
+        let before = &text.as_bytes()[..s.start.min(text.len())];
+        before.iter().filter(|b| **b == b'\n').count() + 1
+    });
+    let reason = e
+        .message()
+        .lines()
+        .next()
+        .unwrap_or("invalid TOML")
+        .to_string();
+    let key = match line {
+        Some(n) => format!("line {n}"),
+        None => "-".to_string(),
+    };
+    (key, reason)
+}

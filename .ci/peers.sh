@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the third-party Modbus peers the interop tests talk to:
+# socat and mbpoll (Debian) and pymodbus in <repo>/.venv. Idempotent and quiet.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+sudo=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then sudo="sudo"; fi
+
+missing=()
+command -v socat >/dev/null 2>&1 || missing+=(socat)
+command -v mbpoll >/dev/null 2>&1 || missing+=(mbpoll)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+if [ "${#missing[@]}" -gt 0 ]; then
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+venv="$repo/.venv"
+if ! "$venv/bin/python" -c 'import pymodbus, serial' >/dev/null 2>&1; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "pymodbus==3.8.6" "pyserial==3.5"
+fi

@@ -1,0 +1,56 @@
+//! Scan cycle of the lock bus against the simulator with wire-time
+//! emulation: 1 and 8 lb48 boards at 9600 and 115200 baud. Each report line
+//! is followed by the SPEC §9 wire-time limit to compare with. Kept short:
+//! flat sampling, ten samples, 2.5 s per case.
+
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
+use locker::bus::bench::{scan_limit, scan_once};
+use locker::bus::link::{LinkConfig, ModbusLink};
+use locker::hardware::{Bank, embedded_profile};
+use locker::sim::{SimLink, SimOptions, Simulator};
+
+fn scan_cycle(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let _enter = rt.enter();
+    let lb48 = embedded_profile("lb48").expect("built-in lb48");
+    let mut group = c.benchmark_group("bus_scan_cycle");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_millis(2500));
+    for baud in [9600u32, 115_200] {
+        for boards in [1u8, 8] {
+            let bank = Bank::uniform(&lb48, boards);
+            let opts = SimOptions {
+                baud,
+                ..SimOptions::default()
+            };
+            let sim = Simulator::start(&bank, SimLink::Pty(None), opts).expect("simulator");
+            let cfg = LinkConfig::new(sim.path().display().to_string(), baud);
+            let mut link = rt.block_on(ModbusLink::open(cfg)).expect("link");
+            eprintln!(
+                "{boards} board(s) at {baud} baud: wire-time limit {:.2} ms",
+                scan_limit(&bank, baud).as_secs_f64() * 1000.0
+            );
+            group.bench_function(format!("{boards}_boards_{baud}_baud"), |b| {
+                b.iter_custom(|iters| {
+                    rt.block_on(async {
+                        let t = Instant::now();
+                        for _ in 0..iters {
+                            scan_once(&mut link, &bank).await.expect("scan");
+                        }
+                        t.elapsed()
+                    })
+                })
+            });
+            drop(sim);
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, scan_cycle);
+criterion_main!(benches);

@@ -1,0 +1,102 @@
+//! The RTU line against the simulator over a real pty pair.
+
+use std::time::Duration;
+
+use locker::bus::LockId;
+use locker::bus::link::{LinkConfig, LinkError, ModbusLink, Request};
+use locker::hardware::Bank;
+use locker::sim::{SimLink, SimOptions, Simulator};
+
+fn lock(board: u8, channel: u16) -> LockId {
+    LockId { board, channel }
+}
+
+fn quick_sim_opts() -> SimOptions {
+    SimOptions {
+        wire_time: false,
+        ..SimOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn reads_door_inputs_and_board_info() {
+    let bank = Bank::demo();
+    let sim = Simulator::start(&bank, SimLink::Pty(None), quick_sim_opts()).unwrap();
+    sim.force_open(lock(2, 5));
+    let mut link = ModbusLink::open(LinkConfig::new(sim.path().display().to_string(), 9600))
+        .await
+        .unwrap();
+    let doors = link.read_inputs(2, 0, 48).await.unwrap();
+    assert_eq!(doors.iter().filter(|d| **d).count(), 1);
+    assert!(doors[5]);
+    let info = link.read_input_registers(1, 0, 3).await.unwrap();
+    assert_eq!(
+        info,
+        vec![locker::sim::SIM_FIRMWARE, 48, locker::sim::SIM_VOLTAGE_10MV]
+    );
+    // A board that is not on the bus stays silent.
+    assert_eq!(
+        link.once(
+            9,
+            Request::ReadInputs {
+                address: 0,
+                count: 48
+            }
+        )
+        .await,
+        Err(LinkError::Timeout)
+    );
+    assert_eq!(sim.board_counters(1), (1, 1));
+}
+
+#[tokio::test]
+async fn late_reply_is_not_taken_as_the_next_answer() {
+    let bank = Bank::demo();
+    let sim = Simulator::start(&bank, SimLink::Pty(None), quick_sim_opts()).unwrap();
+    let mut cfg = LinkConfig::new(sim.path().display().to_string(), 9600);
+    cfg.timeout = Duration::from_millis(150);
+    // The late reply comes 100 ms after we gave up; the quiet time leaves a
+    // loaded machine half a second more to deliver it before the clear.
+    cfg.reopen_quiet = Duration::from_millis(600);
+    let mut link = ModbusLink::open(cfg).await.unwrap();
+
+    // The board answers "all closed", but only after we gave up.
+    sim.late_replies(1, 1, Duration::from_millis(250));
+    let first = link
+        .once(
+            1,
+            Request::ReadInputs {
+                address: 0,
+                count: 48,
+            },
+        )
+        .await;
+    assert_eq!(first, Err(LinkError::Timeout));
+
+    // The door opens; the next read must say so, not repeat the late "closed".
+    sim.force_open(lock(1, 0));
+    let doors = link.read_inputs(1, 0, 48).await.unwrap();
+    assert!(doors[0], "the late reply was taken as the answer");
+    let stats = link.stats();
+    assert_eq!(stats.timeouts, 1);
+    assert_eq!(stats.reopens, 1);
+    assert_eq!(sim.board_counters(1), (2, 2));
+}
+
+#[tokio::test]
+async fn bad_crc_reply_is_counted_and_survived() {
+    let bank = Bank::demo();
+    let sim = Simulator::start(&bank, SimLink::Pty(None), quick_sim_opts()).unwrap();
+    let mut cfg = LinkConfig::new(sim.path().display().to_string(), 9600);
+    // Long, so that on a loaded machine the garbled reply still comes in time
+    // to be heard as garbled rather than as silence.
+    cfg.timeout = Duration::from_secs(1);
+    let mut link = ModbusLink::open(cfg).await.unwrap();
+    sim.bad_crc(1, 1);
+    sim.force_open(lock(1, 7));
+    let doors = link.read_inputs(1, 0, 48).await.unwrap();
+    assert!(doors[7]);
+    let stats = link.stats();
+    assert_eq!(stats.bad_replies, 1);
+    assert_eq!(stats.retries, 1);
+}

@@ -1,0 +1,125 @@
+//! Helpers shared by the bus tests: a simulator on a pty, a bus on it, and
+//! waiting for events with generous time limits (never asserting durations).
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use locker::bus::modbus::{BusConfig, ModbusLockBus};
+use locker::bus::{BusEvent, DoorEventKind, LockId};
+use locker::hardware::Bank;
+use locker::sim::{SimHandle, SimLink, SimOptions, Simulator};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+pub const WAIT: Duration = Duration::from_secs(10);
+
+pub fn lock(board: u8, channel: u16) -> LockId {
+    LockId { board, channel }
+}
+
+pub fn sim(bank: &Bank, opts: SimOptions) -> SimHandle {
+    Simulator::start(bank, SimLink::Pty(None), opts).expect("simulator starts on a pty")
+}
+
+/// Timeouts short enough for fault tests to finish fast, long enough for a
+/// loaded machine; the defaults otherwise.
+pub fn test_config(sim: &SimHandle) -> BusConfig {
+    let mut cfg = BusConfig::new(sim.path().display().to_string());
+    cfg.timeout = Duration::from_millis(300);
+    cfg.reopen_quiet = Duration::from_millis(50);
+    cfg.jam_timeout = Duration::from_millis(800);
+    cfg
+}
+
+pub struct Events {
+    pub rx: UnboundedReceiver<BusEvent>,
+    pub seen: Vec<BusEvent>,
+    pending: Vec<BusEvent>,
+}
+
+impl Events {
+    pub fn new(rx: UnboundedReceiver<BusEvent>) -> Self {
+        Self {
+            rx,
+            seen: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    /// Wait until an event matches; panics with everything seen otherwise.
+    pub async fn wait_for(&mut self, what: &str, pred: impl Fn(&BusEvent) -> bool) -> BusEvent {
+        // Events that came while waiting for another one count too, once.
+        if let Some(i) = self.pending.iter().position(&pred) {
+            return self.pending.remove(i);
+        }
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(e)) => {
+                    self.seen.push(e);
+                    if pred(&e) {
+                        return e;
+                    }
+                    self.pending.push(e);
+                }
+                Ok(None) => panic!("bus stopped while waiting for {what}; saw {:?}", self.seen),
+                Err(_) => panic!("no {what} within {WAIT:?}; saw {:?}", self.seen),
+            }
+        }
+    }
+
+    pub async fn door(&mut self, lock: LockId, kind: DoorEventKind) {
+        self.wait_for(
+            &format!("{kind:?} on {lock}"),
+            |e| matches!(e, BusEvent::Door(d) if d.lock == lock && d.kind == kind),
+        )
+        .await;
+    }
+
+    pub async fn online(&mut self, board: u8) {
+        self.wait_for(&format!("board {board} online"), |e| {
+            *e == BusEvent::BoardOnline { board }
+        })
+        .await;
+    }
+
+    /// Take what arrived so far without waiting.
+    pub fn drain(&mut self) {
+        while let Ok(e) = self.rx.try_recv() {
+            self.seen.push(e);
+            self.pending.push(e);
+        }
+    }
+
+    pub fn count(&self, pred: impl Fn(&BusEvent) -> bool) -> usize {
+        self.seen.iter().filter(|e| pred(e)).count()
+    }
+}
+
+pub async fn start_bus(bank: &Bank, cfg: BusConfig) -> (ModbusLockBus, Events) {
+    let (bus, rx) = ModbusLockBus::spawn(bank, cfg).expect("bus opens the pty");
+    let mut events = Events::new(rx);
+    for b in &bank.boards {
+        events.online(b.address).await;
+    }
+    (bus, events)
+}
+
+/// A third-party peer is not installed: loud skip on a developer machine,
+/// failure in CI (where .ci/peers.sh must have installed it).
+pub fn peer_missing(what: &str) -> bool {
+    let msg = format!("SKIPPED: {what} is not installed; run .ci/peers.sh");
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+        panic!("{msg} (CI must have every peer)");
+    }
+    eprintln!("\n*** {msg} ***\n");
+    true
+}
+
+pub fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+pub fn repo() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
