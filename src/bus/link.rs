@@ -1,7 +1,7 @@
 //! One RS-485 line to the lock boards: tokio-modbus RTU requests with a
 //! timeout on every call, the inter-frame gap, retries, and a reopen of the
 //! port after every timeout so a late reply is never taken as the answer to
-//! the next request (docs/adr/0002-reopen-port-after-timeout.md).
+//! the next request (docs/adr/0006-reopen-port-after-timeout.md).
 
 use std::fmt;
 use std::io;
