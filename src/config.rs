@@ -243,7 +243,7 @@ impl Config {
             ));
         }
         if let Some(s) = &k.size
-            && parse_size(s).is_none()
+            && s.parse::<crate::ui::ScreenSize>().is_err()
         {
             return Err((
                 "kiosk.size".into(),
@@ -360,13 +360,6 @@ impl Config {
     }
 }
 
-/// "80x24" -> (80, 24).
-pub fn parse_size(s: &str) -> Option<(u16, u16)> {
-    let (c, r) = s.trim().split_once(['x', 'X'])?;
-    let (c, r) = (c.parse().ok()?, r.parse().ok()?);
-    (c >= 20 && r >= 10).then_some((c, r))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,12 +428,5 @@ hardware = "banks/demo.toml"
     fn missing_section_is_named() {
         let e = Config::parse("[bus]\nbaud = 9600\n", "k.toml").unwrap_err();
         assert!(e.reason.contains("kiosk"), "{e}");
-    }
-
-    #[test]
-    fn sizes_parse() {
-        assert_eq!(parse_size("80x24"), Some((80, 24)));
-        assert_eq!(parse_size("80"), None);
-        assert_eq!(parse_size("5x5"), None);
     }
 }

@@ -2,6 +2,7 @@
 
 mod data;
 mod pin;
+mod run;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,6 +24,24 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
+    /// Everything in one process: simulated lock boards, demo people and
+    /// parcels, the kiosk screen. Ctrl-C leaves.
+    Demo {
+        /// Screen size, e.g. 80x24.
+        #[arg(long)]
+        size: Option<String>,
+        /// Keep the demo's data in this (new) directory instead of a temporary one.
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
+    /// The kiosk on real hardware.
+    Kiosk {
+        #[arg(long, value_name = "FILE", env = "LOCKER_CONFIG")]
+        config: PathBuf,
+        /// Screen size for serial terminals that report none, e.g. 80x24.
+        #[arg(long)]
+        size: Option<String>,
+    },
     /// Create the database and the first admin.
     Init {
         #[command(flatten)]
@@ -143,6 +162,8 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
+        Cmd::Demo { size, data_dir } => run::demo(size.as_deref(), data_dir),
+        Cmd::Kiosk { config, size } => run::kiosk(&config, size.as_deref()),
         Cmd::Init { data, admin } => data::init(&data, &admin),
         Cmd::User(c) => data::user(c),
         Cmd::Recipient(c) => data::recipient(c),

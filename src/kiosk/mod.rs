@@ -32,6 +32,7 @@ mod courier;
 pub mod driver;
 pub mod i18n;
 pub mod model;
+pub mod runtime;
 mod update;
 pub mod view;
 
@@ -49,7 +50,9 @@ pub use model::{
 pub use update::update;
 pub use view::view;
 
-use crate::engine::{Engine, EngineError, Event, query};
+use crate::domain::Parcel;
+use crate::engine::runner::EngineHandle;
+use crate::engine::{Actor, Command, Engine, EngineError, EngineResult, Event, query};
 use crate::ui::Input;
 
 /// The kiosk screen between a runtime loop and the engine.
@@ -139,23 +142,28 @@ impl Kiosk {
         Vec::new()
     }
 
+    /// The next `render` clears and draws everything (resize, line noise).
+    pub fn repaint(&mut self) {
+        self.clear = true;
+    }
+
     /// Whether the next `render` will draw.
     pub fn needs_render(&self) -> bool {
         self.clear || self.model.is_dirty()
     }
 
-    /// Runs requests against an engine in this thread, feeding every
-    /// answer back until nothing more is asked. A loop that owns the
-    /// engine calls this after each `on_*`.
-    pub fn serve(&mut self, engine: &mut Engine, requests: Vec<Request>) {
+    /// Runs requests against the engine (owned here, or behind a handle),
+    /// feeding every answer back until nothing more is asked. A loop calls
+    /// this after each `on_*`.
+    pub fn serve(&mut self, engine: &mut impl EngineLink, requests: Vec<Request>) {
         let mut queue: VecDeque<Request> = requests.into();
         while let Some(request) = queue.pop_front() {
             let more = match request {
                 Request::Engine { actor, command } => {
-                    let reply = engine.handle(&actor, command);
+                    let reply = engine.command(&actor, command);
                     self.on_reply(&reply)
                 }
-                Request::ListExpired => match query::expired_parcels(engine.store()) {
+                Request::ListExpired => match engine.expired() {
                     Ok(parcels) => self.handle(Msg::Expired(
                         parcels
                             .into_iter()
@@ -195,6 +203,34 @@ impl Kiosk {
             return Err(e);
         }
         Ok(true)
+    }
+}
+
+/// What the kiosk needs from the engine: an engine this thread owns (tests,
+/// the driver) or the engine thread behind an [`EngineHandle`].
+pub trait EngineLink {
+    fn command(&mut self, actor: &Actor, command: Command) -> EngineResult;
+    fn expired(&mut self) -> Result<Vec<Parcel>, String>;
+}
+
+impl EngineLink for Engine {
+    fn command(&mut self, actor: &Actor, command: Command) -> EngineResult {
+        self.handle(actor, command)
+    }
+
+    fn expired(&mut self) -> Result<Vec<Parcel>, String> {
+        query::expired_parcels(self.store()).map_err(|e| e.to_string())
+    }
+}
+
+impl EngineLink for EngineHandle {
+    fn command(&mut self, actor: &Actor, command: Command) -> EngineResult {
+        self.send_blocking(actor.clone(), command)
+    }
+
+    fn expired(&mut self) -> Result<Vec<Parcel>, String> {
+        self.inspect_blocking(|e| query::expired_parcels(e.store()).map_err(|e| e.to_string()))
+            .unwrap_or_else(|| Err("the engine has stopped".into()))
     }
 }
 

@@ -1,0 +1,203 @@
+//! `locker kiosk` and `locker demo`: the engine thread, the lock bus task,
+//! the delivery thread and the screen loop, wired together.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::Failure;
+use crate::bus::LockBus;
+use crate::bus::modbus::{BusConfig, ModbusLockBus};
+use crate::clock::SystemClock;
+use crate::config::Config;
+use crate::demo::DemoFacts;
+use crate::domain::{HashCost, Role};
+use crate::engine::runner::EngineHandle;
+use crate::engine::{Engine, EngineSettings};
+use crate::hardware::Bank;
+use crate::kiosk::KioskFacts;
+use crate::kiosk::runtime::{TerminalSetup, run};
+use crate::notify::Transport;
+use crate::sim::{SimLink, SimOptions, Simulator};
+use crate::store::Store;
+use crate::ui::{Keymap, ScreenSize, TerminalProfile, screen_size_from_environment};
+
+/// Time for the bus to read every board once before start-up recovery.
+const SETTLE: Duration = Duration::from_millis(1200);
+
+fn failed(what: &str) -> impl Fn(std::io::Error) -> Failure + '_ {
+    move |e| Failure::Failed(format!("{what}: {e}"))
+}
+
+fn terminal_setup(cfg: &Config, size: Option<&str>) -> Result<TerminalSetup, Failure> {
+    let configured = size.or(cfg.kiosk.size.as_deref());
+    let configured: Option<ScreenSize> = match configured {
+        Some(s) => Some(
+            s.parse()
+                .map_err(|e| Failure::Usage(format!("--size: {e}")))?,
+        ),
+        None => None,
+    };
+    let profile = match &cfg.kiosk.terminal {
+        Some(p) => p
+            .parse()
+            .map_err(|e| Failure::Usage(format!("kiosk.terminal: {e}")))?,
+        None => TerminalProfile::from_term(std::env::var("TERM").ok().as_deref()),
+    };
+    let keymap_name = cfg
+        .kiosk
+        .keymap
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "keypad-16".into());
+    let keymap = Keymap::resolve(&keymap_name).map_err(|e| Failure::Usage(e.to_string()))?;
+    Ok(TerminalSetup {
+        profile,
+        size: screen_size_from_environment(configured),
+        fixed_size: configured.is_some(),
+        keymap,
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(failed("cannot start the runtime"))
+}
+
+/// Starts everything but the screen; returns the engine handle.
+fn start(
+    cfg: &Config,
+    bank: &Bank,
+    port: &str,
+    prepare: impl FnOnce(&mut Engine) -> Result<(), Failure>,
+) -> Result<EngineHandle, Failure> {
+    let store = Store::open(&cfg.kiosk.data_dir)?;
+    crate::logging::init(&cfg.kiosk.data_dir);
+    let mut bus_cfg = BusConfig::new(port);
+    bus_cfg.baud = cfg.bus.baud;
+    bus_cfg.timeout = Duration::from_millis(cfg.bus.timeout_ms);
+    bus_cfg.poll_interval = Duration::from_millis(cfg.bus.poll_ms);
+    bus_cfg.left_open_after = Duration::from_secs(u64::from(cfg.policy.left_open_secs));
+    bus_cfg.parity = match cfg.bus.parity.as_str() {
+        "even" => crate::bus::link::Parity::Even,
+        "odd" => crate::bus::link::Parity::Odd,
+        _ => crate::bus::link::Parity::None,
+    };
+    let (bus, bus_events) =
+        ModbusLockBus::spawn(bank, bus_cfg).map_err(|e| Failure::Failed(e.to_string()))?;
+    let bus: Box<dyn LockBus> = Box::new(bus);
+    let mut engine = Engine::open(
+        store,
+        bus,
+        bank.layout.clone(),
+        Arc::new(SystemClock),
+        EngineSettings::from_config(cfg),
+    )?;
+    prepare(&mut engine)?;
+    let transport = Transport::from_config(&cfg.notify, &cfg.kiosk.data_dir)
+        .map_err(|e| Failure::Usage(format!("notify: {e}")))?;
+    let handle = EngineHandle::spawn(engine, bus_events, SETTLE);
+    crate::notify::worker::spawn(
+        handle.clone(),
+        transport,
+        cfg.notify.from.clone(),
+        Duration::from_secs(2),
+    )
+    .map_err(failed("cannot start the delivery thread"))?;
+    Ok(handle)
+}
+
+/// `locker kiosk --config FILE [--size 80x24]`
+pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), Failure> {
+    let cfg = Config::load(config).map_err(Failure::Config)?;
+    let bank = Bank::load(&cfg.kiosk.hardware).map_err(|e| Failure::Usage(e.to_string()))?;
+    let setup = terminal_setup(&cfg, size)?;
+    let rt = runtime()?;
+    let _enter = rt.enter();
+    let handle = start(&cfg, &bank, &cfg.bus.port, |_| Ok(()))?;
+    let facts = KioskFacts::from_config(&cfg, &bank.layout);
+    run(handle, facts, setup).map_err(failed("terminal"))
+}
+
+/// `locker demo`: a fresh data dir, the demo bank simulated on a pty in this
+/// process, demo people and parcels, and the codes on the help screen.
+pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), Failure> {
+    let temporary = keep.is_none();
+    let data_dir = keep.unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("locker-demo-{}", std::process::id()))
+    });
+    if data_dir.join("db").exists() {
+        return Err(Failure::Usage(format!(
+            "{} already holds a database: the demo starts fresh",
+            data_dir.display()
+        )));
+    }
+    let mut cfg = Config::for_data_dir(data_dir.clone());
+    cfg.kiosk.name = "Demo Lobby".into();
+    cfg.kiosk.locker_code = "LK-0001".into();
+    cfg.kiosk.time_zone = chrono_tz::Europe::Madrid;
+    cfg.kiosk.admin_contact = "Building office, ext. 100".into();
+    cfg.notify.admin_email = Some("admin@example.org".into());
+    cfg.security.argon2 = HashCost::default();
+    let bank = Bank::demo();
+    let setup = terminal_setup(&cfg, size.or(Some("80x24")))?;
+    let rt = runtime()?;
+    let _enter = rt.enter();
+    let opts = SimOptions {
+        auto_close: Some(Duration::from_secs(4)),
+        items_follow_doors: true,
+        ..SimOptions::default()
+    };
+    let sim = Simulator::start(&bank, SimLink::Pty(None), opts).map_err(failed("simulator"))?;
+    let port = sim.path().display().to_string();
+    let mut facts_out: Option<DemoFacts> = None;
+    let handle = start(&cfg, &bank, &port, |engine| {
+        let facts = crate::demo::seed(engine)?;
+        // The pre-filled parcels are really inside: the item sensors say so.
+        for (door, _, _) in &facts.codes {
+            if let Some(c) = bank.layout.compartment(*door) {
+                sim.set_item(c.lock(), true);
+            }
+        }
+        facts_out = Some(facts);
+        Ok(())
+    })?;
+    let mut facts = KioskFacts::from_config(&cfg, &bank.layout);
+    facts.demo_help = facts_out.as_ref().map(help_text);
+    let result = run(handle, facts, setup).map_err(failed("terminal"));
+    drop(sim);
+    if temporary {
+        let _ = std::fs::remove_dir_all(&data_dir);
+    }
+    result
+}
+
+/// The demo's help panel: its codes and PINs.
+fn help_text(f: &DemoFacts) -> String {
+    let mut lines = vec!["Demo codes (A, then the code, then #):".to_string()];
+    for (door, code, recipient) in &f.codes {
+        lines.push(format!("  {code}  door {door}  {recipient}"));
+    }
+    let accounts: Vec<String> = f
+        .accounts
+        .iter()
+        .map(|(user, pin, role)| {
+            let what = match role {
+                Role::Courier => "courier",
+                Role::Admin => "admin",
+                Role::Technician => "technician",
+            };
+            format!("{what} {user} PIN {pin}")
+        })
+        .collect();
+    lines.push(format!(
+        "B: {}",
+        accounts.first().cloned().unwrap_or_default()
+    ));
+    lines.push(format!("Recipients: {}", f.recipients.join(" ")));
+    lines.push("Doors close by themselves after 4 s. Ctrl-C leaves.".into());
+    lines.join("\n")
+}
