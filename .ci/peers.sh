@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the third-party Modbus peers the interop tests talk to:
-# socat and mbpoll (Debian) and pymodbus in <repo>/.venv. Idempotent and quiet.
+# socat and mbpoll (Debian), and pymodbus and aiosmtpd (an SMTP server for the
+# notification tests) in <repo>/.venv. Idempotent and quiet.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,8 +19,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 venv="$repo/.venv"
-if ! "$venv/bin/python" -c 'import pymodbus, serial' >/dev/null 2>&1; then
+if ! "$venv/bin/python" -c 'import pymodbus, serial, aiosmtpd' >/dev/null 2>&1; then
     rm -rf "$venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check "pymodbus==3.8.6" "pyserial==3.5"
+    "$venv/bin/pip" install -q --disable-pip-version-check "pymodbus==3.8.6" "pyserial==3.5" "aiosmtpd==1.4.6"
 fi
