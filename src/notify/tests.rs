@@ -338,3 +338,26 @@ fn crash_between_send_and_record_resends_with_the_same_message_id() {
         "the repeat is recognisable by its Message-ID"
     );
 }
+
+#[test]
+fn a_recipients_messages_go_out_in_order_even_when_one_fails() {
+    let mut rig = Rig::new();
+    rig.deposit("222222", Size::S);
+    rig.deposit("222222", Size::S);
+    // The relay refuses the first message to Ben only.
+    let log = rig.dir.path().join("order.log");
+    let script = format!(
+        "body=$(cat); id=$(printf '%s' \"$body\" | sed -n 's/.*\"id\":\\([0-9]*\\).*/\\1/p'); \
+         if [ \"$id\" = 1 ] && [ ! -e {0}.ok ]; then exit 1; fi; echo $id >> {0}",
+        log.display()
+    );
+    let relay = Transport::Command(vec!["sh".into(), "-c".into(), script]);
+    let (sent, failed) = deliver_due(&mut rig.engine, &relay, FROM).unwrap();
+    assert_eq!((sent, failed), (0, 1), "the second waits behind the first");
+    std::fs::write(format!("{}.ok", log.display()), "").unwrap();
+    rig.clock.advance(Duration::minutes(5));
+    deliver_due(&mut rig.engine, &relay, FROM).unwrap();
+    deliver_due(&mut rig.engine, &relay, FROM).unwrap();
+    let order = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(order.lines().collect::<Vec<_>>(), vec!["1", "2"]);
+}
