@@ -82,8 +82,8 @@ impl EngineHandle {
         EngineHandle { requests, events }
     }
 
-    /// Runs a command and waits for its outcome.
-    pub async fn send(&self, actor: Actor, command: Command) -> EngineResult {
+    /// Queues a command; the receiver gets its outcome.
+    fn ask(&self, actor: Actor, command: Command) -> Option<oneshot::Receiver<EngineResult>> {
         let (reply, answer) = oneshot::channel();
         self.requests
             .send(Request::Command {
@@ -91,21 +91,37 @@ impl EngineHandle {
                 command,
                 reply,
             })
-            .map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+            .ok()?;
+        Some(answer)
+    }
+
+    /// Queues read-only work on the engine; the receiver gets its result.
+    fn look<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engine) -> R + Send + 'static,
+    ) -> Option<oneshot::Receiver<R>> {
+        let (reply, answer) = oneshot::channel();
+        let job: Box<dyn FnOnce(&Engine) + Send> = Box::new(move |e| {
+            let _ = reply.send(f(e));
+        });
+        self.requests.send(Request::Inspect(job)).ok()?;
+        Some(answer)
+    }
+
+    /// Runs a command and waits for its outcome.
+    pub async fn send(&self, actor: Actor, command: Command) -> EngineResult {
+        self.ask(actor, command)
+            .ok_or_else(stopped)?
+            .await
+            .map_err(|_| stopped())?
     }
 
     /// The same, from a thread that is not async.
     pub fn send_blocking(&self, actor: Actor, command: Command) -> EngineResult {
-        let (reply, answer) = oneshot::channel();
-        self.requests
-            .send(Request::Command {
-                actor,
-                command,
-                reply,
-            })
-            .map_err(|_| stopped())?;
-        answer.blocking_recv().map_err(|_| stopped())?
+        self.ask(actor, command)
+            .ok_or_else(stopped)?
+            .blocking_recv()
+            .map_err(|_| stopped())?
     }
 
     /// Reads something from the engine (a query for a screen).
@@ -113,12 +129,7 @@ impl EngineHandle {
         &self,
         f: impl FnOnce(&Engine) -> R + Send + 'static,
     ) -> Option<R> {
-        let (reply, answer) = oneshot::channel();
-        let job: Box<dyn FnOnce(&Engine) + Send> = Box::new(move |e| {
-            let _ = reply.send(f(e));
-        });
-        self.requests.send(Request::Inspect(job)).ok()?;
-        answer.await.ok()
+        self.look(f)?.await.ok()
     }
 
     /// The same, from a thread that is not async.
@@ -126,12 +137,7 @@ impl EngineHandle {
         &self,
         f: impl FnOnce(&Engine) -> R + Send + 'static,
     ) -> Option<R> {
-        let (reply, answer) = oneshot::channel();
-        let job: Box<dyn FnOnce(&Engine) + Send> = Box::new(move |e| {
-            let _ = reply.send(f(e));
-        });
-        self.requests.send(Request::Inspect(job)).ok()?;
-        answer.blocking_recv().ok()
+        self.look(f)?.blocking_recv().ok()
     }
 
     /// Events nobody asked for: door events, alerts, expiries, bus down.
