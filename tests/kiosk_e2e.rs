@@ -32,7 +32,9 @@ use locker::hardware::Bank;
 use locker::kiosk::driver::{ADMIN, ANA, BEN, COURIER, start_time};
 use locker::kiosk::{Kiosk, KioskFacts, Screen};
 use locker::sim::{SimHandle, SimLink, SimOptions, Simulator};
-use locker::store::{Alert, AlertKind, IntentKind, Notification, NotificationKind, Store};
+use locker::store::{
+    Alert, AlertKind, DeliveryState, IntentKind, Notification, NotificationKind, Store,
+};
 use locker::ui::{InputDecoder, Keymap, ScanSettings};
 
 /// Long enough for a loaded two-core machine; only a failing test waits it out.
@@ -655,6 +657,7 @@ fn courier_deposit_opens_a_door_and_queues_the_code() {
         .filter(|n| n.parcel == Some(parcel) && n.kind == NotificationKind::Delivered)
         .collect();
     assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].state, DeliveryState::Queued);
     assert!(
         sent[0]
             .code
