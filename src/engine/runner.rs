@@ -20,6 +20,9 @@ enum Request {
     },
     /// Read-only work on the engine (queries for screens).
     Inspect(Box<dyn FnOnce(&Engine) + Send>),
+    /// Run the scheduler now, as the timer would; answered once its
+    /// events are published.
+    Tick(oneshot::Sender<()>),
 }
 
 /// A cheap, cloneable way to talk to the engine thread.
@@ -67,6 +70,10 @@ impl EngineHandle {
                                 let _ = reply.send(result);
                             }
                             Some(Request::Inspect(f)) => f(&engine),
+                            Some(Request::Tick(done)) => {
+                                publish(&out, engine.tick());
+                                let _ = done.send(());
+                            }
                             None => break,
                         },
                         Some(ev) = bus_events.recv() => publish(&out, engine.on_bus_event(ev)),
@@ -140,6 +147,26 @@ impl EngineHandle {
         self.look(f)?.blocking_recv().ok()
     }
 
+    /// Runs the scheduler at once instead of at the next [`TICK`]: for a
+    /// clock that was moved (tests, a technician's check). Its events go
+    /// to subscribers, as the timer's would; `false` if the engine stopped.
+    pub async fn tick_now(&self) -> bool {
+        let (done, answer) = oneshot::channel();
+        if self.requests.send(Request::Tick(done)).is_err() {
+            return false;
+        }
+        answer.await.is_ok()
+    }
+
+    /// The same, from a thread that is not async.
+    pub fn tick_now_blocking(&self) -> bool {
+        let (done, answer) = oneshot::channel();
+        if self.requests.send(Request::Tick(done)).is_err() {
+            return false;
+        }
+        answer.blocking_recv().is_ok()
+    }
+
     /// Events nobody asked for: door events, alerts, expiries, bus down.
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()
@@ -158,5 +185,43 @@ fn publish(out: &broadcast::Sender<Event>, result: EngineResult) {
             }
         }
         Err(e) => tracing::error!(error = %e, "engine could not handle a bus event or tick"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration as StdDuration;
+
+    use chrono::Duration;
+
+    use super::*;
+    use crate::domain::Size;
+    use crate::engine::tests::Rig;
+
+    #[test]
+    fn tick_now_publishes_what_the_moved_clock_made_due() {
+        let mut rig = Rig::new();
+        let (parcel, compartment, _) = rig.deposit("111111", Size::S);
+        let Rig {
+            engine, clock, dir, ..
+        } = rig;
+        let (_bus_tx, bus_rx) = mpsc::unbounded_channel();
+        let handle = EngineHandle::spawn(engine, bus_rx, StdDuration::ZERO);
+        let mut events = handle.subscribe();
+        clock.advance(Duration::days(7));
+        assert!(handle.tick_now_blocking());
+        let mut seen = Vec::new();
+        while let Ok(e) = events.try_recv() {
+            seen.push(e);
+        }
+        assert!(
+            seen.contains(&Event::ParcelExpired {
+                parcel,
+                compartment
+            }),
+            "{seen:?}"
+        );
+        drop(handle);
+        drop(dir);
     }
 }

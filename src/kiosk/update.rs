@@ -280,6 +280,10 @@ fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
         }
         Event::DoorClosed { compartment } => {
             model.open_doors.remove(&compartment);
+            // The person was busy at the door: the inactivity time counts
+            // from its closing, not from the last key, so they still see the
+            // thank-you (re-open, report) screen however long it took.
+            model.idle_since = model.now;
             if model.screen == (Screen::DepositCancelled { door: compartment }) {
                 model.screen = Screen::StaffMenu;
                 model.notice = Some(notice(Text::DepositCancelled));
