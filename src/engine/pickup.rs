@@ -4,8 +4,14 @@ use chrono::Duration;
 
 use super::tx::{Refusal, TxResult};
 use super::{Engine, EngineError, EngineResult, Event, PendingPickup, Problem, ReopenWindow};
-use crate::domain::{AccessCode, CompartmentId, ParcelId, ParcelState, QrToken, Throttle};
-use crate::store::{AlertKind, DeadCode, DeadReason, IntentKind, MarkerKind, T, Tx};
+use crate::domain::{
+    AccessCode, Compartment, CompartmentId, Parcel, ParcelId, ParcelState, QrToken, Recipient,
+    Throttle,
+};
+use crate::store::{
+    AlertKind, DeadCode, DeadReason, Intent, IntentKind, MarkerKind, T, Tx, compartment_key,
+    seq_key,
+};
 
 const THROTTLE_KEY: &[u8] = b"throttle";
 
@@ -110,11 +116,19 @@ impl Engine {
     }
 
     fn open_for_pickup(&mut self, parcel: ParcelId) -> EngineResult {
-        let p = self.commit(|tx| tx.parcel(parcel))?;
+        // Plain reads: only the pulse's own transaction writes (and flushes).
+        let not_found = || EngineError::NotFound(format!("parcel {parcel}"));
+        let p: Parcel = self
+            .store
+            .get(T::Parcels, &seq_key(parcel.0))?
+            .ok_or_else(not_found)?;
         if p.state != ParcelState::Stored {
             return self.wrong_code(Refusal::Expired);
         }
-        let c = self.commit(|tx| tx.compartment(p.compartment))?;
+        let c: Compartment = self
+            .store
+            .get(T::Compartments, &compartment_key(p.compartment))?
+            .ok_or_else(not_found)?;
         if c.needs_inspection || c.faulty {
             return Ok(vec![Event::CodeRefused {
                 refusal: Refusal::NeedsInspection,
@@ -123,7 +137,7 @@ impl Engine {
         }
         if self
             .store
-            .get::<crate::store::Intent>(T::Intents, &crate::store::compartment_key(c.id))?
+            .get::<Intent>(T::Intents, &compartment_key(c.id))?
             .is_some()
         {
             return Ok(vec![Event::CodeRefused {
@@ -132,13 +146,9 @@ impl Engine {
             }]);
         }
         let today = self.today();
-        self.commit(|tx| {
-            let mut t: Throttle = tx.get(T::Meta, THROTTLE_KEY)?.unwrap_or_default();
-            t.good_code(today);
-            tx.put(T::Meta, THROTTLE_KEY, &t)
-        })?;
         let vacation = self
-            .commit(|tx| tx.recipient(&p.recipient))?
+            .store
+            .get::<Recipient>(T::Recipients, p.recipient.digits().as_bytes())?
             .and_then(|r| r.vacation_until);
         let deposited = p.deposited_at.unwrap_or_else(|| self.now());
         let fee = self
@@ -146,14 +156,16 @@ impl Engine {
             .fees
             .due(deposited, self.now(), self.settings.tz, vacation);
         if fee.is_due() {
+            self.commit(|tx| good_code(tx, today))?;
             let ticket = rand::random::<u64>();
+            let expires = self.now() + Duration::seconds(120);
             self.pending.insert(
                 ticket,
                 PendingPickup {
                     parcel,
                     compartment: c.id,
                     fee: fee.clone(),
-                    expires: self.now() + Duration::seconds(120),
+                    expires,
                 },
             );
             return Ok(vec![Event::FeeDue {
@@ -162,7 +174,13 @@ impl Engine {
                 fee,
             }]);
         }
-        self.pulse(c.id, IntentKind::Pickup, Some(parcel), "kiosk")
+        self.pulse_with(
+            c.id,
+            IntentKind::Pickup,
+            Some(parcel),
+            "kiosk",
+            move |_, tx| good_code(tx, today),
+        )
     }
 
     pub(super) fn accept_fee(&mut self, ticket: u64) -> EngineResult {
@@ -325,6 +343,13 @@ impl Engine {
             .insert(compartment, ReopenWindow { parcel, until });
         until
     }
+}
+
+/// A good code resets the wrong-code run and the day's doubling.
+fn good_code(tx: &Tx<'_>, today: chrono::NaiveDate) -> TxResult<()> {
+    let mut t: Throttle = tx.get(T::Meta, THROTTLE_KEY)?.unwrap_or_default();
+    t.good_code(today);
+    tx.put(T::Meta, THROTTLE_KEY, &t)
 }
 
 fn tries_left(t: &Throttle) -> u32 {
