@@ -181,6 +181,11 @@ pub enum Command {
     RemoveUser {
         name: String,
     },
+    /// A new PIN for a courier, admin or technician who forgot theirs.
+    ResetPin {
+        name: String,
+        pin: String,
+    },
     AddMarker {
         compartment: Option<CompartmentId>,
         note: String,
@@ -487,6 +492,28 @@ impl Engine {
         &self.bank
     }
 
+    /// What the door sensor of a compartment reads now (admin screens).
+    pub fn door_reading(&self, c: CompartmentId) -> crate::bus::DoorState {
+        match self.lock_of(c) {
+            Some(lock) => self.bus.door(lock),
+            None => crate::bus::DoorState::Unknown,
+        }
+    }
+
+    /// The item sensor of a compartment, where the board has one.
+    pub fn item_reading(&self, c: CompartmentId) -> Option<bool> {
+        self.lock_of(c).and_then(|lock| self.bus.item_present(lock))
+    }
+
+    pub fn board_online(&self, board: u8) -> bool {
+        self.bus.board_online(board)
+    }
+
+    /// The bus's counters, if it keeps any (the Modbus bus does).
+    pub fn bus_diagnostics(&self) -> Option<crate::bus::modbus::BusStats> {
+        self.bus.diagnostics()
+    }
+
     /// Argon2id evaluations so far (a pickup attempt costs exactly one).
     pub fn hash_evaluations(&self) -> u64 {
         self.hasher.evaluations()
@@ -614,6 +641,10 @@ impl Engine {
             RemoveUser { name } => {
                 let who = self.authorize(actor, Permission::ManageUsers)?;
                 self.remove_user(&who, &name)
+            }
+            ResetPin { name, pin } => {
+                let who = self.authorize(actor, Permission::ManageUsers)?;
+                self.reset_pin(&who, &name, &pin)
             }
             AddMarker { compartment, note } => {
                 let who = self.authorize(actor, Permission::Markers)?;

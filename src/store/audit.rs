@@ -154,10 +154,12 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
 }
 
 /// Filters for the paged viewer.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AuditFilter {
     pub actor: Option<String>,
     pub compartment: Option<CompartmentId>,
+    /// One parcel's history.
+    pub parcel: Option<ParcelId>,
     pub action: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
@@ -167,6 +169,7 @@ impl AuditFilter {
     pub fn matches(&self, e: &AuditEntry) -> bool {
         self.actor.as_ref().is_none_or(|a| &e.actor == a)
             && self.compartment.is_none_or(|c| e.compartment == Some(c))
+            && self.parcel.is_none_or(|p| e.parcel == Some(p))
             && self
                 .action
                 .as_ref()
