@@ -11,6 +11,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{Config, ConfigError};
 
+pub use data::write_markers_csv;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "locker",
