@@ -235,4 +235,4 @@ impl EngineLink for EngineHandle {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -1,0 +1,1 @@
+//! The audit viewer on a million entries.
