@@ -122,6 +122,36 @@ pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), Failure> {
     run(handle, facts, setup).map_err(failed("terminal"))
 }
 
+/// `locker admin --config FILE`: the console on this machine's database and
+/// bus. sled lets one process hold a database, so it refuses while the
+/// kiosk runs.
+pub fn admin(config: &Path, size: Option<&str>, keymap: &str) -> Result<(), Failure> {
+    let cfg = Config::load(config).map_err(Failure::Config)?;
+    let bank = Bank::load(&cfg.kiosk.hardware).map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut setup = terminal_setup(&cfg, size)?;
+    setup.keymap = Keymap::resolve(keymap).map_err(|e| Failure::Usage(e.to_string()))?;
+    let rt = runtime()?;
+    let _enter = rt.enter();
+    let handle = start(&cfg, &bank, &cfg.bus.port, |_| Ok(())).map_err(|e| match e {
+        Failure::Failed(why) if why.contains("in use by another locker process") => {
+            Failure::Failed(format!(
+                "the kiosk holds the database in {}: stop it first, or use the admin keys at the kiosk",
+                cfg.kiosk.data_dir.display()
+            ))
+        }
+        other => other,
+    })?;
+    let facts = crate::admin::ConsoleFacts {
+        letter: cfg.kiosk.id.clone(),
+        name: cfg.kiosk.name.clone(),
+        tz: cfg.kiosk.time_zone,
+        bank: bank.layout.clone(),
+        from_kiosk: false,
+        idle_secs: 300,
+    };
+    crate::admin::runtime::run(handle, facts, setup).map_err(failed("terminal"))
+}
+
 /// `locker demo`: a fresh data dir, the demo bank simulated on a pty in this
 /// process, demo people and parcels, and the codes on the help screen.
 pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), Failure> {
