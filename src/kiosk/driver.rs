@@ -387,7 +387,10 @@ impl Driver {
     /// The screen as a person sees it at 80x24: text rows, then the cells
     /// shown in reverse video (which a plain-text snapshot cannot show).
     pub fn screen_text(&self) -> String {
-        screen_text(self.kiosk.model())
+        match self.kiosk.console() {
+            Some(console) => frame_text(|f| crate::admin::view(console.model(), f)),
+            None => screen_text(self.kiosk.model()),
+        }
     }
 }
 

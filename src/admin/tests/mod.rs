@@ -2,6 +2,7 @@
 //! real engine on a fake bus, and the screen as text.
 
 mod flows;
+mod keypad;
 
 mod screens;
 
