@@ -3,6 +3,7 @@
 
 mod flows;
 mod keypad;
+mod million;
 
 mod screens;
 
