@@ -15,6 +15,7 @@ pub mod hardware;
 pub mod kiosk;
 pub mod logging;
 pub mod notify;
+pub mod service;
 pub mod sim;
 pub mod store;
 pub mod ui;

@@ -73,8 +73,28 @@ impl Console {
         }
     }
 
+    /// A console already signed in (the technician's service laptop has
+    /// no accounts), on its menu.
+    pub fn signed_in(facts: ConsoleFacts, now: DateTime<Utc>, session: Session) -> Self {
+        let mut console = Self::new(facts, now);
+        console.model.session = Some(session);
+        console.model.screen = Screen::Menu;
+        console
+    }
+
     pub fn model(&self) -> &Model {
         &self.model
+    }
+
+    /// Reads the current screen's data again (the bus changed).
+    pub fn refresh(&mut self) -> Vec<Request> {
+        match update::refresh_query(&self.model.screen) {
+            Some(query) if self.model.session.is_some() => vec![Request::Read {
+                actor: self.model.actor(),
+                query,
+            }],
+            _ => Vec::new(),
+        }
     }
 
     /// Whether the console is done (it signed out, or was left).

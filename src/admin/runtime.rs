@@ -11,7 +11,7 @@ use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind
 use ratatui::Terminal;
 use ratatui::layout::Size;
 
-use super::{Console, ConsoleFacts};
+use super::{AdminLink, Console, ConsoleFacts};
 use crate::engine::Event;
 use crate::engine::runner::EngineHandle;
 use crate::kiosk::runtime::TerminalSetup;
@@ -20,8 +20,24 @@ use crate::ui::{Input, InputDecoder, Intent, KioskBackend, ScanSettings};
 enum Wake {
     Key(KeyEvent, Instant),
     Resize(u16, u16),
-    Engine(Event),
+    /// An engine event, or `None`: something changed, read the screen again.
+    Engine(Option<Event>),
     Gone,
+}
+
+/// Where a background thread tells the console something happened.
+pub struct EventSink(mpsc::Sender<Wake>);
+
+impl EventSink {
+    /// False once the console has stopped.
+    pub fn event(&self, event: Event) -> bool {
+        self.0.send(Wake::Engine(Some(event))).is_ok()
+    }
+
+    /// The bus changed: the screen reads its data again.
+    pub fn changed(&self) -> bool {
+        self.0.send(Wake::Engine(None)).is_ok()
+    }
 }
 
 type Screen = Terminal<KioskBackend<BufWriter<Stdout>>>;
@@ -37,29 +53,46 @@ impl Drop for Restore {
 /// Runs the console until the person quits (q, F10, Ctrl-C) or the
 /// terminal closes.
 pub fn run(mut engine: EngineHandle, facts: ConsoleFacts, setup: TerminalSetup) -> io::Result<()> {
+    let events = engine.subscribe();
+    let console = Console::new(facts, Utc::now());
+    run_with(&mut engine, console, setup, move |sink| {
+        forward_engine_events(events, sink)
+    })
+}
+
+/// Runs `console` on `link`; `forward` starts whatever feeds it events.
+pub fn run_with(
+    link: &mut impl AdminLink,
+    console: Console,
+    setup: TerminalSetup,
+    forward: impl FnOnce(EventSink) -> io::Result<()>,
+) -> io::Result<()> {
     crossterm::terminal::enable_raw_mode()?;
     let _restore = Restore;
     let mut backend = KioskBackend::new(BufWriter::new(io::stdout()), setup.size, setup.profile);
     backend.enter_screen()?;
     let mut terminal: Screen = Terminal::new(backend)?;
     terminal.clear()?;
-    let result = serve(&mut engine, facts, setup, &mut terminal);
+    let (tx, rx) = mpsc::channel::<Wake>();
+    spawn_key_reader(tx.clone())?;
+    forward(EventSink(tx))?;
+    let result = serve(link, console, setup, &mut terminal, rx);
     let _ = terminal.backend_mut().leave_screen();
     result
 }
 
 fn serve(
-    engine: &mut EngineHandle,
-    facts: ConsoleFacts,
+    engine: &mut impl AdminLink,
+    mut console: Console,
     setup: TerminalSetup,
     terminal: &mut Screen,
+    rx: mpsc::Receiver<Wake>,
 ) -> io::Result<()> {
-    let (tx, rx) = mpsc::channel::<Wake>();
-    spawn_key_reader(tx.clone())?;
-    spawn_event_forwarder(engine, tx)?;
     let mut decoder = InputDecoder::new(setup.keymap, ScanSettings::default());
-    let mut console = Console::new(facts, Utc::now());
     loop {
+        if console.has_left() {
+            return Ok(());
+        }
         if let Err(e) = console.render(terminal) {
             tracing::warn!(error = %e, "could not draw the screen");
             console.touch();
@@ -92,8 +125,14 @@ fn serve(
                     console.touch();
                 }
             }
-            Ok(Wake::Engine(ev)) => {
+            Ok(Wake::Engine(Some(ev))) => {
                 let r = console.on_event(ev);
+                console.serve(engine, r);
+            }
+            Ok(Wake::Engine(None)) => {
+                // Several changes in a row need one read.
+                while let Ok(Wake::Engine(None)) = rx.try_recv() {}
+                let r = console.refresh();
                 console.serve(engine, r);
             }
             Ok(Wake::Gone) | Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
@@ -139,19 +178,25 @@ fn spawn_key_reader(tx: mpsc::Sender<Wake>) -> io::Result<()> {
     Ok(())
 }
 
-fn spawn_event_forwarder(engine: &EngineHandle, tx: mpsc::Sender<Wake>) -> io::Result<()> {
-    let mut events = engine.subscribe();
+fn forward_engine_events(
+    mut events: tokio::sync::broadcast::Receiver<Event>,
+    sink: EventSink,
+) -> io::Result<()> {
     std::thread::Builder::new()
         .name("engine-events".into())
         .spawn(move || {
             loop {
                 match events.blocking_recv() {
                     Ok(ev) => {
-                        if tx.send(Wake::Engine(ev)).is_err() {
+                        if !sink.event(ev) {
                             break;
                         }
                     }
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        if !sink.changed() {
+                            break;
+                        }
+                    }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
                 }
             }

@@ -56,6 +56,9 @@ pub enum Cmd {
         #[arg(long, default_value = "pc")]
         keymap: String,
     },
+    /// The technician's laptop on the lock boards, no parcel database:
+    /// bus diagnostics, door table, pulse test, manual unlock.
+    Service(crate::service::ServiceArgs),
     /// Create the database and the first admin.
     Init {
         #[command(flatten)]
@@ -183,6 +186,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             size,
             keymap,
         } => run::admin(&config, size.as_deref(), &keymap),
+        Cmd::Service(args) => run::service(args),
         Cmd::Init { data, admin } => data::init(&data, &admin),
         Cmd::User(c) => data::user(c),
         Cmd::Recipient(c) => data::recipient(c),
