@@ -195,7 +195,11 @@ fn form_input(model: &mut Model, input: Input) -> Vec<Request> {
             text.extend(char::from_digit(u32::from(d), 10));
         }
         Input::Typed(c) if text.len() < 200 && !c.is_control() => text.push(c),
-        Input::Scan(s) => *text = s.chars().take(200).collect(),
+        // A scanner (or a fast paste) ends with Enter: the field is complete.
+        Input::Scan(s) => {
+            *text = s.chars().take(200).collect();
+            return form_input(model, Input::Intent(Intent::Enter));
+        }
         Input::Intent(Intent::Back) if text.pop().is_none() => {
             model.screen = std::mem::replace(back.as_mut(), Screen::Menu);
         }

@@ -272,8 +272,8 @@ impl AdminLink for ServiceLink {
 /// and only a long pause signs the technician out.
 pub fn console(bank: &Bank, technician: &str) -> crate::admin::Console {
     let facts = crate::admin::ConsoleFacts {
-        letter: "-".into(),
-        name: format!("service, bank {}", bank.layout.name),
+        letter: String::new(),
+        name: format!("service laptop, bank {}", bank.layout.name),
         tz: chrono_tz::UTC,
         bank: bank.layout.clone(),
         from_kiosk: true,

@@ -188,10 +188,16 @@ pub(super) fn body(model: &Model) -> Body {
                 ));
             }
             match &bus.link {
-                Some(l) => b.text(format!(
-                    "  Line: {} requests, {} timeouts, {} bad replies, {} retries, {} reopens; {} pulses ({} failed)",
-                    l.requests, l.timeouts, l.bad_replies, l.retries, l.reopens, bus.pulses, bus.failed_pulses
-                )),
+                Some(l) => {
+                    b.text(format!(
+                        "  Line: {} requests, {} timeouts, {} bad replies, {} retries, {} reopens",
+                        l.requests, l.timeouts, l.bad_replies, l.retries, l.reopens
+                    ));
+                    b.text(format!(
+                        "  Pulses: {} sent, {} failed; {} rounds over every board",
+                        bus.pulses, bus.failed_pulses, bus.cycles
+                    ))
+                }
                 None => b.text("  Line: no counters on this bus"),
             };
             let rows = bus

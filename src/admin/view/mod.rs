@@ -97,7 +97,11 @@ pub fn view(model: &Model, frame: &mut Frame) {
 
 fn header(model: &Model, frame: &mut Frame, area: Rect) {
     let facts = &model.facts;
-    let left = format!("Admin - Kiosk {} {}", facts.letter, facts.name);
+    let left = if facts.letter.is_empty() {
+        format!("Admin - {}", facts.name)
+    } else {
+        format!("Admin - Kiosk {} {}", facts.letter, facts.name)
+    };
     let who = model
         .session
         .as_ref()
