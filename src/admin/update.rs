@@ -157,7 +157,11 @@ fn sign_in_input(model: &mut Model, input: Input) -> Vec<Request> {
             field.extend(char::from_digit(u32::from(d), 10));
         }
         Input::Typed(c) if field.len() < 32 && !c.is_whitespace() => field.push(c),
-        Input::Scan(s) if !*on_pin => *user = s,
+        // A scanned or pasted user number ends with Enter: on to the PIN.
+        Input::Scan(s) if !*on_pin => {
+            *user = s;
+            *on_pin = !user.is_empty();
+        }
         Input::Intent(Intent::Back) if field.pop().is_none() => {
             if *on_pin {
                 *on_pin = false;

@@ -300,3 +300,25 @@ fn idle_console_signs_out() {
     assert!(matches!(desk.screen(), Screen::SignIn { .. }));
     assert!(desk.text().contains("Signed out after inactivity."));
 }
+
+#[test]
+fn a_user_number_typed_fast_or_scanned_moves_on_to_the_pin() {
+    let mut desk = Desk::new();
+    let now = desk.d.clock.now();
+    let r = desk
+        .console
+        .on_input(crate::ui::Input::Scan(ADMIN.0.into()), now);
+    desk.console.serve(&mut desk.d.engine, r);
+    assert!(matches!(desk.screen(), Screen::SignIn { on_pin: true, .. }));
+    desk.keys(&format!("{}\n", ADMIN.1));
+    assert_eq!(*desk.screen(), Screen::Menu);
+    // A reason pasted in one burst ends the form as Enter would.
+    desk.keys("1");
+    desk.keys("2\n");
+    desk.keys("1");
+    let r = desk
+        .console
+        .on_input(crate::ui::Input::Scan("parcel stuck".into()), now);
+    desk.console.serve(&mut desk.d.engine, r);
+    assert_eq!(desk.d.bus.pulses(), vec![lock_of(&desk, 2)]);
+}
