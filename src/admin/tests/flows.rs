@@ -110,7 +110,7 @@ fn disabled_compartment_stays_out_of_allocation() {
         let (_, door, _) = desk.d.stored_parcel(ANA, Size::S).expect("deposit");
         assert_ne!(door, CompartmentId(1), "a disabled door was handed out");
     }
-    desk.keys("C");
+    desk.keys("h");
     assert!(desk.text().contains(" 1 OFF"));
 }
 

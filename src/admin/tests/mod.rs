@@ -4,6 +4,7 @@
 mod flows;
 mod keypad;
 mod million;
+mod no_panic;
 
 mod screens;
 
