@@ -29,7 +29,7 @@ pub enum Query {
     Expired,
     Parcel(ParcelId),
     People,
-    Markers,
+    Markers(MarkerFilter),
     ExportMarkers,
     Audit {
         before: Option<u64>,
@@ -39,6 +39,25 @@ pub enum Query {
     Bus,
     Alerts,
     Outbox,
+}
+
+/// Which CCTV markers to list.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct MarkerFilter {
+    pub door: Option<CompartmentId>,
+    pub camera: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+}
+
+impl MarkerFilter {
+    pub fn matches(&self, m: &CctvMarker) -> bool {
+        self.door.is_none_or(|d| m.compartment == Some(d))
+            && self
+                .camera
+                .as_ref()
+                .is_none_or(|c| m.camera.as_deref() == Some(c.as_str()))
+            && self.since.is_none_or(|s| m.at >= s)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,6 +124,8 @@ pub enum PersonRow {
         delegates: usize,
         vacation_until: Option<chrono::NaiveDate>,
         closed: bool,
+        /// The whole record, for editing it.
+        record: Box<crate::domain::Recipient>,
     },
     User {
         name: String,
@@ -279,6 +300,7 @@ pub fn read(engine: &Engine, actor: &Actor, query: Query) -> Result<Loaded, Engi
                 query::recipients(store)?
                     .into_iter()
                     .map(|r| PersonRow::Recipient {
+                        record: Box::new(r.clone()),
                         id: r.id.to_string(),
                         name: r.name,
                         email: r.email,
@@ -289,11 +311,12 @@ pub fn read(engine: &Engine, actor: &Actor, query: Query) -> Result<Loaded, Engi
             );
             Loaded::People(PeopleView { rows })
         }
-        Query::Markers => {
+        Query::Markers(filter) => {
             need(Permission::Markers)?;
             let mut rows = query::markers(store)?;
+            rows.retain(|m| filter.matches(m));
             rows.reverse();
-            Loaded::Markers(rows)
+            Loaded::Markers(rows, filter)
         }
         Query::ExportMarkers => {
             need(Permission::Markers)?;

@@ -45,6 +45,11 @@ impl Form {
             Form::PinReset(name) => format!("New PIN for {name} (4-8 digits)"),
             Form::AddUser => "New account: NAME ROLE PIN (courier, admin or technician)".into(),
             Form::AddRecipient => "New recipient: ID E-MAIL NAME".into(),
+            Form::EditRecipient(r) => format!("{}: E-MAIL NAME", r.id),
+            Form::AddDelegate(r) => format!("Delegate of {}: NAME E-MAIL", r.id),
+            Form::MarkerFilter => {
+                "Markers: door N, camera NAME, since YYYY-MM-DD (empty: all)".into()
+            }
             Form::ParcelSearch => "Find parcels: tracking, recipient ID or door".into(),
             Form::AuditFilter => {
                 "Filter: door N, actor NAME, action WORD, since YYYY-MM-DD (empty: all)".into()
@@ -174,6 +179,33 @@ impl Form {
                 r.name = name.trim().to_string();
                 command(Command::AddRecipient { recipient: r })
             }
+            Form::EditRecipient(r) => {
+                let Some((email, name)) = text.split_once(' ') else {
+                    return Outcome::Invalid("type E-MAIL NAME");
+                };
+                let mut r = (**r).clone();
+                r.email = email.to_string();
+                r.name = name.trim().to_string();
+                command(Command::AddRecipient { recipient: r })
+            }
+            Form::AddDelegate(r) => {
+                let Some((name, email)) = text.rsplit_once(' ') else {
+                    return Outcome::Invalid("type NAME E-MAIL");
+                };
+                if !email.contains('@') || name.trim().is_empty() {
+                    return Outcome::Invalid("type NAME E-MAIL");
+                }
+                let mut r = (**r).clone();
+                r.delegates.push(crate::domain::Delegate {
+                    name: name.trim().to_string(),
+                    email: email.to_string(),
+                });
+                command(Command::AddRecipient { recipient: r })
+            }
+            Form::MarkerFilter => match marker_filter(text) {
+                Some(f) => Outcome::Read(Query::Markers(f)),
+                None => Outcome::Invalid("try: door 3, camera cam-1, since 2026-11-01"),
+            },
             Form::ParcelSearch => Outcome::Read(Query::Parcels(text.to_string())),
             Form::AuditFilter => match audit_filter(text) {
                 Some(filter) => Outcome::Read(Query::Audit {
@@ -197,6 +229,30 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(s, "%Y%m%d"))
         .ok()
+}
+
+/// Marker filters as typed; digits alone are a door.
+pub fn marker_filter(text: &str) -> Option<super::data::MarkerFilter> {
+    let mut filter = super::data::MarkerFilter::default();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        match (words[i], words.get(i + 1)) {
+            (w, _) if w.bytes().all(|b| b.is_ascii_digit()) => {
+                filter.door = Some(CompartmentId(w.parse().ok()?));
+                i += 1;
+                continue;
+            }
+            ("door", Some(v)) => filter.door = Some(CompartmentId(v.parse().ok()?)),
+            ("camera", Some(v)) => filter.camera = Some((*v).to_string()),
+            ("since", Some(v)) => {
+                filter.since = Some(parse_date(v)?.and_hms_opt(0, 0, 0)?.and_utc());
+            }
+            _ => return None,
+        }
+        i += 2;
+    }
+    Some(filter)
 }
 
 /// Audit filters as typed; digits alone are a door (the keypad's way).

@@ -38,7 +38,7 @@ fn query_of(key: u8) -> Query {
         2 => Query::Parcels(String::new()),
         3 => Query::Expired,
         4 => Query::People,
-        5 => Query::Markers,
+        5 => Query::Markers(Default::default()),
         6 => Query::Audit {
             before: None,
             filter: Default::default(),

@@ -51,6 +51,12 @@ pub enum Form {
     PinReset(String),
     AddUser,
     AddRecipient,
+    /// `E-MAIL NAME` for an existing recipient.
+    EditRecipient(Box<crate::domain::Recipient>),
+    /// `NAME E-MAIL` of someone who gets the same notifications.
+    AddDelegate(Box<crate::domain::Recipient>),
+    /// `door N`, `camera NAME`, `since YYYY-MM-DD` or empty.
+    MarkerFilter,
     ParcelSearch,
     /// `door N`, `actor NAME`, `action WORD`, `since YYYY-MM-DD` or empty.
     AuditFilter,
@@ -82,6 +88,7 @@ pub enum Screen {
     },
     Markers {
         rows: Vec<MarkerRow>,
+        filter: super::data::MarkerFilter,
         cursor: usize,
     },
     Audit {
@@ -146,7 +153,7 @@ pub enum Loaded {
     Parcels(&'static str, Vec<ParcelRow>),
     Parcel(ParcelView),
     People(PeopleView),
-    Markers(Vec<MarkerRow>),
+    Markers(Vec<MarkerRow>, super::data::MarkerFilter),
     Audit(AuditPage),
     Bus(BusView),
     Alerts(Vec<AlertRow>),

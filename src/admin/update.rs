@@ -103,7 +103,7 @@ pub(super) fn refresh_query(screen: &Screen) -> Option<Query> {
         Screen::Parcels { .. } => Query::Parcels(String::new()),
         Screen::Parcel(p) => Query::Parcel(p.parcel.id),
         Screen::People { .. } => Query::People,
-        Screen::Markers { .. } => Query::Markers,
+        Screen::Markers { filter, .. } => Query::Markers(filter.clone()),
         Screen::Audit { page, filter, .. } => Query::Audit {
             before: page.before,
             filter: filter.clone(),
@@ -346,6 +346,16 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
                 (Intent::Digit(4), Some(PersonRow::Recipient { id, .. })) => {
                     (None, Some(Command::CloseAccount { recipient: id }))
                 }
+                (Intent::Digit(5), Some(PersonRow::Recipient { record, closed, .. }))
+                    if !closed =>
+                {
+                    (Some(Form::AddDelegate(record)), None)
+                }
+                (Intent::Digit(6), Some(PersonRow::Recipient { record, closed, .. }))
+                    if !closed =>
+                {
+                    (Some(Form::EditRecipient(record)), None)
+                }
                 _ => (None, None),
             };
             if let Some(form) = form {
@@ -357,11 +367,12 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
                 return out;
             }
         }
-        Screen::Markers { rows, cursor } => {
+        Screen::Markers { rows, cursor, .. } => {
             if move_cursor(cursor, rows.len(), intent) {
                 return Vec::new();
             }
             match intent {
+                Intent::Digit(0) => open_form(model, Form::MarkerFilter, String::new()),
                 Intent::Digit(1) => open_form(model, Form::MarkerNote(None), String::new()),
                 Intent::Digit(2) => return read(model, Query::ExportMarkers),
                 _ => {}
@@ -486,9 +497,14 @@ fn on_loaded(model: &mut Model, loaded: Loaded) {
             let cursor = keep(old, people.rows.len(), matches!(old, Screen::People { .. }));
             Screen::People { people, cursor }
         }
-        Loaded::Markers(rows) => {
-            let cursor = keep(old, rows.len(), matches!(old, Screen::Markers { .. }));
-            Screen::Markers { rows, cursor }
+        Loaded::Markers(rows, filter) => {
+            let same = matches!(old, Screen::Markers { filter: f, .. } if *f == filter);
+            let cursor = keep(old, rows.len(), same);
+            Screen::Markers {
+                rows,
+                filter,
+                cursor,
+            }
         }
         Loaded::Audit(page) => {
             let filter = page.filter.clone();

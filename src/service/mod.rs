@@ -261,7 +261,7 @@ impl AdminLink for ServiceLink {
                     Some(why) => format!("CHAIN BROKEN after {} entries: {why}", r.checked),
                 })
             }
-            Query::Markers => Loaded::Markers(Vec::new()),
+            Query::Markers(filter) => Loaded::Markers(Vec::new(), filter),
             Query::Alerts => Loaded::Alerts(Vec::new()),
             _ => return Err(refused(Permission::ViewParcels)),
         })

@@ -322,3 +322,61 @@ fn a_user_number_typed_fast_or_scanned_moves_on_to_the_pin() {
     desk.console.serve(&mut desk.d.engine, r);
     assert_eq!(desk.d.bus.pulses(), vec![lock_of(&desk, 2)]);
 }
+
+#[test]
+fn recipients_get_delegates_new_details_and_vacation() {
+    let mut desk = Desk::new();
+    desk.sign_in(ADMIN.0, ADMIN.1);
+    desk.keys("4");
+    // Accounts first (courier, technician, admin), then Ana.
+    desk.down(3);
+    desk.keys("5Luis Ruiz luis@example.org\n");
+    desk.keys("6ana.ruiz@example.org Ana Ruiz\n");
+    desk.keys("320261224\n");
+    let ana = query::recipients(desk.d.engine.store())
+        .expect("recipients")
+        .into_iter()
+        .find(|r| r.id.digits() == ANA)
+        .expect("Ana");
+    assert_eq!(ana.email, "ana.ruiz@example.org");
+    assert_eq!(ana.name, "Ana Ruiz");
+    assert_eq!(ana.delegates.len(), 1);
+    assert_eq!(ana.delegates[0].email, "luis@example.org");
+    assert_eq!(
+        ana.vacation_until.map(|d| d.to_string()).as_deref(),
+        Some("2026-12-24")
+    );
+    let text = desk.text();
+    assert!(
+        text.contains("ana.ruiz@example.org +1 away to 24.12"),
+        "{text}"
+    );
+}
+
+#[test]
+fn markers_filter_by_door_and_a_manual_marker_has_its_note() {
+    let mut desk = Desk::new();
+    desk.sign_in(ADMIN.0, ADMIN.1);
+    desk.keys("1");
+    desk.keys("4\n5camera shows a bag\n");
+    desk.keys("\x1b\x1b5");
+    desk.keys("1lobby door propped open\n");
+    let Screen::Markers { rows, .. } = desk.screen().clone() else {
+        panic!("not the markers screen");
+    };
+    assert_eq!(rows.len(), 2);
+    desk.keys("0door 4\n");
+    let Screen::Markers { rows, filter, .. } = desk.screen().clone() else {
+        panic!("not the markers screen");
+    };
+    assert_eq!(filter.door, Some(CompartmentId(4)));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].note, "camera shows a bag");
+    assert!(desk.text().contains("Filter: door 4"));
+    desk.keys("2");
+    let notice = desk.console.model().notice.clone().unwrap_or_default();
+    let path = notice.trim_start_matches("Markers written to ");
+    let csv = std::fs::read_to_string(path).expect("exported CSV");
+    assert!(csv.starts_with("id,at,kiosk,compartment,camera,kind,actor,note"));
+    assert!(csv.contains("lobby door propped open") && csv.contains("camera shows a bag"));
+}

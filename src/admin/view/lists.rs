@@ -70,8 +70,10 @@ pub(super) fn body(model: &Model) -> Body {
         Screen::People { people, cursor } => {
             let mut b = Body::new(
                 "People",
-                format!("{MOVE}  1 add account  2 add recipient  3 PIN/vacation  4 remove/close"),
+                format!("{MOVE}  1 add account  2 add recipient  * menu"),
             );
+            b.text("  Account: 3 new PIN  4 remove.  Recipient: 3 vacation  4 close account");
+            b.text("  5 add a delegate  6 change e-mail and name");
             let rows = people
                 .rows
                 .iter()
@@ -84,18 +86,19 @@ pub(super) fn body(model: &Model) -> Body {
                         delegates,
                         vacation_until,
                         closed,
+                        ..
                     } => {
                         if *closed {
                             format!("{:<12} {id:<20} account closed", "recipient")
                         } else {
                             let vacation = vacation_until
-                                .map(|d| format!(" vacation to {d}"))
+                                .map(|d| format!(" away to {}", d.format("%d.%m")))
                                 .unwrap_or_default();
                             format!(
-                                "{:<12} {id} {:<11} {} +{delegates}{vacation}",
+                                "{:<12} {id} {:<10} {} +{delegates}{vacation}",
                                 "recipient",
-                                cut(name, 11),
-                                cut(email, 22)
+                                cut(name, 10),
+                                cut(email, 20)
                             )
                         }
                     }
@@ -104,11 +107,28 @@ pub(super) fn body(model: &Model) -> Body {
             list(&mut b, "Kind         Name / ID", rows, Some(*cursor));
             b
         }
-        Screen::Markers { rows, cursor } => {
+        Screen::Markers {
+            rows,
+            filter,
+            cursor,
+        } => {
             let mut b = Body::new(
                 "CCTV markers (newest first)",
-                format!("{MOVE}  1 add a marker  2 export CSV  * menu"),
+                format!("{MOVE}  0 filter  1 add a marker  2 export CSV  * menu"),
             );
+            let mut shown = Vec::new();
+            if let Some(d) = filter.door {
+                shown.push(format!("door {d}"));
+            }
+            if let Some(c) = &filter.camera {
+                shown.push(format!("camera {c}"));
+            }
+            if let Some(s) = filter.since {
+                shown.push(format!("since {}", s.format("%Y-%m-%d")));
+            }
+            if !shown.is_empty() {
+                b.text(format!("  Filter: {}", shown.join(", ")));
+            }
             let rows = rows
                 .iter()
                 .map(|m| {
