@@ -11,7 +11,6 @@ use crate::domain::CompartmentId;
 use crate::hardware::Bank;
 use crate::kiosk::driver::frame_text;
 use crate::kiosk::tests::snap;
-use crate::store::Store;
 use crate::store::audit::{self, AuditFilter};
 use crate::ui::{Input, Intent};
 
@@ -123,11 +122,12 @@ fn service_laptop_pulses_and_unlocks_into_its_own_audit_chain() {
         ],
     );
     assert!(c.has_left());
-    drop(link);
-    let store = Store::open(dir.path()).expect("audit store");
-    let report = audit::verify(&store).expect("verify");
+    // The same log `locker audit verify --data-dir` reads.
+    let store = link.audit_store();
+    assert_eq!(store.path(), dir.path().join("db"));
+    let report = audit::verify(store).expect("verify");
     assert!(report.ok() && report.checked == 2, "{report:?}");
-    let entries = audit::page(&store, None, 10, &AuditFilter::default()).expect("page");
+    let entries = audit::page(store, None, 10, &AuditFilter::default()).expect("page");
     assert_eq!(entries[0].detail, "parcel stuck");
     assert_eq!(entries[1].detail, "pulse test");
     assert!(
