@@ -49,11 +49,13 @@ fn query_of(key: u8) -> Query {
     }
 }
 
-/// The items `role` may use, in key order.
-pub fn items(role: Role) -> Vec<MenuItem> {
+/// The items `role` may use, in key order; with `bus_only` (a service
+/// laptop) those the boards alone can answer.
+pub fn items(role: Role, bus_only: bool) -> Vec<MenuItem> {
     ITEMS
         .iter()
         .filter(|(_, _, perm)| allows(role, *perm))
+        .filter(|(key, _, _)| !bus_only || matches!(key, 1 | 6 | 7))
         .map(|(key, label, _)| MenuItem {
             key: *key,
             label,

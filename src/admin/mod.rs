@@ -16,6 +16,7 @@ pub mod data;
 pub mod forms;
 pub mod menu;
 pub mod model;
+mod replies;
 pub mod runtime;
 mod update;
 pub mod view;

@@ -26,6 +26,8 @@ pub struct ConsoleFacts {
     pub from_kiosk: bool,
     /// Back to sign-in (or the kiosk) after this many idle seconds.
     pub idle_secs: u32,
+    /// A service laptop: only the boards, no database behind the screens.
+    pub bus_only: bool,
 }
 
 /// The signed-in admin or technician.

@@ -11,9 +11,10 @@ use chrono::Duration;
 use super::data::Query;
 use super::forms::{Outcome, REASONS};
 use super::menu::{self, MenuItem};
-use super::model::{Failure, Form, Loaded, Model, Msg, Request, Screen, Session, clock_text};
+use super::model::{Form, Model, Msg, Request, Screen, clock_text};
+use super::replies;
 use crate::domain::Role;
-use crate::engine::{Actor, Command, Event, Found, Refusal};
+use crate::engine::{Actor, Command, Found};
 use crate::ui::{Input, Intent};
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Request> {
@@ -26,27 +27,27 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Request> {
             model.notice = None;
             on_input(model, input)
         }
-        Msg::Engine(event) => on_event(model, event),
+        Msg::Engine(event) => replies::on_event(model, event),
         Msg::Failed(failure) => {
             model.dirty = true;
-            on_failure(model, failure)
+            replies::on_failure(model, failure)
         }
         Msg::Loaded(loaded) => {
             model.dirty = true;
-            on_loaded(model, loaded);
+            replies::on_loaded(model, loaded);
             Vec::new()
         }
     }
 }
 
-fn read(model: &Model, query: Query) -> Vec<Request> {
+pub(super) fn read(model: &Model, query: Query) -> Vec<Request> {
     vec![Request::Read {
         actor: model.actor(),
         query,
     }]
 }
 
-fn command(model: &Model, command: Command) -> Vec<Request> {
+pub(super) fn command(model: &Model, command: Command) -> Vec<Request> {
     vec![Request::Engine {
         actor: model.actor(),
         command,
@@ -266,7 +267,10 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
         Screen::Menu => match intent {
             Intent::Digit(0) | Intent::Back => return leave(model),
             Intent::Digit(d) => {
-                if let Some(item) = menu::items(role).into_iter().find(|i| i.key == d) {
+                if let Some(item) = menu::items(role, model.facts.bus_only)
+                    .into_iter()
+                    .find(|i| i.key == d)
+                {
                     return open_item(model, item);
                 }
             }
@@ -282,6 +286,7 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             let disabled = view.row.state == crate::domain::CompartmentState::Disabled;
             let form = match intent {
                 Intent::Digit(1) => Form::UnlockReason(c),
+                _ if model.facts.bus_only => return Vec::new(),
                 Intent::Digit(2) => Form::DisableReason(c, !disabled),
                 Intent::Digit(3) => Form::InspectNote(c, Found::Empty),
                 Intent::Digit(4) => Form::InspectNote(c, Found::Parcel),
@@ -456,184 +461,4 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
 
 fn open_item(model: &mut Model, item: MenuItem) -> Vec<Request> {
     read(model, item.query)
-}
-
-fn on_loaded(model: &mut Model, loaded: Loaded) {
-    // A read answered after sign-out (or a slow one) must not open a screen.
-    if model.session.is_none() {
-        return;
-    }
-    let keep = |old: &Screen, len: usize, same: bool| -> usize {
-        let c = match old {
-            Screen::Parcels { cursor, .. }
-            | Screen::People { cursor, .. }
-            | Screen::Markers { cursor, .. }
-            | Screen::Bus { cursor, .. }
-            | Screen::Alerts { cursor, .. }
-            | Screen::Outbox { cursor, .. }
-                if same =>
-            {
-                *cursor
-            }
-            _ => 0,
-        };
-        c.min(len.saturating_sub(1))
-    };
-    let old = &model.screen;
-    model.screen = match loaded {
-        Loaded::Bank(b) => Screen::Bank(b),
-        Loaded::Compartment(c) => Screen::Compartment(c),
-        Loaded::Parcels(title, rows) => {
-            let same = matches!(old, Screen::Parcels { title: t, .. } if *t == title);
-            let cursor = keep(old, rows.len(), same);
-            Screen::Parcels {
-                title,
-                rows,
-                cursor,
-            }
-        }
-        Loaded::Parcel(p) => Screen::Parcel(p),
-        Loaded::People(people) => {
-            let cursor = keep(old, people.rows.len(), matches!(old, Screen::People { .. }));
-            Screen::People { people, cursor }
-        }
-        Loaded::Markers(rows, filter) => {
-            let same = matches!(old, Screen::Markers { filter: f, .. } if *f == filter);
-            let cursor = keep(old, rows.len(), same);
-            Screen::Markers {
-                rows,
-                filter,
-                cursor,
-            }
-        }
-        Loaded::Audit(page) => {
-            let filter = page.filter.clone();
-            let trail = match old {
-                Screen::Audit {
-                    filter: f, trail, ..
-                } if *f == filter => trail.clone(),
-                _ => Vec::new(),
-            };
-            Screen::Audit {
-                page,
-                filter,
-                trail,
-            }
-        }
-        Loaded::Bus(bus) => {
-            let cursor = keep(old, bus.doors.len(), matches!(old, Screen::Bus { .. }));
-            Screen::Bus { bus, cursor }
-        }
-        Loaded::Alerts(rows) => {
-            let cursor = keep(old, rows.len(), matches!(old, Screen::Alerts { .. }));
-            Screen::Alerts { rows, cursor }
-        }
-        Loaded::Outbox(rows) => {
-            let cursor = keep(old, rows.len(), matches!(old, Screen::Outbox { .. }));
-            Screen::Outbox { rows, cursor }
-        }
-        Loaded::Exported(path) => {
-            model.notice = Some(format!("Markers written to {path}"));
-            return;
-        }
-        Loaded::Verified(text) => {
-            if let Screen::Audit { page, .. } = &mut model.screen {
-                page.verified = Some(text);
-            } else {
-                model.notice = Some(text);
-            }
-            return;
-        }
-    };
-}
-
-fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
-    match event {
-        Event::SignedIn {
-            session,
-            user,
-            role,
-        } => {
-            model.dirty = true;
-            if role == Role::Courier {
-                // The engine refuses a courier every admin command and read;
-                // the console does not even show its menu.
-                model.notice =
-                    Some("Couriers deposit at the kiosk; this console is for staff.".into());
-                model.screen = Screen::sign_in();
-                return vec![Request::Engine {
-                    actor: Actor::Session { id: session },
-                    command: Command::SignOut,
-                }];
-            }
-            model.session = Some(Session {
-                id: session,
-                user,
-                role,
-            });
-            model.screen = Screen::Menu;
-        }
-        Event::CodeRefused {
-            refusal: Refusal::WrongPin,
-            ..
-        } => {
-            model.dirty = true;
-            model.notice = Some("Wrong user or PIN.".into());
-            model.screen = Screen::sign_in();
-        }
-        Event::DoorOpening { compartment, .. } => {
-            model.dirty = true;
-            model.notice = Some(format!("Door {compartment} is opening."));
-        }
-        Event::CodeReplaced { parcel } => {
-            model.dirty = true;
-            model.notice = Some(format!(
-                "A new code for {parcel} is on its way; the old one is dead."
-            ));
-        }
-        Event::CompartmentChanged { compartment } => {
-            model.dirty = true;
-            model.notice = Some(format!("Door {compartment} updated."));
-        }
-        Event::Done => {
-            model.dirty = true;
-            model.notice = Some("Done.".into());
-        }
-        Event::DoorOpened { .. }
-        | Event::DoorClosed { .. }
-        | Event::DoorJammed { .. }
-        | Event::AlertRaised { .. }
-        | Event::BusDown
-        | Event::BusUp => {
-            // Live screens follow the doors; others wait for C (refresh).
-            if matches!(
-                model.screen,
-                Screen::Bank(_)
-                    | Screen::Bus { .. }
-                    | Screen::Compartment(_)
-                    | Screen::Alerts { .. }
-            ) && let Some(q) = refresh_query(&model.screen)
-            {
-                return read(model, q);
-            }
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn on_failure(model: &mut Model, failure: Failure) -> Vec<Request> {
-    match failure {
-        Failure::NotSignedIn => {
-            model.session = None;
-            model.screen = Screen::sign_in();
-            model.notice = Some("Session ended: sign in again.".into());
-            if model.facts.from_kiosk {
-                return vec![Request::Leave];
-            }
-        }
-        Failure::Denied => model.notice = Some("Not allowed for your role.".into()),
-        Failure::Other(why) => model.notice = Some(why),
-    }
-    Vec::new()
 }

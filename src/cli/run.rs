@@ -148,6 +148,7 @@ pub fn admin(config: &Path, size: Option<&str>, keymap: &str) -> Result<(), Fail
         bank: bank.layout.clone(),
         from_kiosk: false,
         idle_secs: 300,
+        bus_only: false,
     };
     crate::admin::runtime::run(handle, facts, setup).map_err(failed("terminal"))
 }

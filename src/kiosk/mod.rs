@@ -115,6 +115,7 @@ impl Kiosk {
             bank: f.bank.clone(),
             from_kiosk: true,
             idle_secs: f.inactivity_secs.max(120),
+            bus_only: false,
         };
         self.admin = Some(crate::admin::Console::new(facts, self.model.now()));
         self.clear = true;

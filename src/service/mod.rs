@@ -278,6 +278,7 @@ pub fn console(bank: &Bank, technician: &str) -> crate::admin::Console {
         bank: bank.layout.clone(),
         from_kiosk: true,
         idle_secs: 8 * 3600,
+        bus_only: true,
     };
     crate::admin::Console::signed_in(
         facts,

@@ -153,3 +153,32 @@ fn a_pulse_on_an_offline_board_is_refused_and_recorded() {
     let entries = audit::page(link.audit_store(), None, 10, &AuditFilter::default()).expect("page");
     assert_eq!(entries[0].action, "pulse_failed");
 }
+
+#[test]
+fn service_menu_and_door_offer_only_what_the_boards_can_do() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bank = Bank::demo();
+    let mut link = ServiceLink::new(Box::new(FakeBus::new()), bank.clone(), dir.path(), "ana")
+        .expect("service link");
+    let mut c = console(&bank, "ana");
+    let menu = text(&c);
+    assert!(menu.contains("1  Bank") && menu.contains("6  Audit log") && menu.contains("7  Bus"));
+    assert!(!menu.contains("CCTV") && !menu.contains("Alerts"), "{menu}");
+    snap!("service_menu", menu);
+    keys(
+        &mut c,
+        &mut link,
+        &[digit(1), digit(4), Input::Intent(Intent::Enter)],
+    );
+    let door = text(&c);
+    assert!(
+        door.contains("Door 4 (M)") && door.contains("1  Open the door"),
+        "{door}"
+    );
+    assert!(!door.contains("Disable"));
+    keys(&mut c, &mut link, &[digit(2)]);
+    assert!(
+        matches!(c.model().screen, Screen::Compartment(_)),
+        "2 does nothing here"
+    );
+}

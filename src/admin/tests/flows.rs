@@ -380,3 +380,14 @@ fn markers_filter_by_door_and_a_manual_marker_has_its_note() {
     assert!(csv.starts_with("id,at,kiosk,compartment,camera,kind,actor,note"));
     assert!(csv.contains("lobby door propped open") && csv.contains("camera shows a bag"));
 }
+
+#[test]
+fn a_wrong_pin_leaves_the_console_at_sign_in() {
+    let mut desk = Desk::new();
+    desk.sign_in(ADMIN.0, "0000");
+    assert!(matches!(desk.screen(), Screen::SignIn { .. }));
+    assert!(desk.console.model().session.is_none());
+    let text = desk.text();
+    assert!(!text.contains("0000"));
+    assert!(desk.console.model().notice.is_some(), "{text}");
+}

@@ -40,6 +40,7 @@ pub fn facts(d: &Driver) -> ConsoleFacts {
         bank: d.engine.bank().clone(),
         from_kiosk: false,
         idle_secs: 300,
+        bus_only: false,
     }
 }
 

@@ -59,7 +59,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
     let body = match &model.screen {
         Screen::SignIn { .. } | Screen::Menu | Screen::Form { .. } => screens::body(model),
         Screen::Bank(b) => bank::body(model, b),
-        Screen::Compartment(c) => screens::compartment(c),
+        Screen::Compartment(c) => screens::compartment(c, model.facts.bus_only),
         Screen::Parcel(p) => screens::parcel(model, p),
         _ => lists::body(model),
     };

@@ -35,11 +35,15 @@ pub(super) fn body(model: &Model) -> Body {
                 .as_ref()
                 .map_or(crate::domain::Role::Courier, |s| s.role);
             let mut b = Body::new("Menu", "1-9 choose   0 sign out");
-            for item in menu::items(role) {
+            for item in menu::items(role, model.facts.bus_only) {
                 b.text(format!("  {}  {}", item.key, item.label));
             }
             b.text("");
-            b.text("  0  Sign out");
+            b.text(if model.facts.bus_only {
+                "  0  Leave (ends the service session)"
+            } else {
+                "  0  Sign out"
+            });
             b
         }
         Screen::Form { form, text, .. } => {
@@ -77,7 +81,7 @@ fn door_text(d: DoorState) -> &'static str {
     }
 }
 
-pub(super) fn compartment(view: &CompartmentView) -> Body {
+pub(super) fn compartment(view: &CompartmentView, bus_only: bool) -> Body {
     let r = &view.row;
     let mut b = Body::new(
         format!("Door {} ({})", r.id, r.size),
@@ -135,7 +139,10 @@ pub(super) fn compartment(view: &CompartmentView) -> Body {
         (3, "Inspected: empty"),
         (4, "Inspected: a parcel is inside"),
         (5, "CCTV marker at this door"),
-    ] {
+    ]
+    .into_iter()
+    .take(if bus_only { 1 } else { 5 })
+    {
         b.text(format!("  {k}  {label}"));
     }
     b
