@@ -242,14 +242,23 @@ pub fn read(engine: &Engine, actor: &Actor, query: Query) -> Result<Loaded, Engi
             } else {
                 query::all_parcels(store)?
             };
+            // A short number is a door; anything else a tracking number or
+            // a recipient ID (its six digits, as typed on a keypad).
+            let door: Option<u16> = match text.len() {
+                1..=4 => text.parse().ok(),
+                _ => None,
+            };
             let rows = parcels
                 .iter()
                 .rev()
-                .filter(|p| {
-                    text.is_empty()
-                        || p.tracking.to_ascii_uppercase().contains(&text)
-                        || p.recipient.as_str().contains(&text)
-                        || p.compartment.0.to_string() == text
+                .filter(|p| match door {
+                    _ if text.is_empty() => true,
+                    Some(d) => p.compartment.0 == d,
+                    None => {
+                        p.tracking.to_ascii_uppercase().contains(&text)
+                            || p.recipient.as_str() == text
+                            || p.recipient.digits() == text
+                    }
                 })
                 .take(MAX_PARCELS)
                 .map(parcel_row)

@@ -391,3 +391,54 @@ fn a_wrong_pin_leaves_the_console_at_sign_in() {
     assert!(!text.contains("0000"));
     assert!(desk.console.model().notice.is_some(), "{text}");
 }
+
+#[test]
+fn parcels_are_found_by_tracking_recipient_or_door() {
+    let mut desk = Desk::new();
+    let (parcel, door, _) = desk.d.stored_parcel(ANA, Size::M).expect("parcel");
+    desk.d
+        .stored_parcel(crate::kiosk::driver::BEN, Size::S)
+        .expect("parcel");
+    desk.sign_in(ADMIN.0, ADMIN.1);
+    desk.keys("2");
+    for search in [ANA.to_string(), door.0.to_string()] {
+        desk.keys(&format!("0{search}\n"));
+        let Screen::Parcels { rows, .. } = desk.screen().clone() else {
+            panic!("not the parcel list");
+        };
+        assert_eq!(
+            rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+            vec![parcel],
+            "{search}"
+        );
+    }
+    desk.keys("0nothing-like-this\n");
+    assert!(desk.text().contains("(none)"));
+    // A scanned tracking number finds its parcels from any screen.
+    let now = desk.d.clock.now();
+    let r = desk
+        .console
+        .on_input(crate::ui::Input::Scan("trk-setup".into()), now);
+    desk.console.serve(&mut desk.d.engine, r);
+    let Screen::Parcels { rows, .. } = desk.screen().clone() else {
+        panic!("not the parcel list");
+    };
+    assert_eq!(rows.len(), 2);
+}
+
+#[test]
+fn outbox_retry_all_is_audited() {
+    let mut desk = Desk::new();
+    desk.d.stored_parcel(ANA, Size::S).expect("parcel");
+    desk.sign_in(ADMIN.0, ADMIN.1);
+    desk.keys("9");
+    assert!(desk.text().contains("Delivered") && desk.text().contains("queued"));
+    assert!(
+        !desk
+            .text()
+            .contains(&desk.d.code_of(crate::domain::ParcelId(1)).expect("code"))
+    );
+    desk.keys("2");
+    assert!(desk.text().contains("Done."), "{}", desk.text());
+    assert!(audit_actions(&desk).iter().any(|(a, _, _, _)| a == ADMIN.0));
+}
