@@ -28,6 +28,9 @@ pub struct ConsoleFacts {
     pub idle_secs: u32,
     /// A service laptop: only the boards, no database behind the screens.
     pub bus_only: bool,
+    /// Keys are the 16-key keypad's (else a laptop keyboard's): the keys
+    /// line names what is printed on them.
+    pub keypad: bool,
 }
 
 /// The signed-in admin or technician.

@@ -149,6 +149,7 @@ pub fn admin(config: &Path, size: Option<&str>, keymap: &str) -> Result<(), Fail
         from_kiosk: false,
         idle_secs: 300,
         bus_only: false,
+        keypad: keymap == "keypad-16",
     };
     crate::admin::runtime::run(handle, facts, setup).map_err(failed("terminal"))
 }
@@ -266,7 +267,7 @@ pub fn service(args: crate::service::ServiceArgs) -> Result<(), Failure> {
     )?;
     // Time for one poll of every board, so the first screen has readings.
     std::thread::sleep(crate::service::SETTLE);
-    let mut console = crate::service::console(&bank, &args.technician);
+    let mut console = crate::service::console(&bank, &args.technician, args.keymap == "keypad-16");
     let first = vec![crate::admin::Request::Read {
         actor: console.model().actor(),
         query: crate::admin::Query::Bus,

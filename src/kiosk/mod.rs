@@ -116,6 +116,7 @@ impl Kiosk {
             from_kiosk: true,
             idle_secs: f.inactivity_secs.max(120),
             bus_only: false,
+            keypad: true,
         };
         self.admin = Some(crate::admin::Console::new(facts, self.model.now()));
         self.clear = true;

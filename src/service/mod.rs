@@ -270,7 +270,7 @@ impl AdminLink for ServiceLink {
 
 /// The console's facts for a service laptop: leaving ends the program,
 /// and only a long pause signs the technician out.
-pub fn console(bank: &Bank, technician: &str) -> crate::admin::Console {
+pub fn console(bank: &Bank, technician: &str, keypad: bool) -> crate::admin::Console {
     let facts = crate::admin::ConsoleFacts {
         letter: String::new(),
         name: format!("service laptop, bank {}", bank.layout.name),
@@ -279,6 +279,7 @@ pub fn console(bank: &Bank, technician: &str) -> crate::admin::Console {
         from_kiosk: true,
         idle_secs: 8 * 3600,
         bus_only: true,
+        keypad,
     };
     crate::admin::Console::signed_in(
         facts,

@@ -51,7 +51,7 @@ fn service_laptop_pulses_and_unlocks_into_its_own_audit_chain() {
     );
     let mut link = ServiceLink::new(Box::new(bus.clone()), bank.clone(), dir.path(), "ana")
         .expect("service link");
-    let mut c = console(&bank, "ana");
+    let mut c = console(&bank, "ana", true);
     let first = vec![Request::Read {
         actor: c.model().actor(),
         query: Query::Bus,
@@ -145,7 +145,7 @@ fn a_pulse_on_an_offline_board_is_refused_and_recorded() {
     bus.set_board_offline(1, true);
     let mut link = ServiceLink::new(Box::new(bus.clone()), bank.clone(), dir.path(), "ana")
         .expect("service link");
-    let mut c = console(&bank, "ana");
+    let mut c = console(&bank, "ana", true);
     keys(&mut c, &mut link, &[digit(7), digit(1)]);
     assert!(bus.pulses().is_empty());
     let notice = c.model().notice.clone().unwrap_or_default();
@@ -160,7 +160,7 @@ fn service_menu_and_door_offer_only_what_the_boards_can_do() {
     let bank = Bank::demo();
     let mut link = ServiceLink::new(Box::new(FakeBus::new()), bank.clone(), dir.path(), "ana")
         .expect("service link");
-    let mut c = console(&bank, "ana");
+    let mut c = console(&bank, "ana", true);
     let menu = text(&c);
     assert!(menu.contains("1  Bank") && menu.contains("6  Audit log") && menu.contains("7  Bus"));
     assert!(!menu.contains("CCTV") && !menu.contains("Alerts"), "{menu}");

@@ -41,6 +41,7 @@ pub fn facts(d: &Driver) -> ConsoleFacts {
         from_kiosk: false,
         idle_secs: 300,
         bus_only: false,
+        keypad: false,
     }
 }
 

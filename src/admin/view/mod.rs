@@ -85,14 +85,34 @@ pub fn view(model: &Model, frame: &mut Frame) {
             },
         );
     }
+    let keys = if model.facts.keypad {
+        body.keys
+    } else {
+        keyboard_keys(&body.keys)
+    };
     frame.render_widget(
-        Paragraph::new(Line::raw(format!(" {}", body.keys))),
+        Paragraph::new(Line::raw(format!(" {keys}"))),
         Rect {
             y: area.bottom() - 1,
             height: 1,
             ..area
         },
     );
+}
+
+/// The keys line names the keypad's keys; on a laptop keyboard (the pc
+/// keymap) the same intents sit on other keys.
+fn keyboard_keys(keys: &str) -> String {
+    [
+        ("A/B up/down", "j/k down/up"),
+        ("A/B newer/older page", "k/j newer/older page"),
+        ("C refresh", "h refresh"),
+        ("# ", "Enter "),
+        ("* ", "Esc "),
+        ("0-9 door number", "0-9 door number"),
+    ]
+    .iter()
+    .fold(keys.to_string(), |k, (from, to)| k.replace(from, to))
 }
 
 fn header(model: &Model, frame: &mut Frame, area: Rect) {

@@ -60,7 +60,7 @@ pub(super) fn body(model: &Model) -> Body {
                     Style::default().add_modifier(Modifier::UNDERLINED),
                 ),
             ]));
-            if form.takes_reason() && text.is_empty() {
+            if form.takes_reason() && text.is_empty() && model.facts.keypad {
                 b.text("");
                 b.text("  On the keypad, pick a reason by number:");
                 for (i, r) in REASONS.iter().enumerate() {
