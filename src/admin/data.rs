@@ -198,7 +198,7 @@ use super::model::Loaded;
 
 /// Runs one read for `actor` on the engine's thread.
 pub fn read(engine: &Engine, actor: &Actor, query: Query) -> Result<Loaded, EngineError> {
-    let role = engine.role_of(actor).ok_or(EngineError::NotSignedIn)?;
+    let role = engine.role_reading(actor).ok_or(EngineError::NotSignedIn)?;
     let need = |perm: Permission| {
         if allows(role, perm) {
             Ok(())

@@ -396,6 +396,19 @@ struct Session {
     user: String,
     role: Role,
     expires: DateTime<Utc>,
+    /// The last read by this session (admin screens), which keeps it
+    /// alive like a command: reads go through `&Engine`.
+    read_at: std::cell::Cell<Option<DateTime<Utc>>>,
+}
+
+impl Session {
+    /// Idle expiry, counting reads as activity.
+    fn ends(&self, idle: chrono::Duration) -> DateTime<Utc> {
+        match self.read_at.get() {
+            Some(at) => self.expires.max(at + idle),
+            None => self.expires,
+        }
+    }
 }
 
 /// A validated code waiting for the person to accept the fee.
@@ -682,7 +695,7 @@ impl Engine {
             Actor::Session { id } => {
                 let idle = chrono::Duration::seconds(i64::from(self.settings.session_secs));
                 let s = match self.sessions.get_mut(id) {
-                    Some(s) if s.expires > now => s,
+                    Some(s) if s.ends(idle) > now => s,
                     _ => {
                         self.sessions.remove(id);
                         return Err(EngineError::NotSignedIn);
@@ -708,9 +721,25 @@ impl Engine {
             Actor::Session { id } => self
                 .sessions
                 .get(id)
-                .filter(|s| s.expires > self.now())
+                .filter(|s| s.ends(self.session_idle()) > self.now())
                 .map(|s| s.role),
         }
+    }
+
+    /// The role behind an actor that is reading (an admin screen); the read
+    /// counts as activity, so browsing keeps a session alive.
+    pub fn role_reading(&self, actor: &Actor) -> Option<Role> {
+        let role = self.role_of(actor)?;
+        if let Actor::Session { id } = actor
+            && let Some(s) = self.sessions.get(id)
+        {
+            s.read_at.set(Some(self.now()));
+        }
+        Some(role)
+    }
+
+    fn session_idle(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::from(self.settings.session_secs))
     }
 
     fn new_session(&mut self, user: String, role: Role) -> Event {
@@ -722,6 +751,7 @@ impl Engine {
                 user: user.clone(),
                 role,
                 expires,
+                read_at: std::cell::Cell::new(None),
             },
         );
         Event::SignedIn {

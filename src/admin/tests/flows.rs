@@ -442,3 +442,17 @@ fn outbox_retry_all_is_audited() {
     assert!(desk.text().contains("Done."), "{}", desk.text());
     assert!(audit_actions(&desk).iter().any(|(a, _, _, _)| a == ADMIN.0));
 }
+
+#[test]
+fn browsing_screens_keeps_the_session_alive() {
+    let mut desk = Desk::new();
+    desk.sign_in(ADMIN.0, ADMIN.1);
+    for key in ["1", "h", "\x1b7", "h"] {
+        desk.d.clock.advance(Duration::seconds(200));
+        desk.keys(key);
+        assert!(desk.console.model().session.is_some(), "after {key:?}");
+    }
+    // 800 s after signing in, with reads only: a command still goes through.
+    desk.keys("1");
+    assert_eq!(desk.d.bus.pulses(), vec![lock_of(&desk, 1)]);
+}
