@@ -3,6 +3,7 @@
 //! A keypress travels `ui` -> `engine` (the one owner of the `store` and the
 //! lock `bus`) -> Modbus RTU. Business rules live in `domain` and `engine`.
 
+pub mod admin;
 pub mod bus;
 pub mod cli;
 pub mod clock;
@@ -14,6 +15,7 @@ pub mod hardware;
 pub mod kiosk;
 pub mod logging;
 pub mod notify;
+pub mod service;
 pub mod sim;
 pub mod store;
 pub mod ui;

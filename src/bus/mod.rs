@@ -106,6 +106,11 @@ pub trait LockBus: Send {
     fn item_present(&self, lock: LockId) -> Option<bool>;
     /// Whether the board answered its recent polls.
     fn board_online(&self, board: u8) -> bool;
+    /// Counters and board facts for the admin's bus screen; `None` for a
+    /// bus that keeps none (the fake, no bus at all).
+    fn diagnostics(&self) -> Option<modbus::BusStats> {
+        None
+    }
 }
 
 /// The bus of a process that has no lock boards (command-line tools):

@@ -238,4 +238,8 @@ impl LockBus for ModbusLockBus {
     fn board_online(&self, board: u8) -> bool {
         lock(&self.snapshot).online.contains(&board)
     }
+
+    fn diagnostics(&self) -> Option<BusStats> {
+        Some(self.stats())
+    }
 }

@@ -423,31 +423,40 @@ pub fn markers(cmd: MarkersCmd) -> Result<(), Failure> {
     let MarkersCmd::Export { format, data } = cmd;
     let store = open_store(&data.load()?)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if let Format::Csv = format {
-        writeln!(out, "id,at,kiosk,compartment,camera,kind,actor,note")?;
-    }
-    for m in query::markers(&store)? {
-        match format {
-            Format::Jsonl => writeln!(
-                out,
-                "{}",
-                serde_json::to_string(&m).map_err(|e| Failure::Failed(e.to_string()))?
-            )?,
-            Format::Csv => writeln!(
-                out,
-                "{},{},{},{},{},{},{},{}",
-                m.id,
-                m.at.to_rfc3339(),
-                csv(&m.kiosk),
-                m.compartment.map(|c| c.to_string()).unwrap_or_default(),
-                csv(m.camera.as_deref().unwrap_or("")),
-                csv(&format!("{:?}", m.kind)),
-                csv(&m.actor),
-                csv(&m.note)
-            )?,
+    match format {
+        Format::Csv => write_markers_csv(&store, &mut out)?,
+        Format::Jsonl => {
+            for m in query::markers(&store)? {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string(&m).map_err(|e| Failure::Failed(e.to_string()))?
+                )?;
+            }
         }
     }
     out.flush()?;
+    Ok(())
+}
+
+/// The CCTV markers as CSV, header first (the command line and the admin
+/// console's export).
+pub fn write_markers_csv(store: &Store, out: &mut impl Write) -> Result<(), Failure> {
+    writeln!(out, "id,at,kiosk,compartment,camera,kind,actor,note")?;
+    for m in query::markers(store)? {
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{},{}",
+            m.id,
+            m.at.to_rfc3339(),
+            csv(&m.kiosk),
+            m.compartment.map(|c| c.to_string()).unwrap_or_default(),
+            csv(m.camera.as_deref().unwrap_or("")),
+            csv(&format!("{:?}", m.kind)),
+            csv(&m.actor),
+            csv(&m.note)
+        )?;
+    }
     Ok(())
 }
 

@@ -11,6 +11,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{Config, ConfigError};
 
+pub use data::write_markers_csv;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "locker",
@@ -42,6 +44,21 @@ pub enum Cmd {
         #[arg(long)]
         size: Option<String>,
     },
+    /// The admin console (building admins, technicians) on this machine's
+    /// database and lock bus; the kiosk must not be running.
+    Admin {
+        #[arg(long, value_name = "FILE", env = "LOCKER_CONFIG")]
+        config: PathBuf,
+        /// Screen size for serial terminals that report none, e.g. 80x24.
+        #[arg(long)]
+        size: Option<String>,
+        /// Key map: pc (a laptop keyboard) or keypad-16, or a file.
+        #[arg(long, default_value = "pc")]
+        keymap: String,
+    },
+    /// The technician's laptop on the lock boards, no parcel database:
+    /// bus diagnostics, door table, pulse test, manual unlock.
+    Service(crate::service::ServiceArgs),
     /// Create the database and the first admin.
     Init {
         #[command(flatten)]
@@ -164,6 +181,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Cmd::Demo { size, data_dir } => run::demo(size.as_deref(), data_dir),
         Cmd::Kiosk { config, size } => run::kiosk(&config, size.as_deref()),
+        Cmd::Admin {
+            config,
+            size,
+            keymap,
+        } => run::admin(&config, size.as_deref(), &keymap),
+        Cmd::Service(args) => run::service(args),
         Cmd::Init { data, admin } => data::init(&data, &admin),
         Cmd::User(c) => data::user(c),
         Cmd::Recipient(c) => data::recipient(c),

@@ -122,6 +122,38 @@ pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), Failure> {
     run(handle, facts, setup).map_err(failed("terminal"))
 }
 
+/// `locker admin --config FILE`: the console on this machine's database and
+/// bus. sled lets one process hold a database, so it refuses while the
+/// kiosk runs.
+pub fn admin(config: &Path, size: Option<&str>, keymap: &str) -> Result<(), Failure> {
+    let cfg = Config::load(config).map_err(Failure::Config)?;
+    let bank = Bank::load(&cfg.kiosk.hardware).map_err(|e| Failure::Usage(e.to_string()))?;
+    let mut setup = terminal_setup(&cfg, size)?;
+    setup.keymap = Keymap::resolve(keymap).map_err(|e| Failure::Usage(e.to_string()))?;
+    let rt = runtime()?;
+    let _enter = rt.enter();
+    let handle = start(&cfg, &bank, &cfg.bus.port, |_| Ok(())).map_err(|e| match e {
+        Failure::Failed(why) if why.contains("in use by another locker process") => {
+            Failure::Failed(format!(
+                "the kiosk holds the database in {}: stop it first, or use the admin keys at the kiosk",
+                cfg.kiosk.data_dir.display()
+            ))
+        }
+        other => other,
+    })?;
+    let facts = crate::admin::ConsoleFacts {
+        letter: cfg.kiosk.id.clone(),
+        name: cfg.kiosk.name.clone(),
+        tz: cfg.kiosk.time_zone,
+        bank: bank.layout.clone(),
+        from_kiosk: false,
+        idle_secs: 300,
+        bus_only: false,
+        keypad: keymap == "keypad-16",
+    };
+    crate::admin::runtime::run(handle, facts, setup).map_err(failed("terminal"))
+}
+
 /// `locker demo`: a fresh data dir, the demo bank simulated on a pty in this
 /// process, demo people and parcels, and the codes on the help screen.
 pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), Failure> {
@@ -200,4 +232,58 @@ fn help_text(f: &DemoFacts) -> String {
     lines.push(format!("Recipients: {}", f.recipients.join(" ")));
     lines.push("Doors close by themselves after 4 s. Ctrl-C leaves.".into());
     lines.join("\n")
+}
+
+/// `locker service --port DEV --hardware BANK`: the technician's laptop on
+/// the lock boards, no parcel database; pulses go to a local audit log.
+pub fn service(args: crate::service::ServiceArgs) -> Result<(), Failure> {
+    let bank = Bank::load(&args.hardware).map_err(|e| Failure::Usage(e.to_string()))?;
+    let configured: Option<ScreenSize> = match &args.size {
+        Some(s) => Some(
+            s.parse()
+                .map_err(|e| Failure::Usage(format!("--size: {e}")))?,
+        ),
+        None => None,
+    };
+    let setup = TerminalSetup {
+        profile: TerminalProfile::from_term(std::env::var("TERM").ok().as_deref()),
+        size: screen_size_from_environment(configured),
+        fixed_size: configured.is_some(),
+        keymap: Keymap::resolve(&args.keymap).map_err(|e| Failure::Usage(e.to_string()))?,
+    };
+    crate::store::prepare_private_dir(&args.audit_dir)?;
+    crate::logging::init(&args.audit_dir);
+    let rt = runtime()?;
+    let _enter = rt.enter();
+    let mut bus_cfg = BusConfig::new(&args.port);
+    bus_cfg.baud = args.baud;
+    let (bus, mut events) =
+        ModbusLockBus::spawn(&bank, bus_cfg).map_err(|e| Failure::Failed(e.to_string()))?;
+    let mut link = crate::service::ServiceLink::new(
+        Box::new(bus),
+        bank.clone(),
+        &args.audit_dir,
+        &args.technician,
+    )?;
+    // Time for one poll of every board, so the first screen has readings.
+    std::thread::sleep(crate::service::SETTLE);
+    let mut console = crate::service::console(&bank, &args.technician, args.keymap == "keypad-16");
+    let first = vec![crate::admin::Request::Read {
+        actor: console.model().actor(),
+        query: crate::admin::Query::Bus,
+    }];
+    console.serve(&mut link, first);
+    crate::admin::runtime::run_with(&mut link, console, setup, move |sink| {
+        std::thread::Builder::new()
+            .name("bus-events".into())
+            .spawn(move || {
+                while events.blocking_recv().is_some() {
+                    if !sink.changed() {
+                        break;
+                    }
+                }
+            })
+            .map(|_| ())
+    })
+    .map_err(failed("terminal"))
 }

@@ -362,6 +362,21 @@ impl Engine {
         Ok(vec![Event::Done])
     }
 
+    /// A new PIN for an existing account; the old one stops working at once.
+    pub(super) fn reset_pin(&mut self, who: &str, name: &str, pin: &str) -> EngineResult {
+        validate_pin(pin).map_err(|e| EngineError::Invalid(e.into()))?;
+        let pin_hash = self.hasher.hash_pin(pin);
+        self.commit(|tx| {
+            let Some(mut user) = tx.get::<User, _>(T::Users, name.as_bytes())? else {
+                return abort(EngineError::NotFound(format!("user {name}")));
+            };
+            user.pin_hash = pin_hash.clone();
+            tx.put(T::Users, name.as_bytes(), &user)?;
+            tx.audit(self.audit_draft(who, "pin_reset", None, None, name.to_string()))
+        })?;
+        Ok(vec![Event::Done])
+    }
+
     pub(super) fn add_marker(
         &mut self,
         who: &str,

@@ -181,6 +181,11 @@ pub enum Command {
     RemoveUser {
         name: String,
     },
+    /// A new PIN for a courier, admin or technician who forgot theirs.
+    ResetPin {
+        name: String,
+        pin: String,
+    },
     AddMarker {
         compartment: Option<CompartmentId>,
         note: String,
@@ -391,6 +396,19 @@ struct Session {
     user: String,
     role: Role,
     expires: DateTime<Utc>,
+    /// The last read by this session (admin screens), which keeps it
+    /// alive like a command: reads go through `&Engine`.
+    read_at: std::cell::Cell<Option<DateTime<Utc>>>,
+}
+
+impl Session {
+    /// Idle expiry, counting reads as activity.
+    fn ends(&self, idle: chrono::Duration) -> DateTime<Utc> {
+        match self.read_at.get() {
+            Some(at) => self.expires.max(at + idle),
+            None => self.expires,
+        }
+    }
 }
 
 /// A validated code waiting for the person to accept the fee.
@@ -485,6 +503,28 @@ impl Engine {
 
     pub fn bank(&self) -> &BankLayout {
         &self.bank
+    }
+
+    /// What the door sensor of a compartment reads now (admin screens).
+    pub fn door_reading(&self, c: CompartmentId) -> crate::bus::DoorState {
+        match self.lock_of(c) {
+            Some(lock) => self.bus.door(lock),
+            None => crate::bus::DoorState::Unknown,
+        }
+    }
+
+    /// The item sensor of a compartment, where the board has one.
+    pub fn item_reading(&self, c: CompartmentId) -> Option<bool> {
+        self.lock_of(c).and_then(|lock| self.bus.item_present(lock))
+    }
+
+    pub fn board_online(&self, board: u8) -> bool {
+        self.bus.board_online(board)
+    }
+
+    /// The bus's counters, if it keeps any (the Modbus bus does).
+    pub fn bus_diagnostics(&self) -> Option<crate::bus::modbus::BusStats> {
+        self.bus.diagnostics()
     }
 
     /// Argon2id evaluations so far (a pickup attempt costs exactly one).
@@ -615,6 +655,10 @@ impl Engine {
                 let who = self.authorize(actor, Permission::ManageUsers)?;
                 self.remove_user(&who, &name)
             }
+            ResetPin { name, pin } => {
+                let who = self.authorize(actor, Permission::ManageUsers)?;
+                self.reset_pin(&who, &name, &pin)
+            }
             AddMarker { compartment, note } => {
                 let who = self.authorize(actor, Permission::Markers)?;
                 self.add_marker(&who, compartment, &note)
@@ -651,7 +695,7 @@ impl Engine {
             Actor::Session { id } => {
                 let idle = chrono::Duration::seconds(i64::from(self.settings.session_secs));
                 let s = match self.sessions.get_mut(id) {
-                    Some(s) if s.expires > now => s,
+                    Some(s) if s.ends(idle) > now => s,
                     _ => {
                         self.sessions.remove(id);
                         return Err(EngineError::NotSignedIn);
@@ -677,9 +721,25 @@ impl Engine {
             Actor::Session { id } => self
                 .sessions
                 .get(id)
-                .filter(|s| s.expires > self.now())
+                .filter(|s| s.ends(self.session_idle()) > self.now())
                 .map(|s| s.role),
         }
+    }
+
+    /// The role behind an actor that is reading (an admin screen); the read
+    /// counts as activity, so browsing keeps a session alive.
+    pub fn role_reading(&self, actor: &Actor) -> Option<Role> {
+        let role = self.role_of(actor)?;
+        if let Actor::Session { id } = actor
+            && let Some(s) = self.sessions.get(id)
+        {
+            s.read_at.set(Some(self.now()));
+        }
+        Some(role)
+    }
+
+    fn session_idle(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::from(self.settings.session_secs))
     }
 
     fn new_session(&mut self, user: String, role: Role) -> Event {
@@ -691,6 +751,7 @@ impl Engine {
                 user: user.clone(),
                 role,
                 expires,
+                read_at: std::cell::Cell::new(None),
             },
         );
         Event::SignedIn {

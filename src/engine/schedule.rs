@@ -12,7 +12,8 @@ impl Engine {
         let now = self.now();
         self.pending.retain(|_, p| p.expires > now);
         self.reopen.retain(|_, w| w.until >= now);
-        self.sessions.retain(|_, s| s.expires > now);
+        let idle = self.session_idle();
+        self.sessions.retain(|_, s| s.ends(idle) > now);
         let mut events = Vec::new();
         for p in super::query::live_parcels(&self.store)? {
             if p.state != ParcelState::Stored {

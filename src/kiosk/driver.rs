@@ -387,18 +387,27 @@ impl Driver {
     /// The screen as a person sees it at 80x24: text rows, then the cells
     /// shown in reverse video (which a plain-text snapshot cannot show).
     pub fn screen_text(&self) -> String {
-        screen_text(self.kiosk.model())
+        match self.kiosk.console() {
+            Some(console) => frame_text(|f| crate::admin::view(console.model(), f)),
+            None => screen_text(self.kiosk.model()),
+        }
     }
 }
 
 /// Renders a model on an 80x24 test terminal as text, marking reverse
 /// video so a reviewer sees the highlighted door.
 pub fn screen_text(model: &super::Model) -> String {
+    frame_text(|frame| view(model, frame))
+}
+
+/// Any screen drawn on an 80x24 test terminal, as text with its reverse
+/// video listed (the admin console's snapshots use it too).
+pub fn frame_text(draw: impl FnOnce(&mut ratatui::Frame)) -> String {
     let mut terminal = match Terminal::new(TestBackend::new(80, 24)) {
         Ok(t) => t,
         Err(e) => return format!("no test terminal: {e}"),
     };
-    if let Err(e) = terminal.draw(|frame| view(model, frame)) {
+    if let Err(e) = terminal.draw(draw) {
         return format!("draw failed: {e}");
     }
     let buffer = terminal.backend().buffer();

@@ -61,6 +61,8 @@ pub struct Kiosk {
     model: Model,
     /// A full repaint is due (start, after an outage).
     clear: bool,
+    /// The admin console, while staff have the screen.
+    admin: Option<crate::admin::Console>,
 }
 
 impl Kiosk {
@@ -68,6 +70,7 @@ impl Kiosk {
         Self {
             model: Model::new(facts, now),
             clear: true,
+            admin: None,
         }
     }
 
@@ -75,27 +78,84 @@ impl Kiosk {
         &self.model
     }
 
-    /// Applies any message; [`Request::ClearScreen`] is kept for `render`.
+    /// The admin console, while it has the screen.
+    pub fn console(&self) -> Option<&crate::admin::Console> {
+        self.admin.as_ref()
+    }
+
+    /// Applies any message; [`Request::ClearScreen`] is kept for `render`
+    /// and [`Request::OpenAdmin`] opens the console.
     pub fn handle(&mut self, msg: Msg) -> Vec<Request> {
         let mut out = update(&mut self.model, msg);
-        out.retain(|r| {
-            let clear = *r == Request::ClearScreen;
-            self.clear |= clear;
-            !clear
+        let (mut clear, mut open) = (false, false);
+        out.retain(|r| match r {
+            Request::ClearScreen => {
+                clear = true;
+                false
+            }
+            Request::OpenAdmin => {
+                open = true;
+                false
+            }
+            _ => true,
         });
+        self.clear |= clear;
+        if open {
+            self.open_admin();
+        }
         out
     }
 
-    /// A decoded key or scan, at `now`.
+    fn open_admin(&mut self) {
+        let f = &self.model.facts;
+        let facts = crate::admin::ConsoleFacts {
+            letter: f.letter.clone(),
+            name: f.name.clone(),
+            tz: f.tz,
+            bank: f.bank.clone(),
+            from_kiosk: true,
+            idle_secs: f.inactivity_secs.max(120),
+            bus_only: false,
+            keypad: true,
+        };
+        self.admin = Some(crate::admin::Console::new(facts, self.model.now()));
+        self.clear = true;
+    }
+
+    /// Closes the console once it has signed out: the kiosk's home again.
+    fn close_admin_if_left(&mut self) {
+        if self.admin.as_ref().is_some_and(|c| c.has_left()) {
+            self.admin = None;
+            self.clear = true;
+            self.model.screen = Screen::Home;
+            self.model.dirty = true;
+        }
+    }
+
+    fn wrap(requests: Vec<crate::admin::Request>) -> Vec<Request> {
+        requests.into_iter().map(Request::Admin).collect()
+    }
+
+    /// A decoded key or scan, at `now`: the console's while it is open.
     pub fn on_input(&mut self, input: Input, now: DateTime<Utc>) -> Vec<Request> {
         let mut out = self.handle(Msg::Tick(now));
+        if let Some(console) = &mut self.admin {
+            out.extend(Self::wrap(console.on_input(input, now)));
+            return out;
+        }
         out.extend(self.handle(Msg::Input(input)));
         out
     }
 
-    /// One event from the engine (a door on the bus, the scheduler).
+    /// One event from the engine (a door on the bus, the scheduler); the
+    /// console sees it too.
     pub fn on_event(&mut self, event: Event) -> Vec<Request> {
-        self.handle(Msg::Engine(event))
+        let mut out = Vec::new();
+        if let Some(console) = &mut self.admin {
+            out.extend(Self::wrap(console.on_event(event.clone())));
+        }
+        out.extend(self.handle(Msg::Engine(event)));
+        out
     }
 
     /// The engine's answer to a [`Request::Engine`].
@@ -112,13 +172,26 @@ impl Kiosk {
     /// The time: call it at least once a second (the lockout countdown),
     /// or at [`Kiosk::next_tick`].
     pub fn on_tick(&mut self, now: DateTime<Utc>) -> Vec<Request> {
-        self.handle(Msg::Tick(now))
+        let mut out = Vec::new();
+        if let Some(console) = &mut self.admin {
+            out.extend(Self::wrap(console.on_tick(now)));
+        }
+        out.extend(self.handle(Msg::Tick(now)));
+        out
     }
 
     /// When the screen may next change by itself: the next second while
     /// the countdown shows, else the next minute of the clock or the
     /// inactivity deadline, whichever comes first.
     pub fn next_tick(&self) -> DateTime<Utc> {
+        let own = self.own_next_tick();
+        match &self.admin {
+            Some(console) => own.min(console.next_tick()),
+            None => own,
+        }
+    }
+
+    fn own_next_tick(&self) -> DateTime<Utc> {
         let now = self.model.now();
         if matches!(self.model.screen, Screen::Lockout { .. }) {
             return now + chrono::Duration::seconds(1);
@@ -149,13 +222,13 @@ impl Kiosk {
 
     /// Whether the next `render` will draw.
     pub fn needs_render(&self) -> bool {
-        self.clear || self.model.is_dirty()
+        self.clear || self.model.is_dirty() || self.admin.as_ref().is_some_and(|c| c.needs_render())
     }
 
     /// Runs requests against the engine (owned here, or behind a handle),
     /// feeding every answer back until nothing more is asked. A loop calls
     /// this after each `on_*`.
-    pub fn serve(&mut self, engine: &mut impl EngineLink, requests: Vec<Request>) {
+    pub fn serve(&mut self, engine: &mut impl crate::admin::AdminLink, requests: Vec<Request>) {
         let mut queue: VecDeque<Request> = requests.into();
         while let Some(request) = queue.pop_front() {
             let more = match request {
@@ -178,11 +251,16 @@ impl Kiosk {
                         self.handle(Msg::Failed(Failure::Store))
                     }
                 },
-                // `handle` keeps these for `render`.
-                Request::ClearScreen => Vec::new(),
+                Request::Admin(r) => match &mut self.admin {
+                    Some(console) => Self::wrap(console.serve_one(engine, r)),
+                    None => Vec::new(),
+                },
+                // `handle` keeps these.
+                Request::ClearScreen | Request::OpenAdmin => Vec::new(),
             };
             queue.extend(more);
         }
+        self.close_admin_if_left();
     }
 
     /// Draws the screen if it changed; returns whether it drew. An
@@ -192,6 +270,13 @@ impl Kiosk {
             terminal.clear()?;
             self.clear = false;
             self.model.dirty = true;
+            if let Some(console) = &mut self.admin {
+                console.touch();
+            }
+        }
+        if let Some(console) = &mut self.admin {
+            self.model.take_dirty();
+            return console.render(terminal).inspect_err(|_| self.clear = true);
         }
         if !self.model.take_dirty() {
             return Ok(false);
@@ -235,4 +320,4 @@ impl EngineLink for EngineHandle {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -271,6 +271,11 @@ pub enum Request {
     /// Repaint the whole terminal: after an outage it may have been
     /// power-cycled.
     ClearScreen,
+    /// The hidden admin sequence was keyed on the home screen: hand the
+    /// screen to the admin console until it signs out.
+    OpenAdmin,
+    /// A request of the admin console while it has the screen.
+    Admin(crate::admin::Request),
 }
 
 /// The kiosk screen's whole state.
@@ -291,6 +296,8 @@ pub struct Model {
     pub(super) now: DateTime<Utc>,
     pub(super) idle_since: DateTime<Utc>,
     pub(super) dirty: bool,
+    /// Keys of the hidden admin sequence typed so far on the home screen.
+    pub(super) admin_keys: usize,
 }
 
 /// How many engine events the model keeps.
@@ -312,6 +319,7 @@ impl Model {
             now,
             idle_since: now,
             dirty: true,
+            admin_keys: 0,
         }
     }
 

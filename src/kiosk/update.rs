@@ -15,6 +15,16 @@ use super::model::{
     DoorSpot, Failure, KEPT_EVENTS, Model, Msg, Notice, Request, Screen, clock_text,
 };
 
+/// Opens the admin console from the home screen: `* # * # 0`. Shown
+/// nowhere on the kiosk; documented in the README for staff.
+const ADMIN_SEQUENCE: [Intent; 5] = [
+    Intent::Back,
+    Intent::Enter,
+    Intent::Back,
+    Intent::Enter,
+    Intent::Digit(0),
+];
+
 /// The longest code the keypad collects; the engine judges it.
 pub(super) const CODE_DIGITS: usize = 6;
 
@@ -131,6 +141,24 @@ fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
     let Input::Intent(intent) = input else {
         return Vec::new();
     };
+    if model.screen == Screen::Home {
+        // `*` and `#` do nothing on the home screen, so the sequence
+        // costs nothing to anyone who types part of it by chance.
+        if ADMIN_SEQUENCE.get(model.admin_keys) == Some(&intent) {
+            model.admin_keys += 1;
+            if model.admin_keys == ADMIN_SEQUENCE.len() {
+                model.admin_keys = 0;
+                return vec![Request::OpenAdmin];
+            }
+            if intent != Intent::Digit(0) {
+                return Vec::new();
+            }
+        } else {
+            model.admin_keys = 0;
+        }
+    } else {
+        model.admin_keys = 0;
+    }
     if intent == Intent::Language && matches!(model.screen, Screen::Home | Screen::Help) {
         model.language = model.language.toggle();
         return Vec::new();

@@ -78,6 +78,64 @@ impl<'a> Tx<'a> {
     }
 }
 
+/// Appends many entries at once, in batches outside any transaction: for
+/// loading a log (benchmarks, tests, an imported service log), never for
+/// a state change, whose entry belongs in the change's own transaction.
+/// The chain and its head come out exactly as `Tx::audit` would write them.
+pub fn append_many(
+    store: &Store,
+    drafts: impl IntoIterator<Item = AuditDraft>,
+) -> Result<u64, StoreError> {
+    const BATCH: usize = 10_000;
+    let (mut seq, mut prev) = match store.get::<Head>(T::Meta, HEAD_KEY)? {
+        None => (0, hex::encode(GENESIS)),
+        Some(h) => (h.seq, h.hash),
+    };
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt {
+        tree: "audit",
+        reason: e.to_string(),
+    };
+    let tree = store.tree(T::Audit);
+    let mut batch = sled::Batch::default();
+    let mut pending = 0;
+    let mut written = 0;
+    let write_head = |seq: u64, hash: &str| -> Result<(), StoreError> {
+        let head = serde_json::to_vec(&Head {
+            seq,
+            hash: hash.to_string(),
+        })
+        .map_err(corrupt)?;
+        store.tree(T::Meta).insert(HEAD_KEY, head)?;
+        Ok(())
+    };
+    for d in drafts {
+        seq += 1;
+        let entry = AuditEntry {
+            seq,
+            at: d.at,
+            actor: d.actor,
+            action: d.action,
+            compartment: d.compartment,
+            parcel: d.parcel,
+            detail: d.detail,
+            prev,
+        };
+        let bytes = serde_json::to_vec(&entry).map_err(corrupt)?;
+        prev = hex::encode(Sha256::digest(&bytes));
+        batch.insert(&seq_key(seq), bytes);
+        pending += 1;
+        written += 1;
+        if pending == BATCH {
+            tree.apply_batch(std::mem::take(&mut batch))?;
+            write_head(seq, &prev)?;
+            pending = 0;
+        }
+    }
+    tree.apply_batch(batch)?;
+    write_head(seq, &prev)?;
+    Ok(written)
+}
+
 /// The outcome of `locker audit verify`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
@@ -154,10 +212,12 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
 }
 
 /// Filters for the paged viewer.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AuditFilter {
     pub actor: Option<String>,
     pub compartment: Option<CompartmentId>,
+    /// One parcel's history.
+    pub parcel: Option<ParcelId>,
     pub action: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
@@ -167,6 +227,7 @@ impl AuditFilter {
     pub fn matches(&self, e: &AuditEntry) -> bool {
         self.actor.as_ref().is_none_or(|a| &e.actor == a)
             && self.compartment.is_none_or(|c| e.compartment == Some(c))
+            && self.parcel.is_none_or(|p| e.parcel == Some(p))
             && self
                 .action
                 .as_ref()

@@ -78,6 +78,7 @@
 //! }
 //! ```
 
+pub mod bank;
 pub mod counting;
 pub mod input;
 pub mod key_chord;

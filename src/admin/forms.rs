@@ -1,0 +1,314 @@
+//! The console's one-line forms: what each asks, what a keypad digit picks
+//! on an empty field, and the command (or read) the typed text becomes.
+
+use chrono::NaiveDate;
+
+use super::data::Query;
+use super::model::Form;
+use crate::domain::{CompartmentId, RecipientId};
+use crate::engine::{Command, Found};
+use crate::store::audit::AuditFilter;
+
+/// Reasons a keypad picks by number (the keypad has no letters).
+pub const REASONS: [&str; 5] = [
+    "pulse test",
+    "parcel stuck",
+    "inspection",
+    "recipient at the desk",
+    "maintenance",
+];
+
+/// What a form's text becomes.
+pub enum Outcome {
+    Command(Command),
+    Read(Query),
+    /// The text does not fit the form: say why, keep the form.
+    Invalid(&'static str),
+}
+
+impl Form {
+    pub fn prompt(&self) -> String {
+        match self {
+            Form::UnlockReason(c) => format!("Open door {c}: reason"),
+            Form::DisableReason(c, true) => format!("Disable door {c}: reason"),
+            Form::DisableReason(c, false) => format!("Enable door {c}: reason"),
+            Form::InspectNote(c, Found::Empty) => format!("Door {c} inspected, empty: note"),
+            Form::InspectNote(c, Found::Parcel) => {
+                format!("Door {c} inspected, parcel inside: note")
+            }
+            Form::ExtendDays(p) => format!("Extend the hold of {p} by days (1-30)"),
+            Form::Reassign(p) => format!("Reassign {p} to recipient ID"),
+            Form::Vacation(r) => format!("Vacation of {r} until YYYY-MM-DD (empty ends it)"),
+            Form::AckNote(id) => format!("Acknowledge alert {id}: note"),
+            Form::MarkerNote(Some(c)) => format!("CCTV marker at door {c}: note"),
+            Form::MarkerNote(None) => "CCTV marker: note".into(),
+            Form::PinReset(name) => format!("New PIN for {name} (4-8 digits)"),
+            Form::AddUser => "New account: NAME ROLE PIN (courier, admin or technician)".into(),
+            Form::AddRecipient => "New recipient: ID E-MAIL NAME".into(),
+            Form::EditRecipient(r) => format!("{}: E-MAIL NAME", r.id),
+            Form::AddDelegate(r) => format!("Delegate of {}: NAME E-MAIL", r.id),
+            Form::MarkerFilter => {
+                "Markers: door N, camera NAME, since YYYY-MM-DD (empty: all)".into()
+            }
+            Form::ParcelSearch => "Find parcels: tracking, recipient ID or door".into(),
+            Form::AuditFilter => {
+                "Filter: door N, actor NAME, action WORD, since YYYY-MM-DD (empty: all)".into()
+            }
+            Form::Door => "Door number".into(),
+        }
+    }
+
+    /// Forms that take a reason or note offer the keypad presets.
+    pub fn takes_reason(&self) -> bool {
+        matches!(
+            self,
+            Form::UnlockReason(_)
+                | Form::DisableReason(..)
+                | Form::InspectNote(..)
+                | Form::AckNote(_)
+                | Form::MarkerNote(_)
+        )
+    }
+
+    /// The PIN field shows stars.
+    pub fn secret(&self) -> bool {
+        matches!(self, Form::PinReset(_))
+    }
+
+    pub fn submit(&self, text: &str) -> Outcome {
+        let text = text.trim();
+        let reason = || {
+            if text.is_empty() {
+                Err("a reason is needed")
+            } else {
+                Ok(text.to_string())
+            }
+        };
+        let command = |c| Outcome::Command(c);
+        match self {
+            Form::UnlockReason(c) => match reason() {
+                Ok(reason) => command(Command::ManualUnlock {
+                    compartment: *c,
+                    reason,
+                }),
+                Err(why) => Outcome::Invalid(why),
+            },
+            Form::DisableReason(c, disabled) => match reason() {
+                Ok(reason) => command(Command::SetDisabled {
+                    compartment: *c,
+                    disabled: *disabled,
+                    reason,
+                }),
+                Err(why) => Outcome::Invalid(why),
+            },
+            Form::InspectNote(c, found) => command(Command::MarkInspected {
+                compartment: *c,
+                found: *found,
+                note: text.to_string(),
+            }),
+            Form::ExtendDays(p) => match text.parse::<u32>() {
+                Ok(days) => command(Command::ExtendHold {
+                    parcel: *p,
+                    days,
+                    reason: "extended at the admin console".into(),
+                }),
+                Err(_) => Outcome::Invalid("type a number of days"),
+            },
+            Form::Reassign(p) => command(Command::Reassign {
+                parcel: *p,
+                recipient: text.to_string(),
+            }),
+            Form::Vacation(r) => {
+                let until = if text.is_empty() {
+                    None
+                } else {
+                    match parse_date(text) {
+                        Some(d) => Some(d),
+                        None => return Outcome::Invalid("a date is YYYY-MM-DD"),
+                    }
+                };
+                command(Command::SetVacation {
+                    recipient: r.clone(),
+                    until,
+                })
+            }
+            Form::AckNote(id) => command(Command::AcknowledgeAlert {
+                id: *id,
+                note: text.to_string(),
+            }),
+            Form::MarkerNote(c) => match reason() {
+                Ok(note) => command(Command::AddMarker {
+                    compartment: *c,
+                    note,
+                }),
+                Err(_) => Outcome::Invalid("a marker needs a note"),
+            },
+            Form::PinReset(name) => command(Command::ResetPin {
+                name: name.clone(),
+                pin: text.to_string(),
+            }),
+            Form::AddUser => {
+                let words: Vec<&str> = text.split_whitespace().collect();
+                match words.as_slice() {
+                    [name, role, pin] => match role.parse() {
+                        Ok(role) => command(Command::AddUser {
+                            name: (*name).to_string(),
+                            role,
+                            pin: (*pin).to_string(),
+                            badge: None,
+                            carrier_email: None,
+                        }),
+                        Err(_) => Outcome::Invalid("the role is courier, admin or technician"),
+                    },
+                    _ => Outcome::Invalid("type NAME ROLE PIN"),
+                }
+            }
+            Form::AddRecipient => {
+                let mut words = text.splitn(3, ' ');
+                let (Some(id), Some(email), Some(name)) =
+                    (words.next(), words.next(), words.next())
+                else {
+                    return Outcome::Invalid("type ID E-MAIL NAME");
+                };
+                let Ok(id) = RecipientId::parse(id) else {
+                    return Outcome::Invalid("a recipient ID has 6 digits, e.g. PX-482913");
+                };
+                let mut r = crate::domain::Recipient::closed(id);
+                r.closed = false;
+                r.email = email.to_string();
+                r.name = name.trim().to_string();
+                command(Command::AddRecipient { recipient: r })
+            }
+            Form::EditRecipient(r) => {
+                let Some((email, name)) = text.split_once(' ') else {
+                    return Outcome::Invalid("type E-MAIL NAME");
+                };
+                let mut r = (**r).clone();
+                r.email = email.to_string();
+                r.name = name.trim().to_string();
+                command(Command::AddRecipient { recipient: r })
+            }
+            Form::AddDelegate(r) => {
+                let Some((name, email)) = text.rsplit_once(' ') else {
+                    return Outcome::Invalid("type NAME E-MAIL");
+                };
+                if !email.contains('@') || name.trim().is_empty() {
+                    return Outcome::Invalid("type NAME E-MAIL");
+                }
+                let mut r = (**r).clone();
+                r.delegates.push(crate::domain::Delegate {
+                    name: name.trim().to_string(),
+                    email: email.to_string(),
+                });
+                command(Command::AddRecipient { recipient: r })
+            }
+            Form::MarkerFilter => match marker_filter(text) {
+                Some(f) => Outcome::Read(Query::Markers(f)),
+                None => Outcome::Invalid("try: door 3, camera cam-1, since 2026-11-01"),
+            },
+            Form::ParcelSearch => Outcome::Read(Query::Parcels(text.to_string())),
+            Form::AuditFilter => match audit_filter(text) {
+                Some(filter) => Outcome::Read(Query::Audit {
+                    before: None,
+                    filter,
+                }),
+                None => {
+                    Outcome::Invalid("try: door 3, actor admin, action unlock, since 2026-11-01")
+                }
+            },
+            Form::Door => match text.parse::<u16>() {
+                Ok(n) => Outcome::Read(Query::Compartment(CompartmentId(n))),
+                Err(_) => Outcome::Invalid("type a door number"),
+            },
+        }
+    }
+}
+
+/// `2026-12-01`, or `20261201` as typed on a keypad.
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y%m%d"))
+        .ok()
+}
+
+/// Marker filters as typed; digits alone are a door.
+pub fn marker_filter(text: &str) -> Option<super::data::MarkerFilter> {
+    let mut filter = super::data::MarkerFilter::default();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        match (words[i], words.get(i + 1)) {
+            (w, _) if w.bytes().all(|b| b.is_ascii_digit()) => {
+                filter.door = Some(CompartmentId(w.parse().ok()?));
+                i += 1;
+                continue;
+            }
+            ("door", Some(v)) => filter.door = Some(CompartmentId(v.parse().ok()?)),
+            ("camera", Some(v)) => filter.camera = Some((*v).to_string()),
+            ("since", Some(v)) => {
+                filter.since = Some(parse_date(v)?.and_hms_opt(0, 0, 0)?.and_utc());
+            }
+            _ => return None,
+        }
+        i += 2;
+    }
+    Some(filter)
+}
+
+/// Audit filters as typed; digits alone are a door (the keypad's way).
+pub fn audit_filter(text: &str) -> Option<AuditFilter> {
+    let mut filter = AuditFilter::default();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        let value = words.get(i + 1).copied();
+        match (words[i], value) {
+            (w, _) if w.bytes().all(|b| b.is_ascii_digit()) => {
+                filter.compartment = Some(CompartmentId(w.parse().ok()?));
+                i += 1;
+                continue;
+            }
+            ("door", Some(v)) => filter.compartment = Some(CompartmentId(v.parse().ok()?)),
+            ("actor", Some(v)) => filter.actor = Some(v.to_string()),
+            ("action", Some(v)) => filter.action = Some(v.to_string()),
+            ("since", Some(v)) => {
+                let d = parse_date(v)?;
+                filter.from = Some(d.and_hms_opt(0, 0, 0)?.and_utc());
+            }
+            ("until", Some(v)) => {
+                let d = parse_date(v)?;
+                filter.to = Some(d.and_hms_opt(23, 59, 59)?.and_utc());
+            }
+            _ => return None,
+        }
+        i += 2;
+    }
+    Some(filter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audit_filter_reads_door_actor_and_dates() {
+        let f = audit_filter("door 3 actor admin since 2026-11-01").unwrap();
+        assert_eq!(f.compartment, Some(CompartmentId(3)));
+        assert_eq!(f.actor.as_deref(), Some("admin"));
+        assert!(f.from.is_some());
+        assert_eq!(
+            audit_filter("7").unwrap().compartment,
+            Some(CompartmentId(7))
+        );
+        assert!(audit_filter("door").is_none());
+        assert!(audit_filter("colour blue").is_none());
+        assert_eq!(audit_filter("").unwrap(), AuditFilter::default());
+    }
+
+    #[test]
+    fn a_manual_unlock_without_a_reason_stays_on_the_form() {
+        let form = Form::UnlockReason(CompartmentId(3));
+        assert!(matches!(form.submit("  "), Outcome::Invalid(_)));
+        assert!(matches!(form.submit("pulse test"), Outcome::Command(_)));
+    }
+}

@@ -1,0 +1,65 @@
+//! The main menu: what each role sees. Hiding is a courtesy; the engine
+//! refuses whatever a role may not do, whatever the screen shows.
+
+use super::data::Query;
+use crate::domain::permission::allows;
+use crate::domain::{Permission, Role};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MenuItem {
+    pub key: u8,
+    pub label: &'static str,
+    pub query: Query,
+}
+
+const ITEMS: [(u8, &str, Permission); 9] = [
+    (1, "Bank: every compartment", Permission::BusDiagnostics),
+    (2, "Parcels in the locker", Permission::ViewParcels),
+    (3, "Expired parcels, to remove", Permission::ViewParcels),
+    (
+        4,
+        "People: recipients, couriers, staff",
+        Permission::ManageUsers,
+    ),
+    (5, "CCTV markers", Permission::Markers),
+    (6, "Audit log", Permission::ViewAudit),
+    (
+        7,
+        "Bus diagnostics and pulse test",
+        Permission::BusDiagnostics,
+    ),
+    (8, "Alerts", Permission::AcknowledgeAlerts),
+    (9, "Outbox: notifications", Permission::Outbox),
+];
+
+fn query_of(key: u8) -> Query {
+    match key {
+        1 => Query::Bank,
+        2 => Query::Parcels(String::new()),
+        3 => Query::Expired,
+        4 => Query::People,
+        5 => Query::Markers(Default::default()),
+        6 => Query::Audit {
+            before: None,
+            filter: Default::default(),
+        },
+        7 => Query::Bus,
+        8 => Query::Alerts,
+        _ => Query::Outbox,
+    }
+}
+
+/// The items `role` may use, in key order; with `bus_only` (a service
+/// laptop) those the boards alone can answer.
+pub fn items(role: Role, bus_only: bool) -> Vec<MenuItem> {
+    ITEMS
+        .iter()
+        .filter(|(_, _, perm)| allows(role, *perm))
+        .filter(|(key, _, _)| !bus_only || matches!(key, 1 | 6 | 7))
+        .map(|(key, label, _)| MenuItem {
+            key: *key,
+            label,
+            query: query_of(*key),
+        })
+        .collect()
+}

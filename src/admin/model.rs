@@ -1,0 +1,255 @@
+//! What the admin console knows: the model, its screens, the messages that
+//! change it and the requests it makes of the engine.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::data::{
+    AlertRow, AuditPage, BankView, BusView, CompartmentView, MarkerRow, OutboxRow, ParcelRow,
+    ParcelView, PeopleView, Query,
+};
+use crate::domain::{CompartmentId, ParcelId, Role};
+use crate::engine::{Actor, Command, EngineError, Event, Found};
+use crate::hardware::BankLayout;
+use crate::store::audit::AuditFilter;
+use crate::ui::Input;
+
+/// What the console shows about the locker; fixed while it runs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsoleFacts {
+    pub letter: String,
+    pub name: String,
+    pub tz: Tz,
+    pub bank: BankLayout,
+    /// Opened from the kiosk keypad: leaving goes back to the kiosk, and
+    /// reasons are picked by number (the keypad has no letters).
+    pub from_kiosk: bool,
+    /// Back to sign-in (or the kiosk) after this many idle seconds.
+    pub idle_secs: u32,
+    /// A service laptop: only the boards, no database behind the screens.
+    pub bus_only: bool,
+    /// Keys are the 16-key keypad's (else a laptop keyboard's): the keys
+    /// line names what is printed on them.
+    pub keypad: bool,
+}
+
+/// The signed-in admin or technician.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub id: u64,
+    pub user: String,
+    pub role: Role,
+}
+
+/// Something the console asks a person to type before a command goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Form {
+    UnlockReason(CompartmentId),
+    DisableReason(CompartmentId, bool),
+    InspectNote(CompartmentId, Found),
+    ExtendDays(ParcelId),
+    Reassign(ParcelId),
+    /// A date `YYYY-MM-DD`, or empty to end vacation mode.
+    Vacation(String),
+    AckNote(u64),
+    MarkerNote(Option<CompartmentId>),
+    PinReset(String),
+    AddUser,
+    AddRecipient,
+    /// `E-MAIL NAME` for an existing recipient.
+    EditRecipient(Box<crate::domain::Recipient>),
+    /// `NAME E-MAIL` of someone who gets the same notifications.
+    AddDelegate(Box<crate::domain::Recipient>),
+    /// `door N`, `camera NAME`, `since YYYY-MM-DD` or empty.
+    MarkerFilter,
+    ParcelSearch,
+    /// `door N`, `actor NAME`, `action WORD`, `since YYYY-MM-DD` or empty.
+    AuditFilter,
+    /// A door number for the compartment screen.
+    Door,
+}
+
+/// One variant per screen; lists carry their rows and cursor.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Screen {
+    SignIn {
+        user: String,
+        pin: String,
+        /// Typing the PIN (else the user number).
+        on_pin: bool,
+    },
+    Menu,
+    Bank(BankView),
+    Compartment(CompartmentView),
+    Parcels {
+        title: &'static str,
+        rows: Vec<ParcelRow>,
+        cursor: usize,
+    },
+    Parcel(ParcelView),
+    People {
+        people: PeopleView,
+        cursor: usize,
+    },
+    Markers {
+        rows: Vec<MarkerRow>,
+        filter: super::data::MarkerFilter,
+        cursor: usize,
+    },
+    Audit {
+        page: AuditPage,
+        filter: AuditFilter,
+        /// `before` of each page shown so far, to go back.
+        trail: Vec<Option<u64>>,
+    },
+    Bus {
+        bus: BusView,
+        cursor: usize,
+    },
+    Alerts {
+        rows: Vec<AlertRow>,
+        cursor: usize,
+    },
+    Outbox {
+        rows: Vec<OutboxRow>,
+        cursor: usize,
+    },
+    /// A form over the screen it came from.
+    Form {
+        form: Form,
+        text: String,
+        back: Box<Screen>,
+    },
+}
+
+impl Screen {
+    pub fn sign_in() -> Self {
+        Screen::SignIn {
+            user: String::new(),
+            pin: String::new(),
+            on_pin: false,
+        }
+    }
+}
+
+/// Why the engine said no, kept as one line for the notice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    NotSignedIn,
+    Denied,
+    Other(String),
+}
+
+impl From<&EngineError> for Failure {
+    fn from(e: &EngineError) -> Self {
+        match e {
+            EngineError::NotSignedIn => Failure::NotSignedIn,
+            EngineError::Denied { .. } => Failure::Denied,
+            other => Failure::Other(other.to_string()),
+        }
+    }
+}
+
+/// What a read returned.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Loaded {
+    Bank(BankView),
+    Compartment(CompartmentView),
+    Parcels(&'static str, Vec<ParcelRow>),
+    Parcel(ParcelView),
+    People(PeopleView),
+    Markers(Vec<MarkerRow>, super::data::MarkerFilter),
+    Audit(AuditPage),
+    Bus(BusView),
+    Alerts(Vec<AlertRow>),
+    Outbox(Vec<OutboxRow>),
+    /// `markers export`: where the CSV went.
+    Exported(String),
+    /// The audit chain's check.
+    Verified(String),
+}
+
+/// Everything that can change the model.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    Input(Input),
+    Engine(Event),
+    Failed(Failure),
+    Loaded(Loaded),
+    Tick(DateTime<Utc>),
+}
+
+/// What the model asks of the world.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    Engine {
+        actor: Actor,
+        command: Command,
+    },
+    Read {
+        actor: Actor,
+        query: Query,
+    },
+    /// The console is done: back to the kiosk (or quit `locker admin`).
+    Leave,
+}
+
+/// The console's whole state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub facts: ConsoleFacts,
+    pub screen: Screen,
+    pub session: Option<Session>,
+    /// One line under the screen: what just happened or why not.
+    pub notice: Option<String>,
+    /// "HH:MM" local.
+    pub clock: String,
+    pub(super) now: DateTime<Utc>,
+    pub(super) idle_since: DateTime<Utc>,
+    pub(super) dirty: bool,
+}
+
+impl Model {
+    pub fn new(facts: ConsoleFacts, now: DateTime<Utc>) -> Self {
+        let clock = clock_text(now, facts.tz);
+        Self {
+            facts,
+            screen: Screen::sign_in(),
+            session: None,
+            notice: None,
+            clock,
+            now,
+            idle_since: now,
+            dirty: true,
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        match &self.session {
+            Some(s) => Actor::Session { id: s.id },
+            None => Actor::Kiosk,
+        }
+    }
+
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// Whether a text field has the keys (the runtime then sends letters as
+    /// typed text, not as shortcuts).
+    pub fn wants_text(&self) -> bool {
+        matches!(self.screen, Screen::Form { .. } | Screen::SignIn { .. })
+    }
+}
+
+pub(super) fn clock_text(now: DateTime<Utc>, tz: Tz) -> String {
+    now.with_timezone(&tz).format("%H:%M").to_string()
+}

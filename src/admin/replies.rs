@@ -1,0 +1,187 @@
+//! What comes back to the console: read results, engine events (a
+//! command's outcome or a door on the bus) and refusals.
+
+use super::model::{Failure, Loaded, Model, Request, Screen, Session};
+use super::update::{read, refresh_query};
+use crate::domain::Role;
+use crate::engine::{Actor, Command, Event, Refusal};
+
+pub(super) fn on_loaded(model: &mut Model, loaded: Loaded) {
+    // A read answered after sign-out (or a slow one) must not open a screen.
+    if model.session.is_none() {
+        return;
+    }
+    let keep = |old: &Screen, len: usize, same: bool| -> usize {
+        let c = match old {
+            Screen::Parcels { cursor, .. }
+            | Screen::People { cursor, .. }
+            | Screen::Markers { cursor, .. }
+            | Screen::Bus { cursor, .. }
+            | Screen::Alerts { cursor, .. }
+            | Screen::Outbox { cursor, .. }
+                if same =>
+            {
+                *cursor
+            }
+            _ => 0,
+        };
+        c.min(len.saturating_sub(1))
+    };
+    let old = &model.screen;
+    model.screen = match loaded {
+        Loaded::Bank(b) => Screen::Bank(b),
+        Loaded::Compartment(c) => Screen::Compartment(c),
+        Loaded::Parcels(title, rows) => {
+            let same = matches!(old, Screen::Parcels { title: t, .. } if *t == title);
+            let cursor = keep(old, rows.len(), same);
+            Screen::Parcels {
+                title,
+                rows,
+                cursor,
+            }
+        }
+        Loaded::Parcel(p) => Screen::Parcel(p),
+        Loaded::People(people) => {
+            let cursor = keep(old, people.rows.len(), matches!(old, Screen::People { .. }));
+            Screen::People { people, cursor }
+        }
+        Loaded::Markers(rows, filter) => {
+            let same = matches!(old, Screen::Markers { filter: f, .. } if *f == filter);
+            let cursor = keep(old, rows.len(), same);
+            Screen::Markers {
+                rows,
+                filter,
+                cursor,
+            }
+        }
+        Loaded::Audit(page) => {
+            let filter = page.filter.clone();
+            let trail = match old {
+                Screen::Audit {
+                    filter: f, trail, ..
+                } if *f == filter => trail.clone(),
+                _ => Vec::new(),
+            };
+            Screen::Audit {
+                page,
+                filter,
+                trail,
+            }
+        }
+        Loaded::Bus(bus) => {
+            let cursor = keep(old, bus.doors.len(), matches!(old, Screen::Bus { .. }));
+            Screen::Bus { bus, cursor }
+        }
+        Loaded::Alerts(rows) => {
+            let cursor = keep(old, rows.len(), matches!(old, Screen::Alerts { .. }));
+            Screen::Alerts { rows, cursor }
+        }
+        Loaded::Outbox(rows) => {
+            let cursor = keep(old, rows.len(), matches!(old, Screen::Outbox { .. }));
+            Screen::Outbox { rows, cursor }
+        }
+        Loaded::Exported(path) => {
+            model.notice = Some(format!("Markers written to {path}"));
+            return;
+        }
+        Loaded::Verified(text) => {
+            if let Screen::Audit { page, .. } = &mut model.screen {
+                page.verified = Some(text);
+            } else {
+                model.notice = Some(text);
+            }
+            return;
+        }
+    };
+}
+
+pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
+    match event {
+        Event::SignedIn {
+            session,
+            user,
+            role,
+        } => {
+            model.dirty = true;
+            if role == Role::Courier {
+                // The engine refuses a courier every admin command and read;
+                // the console does not even show its menu.
+                model.notice =
+                    Some("Couriers deposit at the kiosk; this console is for staff.".into());
+                model.screen = Screen::sign_in();
+                return vec![Request::Engine {
+                    actor: Actor::Session { id: session },
+                    command: Command::SignOut,
+                }];
+            }
+            model.session = Some(Session {
+                id: session,
+                user,
+                role,
+            });
+            model.screen = Screen::Menu;
+        }
+        Event::CodeRefused {
+            refusal: Refusal::WrongPin,
+            ..
+        } => {
+            model.dirty = true;
+            model.notice = Some("Wrong user or PIN.".into());
+            model.screen = Screen::sign_in();
+        }
+        Event::DoorOpening { compartment, .. } => {
+            model.dirty = true;
+            model.notice = Some(format!("Door {compartment} is opening."));
+        }
+        Event::CodeReplaced { parcel } => {
+            model.dirty = true;
+            model.notice = Some(format!(
+                "A new code for {parcel} is on its way; the old one is dead."
+            ));
+        }
+        Event::CompartmentChanged { compartment } => {
+            model.dirty = true;
+            model.notice = Some(format!("Door {compartment} updated."));
+        }
+        Event::Done => {
+            model.dirty = true;
+            model.notice = Some("Done.".into());
+        }
+        Event::DoorOpened { .. }
+        | Event::DoorClosed { .. }
+        | Event::DoorJammed { .. }
+        | Event::AlertRaised { .. }
+        | Event::BusDown
+        | Event::BusUp => {
+            // Live screens follow the doors; others wait for C (refresh).
+            if matches!(
+                model.screen,
+                Screen::Bank(_)
+                    | Screen::Bus { .. }
+                    | Screen::Compartment(_)
+                    | Screen::Alerts { .. }
+            ) && let Some(q) = refresh_query(&model.screen)
+            {
+                return read(model, q);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub(super) fn on_failure(model: &mut Model, failure: Failure) -> Vec<Request> {
+    match failure {
+        Failure::NotSignedIn => {
+            model.session = None;
+            model.screen = Screen::sign_in();
+            model.notice = Some("Session ended: sign in again.".into());
+            if model.facts.from_kiosk {
+                return vec![Request::Leave];
+            }
+        }
+        Failure::Denied => model.notice = Some("Not allowed for your role.".into()),
+        Failure::Other(why) => model.notice = Some(why),
+    }
+    Vec::new()
+}

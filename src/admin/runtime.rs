@@ -1,0 +1,205 @@
+//! `locker admin`'s loop on a real terminal: keys from a reader thread and
+//! the engine's events into one channel; the screen is drawn only when the
+//! model changed.
+
+use std::io::{self, BufWriter, Stdout};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::layout::Size;
+
+use super::{AdminLink, Console, ConsoleFacts};
+use crate::engine::Event;
+use crate::engine::runner::EngineHandle;
+use crate::kiosk::runtime::TerminalSetup;
+use crate::ui::{Input, InputDecoder, Intent, KioskBackend, ScanSettings};
+
+enum Wake {
+    Key(KeyEvent, Instant),
+    Resize(u16, u16),
+    /// An engine event, or `None`: something changed, read the screen again.
+    Engine(Option<Event>),
+    Gone,
+}
+
+/// Where a background thread tells the console something happened.
+pub struct EventSink(mpsc::Sender<Wake>);
+
+impl EventSink {
+    /// False once the console has stopped.
+    pub fn event(&self, event: Event) -> bool {
+        self.0.send(Wake::Engine(Some(event))).is_ok()
+    }
+
+    /// The bus changed: the screen reads its data again.
+    pub fn changed(&self) -> bool {
+        self.0.send(Wake::Engine(None)).is_ok()
+    }
+}
+
+type Screen = Terminal<KioskBackend<BufWriter<Stdout>>>;
+
+struct Restore;
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
+
+/// Runs the console until the person quits (q, F10, Ctrl-C) or the
+/// terminal closes.
+pub fn run(mut engine: EngineHandle, facts: ConsoleFacts, setup: TerminalSetup) -> io::Result<()> {
+    let events = engine.subscribe();
+    let console = Console::new(facts, Utc::now());
+    run_with(&mut engine, console, setup, move |sink| {
+        forward_engine_events(events, sink)
+    })
+}
+
+/// Runs `console` on `link`; `forward` starts whatever feeds it events.
+pub fn run_with(
+    link: &mut impl AdminLink,
+    console: Console,
+    setup: TerminalSetup,
+    forward: impl FnOnce(EventSink) -> io::Result<()>,
+) -> io::Result<()> {
+    crossterm::terminal::enable_raw_mode()?;
+    let _restore = Restore;
+    let mut backend = KioskBackend::new(BufWriter::new(io::stdout()), setup.size, setup.profile);
+    backend.enter_screen()?;
+    let mut terminal: Screen = Terminal::new(backend)?;
+    terminal.clear()?;
+    let (tx, rx) = mpsc::channel::<Wake>();
+    spawn_key_reader(tx.clone())?;
+    forward(EventSink(tx))?;
+    let result = serve(link, console, setup, &mut terminal, rx);
+    let _ = terminal.backend_mut().leave_screen();
+    result
+}
+
+fn serve(
+    engine: &mut impl AdminLink,
+    mut console: Console,
+    setup: TerminalSetup,
+    terminal: &mut Screen,
+    rx: mpsc::Receiver<Wake>,
+) -> io::Result<()> {
+    let mut decoder = InputDecoder::new(setup.keymap, ScanSettings::default());
+    loop {
+        if console.has_left() {
+            return Ok(());
+        }
+        if let Err(e) = console.render(terminal) {
+            tracing::warn!(error = %e, "could not draw the screen");
+            console.touch();
+        }
+        decoder.set_text_entry(console.model().wants_text());
+        let now = Instant::now();
+        let tick_in = (console.next_tick() - Utc::now())
+            .to_std()
+            .unwrap_or(Duration::ZERO);
+        let key_in = decoder
+            .next_deadline()
+            .map(|d| d.saturating_duration_since(now));
+        let wait = key_in.map_or(tick_in, |k| k.min(tick_in));
+        let mut inputs = Vec::new();
+        match rx.recv_timeout(wait) {
+            Ok(Wake::Key(key, at)) => {
+                if key.modifiers.contains(KeyModifiers::CONTROL)
+                    && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C'))
+                {
+                    let r = console.handle(super::Msg::Input(Input::Intent(Intent::Quit)));
+                    console.serve(engine, r);
+                    return Ok(());
+                }
+                inputs.extend(decoder.feed(key, at));
+            }
+            Ok(Wake::Resize(width, height)) => {
+                if !setup.fixed_size {
+                    terminal.backend_mut().set_size(Size { width, height });
+                    terminal.clear()?;
+                    console.touch();
+                }
+            }
+            Ok(Wake::Engine(Some(ev))) => {
+                let r = console.on_event(ev);
+                console.serve(engine, r);
+            }
+            Ok(Wake::Engine(None)) => {
+                // Several changes in a row need one read.
+                while let Ok(Wake::Engine(None)) = rx.try_recv() {}
+                let r = console.refresh();
+                console.serve(engine, r);
+            }
+            Ok(Wake::Gone) | Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        inputs.extend(decoder.flush_due(Instant::now()));
+        for input in inputs {
+            // Quit on the sign-in screen leaves; signed in, it signs out first.
+            let quit = input == Input::Intent(Intent::Quit) && console.model().session.is_none();
+            let r = console.on_input(input, Utc::now());
+            console.serve(engine, r);
+            if quit {
+                return Ok(());
+            }
+            decoder.set_text_entry(console.model().wants_text());
+        }
+        if console.next_tick() <= Utc::now() {
+            let r = console.on_tick(Utc::now());
+            console.serve(engine, r);
+        }
+    }
+}
+
+fn spawn_key_reader(tx: mpsc::Sender<Wake>) -> io::Result<()> {
+    std::thread::Builder::new()
+        .name("keys".into())
+        .spawn(move || {
+            loop {
+                let wake = match event::read() {
+                    Ok(TermEvent::Key(k)) if k.kind != KeyEventKind::Release => {
+                        Wake::Key(k, Instant::now())
+                    }
+                    Ok(TermEvent::Resize(w, h)) => Wake::Resize(w, h),
+                    Ok(_) => continue,
+                    Err(_) => Wake::Gone,
+                };
+                let gone = matches!(wake, Wake::Gone);
+                if tx.send(wake).is_err() || gone {
+                    break;
+                }
+            }
+        })?;
+    Ok(())
+}
+
+fn forward_engine_events(
+    mut events: tokio::sync::broadcast::Receiver<Event>,
+    sink: EventSink,
+) -> io::Result<()> {
+    std::thread::Builder::new()
+        .name("engine-events".into())
+        .spawn(move || {
+            loop {
+                match events.blocking_recv() {
+                    Ok(ev) => {
+                        if !sink.event(ev) {
+                            break;
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        if !sink.changed() {
+                            break;
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        })?;
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! The console at the kiosk: the hidden sequence on the home screen, then
+//! everything with the 16 keys alone.
+
+use super::snap;
+use crate::admin::Screen;
+use crate::domain::CompartmentId;
+use crate::kiosk::Screen as KioskScreen;
+use crate::kiosk::driver::{ADMIN, COURIER, Driver};
+use crate::store::audit::{self, AuditFilter};
+
+fn kiosk() -> (Driver, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = Driver::new(dir.path()).expect("kiosk");
+    (d, dir)
+}
+
+fn console_screen(d: &Driver) -> Option<Screen> {
+    d.kiosk.console().map(|c| c.model().screen.clone())
+}
+
+#[test]
+fn star_hash_star_hash_zero_opens_the_console_and_signing_out_returns_home() {
+    let (mut d, _dir) = kiosk();
+    let home = d.screen_text();
+    assert!(!home.contains("*#*#0"), "the sequence is shown nowhere");
+    d.press("*#*#0");
+    assert!(matches!(console_screen(&d), Some(Screen::SignIn { .. })));
+    let text = d.screen_text();
+    assert!(text.contains("Sign in: admin or technician"));
+    snap!("admin_keypad_sign_in", text);
+    d.press(&format!("{}#{}#", ADMIN.0, ADMIN.1));
+    assert_eq!(console_screen(&d), Some(Screen::Menu));
+    // Door 3, manual unlock, reason 1 (pulse test) picked by number.
+    d.press("1");
+    d.press("3#");
+    d.press("1");
+    d.press("1#");
+    let lock = d
+        .engine
+        .bank()
+        .compartment(CompartmentId(3))
+        .map(|c| c.lock())
+        .expect("door 3");
+    assert_eq!(d.bus.pulses(), vec![lock]);
+    let entries = audit::page(d.engine.store(), None, 5, &AuditFilter::default()).expect("audit");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "manual_unlock" && e.detail == "pulse test" && e.actor == ADMIN.0)
+    );
+    d.press("**0");
+    assert!(d.kiosk.console().is_none());
+    assert_eq!(*d.screen(), KioskScreen::Home);
+}
+
+#[test]
+fn a_wrong_key_in_the_sequence_starts_a_code_instead() {
+    let (mut d, _dir) = kiosk();
+    d.press("*#*1");
+    assert!(d.kiosk.console().is_none());
+    assert!(matches!(d.screen(), KioskScreen::CodeEntry { .. }));
+}
+
+#[test]
+fn a_courier_pin_at_the_hidden_sequence_gets_no_console() {
+    let (mut d, _dir) = kiosk();
+    d.press("*#*#0");
+    d.press(&format!("{}#{}#", COURIER.0, COURIER.1));
+    let console = d.kiosk.console().expect("still at sign-in");
+    assert!(console.model().session.is_none());
+    assert!(matches!(console.model().screen, Screen::SignIn { .. }));
+    assert!(d.screen_text().contains("this console is for staff"));
+    // Star on an empty sign-in goes back to the kiosk.
+    d.press("*");
+    assert!(d.kiosk.console().is_none());
+    assert_eq!(*d.screen(), KioskScreen::Home);
+}
+
+#[test]
+fn an_idle_console_at_the_kiosk_goes_back_home() {
+    let (mut d, _dir) = kiosk();
+    d.press("*#*#0");
+    d.press(&format!("{}#{}#", ADMIN.0, ADMIN.1));
+    assert_eq!(console_screen(&d), Some(Screen::Menu));
+    d.wait(
+        chrono::Duration::seconds(150),
+        chrono::Duration::seconds(10),
+    );
+    assert!(d.kiosk.console().is_none());
+    assert_eq!(*d.screen(), KioskScreen::Home);
+}

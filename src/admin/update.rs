@@ -1,0 +1,464 @@
+//! `update`: the one place the console's state changes. Keys become reads
+//! and commands here; whether a command is allowed is always the engine's
+//! answer (the menu only hides what a role cannot do).
+//!
+//! Keys work on the kiosk's 16-key keypad and on a laptop alike: digits
+//! pick menu items and actions, `#`/Enter confirms or opens, `*`/Esc goes
+//! back, A/B (or the arrows) move through a list, C refreshes.
+
+use chrono::Duration;
+
+use super::data::Query;
+use super::forms::{Outcome, REASONS};
+use super::menu::{self, MenuItem};
+use super::model::{Form, Model, Msg, Request, Screen, clock_text};
+use super::replies;
+use crate::domain::Role;
+use crate::engine::{Actor, Command, Found};
+use crate::ui::{Input, Intent};
+
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Request> {
+    match msg {
+        Msg::Tick(now) => tick(model, now),
+        Msg::Input(Input::Unbound(_)) => Vec::new(),
+        Msg::Input(input) => {
+            model.idle_since = model.now;
+            model.dirty = true;
+            model.notice = None;
+            on_input(model, input)
+        }
+        Msg::Engine(event) => replies::on_event(model, event),
+        Msg::Failed(failure) => {
+            model.dirty = true;
+            replies::on_failure(model, failure)
+        }
+        Msg::Loaded(loaded) => {
+            model.dirty = true;
+            replies::on_loaded(model, loaded);
+            Vec::new()
+        }
+    }
+}
+
+pub(super) fn read(model: &Model, query: Query) -> Vec<Request> {
+    vec![Request::Read {
+        actor: model.actor(),
+        query,
+    }]
+}
+
+pub(super) fn command(model: &Model, command: Command) -> Vec<Request> {
+    vec![Request::Engine {
+        actor: model.actor(),
+        command,
+    }]
+}
+
+fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Request> {
+    model.now = now;
+    let clock = clock_text(now, model.facts.tz);
+    if clock != model.clock {
+        model.clock = clock;
+        model.dirty = true;
+    }
+    let idle = Duration::seconds(i64::from(model.facts.idle_secs));
+    if model.session.is_some() && now - model.idle_since >= idle {
+        let mut out = sign_out(model);
+        model.notice = Some("Signed out after inactivity.".into());
+        if model.facts.from_kiosk {
+            out.push(Request::Leave);
+        }
+        return out;
+    }
+    Vec::new()
+}
+
+fn sign_out(model: &mut Model) -> Vec<Request> {
+    let mut out = Vec::new();
+    if let Some(s) = model.session.take() {
+        out.push(Request::Engine {
+            actor: Actor::Session { id: s.id },
+            command: Command::SignOut,
+        });
+    }
+    model.screen = Screen::sign_in();
+    model.dirty = true;
+    out
+}
+
+/// Leaves the console: back to the kiosk, or sign-in for `locker admin`.
+fn leave(model: &mut Model) -> Vec<Request> {
+    let mut out = sign_out(model);
+    if model.facts.from_kiosk {
+        out.push(Request::Leave);
+    }
+    out
+}
+
+/// The read that shows `screen` again with fresh data.
+pub(super) fn refresh_query(screen: &Screen) -> Option<Query> {
+    Some(match screen {
+        Screen::Bank(_) => Query::Bank,
+        Screen::Compartment(c) => Query::Compartment(c.row.id),
+        Screen::Parcels { title, .. } if title.starts_with("Expired") => Query::Expired,
+        Screen::Parcels { .. } => Query::Parcels(String::new()),
+        Screen::Parcel(p) => Query::Parcel(p.parcel.id),
+        Screen::People { .. } => Query::People,
+        Screen::Markers { filter, .. } => Query::Markers(filter.clone()),
+        Screen::Audit { page, filter, .. } => Query::Audit {
+            before: page.before,
+            filter: filter.clone(),
+        },
+        Screen::Bus { .. } => Query::Bus,
+        Screen::Alerts { .. } => Query::Alerts,
+        Screen::Outbox { .. } => Query::Outbox,
+        Screen::Form { back, .. } => return refresh_query(back),
+        Screen::SignIn { .. } | Screen::Menu => return None,
+    })
+}
+
+fn open_form(model: &mut Model, form: Form, text: String) {
+    let back = std::mem::replace(&mut model.screen, Screen::Menu);
+    model.screen = Screen::Form {
+        form,
+        text,
+        back: Box::new(back),
+    };
+}
+
+fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
+    if input == Input::Intent(Intent::Quit) {
+        return leave(model);
+    }
+    match &mut model.screen {
+        Screen::SignIn { .. } => sign_in_input(model, input),
+        Screen::Form { .. } => form_input(model, input),
+        _ => {
+            let Input::Intent(intent) = input else {
+                return match input {
+                    // A scanned tracking number or recipient ID finds its parcels.
+                    Input::Scan(payload) if model.session.is_some() => {
+                        read(model, Query::Parcels(payload))
+                    }
+                    _ => Vec::new(),
+                };
+            };
+            screen_intent(model, intent)
+        }
+    }
+}
+
+fn sign_in_input(model: &mut Model, input: Input) -> Vec<Request> {
+    let Screen::SignIn { user, pin, on_pin } = &mut model.screen else {
+        return Vec::new();
+    };
+    let field = if *on_pin { &mut *pin } else { &mut *user };
+    match input {
+        Input::Intent(Intent::Digit(d)) if field.len() < 32 => {
+            field.extend(char::from_digit(u32::from(d), 10));
+        }
+        Input::Typed(c) if field.len() < 32 && !c.is_whitespace() => field.push(c),
+        // A scanned or pasted user number ends with Enter: on to the PIN.
+        Input::Scan(s) if !*on_pin => {
+            *user = s;
+            *on_pin = !user.is_empty();
+        }
+        Input::Intent(Intent::Back) if field.pop().is_none() => {
+            if *on_pin {
+                *on_pin = false;
+            } else if model.facts.from_kiosk {
+                return vec![Request::Leave];
+            }
+        }
+        Input::Intent(Intent::Enter | Intent::NextField) if !*on_pin => *on_pin = !user.is_empty(),
+        Input::Intent(Intent::Enter) => {
+            let cmd = Command::SignIn {
+                user: user.clone(),
+                pin: std::mem::take(pin),
+            };
+            return vec![Request::Engine {
+                actor: Actor::Kiosk,
+                command: cmd,
+            }];
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn form_input(model: &mut Model, input: Input) -> Vec<Request> {
+    let Screen::Form { form, text, back } = &mut model.screen else {
+        return Vec::new();
+    };
+    match input {
+        Input::Intent(Intent::Digit(d)) if text.is_empty() && form.takes_reason() => {
+            if let Some(r) = usize::from(d).checked_sub(1).and_then(|i| REASONS.get(i)) {
+                *text = (*r).to_string();
+            }
+        }
+        Input::Intent(Intent::Digit(d)) if text.len() < 200 => {
+            text.extend(char::from_digit(u32::from(d), 10));
+        }
+        Input::Typed(c) if text.len() < 200 && !c.is_control() => text.push(c),
+        // A scanner (or a fast paste) ends with Enter: the field is complete.
+        Input::Scan(s) => {
+            *text = s.chars().take(200).collect();
+            return form_input(model, Input::Intent(Intent::Enter));
+        }
+        Input::Intent(Intent::Back) if text.pop().is_none() => {
+            model.screen = std::mem::replace(back.as_mut(), Screen::Menu);
+        }
+        Input::Intent(Intent::Enter) => {
+            let outcome = form.submit(text);
+            if let Outcome::Invalid(why) = outcome {
+                model.notice = Some(why.into());
+                return Vec::new();
+            }
+            model.screen = std::mem::replace(back.as_mut(), Screen::Menu);
+            return match outcome {
+                Outcome::Invalid(_) => Vec::new(),
+                Outcome::Read(query) => read(model, query),
+                Outcome::Command(cmd) => {
+                    let mut out = command(model, cmd);
+                    if let Some(q) = refresh_query(&model.screen) {
+                        out.extend(read(model, q));
+                    }
+                    out
+                }
+            };
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Moves a list cursor; returns whether the intent was a move.
+fn move_cursor(cursor: &mut usize, len: usize, intent: Intent) -> bool {
+    let last = len.saturating_sub(1);
+    match intent {
+        Intent::Up | Intent::Pickup => *cursor = cursor.saturating_sub(1),
+        Intent::Down | Intent::Deposit => *cursor = (*cursor + 1).min(last),
+        Intent::PageUp => *cursor = cursor.saturating_sub(10),
+        Intent::PageDown => *cursor = (*cursor + 10).min(last),
+        _ => return false,
+    }
+    true
+}
+
+fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
+    let role = model.session.as_ref().map_or(Role::Courier, |s| s.role);
+    if intent == Intent::Help {
+        return match refresh_query(&model.screen) {
+            Some(q) => read(model, q),
+            None => Vec::new(),
+        };
+    }
+    if intent == Intent::Back && !matches!(model.screen, Screen::Menu) {
+        return match &model.screen {
+            Screen::Compartment(_) => read(model, Query::Bank),
+            Screen::Parcel(_) => read(model, Query::Parcels(String::new())),
+            _ => {
+                model.screen = Screen::Menu;
+                Vec::new()
+            }
+        };
+    }
+    match &mut model.screen {
+        Screen::Menu => match intent {
+            Intent::Digit(0) | Intent::Back => return leave(model),
+            Intent::Digit(d) => {
+                if let Some(item) = menu::items(role, model.facts.bus_only)
+                    .into_iter()
+                    .find(|i| i.key == d)
+                {
+                    return open_item(model, item);
+                }
+            }
+            _ => {}
+        },
+        Screen::Bank(_) => match intent {
+            Intent::Digit(d) => open_form(model, Form::Door, d.to_string()),
+            Intent::Enter => open_form(model, Form::Door, String::new()),
+            _ => {}
+        },
+        Screen::Compartment(view) => {
+            let c = view.row.id;
+            let disabled = view.row.state == crate::domain::CompartmentState::Disabled;
+            let form = match intent {
+                Intent::Digit(1) => Form::UnlockReason(c),
+                _ if model.facts.bus_only => return Vec::new(),
+                Intent::Digit(2) => Form::DisableReason(c, !disabled),
+                Intent::Digit(3) => Form::InspectNote(c, Found::Empty),
+                Intent::Digit(4) => Form::InspectNote(c, Found::Parcel),
+                Intent::Digit(5) => Form::MarkerNote(Some(c)),
+                _ => return Vec::new(),
+            };
+            open_form(model, form, String::new());
+        }
+        Screen::Parcels { rows, cursor, .. } => {
+            if move_cursor(cursor, rows.len(), intent) {
+                return Vec::new();
+            }
+            match intent {
+                Intent::Enter => {
+                    if let Some(p) = rows.get(*cursor) {
+                        let id = p.id;
+                        return read(model, Query::Parcel(id));
+                    }
+                }
+                Intent::Digit(0) => open_form(model, Form::ParcelSearch, String::new()),
+                _ => {}
+            }
+        }
+        Screen::Parcel(view) => {
+            let p = view.parcel.id;
+            let recipient = view.parcel.recipient.clone();
+            match intent {
+                Intent::Digit(1) => {
+                    let mut out = command(model, Command::ResendCode { parcel: p });
+                    out.extend(read(model, Query::Parcel(p)));
+                    return out;
+                }
+                Intent::Digit(2) => open_form(model, Form::ExtendDays(p), String::new()),
+                Intent::Digit(3) => open_form(model, Form::Reassign(p), String::new()),
+                Intent::Digit(4) => open_form(model, Form::Vacation(recipient), String::new()),
+                Intent::Digit(5) => {
+                    let mut out = command(model, Command::OpenForRemoval { parcel: p });
+                    out.extend(read(model, Query::Parcel(p)));
+                    return out;
+                }
+                _ => {}
+            }
+        }
+        Screen::People { people, cursor } => {
+            if move_cursor(cursor, people.rows.len(), intent) {
+                return Vec::new();
+            }
+            use super::data::PersonRow;
+            let selected = people.rows.get(*cursor).cloned();
+            let (form, cmd) = match (intent, selected) {
+                (Intent::Digit(1), _) => (Some(Form::AddUser), None),
+                (Intent::Digit(2), _) => (Some(Form::AddRecipient), None),
+                (Intent::Digit(3), Some(PersonRow::User { name, .. })) => {
+                    (Some(Form::PinReset(name)), None)
+                }
+                (Intent::Digit(4), Some(PersonRow::User { name, .. })) => {
+                    (None, Some(Command::RemoveUser { name }))
+                }
+                (Intent::Digit(3), Some(PersonRow::Recipient { id, .. })) => {
+                    (Some(Form::Vacation(id)), None)
+                }
+                (Intent::Digit(4), Some(PersonRow::Recipient { id, .. })) => {
+                    (None, Some(Command::CloseAccount { recipient: id }))
+                }
+                (Intent::Digit(5), Some(PersonRow::Recipient { record, closed, .. }))
+                    if !closed =>
+                {
+                    (Some(Form::AddDelegate(record)), None)
+                }
+                (Intent::Digit(6), Some(PersonRow::Recipient { record, closed, .. }))
+                    if !closed =>
+                {
+                    (Some(Form::EditRecipient(record)), None)
+                }
+                _ => (None, None),
+            };
+            if let Some(form) = form {
+                open_form(model, form, String::new());
+            }
+            if let Some(cmd) = cmd {
+                let mut out = command(model, cmd);
+                out.extend(read(model, Query::People));
+                return out;
+            }
+        }
+        Screen::Markers { rows, cursor, .. } => {
+            if move_cursor(cursor, rows.len(), intent) {
+                return Vec::new();
+            }
+            match intent {
+                Intent::Digit(0) => open_form(model, Form::MarkerFilter, String::new()),
+                Intent::Digit(1) => open_form(model, Form::MarkerNote(None), String::new()),
+                Intent::Digit(2) => return read(model, Query::ExportMarkers),
+                _ => {}
+            }
+        }
+        Screen::Audit {
+            page,
+            filter,
+            trail,
+        } => match intent {
+            Intent::Down | Intent::Deposit | Intent::PageDown => {
+                if let Some(older) = page.older {
+                    trail.push(page.before);
+                    let q = Query::Audit {
+                        before: Some(older),
+                        filter: filter.clone(),
+                    };
+                    return read(model, q);
+                }
+            }
+            Intent::Up | Intent::Pickup | Intent::PageUp => {
+                if let Some(before) = trail.pop() {
+                    let q = Query::Audit {
+                        before,
+                        filter: filter.clone(),
+                    };
+                    return read(model, q);
+                }
+            }
+            Intent::Digit(0) | Intent::Enter => open_form(model, Form::AuditFilter, String::new()),
+            Intent::Digit(9) => return read(model, Query::VerifyAudit),
+            _ => {}
+        },
+        Screen::Bus { bus, cursor } => {
+            if move_cursor(cursor, bus.doors.len(), intent) {
+                return Vec::new();
+            }
+            if intent == Intent::Digit(1)
+                && let Some(door) = bus.doors.get(*cursor)
+            {
+                let cmd = Command::ManualUnlock {
+                    compartment: door.id,
+                    reason: "pulse test".into(),
+                };
+                let mut out = command(model, cmd);
+                out.extend(read(model, Query::Bus));
+                return out;
+            }
+        }
+        Screen::Alerts { rows, cursor } => {
+            if move_cursor(cursor, rows.len(), intent) {
+                return Vec::new();
+            }
+            if matches!(intent, Intent::Enter | Intent::Digit(1))
+                && let Some(a) = rows.get(*cursor)
+            {
+                let id = a.id;
+                open_form(model, Form::AckNote(id), String::new());
+            }
+        }
+        Screen::Outbox { rows, cursor } => {
+            if move_cursor(cursor, rows.len(), intent) {
+                return Vec::new();
+            }
+            let id = match intent {
+                Intent::Digit(1) => match rows.get(*cursor) {
+                    Some(r) => Some(r.id),
+                    None => return Vec::new(),
+                },
+                Intent::Digit(2) => None,
+                _ => return Vec::new(),
+            };
+            let mut out = command(model, Command::RetryMessages { id });
+            out.extend(read(model, Query::Outbox));
+            return out;
+        }
+        Screen::SignIn { .. } | Screen::Form { .. } => {}
+    }
+    Vec::new()
+}
+
+fn open_item(model: &mut Model, item: MenuItem) -> Vec<Request> {
+    read(model, item.query)
+}

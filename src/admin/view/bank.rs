@@ -1,0 +1,104 @@
+//! The bank as the admin sees it: every compartment's state in its cell,
+//! what needs a look in reverse video, the boards underneath.
+
+use ratatui::style::Style;
+
+use super::{Body, reversed};
+use crate::admin::data::{BankView, CompartmentRow};
+use crate::admin::model::Model;
+use crate::bus::DoorState;
+use crate::domain::CompartmentState;
+use crate::ui::bank::{door_digits, drawing};
+
+/// A compartment's mark: at most three characters.
+pub(super) fn mark(r: &CompartmentRow) -> String {
+    if r.door == DoorState::Unknown {
+        return "?".into();
+    }
+    let mark = match r.state {
+        CompartmentState::Free => ".".to_string(),
+        CompartmentState::Reserved => "R".into(),
+        CompartmentState::Occupied if r.expired => "EXP".into(),
+        CompartmentState::Occupied => match r.days_left {
+            Some(d) if d < 10 => format!("{d}d"),
+            Some(_) => "9+".into(),
+            None => "occ".into(),
+        },
+        CompartmentState::Open => "OPN".into(),
+        CompartmentState::Disabled => "OFF".into(),
+        CompartmentState::Faulty => "FLT".into(),
+    };
+    if r.needs_inspection {
+        format!("{mark}!")
+    } else {
+        mark
+    }
+}
+
+/// States a person should look at are drawn in reverse video.
+fn needs_a_look(r: &CompartmentRow) -> bool {
+    r.door == DoorState::Unknown
+        || r.expired
+        || r.needs_inspection
+        || matches!(r.state, CompartmentState::Open | CompartmentState::Faulty)
+}
+
+pub(super) fn body(_model: &Model, bank: &BankView) -> Body {
+    let mut body = Body::new(
+        "Bank: every compartment",
+        "0-9 door number  # open a door  C refresh  * menu",
+    );
+    let layout = crate::hardware::BankLayout {
+        name: String::new(),
+        compartments: bank
+            .rows
+            .iter()
+            .map(|r| crate::hardware::CompartmentLayout {
+                id: r.id,
+                size: r.size,
+                board: r.board,
+                channel: r.channel,
+                column: r.column,
+                row: r.row,
+                camera: None,
+            })
+            .collect(),
+    };
+    let digits = door_digits(&layout);
+    let cell = digits + 6;
+    let lines = drawing(&layout, "  ", cell, |c| {
+        let Some(r) = bank.rows.iter().find(|r| r.id == c.id) else {
+            return (String::new(), Style::default());
+        };
+        let text = format!("{:>digits$} {:<4} ", c.id.0, mark(r));
+        let style = if needs_a_look(r) {
+            reversed()
+        } else {
+            Style::default()
+        };
+        (text, style)
+    });
+    // The legend wants 4 lines and the boards 1: a tall bank keeps the boards.
+    let room = super::BODY_ROWS.saturating_sub(2 + lines.len());
+    for line in lines {
+        body.line(line);
+    }
+    let legend = [
+        ". free   R reserved   2d occupied, days left   EXP expired, to remove",
+        "OPN door open   OFF disabled   FLT faulty   ? door sensor unknown",
+        "! to inspect    highlighted: needs a look",
+    ];
+    if room > 1 {
+        body.text("");
+    }
+    for l in legend.iter().take(room.saturating_sub(2)) {
+        body.text(format!("  {l}"));
+    }
+    let boards: Vec<String> = bank
+        .boards
+        .iter()
+        .map(|(b, online)| format!("board {b} {}", if *online { "online" } else { "OFFLINE" }))
+        .collect();
+    body.text(format!("  Lock boards: {}", boards.join(", ")));
+    body
+}

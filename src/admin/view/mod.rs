@@ -1,0 +1,154 @@
+//! `view`: a pure function of the console's model, at 80x24 and on a VT100
+//! (reverse video and bold only, ASCII boxes via the backend). One frame
+//! for every screen: a header, a body, a notice line and the keys line.
+
+mod bank;
+mod lists;
+mod screens;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::model::{Model, Screen};
+
+/// What one screen puts in the shared frame.
+pub(super) struct Body {
+    pub lines: Vec<Line<'static>>,
+    pub keys: String,
+}
+
+impl Body {
+    fn new(title: impl Into<String>, keys: impl Into<String>) -> Self {
+        Self {
+            lines: vec![
+                Line::styled(title.into(), Style::default().add_modifier(Modifier::BOLD)),
+                Line::raw(""),
+            ],
+            keys: keys.into(),
+        }
+    }
+
+    fn text(&mut self, s: impl Into<String>) -> &mut Self {
+        self.lines.push(Line::raw(s.into()));
+        self
+    }
+
+    fn line(&mut self, line: Line<'static>) -> &mut Self {
+        self.lines.push(line);
+        self
+    }
+}
+
+fn reversed() -> Style {
+    Style::default().add_modifier(Modifier::REVERSED)
+}
+
+/// Lines the body may use: the frame takes the header, a gap, the notice
+/// and the keys.
+pub(super) const BODY_ROWS: usize = 20;
+
+/// Draws the model. Never changes it.
+pub fn view(model: &Model, frame: &mut Frame) {
+    let area = frame.area();
+    if area.height < 6 || area.width < 30 {
+        return;
+    }
+    let body = match &model.screen {
+        Screen::SignIn { .. } | Screen::Menu | Screen::Form { .. } => screens::body(model),
+        Screen::Bank(b) => bank::body(model, b),
+        Screen::Compartment(c) => screens::compartment(c, model.facts.bus_only),
+        Screen::Parcel(p) => screens::parcel(model, p),
+        _ => lists::body(model),
+    };
+    header(model, frame, Rect { height: 1, ..area });
+    let inner = Rect {
+        x: area.x + 1,
+        y: area.y + 2,
+        width: area.width.saturating_sub(2),
+        height: area.height.saturating_sub(4),
+    };
+    frame.render_widget(Paragraph::new(body.lines), inner);
+    if let Some(notice) = &model.notice {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                notice.clone(),
+                Style::default().add_modifier(Modifier::BOLD),
+            )),
+            Rect {
+                x: area.x + 1,
+                y: area.bottom() - 2,
+                width: area.width.saturating_sub(2),
+                height: 1,
+            },
+        );
+    }
+    let keys = if model.facts.keypad {
+        body.keys
+    } else {
+        keyboard_keys(&body.keys)
+    };
+    frame.render_widget(
+        Paragraph::new(Line::raw(format!(" {keys}"))),
+        Rect {
+            y: area.bottom() - 1,
+            height: 1,
+            ..area
+        },
+    );
+}
+
+/// The keys line names the keypad's keys; on a laptop keyboard (the pc
+/// keymap) the same intents sit on other keys.
+fn keyboard_keys(keys: &str) -> String {
+    [
+        ("A/B up/down", "j/k down/up"),
+        ("A/B newer/older page", "k/j newer/older page"),
+        ("C refresh", "h refresh"),
+        ("# ", "Enter "),
+        ("* ", "Esc "),
+        ("0-9 door number", "0-9 door number"),
+    ]
+    .iter()
+    .fold(keys.to_string(), |k, (from, to)| k.replace(from, to))
+}
+
+fn header(model: &Model, frame: &mut Frame, area: Rect) {
+    let facts = &model.facts;
+    let left = if facts.letter.is_empty() {
+        format!("Admin - {}", facts.name)
+    } else {
+        format!("Admin - Kiosk {} {}", facts.letter, facts.name)
+    };
+    let who = model
+        .session
+        .as_ref()
+        .map(|s| format!("{} ({})   ", s.user, s.role))
+        .unwrap_or_default();
+    let right = format!("{who}{}", model.clock);
+    let width = usize::from(area.width);
+    let used = left.chars().count() + right.chars().count() + 2;
+    let gap = width.saturating_sub(used).max(1);
+    let line = Line::raw(format!(" {left}{}{right} ", " ".repeat(gap))).style(reversed());
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Local time of a moment, for lists.
+fn local(model: &Model, at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&model.facts.tz)
+        .format("%d.%m %H:%M")
+        .to_string()
+}
+
+/// Cuts a text to `n` characters, for columns.
+fn cut(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
+        out.push('~');
+        out
+    }
+}

@@ -1,0 +1,184 @@
+//! The service laptop on a fake bus: the door table, a pulse test and a
+//! manual unlock, each in the local audit chain.
+
+use chrono::Utc;
+
+use super::{ServiceLink, console};
+use crate::admin::{Console, Query, Request, Screen};
+use crate::bus::fake::FakeBus;
+use crate::bus::{DoorState, LockId};
+use crate::domain::CompartmentId;
+use crate::hardware::Bank;
+use crate::kiosk::driver::frame_text;
+use crate::kiosk::tests::snap;
+use crate::store::audit::{self, AuditFilter};
+use crate::ui::{Input, Intent};
+
+fn keys(c: &mut Console, link: &mut ServiceLink, inputs: &[Input]) {
+    for input in inputs {
+        let r = c.on_input(input.clone(), Utc::now());
+        c.serve(link, r);
+    }
+}
+
+fn digit(d: u8) -> Input {
+    Input::Intent(Intent::Digit(d))
+}
+
+/// The screen as text; the header's clock is the real one, shown as hh:mm.
+fn text(c: &Console) -> String {
+    frame_text(|f| crate::admin::view(c.model(), f))
+        .lines()
+        .map(|l| match l.char_indices().nth_back(4) {
+            Some((at, _)) if l.starts_with(" Admin") => format!("{}hh:mm", &l[..at]),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn service_laptop_pulses_and_unlocks_into_its_own_audit_chain() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bank = Bank::demo();
+    let bus = FakeBus::new();
+    bus.set_door(
+        LockId {
+            board: 2,
+            channel: 3,
+        },
+        DoorState::Open,
+    );
+    let mut link = ServiceLink::new(Box::new(bus.clone()), bank.clone(), dir.path(), "ana")
+        .expect("service link");
+    let mut c = console(&bank, "ana", true);
+    let first = vec![Request::Read {
+        actor: c.model().actor(),
+        query: Query::Bus,
+    }];
+    c.serve(&mut link, first);
+    assert!(matches!(c.model().screen, Screen::Bus { .. }));
+    let shown = text(&c);
+    assert!(
+        shown.contains("door   1  board   1 channel  0  closed"),
+        "{shown}"
+    );
+    snap!("service_bus", shown);
+    // Pulse test on the third door of the table.
+    keys(
+        &mut c,
+        &mut link,
+        &[
+            Input::Intent(Intent::Down),
+            Input::Intent(Intent::Down),
+            digit(1),
+        ],
+    );
+    let door3 = bank
+        .layout
+        .compartment(CompartmentId(3))
+        .map(|c| c.lock())
+        .expect("door 3");
+    assert_eq!(bus.pulses(), vec![door3]);
+    // A manual unlock from the bank: door 7, reason 2 (parcel stuck) by number.
+    keys(
+        &mut c,
+        &mut link,
+        &[Input::Intent(Intent::Back), digit(1), digit(7)],
+    );
+    keys(
+        &mut c,
+        &mut link,
+        &[
+            Input::Intent(Intent::Enter),
+            digit(1),
+            digit(2),
+            Input::Intent(Intent::Enter),
+        ],
+    );
+    assert_eq!(bus.pulses().len(), 2);
+    assert!(text(&c).contains("Door 7 is opening."), "{}", text(&c));
+    // Neither parcels nor people exist here.
+    let r = c.serve_one(
+        &mut link,
+        Request::Read {
+            actor: c.model().actor(),
+            query: Query::People,
+        },
+    );
+    assert!(r.is_empty());
+    assert_eq!(
+        c.model().notice.as_deref(),
+        Some("Not allowed for your role.")
+    );
+    // Leaving ends the program.
+    keys(
+        &mut c,
+        &mut link,
+        &[
+            Input::Intent(Intent::Back),
+            Input::Intent(Intent::Back),
+            digit(0),
+        ],
+    );
+    assert!(c.has_left());
+    // The same log `locker audit verify --data-dir` reads.
+    let store = link.audit_store();
+    assert_eq!(store.path(), dir.path().join("db"));
+    let report = audit::verify(store).expect("verify");
+    assert!(report.ok() && report.checked == 2, "{report:?}");
+    let entries = audit::page(store, None, 10, &AuditFilter::default()).expect("page");
+    assert_eq!(entries[0].detail, "parcel stuck");
+    assert_eq!(entries[1].detail, "pulse test");
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.actor == "service:ana" && e.action == "manual_unlock")
+    );
+}
+
+#[test]
+fn a_pulse_on_an_offline_board_is_refused_and_recorded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bank = Bank::demo();
+    let bus = FakeBus::new();
+    bus.set_board_offline(1, true);
+    let mut link = ServiceLink::new(Box::new(bus.clone()), bank.clone(), dir.path(), "ana")
+        .expect("service link");
+    let mut c = console(&bank, "ana", true);
+    keys(&mut c, &mut link, &[digit(7), digit(1)]);
+    assert!(bus.pulses().is_empty());
+    let notice = c.model().notice.clone().unwrap_or_default();
+    assert!(notice.contains("offline"), "{notice}");
+    let entries = audit::page(link.audit_store(), None, 10, &AuditFilter::default()).expect("page");
+    assert_eq!(entries[0].action, "pulse_failed");
+}
+
+#[test]
+fn service_menu_and_door_offer_only_what_the_boards_can_do() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bank = Bank::demo();
+    let mut link = ServiceLink::new(Box::new(FakeBus::new()), bank.clone(), dir.path(), "ana")
+        .expect("service link");
+    let mut c = console(&bank, "ana", true);
+    let menu = text(&c);
+    assert!(menu.contains("1  Bank") && menu.contains("6  Audit log") && menu.contains("7  Bus"));
+    assert!(!menu.contains("CCTV") && !menu.contains("Alerts"), "{menu}");
+    snap!("service_menu", menu);
+    keys(
+        &mut c,
+        &mut link,
+        &[digit(1), digit(4), Input::Intent(Intent::Enter)],
+    );
+    let door = text(&c);
+    assert!(
+        door.contains("Door 4 (M)") && door.contains("1  Open the door"),
+        "{door}"
+    );
+    assert!(!door.contains("Disable"));
+    keys(&mut c, &mut link, &[digit(2)]);
+    assert!(
+        matches!(c.model().screen, Screen::Compartment(_)),
+        "2 does nothing here"
+    );
+}
