@@ -12,6 +12,7 @@ use super::tests::Rig;
 use super::*;
 use crate::bus::{DoorEventKind, DoorState};
 use crate::domain::{Parcel, ParcelState};
+use crate::domain::{ParcelClass, Size};
 use crate::store::{T, audit};
 
 #[derive(Clone, Debug)]

@@ -12,6 +12,7 @@ use crate::clock::ManualClock;
 use crate::domain::{
     CompartmentState, Delegate, Language, Parcel, ParcelState, Recipient, RecipientId,
 };
+use crate::domain::{Dimensions, ParcelClass, Size};
 use crate::hardware::CompartmentLayout;
 use crate::store::{AlertKind, NotificationKind, T};
 

@@ -1,0 +1,280 @@
+//! The engine's vocabulary: who asks ([`Actor`]), what they ask
+//! ([`Command`]) and what happened ([`Event`]).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Refusal;
+use crate::domain::fees::Fee;
+use crate::domain::{CompartmentId, Dimensions, ParcelClass, ParcelId, Role, Size};
+use crate::store::{Alert, IntentKind};
+
+/// Who is asking.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum Actor {
+    /// Anyone at the keypad (a recipient has no login).
+    Kiosk,
+    /// A signed-in courier, admin or technician.
+    Session { id: u64 },
+    /// An operator at the machine's own shell (`locker user add`...): the
+    /// process already has the data directory, so it acts as an admin.
+    Local { name: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SizeChoice {
+    Size(Size),
+    /// The parcel's dimensions in cm; the smallest fitting size is used.
+    Dimensions(Dimensions),
+}
+
+/// Problems a recipient can report after opening a door.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    WrongParcel,
+    Damaged,
+    Empty,
+    DoorDidNotOpen,
+}
+
+/// What an inspecting admin found in a compartment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Found {
+    Empty,
+    Parcel,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "command")]
+pub enum Command {
+    // Recipients, no login.
+    EnterCode {
+        code: String,
+    },
+    ScanQr {
+        payload: String,
+    },
+    /// The person agreed to the fee shown for this pending pickup.
+    AcceptFee {
+        ticket: u64,
+    },
+    Reopen {
+        compartment: CompartmentId,
+    },
+    ReportProblem {
+        compartment: CompartmentId,
+        problem: Problem,
+    },
+    // Staff sign-in.
+    SignIn {
+        user: String,
+        pin: String,
+    },
+    SignInBadge {
+        badge: String,
+    },
+    SignOut,
+    // Couriers.
+    StartDeposit {
+        tracking: String,
+        recipient: String,
+        size: SizeChoice,
+        class: ParcelClass,
+    },
+    /// The parcel does not fit: free this door and open a larger one.
+    DoesNotFit {
+        parcel: ParcelId,
+        size: Option<Size>,
+    },
+    CancelDeposit {
+        parcel: ParcelId,
+    },
+    // Staff: expired parcels.
+    OpenForRemoval {
+        parcel: ParcelId,
+    },
+    // Admins and technicians.
+    ManualUnlock {
+        compartment: CompartmentId,
+        reason: String,
+    },
+    SetDisabled {
+        compartment: CompartmentId,
+        disabled: bool,
+        reason: String,
+    },
+    MarkInspected {
+        compartment: CompartmentId,
+        found: Found,
+        note: String,
+    },
+    /// Register a parcel already inside a free compartment.
+    PlaceParcel {
+        compartment: CompartmentId,
+        tracking: String,
+        recipient: String,
+        class: ParcelClass,
+    },
+    ResendCode {
+        parcel: ParcelId,
+    },
+    Reassign {
+        parcel: ParcelId,
+        recipient: String,
+    },
+    ExtendHold {
+        parcel: ParcelId,
+        days: u32,
+        reason: String,
+    },
+    SetVacation {
+        recipient: String,
+        until: Option<NaiveDate>,
+    },
+    AddRecipient {
+        recipient: crate::domain::Recipient,
+    },
+    CloseAccount {
+        recipient: String,
+    },
+    AddUser {
+        name: String,
+        role: Role,
+        pin: String,
+        badge: Option<String>,
+        carrier_email: Option<String>,
+    },
+    RemoveUser {
+        name: String,
+    },
+    /// A new PIN for a courier, admin or technician who forgot theirs.
+    ResetPin {
+        name: String,
+        pin: String,
+    },
+    AddMarker {
+        compartment: Option<CompartmentId>,
+        note: String,
+    },
+    AcknowledgeAlert {
+        id: u64,
+        note: String,
+    },
+    // The delivery worker.
+    MessageSent {
+        id: u64,
+    },
+    MessageFailed {
+        id: u64,
+        error: String,
+    },
+    /// Try queued (and dead) messages again now: one, or all.
+    RetryMessages {
+        id: Option<u64>,
+    },
+}
+
+/// What happened, for screens and subscribers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "event")]
+pub enum Event {
+    /// A pulse was sent; the screen names the door and where it is.
+    DoorOpening {
+        compartment: CompartmentId,
+        purpose: IntentKind,
+        /// The parcel behind the pulse, so a deposit screen can say "does
+        /// not fit" or cancel for the right parcel.
+        #[serde(default)]
+        parcel: Option<ParcelId>,
+        column: u16,
+        row: u16,
+    },
+    DoorOpened {
+        compartment: CompartmentId,
+    },
+    DoorClosed {
+        compartment: CompartmentId,
+    },
+    /// Pulsed twice and still closed. For a pickup the code stays valid.
+    DoorJammed {
+        compartment: CompartmentId,
+        purpose: IntentKind,
+    },
+    CodeRefused {
+        refusal: Refusal,
+        tries_left: u32,
+    },
+    KeypadLocked {
+        until: DateTime<Utc>,
+    },
+    FeeDue {
+        ticket: u64,
+        compartment: CompartmentId,
+        fee: Fee,
+    },
+    PickupConfirmed {
+        compartment: CompartmentId,
+        parcel: ParcelId,
+        reopen_until: DateTime<Utc>,
+    },
+    DepositStored {
+        parcel: ParcelId,
+        compartment: CompartmentId,
+        receipt: String,
+    },
+    /// A deposit door was closed with nothing inside (item sensor).
+    DepositDoorClosedEmpty {
+        parcel: ParcelId,
+        compartment: CompartmentId,
+    },
+    DepositCancelled {
+        parcel: ParcelId,
+        compartment: CompartmentId,
+    },
+    /// The deposit's compartment changed (does not fit, jam).
+    DepositMoved {
+        parcel: ParcelId,
+        from: CompartmentId,
+        to: CompartmentId,
+    },
+    ParcelRemoved {
+        parcel: ParcelId,
+        compartment: CompartmentId,
+    },
+    ParcelExpired {
+        parcel: ParcelId,
+        compartment: CompartmentId,
+    },
+    ReminderQueued {
+        parcel: ParcelId,
+        number: u8,
+    },
+    CodeReplaced {
+        parcel: ParcelId,
+    },
+    SignedIn {
+        session: u64,
+        user: String,
+        role: Role,
+    },
+    SignedOut,
+    AlertRaised {
+        alert: Alert,
+    },
+    ProblemRecorded {
+        compartment: CompartmentId,
+        problem: Problem,
+    },
+    CompartmentChanged {
+        compartment: CompartmentId,
+    },
+    /// Every board is offline: the kiosk is out of service.
+    BusDown,
+    BusUp,
+    /// A command with nothing else to report went through.
+    Done,
+}
