@@ -7,7 +7,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::layout::Size;
 
@@ -15,6 +15,7 @@ use super::{AdminLink, Console, ConsoleFacts};
 use crate::engine::Event;
 use crate::engine::runner::EngineHandle;
 use crate::kiosk::runtime::TerminalSetup;
+use crate::ui::reader::{TerminalInput, spawn_key_reader};
 use crate::ui::{Input, InputDecoder, Intent, KioskBackend, ScanSettings};
 
 enum Wake {
@@ -74,7 +75,7 @@ pub fn run_with(
     let mut terminal: Screen = Terminal::new(backend)?;
     terminal.clear()?;
     let (tx, rx) = mpsc::channel::<Wake>();
-    spawn_key_reader(tx.clone())?;
+    spawn_key_reader(tx.clone(), wake)?;
     forward(EventSink(tx))?;
     let result = serve(link, console, setup, &mut terminal, rx);
     let _ = terminal.backend_mut().leave_screen();
@@ -156,26 +157,12 @@ fn serve(
     }
 }
 
-fn spawn_key_reader(tx: mpsc::Sender<Wake>) -> io::Result<()> {
-    std::thread::Builder::new()
-        .name("keys".into())
-        .spawn(move || {
-            loop {
-                let wake = match event::read() {
-                    Ok(TermEvent::Key(k)) if k.kind != KeyEventKind::Release => {
-                        Wake::Key(k, Instant::now())
-                    }
-                    Ok(TermEvent::Resize(w, h)) => Wake::Resize(w, h),
-                    Ok(_) => continue,
-                    Err(_) => Wake::Gone,
-                };
-                let gone = matches!(wake, Wake::Gone);
-                if tx.send(wake).is_err() || gone {
-                    break;
-                }
-            }
-        })?;
-    Ok(())
+fn wake(input: TerminalInput) -> Wake {
+    match input {
+        TerminalInput::Key(k, at) => Wake::Key(k, at),
+        TerminalInput::Resize(w, h) => Wake::Resize(w, h),
+        TerminalInput::Gone => Wake::Gone,
+    }
 }
 
 fn forward_engine_events(

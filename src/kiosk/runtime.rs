@@ -7,13 +7,14 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::layout::Size;
 
 use super::{Kiosk, KioskFacts};
 use crate::engine::Event;
 use crate::engine::runner::EngineHandle;
+use crate::ui::reader::{TerminalInput, spawn_key_reader};
 use crate::ui::{Input, InputDecoder, Intent, Keymap, KioskBackend, ScanSettings, TerminalProfile};
 
 /// How the screen is driven.
@@ -64,7 +65,7 @@ fn serve(
     terminal: &mut Screen,
 ) -> io::Result<()> {
     let (tx, rx) = mpsc::channel::<Wake>();
-    spawn_key_reader(tx.clone())?;
+    spawn_key_reader(tx.clone(), wake)?;
     spawn_event_forwarder(engine, tx)?;
     let mut decoder = InputDecoder::new(setup.keymap, ScanSettings::default());
     let mut kiosk = Kiosk::new(facts, Utc::now());
@@ -131,27 +132,12 @@ fn is_interrupt(key: &KeyEvent) -> bool {
         && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C'))
 }
 
-fn spawn_key_reader(tx: mpsc::Sender<Wake>) -> io::Result<()> {
-    std::thread::Builder::new()
-        .name("keys".into())
-        .spawn(move || {
-            loop {
-                let wake = match event::read() {
-                    // Stamped as read, not as handled: the scanner decoder times the gaps.
-                    Ok(TermEvent::Key(k)) if k.kind != KeyEventKind::Release => {
-                        Wake::Key(k, Instant::now())
-                    }
-                    Ok(TermEvent::Resize(w, h)) => Wake::Resize(w, h),
-                    Ok(_) => continue,
-                    Err(_) => Wake::Gone,
-                };
-                let gone = matches!(wake, Wake::Gone);
-                if tx.send(wake).is_err() || gone {
-                    break;
-                }
-            }
-        })?;
-    Ok(())
+fn wake(input: TerminalInput) -> Wake {
+    match input {
+        TerminalInput::Key(k, at) => Wake::Key(k, at),
+        TerminalInput::Resize(w, h) => Wake::Resize(w, h),
+        TerminalInput::Gone => Wake::Gone,
+    }
 }
 
 fn spawn_event_forwarder(engine: &EngineHandle, tx: mpsc::Sender<Wake>) -> io::Result<()> {

@@ -84,6 +84,7 @@ pub mod input;
 pub mod key_chord;
 pub mod keymap;
 pub mod profile;
+pub mod reader;
 pub mod screen_size;
 pub mod terminal;
 

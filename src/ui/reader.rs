@@ -1,0 +1,44 @@
+//! The terminal's keys on a thread of their own, so a loop can wait for a
+//! key, an engine event or the clock at once.
+
+use std::io;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use crossterm::event::{self, Event, KeyEvent, KeyEventKind};
+
+/// What the terminal said.
+pub enum TerminalInput {
+    /// Stamped as read, not as handled: the scanner decoder times the gaps.
+    Key(KeyEvent, Instant),
+    Resize(u16, u16),
+    /// End of input or an error: the terminal went away.
+    Gone,
+}
+
+/// Reads the terminal until it goes away or `tx`'s receiver is dropped;
+/// `wrap` turns each input into the loop's own message type.
+pub fn spawn_key_reader<T: Send + 'static>(
+    tx: mpsc::Sender<T>,
+    wrap: fn(TerminalInput) -> T,
+) -> io::Result<()> {
+    std::thread::Builder::new()
+        .name("keys".into())
+        .spawn(move || {
+            loop {
+                let input = match event::read() {
+                    Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => {
+                        TerminalInput::Key(k, Instant::now())
+                    }
+                    Ok(Event::Resize(w, h)) => TerminalInput::Resize(w, h),
+                    Ok(_) => continue,
+                    Err(_) => TerminalInput::Gone,
+                };
+                let gone = matches!(input, TerminalInput::Gone);
+                if tx.send(wrap(input)).is_err() || gone {
+                    break;
+                }
+            }
+        })?;
+    Ok(())
+}
