@@ -276,6 +276,8 @@ fn manual_unlock_writes_audit_and_marker_and_the_door_opens() {
     d.r.close(door, false);
     d.wait_text("Door sensor: closed");
     assert!(!d.r.sim.door_open(lock));
+    let c = d.r.compartment(door);
+    assert!(c.allocatable() && !c.door_open, "{c:?}");
     assert!(
         d.r.alerts().iter().all(|a| a.kind != AlertKind::ForcedOpen),
         "a commanded opening is no break-in"
