@@ -123,3 +123,4 @@ pub fn on_path(program: &str) -> bool {
 pub fn repo() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+pub mod rig;
