@@ -100,3 +100,46 @@ async fn bad_crc_reply_is_counted_and_survived() {
     assert_eq!(stats.bad_replies, 1);
     assert_eq!(stats.retries, 1);
 }
+
+/// The RS-485 adapter unplugged when the kiosk starts: the bus starts
+/// anyway, its boards go offline (so the kiosk shows "out of service"), and
+/// they come online by themselves once the port appears.
+#[tokio::test]
+async fn kiosk_bus_starts_without_its_port_and_comes_online_when_plugged_in() {
+    use locker::bus::BusEvent;
+    use locker::bus::modbus::{BusConfig, ModbusLockBus};
+
+    let dir = tempfile::tempdir().unwrap();
+    let port = dir.path().join("ttyRS485");
+    let bank = Bank::demo();
+    let mut cfg = BusConfig::new(port.display().to_string());
+    assert!(
+        ModbusLockBus::spawn(&bank, cfg.clone()).is_err(),
+        "a technician's wrong port is an error at once"
+    );
+    cfg.wait_for_port = true;
+    let (_bus, mut events) = ModbusLockBus::spawn(&bank, cfg).unwrap();
+    let mut offline = std::collections::BTreeSet::new();
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while offline.len() < 2 {
+            if let Some(BusEvent::BoardOffline { board }) = events.recv().await {
+                offline.insert(board);
+            }
+        }
+    })
+    .await
+    .expect("both boards reported offline");
+    // The adapter is plugged in: the path appears.
+    let _sim = Simulator::start(&bank, SimLink::Pty(Some(port.clone())), quick_sim_opts()).unwrap();
+    let mut online = std::collections::BTreeSet::new();
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while online.len() < 2 {
+            if let Some(BusEvent::BoardOnline { board }) = events.recv().await {
+                online.insert(board);
+            }
+        }
+    })
+    .await
+    .expect("both boards came online");
+    assert_eq!(online, offline);
+}

@@ -253,15 +253,22 @@ impl ModbusLink {
     /// Open without waiting (for constructors that are not async). Must run
     /// inside a tokio runtime.
     pub fn open_now(cfg: LinkConfig) -> Result<Self, LinkError> {
-        let mut link = Self {
+        let mut link = Self::unopened(cfg);
+        let stream = link.open_stream()?;
+        link.open = Some(link.attach(stream));
+        Ok(link)
+    }
+
+    /// A line whose port is opened by the first request (and retried by
+    /// every one after it): for a kiosk that must come up and say "out of
+    /// service" while its RS-485 adapter is unplugged.
+    pub fn unopened(cfg: LinkConfig) -> Self {
+        Self {
             cfg,
             open: None,
             last_frame: Instant::now(),
             stats: LinkStats::default(),
-        };
-        let stream = link.open_stream()?;
-        link.open = Some(link.attach(stream));
-        Ok(link)
+        }
     }
 
     fn open_stream(&self) -> Result<SerialStream, LinkError> {

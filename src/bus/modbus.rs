@@ -36,6 +36,10 @@ pub struct BusConfig {
     pub offline_after: u32,
     pub min_gap: Duration,
     pub reopen_quiet: Duration,
+    /// Start even when the port cannot be opened yet, and keep trying: the
+    /// boards read offline meanwhile (the kiosk). When false, a wrong port
+    /// is an error at once (technician commands).
+    pub wait_for_port: bool,
 }
 
 impl BusConfig {
@@ -53,6 +57,7 @@ impl BusConfig {
             offline_after: 3,
             min_gap: link.min_gap,
             reopen_quiet: link.reopen_quiet,
+            wait_for_port: false,
         }
     }
 
@@ -141,7 +146,14 @@ impl ModbusLockBus {
         bank: &Bank,
         cfg: BusConfig,
     ) -> Result<(Self, mpsc::UnboundedReceiver<BusEvent>), BusOpenError> {
-        let link = ModbusLink::open_now(cfg.link())?;
+        let link = match ModbusLink::open_now(cfg.link()) {
+            Ok(link) => link,
+            Err(e) if cfg.wait_for_port => {
+                tracing::error!(error = %e, "lock bus port not there yet; the boards read offline until it is");
+                ModbusLink::unopened(cfg.link())
+            }
+            Err(e) => return Err(e.into()),
+        };
         let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
         let (event_tx, event_rx) = mpsc::unbounded_channel();
         let snapshot = Arc::new(Mutex::new(Snapshot::default()));

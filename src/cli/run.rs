@@ -77,6 +77,8 @@ fn start(
     let store = Store::open(&cfg.kiosk.data_dir)?;
     crate::logging::init(&cfg.kiosk.data_dir);
     let mut bus_cfg = BusConfig::new(port);
+    // An unplugged adapter must give "out of service", not a dead screen.
+    bus_cfg.wait_for_port = true;
     bus_cfg.baud = cfg.bus.baud;
     bus_cfg.timeout = Duration::from_millis(cfg.bus.timeout_ms);
     bus_cfg.poll_interval = Duration::from_millis(cfg.bus.poll_ms);
