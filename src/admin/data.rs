@@ -165,6 +165,39 @@ pub struct AuditPage {
     pub filter: AuditFilter,
 }
 
+impl AuditPage {
+    /// One page of `AUDIT_PAGE` entries below `before`, newest first, read
+    /// straight from sled (constant memory whatever the log's length).
+    pub fn load(
+        store: &crate::store::Store,
+        before: Option<u64>,
+        filter: AuditFilter,
+    ) -> Result<Self, crate::store::StoreError> {
+        let entries = audit::page(store, before, AUDIT_PAGE, &filter)?;
+        let older = if entries.len() == AUDIT_PAGE {
+            entries.last().map(|e| e.seq).filter(|s| *s > 1)
+        } else {
+            None
+        };
+        Ok(AuditPage {
+            entries,
+            before,
+            older,
+            verified: None,
+            filter,
+        })
+    }
+
+    /// The chain check as the screen shows it.
+    pub fn verify(store: &crate::store::Store) -> Result<String, crate::store::StoreError> {
+        let r = audit::verify(store)?;
+        Ok(match r.broken {
+            None => format!("chain ok: {} entries", r.checked),
+            Some(why) => format!("CHAIN BROKEN after {} entries: {why}", r.checked),
+        })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BoardRow {
     pub address: u8,
@@ -341,28 +374,11 @@ pub fn read(engine: &Engine, actor: &Actor, query: Query) -> Result<Loaded, Engi
         }
         Query::Audit { before, filter } => {
             need(Permission::ViewAudit)?;
-            let entries = audit::page(store, before, AUDIT_PAGE, &filter)?;
-            let filter = filter.clone();
-            let older = if entries.len() == AUDIT_PAGE {
-                entries.last().map(|e| e.seq).filter(|s| *s > 1)
-            } else {
-                None
-            };
-            Loaded::Audit(AuditPage {
-                entries,
-                before,
-                older,
-                verified: None,
-                filter,
-            })
+            Loaded::Audit(AuditPage::load(store, before, filter)?)
         }
         Query::VerifyAudit => {
             need(Permission::ViewAudit)?;
-            let r = audit::verify(store)?;
-            Loaded::Verified(match r.broken {
-                None => format!("chain ok: {} entries", r.checked),
-                Some(why) => format!("CHAIN BROKEN after {} entries: {why}", r.checked),
-            })
+            Loaded::Verified(AuditPage::verify(store)?)
         }
         Query::Bus => {
             need(Permission::BusDiagnostics)?;

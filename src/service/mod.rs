@@ -11,8 +11,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::admin::data::{
-    AUDIT_PAGE, AuditPage, BankView, BoardRow, BusView, CompartmentRow, CompartmentView, DoorRow,
-    Query,
+    AuditPage, BankView, BoardRow, BusView, CompartmentRow, CompartmentView, DoorRow, Query,
 };
 use crate::admin::{AdminLink, Loaded};
 use crate::bus::{DoorState, LockBus};
@@ -20,7 +19,7 @@ use crate::domain::{CompartmentId, CompartmentState, Parcel, Permission, Role};
 use crate::engine::{Actor, Command, EngineError, EngineResult, Event};
 use crate::hardware::Bank;
 use crate::kiosk::EngineLink;
-use crate::store::audit::{self, AuditDraft};
+use crate::store::audit::AuditDraft;
 use crate::store::{IntentKind, Store};
 
 /// The default place of the service audit log, beside the laptop's shell.
@@ -240,27 +239,9 @@ impl AdminLink for ServiceLink {
             }
             Query::Bus => Loaded::Bus(self.bus_view()),
             Query::Audit { before, filter } => {
-                let entries = audit::page(&self.audit, before, AUDIT_PAGE, &filter)?;
-                let older = if entries.len() == AUDIT_PAGE {
-                    entries.last().map(|e| e.seq).filter(|s| *s > 1)
-                } else {
-                    None
-                };
-                Loaded::Audit(AuditPage {
-                    entries,
-                    before,
-                    older,
-                    verified: None,
-                    filter,
-                })
+                Loaded::Audit(AuditPage::load(&self.audit, before, filter)?)
             }
-            Query::VerifyAudit => {
-                let r = audit::verify(&self.audit)?;
-                Loaded::Verified(match r.broken {
-                    None => format!("chain ok: {} entries", r.checked),
-                    Some(why) => format!("CHAIN BROKEN after {} entries: {why}", r.checked),
-                })
-            }
+            Query::VerifyAudit => Loaded::Verified(AuditPage::verify(&self.audit)?),
             Query::Markers(filter) => Loaded::Markers(Vec::new(), filter),
             Query::Alerts => Loaded::Alerts(Vec::new()),
             _ => return Err(refused(Permission::ViewParcels)),
