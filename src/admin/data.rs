@@ -4,14 +4,15 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::bus::DoorState;
 use crate::bus::link::LinkStats;
+use crate::bus::{DoorState, LockBus};
 use crate::domain::hold::local_date;
 use crate::domain::permission::allows;
 use crate::domain::{
     CompartmentId, CompartmentState, ParcelClass, ParcelId, ParcelState, Permission, Role, Size,
 };
 use crate::engine::{Actor, Engine, EngineError, query};
+use crate::hardware::CompartmentLayout;
 use crate::store::audit::{self, AuditEntry, AuditFilter};
 use crate::store::{Alert, CctvMarker, DeliveryState, NotificationKind};
 
@@ -467,44 +468,50 @@ fn bank(engine: &Engine) -> Result<BankView, EngineError> {
 }
 
 fn bus(engine: &Engine) -> BusView {
-    let stats = engine.bus_diagnostics();
-    let mut addresses: Vec<u8> = engine.bank().compartments.iter().map(|c| c.board).collect();
-    addresses.sort_unstable();
-    addresses.dedup();
-    let boards = addresses
-        .into_iter()
-        .map(|address| {
-            let b = stats
-                .as_ref()
-                .and_then(|s| s.boards.iter().find(|b| b.address == address));
-            BoardRow {
-                address,
-                online: engine.board_online(address),
-                firmware: b.and_then(|b| b.firmware),
-                voltage_mv: b.and_then(|b| b.voltage_mv),
-                polls: b.map_or(0, |b| b.polls),
-                failed_polls: b.map_or(0, |b| b.failed_polls),
-            }
-        })
-        .collect();
-    let doors = engine
-        .bank()
-        .compartments
-        .iter()
-        .map(|c| DoorRow {
-            id: c.id,
-            board: c.board,
-            channel: c.channel,
-            door: engine.door_reading(c.id),
-            item: engine.item_reading(c.id),
-        })
-        .collect();
-    BusView {
-        boards,
-        link: stats.as_ref().map(|s| s.link.clone()),
-        cycles: stats.as_ref().map_or(0, |s| s.cycles),
-        pulses: stats.as_ref().map_or(0, |s| s.pulses),
-        failed_pulses: stats.as_ref().map_or(0, |s| s.failed_pulses),
-        doors,
+    let mut boards: Vec<u8> = engine.bank().compartments.iter().map(|c| c.board).collect();
+    boards.sort_unstable();
+    boards.dedup();
+    BusView::read(engine.lock_bus(), &boards, &engine.bank().compartments)
+}
+
+impl BusView {
+    /// The bus screen's data, read from the bus itself: the same for the
+    /// kiosk's engine and the technician's laptop.
+    pub fn read(bus: &dyn LockBus, boards: &[u8], compartments: &[CompartmentLayout]) -> BusView {
+        let stats = bus.diagnostics();
+        let boards = boards
+            .iter()
+            .map(|&address| {
+                let b = stats
+                    .as_ref()
+                    .and_then(|s| s.boards.iter().find(|b| b.address == address));
+                BoardRow {
+                    address,
+                    online: bus.board_online(address),
+                    firmware: b.and_then(|b| b.firmware),
+                    voltage_mv: b.and_then(|b| b.voltage_mv),
+                    polls: b.map_or(0, |b| b.polls),
+                    failed_polls: b.map_or(0, |b| b.failed_polls),
+                }
+            })
+            .collect();
+        let doors = compartments
+            .iter()
+            .map(|c| DoorRow {
+                id: c.id,
+                board: c.board,
+                channel: c.channel,
+                door: bus.door(c.lock()),
+                item: bus.item_present(c.lock()),
+            })
+            .collect();
+        BusView {
+            boards,
+            link: stats.as_ref().map(|s| s.link.clone()),
+            cycles: stats.as_ref().map_or(0, |s| s.cycles),
+            pulses: stats.as_ref().map_or(0, |s| s.pulses),
+            failed_pulses: stats.as_ref().map_or(0, |s| s.failed_pulses),
+            doors,
+        }
     }
 }

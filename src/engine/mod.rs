@@ -252,9 +252,9 @@ impl Engine {
         self.bus.board_online(board)
     }
 
-    /// The bus's counters, if it keeps any (the Modbus bus does).
-    pub fn bus_diagnostics(&self) -> Option<crate::bus::modbus::BusStats> {
-        self.bus.diagnostics()
+    /// Read-only view of the lock bus, for diagnostics screens.
+    pub fn lock_bus(&self) -> &dyn LockBus {
+        self.bus.as_ref()
     }
 
     /// Argon2id evaluations so far (a pickup attempt costs exactly one).

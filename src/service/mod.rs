@@ -10,9 +10,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::admin::data::{
-    AuditPage, BankView, BoardRow, BusView, CompartmentRow, CompartmentView, DoorRow, Query,
-};
+use crate::admin::data::{AuditPage, BankView, BusView, CompartmentRow, CompartmentView, Query};
 use crate::admin::{AdminLink, Loaded};
 use crate::bus::{DoorState, LockBus};
 use crate::domain::{CompartmentId, CompartmentState, Parcel, Permission, Role};
@@ -142,44 +140,11 @@ impl ServiceLink {
     }
 
     fn bus_view(&self) -> BusView {
-        let stats = self.bus.diagnostics();
-        let boards = self
-            .boards()
-            .into_iter()
-            .map(|address| {
-                let b = stats
-                    .as_ref()
-                    .and_then(|s| s.boards.iter().find(|b| b.address == address));
-                BoardRow {
-                    address,
-                    online: self.bus.board_online(address),
-                    firmware: b.and_then(|b| b.firmware),
-                    voltage_mv: b.and_then(|b| b.voltage_mv),
-                    polls: b.map_or(0, |b| b.polls),
-                    failed_polls: b.map_or(0, |b| b.failed_polls),
-                }
-            })
-            .collect();
-        BusView {
-            boards,
-            link: stats.as_ref().map(|s| s.link.clone()),
-            cycles: stats.as_ref().map_or(0, |s| s.cycles),
-            pulses: stats.as_ref().map_or(0, |s| s.pulses),
-            failed_pulses: stats.as_ref().map_or(0, |s| s.failed_pulses),
-            doors: self
-                .bank
-                .layout
-                .compartments
-                .iter()
-                .map(|c| DoorRow {
-                    id: c.id,
-                    board: c.board,
-                    channel: c.channel,
-                    door: self.bus.door(c.lock()),
-                    item: self.bus.item_present(c.lock()),
-                })
-                .collect(),
-        }
+        BusView::read(
+            self.bus.as_ref(),
+            &self.boards(),
+            &self.bank.layout.compartments,
+        )
     }
 }
 
