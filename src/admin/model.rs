@@ -211,7 +211,7 @@ pub struct Model {
 
 impl Model {
     pub fn new(facts: ConsoleFacts, now: DateTime<Utc>) -> Self {
-        let clock = clock_text(now, facts.tz);
+        let clock = crate::ui::clock::clock_text(now, facts.tz);
         Self {
             facts,
             screen: Screen::sign_in(),
@@ -248,8 +248,4 @@ impl Model {
     pub fn wants_text(&self) -> bool {
         matches!(self.screen, Screen::Form { .. } | Screen::SignIn { .. })
     }
-}
-
-pub(super) fn clock_text(now: DateTime<Utc>, tz: Tz) -> String {
-    now.with_timezone(&tz).format("%H:%M").to_string()
 }

@@ -11,7 +11,7 @@ use chrono::Duration;
 use super::data::Query;
 use super::forms::{Outcome, REASONS};
 use super::menu::{self, MenuItem};
-use super::model::{Form, Model, Msg, Request, Screen, clock_text};
+use super::model::{Form, Model, Msg, Request, Screen};
 use super::replies;
 use crate::domain::Role;
 use crate::engine::{Actor, Command, Found};
@@ -56,9 +56,7 @@ pub(super) fn command(model: &Model, command: Command) -> Vec<Request> {
 
 fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Request> {
     model.now = now;
-    let clock = clock_text(now, model.facts.tz);
-    if clock != model.clock {
-        model.clock = clock;
+    if crate::ui::clock::follow_clock(&mut model.clock, now, model.facts.tz) {
         model.dirty = true;
     }
     let idle = Duration::seconds(i64::from(model.facts.idle_secs));

@@ -306,7 +306,7 @@ pub(super) const KEPT_EVENTS: usize = 8;
 impl Model {
     pub fn new(facts: KioskFacts, now: DateTime<Utc>) -> Self {
         let language = facts.language;
-        let clock = clock_text(now, facts.tz);
+        let clock = crate::ui::clock::clock_text(now, facts.tz);
         Self {
             facts,
             screen: Screen::Home,
@@ -343,10 +343,6 @@ impl Model {
     pub fn now(&self) -> DateTime<Utc> {
         self.now
     }
-}
-
-pub(super) fn clock_text(now: DateTime<Utc>, tz: Tz) -> String {
-    now.with_timezone(&tz).format("%H:%M").to_string()
 }
 
 /// The size a deposit asks for.

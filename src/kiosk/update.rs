@@ -11,9 +11,7 @@ use crate::ui::{Input, Intent};
 
 use super::courier;
 use super::i18n::Text;
-use super::model::{
-    DoorSpot, Failure, KEPT_EVENTS, Model, Msg, Notice, Request, Screen, clock_text,
-};
+use super::model::{DoorSpot, Failure, KEPT_EVENTS, Model, Msg, Notice, Request, Screen};
 
 /// Opens the admin console from the home screen: `* # * # 0`. Shown
 /// nowhere on the kiosk; documented in the README for staff.
@@ -76,9 +74,7 @@ pub(super) fn engine(model: &Model, command: Command) -> Vec<Request> {
 
 fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Request> {
     model.now = now;
-    let clock = clock_text(now, model.facts.tz);
-    if clock != model.clock {
-        model.clock = clock;
+    if crate::ui::clock::follow_clock(&mut model.clock, now, model.facts.tz) {
         model.dirty = true;
     }
     if let Screen::Lockout { until, secs_left } = &mut model.screen {

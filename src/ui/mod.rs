@@ -79,6 +79,7 @@
 //! ```
 
 pub mod bank;
+pub mod clock;
 pub mod counting;
 pub mod input;
 pub mod key_chord;
