@@ -2,21 +2,20 @@
 //! the engine's events into one channel; the screen is drawn only when the
 //! model changed.
 
-use std::io::{self, BufWriter, Stdout};
+use std::io::{self};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
 use ratatui::layout::Size;
 
 use super::{AdminLink, Console, ConsoleFacts};
 use crate::engine::Event;
 use crate::engine::runner::EngineHandle;
 use crate::kiosk::runtime::TerminalSetup;
-use crate::ui::reader::{TerminalInput, spawn_key_reader};
-use crate::ui::{Input, InputDecoder, Intent, KioskBackend, ScanSettings};
+use crate::ui::reader::{StdoutScreen, TerminalInput, on_terminal, spawn_key_reader};
+use crate::ui::{Input, InputDecoder, Intent, ScanSettings};
 
 enum Wake {
     Key(KeyEvent, Instant),
@@ -41,16 +40,6 @@ impl EventSink {
     }
 }
 
-type Screen = Terminal<KioskBackend<BufWriter<Stdout>>>;
-
-struct Restore;
-
-impl Drop for Restore {
-    fn drop(&mut self) {
-        let _ = crossterm::terminal::disable_raw_mode();
-    }
-}
-
 /// Runs the console until the person quits (q, F10, Ctrl-C) or the
 /// terminal closes.
 pub fn run(mut engine: EngineHandle, facts: ConsoleFacts, setup: TerminalSetup) -> io::Result<()> {
@@ -68,25 +57,20 @@ pub fn run_with(
     setup: TerminalSetup,
     forward: impl FnOnce(EventSink) -> io::Result<()>,
 ) -> io::Result<()> {
-    crossterm::terminal::enable_raw_mode()?;
-    let _restore = Restore;
-    let mut backend = KioskBackend::new(BufWriter::new(io::stdout()), setup.size, setup.profile);
-    backend.enter_screen()?;
-    let mut terminal: Screen = Terminal::new(backend)?;
-    terminal.clear()?;
-    let (tx, rx) = mpsc::channel::<Wake>();
-    spawn_key_reader(tx.clone(), wake)?;
-    forward(EventSink(tx))?;
-    let result = serve(link, console, setup, &mut terminal, rx);
-    let _ = terminal.backend_mut().leave_screen();
-    result
+    on_terminal(setup.size, setup.profile, |terminal| {
+        terminal.clear()?;
+        let (tx, rx) = mpsc::channel::<Wake>();
+        spawn_key_reader(tx.clone(), wake)?;
+        forward(EventSink(tx))?;
+        serve(link, console, setup, terminal, rx)
+    })
 }
 
 fn serve(
     engine: &mut impl AdminLink,
     mut console: Console,
     setup: TerminalSetup,
-    terminal: &mut Screen,
+    terminal: &mut StdoutScreen,
     rx: mpsc::Receiver<Wake>,
 ) -> io::Result<()> {
     let mut decoder = InputDecoder::new(setup.keymap, ScanSettings::default());

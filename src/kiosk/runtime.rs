@@ -2,20 +2,19 @@
 //! engine events from the engine thread, and the clock, all into one
 //! channel; the screen is drawn only when the model changed.
 
-use std::io::{self, BufWriter, Stdout};
+use std::io::{self};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
 use ratatui::layout::Size;
 
 use super::{Kiosk, KioskFacts};
 use crate::engine::Event;
 use crate::engine::runner::EngineHandle;
-use crate::ui::reader::{TerminalInput, spawn_key_reader};
-use crate::ui::{Input, InputDecoder, Intent, Keymap, KioskBackend, ScanSettings, TerminalProfile};
+use crate::ui::reader::{StdoutScreen, TerminalInput, on_terminal, spawn_key_reader};
+use crate::ui::{Input, InputDecoder, Intent, Keymap, ScanSettings, TerminalProfile};
 
 /// How the screen is driven.
 pub struct TerminalSetup {
@@ -34,35 +33,19 @@ enum Wake {
     Gone,
 }
 
-type Screen = Terminal<KioskBackend<BufWriter<Stdout>>>;
-
-/// Puts the terminal back however the loop ends, panics included.
-struct Restore;
-
-impl Drop for Restore {
-    fn drop(&mut self) {
-        let _ = crossterm::terminal::disable_raw_mode();
-    }
-}
-
 /// Runs the kiosk until Ctrl-C (or the keymap's quit key, or the terminal
 /// closes).
 pub fn run(mut engine: EngineHandle, facts: KioskFacts, setup: TerminalSetup) -> io::Result<()> {
-    crossterm::terminal::enable_raw_mode()?;
-    let _restore = Restore;
-    let mut backend = KioskBackend::new(BufWriter::new(io::stdout()), setup.size, setup.profile);
-    backend.enter_screen()?;
-    let mut terminal: Screen = Terminal::new(backend)?;
-    let result = serve(&mut engine, facts, setup, &mut terminal);
-    let _ = terminal.backend_mut().leave_screen();
-    result
+    on_terminal(setup.size, setup.profile, |terminal| {
+        serve(&mut engine, facts, setup, terminal)
+    })
 }
 
 fn serve(
     engine: &mut EngineHandle,
     facts: KioskFacts,
     setup: TerminalSetup,
-    terminal: &mut Screen,
+    terminal: &mut StdoutScreen,
 ) -> io::Result<()> {
     let (tx, rx) = mpsc::channel::<Wake>();
     spawn_key_reader(tx.clone(), wake)?;

@@ -42,3 +42,32 @@ pub fn spawn_key_reader<T: Send + 'static>(
         })?;
     Ok(())
 }
+
+/// The real terminal a loop draws on.
+pub type StdoutScreen = ratatui::Terminal<super::KioskBackend<io::BufWriter<io::Stdout>>>;
+
+/// Raw mode on, restored on drop, panics included.
+struct RawMode;
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
+
+/// Runs `f` on the real terminal: raw mode and the kiosk backend's screen
+/// set-up before, both undone after, however `f` ends.
+pub fn on_terminal<R>(
+    size: ratatui::layout::Size,
+    profile: super::TerminalProfile,
+    f: impl FnOnce(&mut StdoutScreen) -> io::Result<R>,
+) -> io::Result<R> {
+    crossterm::terminal::enable_raw_mode()?;
+    let _raw = RawMode;
+    let mut backend = super::KioskBackend::new(io::BufWriter::new(io::stdout()), size, profile);
+    backend.enter_screen()?;
+    let mut terminal = ratatui::Terminal::new(backend)?;
+    let result = f(&mut terminal);
+    let _ = terminal.backend_mut().leave_screen();
+    result
+}
