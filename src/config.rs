@@ -30,6 +30,19 @@ pub struct Config {
     pub security: SecurityConfig,
     #[serde(default)]
     pub notify: NotifyConfig,
+    #[serde(default)]
+    pub control: ControlConfig,
+}
+
+/// The control socket (`data_dir/control.sock`) that `locker admin` and the
+/// data commands reach while the kiosk runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ControlConfig {
+    /// A Unix group whose members may connect too (socket 0660, data
+    /// directory 0710 with that group). Without it only the kiosk's own
+    /// user and root may.
+    pub group: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -356,6 +369,7 @@ impl Config {
             fees: FeePolicy::default(),
             security: SecurityConfig::default(),
             notify: NotifyConfig::default(),
+            control: ControlConfig::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! commands do: a technician's console never receives recipients' data.
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use crate::bus::link::LinkStats;
 use crate::bus::{DoorState, LockBus};
@@ -21,7 +22,8 @@ pub const AUDIT_PAGE: usize = 14;
 /// The longest parcel list a search returns, newest first.
 const MAX_PARCELS: usize = 200;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Query {
     Bank,
     Compartment(CompartmentId),
@@ -43,7 +45,7 @@ pub enum Query {
 }
 
 /// Which CCTV markers to list.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MarkerFilter {
     pub door: Option<CompartmentId>,
     pub camera: Option<String>,
@@ -61,7 +63,7 @@ impl MarkerFilter {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompartmentRow {
     pub id: CompartmentId,
     pub size: Size,
@@ -80,13 +82,13 @@ pub struct CompartmentRow {
     pub expired: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BankView {
     pub rows: Vec<CompartmentRow>,
     pub boards: Vec<(u8, bool)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompartmentView {
     pub row: CompartmentRow,
     pub item: Option<bool>,
@@ -94,7 +96,7 @@ pub struct CompartmentView {
     pub parcel: Option<ParcelRow>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParcelRow {
     pub id: ParcelId,
     pub tracking: String,
@@ -105,7 +107,7 @@ pub struct ParcelRow {
     pub deadline: Option<DateTime<Utc>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParcelView {
     pub parcel: ParcelRow,
     pub courier: String,
@@ -116,7 +118,7 @@ pub struct ParcelView {
     pub history: Vec<AuditEntry>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PersonRow {
     Recipient {
         id: String,
@@ -134,7 +136,7 @@ pub enum PersonRow {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeopleView {
     pub rows: Vec<PersonRow>,
 }
@@ -143,7 +145,7 @@ pub type MarkerRow = CctvMarker;
 pub type AlertRow = Alert;
 
 /// An outbox message without its code: the console never shows one.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxRow {
     pub id: u64,
     pub kind: NotificationKind,
@@ -154,7 +156,7 @@ pub struct OutboxRow {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     /// The page started below this sequence number (None: the newest).
@@ -191,15 +193,18 @@ impl AuditPage {
 
     /// The chain check as the screen shows it.
     pub fn verify(store: &crate::store::Store) -> Result<String, crate::store::StoreError> {
-        let r = audit::verify(store)?;
-        Ok(match r.broken {
+        Ok(Self::describe(&audit::verify(store)?))
+    }
+
+    pub fn describe(r: &audit::VerifyReport) -> String {
+        match &r.broken {
             None => format!("chain ok: {} entries", r.checked),
             Some(why) => format!("CHAIN BROKEN after {} entries: {why}", r.checked),
-        })
+        }
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardRow {
     pub address: u8,
     pub online: bool,
@@ -209,7 +214,7 @@ pub struct BoardRow {
     pub failed_polls: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DoorRow {
     pub id: CompartmentId,
     pub board: u8,
@@ -218,7 +223,7 @@ pub struct DoorRow {
     pub item: Option<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BusView {
     pub boards: Vec<BoardRow>,
     pub link: Option<LinkStats>,
@@ -302,7 +307,7 @@ pub fn read(engine: &Engine, actor: &Actor, query: Query) -> Result<Loaded, Engi
             } else {
                 "Parcels found"
             };
-            Loaded::Parcels(title, rows)
+            Loaded::Parcels(title.into(), rows)
         }
         Query::Expired => {
             need(Permission::ViewParcels)?;
@@ -310,7 +315,7 @@ pub fn read(engine: &Engine, actor: &Actor, query: Query) -> Result<Loaded, Engi
                 .iter()
                 .map(parcel_row)
                 .collect();
-            Loaded::Parcels("Expired, to remove", rows)
+            Loaded::Parcels("Expired, to remove".into(), rows)
         }
         Query::Parcel(id) => {
             need(Permission::ViewParcels)?;
@@ -368,7 +373,7 @@ pub fn read(engine: &Engine, actor: &Actor, query: Query) -> Result<Loaded, Engi
             let path = dir.join(name);
             let file = std::fs::File::create(&path).map_err(crate::store::StoreError::Io)?;
             let mut out = std::io::BufWriter::new(file);
-            crate::cli::write_markers_csv(store, &mut out)
+            crate::cli::write_markers_csv(&query::markers(store)?, &mut out)
                 .and_then(|()| std::io::Write::flush(&mut out).map_err(Into::into))
                 .map_err(|e| EngineError::Invalid(format!("export: {e}")))?;
             Loaded::Exported(path.display().to_string())

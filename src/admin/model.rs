@@ -82,7 +82,7 @@ pub enum Screen {
     Bank(BankView),
     Compartment(CompartmentView),
     Parcels {
-        title: &'static str,
+        title: String,
         rows: Vec<ParcelRow>,
         cursor: usize,
     },
@@ -151,11 +151,12 @@ impl From<&EngineError> for Failure {
 }
 
 /// What a read returned.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Loaded {
     Bank(BankView),
     Compartment(CompartmentView),
-    Parcels(&'static str, Vec<ParcelRow>),
+    Parcels(String, Vec<ParcelRow>),
     Parcel(ParcelView),
     People(PeopleView),
     Markers(Vec<MarkerRow>, super::data::MarkerFilter),

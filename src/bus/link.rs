@@ -92,7 +92,7 @@ pub enum LinkError {
 }
 
 /// Counters of the line.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkStats {
     pub requests: u64,
     pub timeouts: u64,

@@ -5,17 +5,23 @@ use std::sync::Arc;
 
 use clap::{Subcommand, ValueEnum};
 
-use super::pin::read_pin_twice;
+use std::io::IsTerminal;
+
+use super::pin::{prompt, read_pin_twice};
 use super::{DataArgs, Failure};
 use crate::bus::NoBus;
 use crate::clock::SystemClock;
 use crate::config::Config;
+use crate::control::answer;
+use crate::control::proto::{Call, MAX_AUDIT_RANGE, Reply};
+use crate::control::{Client, ClientError, socket_path};
 use crate::domain::{Language, Recipient, RecipientId, Role};
-use crate::engine::{Actor, Command, Engine, EngineSettings, query};
+use crate::engine::{Actor, Command, Engine, EngineSettings, Event, query};
 use crate::hardware::BankLayout;
 use crate::notify::Transport;
 use crate::notify::worker::deliver_due;
-use crate::store::{Store, audit};
+use crate::store::audit::{self, AuditEntry};
+use crate::store::{CctvMarker, Store};
 
 /// `--json` and where the data is, shared by every listing.
 #[derive(clap::Args, Debug)]
@@ -165,6 +171,120 @@ fn operator() -> Actor {
     }
 }
 
+/// Where a data command's calls go: the running kiosk, through its control
+/// socket, or the database itself when no kiosk runs. The command does not
+/// care which; the person only has to sign in when the kiosk runs.
+enum Backend {
+    Kiosk(Client),
+    Database { engine: Box<Engine>, actor: Actor },
+}
+
+struct Data {
+    cfg: Config,
+    backend: Backend,
+}
+
+impl Data {
+    fn open(args: &DataArgs) -> Result<Data, Failure> {
+        let cfg = args.load()?;
+        match Client::connect(&socket_path(&cfg.kiosk.data_dir)) {
+            Ok(mut client) => {
+                let (user, pin) = credentials(args.user.as_deref())?;
+                client.sign_in(&user, &pin).map_err(remote)?;
+                return Ok(Data {
+                    cfg,
+                    backend: Backend::Kiosk(client),
+                });
+            }
+            Err(e) if Client::nobody_there(&e) => {}
+            Err(e) => return Err(remote(e)),
+        }
+        let mut engine = Box::new(open_engine(&cfg)?);
+        let actor = match &args.user {
+            None => operator(),
+            Some(_) => {
+                let (user, pin) = credentials(args.user.as_deref())?;
+                let events = engine.handle(&Actor::Kiosk, Command::SignIn { user, pin })?;
+                match events.iter().find_map(|e| match e {
+                    Event::SignedIn { session, .. } => Some(*session),
+                    _ => None,
+                }) {
+                    Some(id) => Actor::Session { id },
+                    None => {
+                        engine.store().flush()?;
+                        return Err(Failure::Failed("wrong user name or PIN".into()));
+                    }
+                }
+            }
+        };
+        Ok(Data {
+            cfg,
+            backend: Backend::Database { engine, actor },
+        })
+    }
+
+    /// A read-only call.
+    fn read(&mut self, call: Call) -> Result<Reply, Failure> {
+        match &mut self.backend {
+            Backend::Kiosk(c) => c.call(call).map_err(remote),
+            Backend::Database { engine, actor } => Ok(answer::on_engine(engine, actor, call)?),
+        }
+    }
+
+    /// A command that changes something, saved before this returns.
+    fn command(&mut self, command: Command) -> Result<Vec<Event>, Failure> {
+        match &mut self.backend {
+            Backend::Kiosk(c) => match c.call(Call::Command { command }).map_err(remote)? {
+                Reply::Events(ev) => Ok(ev),
+                _ => Err(unexpected()),
+            },
+            Backend::Database { engine, actor } => {
+                let events = engine.handle(actor, command)?;
+                engine.store().flush()?;
+                Ok(events)
+            }
+        }
+    }
+}
+
+fn remote(e: ClientError) -> Failure {
+    Failure::Failed(e.to_string())
+}
+
+fn unexpected() -> Failure {
+    Failure::Failed("the kiosk answered something unexpected".into())
+}
+
+/// Who signs in: `--user` (or LOCKER_USER) and LOCKER_PIN, or asked at the
+/// terminal.
+fn credentials(user: Option<&str>) -> Result<(String, String), Failure> {
+    let at_terminal = std::io::stdin().is_terminal();
+    let user = match user {
+        Some(u) => u.to_string(),
+        None if at_terminal => {
+            eprint!("the kiosk is running; sign in as (admin or technician): ");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim().to_string()
+        }
+        None => {
+            return Err(Failure::Usage(
+                "the kiosk is running: sign in with --user NAME (or LOCKER_USER) and the PIN in LOCKER_PIN".into(),
+            ));
+        }
+    };
+    let pin = match std::env::var("LOCKER_PIN") {
+        Ok(p) => p,
+        Err(_) if at_terminal => prompt(&format!("PIN for {user}: "))?,
+        Err(_) => {
+            return Err(Failure::Usage(format!(
+                "the PIN for {user}: set LOCKER_PIN or run at a terminal"
+            )));
+        }
+    };
+    Ok((user, pin))
+}
+
 fn print_json<T: serde::Serialize>(v: &T) -> Result<(), Failure> {
     let s = serde_json::to_string_pretty(v).map_err(|e| Failure::Failed(e.to_string()))?;
     println!("{s}");
@@ -208,46 +328,36 @@ pub fn user(cmd: UserCmd) -> Result<(), Failure> {
             carrier_email,
             data,
         } => {
-            let cfg = data.load()?;
-            let mut engine = open_engine(&cfg)?;
+            let mut data = Data::open(&data)?;
             let pin = read_pin_twice(&format!("PIN for {name}"))?;
-            engine.handle(
-                &operator(),
-                Command::AddUser {
-                    name: name.clone(),
-                    role,
-                    pin,
-                    badge,
-                    carrier_email,
-                },
-            )?;
-            engine.store().flush()?;
+            data.command(Command::AddUser {
+                name: name.clone(),
+                role,
+                pin,
+                badge,
+                carrier_email,
+            })?;
             println!("added {role} {name}");
         }
         UserCmd::List(ListArgs { json, data }) => {
-            let store = open_store(&data.load()?)?;
-            let users = query::users(&store)?;
+            let Reply::Users(users) = Data::open(&data)?.read(Call::Users)? else {
+                return Err(unexpected());
+            };
             if json {
-                let rows: Vec<_> = users
-                    .iter()
-                    .map(|u| serde_json::json!({ "name": u.name, "role": u.role, "badge": u.badge_hash.is_some() }))
-                    .collect();
-                print_json(&rows)?;
+                print_json(&users)?;
             } else {
                 for u in users {
                     println!(
                         "{:<20} {:<11} {}",
                         u.name,
                         u.role.as_str(),
-                        if u.badge_hash.is_some() { "badge" } else { "" }
+                        if u.badge { "badge" } else { "" }
                     );
                 }
             }
         }
         UserCmd::Remove { name, data } => {
-            let mut engine = open_engine(&data.load()?)?;
-            engine.handle(&operator(), Command::RemoveUser { name: name.clone() })?;
-            engine.store().flush()?;
+            Data::open(&data)?.command(Command::RemoveUser { name: name.clone() })?;
             println!("removed {name}");
         }
     }
@@ -266,7 +376,6 @@ pub fn recipient(cmd: RecipientCmd) -> Result<(), Failure> {
         } => {
             let id = RecipientId::parse(&id).map_err(|e| Failure::Usage(e.to_string()))?;
             let language: Language = language.parse().map_err(Failure::Usage)?;
-            let mut engine = open_engine(&data.load()?)?;
             let r = Recipient {
                 id: id.clone(),
                 name,
@@ -277,13 +386,13 @@ pub fn recipient(cmd: RecipientCmd) -> Result<(), Failure> {
                 vacation_until: None,
                 closed: false,
             };
-            engine.handle(&operator(), Command::AddRecipient { recipient: r })?;
-            engine.store().flush()?;
+            Data::open(&data)?.command(Command::AddRecipient { recipient: r })?;
             println!("saved recipient {id}");
         }
         RecipientCmd::List(ListArgs { json, data }) => {
-            let store = open_store(&data.load()?)?;
-            let all = query::recipients(&store)?;
+            let Reply::Recipients(all) = Data::open(&data)?.read(Call::Recipients)? else {
+                return Err(unexpected());
+            };
             if json {
                 print_json(&all)?;
             } else {
@@ -299,24 +408,18 @@ pub fn recipient(cmd: RecipientCmd) -> Result<(), Failure> {
 
 pub fn parcel(cmd: ParcelCmd) -> Result<(), Failure> {
     let ParcelCmd::List { json, all, data } = cmd;
-    let cfg = data.load()?;
-    let store = open_store(&cfg)?;
-    let parcels = if all {
-        query::all_parcels(&store)?
-    } else {
-        query::live_parcels(&store)?
+    let mut data = Data::open(&data)?;
+    let Reply::Parcels(parcels) = data.read(Call::Parcels { all })? else {
+        return Err(unexpected());
     };
     if json {
         return print_json(&parcels);
     }
+    let tz = data.cfg.kiosk.time_zone;
     for p in parcels {
         let deadline = p
             .deadline
-            .map(|d| {
-                d.with_timezone(&cfg.kiosk.time_zone)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
+            .map(|d| d.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default();
         println!(
             "{:<8} door {:<4} {:<10} {:<10} {:<20} {deadline}",
@@ -334,18 +437,19 @@ pub fn outbox(cmd: OutboxCmd) -> Result<(), Failure> {
     let (json, data) = match cmd {
         OutboxCmd::List(ListArgs { json, data }) => (json, data),
         OutboxCmd::Retry { id, data } => {
-            let mut engine = open_engine(&data.load()?)?;
-            engine.handle(&operator(), Command::RetryMessages { id })?;
-            engine.store().flush()?;
+            Data::open(&data)?.command(Command::RetryMessages { id })?;
             println!("queued for delivery");
             return Ok(());
         }
         OutboxCmd::Deliver { data } => {
-            let cfg = data.load()?;
-            let mut engine = open_engine(&cfg)?;
-            let transport = Transport::from_config(&cfg.notify, &cfg.kiosk.data_dir)
+            let mut data = Data::open(&data)?;
+            let Backend::Database { engine, .. } = &mut data.backend else {
+                println!("the kiosk is running and delivers due messages itself");
+                return Ok(());
+            };
+            let transport = Transport::from_config(&data.cfg.notify, &data.cfg.kiosk.data_dir)
                 .map_err(|e| Failure::Failed(e.0))?;
-            let (sent, failed) = deliver_due(&mut engine, &transport, &cfg.notify.from)?;
+            let (sent, failed) = deliver_due(engine, &transport, &data.cfg.notify.from)?;
             engine.store().flush()?;
             println!("{sent} sent, {failed} to retry");
             return if failed == 0 {
@@ -355,15 +459,12 @@ pub fn outbox(cmd: OutboxCmd) -> Result<(), Failure> {
             };
         }
     };
-    let store = open_store(&data.load()?)?;
-    let msgs = query::outbox(&store)?;
+    let Reply::Outbox(msgs) = Data::open(&data)?.read(Call::Outbox)? else {
+        return Err(unexpected());
+    };
     if json {
-        // Plaintext codes never leave through a listing.
-        let rows: Vec<_> = msgs
-            .iter()
-            .map(|n| serde_json::json!({ "id": n.id, "kind": n.kind, "to": n.to, "state": n.state, "parcel": n.parcel, "created_at": n.created_at, "attempts": n.attempts, "next_attempt": n.next_attempt, "last_error": n.last_error }))
-            .collect();
-        return print_json(&rows);
+        // Plaintext codes never leave through a listing: the rows have none.
+        return print_json(&msgs);
     }
     for n in msgs {
         println!(
@@ -380,26 +481,27 @@ pub fn outbox(cmd: OutboxCmd) -> Result<(), Failure> {
 pub fn audit(cmd: AuditCmd) -> Result<(), Failure> {
     match cmd {
         AuditCmd::Verify { data } => {
-            let store = open_store(&data.load()?)?;
-            let report = audit::verify(&store)?;
-            match report.broken {
+            let Reply::Verified { checked, broken } = Data::open(&data)?.read(Call::AuditVerify)?
+            else {
+                return Err(unexpected());
+            };
+            match broken {
                 None => {
-                    println!("audit chain ok: {} entries checked", report.checked);
+                    println!("audit chain ok: {checked} entries checked");
                     Ok(())
                 }
                 Some(why) => Err(Failure::Failed(format!(
-                    "audit chain broken after {} good entries: {why}",
-                    report.checked
+                    "audit chain broken after {checked} good entries: {why}"
                 ))),
             }
         }
         AuditCmd::Export { format, data } => {
-            let store = open_store(&data.load()?)?;
+            let mut data = Data::open(&data)?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if let Format::Csv = format {
                 writeln!(out, "seq,at,actor,action,compartment,parcel,detail")?;
             }
-            audit::for_each(&store, |e| match format {
+            let mut write = |e: AuditEntry| match format {
                 Format::Jsonl => writeln!(out, "{}", serde_json::to_string(&e).unwrap_or_default()),
                 Format::Csv => writeln!(
                     out,
@@ -412,7 +514,38 @@ pub fn audit(cmd: AuditCmd) -> Result<(), Failure> {
                     e.parcel.map(|p| p.to_string()).unwrap_or_default(),
                     csv(&e.detail)
                 ),
-            })?;
+            };
+            match &mut data.backend {
+                Backend::Database { engine, .. } => {
+                    audit::for_each(engine.store(), &mut write)?;
+                }
+                Backend::Kiosk(client) => {
+                    // In pieces, so neither side holds the whole log.
+                    let mut after = 0;
+                    loop {
+                        let call = Call::AuditRange {
+                            after,
+                            limit: MAX_AUDIT_RANGE,
+                        };
+                        let Reply::Audit(entries) = client.call(call).map_err(remote)? else {
+                            return Err(unexpected());
+                        };
+                        let full = entries.len() == MAX_AUDIT_RANGE as usize;
+                        let Some(last) = entries.last().map(|e| e.seq) else {
+                            break;
+                        };
+                        for e in entries {
+                            write(e)?;
+                        }
+                        // A short page is the end: each call adds its own
+                        // entry, so the log is never quite read to the end.
+                        if !full {
+                            break;
+                        }
+                        after = last;
+                    }
+                }
+            }
             out.flush()?;
             Ok(())
         }
@@ -421,16 +554,18 @@ pub fn audit(cmd: AuditCmd) -> Result<(), Failure> {
 
 pub fn markers(cmd: MarkersCmd) -> Result<(), Failure> {
     let MarkersCmd::Export { format, data } = cmd;
-    let store = open_store(&data.load()?)?;
+    let Reply::Markers(markers) = Data::open(&data)?.read(Call::Markers)? else {
+        return Err(unexpected());
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
-        Format::Csv => write_markers_csv(&store, &mut out)?,
+        Format::Csv => write_markers_csv(&markers, &mut out)?,
         Format::Jsonl => {
-            for m in query::markers(&store)? {
+            for m in &markers {
                 writeln!(
                     out,
                     "{}",
-                    serde_json::to_string(&m).map_err(|e| Failure::Failed(e.to_string()))?
+                    serde_json::to_string(m).map_err(|e| Failure::Failed(e.to_string()))?
                 )?;
             }
         }
@@ -441,9 +576,9 @@ pub fn markers(cmd: MarkersCmd) -> Result<(), Failure> {
 
 /// The CCTV markers as CSV, header first (the command line and the admin
 /// console's export).
-pub fn write_markers_csv(store: &Store, out: &mut impl Write) -> Result<(), Failure> {
+pub fn write_markers_csv(markers: &[CctvMarker], out: &mut impl Write) -> Result<(), Failure> {
     writeln!(out, "id,at,kiosk,compartment,camera,kind,actor,note")?;
-    for m in query::markers(store)? {
+    for m in markers {
         writeln!(
             out,
             "{},{},{},{},{},{},{},{}",

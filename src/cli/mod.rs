@@ -107,6 +107,11 @@ pub struct DataArgs {
     pub config: Option<PathBuf>,
     #[arg(long, value_name = "DIR", conflicts_with = "config")]
     pub data_dir: Option<PathBuf>,
+    /// Act as this admin or technician (PIN from LOCKER_PIN, or asked at
+    /// the terminal). Needed while the kiosk runs; without it, and with the
+    /// kiosk stopped, the command acts as this machine's operator.
+    #[arg(long, value_name = "NAME", env = "LOCKER_USER")]
+    pub user: Option<String>,
 }
 
 impl DataArgs {

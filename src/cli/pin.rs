@@ -33,7 +33,7 @@ pub fn read_pin_twice(what: &str) -> Result<String, Failure> {
 }
 
 /// Prompts on the terminal with echo off, restoring it whatever happens.
-fn prompt(text: &str) -> Result<String, Failure> {
+pub fn prompt(text: &str) -> Result<String, Failure> {
     let mut out = std::io::stderr();
     write!(out, "{text}")?;
     out.flush()?;

@@ -67,13 +67,20 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(failed("cannot start the runtime"))
 }
 
-/// Starts everything but the screen; returns the engine handle.
+/// The kiosk's engine and the control socket that serves it to `locker
+/// admin` and the data commands; the socket goes when this does.
+struct Started {
+    handle: EngineHandle,
+    _control: crate::control::ControlServer,
+}
+
+/// Starts everything but the screen.
 fn start(
     cfg: &Config,
     bank: &Bank,
     port: &str,
     prepare: impl FnOnce(&mut Engine) -> Result<(), Failure>,
-) -> Result<EngineHandle, Failure> {
+) -> Result<Started, Failure> {
     let store = Store::open(&cfg.kiosk.data_dir)?;
     crate::logging::init(&cfg.kiosk.data_dir);
     let mut bus_cfg = BusConfig::new(port);
@@ -109,7 +116,20 @@ fn start(
         Duration::from_secs(2),
     )
     .map_err(failed("cannot start the delivery thread"))?;
-    Ok(handle)
+    let control = crate::control::serve(
+        handle.clone(),
+        &cfg.kiosk.data_dir,
+        cfg.control.group.as_deref(),
+        crate::control::ServerInfo {
+            kiosk: cfg.kiosk.id.clone(),
+            name: cfg.kiosk.name.clone(),
+        },
+    )
+    .map_err(failed("control socket"))?;
+    Ok(Started {
+        handle,
+        _control: control,
+    })
 }
 
 /// `locker kiosk --config FILE [--size 80x24]`
@@ -119,31 +139,64 @@ pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), Failure> {
     let setup = terminal_setup(&cfg, size)?;
     let rt = runtime()?;
     let _enter = rt.enter();
-    let handle = start(&cfg, &bank, &cfg.bus.port, |_| Ok(()))?;
+    let started = start(&cfg, &bank, &cfg.bus.port, |_| Ok(()))?;
     let facts = KioskFacts::from_config(&cfg, &bank.layout);
-    run(handle, facts, setup).map_err(failed("terminal"))
+    run(started.handle.clone(), facts, setup).map_err(failed("terminal"))
 }
 
-/// `locker admin --config FILE`: the console on this machine's database and
-/// bus. sled lets one process hold a database, so it refuses while the
-/// kiosk runs.
+/// `locker admin --config FILE`: the console. While the kiosk runs it works
+/// through the kiosk's control socket; otherwise it opens this machine's
+/// database and lock bus itself.
 pub fn admin(config: &Path, size: Option<&str>, keymap: &str) -> Result<(), Failure> {
     let cfg = Config::load(config).map_err(Failure::Config)?;
     let bank = Bank::load(&cfg.kiosk.hardware).map_err(|e| Failure::Usage(e.to_string()))?;
     let mut setup = terminal_setup(&cfg, size)?;
     setup.keymap = Keymap::resolve(keymap).map_err(|e| Failure::Usage(e.to_string()))?;
+    let facts = console_facts(&cfg, &bank, keymap);
+    match crate::control::Client::connect(&crate::control::socket_path(&cfg.kiosk.data_dir)) {
+        Ok(client) => return remote_admin(client, facts, setup),
+        Err(e) if crate::control::Client::nobody_there(&e) => {}
+        Err(e) => return Err(Failure::Failed(e.to_string())),
+    }
     let rt = runtime()?;
     let _enter = rt.enter();
-    let handle = start(&cfg, &bank, &cfg.bus.port, |_| Ok(())).map_err(|e| match e {
-        Failure::Failed(why) if why.contains("in use by another locker process") => {
-            Failure::Failed(format!(
-                "the kiosk holds the database in {}: stop it first, or use the admin keys at the kiosk",
-                cfg.kiosk.data_dir.display()
-            ))
-        }
-        other => other,
-    })?;
-    let facts = crate::admin::ConsoleFacts {
+    let started = start(&cfg, &bank, &cfg.bus.port, |_| Ok(()))?;
+    crate::admin::runtime::run(started.handle.clone(), facts, setup).map_err(failed("terminal"))
+}
+
+/// The console on a running kiosk, through its control socket.
+fn remote_admin(
+    mut client: crate::control::Client,
+    facts: crate::admin::ConsoleFacts,
+    setup: TerminalSetup,
+) -> Result<(), Failure> {
+    let unasked = client.take_unasked();
+    let mut link = crate::control::RemoteEngine { client };
+    let console = crate::admin::Console::new(facts, chrono::Utc::now());
+    crate::admin::runtime::run_with(&mut link, console, setup, move |sink| {
+        let Some(unasked) = unasked else {
+            return Ok(());
+        };
+        std::thread::Builder::new()
+            .name("control-events".into())
+            .spawn(move || {
+                for u in unasked {
+                    let alive = match u {
+                        crate::control::Unasked::Event(e) => sink.event(e),
+                        crate::control::Unasked::Notice(_) => sink.changed(),
+                    };
+                    if !alive {
+                        break;
+                    }
+                }
+            })
+            .map(|_| ())
+    })
+    .map_err(failed("terminal"))
+}
+
+fn console_facts(cfg: &Config, bank: &Bank, keymap: &str) -> crate::admin::ConsoleFacts {
+    crate::admin::ConsoleFacts {
         letter: cfg.kiosk.id.clone(),
         name: cfg.kiosk.name.clone(),
         tz: cfg.kiosk.time_zone,
@@ -152,8 +205,7 @@ pub fn admin(config: &Path, size: Option<&str>, keymap: &str) -> Result<(), Fail
         idle_secs: 300,
         bus_only: false,
         keypad: keymap == "keypad-16",
-    };
-    crate::admin::runtime::run(handle, facts, setup).map_err(failed("terminal"))
+    }
 }
 
 /// `locker demo`: a fresh data dir, the demo bank simulated on a pty in this
@@ -188,7 +240,7 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), Failure> {
     let sim = Simulator::start(&bank, SimLink::Pty(None), opts).map_err(failed("simulator"))?;
     let port = sim.path().display().to_string();
     let mut facts_out: Option<DemoFacts> = None;
-    let handle = start(&cfg, &bank, &port, |engine| {
+    let started = start(&cfg, &bank, &port, |engine| {
         let facts = crate::demo::seed(engine)?;
         // The pre-filled parcels are really inside: the item sensors say so.
         for (door, _, _) in &facts.codes {
@@ -201,7 +253,8 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), Failure> {
     })?;
     let mut facts = KioskFacts::from_config(&cfg, &bank.layout);
     facts.demo_help = facts_out.as_ref().map(help_text);
-    let result = run(handle, facts, setup).map_err(failed("terminal"));
+    let result = run(started.handle.clone(), facts, setup).map_err(failed("terminal"));
+    drop(started);
     drop(sim);
     if temporary {
         let _ = std::fs::remove_dir_all(&data_dir);

@@ -443,6 +443,26 @@ impl Engine {
         }
     }
 
+    /// Records a call that came through the control socket: reads change
+    /// nothing, so nothing else would put them in the audit log. `via` names
+    /// the connection (its user and process).
+    pub fn record_call(&self, actor: &Actor, via: &str, detail: &str) -> Result<(), EngineError> {
+        let who = match actor {
+            Actor::Session { id } => self
+                .sessions
+                .get(id)
+                .map(|s| s.user.clone())
+                .unwrap_or_else(|| via.to_string()),
+            Actor::Local { name } => format!("local:{name}"),
+            Actor::Kiosk => via.to_string(),
+        };
+        let detail = format!("{detail} ({via})");
+        self.commit(|tx| {
+            tx.audit(self.audit_draft(&who, "control", None, None, detail.clone()))
+                .map(|_| ())
+        })
+    }
+
     /// The role behind an actor, if signed in.
     pub fn role_of(&self, actor: &Actor) -> Option<Role> {
         match actor {

@@ -127,6 +127,8 @@ pub enum Text {
     MovedDoor,
     CancelledClose,
     DepositCancelled,
+    /// A door opened by an admin or technician (the console, the socket).
+    StaffOpened,
     StoredTitle,
     Receipt,
     RecipientTold,
@@ -398,6 +400,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Depósito cancelado. Cierre la puerta {door}.",
         ),
         DepositCancelled => ("Deposit cancelled.", "Depósito cancelado."),
+        StaffOpened => (
+            "Door {reason} was opened by staff.",
+            "El personal abrió la puerta {reason}.",
+        ),
         StoredTitle => (
             "Parcel stored in door {door}",
             "Paquete guardado en la puerta {door}",

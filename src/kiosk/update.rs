@@ -283,7 +283,13 @@ fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
                 IntentKind::Deposit | IntentKind::Removal => {
                     courier::door_opening(model, spot, purpose, parcel)
                 }
-                IntentKind::ManualUnlock => {}
+                // Whoever stands here sees which door opened by itself.
+                IntentKind::ManualUnlock => {
+                    model.notice = Some(Notice {
+                        text: Text::StaffOpened,
+                        reason: compartment.to_string(),
+                    });
+                }
             }
         }
         Event::DoorOpened { compartment } => {
@@ -304,6 +310,13 @@ fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
         }
         Event::DoorClosed { compartment } => {
             model.open_doors.remove(&compartment);
+            if model
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.text == Text::StaffOpened && n.reason == compartment.to_string())
+            {
+                model.notice = None;
+            }
             // The person was busy at the door: the inactivity time counts
             // from its closing, not from the last key, so they still see the
             // thank-you (re-open, report) screen however long it took.

@@ -150,8 +150,21 @@ impl VerifyReport {
     }
 }
 
-/// Walks the whole chain once, in constant memory.
+/// Walks the whole chain once, in constant memory. Nothing may append
+/// meanwhile (the engine's thread, or a stopped kiosk).
 pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
+    verify_chain(store, true)
+}
+
+/// The same while the engine may be appending: only the entries up to the
+/// head read first are checked. A break it reports may be an append caught
+/// half-way, so confirm one with [`verify`] before believing it.
+pub fn verify_while_running(store: &Store) -> Result<VerifyReport, StoreError> {
+    verify_chain(store, false)
+}
+
+fn verify_chain(store: &Store, exclusive: bool) -> Result<VerifyReport, StoreError> {
+    let head: Option<Head> = store.get(T::Meta, HEAD_KEY)?;
     let mut prev = hex::encode(GENESIS);
     let mut checked = 0u64;
     let broken = |checked, why: String| {
@@ -160,7 +173,12 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
             broken: Some(why),
         })
     };
-    for item in store.tree(T::Audit).iter() {
+    let tree = store.tree(T::Audit);
+    let entries = match (&head, exclusive) {
+        (Some(h), false) => tree.range(..=seq_key(h.seq)),
+        _ => tree.range::<&[u8], _>(..),
+    };
+    for item in entries {
         let expected = checked + 1;
         let (k, v) = item?;
         let entry: AuditEntry = match serde_json::from_slice(&v) {
@@ -189,7 +207,6 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
         prev = hex::encode(Sha256::digest(&v));
         checked += 1;
     }
-    let head: Option<Head> = store.get(T::Meta, HEAD_KEY)?;
     match head {
         None if checked == 0 => Ok(VerifyReport {
             checked,
@@ -212,7 +229,7 @@ pub fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
 }
 
 /// Filters for the paged viewer.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {
     pub actor: Option<String>,
     pub compartment: Option<CompartmentId>,
@@ -253,10 +270,7 @@ pub fn page(
     let mut out = Vec::with_capacity(limit);
     for item in iter.rev() {
         let (_, v) = item?;
-        let e: AuditEntry = serde_json::from_slice(&v).map_err(|e| StoreError::Corrupt {
-            tree: "audit",
-            reason: e.to_string(),
-        })?;
+        let e = decode(&v)?;
         if filter.matches(&e) {
             out.push(e);
             if out.len() == limit {
@@ -267,6 +281,33 @@ pub fn page(
     Ok(out)
 }
 
+/// Up to `limit` entries after sequence number `after`, oldest first: an
+/// export in pieces (the control socket), in constant memory.
+pub fn range(store: &Store, after: u64, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
+    let mut out = Vec::with_capacity(limit.min(1024));
+    if limit == 0 {
+        return Ok(out);
+    }
+    for item in store
+        .tree(T::Audit)
+        .range(seq_key(after.saturating_add(1))..)
+    {
+        let (_, v) = item?;
+        out.push(decode(&v)?);
+        if out.len() == limit {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+fn decode(v: &[u8]) -> Result<AuditEntry, StoreError> {
+    serde_json::from_slice(v).map_err(|e| StoreError::Corrupt {
+        tree: "audit",
+        reason: e.to_string(),
+    })
+}
+
 /// The whole log, oldest first, one entry at a time (for export).
 pub fn for_each(
     store: &Store,
@@ -275,11 +316,7 @@ pub fn for_each(
     let mut n = 0;
     for item in store.tree(T::Audit).iter() {
         let (_, v) = item?;
-        let e: AuditEntry = serde_json::from_slice(&v).map_err(|e| StoreError::Corrupt {
-            tree: "audit",
-            reason: e.to_string(),
-        })?;
-        f(e)?;
+        f(decode(&v)?)?;
         n += 1;
     }
     Ok(n)

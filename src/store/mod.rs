@@ -91,6 +91,8 @@ impl T {
     }
 }
 
+/// Cheap to clone: every clone is the same open database.
+#[derive(Clone)]
 pub struct Store {
     db: sled::Db,
     trees: Vec<Tree>,

@@ -44,7 +44,7 @@ pub(super) fn body(model: &Model) -> Body {
             rows,
             cursor,
         } => {
-            let mut b = Body::new(*title, format!("{MOVE}  # open  0 find  * menu"));
+            let mut b = Body::new(title.as_str(), format!("{MOVE}  # open  0 find  * menu"));
             let rows = rows
                 .iter()
                 .map(|p| {

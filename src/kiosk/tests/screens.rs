@@ -67,6 +67,44 @@ fn replaced_code_says_use_the_latest_message() {
 }
 
 #[test]
+fn a_door_opened_by_staff_elsewhere_is_named_until_it_closes() {
+    let (mut d, _dir) = kiosk();
+    let admin = Actor::Local {
+        name: "console".into(),
+    };
+    let door = crate::domain::CompartmentId(5);
+    let events = d
+        .engine
+        .handle(
+            &admin,
+            Command::ManualUnlock {
+                compartment: door,
+                reason: "inspection".into(),
+            },
+        )
+        .unwrap();
+    for e in events {
+        let r = d.kiosk.on_event(e);
+        d.run(r);
+    }
+    assert_eq!(
+        d.screen(),
+        &Screen::Home,
+        "the person's screen is not taken over"
+    );
+    let text = d.screen_text();
+    assert!(text.contains("Door 5 was opened by staff."), "{text}");
+    snap!("kiosk_home_door_opened_by_staff", text);
+    d.open_door(door);
+    d.close_door(door, false);
+    assert!(
+        !d.screen_text().contains("opened by staff"),
+        "{}",
+        d.screen_text()
+    );
+}
+
+#[test]
 fn door_that_could_not_be_pulsed_keeps_the_code() {
     let m = model(Screen::DoorFault {
         door: None,

@@ -1,0 +1,225 @@
+//! The other side of the control socket, for `locker admin` and the data
+//! commands while the kiosk runs: a blocking client. A reader thread sorts
+//! what arrives into answers (by request id) and events.
+
+use std::io::{self, BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use super::proto::{Call, Reply, Request, Response, VERSION, WireError, encode_request};
+use crate::admin::{AdminLink, Loaded, Query};
+use crate::domain::Parcel;
+use crate::engine::{Actor, Command, EngineError, EngineResult, Event};
+use crate::kiosk::EngineLink;
+
+/// How long an answer may take: an audit check of a long log is the slowest.
+pub const ANSWER_WAIT: Duration = Duration::from_secs(120);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("control socket: {0}")]
+    Io(#[from] io::Error),
+    #[error("{0}")]
+    Refused(WireError),
+    #[error("the kiosk closed the connection")]
+    Closed,
+    #[error("the kiosk did not answer within {} s", ANSWER_WAIT.as_secs())]
+    Timeout,
+    #[error("the kiosk answered something unexpected")]
+    Unexpected,
+}
+
+impl From<ClientError> for EngineError {
+    fn from(e: ClientError) -> Self {
+        match e {
+            ClientError::Refused(w) => w.into(),
+            other => EngineError::Invalid(other.to_string()),
+        }
+    }
+}
+
+/// What arrives without being asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Unasked {
+    Event(Event),
+    /// Events were dropped: whatever is on screen should be read again.
+    Notice(String),
+}
+
+/// A connection to a running kiosk.
+pub struct Client {
+    stream: UnixStream,
+    answers: mpsc::Receiver<Response>,
+    unasked: Option<mpsc::Receiver<Unasked>>,
+    next_id: u64,
+    /// The kiosk's letter and name, from its hello.
+    pub kiosk: (String, String),
+}
+
+impl Client {
+    /// Connects to the kiosk serving `path` and says hello. An error of kind
+    /// `NotFound` or `ConnectionRefused` means no kiosk is running there.
+    pub fn connect(path: &Path) -> Result<Client, ClientError> {
+        let stream = UnixStream::connect(path)?;
+        let read = stream.try_clone()?;
+        let (answers_tx, answers) = mpsc::channel();
+        let (unasked_tx, unasked) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("control-reader".into())
+            .spawn(move || read_loop(read, answers_tx, unasked_tx))?;
+        let mut client = Client {
+            stream,
+            answers,
+            unasked: Some(unasked),
+            next_id: 1,
+            kiosk: (String::new(), String::new()),
+        };
+        let client_name = format!("locker {}", env!("CARGO_PKG_VERSION"));
+        match client.call(Call::Hello {
+            client: client_name,
+        })? {
+            Reply::Hello { kiosk, name, .. } => client.kiosk = (kiosk, name),
+            _ => return Err(ClientError::Unexpected),
+        }
+        Ok(client)
+    }
+
+    /// Whether an error from [`Client::connect`] only means "no kiosk here".
+    pub fn nobody_there(e: &ClientError) -> bool {
+        matches!(e, ClientError::Io(io) if matches!(io.kind(), io::ErrorKind::NotFound | io::ErrorKind::ConnectionRefused))
+    }
+
+    /// Events and notices; can be taken once.
+    pub fn take_unasked(&mut self) -> Option<mpsc::Receiver<Unasked>> {
+        self.unasked.take()
+    }
+
+    /// Sends one call and waits for its answer.
+    pub fn call(&mut self, call: Call) -> Result<Reply, ClientError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let line = encode_request(&Request {
+            v: VERSION,
+            id,
+            call,
+        });
+        self.stream.write_all(line.as_bytes())?;
+        loop {
+            let r = match self.answers.recv_timeout(ANSWER_WAIT) {
+                Ok(r) => r,
+                Err(mpsc::RecvTimeoutError::Timeout) => return Err(ClientError::Timeout),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Err(ClientError::Closed),
+            };
+            // An answer to an earlier call that gave up waiting.
+            if r.id.is_some_and(|i| i != id) {
+                continue;
+            }
+            return match (r.ok, r.error) {
+                (Some(ok), _) => Ok(ok),
+                (None, Some(e)) => Err(ClientError::Refused(e)),
+                (None, None) => Err(ClientError::Unexpected),
+            };
+        }
+    }
+
+    /// Signs this connection in; a wrong PIN is an error.
+    pub fn sign_in(&mut self, user: &str, pin: &str) -> Result<(), ClientError> {
+        let reply = self.call(Call::SignIn {
+            user: user.into(),
+            pin: pin.into(),
+        })?;
+        match reply {
+            Reply::Events(ev) if ev.iter().any(|e| matches!(e, Event::SignedIn { .. })) => Ok(()),
+            Reply::Events(ev) => Err(ClientError::Refused(WireError::Invalid {
+                message: sign_in_refusal(&ev),
+            })),
+            _ => Err(ClientError::Unexpected),
+        }
+    }
+}
+
+fn sign_in_refusal(ev: &[Event]) -> String {
+    for e in ev {
+        match e {
+            Event::KeypadLocked { until } => {
+                return format!("sign-in locked after wrong PINs until {until}");
+            }
+            Event::CodeRefused { .. } => return "wrong user name or PIN".into(),
+            _ => {}
+        }
+    }
+    "sign-in refused".into()
+}
+
+fn read_loop(stream: UnixStream, answers: mpsc::Sender<Response>, unasked: mpsc::Sender<Unasked>) {
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let Ok(r) = serde_json::from_str::<Response>(line.trim_end()) else {
+            tracing::warn!("control socket: an unreadable line from the kiosk");
+            continue;
+        };
+        if r.id.is_some() || r.ok.is_some() || r.error.is_some() {
+            if answers.send(r).is_err() {
+                return;
+            }
+        } else if let Some(e) = r.event {
+            let _ = unasked.send(Unasked::Event(e));
+        } else if let Some(n) = r.notice {
+            let _ = unasked.send(Unasked::Notice(n));
+        }
+    }
+}
+
+/// The admin console on a running kiosk's engine. The actor a console
+/// names is ignored: the kiosk acts as whoever signed in on the connection.
+pub struct RemoteEngine {
+    pub client: Client,
+}
+
+impl RemoteEngine {
+    fn events(reply: Result<Reply, ClientError>) -> EngineResult {
+        match reply? {
+            Reply::Events(ev) => Ok(ev),
+            _ => Err(ClientError::Unexpected.into()),
+        }
+    }
+}
+
+impl EngineLink for RemoteEngine {
+    fn command(&mut self, _actor: &Actor, command: Command) -> EngineResult {
+        let signing_in = matches!(command, Command::SignIn { .. });
+        let events = Self::events(self.client.call(Call::Command { command }))?;
+        if signing_in && events.iter().any(|e| matches!(e, Event::SignedIn { .. })) {
+            // Screens follow doors and alerts while signed in.
+            self.client
+                .call(Call::Subscribe)
+                .map_err(EngineError::from)?;
+        }
+        Ok(events)
+    }
+
+    fn expired(&mut self) -> Result<Vec<Parcel>, String> {
+        match self.client.call(Call::Expired) {
+            Ok(Reply::Parcels(p)) => Ok(p),
+            Ok(_) => Err(ClientError::Unexpected.to_string()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+impl AdminLink for RemoteEngine {
+    fn read(&mut self, _actor: &Actor, query: Query) -> Result<Loaded, EngineError> {
+        match self.client.call(Call::Read { query })? {
+            Reply::Loaded(l) => Ok(l),
+            _ => Err(ClientError::Unexpected.into()),
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! The control socket: while the kiosk runs it owns the database (sled
+//! allows one process), so `locker admin` and the data commands reach its
+//! engine through a Unix domain socket in the data directory instead.
+//!
+//! ```text
+//! locker admin ─┐                      ┌─ engine thread ─ sled, lock bus
+//! locker parcel ├─ data_dir/control.sock ─ server tasks ┤
+//! a script     ─┘  line-delimited JSON  └─ event broadcast ─▶ subscribers
+//! ```
+//!
+//! The wire format is in [`proto`]; who may connect in [`peer`]; what the
+//! kiosk does with a call in [`server`]. Every call is recorded in the audit
+//! log with its actor and the peer's user and process.
+
+pub mod answer;
+pub mod client;
+pub mod peer;
+pub mod proto;
+pub mod server;
+
+pub use client::{Client, ClientError, RemoteEngine, Unasked};
+pub use server::{ControlServer, ServerInfo, serve, socket_path};
+
+#[cfg(test)]
+mod tests;

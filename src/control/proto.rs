@@ -1,0 +1,390 @@
+//! The control socket's wire format: one JSON object per line, UTF-8.
+//!
+//! ```text
+//! client → kiosk   {"v":1,"id":7,"call":{"op":"parcels","all":false}}
+//! kiosk → client   {"v":1,"id":7,"ok":{"parcels":[...]}}
+//!                  {"v":1,"id":7,"error":{"kind":"not_signed_in"}}
+//!                  {"v":1,"event":{"event":"door_opened","compartment":4}}
+//!                  {"v":1,"notice":"12 events dropped: read again"}
+//! ```
+//!
+//! Every request carries an id, echoed in its one answer; events and
+//! notices carry none. A frame longer than [`MAX_FRAME`] bytes, or one that
+//! is not a request, gets an error answer (with the id when it could be
+//! read) and the connection goes on.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::admin::{Loaded, Query};
+use crate::domain::{Parcel, ParcelId, Permission, Recipient, Role};
+use crate::engine::{Command, EngineError, Event, Refusal};
+use crate::store::audit::AuditEntry;
+use crate::store::{CctvMarker, DeliveryState, Notification, NotificationKind};
+
+/// The protocol version this build speaks; a request with another is refused.
+pub const VERSION: u32 = 1;
+/// The longest request line, newline excluded.
+pub const MAX_FRAME: usize = 64 * 1024;
+/// The most audit entries one `audit_range` answer holds.
+pub const MAX_AUDIT_RANGE: u32 = 1000;
+
+/// One request from a client.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    pub v: u32,
+    pub id: u64,
+    pub call: Call,
+}
+
+/// What a client can ask. The actor is never part of a call: the kiosk
+/// takes it from the connection's own sign-in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "op", deny_unknown_fields)]
+pub enum Call {
+    /// Who the kiosk is; needs no sign-in.
+    Hello {
+        client: String,
+    },
+    /// Opens this connection's admin session (admins and technicians).
+    SignIn {
+        user: String,
+        pin: String,
+    },
+    SignOut,
+    /// Any engine command, as the connection's session.
+    Command {
+        command: Command,
+    },
+    /// One admin-console read.
+    Read {
+        query: Query,
+    },
+    /// The expired parcels (the console's removal walk).
+    Expired,
+    /// Live parcels, or with `all` every parcel ever recorded.
+    Parcels {
+        all: bool,
+    },
+    Users,
+    Recipients,
+    Outbox,
+    /// Checks the audit chain.
+    AuditVerify,
+    /// Audit entries with a sequence number above `after`, oldest first.
+    AuditRange {
+        after: u64,
+        limit: u32,
+    },
+    Markers,
+    /// Stream engine events on this connection from now on.
+    Subscribe,
+}
+
+impl Call {
+    /// The call's name, for the audit log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Call::Hello { .. } => "hello",
+            Call::SignIn { .. } => "sign_in",
+            Call::SignOut => "sign_out",
+            Call::Command { .. } => "command",
+            Call::Read { .. } => "read",
+            Call::Expired => "expired",
+            Call::Parcels { .. } => "parcels",
+            Call::Users => "users",
+            Call::Recipients => "recipients",
+            Call::Outbox => "outbox",
+            Call::AuditVerify => "audit_verify",
+            Call::AuditRange { .. } => "audit_range",
+            Call::Markers => "markers",
+            Call::Subscribe => "subscribe",
+        }
+    }
+
+    /// What the audit entry says about the call: its name and what it
+    /// touched, never a PIN.
+    pub fn describe(&self) -> String {
+        match self {
+            Call::Hello { client } => format!("hello {}", clip(client)),
+            Call::SignIn { user, .. } => format!("sign_in {}", clip(user)),
+            Call::Command { command } => {
+                let name = serde_json::to_value(command)
+                    .ok()
+                    .and_then(|v| v.get("command").and_then(|c| c.as_str()).map(String::from))
+                    .unwrap_or_default();
+                format!("command {name}")
+            }
+            Call::Read { query } => {
+                let name = serde_json::to_value(query)
+                    .ok()
+                    .map(|v| match v {
+                        serde_json::Value::String(s) => s,
+                        serde_json::Value::Object(m) => {
+                            m.keys().next().cloned().unwrap_or_default()
+                        }
+                        _ => String::new(),
+                    })
+                    .unwrap_or_default();
+                format!("read {name}")
+            }
+            Call::Parcels { all } => format!("parcels all={all}"),
+            Call::AuditRange { after, limit } => format!("audit_range after={after} limit={limit}"),
+            other => other.name().to_string(),
+        }
+    }
+}
+
+fn clip(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+/// A successful answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reply {
+    Hello {
+        protocol: u32,
+        version: String,
+        kiosk: String,
+        name: String,
+    },
+    /// What a command (or sign-in, sign-out) produced.
+    Events(Vec<Event>),
+    Loaded(Loaded),
+    Parcels(Vec<Parcel>),
+    Users(Vec<UserRow>),
+    Recipients(Vec<Recipient>),
+    Outbox(Vec<OutboxEntry>),
+    Verified {
+        checked: u64,
+        broken: Option<String>,
+    },
+    Audit(Vec<AuditEntry>),
+    Markers(Vec<CctvMarker>),
+    Subscribed,
+}
+
+/// A user as listings show one: never a PIN or badge hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub name: String,
+    pub role: Role,
+    pub badge: bool,
+}
+
+/// An outbox message as listings show one: never its code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub id: u64,
+    pub kind: NotificationKind,
+    pub to: Vec<String>,
+    pub state: DeliveryState,
+    pub parcel: Option<ParcelId>,
+    pub created_at: DateTime<Utc>,
+    pub attempts: u32,
+    pub next_attempt: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+impl From<&Notification> for OutboxEntry {
+    fn from(n: &Notification) -> Self {
+        OutboxEntry {
+            id: n.id,
+            kind: n.kind,
+            to: n.to.clone(),
+            state: n.state,
+            parcel: n.parcel,
+            created_at: n.created_at,
+            attempts: n.attempts,
+            next_attempt: n.next_attempt,
+            last_error: n.last_error.clone(),
+        }
+    }
+}
+
+/// Why a request failed: the engine's errors, and the socket's own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum WireError {
+    #[error("sign in first")]
+    NotSignedIn,
+    #[error("not allowed for {role}: {perm:?}")]
+    Denied { role: String, perm: Permission },
+    #[error("{message}")]
+    Invalid { message: String },
+    #[error("{what} not found")]
+    NotFound { what: String },
+    #[error("{refusal}")]
+    Refused { refusal: Refusal },
+    #[error("the kiosk's database: {message}")]
+    Store { message: String },
+    /// Not a request: not UTF-8, not JSON, or not a known call.
+    #[error("bad frame: {message}")]
+    BadFrame { message: String },
+    #[error("frame longer than {max} bytes")]
+    TooLarge { max: usize },
+    #[error("protocol version {got} not spoken (this kiosk speaks {want})")]
+    Version { got: u32, want: u32 },
+    /// Too many clients at once; try again later.
+    #[error("the kiosk is serving too many clients")]
+    Busy,
+    /// Couriers work at the keypad; the socket is for admins and technicians.
+    #[error("only admins and technicians may sign in here")]
+    StaffOnly,
+}
+
+impl From<&EngineError> for WireError {
+    fn from(e: &EngineError) -> Self {
+        match e {
+            EngineError::NotSignedIn => WireError::NotSignedIn,
+            EngineError::Denied { role, perm } => WireError::Denied {
+                role: role.clone(),
+                perm: *perm,
+            },
+            EngineError::Invalid(m) => WireError::Invalid { message: m.clone() },
+            EngineError::NotFound(w) => WireError::NotFound { what: w.clone() },
+            EngineError::Refused(r) => WireError::Refused { refusal: r.clone() },
+            EngineError::Store(s) => WireError::Store {
+                message: s.to_string(),
+            },
+        }
+    }
+}
+
+impl From<WireError> for EngineError {
+    fn from(e: WireError) -> Self {
+        match e {
+            WireError::NotSignedIn => EngineError::NotSignedIn,
+            WireError::Denied { role, perm } => EngineError::Denied { role, perm },
+            WireError::Invalid { message } => EngineError::Invalid(message),
+            WireError::NotFound { what } => EngineError::NotFound(what),
+            WireError::Refused { refusal } => EngineError::Refused(refusal),
+            other => EngineError::Invalid(other.to_string()),
+        }
+    }
+}
+
+/// One line from the kiosk. Exactly one of `ok`, `error`, `event` and
+/// `notice` is present.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct Response {
+    pub v: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ok: Option<Reply>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<WireError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<Event>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+}
+
+impl Response {
+    pub fn answer(id: u64, result: Result<Reply, WireError>) -> Self {
+        match result {
+            Ok(r) => Response {
+                v: VERSION,
+                id: Some(id),
+                ok: Some(r),
+                ..Default::default()
+            },
+            Err(e) => Self::error(Some(id), e),
+        }
+    }
+
+    pub fn error(id: Option<u64>, e: WireError) -> Self {
+        Response {
+            v: VERSION,
+            id,
+            error: Some(e),
+            ..Default::default()
+        }
+    }
+
+    pub fn event(e: Event) -> Self {
+        Response {
+            v: VERSION,
+            event: Some(e),
+            ..Default::default()
+        }
+    }
+
+    pub fn notice(text: String) -> Self {
+        Response {
+            v: VERSION,
+            notice: Some(text),
+            ..Default::default()
+        }
+    }
+
+    /// The line to send, newline included.
+    pub fn to_line(&self) -> String {
+        let mut s = serde_json::to_string(self).unwrap_or_else(|e| {
+            // Every field serialises; this is the fallback if one ever did not.
+            format!(r#"{{"v":{VERSION},"notice":"unencodable answer: {e}"}}"#)
+        });
+        s.push('\n');
+        s
+    }
+}
+
+/// Reads one request line (without its newline). On failure the error says
+/// why, with the request's id when it could be found.
+pub fn decode_request(line: &[u8]) -> Result<Request, (Option<u64>, WireError)> {
+    let text = std::str::from_utf8(line).map_err(|e| {
+        (
+            None,
+            WireError::BadFrame {
+                message: format!("not UTF-8: {e}"),
+            },
+        )
+    })?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        (
+            None,
+            WireError::BadFrame {
+                message: e.to_string(),
+            },
+        )
+    })?;
+    let id = value.get("id").and_then(|i| i.as_u64());
+    match value.get("v").and_then(|v| v.as_u64()) {
+        Some(v) if v == u64::from(VERSION) => {}
+        Some(v) => {
+            return Err((
+                id,
+                WireError::Version {
+                    got: u32::try_from(v).unwrap_or(u32::MAX),
+                    want: VERSION,
+                },
+            ));
+        }
+        None => {
+            return Err((
+                id,
+                WireError::BadFrame {
+                    message: "missing \"v\" (the protocol version)".into(),
+                },
+            ));
+        }
+    }
+    serde_json::from_value(value).map_err(|e| {
+        (
+            id,
+            WireError::BadFrame {
+                message: e.to_string(),
+            },
+        )
+    })
+}
+
+/// The line for a request, newline included.
+pub fn encode_request(req: &Request) -> String {
+    let mut s = serde_json::to_string(req).unwrap_or_default();
+    s.push('\n');
+    s
+}
