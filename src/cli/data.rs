@@ -199,7 +199,7 @@ impl Data {
             Err(e) if Client::nobody_there(&e) => {}
             Err(e) => return Err(remote(e)),
         }
-        let mut engine = Box::new(open_engine(&cfg)?);
+        let mut engine = Box::new(open_engine(&cfg).map_err(super::held_by_kiosk(&cfg))?);
         let actor = match &args.user {
             None => operator(),
             Some(_) => {

@@ -152,6 +152,21 @@ impl From<crate::store::StoreError> for Failure {
     }
 }
 
+/// A database another process holds, said the way an operator can act on:
+/// the kiosk runs, but its socket (where the commands would go) is silent.
+pub(crate) fn held_by_kiosk(cfg: &Config) -> impl Fn(Failure) -> Failure + '_ {
+    move |e| match e {
+        Failure::Failed(why) if why.contains("in use by another locker process") => {
+            Failure::Failed(format!(
+                "the kiosk holds the database in {}, but its control socket {} does not answer",
+                cfg.kiosk.data_dir.display(),
+                crate::control::socket_path(&cfg.kiosk.data_dir).display()
+            ))
+        }
+        other => other,
+    }
+}
+
 impl From<crate::engine::EngineError> for Failure {
     fn from(e: crate::engine::EngineError) -> Self {
         Failure::Failed(e.to_string())

@@ -160,7 +160,8 @@ pub fn admin(config: &Path, size: Option<&str>, keymap: &str) -> Result<(), Fail
     }
     let rt = runtime()?;
     let _enter = rt.enter();
-    let started = start(&cfg, &bank, &cfg.bus.port, |_| Ok(()))?;
+    let started =
+        start(&cfg, &bank, &cfg.bus.port, |_| Ok(())).map_err(super::held_by_kiosk(&cfg))?;
     crate::admin::runtime::run(started.handle.clone(), facts, setup).map_err(failed("terminal"))
 }
 

@@ -40,6 +40,13 @@ impl From<ClientError> for EngineError {
     }
 }
 
+impl Drop for Client {
+    fn drop(&mut self) {
+        // The reader thread holds a clone: shut the socket, not just a handle.
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
 /// What arrives without being asked for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Unasked {

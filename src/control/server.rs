@@ -327,7 +327,7 @@ impl Connection {
                 command => {
                     self.signed_in()?;
                     self.engine
-                        .send(self.actor.clone(), command)
+                        .send_shared(self.actor.clone(), command)
                         .await
                         .map(Reply::Events)
                 }
@@ -470,22 +470,14 @@ async fn forward_events(mut events: broadcast::Receiver<Event>, out: mpsc::Sende
                 Err(mpsc::error::TrySendError::Closed(_)) => return,
             }
         }
-        match out.try_send(Response::event(scrub(event)).to_line()) {
+        // Sign-ins belong to whoever signed in; they are never passed on.
+        if matches!(event, Event::SignedIn { .. } | Event::SignedOut) {
+            continue;
+        }
+        match out.try_send(Response::event(event).to_line()) {
             Ok(()) => {}
             Err(mpsc::error::TrySendError::Full(_)) => dropped += 1,
             Err(mpsc::error::TrySendError::Closed(_)) => return,
         }
-    }
-}
-
-/// Other connections' session ids never leave the engine.
-fn scrub(event: Event) -> Event {
-    match event {
-        Event::SignedIn { user, role, .. } => Event::SignedIn {
-            session: 0,
-            user,
-            role,
-        },
-        other => other,
     }
 }

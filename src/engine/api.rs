@@ -278,3 +278,23 @@ pub enum Event {
     /// A command with nothing else to report went through.
     Done,
 }
+
+impl Event {
+    /// Whether the event is about the locker itself rather than about
+    /// whoever asked: a door, a compartment, an alert, the bus. Only these
+    /// reach other screens when another process's command causes them; a
+    /// sign-in or a deposit screen's events stay with whoever asked.
+    pub fn is_shared(&self) -> bool {
+        match self {
+            Event::DoorOpening { purpose, .. } => *purpose == IntentKind::ManualUnlock,
+            Event::DoorOpened { .. }
+            | Event::DoorClosed { .. }
+            | Event::DoorJammed { .. }
+            | Event::CompartmentChanged { .. }
+            | Event::AlertRaised { .. }
+            | Event::BusDown
+            | Event::BusUp => true,
+            _ => false,
+        }
+    }
+}

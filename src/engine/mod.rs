@@ -545,6 +545,6 @@ fn meta_random(store: &Store, key: &str) -> Result<[u8; 16], StoreError> {
 }
 
 #[cfg(test)]
-mod props;
+pub(crate) mod props;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -265,15 +265,16 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn cases() -> u32 {
+/// Cases per property: LOCKER_PROPTEST_CASES, or `default`.
+pub(crate) fn cases(default: u32) -> u32 {
     std::env::var("LOCKER_PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(64)
+        .unwrap_or(default)
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(), max_shrink_iters: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(64), max_shrink_iters: 200, ..ProptestConfig::default() })]
 
     #[test]
     fn random_kiosk_courier_admin_and_bus_sequences_keep_the_invariants(steps in proptest::collection::vec(step(), 1..40)) {

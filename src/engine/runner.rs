@@ -16,6 +16,9 @@ enum Request {
     Command {
         actor: Actor,
         command: Command,
+        /// Also publish what it did to the locker (a command from another
+        /// process: the kiosk's screen should see a door it opened).
+        share: bool,
         reply: oneshot::Sender<EngineResult>,
     },
     /// Read-only work on the engine (queries for screens).
@@ -65,8 +68,13 @@ impl EngineHandle {
                 loop {
                     tokio::select! {
                         req = rx.recv() => match req {
-                            Some(Request::Command { actor, command, reply }) => {
+                            Some(Request::Command { actor, command, share, reply }) => {
                                 let result = engine.handle(&actor, command);
+                                if share && let Ok(events) = &result {
+                                    for e in events.iter().filter(|e| e.is_shared()) {
+                                        let _ = out.send(e.clone());
+                                    }
+                                }
                                 let _ = reply.send(result);
                             }
                             Some(Request::Inspect(f)) => f(&engine),
@@ -90,12 +98,18 @@ impl EngineHandle {
     }
 
     /// Queues a command; the receiver gets its outcome.
-    fn ask(&self, actor: Actor, command: Command) -> Option<oneshot::Receiver<EngineResult>> {
+    fn ask(
+        &self,
+        actor: Actor,
+        command: Command,
+        share: bool,
+    ) -> Option<oneshot::Receiver<EngineResult>> {
         let (reply, answer) = oneshot::channel();
         self.requests
             .send(Request::Command {
                 actor,
                 command,
+                share,
                 reply,
             })
             .ok()?;
@@ -117,7 +131,17 @@ impl EngineHandle {
 
     /// Runs a command and waits for its outcome.
     pub async fn send(&self, actor: Actor, command: Command) -> EngineResult {
-        self.ask(actor, command)
+        self.ask(actor, command, false)
+            .ok_or_else(stopped)?
+            .await
+            .map_err(|_| stopped())?
+    }
+
+    /// Runs a command from another process (the control socket) and also
+    /// publishes the events about the locker it caused ([`Event::is_shared`])
+    /// to subscribers: the kiosk's screen names a door opened from afar.
+    pub async fn send_shared(&self, actor: Actor, command: Command) -> EngineResult {
+        self.ask(actor, command, true)
             .ok_or_else(stopped)?
             .await
             .map_err(|_| stopped())?
@@ -125,7 +149,7 @@ impl EngineHandle {
 
     /// The same, from a thread that is not async.
     pub fn send_blocking(&self, actor: Actor, command: Command) -> EngineResult {
-        self.ask(actor, command)
+        self.ask(actor, command, false)
             .ok_or_else(stopped)?
             .blocking_recv()
             .map_err(|_| stopped())?
