@@ -1,0 +1,411 @@
+//! Two processes on one locker, as an operator meets them: `locker kiosk`
+//! runs in a terminal (tmux) on simulated lock boards (`locker sim` on a
+//! pseudo-terminal), and a second process — the data commands, then
+//! `locker admin` in another terminal — works beside it through the
+//! kiosk's control socket. Waiting is always "until the screen shows it".
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use locker::bus::fake::FakeBus;
+use locker::clock::SystemClock;
+use locker::config::Config;
+use locker::domain::{CompartmentId, ParcelClass};
+use locker::engine::{Engine, EngineSettings};
+use locker::hardware::Bank;
+use locker::kiosk::driver::{ADMIN, ANA};
+use locker::store::Store;
+
+const WAIT: Duration = Duration::from_secs(30);
+/// A person's keys, far enough apart that no screen takes them for a scan.
+const KEY_GAP: Duration = Duration::from_millis(250);
+const DOOR: u16 = 8;
+
+fn locker() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_locker"));
+    c.env_remove("LOCKER_CONFIG")
+        .env_remove("LOCKER_USER")
+        .env_remove("LOCKER_PIN");
+    c
+}
+
+/// A kiosk's directory: config, bank, seeded database, bus link path.
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            common::repo().join("hardware/banks/demo.toml"),
+            dir.path().join("demo.toml"),
+        )
+        .unwrap();
+        let site = Site { dir };
+        std::fs::write(
+            site.config(),
+            format!(
+                r#"
+[kiosk]
+id = "A"
+name = "Lobby"
+locker_code = "LK-1042"
+time_zone = "Europe/Madrid"
+data_dir = "data"
+hardware = "demo.toml"
+size = "80x24"
+
+[bus]
+port = "{}"
+
+[security.argon2]
+m_kib = 64
+t = 1
+p = 1
+"#,
+                site.bus().display()
+            ),
+        )
+        .unwrap();
+        site.seed();
+        site
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn config(&self) -> PathBuf {
+        self.path().join("kiosk.toml")
+    }
+
+    fn bus(&self) -> PathBuf {
+        self.path().join("bus")
+    }
+
+    fn socket(&self) -> PathBuf {
+        self.path().join("data/control.sock")
+    }
+
+    /// People, and one parcel already in door 3, written before the kiosk
+    /// starts (the kiosk then owns the database).
+    fn seed(&self) {
+        let cfg = Config::load(&self.config()).unwrap();
+        let bank = Bank::load(&cfg.kiosk.hardware).unwrap();
+        let store = Store::open(&cfg.kiosk.data_dir).unwrap();
+        let mut engine = Engine::open(
+            store,
+            Box::new(FakeBus::new()),
+            bank.layout.clone(),
+            std::sync::Arc::new(SystemClock),
+            EngineSettings::from_config(&cfg),
+        )
+        .unwrap();
+        common::rig::seed(&mut engine);
+        engine
+            .handle(
+                &common::rig::local(),
+                locker::engine::Command::PlaceParcel {
+                    compartment: CompartmentId(3),
+                    tracking: "TRK-E2E-1".into(),
+                    recipient: ANA.into(),
+                    class: ParcelClass::Domestic,
+                },
+            )
+            .unwrap();
+        engine.store().flush().unwrap();
+        drop(engine);
+        // sled lets go of its lock a moment after the last handle.
+        let deadline = Instant::now() + WAIT;
+        while Store::open(&cfg.kiosk.data_dir).is_err() {
+            assert!(Instant::now() < deadline, "the database stays locked");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// `locker ARGS --config kiosk.toml` as the admin, from a second process.
+    fn run_as_admin(&self, args: &[&str]) -> Output {
+        locker()
+            .args(args)
+            .arg("--config")
+            .arg(self.config())
+            .env("LOCKER_USER", ADMIN.0)
+            .env("LOCKER_PIN", ADMIN.1)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+}
+
+/// The simulated boards, a child process for the whole test.
+struct Sim(Child);
+
+impl Sim {
+    fn start(site: &Site) -> Sim {
+        let child = locker()
+            .args(["sim", "--hardware"])
+            .arg(site.path().join("demo.toml"))
+            .arg("--link")
+            .arg(site.bus())
+            .args(["--auto-close", "3"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        wait_until("the simulator's link", || site.bus().exists());
+        Sim(child)
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A tmux session of its own, killed at the end.
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Tmux {
+        let session = format!("{name}-{}", std::process::id());
+        let t = Tmux { session };
+        t.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &t.session,
+            "-x",
+            "80",
+            "-y",
+            "24",
+        ]);
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(args).output().unwrap();
+        assert!(out.status.success(), "tmux {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Runs `cmd` in a new window named `name`.
+    fn window(&self, name: &str, cmd: &str) -> String {
+        self.tmux(&["new-window", "-t", &self.session, "-n", name, cmd]);
+        format!("{}:{name}", self.session)
+    }
+
+    fn screen(&self, target: &str) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", target])
+    }
+
+    fn wait_for(&self, target: &str, needle: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let s = self.screen(target);
+            if s.contains(needle) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{target} never showed {needle:?}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn wait_gone(&self, target: &str, needle: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let s = self.screen(target);
+            if !s.contains(needle) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{target} kept {needle:?}:\n{s}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Types like a person: one key at a time.
+    fn keys(&self, target: &str, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", target, k]);
+            std::thread::sleep(KEY_GAP);
+        }
+    }
+
+    fn text(&self, target: &str, text: &str) {
+        let keys: Vec<String> = text.chars().map(String::from).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        self.keys(target, &keys);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .output();
+    }
+}
+
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !done() {
+        assert!(Instant::now() < deadline, "waited in vain for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn one_line(o: &Output) -> String {
+    let err = String::from_utf8_lossy(&o.stderr).trim().to_string();
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    err
+}
+
+#[test]
+fn a_second_process_lists_verifies_and_opens_a_door_while_the_kiosk_serves() {
+    if !common::on_path("tmux") && common::peer_missing("tmux") {
+        return;
+    }
+    let site = Site::new();
+    let _sim = Sim::start(&site);
+    let tmux = Tmux::new("locker-e2e");
+    let kiosk = tmux.window(
+        "kiosk",
+        &format!(
+            "{} kiosk --config {}",
+            env!("CARGO_BIN_EXE_locker"),
+            site.config().display()
+        ),
+    );
+    tmux.wait_for(&kiosk, "Welcome");
+    wait_until("the control socket", || site.socket().exists());
+
+    // The data commands find the kiosk's socket by themselves.
+    let out = site.run_as_admin(&["parcel", "list", "--json"]);
+    assert!(out.status.success(), "{out:?}");
+    let parcels: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let parcels = parcels.as_array().unwrap();
+    assert_eq!(parcels.len(), 1, "{parcels:?}");
+    assert_eq!(parcels[0]["tracking"], "TRK-E2E-1");
+    assert_eq!(parcels[0]["compartment"], 3);
+
+    let out = site.run_as_admin(&["audit", "verify"]);
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("audit chain ok:"), "{said}");
+
+    // Without a sign-in the kiosk's data stays shut, said in one line.
+    let out = locker()
+        .args(["parcel", "list", "--config"])
+        .arg(site.config())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_line(&out).contains("LOCKER_USER"));
+    let out = locker()
+        .args(["parcel", "list", "--config"])
+        .arg(site.config())
+        .env("LOCKER_USER", ADMIN.0)
+        .env("LOCKER_PIN", "0000")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(one_line(&out).contains("wrong user name or PIN"));
+
+    // `locker admin` in a second terminal: sign in, open a door.
+    let admin = tmux.window(
+        "admin",
+        &format!(
+            "{} admin --config {} --size 80x24",
+            env!("CARGO_BIN_EXE_locker"),
+            site.config().display()
+        ),
+    );
+    tmux.wait_for(&admin, "Sign in");
+    tmux.text(&admin, ADMIN.0);
+    tmux.keys(&admin, &["Enter"]);
+    tmux.text(&admin, ADMIN.1);
+    tmux.keys(&admin, &["Enter"]);
+    tmux.wait_for(&admin, "Menu");
+    tmux.keys(&admin, &["1"]);
+    tmux.wait_for(&admin, "Bank: every compartment");
+    tmux.text(&admin, &DOOR.to_string());
+    tmux.keys(&admin, &["Enter"]);
+    tmux.wait_for(&admin, &format!("Door {DOOR} ("));
+    tmux.keys(&admin, &["1"]);
+    tmux.wait_for(&admin, "reason");
+    tmux.text(&admin, "hinge check");
+    tmux.keys(&admin, &["Enter"]);
+
+    // The door really opened (the kiosk's bus read the simulated sensor),
+    // and whoever stands at the kiosk is told which.
+    tmux.wait_for(&admin, "Door sensor: open");
+    let notice = format!("Door {DOOR} was opened by staff.");
+    tmux.wait_for(&kiosk, &notice);
+    // The simulated door swings shut by itself; both screens follow.
+    tmux.wait_gone(&kiosk, &notice);
+    tmux.keys(&admin, &["h"]);
+    tmux.wait_for(&admin, "Door sensor: closed");
+
+    // Both stay live: the kiosk answers its keypad beside the console.
+    tmux.keys(&kiosk, &["C"]);
+    tmux.wait_for(&kiosk, "How to use this locker");
+
+    // The console's calls are in the kiosk's audit log, with the person.
+    let out = site.run_as_admin(&["audit", "export"]);
+    assert!(out.status.success(), "{out:?}");
+    let log = String::from_utf8_lossy(&out.stdout);
+    let unlock = log
+        .lines()
+        .find(|l| l.contains("manual_unlock") && l.contains("hinge check"))
+        .unwrap_or_else(|| panic!("no manual unlock in the log:\n{log}"));
+    assert!(unlock.contains(ADMIN.0), "{unlock}");
+    assert!(
+        log.lines()
+            .any(|l| l.contains("\"control\"") && l.contains("command manual_unlock")),
+        "the socket call itself is recorded"
+    );
+}
+
+#[test]
+fn with_the_kiosk_stopped_the_same_commands_open_the_database() {
+    let site = Site::new();
+    // No socket: the command opens the database itself, as this machine's operator.
+    let out = locker()
+        .args(["parcel", "list", "--json", "--config"])
+        .arg(site.config())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let parcels: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(parcels[0]["tracking"], "TRK-E2E-1");
+    // A socket file left by a kiosk that died is no kiosk.
+    let stale = std::os::unix::net::UnixListener::bind(site.socket()).unwrap();
+    drop(stale);
+    assert!(site.socket().exists());
+    let out = site.run_as_admin(&["audit", "verify"]);
+    assert!(out.status.success(), "{out:?}");
+    // With --user the operator signs in either way; a wrong PIN is refused.
+    let out = locker()
+        .args(["audit", "verify", "--config"])
+        .arg(site.config())
+        .env("LOCKER_USER", ADMIN.0)
+        .env("LOCKER_PIN", "0000")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(one_line(&out).contains("wrong user name or PIN"));
+}
