@@ -1,4 +1,5 @@
-//! The admin console's first audit page at a million entries (SPEC §9).
+//! The admin console's first audit page at a million entries (SPEC §9),
+//! and checking the whole chain.
 //! The log is written once per run into a temporary directory (bulk, with
 //! a correct chain) and every case reads that same database.
 
@@ -61,6 +62,20 @@ fn first_page(c: &mut Criterion) {
         b.iter(|| audit::page(&store, None, PAGE, &actor).expect("page"))
     });
     group.finish();
+    // The whole chain: `locker audit verify`, which the control socket
+    // runs beside the engine thread rather than on it.
+    let mut whole = c.benchmark_group("audit_1m_verify");
+    whole
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(100))
+        .measurement_time(Duration::from_secs(10));
+    whole.bench_function("verify_while_running", |b| {
+        b.iter(|| {
+            let r = audit::verify_while_running(&store).expect("verify");
+            assert!(r.ok(), "{r:?}");
+        })
+    });
+    whole.finish();
 }
 
 criterion_group!(benches, first_page);
