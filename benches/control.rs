@@ -97,7 +97,11 @@ fn bench(c: &mut Criterion) {
         b.iter(|| client.call(Call::Users).expect("users"))
     });
     g.bench_function("read bank round trip (30 doors)", |b| {
-        b.iter(|| client.call(Call::Read { query: Query::Bank }).expect("bank"))
+        b.iter(|| {
+            client
+                .call(Call::Read { query: Query::Bank })
+                .expect("bank")
+        })
     });
     let mut disabled = false;
     g.bench_function("set_disabled command round trip", |b| {

@@ -226,7 +226,10 @@ impl Config {
                 })
                 .unwrap_or_default();
             let key = if key == "." { "-".to_string() } else { key };
-            err(key, format!("{}{line}", inner.message().trim()))
+            err(
+                key,
+                format!("{}{line}", crate::hardware::one_line(inner.message())),
+            )
         })?;
         cfg.validate()
             .map_err(|(key, reason)| err(key.to_string(), reason))?;

@@ -74,6 +74,20 @@ pub struct HardwareError {
     pub reason: String,
 }
 
+/// A parser's message on one line: its lines joined with "; ".
+pub(crate) fn one_line(message: &str) -> String {
+    let parts: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if parts.is_empty() {
+        "invalid TOML".into()
+    } else {
+        parts.join("; ")
+    }
+}
+
 /// A TOML parse error as (key, one-line reason); the key is the line number
 /// when the parser could not name a key.
 pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> (String, String) {
@@ -81,12 +95,7 @@ pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> (String, String) {
         let before = &text.as_bytes()[..s.start.min(text.len())];
         before.iter().filter(|b| **b == b'\n').count() + 1
     });
-    let reason = e
-        .message()
-        .lines()
-        .next()
-        .unwrap_or("invalid TOML")
-        .to_string();
+    let reason = one_line(e.message());
     let key = match line {
         Some(n) => format!("line {n}"),
         None => "-".to_string(),
