@@ -1,5 +1,5 @@
 //! Scan cycle of the lock bus against the simulator with wire-time
-//! emulation: 1 and 8 lb48 boards at 9600 and 115200 baud. Each report line
+//! emulation: 1, 8 and 32 lb48 boards at 9600 and 115200 baud. Each report line
 //! is followed by the SPEC §9 wire-time limit to compare with. Kept short:
 //! flat sampling, ten samples, 2.5 s per case.
 
@@ -22,7 +22,7 @@ fn scan_cycle(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_millis(2500));
     for baud in [9600u32, 115_200] {
-        for boards in [1u8, 8] {
+        for boards in [1u8, 8, 32] {
             let bank = Bank::uniform(&lb48, boards);
             let opts = SimOptions {
                 baud,

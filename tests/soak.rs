@@ -121,12 +121,17 @@ fn run_rounds(rounds: usize) -> Report {
         let code = rig.code_of(parcel);
         rig.seen.clear();
         rig.cmd(Actor::Kiosk, Command::EnterCode { code });
-        wait_event(&mut rig, "pickup door closed", |e| {
-            matches!(e, Event::DoorClosed { compartment: c } if *c == compartment)
-        });
+        wait_event(
+            &mut rig,
+            "pickup door closed",
+            |e| matches!(e, Event::DoorClosed { compartment: c } if *c == compartment),
+        );
         let deadline = Instant::now() + WAIT;
         while rig.parcel(parcel).state != ParcelState::PickedUp {
-            assert!(Instant::now() < deadline, "round {round}: parcel not picked up");
+            assert!(
+                Instant::now() < deadline,
+                "round {round}: parcel not picked up"
+            );
             rig.pump();
             std::thread::sleep(StdDuration::from_millis(5));
         }
@@ -155,7 +160,10 @@ fn run_rounds(rounds: usize) -> Report {
         "{:?}",
         parcels.iter().find(|p| p.state != ParcelState::PickedUp)
     );
-    assert!(comps.iter().all(|c| c.parcel.is_none()), "a door still held");
+    assert!(
+        comps.iter().all(|c| c.parcel.is_none()),
+        "a door still held"
+    );
     assert_eq!(codes, 0, "no code outlives its parcel");
     assert!(report.ok(), "{report:?}");
     Report {

@@ -112,3 +112,50 @@ fn the_open_door_screen_with_its_bank_drawing_stays_within_a_screen_change_budge
     assert!(opening <= 1536, "door screen cost {opening}");
     assert!(opened <= 40, "'opening' -> 'open' cost {opened}");
 }
+
+/// Every kiosk screen, reached from the home screen: what the change costs
+/// on the line (docs/PERFORMANCE.md lists these). Each stays within the
+/// SPEC §5 budget for a screen change, 1.5 KB, about 1.6 s at 9600 baud.
+#[test]
+fn every_screen_change_from_home_stays_within_1_5_kb() {
+    use ratatui::Terminal;
+
+    use super::screens::{all_screens, model};
+    use crate::kiosk::{Screen, view};
+    use ratatui::layout::Size;
+
+    use crate::ui::{CountingWriter, KioskBackend};
+
+    let mut worst = (0u64, String::new());
+    for screen in all_screens() {
+        let writer = CountingWriter::new();
+        let meter = writer.meter();
+        let size = Size {
+            width: 80,
+            height: 24,
+        };
+        let mut terminal =
+            Terminal::new(KioskBackend::new(writer, size, TerminalProfile::Vt220)).unwrap();
+        let home = model(Screen::Home);
+        terminal.draw(|f| view(&home, f)).unwrap();
+        let mut mark = meter.bytes();
+        let target = model(screen.clone());
+        terminal.draw(|f| view(&target, f)).unwrap();
+        let cost = meter.bytes_since(&mut mark);
+        let name = format!("{screen:?}");
+        let name = name
+            .split([' ', '{', '('])
+            .next()
+            .unwrap_or("?")
+            .to_string();
+        eprintln!("home -> {name}: {cost} bytes");
+        if screen != Screen::Home {
+            assert!(cost > 0, "{name} draws nothing");
+        }
+        assert!(cost <= 1536, "home -> {name} costs {cost} bytes");
+        if cost > worst.0 {
+            worst = (cost, name);
+        }
+    }
+    eprintln!("largest: {} ({} bytes)", worst.1, worst.0);
+}

@@ -9,7 +9,7 @@ use crate::kiosk::{KioskFacts, Model, Screen};
 use crate::store::IntentKind;
 use crate::ui::TerminalProfile;
 
-fn model(screen: Screen) -> Model {
+pub(super) fn model(screen: Screen) -> Model {
     let facts = KioskFacts::from_engine(
         &EngineSettings::for_tests(),
         &test_bank(),
@@ -165,7 +165,7 @@ fn open_door_on_a_vt100_is_drawn_in_ascii_with_the_door_in_reverse_video() {
 }
 
 /// One of each screen, with typical contents.
-fn all_screens() -> Vec<Screen> {
+pub(super) fn all_screens() -> Vec<Screen> {
     use crate::domain::{CompartmentId, Fee, ParcelId};
     use crate::kiosk::{DoorSpot, Draft, ExpiredParcel};
     let spot = DoorSpot {
