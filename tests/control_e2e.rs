@@ -202,6 +202,32 @@ impl Tmux {
         format!("{}:{name}", self.session)
     }
 
+    /// Resident memory of the `locker` process running in a window, in KiB.
+    fn rss_kib(&self, target: &str) -> u64 {
+        let pid = self.tmux(&["display-message", "-p", "-t", target, "#{pane_pid}"]);
+        let mut pid: u32 = pid.trim().parse().expect("a pane pid");
+        // The pane may run a shell that started locker.
+        for _ in 0..3 {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+            if status.lines().any(|l| l == "Name:\tlocker") {
+                return status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmRSS:"))
+                    .and_then(|v| v.split_whitespace().next())
+                    .and_then(|v| v.parse().ok())
+                    .expect("VmRSS");
+            }
+            let children =
+                std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
+            pid = children
+                .split_whitespace()
+                .next()
+                .and_then(|c| c.parse().ok())
+                .expect("locker runs in the pane");
+        }
+        panic!("no locker process in {target}");
+    }
+
     fn screen(&self, target: &str) -> String {
         self.tmux(&["capture-pane", "-p", "-t", target])
     }
@@ -361,6 +387,15 @@ fn a_second_process_lists_verifies_and_opens_a_door_while_the_kiosk_serves() {
     // Both stay live: the kiosk answers its keypad beside the console.
     tmux.keys(&kiosk, &["C"]);
     tmux.wait_for(&kiosk, "How to use this locker");
+
+    // SPEC §9: the kiosk process stays within 50 MB resident, socket,
+    // console client and all.
+    let rss = tmux.rss_kib(&kiosk);
+    eprintln!(
+        "kiosk RSS: {rss} KiB; admin console RSS: {} KiB",
+        tmux.rss_kib(&admin)
+    );
+    assert!(rss <= 50 * 1024, "the kiosk uses {rss} KiB");
 
     // The console's calls are in the kiosk's audit log, with the person.
     let out = site.run_as_admin(&["audit", "export"]);
