@@ -1,6 +1,7 @@
 //! The command line (SPEC §7). Exit codes: 0 ok, 1 failure, 2 usage or config.
 
 mod data;
+mod generate;
 mod pin;
 mod run;
 
@@ -92,6 +93,16 @@ pub enum Cmd {
     Bus(crate::bus::cli::BusArgs),
     /// Simulate the lock boards of a bank on a pseudo-terminal.
     Sim(crate::sim::cli::SimArgs),
+    /// Print the shell completion script, e.g. for /etc/bash_completion.d.
+    #[command(hide = true)]
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page locker(1), or write every page into a directory.
+    #[command(hide = true)]
+    Man {
+        /// Write locker.1 and one page per subcommand here instead.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -216,6 +227,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Cmd::Markers(c) => data::markers(c),
         Cmd::Bus(args) => hardware(crate::bus::cli::run(args)),
         Cmd::Sim(args) => hardware(crate::sim::cli::run(args)),
+        Cmd::Completions { shell } => generate::completions(shell),
+        Cmd::Man { out } => generate::man(out.as_deref()),
         Cmd::Config(ConfigCmd::Check { file }) => {
             Config::load(&file).map_err(Failure::Config)?;
             println!("{}: ok", file.display());
