@@ -346,7 +346,10 @@ impl Config {
         };
         abs(&mut self.kiosk.data_dir);
         abs(&mut self.kiosk.hardware);
-        if let Some(k) = &mut self.kiosk.keymap {
+        // "keypad-16" and "pc" are built-in maps, not files next to the config.
+        if let Some(k) = &mut self.kiosk.keymap
+            && (k.components().count() > 1 || k.extension().is_some())
+        {
             abs(k);
         }
     }
@@ -398,6 +401,26 @@ hardware = "banks/demo.toml"
         assert_eq!(c.policy.reopen_secs, 60);
         assert_eq!(c.bus.baud, 9600);
         assert_eq!(c.kiosk.time_zone, chrono_tz::Europe::Madrid);
+    }
+
+    #[test]
+    fn built_in_keymap_names_stay_names_and_files_become_paths() {
+        let dir = Path::new("/etc/locker");
+        for (given, want) in [
+            ("keypad-16", "keypad-16"),
+            ("pc", "pc"),
+            ("lobby.toml", "/etc/locker/lobby.toml"),
+            ("maps/lobby", "/etc/locker/maps/lobby"),
+            ("/opt/maps/lobby.toml", "/opt/maps/lobby.toml"),
+        ] {
+            let text = GOOD.replace(
+                "hardware = \"banks/demo.toml\"",
+                &format!("hardware = \"banks/demo.toml\"\nkeymap = \"{given}\""),
+            );
+            let mut c = Config::parse(&text, "k.toml").unwrap();
+            c.resolve_paths(dir);
+            assert_eq!(c.kiosk.keymap, Some(PathBuf::from(want)), "{given}");
+        }
     }
 
     #[test]
