@@ -5,7 +5,7 @@
 //! disk, a restart settles it the same way (see `recovery`).
 
 use super::tx::{Refusal, TxResult};
-use super::{Engine, EngineError, EngineResult, Event};
+use super::{Engine, EngineError, EngineResult, Event, crash};
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind};
 use crate::domain::{CompartmentId, ParcelId};
 use crate::store::{AlertKind, Intent, IntentKind, MarkerKind, Tx};
@@ -45,12 +45,15 @@ impl Engine {
             tx.audit(self.audit_draft(actor, "pulse", Some(c), parcel, kind.as_str().to_string()))?;
             Ok(())
         })?;
+        crash::door(kind, "after_intent");
         self.store.flush()?;
+        crash::door(kind, "before_pulse");
         if let Err(e) = self.bus.pulse(lock) {
             tracing::warn!(door = %c, error = %e, "pulse refused by the bus");
             self.door_did_not_open(c, false)?;
             return Err(EngineError::Refused(Refusal::BusDown));
         }
+        crash::door(kind, "after_pulse");
         let (column, row) = self.position_of(c);
         Ok(vec![Event::DoorOpening {
             compartment: c,
@@ -174,16 +177,20 @@ impl Engine {
     }
 
     fn door_opened(&mut self, c: CompartmentId) -> EngineResult {
-        self.commit(|tx| {
+        let purpose = self.commit(|tx| {
             let mut comp = tx.compartment(c)?;
             comp.door_open = true;
             tx.put_compartment(&comp)?;
-            if let Some(mut i) = tx.intent(c)? {
+            let intent = tx.intent(c)?;
+            if let Some(mut i) = intent.clone() {
                 i.opened = true;
                 tx.put_intent(&i)?;
             }
-            Ok(())
+            Ok(intent.map(|i| i.kind))
         })?;
+        if let Some(kind) = purpose {
+            crash::door(kind, "door_opened");
+        }
         Ok(vec![Event::DoorOpened { compartment: c }])
     }
 
@@ -226,10 +233,12 @@ impl Engine {
             })?;
             return Ok(events);
         };
+        crash::door(i.kind, "door_closed");
         let item = self.lock_of(c).and_then(|l| self.bus.item_present(l));
         match (i.kind, i.parcel) {
             (IntentKind::Pickup, Some(p)) => {
                 self.commit(|tx| self.confirm_pickup(tx, c, p))?;
+                crash::point("pickup.after_confirm");
                 let until = self.open_reopen_window(c, p);
                 events.push(Event::PickupConfirmed {
                     compartment: c,
@@ -257,6 +266,7 @@ impl Engine {
             }
             (IntentKind::Deposit, Some(p)) => {
                 let receipt = self.confirm_deposit(c, p)?;
+                crash::point("deposit.after_store");
                 events.push(Event::DepositStored {
                     parcel: p,
                     compartment: c,
@@ -265,6 +275,7 @@ impl Engine {
             }
             (IntentKind::Removal, Some(p)) => {
                 self.commit(|tx| self.confirm_removal(tx, c, p, &i.actor))?;
+                crash::point("removal.after_remove");
                 events.push(Event::ParcelRemoved {
                     parcel: p,
                     compartment: c,
@@ -288,6 +299,11 @@ impl Engine {
                     ))?;
                     Ok(())
                 })?;
+                match kind {
+                    IntentKind::Reopen => crash::point("reopen.after_close"),
+                    IntentKind::ManualUnlock => crash::point("manual_unlock.after_close"),
+                    _ => {}
+                }
                 if kind == IntentKind::Reopen
                     && let Some(p) = parcel
                 {

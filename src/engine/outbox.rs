@@ -56,6 +56,8 @@ impl Engine {
 
     /// Sent: the plaintext code leaves the database with it.
     pub(super) fn message_sent(&mut self, id: u64) -> EngineResult {
+        // The message is out; the outbox does not know it yet.
+        super::crash::point("outbox.sending");
         let now = self.now();
         self.commit(|tx| {
             let Some(mut n) = tx.get::<Notification, _>(T::Outbox, &seq_key(id))? else {
@@ -77,6 +79,7 @@ impl Engine {
             }
             Ok(())
         })?;
+        super::crash::point("outbox.after_sent");
         Ok(vec![Event::Done])
     }
 
