@@ -51,6 +51,13 @@ impl Engine {
                 break;
             }
         }
+        // What leaves the kiosk must already be on disk: sled writes a
+        // commit out a moment later, so a power cut could otherwise undo
+        // the deposit behind a message already sent, and recovery store
+        // the parcel again under another code than the one the recipient got.
+        if !due.is_empty() {
+            self.store.flush()?;
+        }
         Ok(due)
     }
 
