@@ -7,8 +7,8 @@
 use super::tx::{Refusal, TxResult};
 use super::{Engine, EngineError, EngineResult, Event, crash};
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind};
-use crate::domain::{CompartmentId, ParcelId};
-use crate::store::{AlertKind, Intent, IntentKind, MarkerKind, Tx};
+use crate::domain::{Compartment, CompartmentId, ParcelId};
+use crate::store::{Alert, AlertKind, Intent, IntentKind, MarkerKind, Tx};
 
 impl Engine {
     /// Commits the intent (with `also`, in the same transaction), flushes,
@@ -282,12 +282,13 @@ impl Engine {
                 });
             }
             (kind, parcel) => {
-                self.commit(|tx| {
+                let alert = self.commit(|tx| {
                     let mut comp = tx.compartment(c)?;
                     comp.door_open = false;
                     if kind == IntentKind::Reopen && item == Some(false) && comp.parcel.is_none() {
                         comp.needs_inspection = false;
                     }
+                    let alert = self.check_contents(tx, &mut comp, item, kind)?;
                     tx.put_compartment(&comp)?;
                     tx.clear_intent(c)?;
                     tx.audit(self.audit_draft(
@@ -297,8 +298,9 @@ impl Engine {
                         parcel,
                         kind.as_str().to_string(),
                     ))?;
-                    Ok(())
+                    Ok(alert)
                 })?;
+                events.extend(alert.map(|alert| Event::AlertRaised { alert }));
                 match kind {
                     IntentKind::Reopen => crash::point("reopen.after_close"),
                     IntentKind::ManualUnlock => crash::point("manual_unlock.after_close"),
@@ -317,6 +319,43 @@ impl Engine {
             }
         }
         Ok(events)
+    }
+
+    /// A door opened for neither a deposit nor a pickup (a re-open, a manual
+    /// unlock) has closed: if its item sensor now disagrees with the books,
+    /// someone put something in or took the parcel out. Neither is guessed
+    /// at: the compartment needs an inspection (never allocated, its code
+    /// opens nothing) and an admin is told. Without an item sensor, or with
+    /// an inspection already due, nothing changes.
+    pub(super) fn check_contents(
+        &self,
+        tx: &Tx<'_>,
+        comp: &mut Compartment,
+        item: Option<bool>,
+        kind: IntentKind,
+    ) -> TxResult<Option<Alert>> {
+        let booked = comp.parcel.is_some();
+        match item {
+            Some(inside) if inside != booked && !comp.needs_inspection => {
+                comp.needs_inspection = true;
+                let text = if inside {
+                    format!(
+                        "door {}: something is inside after a {} but no parcel is booked there",
+                        comp.id,
+                        kind.as_str()
+                    )
+                } else {
+                    format!(
+                        "door {}: its parcel is no longer inside after a {}",
+                        comp.id,
+                        kind.as_str()
+                    )
+                };
+                let alert = self.raise(tx, AlertKind::InspectionNeeded, Some(comp.id), text)?;
+                Ok(Some(alert))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// The pulse went unanswered (jam after one retry, or the bus refused).
