@@ -2,9 +2,11 @@
 //! §6, "abort between each step").
 //!
 //! In test builds a point aborts the process when `LOCKER_CRASH_AT` names
-//! it, as a power cut would, and records that it was reached, so a test can
-//! check which points a flow passes. In every other build a point is an
-//! empty inline function: the kiosk carries nothing of this.
+//! it, as a power cut would (with `LOCKER_CRASH_HOLD` set it stops there
+//! until the test kills the process), and records that it was reached, so
+//! a test can check which points a flow passes (the test is in
+//! `crash_tests.rs`). In every other build a point is an empty inline
+//! function: the kiosk carries nothing of this.
 
 use crate::store::IntentKind;
 
@@ -75,14 +77,12 @@ pub(crate) fn point(name: &'static str) {
     );
     REACHED.with(|r| r.borrow_mut().push(name));
     if std::env::var("LOCKER_CRASH_AT").is_ok_and(|at| at == name) {
-        // A crash a moment after the step: what the bus task does meanwhile
-        // (a queued pulse going out) happens, what the engine would do next
-        // does not.
-        if let Some(ms) = std::env::var("LOCKER_CRASH_LINGER_MS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-        {
-            std::thread::sleep(std::time::Duration::from_millis(ms));
+        // Held here until the test kills the process: what the bus task
+        // does meanwhile (a queued pulse going out) happens, what the
+        // engine would do next does not.
+        if std::env::var_os("LOCKER_CRASH_HOLD").is_some() {
+            eprintln!("crash point {name}: held");
+            std::thread::sleep(std::time::Duration::from_secs(60));
         }
         eprintln!("crash point {name}: aborting");
         std::process::abort();
@@ -105,3 +105,13 @@ thread_local! {
     static REACHED: std::cell::RefCell<Vec<&'static str>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
+
+/// The points this thread reached since the last call.
+#[cfg(test)]
+pub(crate) fn take_reached() -> Vec<&'static str> {
+    REACHED.with(|r| std::mem::take(&mut *r.borrow_mut()))
+}
+
+#[cfg(test)]
+#[path = "crash_tests.rs"]
+mod tests;
