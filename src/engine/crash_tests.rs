@@ -6,24 +6,32 @@
 //! until the point aborts it. The parent owns the simulated boards for the
 //! whole test, so the restart sees the doors and item sensors the child
 //! left. It then opens the same directory on the same boards, runs
-//! start-up recovery, lets doors the crash left open close, and checks:
-//! no parcel lost, none in two compartments, the books agree with the item
-//! sensors (or the compartment is marked for inspection, with an alert), no
-//! live code for an empty compartment, no deposit left half done, the audit
-//! chain verifies, every notification a change causes is queued or sent and
-//! every message already sent still says what the outbox holds, recovery
-//! pulses no door, and the flow's parcel ends as the physical pulse says:
-//! done when the door was pulsed, untouched otherwise, its code still
-//! opening the door (a real pulse) when it is still waiting.
+//! start-up recovery, and checks: no parcel lost, none in two
+//! compartments, the books agree with the item sensors (or the compartment
+//! is marked for inspection, with an alert), no live code for an empty
+//! compartment, no deposit left half done, the audit chain verifies, every
+//! notification a change causes is queued or sent and every message
+//! already sent still says what the outbox holds, recovery pulses no door,
+//! and the flow's parcel ends as the physical pulse says: done when the
+//! door was pulsed, untouched otherwise, its code still opening the door
+//! (a real pulse) when it is still waiting.
+//!
+//! The parent also plays the person at the door: it shuts a door once the
+//! kiosk has seen it open (the item sensor flips as a deposit or a pickup
+//! would), and a door a crash left open once the restart has recovered.
+//! No door closes on a timer, so a slow machine cannot make the kiosk miss
+//! an opening.
 //!
 //! Waits are generous deadlines on what the boards or the books show; no
 //! duration is asserted.
 
 use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
 use std::sync::Arc;
+use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -45,8 +53,6 @@ use crate::store::{AlertKind, DeliveryState, NotificationKind, Store, StoreError
 
 /// Long enough for a loaded two-core machine; only a failing run waits it out.
 const WAIT: StdDuration = StdDuration::from_secs(20);
-/// Doors close by themselves this long after a pulse opened them.
-const AUTO_CLOSE: StdDuration = StdDuration::from_millis(400);
 const COURIER: (&str, &str) = ("1001", "4321");
 const ADMIN: (&str, &str) = ("admin", "9999");
 const RECIPIENT: &str = "111111";
@@ -236,11 +242,13 @@ fn open_store(dir: &Path) -> Store {
 /// client at a time: wait while the one before lets go of it.
 fn open_bus(rt: &Runtime, port: &str) -> (ModbusLockBus, UnboundedReceiver<BusEvent>) {
     let bank = bank();
-    // Quick polls so that a run takes little time; the rest as in the bus tests.
+    // Quick polls so that a run takes little time; generous time limits
+    // so that a busy machine makes no board look offline or door jammed.
     let mut cfg = BusConfig::new(port);
-    cfg.timeout = StdDuration::from_millis(300);
+    cfg.timeout = StdDuration::from_secs(1);
     cfg.reopen_quiet = StdDuration::from_millis(50);
     cfg.poll_interval = StdDuration::from_millis(20);
+    cfg.jam_timeout = StdDuration::from_secs(5);
     let _enter = rt.enter();
     let deadline = Instant::now() + WAIT;
     let (bus, events) = loop {
@@ -263,15 +271,23 @@ fn open_bus(rt: &Runtime, port: &str) -> (ModbusLockBus, UnboundedReceiver<BusEv
 }
 
 /// One kiosk process's engine on the simulated boards.
-struct Kiosk {
+struct Kiosk<'a> {
     engine: Engine,
     events: UnboundedReceiver<BusEvent>,
+    /// Told of every door the engine saw open.
+    opened: Box<dyn FnMut(CompartmentId) + 'a>,
     /// Everything the engine said, for failure messages.
     seen: Vec<Event>,
 }
 
-impl Kiosk {
-    fn start(rt: &Runtime, dir: &Path, port: &str, now: DateTime<Utc>) -> Kiosk {
+impl<'a> Kiosk<'a> {
+    fn start(
+        rt: &Runtime,
+        dir: &Path,
+        port: &str,
+        now: DateTime<Utc>,
+        opened: impl FnMut(CompartmentId) + 'a,
+    ) -> Kiosk<'a> {
         let store = open_store(dir);
         let (bus, events) = open_bus(rt, port);
         let engine = Engine::open(
@@ -285,6 +301,7 @@ impl Kiosk {
         Kiosk {
             engine,
             events,
+            opened: Box::new(opened),
             seen: Vec::new(),
         }
     }
@@ -321,6 +338,11 @@ impl Kiosk {
                     .engine
                     .on_bus_event(ev)
                     .unwrap_or_else(|e| panic!("bus event {ev:?}: {e}"));
+                for e in &events {
+                    if let Event::DoorOpened { compartment } = e {
+                        (self.opened)(*compartment);
+                    }
+                }
                 self.seen.extend(events.iter().cloned());
                 events
             }
@@ -403,7 +425,9 @@ fn child() {
     let flow = Flow::parse(&env("LOCKER_CRASH_FLOW")).expect("a known flow");
     let rt = runtime();
     let dir = PathBuf::from(env("LOCKER_CRASH_DIR"));
-    let mut k = Kiosk::start(&rt, &dir, &env("LOCKER_CRASH_PORT"), flow.now());
+    // The parent, at the door, shuts it when told.
+    let opened = |door: CompartmentId| say("OPENED", door.0);
+    let mut k = Kiosk::start(&rt, &dir, &env("LOCKER_CRASH_PORT"), flow.now(), opened);
     let recovered = k.engine.recover().expect("start-up recovery");
     k.seen.extend(recovered);
     take_reached();
@@ -588,6 +612,7 @@ fn parse_child(stdout: &str) -> ChildSaid {
         let words: Vec<&str> = rest.split_whitespace().collect();
         match words.as_slice() {
             ["STORED", p] => said.stored.push(ParcelId(p.parse().unwrap())),
+            ["OPENED", _] => {}
             ["SENT", id, p, code] => said.sent.push((
                 id.parse().unwrap(),
                 ParcelId(p.parse().unwrap()),
@@ -615,7 +640,6 @@ impl Rig {
             let _enter = rt.enter();
             let opts = SimOptions {
                 wire_time: false,
-                auto_close: Some(AUTO_CLOSE),
                 items_follow_doors: true,
                 ..SimOptions::default()
             };
@@ -684,22 +708,53 @@ impl Rig {
             child.env_remove("LOCKER_CRASH_HOLD");
         }
         let mut running = child.spawn().expect("the child runs");
-        if hold {
-            let deadline = Instant::now() + WAIT;
-            let door = flow.door();
-            while !flow.pulsed(self.sim.pulses(lock_of(door)) - before[&door]) {
-                if let Some(status) = running.try_wait().expect("the child") {
-                    panic!("the child ended ({status}) before its pulse reached the board");
+        let (stdout, stderr) = (running.stdout.take(), running.stderr.take());
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout.expect("piped")).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
                 }
-                assert!(Instant::now() < deadline, "no pulse within {WAIT:?}");
-                std::thread::sleep(StdDuration::from_millis(5));
             }
-            // The power goes: no unwinding, no flush, nothing.
-            running.kill().expect("kill the child");
+        });
+        let errors = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.expect("piped").read_to_string(&mut text);
+            text
+        });
+        let deadline = Instant::now() + 2 * WAIT;
+        let mut out = Vec::new();
+        let mut killed = false;
+        loop {
+            match lines.recv_timeout(StdDuration::from_millis(5)) {
+                Ok(line) => {
+                    // The person at the door shuts it once the kiosk saw it open.
+                    if let Some(door) = line
+                        .split_once(&format!("{TAG} OPENED "))
+                        .and_then(|(_, d)| d.trim().parse().ok())
+                    {
+                        self.sim.close_door(lock_of(CompartmentId(door)));
+                    }
+                    out.push(line);
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            let door = flow.door();
+            if hold && !killed && flow.pulsed(self.sim.pulses(lock_of(door)) - before[&door]) {
+                // The power goes: no unwinding, no flush, nothing.
+                running.kill().expect("kill the child");
+                killed = true;
+            }
+            if Instant::now() > deadline {
+                let _ = running.kill();
+                panic!("the child did not end: {out:?}");
+            }
         }
-        let out = running.wait_with_output().expect("the child ends");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        let status = running.wait().expect("the child ends");
+        let stdout = out.join("\n");
+        let stderr = errors.join().unwrap_or_default();
         let said = parse_child(&stdout);
         let mut label = format!("{} crashing at {}", flow.name(), at.unwrap_or("nothing"));
         if hold {
@@ -707,29 +762,21 @@ impl Rig {
         }
         match at {
             Some(point) if hold => {
-                assert_eq!(
-                    out.status.signal(),
-                    Some(libc::SIGKILL),
-                    "{label}: {stderr}"
-                );
+                assert_eq!(status.signal(), Some(libc::SIGKILL), "{label}: {stderr}");
                 assert!(
                     stderr.contains(&format!("crash point {point}: held")),
                     "{label}: the child was not held at {point}\n{stdout}\n{stderr}"
                 );
             }
             Some(point) => assert_eq!(
-                out.status.signal(),
+                status.signal(),
                 Some(libc::SIGABRT),
                 "{label}: the child was to abort at {point} but ended with {}: the point \
                  was never reached\n{stdout}\n{stderr}",
-                out.status
+                status
             ),
             None => {
-                assert!(
-                    out.status.success(),
-                    "{label}: {}\n{stdout}\n{stderr}",
-                    out.status
-                );
+                assert!(status.success(), "{label}: {}\n{stdout}\n{stderr}", status);
                 let reached = said.reached.clone().expect("the child lists the points");
                 assert_eq!(
                     reached,
@@ -786,7 +833,9 @@ impl Rig {
         said: &ChildSaid,
         pulsed: &HashMap<CompartmentId, u32>,
     ) -> String {
-        let mut k = Kiosk::start(&self.rt, dir, &self.port(), flow.now());
+        let mut k = Kiosk::start(&self.rt, dir, &self.port(), flow.now(), |door| {
+            self.sim.close_door(lock_of(door))
+        });
         let before = self.pulses();
         let recovered = k.engine.recover().expect("start-up recovery");
         let door_was_open = recovered
@@ -796,12 +845,24 @@ impl Rig {
         // As the kiosk's scheduler would, soon after the start.
         let ticked = k.engine.tick().expect("tick");
         k.seen.extend(ticked);
+        // Whoever was at a door the crash left open shuts it now.
+        for c in &bank().layout.compartments {
+            if self.sim.door_open(c.lock()) {
+                self.sim.close_door(c.lock());
+            }
+        }
         k.pump_while("doors shut and every intent settled", |k| !self.at_rest(k));
         assert_eq!(self.pulses(), before, "{label}: recovery pulsed a door");
 
         let mut known: HashSet<ParcelId> = said.stored.iter().copied().collect();
         known.insert(seeded.parcel);
-        let fail = |what: String| -> ! { panic!("{label}: {what}\nthe engine said {:?}", k.seen) };
+        let fail = |what: String| -> ! {
+            panic!(
+                "{label}: {what}\nthe engine said {:?}\nbus: {:?}",
+                k.seen,
+                k.engine.lock_bus().diagnostics().map(|d| d.link)
+            )
+        };
         if let Err(e) = props::check(k.store(), &known) {
             fail(e);
         }
@@ -1029,11 +1090,12 @@ impl Rig {
         );
         k.pump_while("doors shut again", |k| !self.at_rest(k));
         let known: HashSet<ParcelId> = [parcel].into();
-        if let Err(e) = props::check(k.store(), &known) {
-            panic!("{label}: after the pickup: {e}");
-        }
-        if let Err(e) = self.books_match_boards(k) {
-            panic!("{label}: after the pickup: {e}");
+        if let Err(e) = props::check(k.store(), &known).and_then(|()| self.books_match_boards(k)) {
+            panic!(
+                "{label}: after the pickup: {e}\nthe engine said {:?}\nbus: {:?}",
+                k.seen,
+                k.engine.lock_bus().diagnostics().map(|d| d.link)
+            );
         }
         "its code opened the door again".into()
     }
