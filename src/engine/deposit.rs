@@ -33,6 +33,7 @@ impl Engine {
                 self.commit(|tx| {
                     tx.audit(self.audit_draft(&u.name, "sign_in", None, None, u.role.to_string()))
                 })?;
+                super::crash::point("sign_in.after_audit");
                 Ok(vec![self.new_session(u.name, u.role)])
             }
             _ => self.wrong_code(Refusal::WrongPin),

@@ -5,10 +5,10 @@
 //! disk, a restart settles it the same way (see `recovery`).
 
 use super::tx::{Refusal, TxResult};
-use super::{Engine, EngineError, EngineResult, Event};
+use super::{Engine, EngineError, EngineResult, Event, crash};
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind};
-use crate::domain::{CompartmentId, ParcelId};
-use crate::store::{AlertKind, Intent, IntentKind, MarkerKind, Tx};
+use crate::domain::{Compartment, CompartmentId, ParcelId};
+use crate::store::{Alert, AlertKind, Intent, IntentKind, MarkerKind, Tx};
 
 impl Engine {
     /// Commits the intent (with `also`, in the same transaction), flushes,
@@ -45,12 +45,15 @@ impl Engine {
             tx.audit(self.audit_draft(actor, "pulse", Some(c), parcel, kind.as_str().to_string()))?;
             Ok(())
         })?;
+        crash::door(kind, "after_intent");
         self.store.flush()?;
+        crash::door(kind, "before_pulse");
         if let Err(e) = self.bus.pulse(lock) {
             tracing::warn!(door = %c, error = %e, "pulse refused by the bus");
             self.door_did_not_open(c, false)?;
             return Err(EngineError::Refused(Refusal::BusDown));
         }
+        crash::door(kind, "after_pulse");
         let (column, row) = self.position_of(c);
         Ok(vec![Event::DoorOpening {
             compartment: c,
@@ -174,16 +177,20 @@ impl Engine {
     }
 
     fn door_opened(&mut self, c: CompartmentId) -> EngineResult {
-        self.commit(|tx| {
+        let purpose = self.commit(|tx| {
             let mut comp = tx.compartment(c)?;
             comp.door_open = true;
             tx.put_compartment(&comp)?;
-            if let Some(mut i) = tx.intent(c)? {
+            let intent = tx.intent(c)?;
+            if let Some(mut i) = intent.clone() {
                 i.opened = true;
                 tx.put_intent(&i)?;
             }
-            Ok(())
+            Ok(intent.map(|i| i.kind))
         })?;
+        if let Some(kind) = purpose {
+            crash::door(kind, "door_opened");
+        }
         Ok(vec![Event::DoorOpened { compartment: c }])
     }
 
@@ -226,10 +233,12 @@ impl Engine {
             })?;
             return Ok(events);
         };
+        crash::door(i.kind, "door_closed");
         let item = self.lock_of(c).and_then(|l| self.bus.item_present(l));
         match (i.kind, i.parcel) {
             (IntentKind::Pickup, Some(p)) => {
                 self.commit(|tx| self.confirm_pickup(tx, c, p))?;
+                crash::point("pickup.after_confirm");
                 let until = self.open_reopen_window(c, p);
                 events.push(Event::PickupConfirmed {
                     compartment: c,
@@ -257,6 +266,7 @@ impl Engine {
             }
             (IntentKind::Deposit, Some(p)) => {
                 let receipt = self.confirm_deposit(c, p)?;
+                crash::point("deposit.after_store");
                 events.push(Event::DepositStored {
                     parcel: p,
                     compartment: c,
@@ -265,18 +275,20 @@ impl Engine {
             }
             (IntentKind::Removal, Some(p)) => {
                 self.commit(|tx| self.confirm_removal(tx, c, p, &i.actor))?;
+                crash::point("removal.after_remove");
                 events.push(Event::ParcelRemoved {
                     parcel: p,
                     compartment: c,
                 });
             }
             (kind, parcel) => {
-                self.commit(|tx| {
+                let alert = self.commit(|tx| {
                     let mut comp = tx.compartment(c)?;
                     comp.door_open = false;
                     if kind == IntentKind::Reopen && item == Some(false) && comp.parcel.is_none() {
                         comp.needs_inspection = false;
                     }
+                    let alert = self.check_contents(tx, &mut comp, item, kind)?;
                     tx.put_compartment(&comp)?;
                     tx.clear_intent(c)?;
                     tx.audit(self.audit_draft(
@@ -286,8 +298,14 @@ impl Engine {
                         parcel,
                         kind.as_str().to_string(),
                     ))?;
-                    Ok(())
+                    Ok(alert)
                 })?;
+                events.extend(alert.map(|alert| Event::AlertRaised { alert }));
+                match kind {
+                    IntentKind::Reopen => crash::point("reopen.after_close"),
+                    IntentKind::ManualUnlock => crash::point("manual_unlock.after_close"),
+                    _ => {}
+                }
                 if kind == IntentKind::Reopen
                     && let Some(p) = parcel
                 {
@@ -301,6 +319,43 @@ impl Engine {
             }
         }
         Ok(events)
+    }
+
+    /// A door opened for neither a deposit nor a pickup (a re-open, a manual
+    /// unlock) has closed: if its item sensor now disagrees with the books,
+    /// someone put something in or took the parcel out. Neither is guessed
+    /// at: the compartment needs an inspection (never allocated, its code
+    /// opens nothing) and an admin is told. Without an item sensor, or with
+    /// an inspection already due, nothing changes.
+    pub(super) fn check_contents(
+        &self,
+        tx: &Tx<'_>,
+        comp: &mut Compartment,
+        item: Option<bool>,
+        kind: IntentKind,
+    ) -> TxResult<Option<Alert>> {
+        let booked = comp.parcel.is_some();
+        match item {
+            Some(inside) if inside != booked && !comp.needs_inspection => {
+                comp.needs_inspection = true;
+                let text = if inside {
+                    format!(
+                        "door {}: something is inside after a {} but no parcel is booked there",
+                        comp.id,
+                        kind.as_str()
+                    )
+                } else {
+                    format!(
+                        "door {}: its parcel is no longer inside after a {}",
+                        comp.id,
+                        kind.as_str()
+                    )
+                };
+                let alert = self.raise(tx, AlertKind::InspectionNeeded, Some(comp.id), text)?;
+                Ok(Some(alert))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// The pulse went unanswered (jam after one retry, or the bus refused).

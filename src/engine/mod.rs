@@ -7,6 +7,7 @@
 
 mod admin;
 mod api;
+mod crash;
 mod deposit;
 mod doors;
 mod outbox;

@@ -51,11 +51,20 @@ impl Engine {
                 break;
             }
         }
+        // What leaves the kiosk must already be on disk: sled writes a
+        // commit out a moment later, so a power cut could otherwise undo
+        // the deposit behind a message already sent, and recovery store
+        // the parcel again under another code than the one the recipient got.
+        if !due.is_empty() {
+            self.store.flush()?;
+        }
         Ok(due)
     }
 
     /// Sent: the plaintext code leaves the database with it.
     pub(super) fn message_sent(&mut self, id: u64) -> EngineResult {
+        // The message is out; the outbox does not know it yet.
+        super::crash::point("outbox.sending");
         let now = self.now();
         self.commit(|tx| {
             let Some(mut n) = tx.get::<Notification, _>(T::Outbox, &seq_key(id))? else {
@@ -77,6 +86,7 @@ impl Engine {
             }
             Ok(())
         })?;
+        super::crash::point("outbox.after_sent");
         Ok(vec![Event::Done])
     }
 

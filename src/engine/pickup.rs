@@ -3,7 +3,9 @@
 use chrono::Duration;
 
 use super::tx::{Refusal, TxResult};
-use super::{Engine, EngineError, EngineResult, Event, PendingPickup, Problem, ReopenWindow};
+use super::{
+    Engine, EngineError, EngineResult, Event, PendingPickup, Problem, ReopenWindow, crash,
+};
 use crate::domain::{
     AccessCode, Compartment, CompartmentId, Parcel, ParcelId, ParcelState, QrToken, Recipient,
     Throttle,
@@ -174,6 +176,7 @@ impl Engine {
                 fee,
             }]);
         }
+        crash::point("pickup.code_ok");
         self.pulse_with(
             c.id,
             IntentKind::Pickup,

@@ -59,9 +59,12 @@ fn lock(c: CompartmentId) -> LockId {
     }
 }
 
-/// The invariants of SPEC §6, read from the store.
-fn check(rig: &Rig, known_parcels: &HashSet<ParcelId>) -> Result<(), String> {
-    let store = rig.engine.store();
+/// The invariants of SPEC §6, read from the store: no parcel in two
+/// compartments, every parcel in the locker in its own, none of
+/// `known_parcels` (ever confirmed stored) lost, no live code for a parcel
+/// not stored in its compartment, and an intact audit chain. Shared with
+/// the crash-point test (`engine::crash`).
+pub(crate) fn check(store: &Store, known_parcels: &HashSet<ParcelId>) -> Result<(), String> {
     let comps = query::compartments(store).map_err(|e| e.to_string())?;
     let parcels: HashMap<ParcelId, Parcel> = query::all_parcels(store)
         .map_err(|e| e.to_string())?
@@ -260,7 +263,8 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                 codes.push((*parcel, rig.code_of(*parcel)));
             }
         }
-        check(&rig, &known).map_err(|e| TestCaseError::fail(format!("after {s:?}: {e}")))?;
+        check(rig.engine.store(), &known)
+            .map_err(|e| TestCaseError::fail(format!("after {s:?}: {e}")))?;
     }
     Ok(())
 }

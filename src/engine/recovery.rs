@@ -110,7 +110,14 @@ impl Engine {
                     Ok(vec![Event::CompartmentChanged { compartment: c }])
                 }
                 _ => {
-                    self.commit(|tx| {
+                    let alert = self.commit(|tx| {
+                        // The item sensor against the books, as when a
+                        // re-open or manual unlock closes in normal running
+                        // (a pickup or removal that did not happen leaves
+                        // them agreeing).
+                        let mut comp = tx.compartment(c)?;
+                        let alert = self.check_contents(tx, &mut comp, item, i.kind)?;
+                        tx.put_compartment(&comp)?;
                         tx.clear_intent(c)?;
                         tx.audit(self.audit_draft(
                             "recovery",
@@ -118,9 +125,12 @@ impl Engine {
                             Some(c),
                             i.parcel,
                             format!("{}: nothing changed", i.kind.as_str()),
-                        ))
+                        ))?;
+                        Ok(alert)
                     })?;
-                    Ok(vec![Event::CompartmentChanged { compartment: c }])
+                    let mut events = vec![Event::CompartmentChanged { compartment: c }];
+                    events.extend(alert.map(|alert| Event::AlertRaised { alert }));
+                    Ok(events)
                 }
             },
         }

@@ -22,6 +22,7 @@ impl Engine {
             let deposited = p.deposited_at.unwrap_or(now);
             if p.deadline.is_some_and(|d| d <= now) {
                 self.commit(|tx| self.expire(tx, p.id))?;
+                super::crash::point("expiry.after_expire");
                 events.push(Event::ParcelExpired {
                     parcel: p.id,
                     compartment: p.compartment,

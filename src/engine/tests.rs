@@ -1039,3 +1039,50 @@ fn admin_places_a_parcel_found_inside_and_it_gets_a_code() {
     let code = rig.code_of(*parcel);
     assert_eq!(opening(&rig.enter(&code)), Some(CompartmentId(5)));
 }
+
+#[test]
+fn a_door_unlocked_by_hand_that_closes_empty_needs_an_inspection() {
+    let mut rig = Rig::new();
+    let (_, c, code) = rig.deposit("111111", Size::S);
+    let admin = rig.admin.clone();
+    let unlock = Command::ManualUnlock {
+        compartment: c,
+        reason: "cleaning".into(),
+    };
+    rig.engine.handle(&admin, unlock).unwrap();
+    rig.door(c, DoorEventKind::Opened);
+    rig.bus.set_item(lock(c), false);
+    let ev = rig.door(c, DoorEventKind::Closed);
+    assert!(ev.iter().any(
+        |e| matches!(e, Event::AlertRaised { alert } if alert.kind == AlertKind::InspectionNeeded)
+    ));
+    assert!(rig.compartment(c).needs_inspection);
+    assert_eq!(
+        refusal(&rig.enter(&code)),
+        Some(Refusal::NeedsInspection),
+        "no live code for an empty compartment"
+    );
+}
+
+#[test]
+fn a_reopened_door_that_closes_on_something_new_is_kept_out_of_allocation() {
+    let mut rig = Rig::new();
+    let (_, c, code) = rig.deposit("111111", Size::S);
+    rig.enter(&code);
+    rig.door(c, DoorEventKind::Opened);
+    rig.bus.set_item(lock(c), false);
+    rig.door(c, DoorEventKind::Closed);
+    assert!(rig.compartment(c).allocatable());
+    rig.engine
+        .handle(&Actor::Kiosk, Command::Reopen { compartment: c })
+        .unwrap();
+    // The same on a restart: the door closed while the kiosk was down.
+    let (rig, events) = rig.restart(|bus| {
+        bus.set_door(lock(c), DoorState::Closed);
+        bus.set_item(lock(c), true);
+    });
+    assert!(events.unwrap().iter().any(
+        |e| matches!(e, Event::AlertRaised { alert } if alert.kind == AlertKind::InspectionNeeded)
+    ));
+    assert!(!rig.compartment(c).allocatable());
+}
