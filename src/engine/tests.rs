@@ -72,11 +72,11 @@ impl Rig {
         // sled's background flusher lets go of the file lock a moment after
         // the dropped engine, as a real restart would after the old process.
         let mut store = Store::open(dir.path());
-        for _ in 0..200 {
+        for _ in 0..2000 {
             if !matches!(store, Err(crate::store::StoreError::Locked { .. })) {
                 break;
             }
-            std::thread::sleep(std::time::Duration::from_millis(10));
+            std::thread::sleep(std::time::Duration::from_millis(1));
             store = Store::open(dir.path());
         }
         let store = store.unwrap();
