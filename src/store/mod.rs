@@ -91,6 +91,9 @@ impl T {
     }
 }
 
+/// sled's page cache.
+const CACHE_BYTES: u64 = 8 * 1024 * 1024;
+
 /// Cheap to clone: every clone is the same open database.
 #[derive(Clone)]
 pub struct Store {
@@ -120,7 +123,13 @@ impl Store {
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
         prepare_private_dir(data_dir)?;
         let path = data_dir.join("db");
-        let db = sled::Config::new().path(&path).open().map_err(|source| {
+        // sled's page cache defaults to 1 GiB; a kiosk's working set (live
+        // parcels, the newest audit pages) is far smaller, and the machine's
+        // memory is small too (SPEC §9: 50 MB resident).
+        let db = sled::Config::new()
+            .path(&path)
+            .cache_capacity(CACHE_BYTES)
+            .open().map_err(|source| {
             let busy = matches!(&source, sled::Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock)
                 || source.to_string().contains("lock");
             if busy {
