@@ -144,7 +144,7 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 /// Opens the store of a config; logs go to its data directory.
 fn open_store(cfg: &Config) -> Result<Store, Failure> {
-    let store = Store::open(&cfg.kiosk.data_dir)?;
+    let store = super::open_beside_kiosk(cfg)?;
     crate::logging::init(&cfg.kiosk.data_dir);
     Ok(store)
 }
@@ -199,7 +199,7 @@ impl Data {
             Err(e) if Client::nobody_there(&e) => {}
             Err(e) => return Err(remote(e)),
         }
-        let mut engine = Box::new(open_engine(&cfg).map_err(super::held_by_kiosk(&cfg))?);
+        let mut engine = Box::new(open_engine(&cfg)?);
         let actor = match &args.user {
             None => operator(),
             Some(_) => {

@@ -163,19 +163,18 @@ impl From<crate::store::StoreError> for Failure {
     }
 }
 
-/// A database another process holds, said the way an operator can act on:
-/// the kiosk runs, but its socket (where the commands would go) is silent.
-pub(crate) fn held_by_kiosk(cfg: &Config) -> impl Fn(Failure) -> Failure + '_ {
-    move |e| match e {
-        Failure::Failed(why) if why.contains("in use by another locker process") => {
-            Failure::Failed(format!(
-                "the kiosk holds the database in {}, but its control socket {} does not answer",
-                cfg.kiosk.data_dir.display(),
-                crate::control::socket_path(&cfg.kiosk.data_dir).display()
-            ))
-        }
-        other => other,
-    }
+/// Opens a config's database for a command that first looked for a running
+/// kiosk's control socket: held by another process then means a kiosk whose
+/// socket is silent, said the way an operator can act on.
+pub(crate) fn open_beside_kiosk(cfg: &Config) -> Result<crate::store::Store, Failure> {
+    crate::store::Store::open(&cfg.kiosk.data_dir).map_err(|e| match e {
+        crate::store::StoreError::Locked { .. } => Failure::Failed(format!(
+            "the kiosk holds the database in {}, but its control socket {} does not answer",
+            cfg.kiosk.data_dir.display(),
+            crate::control::socket_path(&cfg.kiosk.data_dir).display()
+        )),
+        other => other.into(),
+    })
 }
 
 impl From<crate::engine::EngineError> for Failure {

@@ -77,11 +77,11 @@ struct Started {
 /// Starts everything but the screen.
 fn start(
     cfg: &Config,
+    store: Store,
     bank: &Bank,
     port: &str,
     prepare: impl FnOnce(&mut Engine) -> Result<(), Failure>,
 ) -> Result<Started, Failure> {
-    let store = Store::open(&cfg.kiosk.data_dir)?;
     crate::logging::init(&cfg.kiosk.data_dir);
     let mut bus_cfg = BusConfig::new(port);
     // An unplugged adapter must give "out of service", not a dead screen.
@@ -139,7 +139,8 @@ pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), Failure> {
     let setup = terminal_setup(&cfg, size)?;
     let rt = runtime()?;
     let _enter = rt.enter();
-    let started = start(&cfg, &bank, &cfg.bus.port, |_| Ok(()))?;
+    let store = Store::open(&cfg.kiosk.data_dir)?;
+    let started = start(&cfg, store, &bank, &cfg.bus.port, |_| Ok(()))?;
     let facts = KioskFacts::from_config(&cfg, &bank.layout);
     run(started.handle.clone(), facts, setup).map_err(failed("terminal"))
 }
@@ -160,8 +161,8 @@ pub fn admin(config: &Path, size: Option<&str>, keymap: &str) -> Result<(), Fail
     }
     let rt = runtime()?;
     let _enter = rt.enter();
-    let started =
-        start(&cfg, &bank, &cfg.bus.port, |_| Ok(())).map_err(super::held_by_kiosk(&cfg))?;
+    let store = super::open_beside_kiosk(&cfg)?;
+    let started = start(&cfg, store, &bank, &cfg.bus.port, |_| Ok(()))?;
     crate::admin::runtime::run(started.handle.clone(), facts, setup).map_err(failed("terminal"))
 }
 
@@ -241,7 +242,8 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), Failure> {
     let sim = Simulator::start(&bank, SimLink::Pty(None), opts).map_err(failed("simulator"))?;
     let port = sim.path().display().to_string();
     let mut facts_out: Option<DemoFacts> = None;
-    let started = start(&cfg, &bank, &port, |engine| {
+    let store = Store::open(&cfg.kiosk.data_dir)?;
+    let started = start(&cfg, store, &bank, &port, |engine| {
         let facts = crate::demo::seed(engine)?;
         // The pre-filled parcels are really inside: the item sensors say so.
         for (door, _, _) in &facts.codes {
