@@ -1,7 +1,7 @@
 //! Control socket figures for docs/PERFORMANCE.md: one call's round trip
 //! from a second process's point of view (write the line, the engine
 //! thread answers, read the line), for a small read (`users`), the admin
-//! console's bank screen (`read bank`, 30 doors) and a command
+//! console's bank screen (`read bank`, the 30-door demo bank) and a command
 //! (`set_disabled`, one sled transaction with its audit entry).
 //!
 //!     cargo bench --bench control
@@ -15,28 +15,11 @@ use locker::bus::fake::FakeBus;
 use locker::clock::SystemClock;
 use locker::control::proto::Call;
 use locker::control::{Client, ServerInfo, serve};
-use locker::domain::{CompartmentId, HashCost, Role, Size};
+use locker::domain::{CompartmentId, HashCost, Role};
 use locker::engine::runner::EngineHandle;
 use locker::engine::{Actor, Command, Engine, EngineSettings};
-use locker::hardware::{BankLayout, CompartmentLayout};
+use locker::hardware::Bank;
 use locker::store::Store;
-
-fn bank() -> BankLayout {
-    BankLayout {
-        name: "bench".into(),
-        compartments: (0..30u16)
-            .map(|i| CompartmentLayout {
-                id: CompartmentId(i + 1),
-                size: Size::M,
-                board: 1 + (i / 15) as u8,
-                channel: i % 15,
-                column: i / 6,
-                row: i % 6,
-                camera: None,
-            })
-            .collect(),
-    }
-}
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -51,7 +34,7 @@ fn bench(c: &mut Criterion) {
     let mut engine = Engine::open(
         Store::open(dir.path()).expect("store"),
         Box::new(FakeBus::new()),
-        bank(),
+        Bank::demo().layout,
         Arc::new(SystemClock),
         settings,
     )

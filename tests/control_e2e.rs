@@ -210,12 +210,7 @@ impl Tmux {
         for _ in 0..3 {
             let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
             if status.lines().any(|l| l == "Name:\tlocker") {
-                return status
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmRSS:"))
-                    .and_then(|v| v.split_whitespace().next())
-                    .and_then(|v| v.parse().ok())
-                    .expect("VmRSS");
+                return common::vm_rss_kib(&pid.to_string()).expect("VmRSS");
             }
             let children =
                 std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
@@ -233,28 +228,24 @@ impl Tmux {
     }
 
     fn wait_for(&self, target: &str, needle: &str) {
+        self.wait_screen(target, &format!("{needle:?}"), |s| s.contains(needle));
+    }
+
+    fn wait_gone(&self, target: &str, needle: &str) {
+        self.wait_screen(target, &format!("no {needle:?}"), |s| !s.contains(needle));
+    }
+
+    fn wait_screen(&self, target: &str, what: &str, done: impl Fn(&str) -> bool) {
         let deadline = Instant::now() + WAIT;
         loop {
             let s = self.screen(target);
-            if s.contains(needle) {
+            if done(&s) {
                 return;
             }
             assert!(
                 Instant::now() < deadline,
-                "{target} never showed {needle:?}:\n{s}"
+                "{target} never showed {what}:\n{s}"
             );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn wait_gone(&self, target: &str, needle: &str) {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let s = self.screen(target);
-            if !s.contains(needle) {
-                return;
-            }
-            assert!(Instant::now() < deadline, "{target} kept {needle:?}:\n{s}");
             std::thread::sleep(Duration::from_millis(100));
         }
     }

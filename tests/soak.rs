@@ -24,13 +24,7 @@ const WAIT: StdDuration = StdDuration::from_secs(30);
 const WARM_UP: usize = 20;
 
 fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+    common::vm_rss_kib("self").unwrap_or(0)
 }
 
 fn wait_event(rig: &mut Rig, what: &str, want: impl Fn(&Event) -> bool) -> Event {

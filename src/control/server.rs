@@ -277,13 +277,7 @@ impl Connection {
     }
 
     async fn close(&mut self) {
-        if let Some(task) = self.events.take() {
-            task.abort();
-        }
-        if let Actor::Session { .. } = self.actor {
-            let actor = std::mem::replace(&mut self.actor, Actor::Kiosk);
-            let _ = self.engine.send(actor, Command::SignOut).await;
-        }
+        let _ = self.sign_out().await;
         tracing::info!(uid = self.peer.uid, pid = ?self.peer.pid, "control socket: client left");
     }
 
@@ -410,9 +404,7 @@ impl Connection {
     }
 
     async fn sign_in(&mut self, command: Command) -> Result<Reply, EngineError> {
-        if let Actor::Session { .. } = self.actor {
-            self.sign_out().await?;
-        }
+        self.sign_out().await?;
         let events = self.engine.send(Actor::Kiosk, command).await?;
         for e in &events {
             if let Event::SignedIn { session, role, .. } = e {
@@ -429,15 +421,20 @@ impl Connection {
         Ok(Reply::Events(events))
     }
 
+    /// Ends this connection's session and its event stream; without a
+    /// session there is nothing to ask the engine.
     async fn sign_out(&mut self) -> Result<Reply, EngineError> {
         if let Some(task) = self.events.take() {
             task.abort();
         }
-        let actor = std::mem::replace(&mut self.actor, Actor::Kiosk);
-        self.engine
-            .send(actor, Command::SignOut)
-            .await
-            .map(Reply::Events)
+        match std::mem::replace(&mut self.actor, Actor::Kiosk) {
+            actor @ Actor::Session { .. } => self
+                .engine
+                .send(actor, Command::SignOut)
+                .await
+                .map(Reply::Events),
+            _ => Ok(Reply::Events(vec![Event::SignedOut])),
+        }
     }
 }
 

@@ -115,6 +115,17 @@ pub fn peer_missing(what: &str) -> bool {
     true
 }
 
+/// Resident memory of a process (`"self"` or a pid), in KiB, from
+/// /proc/PID/status; `None` if it cannot be read.
+pub fn vm_rss_kib(pid: &str) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+}
+
 pub fn on_path(program: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
