@@ -144,10 +144,22 @@ impl PolicyConfig {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SecurityConfig {
     pub argon2: HashCost,
+    /// The secret access codes and QR tokens are derived from: outside the
+    /// data directory, 0600 (ADR 0010). Relative to the config's folder.
+    pub key_file: PathBuf,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        Self {
+            argon2: HashCost::default(),
+            key_file: PathBuf::from("locker.key"),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -346,6 +358,7 @@ impl Config {
         };
         abs(&mut self.kiosk.data_dir);
         abs(&mut self.kiosk.hardware);
+        abs(&mut self.security.key_file);
         // "keypad-16" and "pc" are built-in maps, not files next to the config.
         if let Some(k) = &mut self.kiosk.keymap
             && (k.components().count() > 1 || k.extension().is_some())
@@ -356,6 +369,7 @@ impl Config {
 
     /// A config for a data dir given on the command line without a file.
     pub fn for_data_dir(data_dir: PathBuf) -> Config {
+        let key_file = key_file_beside(&data_dir);
         Config {
             kiosk: KioskConfig {
                 id: "A".into(),
@@ -373,10 +387,22 @@ impl Config {
             bus: BusConfig::default(),
             policy: PolicyConfig::default(),
             fees: FeePolicy::default(),
-            security: SecurityConfig::default(),
+            security: SecurityConfig {
+                key_file,
+                ..SecurityConfig::default()
+            },
             notify: NotifyConfig::default(),
             control: ControlConfig::default(),
         }
+    }
+}
+
+/// A data directory given without a config keeps its key file beside it,
+/// never in it: `/var/lib/locker` → `/var/lib/locker.key`.
+pub fn key_file_beside(data_dir: &Path) -> PathBuf {
+    match data_dir.file_name() {
+        Some(name) => data_dir.with_file_name(format!("{}.key", name.to_string_lossy())),
+        None => data_dir.join("..").join("locker.key"),
     }
 }
 

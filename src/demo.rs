@@ -2,7 +2,7 @@
 //! commands so the demo runs the same rules as a real kiosk.
 
 use crate::domain::{CompartmentId, Delegate, Language, ParcelClass, Recipient, RecipientId, Role};
-use crate::engine::{Actor, Command, Engine, EngineError, Event, query};
+use crate::engine::{Actor, Command, Engine, EngineError, Event};
 use crate::store::NotificationKind;
 
 /// What the demo's help panel shows.
@@ -97,7 +97,8 @@ pub fn seed(engine: &mut Engine) -> Result<DemoFacts, EngineError> {
             _ => None,
         });
         // The code exists in plaintext only in the not-yet-sent notification.
-        let code = query::outbox(engine.store())?
+        let code = engine
+            .outbox_with_codes()?
             .into_iter()
             .find(|n| n.parcel == parcel && n.kind == NotificationKind::Delivered)
             .and_then(|n| n.code);

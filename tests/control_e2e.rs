@@ -97,12 +97,13 @@ p = 1
         let cfg = Config::load(&self.config()).unwrap();
         let bank = Bank::load(&cfg.kiosk.hardware).unwrap();
         let store = Store::open(&cfg.kiosk.data_dir).unwrap();
+        let settings = EngineSettings::load(&cfg, &store).unwrap();
         let mut engine = Engine::open(
             store,
             Box::new(FakeBus::new()),
             bank.layout.clone(),
             std::sync::Arc::new(SystemClock),
-            EngineSettings::from_config(&cfg),
+            settings,
         )
         .unwrap();
         common::rig::seed(&mut engine);

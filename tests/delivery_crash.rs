@@ -54,12 +54,13 @@ fn queue_one_message(cfg: &Config) {
             camera: None,
         }],
     };
+    let settings = EngineSettings::load(&cfg, &store).unwrap();
     let mut engine = Engine::open(
         store,
         Box::new(FakeBus::new()),
         bank,
         Arc::new(SystemClock),
-        EngineSettings::from_config(cfg),
+        settings,
     )
     .unwrap();
     let op = Actor::Local {

@@ -156,12 +156,13 @@ fn open_engine(cfg: &Config) -> Result<Engine, Failure> {
         name: String::new(),
         compartments: Vec::new(),
     };
+    let settings = EngineSettings::load(cfg, &store).map_err(|e| Failure::Usage(e.to_string()))?;
     Ok(Engine::open(
         store,
         Box::new(NoBus),
         bank,
         Arc::new(SystemClock),
-        EngineSettings::from_config(cfg),
+        settings,
     )?)
 }
 

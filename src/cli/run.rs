@@ -98,12 +98,13 @@ fn start(
     let (bus, bus_events) =
         ModbusLockBus::spawn(bank, bus_cfg).map_err(|e| Failure::Failed(e.to_string()))?;
     let bus: Box<dyn LockBus> = Box::new(bus);
+    let settings = EngineSettings::load(cfg, &store).map_err(|e| Failure::Usage(e.to_string()))?;
     let mut engine = Engine::open(
         store,
         bus,
         bank.layout.clone(),
         Arc::new(SystemClock),
-        EngineSettings::from_config(cfg),
+        settings,
     )?;
     prepare(&mut engine)?;
     let transport = Transport::from_config(&cfg.notify, &cfg.kiosk.data_dir)
@@ -261,6 +262,7 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), Failure> {
     drop(sim);
     if temporary {
         let _ = std::fs::remove_dir_all(&data_dir);
+        let _ = std::fs::remove_file(&cfg.security.key_file);
     }
     result
 }

@@ -150,8 +150,14 @@ impl Client {
 fn sign_in_refusal(ev: &[Event]) -> String {
     for e in ev {
         match e {
-            Event::KeypadLocked { until } => {
-                return format!("sign-in locked after wrong PINs until {until}");
+            Event::CodeRefused {
+                refusal: crate::engine::Refusal::SignInLocked { until },
+                ..
+            } => {
+                return format!(
+                    "sign-in for this user paused after wrong PINs until {}",
+                    until.format("%H:%M:%S UTC")
+                );
             }
             Event::CodeRefused { .. } => return "wrong user name or PIN".into(),
             _ => {}

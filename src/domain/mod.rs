@@ -1,6 +1,7 @@
 //! Pure domain rules: no I/O, no clock reads, no storage.
 
 pub mod code;
+pub mod code_keys;
 pub mod compartment;
 pub mod fees;
 pub mod hold;
@@ -15,6 +16,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use code::{AccessCode, CodeKey, HashCost, Hasher, QrToken};
+pub use code_keys::{CodeKeys, CodeSeed};
 pub use compartment::{Compartment, CompartmentState};
 pub use fees::{Fee, FeePolicy};
 pub use hold::{AfterExpiry, HoldPolicy, ParcelClass};
@@ -22,7 +24,7 @@ pub use parcel::{Parcel, ParcelId, ParcelState};
 pub use people::{Delegate, Language, Recipient, RecipientId, Role, User};
 pub use permission::Permission;
 pub use size::{Dimensions, Size};
-pub use throttle::Throttle;
+pub use throttle::{CodeThrottle, TryBudget};
 
 /// A compartment's door number, as printed on the door.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -77,10 +77,14 @@ pub struct Parcel {
     pub receipt: Option<String>,
     pub picked_up_at: Option<DateTime<Utc>>,
     pub removed_at: Option<DateTime<Utc>>,
-    /// Where the code index points at this parcel (hex of the key).
+    /// Where the code index points at this parcel (hex of the keyed hash).
     pub code_key: Option<String>,
     pub qr_key: Option<String>,
-    /// Outbox messages that still carry the plaintext code.
+    /// The id of the code key the live code was made with.
+    #[serde(default)]
+    pub key_id: Option<String>,
+    /// Outbox messages that gave the live code: their seeds go, and their
+    /// spooled copies are deleted, when the code dies.
     #[serde(default)]
     pub code_messages: Vec<u64>,
 }

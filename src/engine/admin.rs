@@ -8,9 +8,11 @@ use crate::domain::code::validate_pin;
 use crate::domain::hold::local_date;
 use crate::domain::people::validate_user_name;
 use crate::domain::{
-    CompartmentId, Parcel, ParcelId, ParcelState, QrToken, Recipient, RecipientId, Role, User,
+    CompartmentId, Parcel, ParcelId, ParcelState, Recipient, RecipientId, Role, User,
 };
-use crate::store::{Alert, DeadReason, IntentKind, MarkerKind, NotificationKind, T, seq_key};
+use crate::store::{
+    Alert, AlertKind, DeadReason, IntentKind, MarkerKind, NotificationKind, T, seq_key,
+};
 
 impl Engine {
     pub(super) fn manual_unlock(
@@ -134,6 +136,36 @@ impl Engine {
         Ok(vec![Event::CodeReplaced { parcel }])
     }
 
+    /// Live codes made with a key that is no longer in the key file can
+    /// never be checked again: their recipients get new codes, so a lost or
+    /// replaced key file kills no parcel's code for good (ADR 0010).
+    pub(super) fn reissue_orphaned_codes(&mut self) -> Result<usize, EngineError> {
+        let keys = &self.settings.keys;
+        let orphans: Vec<ParcelId> = super::query::live_parcels(&self.store)?
+            .into_iter()
+            .filter(|p| {
+                p.state == ParcelState::Stored
+                    && p.code_key.is_some()
+                    && !p.key_id.as_deref().is_some_and(|id| keys.holds(id))
+            })
+            .map(|p| p.id)
+            .collect();
+        for parcel in &orphans {
+            self.rotate("kiosk", *parcel, None)?;
+        }
+        if !orphans.is_empty() {
+            let text = format!(
+                "{} live codes were made with a code key that is not in the key file: their recipients were sent new codes",
+                orphans.len()
+            );
+            self.commit(|tx| {
+                self.raise(tx, AlertKind::CodesReissued, None, text.clone())
+                    .map(|_| ())
+            })?;
+        }
+        Ok(orphans.len())
+    }
+
     /// New code and QR for a stored parcel, optionally for a new recipient;
     /// the old code dies and the (new) recipient is told.
     fn rotate(
@@ -142,8 +174,7 @@ impl Engine {
         parcel: ParcelId,
         new_recipient: Option<RecipientId>,
     ) -> Result<(), EngineError> {
-        let (code, key) = self.fresh_code()?;
-        let qr = QrToken::random(&self.settings.kiosk_id);
+        let fresh = self.fresh_code()?;
         self.commit(|tx| {
             let mut p = tx.parcel(parcel)?;
             if p.state != ParcelState::Stored {
@@ -163,22 +194,15 @@ impl Engine {
                 }
                 p.recipient = rid.clone();
             }
-            p.code_key = Some(hex::encode(key.0));
-            p.qr_key = Some(hex::encode(qr.key()));
-            tx.put(T::Codes, &key.0, &parcel)?;
-            tx.del(T::DeadCodes, &key.0)?;
-            tx.put(T::Qr, &qr.key(), &parcel)?;
-            if let Some(r) = tx.recipient(&p.recipient)? {
-                let mut n = self.notification(
+            let message = tx.recipient(&p.recipient)?.map(|r| {
+                self.notification(
                     NotificationKind::Delivered,
                     &Engine::addressed(&r),
                     Some(parcel),
                     self.parcel_facts(&p),
-                );
-                n.code = Some(code.as_str().to_string());
-                n.qr = Some(qr.payload());
-                tx.queue_with_code(&mut p, n)?;
-            }
+                )
+            });
+            self.file_code(tx, &mut p, &fresh, message)?;
             tx.put_parcel(&p)?;
             let action = if new_recipient.is_some() {
                 "reassigned"

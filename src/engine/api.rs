@@ -208,7 +208,9 @@ pub enum Event {
         refusal: Refusal,
         tries_left: u32,
     },
-    KeypadLocked {
+    /// Typed codes are paused until then; QR codes, sign-in and
+    /// everything else still work.
+    CodesLocked {
         until: DateTime<Utc>,
     },
     FeeDue {

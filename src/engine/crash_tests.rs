@@ -575,7 +575,8 @@ fn seed(dir: &Path) -> Seeded {
             _ => None,
         })
         .expect("stored");
-    let (message, code) = query::outbox(engine.store())
+    let (message, code) = engine
+        .outbox_with_codes()
         .expect("outbox")
         .into_iter()
         .find_map(|n| Some((n.id, n.code?)))
@@ -1032,7 +1033,7 @@ impl Rig {
         for (id, _, code) in &said.sent {
             codes.insert(*id, code.clone());
         }
-        let outbox = query::outbox(k.store()).expect("outbox");
+        let outbox = k.engine.outbox_with_codes().expect("outbox");
         for n in &outbox {
             if let Some(code) = &n.code {
                 codes.insert(n.id, code.clone());
@@ -1105,7 +1106,7 @@ impl Rig {
 /// up; a message already handed to the relay is in the outbox, and if it
 /// is still queued it carries the very code the recipient has.
 fn outbox_complete(k: &Kiosk, said: &ChildSaid) -> Result<(), String> {
-    let outbox = query::outbox(k.store()).map_err(|e| e.to_string())?;
+    let outbox = k.engine.outbox_with_codes().map_err(|e| e.to_string())?;
     if let Some(n) = outbox.iter().find(|n| n.state == DeliveryState::Dead) {
         return Err(format!("message {} given up", n.id));
     }

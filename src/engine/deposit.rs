@@ -6,22 +6,28 @@ use super::tx::{Refusal, TxResult, refuse};
 use super::{Engine, EngineError, EngineResult, Event, SizeChoice};
 use crate::domain::compartment::choose;
 use crate::domain::hold::local_date;
+use crate::domain::throttle::PINS;
 use crate::domain::{
-    AccessCode, Compartment, CompartmentId, Parcel, ParcelClass, ParcelId, ParcelState, QrToken,
-    RecipientId, Size, User,
+    Compartment, CompartmentId, Parcel, ParcelClass, ParcelId, ParcelState, RecipientId, Size,
+    TryBudget, User,
 };
 use crate::store::{IntentKind, NotificationKind, T, Tx, seq_key};
 
 impl Engine {
+    /// A user number and PIN. Wrong PINs draw on that account's own budget
+    /// (or, for a number that names no account, on the budget all such
+    /// numbers share): a stranger can pause one account, never the keypad.
     pub(super) fn sign_in(&mut self, user: &str, pin: &str) -> EngineResult {
-        if let Some(until) = self
-            .store
-            .get::<crate::domain::Throttle>(T::Meta, b"throttle")?
-            .and_then(|t| t.locked(self.now()))
-        {
-            return Ok(vec![Event::KeypadLocked { until }]);
-        }
         let record: Option<User> = self.store.get(T::Users, user.as_bytes())?;
+        let budget_key = pin_budget_key(record.as_ref().map(|u| u.name.as_str()));
+        let now = self.now();
+        let budget: TryBudget = self.store.get(T::Meta, &budget_key)?.unwrap_or_default();
+        if let Some(until) = budget.locked(PINS, now) {
+            return Ok(vec![Event::CodeRefused {
+                refusal: Refusal::SignInLocked { until },
+                tries_left: 0,
+            }]);
+        }
         // Verify against a dummy hash for unknown users too, so timing does not tell who exists.
         let phc = match &record {
             Some(u) => u.pin_hash.clone(),
@@ -36,11 +42,57 @@ impl Engine {
                 super::crash::point("sign_in.after_audit");
                 Ok(vec![self.new_session(u.name, u.role)])
             }
-            _ => self.wrong_code(Refusal::WrongPin),
+            _ => self.wrong_pin(record.map(|u| u.name)),
         }
     }
 
+    /// One try spent from the account's budget (or the unknown numbers');
+    /// the try that empties it alerts the admin.
+    fn wrong_pin(&mut self, user: Option<String>) -> EngineResult {
+        let now = self.now();
+        let budget_key = pin_budget_key(user.as_deref());
+        let who = user.clone().unwrap_or_else(|| "unknown user number".into());
+        let (spent, alert) = self.commit(|tx| {
+            let mut budget: TryBudget = tx.get(T::Meta, &budget_key)?.unwrap_or_default();
+            let spent = budget.spend(PINS, now);
+            tx.put(T::Meta, &budget_key, &budget)?;
+            let mut alert = None;
+            if let Some(until) = spent.locked_until {
+                let text = format!(
+                    "sign-in for {who} paused until {} after repeated wrong PINs",
+                    until.with_timezone(&self.settings.tz).format("%H:%M:%S")
+                );
+                alert = Some(self.raise(tx, crate::store::AlertKind::Lockout, None, text)?);
+            }
+            tx.audit(self.audit_draft(&who, "wrong_pin", None, None, String::new()))?;
+            Ok((spent, alert))
+        })?;
+        let refusal = match spent.locked_until {
+            Some(until) => Refusal::SignInLocked { until },
+            None => Refusal::WrongPin,
+        };
+        let mut events = vec![Event::CodeRefused {
+            refusal,
+            tries_left: spent.left,
+        }];
+        events.extend(alert.map(|alert| Event::AlertRaised { alert }));
+        Ok(events)
+    }
+
+    /// A badge is something a courier holds, not something a guesser
+    /// types: an account paused by wrong PINs still signs in with its
+    /// badge. Unknown badges draw on the unknown numbers' budget.
     pub(super) fn sign_in_badge(&mut self, badge: &str) -> EngineResult {
+        let unknown: TryBudget = self
+            .store
+            .get(T::Meta, &pin_budget_key(None))?
+            .unwrap_or_default();
+        if let Some(until) = unknown.locked(PINS, self.now()) {
+            return Ok(vec![Event::CodeRefused {
+                refusal: Refusal::SignInLocked { until },
+                tries_left: 0,
+            }]);
+        }
         let hash = badge_hash(badge);
         let users: Vec<User> = self.store.all(T::Users)?;
         match users
@@ -53,7 +105,7 @@ impl Engine {
                 })?;
                 Ok(vec![self.new_session(u.name, u.role)])
             }
-            None => self.wrong_code(Refusal::WrongPin),
+            None => self.wrong_pin(None),
         }
     }
 
@@ -153,6 +205,7 @@ impl Engine {
             removed_at: None,
             code_key: None,
             qr_key: None,
+            key_id: None,
             code_messages: Vec::new(),
         })
     }
@@ -328,8 +381,7 @@ impl Engine {
         c: CompartmentId,
         parcel: ParcelId,
     ) -> Result<String, EngineError> {
-        let (code, key) = self.fresh_code()?;
-        let qr = QrToken::random(&self.settings.kiosk_id);
+        let fresh = self.fresh_code()?;
         let now = self.now();
         let receipt = format!("R-{}-{:06}", self.settings.kiosk_id, parcel.0);
         self.commit(|tx| {
@@ -338,9 +390,6 @@ impl Engine {
                 return super::tx::abort(EngineError::Invalid(format!(
                     "parcel {parcel} is not being deposited"
                 )));
-            }
-            if tx.raw(T::Codes).get(key.0)?.is_some() {
-                return refuse(Refusal::DoorBusy);
             }
             let recipient = tx.recipient(&p.recipient)?;
             let base = self.settings.hold.deadline(now, self.settings.tz, 0);
@@ -357,28 +406,21 @@ impl Engine {
                     .deadline(now, self.settings.tz, p.extension_days),
             );
             p.receipt = Some(receipt.clone());
-            p.code_key = Some(hex::encode(key.0));
-            p.qr_key = Some(hex::encode(qr.key()));
-            tx.put(T::Codes, &key.0, &parcel)?;
-            tx.del(T::DeadCodes, &key.0)?;
-            tx.put(T::Qr, &qr.key(), &parcel)?;
             let mut comp = tx.compartment(c)?;
             comp.reserved = false;
             comp.door_open = false;
             comp.parcel = Some(parcel);
             tx.put_compartment(&comp)?;
             let facts = self.parcel_facts(&p);
-            if let Some(r) = &recipient {
-                let mut n = self.notification(
+            let message = recipient.as_ref().map(|r| {
+                self.notification(
                     NotificationKind::Delivered,
                     &Engine::addressed(r),
                     Some(parcel),
                     facts.clone(),
-                );
-                n.code = Some(code.as_str().to_string());
-                n.qr = Some(qr.payload());
-                tx.queue_with_code(&mut p, n)?;
-            }
+                )
+            });
+            self.file_code(tx, &mut p, &fresh, message)?;
             let courier: Option<User> = tx.get(T::Users, p.courier.as_bytes())?;
             let carrier = courier
                 .and_then(|u| u.carrier_email)
@@ -409,25 +451,61 @@ impl Engine {
         Ok(receipt)
     }
 
-    /// A code that no live parcel has. Each candidate costs one argon2id
-    /// evaluation; with few live codes the first nearly always does.
-    pub(super) fn fresh_code(&self) -> Result<(AccessCode, crate::domain::CodeKey), EngineError> {
+    /// A code that no live parcel has, from a fresh seed under the newest
+    /// key. Each candidate costs one keyed hash; with few live codes the
+    /// first nearly always does.
+    pub(super) fn fresh_code(&self) -> Result<FreshCode, EngineError> {
+        let keys = &self.settings.keys;
         for _ in 0..32 {
-            let code = AccessCode::random();
-            let key = self.hasher.code_key(&code);
+            let seed = keys.new_seed();
+            let Some((code, qr)) = keys.derive(&self.settings.kiosk_id, &seed) else {
+                break;
+            };
+            let Some(index) = keys.index_under(&seed.key, &code) else {
+                break;
+            };
             if self
                 .store
                 .tree(T::Codes)
-                .get(key.0)
+                .get(index)
                 .map_err(crate::store::StoreError::from)?
                 .is_none()
             {
-                return Ok((code, key));
+                return Ok(FreshCode {
+                    seed,
+                    index,
+                    qr_key: qr.key(),
+                });
             }
         }
         Err(EngineError::Invalid(
             "could not find a free access code".into(),
         ))
+    }
+
+    /// Files a fresh code for a parcel in the live indexes and queues the
+    /// message that gives it, when there is someone to tell.
+    pub(super) fn file_code(
+        &self,
+        tx: &Tx<'_>,
+        p: &mut Parcel,
+        fresh: &FreshCode,
+        message: Option<crate::store::Notification>,
+    ) -> TxResult<()> {
+        if tx.raw(T::Codes).get(fresh.index)?.is_some() {
+            return refuse(Refusal::DoorBusy);
+        }
+        p.code_key = Some(hex::encode(fresh.index));
+        p.qr_key = Some(hex::encode(fresh.qr_key));
+        p.key_id = Some(fresh.seed.key.clone());
+        tx.put(T::Codes, &fresh.index, &p.id)?;
+        tx.del(T::DeadCodes, &fresh.index)?;
+        tx.put(T::Qr, &fresh.qr_key, &p.id)?;
+        if let Some(mut n) = message {
+            n.seed = Some(fresh.seed.clone());
+            tx.queue_with_code(p, n)?;
+        }
+        Ok(())
     }
 
     /// What a notification says about a parcel.
@@ -449,6 +527,14 @@ impl Engine {
     }
 }
 
+/// A code made but not yet filed: the seed its message keeps, and where
+/// the indexes will point at the parcel.
+pub(super) struct FreshCode {
+    seed: crate::domain::CodeSeed,
+    index: [u8; 32],
+    qr_key: [u8; 32],
+}
+
 fn reserve(tx: &Tx<'_>, c: CompartmentId, parcel: ParcelId) -> TxResult<()> {
     let mut comp = tx.compartment(c)?;
     if !comp.allocatable() {
@@ -457,6 +543,17 @@ fn reserve(tx: &Tx<'_>, c: CompartmentId, parcel: ParcelId) -> TxResult<()> {
     comp.reserved = true;
     comp.parcel = Some(parcel);
     tx.put_compartment(&comp)
+}
+
+/// Where an account's PIN budget lives in `meta`; `None` is the budget of
+/// user numbers and badges that name no account.
+fn pin_budget_key(user: Option<&str>) -> Vec<u8> {
+    let mut k = b"pin_budget/".to_vec();
+    match user {
+        Some(name) => k.extend_from_slice(name.as_bytes()),
+        None => k.push(0),
+    }
+    k
 }
 
 pub fn badge_hash(badge: &str) -> String {

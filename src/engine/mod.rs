@@ -29,16 +29,18 @@ use rand::rngs::OsRng;
 use crate::bus::{LockBus, LockId};
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::domain::code_keys::KeyFileError;
 use crate::domain::fees::Fee;
 use crate::domain::permission::allows;
 use crate::domain::{
-    Compartment, CompartmentId, FeePolicy, HashCost, Hasher, HoldPolicy, ParcelId, Permission, Role,
+    CodeKeys, Compartment, CompartmentId, FeePolicy, HashCost, Hasher, HoldPolicy, ParcelId,
+    Permission, Role,
 };
 use crate::hardware::BankLayout;
 use crate::store::{Store, StoreError, T, TxFailure, compartment_key};
 
 pub use api::{Actor, Command, Event, Found, Problem, SizeChoice};
-pub use tx::Refusal;
+pub use tx::{Refusal, Scanned};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -67,6 +69,13 @@ impl From<TxFailure<EngineError>> for EngineError {
 
 pub type EngineResult = Result<Vec<Event>, EngineError>;
 
+/// The key file could not be read or made; one line for `security.key_file`.
+#[derive(Debug, thiserror::Error)]
+#[error("security.key_file: {reason}")]
+pub struct KeySetupError {
+    pub reason: String,
+}
+
 /// The settings the engine needs, taken from the config file.
 #[derive(Clone, Debug)]
 pub struct EngineSettings {
@@ -83,10 +92,16 @@ pub struct EngineSettings {
     pub carrier_address: Option<String>,
     /// Idle time after which a staff session ends.
     pub session_secs: u32,
+    /// The secret codes and QR tokens are derived from (the key file).
+    pub keys: CodeKeys,
+    /// Where the spool transport leaves `.eml` files, so that copies
+    /// giving a dead code can be deleted.
+    pub spool_dir: Option<std::path::PathBuf>,
 }
 
 impl EngineSettings {
-    pub fn from_config(c: &Config) -> Self {
+    /// The settings of a config, with the keys read from its key file.
+    pub fn from_config(c: &Config, keys: CodeKeys) -> Self {
         Self {
             kiosk_id: c.kiosk.id.clone(),
             kiosk_name: c.kiosk.name.clone(),
@@ -100,7 +115,41 @@ impl EngineSettings {
             admin_email: c.notify.admin_email.clone(),
             carrier_address: c.notify.carrier_address.clone(),
             session_secs: 300,
+            keys,
+            spool_dir: (c.notify.transport == "spool")
+                .then(|| c.kiosk.data_dir.join(&c.notify.spool_dir)),
         }
+    }
+
+    /// The settings of a config, its key file read. A missing key file is
+    /// made afresh only while no live code needs the old one: otherwise
+    /// the kiosk would start and refuse every code it gave out.
+    pub fn load(c: &Config, store: &Store) -> Result<Self, KeySetupError> {
+        let path = &c.security.key_file;
+        let keys = match CodeKeys::load(path) {
+            Ok(keys) => keys,
+            Err(KeyFileError::Missing { .. }) if store.tree(T::Codes).is_empty() => {
+                let keys = CodeKeys::generate();
+                keys.save(path).map_err(|e| KeySetupError {
+                    reason: format!("{}: cannot write: {e}", path.display()),
+                })?;
+                tracing::info!(file = %path.display(), "made a new code key file");
+                keys
+            }
+            Err(KeyFileError::Missing { path }) => {
+                return Err(KeySetupError {
+                    reason: format!(
+                        "{path}: missing, and live codes were made with it: restore it from the backup"
+                    ),
+                });
+            }
+            Err(e) => {
+                return Err(KeySetupError {
+                    reason: e.to_string(),
+                });
+            }
+        };
+        Ok(Self::from_config(c, keys))
     }
 
     /// Defaults with cheap hashing, for tests and examples.
@@ -118,6 +167,8 @@ impl EngineSettings {
             admin_email: Some("admin@example.org".into()),
             carrier_address: None,
             session_secs: 300,
+            keys: CodeKeys::for_tests(),
+            spool_dir: None,
         }
     }
 }
@@ -171,6 +222,9 @@ pub struct Engine {
     bus_down: bool,
     /// Names this database in Message-IDs, so a resend is recognisable.
     instance: String,
+    /// Messages whose spooled copies give a code that died in the
+    /// transaction being committed: deleted once it is on disk.
+    unspool: std::cell::RefCell<Vec<u64>>,
     dummy_phc: std::sync::OnceLock<String>,
 }
 
@@ -184,7 +238,6 @@ impl Engine {
         clock: Arc<dyn Clock>,
         settings: EngineSettings,
     ) -> Result<Engine, EngineError> {
-        let salt = meta_random(&store, "code_salt")?;
         let instance = hex::encode(&meta_random(&store, "instance")?[..8]);
         for c in &bank.compartments {
             let key = compartment_key(c.id);
@@ -203,8 +256,9 @@ impl Engine {
                     .map_err(StoreError::from)?;
             }
         }
-        let hasher = Hasher::new(settings.hash_cost, salt);
-        Ok(Engine {
+        // PINs carry their own salts; the hasher's is not used for them.
+        let hasher = Hasher::new(settings.hash_cost, [0; 16]);
+        let mut engine = Engine {
             store,
             bus,
             bank,
@@ -216,8 +270,11 @@ impl Engine {
             reopen: HashMap::new(),
             bus_down: false,
             instance,
+            unspool: std::cell::RefCell::new(Vec::new()),
             dummy_phc: std::sync::OnceLock::new(),
-        })
+        };
+        engine.reissue_orphaned_codes()?;
+        Ok(engine)
     }
 
     pub fn store(&self) -> &Store {
@@ -258,9 +315,14 @@ impl Engine {
         self.bus.as_ref()
     }
 
-    /// Argon2id evaluations so far (a pickup attempt costs exactly one).
+    /// Argon2id evaluations so far (PINs only).
     pub fn hash_evaluations(&self) -> u64 {
         self.hasher.evaluations()
+    }
+
+    /// Keyed hashes of typed codes so far (a code costs exactly one).
+    pub fn code_lookups(&self) -> u64 {
+        self.settings.keys.lookups()
     }
 
     pub fn now(&self) -> DateTime<Utc> {

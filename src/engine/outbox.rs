@@ -46,6 +46,8 @@ impl Engine {
                 continue;
             }
             waiting.insert(key);
+            let mut n = n;
+            self.reveal_code(&mut n);
             due.push(n);
             if due.len() == limit {
                 break;
@@ -61,7 +63,29 @@ impl Engine {
         Ok(due)
     }
 
-    /// Sent: the plaintext code leaves the database with it.
+    /// The whole outbox with the codes its unsent messages give: for the
+    /// demo's help panel and for tests that play the recipient.
+    pub fn outbox_with_codes(&self) -> Result<Vec<Notification>, EngineError> {
+        let mut all = super::query::outbox(&self.store)?;
+        for n in &mut all {
+            self.reveal_code(n);
+        }
+        Ok(all)
+    }
+
+    /// Derives the code and QR payload a queued message gives, in memory
+    /// only, for the delivery that is about to send it.
+    pub fn reveal_code(&self, n: &mut Notification) {
+        if let Some(seed) = &n.seed
+            && let Some((code, qr)) = self.settings.keys.derive(&self.settings.kiosk_id, seed)
+        {
+            n.code = Some(code.as_str().to_string());
+            n.qr = Some(qr.payload());
+        }
+    }
+
+    /// Sent: the seed leaves the database with it. The parcel still knows
+    /// the message, so a spooled copy goes when the code dies.
     pub(super) fn message_sent(&mut self, id: u64) -> EngineResult {
         // The message is out; the outbox does not know it yet.
         super::crash::point("outbox.sending");
@@ -72,18 +96,10 @@ impl Engine {
             };
             n.state = DeliveryState::Sent;
             n.sent_at = Some(now);
-            n.code = None;
-            n.qr = None;
+            n.seed = None;
             n.next_attempt = None;
             n.attempts += 1;
             tx.put(T::Outbox, &seq_key(id), &n)?;
-            if let Some(pid) = n.parcel
-                && let Some(mut p) =
-                    tx.get::<crate::domain::Parcel, _>(T::Parcels, &seq_key(pid.0))?
-            {
-                p.code_messages.retain(|m| *m != id);
-                tx.put(T::Parcels, &seq_key(pid.0), &p)?;
-            }
             Ok(())
         })?;
         super::crash::point("outbox.after_sent");

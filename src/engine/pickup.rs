@@ -2,20 +2,29 @@
 
 use chrono::Duration;
 
-use super::tx::{Refusal, TxResult};
+use super::tx::{Refusal, Scanned, TxResult};
 use super::{
     Engine, EngineError, EngineResult, Event, PendingPickup, Problem, ReopenWindow, crash,
 };
 use crate::domain::{
-    AccessCode, Compartment, CompartmentId, Parcel, ParcelId, ParcelState, QrToken, Recipient,
-    Throttle,
+    AccessCode, CodeThrottle, Compartment, CompartmentId, Parcel, ParcelId, ParcelState, QrToken,
+    Recipient,
 };
 use crate::store::{
     AlertKind, DeadCode, DeadReason, Intent, IntentKind, MarkerKind, T, Tx, compartment_key,
     seq_key,
 };
 
-const THROTTLE_KEY: &[u8] = b"throttle";
+/// The typed-code budget in `meta` (a new key: the old throttle's doubling
+/// and resets are not carried over).
+const THROTTLE_KEY: &[u8] = b"code_throttle";
+
+/// How a code reached the kiosk: only typed codes draw on the budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Via {
+    Typed,
+    Qr,
+}
 
 /// Dead QR keys share the dead-code tree under this prefix.
 pub(super) fn dead_qr_key(key: &[u8; 32]) -> Vec<u8> {
@@ -25,72 +34,86 @@ pub(super) fn dead_qr_key(key: &[u8; 32]) -> Vec<u8> {
 }
 
 impl Engine {
-    fn throttle(&self) -> Result<Throttle, EngineError> {
+    fn throttle(&self) -> Result<CodeThrottle, EngineError> {
         Ok(self.store.get(T::Meta, THROTTLE_KEY)?.unwrap_or_default())
     }
 
-    /// A typed code: exactly one argon2id evaluation, then one index lookup.
+    /// When typed codes work again, if they are paused now.
+    pub fn codes_locked_until(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>, EngineError> {
+        Ok(self.throttle()?.locked(self.now()))
+    }
+
+    /// A typed code: one keyed hash, then one index lookup. Input that is
+    /// not six digits is no guess and costs no try.
     pub(super) fn enter_code(&mut self, input: &str) -> EngineResult {
         let throttle = self.throttle()?;
-        if let Some(until) = throttle.locked(self.now()) {
-            return Ok(vec![Event::KeypadLocked { until }]);
+        let now = self.now();
+        if let Some(until) = throttle.locked(now) {
+            return Ok(vec![Event::CodesLocked { until }]);
         }
         let Some(code) = AccessCode::parse(input) else {
             return Ok(vec![Event::CodeRefused {
                 refusal: Refusal::Malformed,
-                tries_left: tries_left(&throttle),
+                tries_left: throttle.tries_left(now),
             }]);
         };
-        let key = self.hasher.code_key(&code);
-        match self.store.get::<ParcelId>(T::Codes, &key.0)? {
-            Some(parcel) => self.open_for_pickup(parcel),
-            None => {
-                let dead: Option<DeadCode> = self.store.get(T::DeadCodes, &key.0)?;
-                self.wrong_code(refusal_for(dead))
+        let mut dead = None;
+        for key in self.settings.keys.index_keys(&code) {
+            if let Some(parcel) = self.store.get::<ParcelId>(T::Codes, &key)? {
+                return self.open_for_pickup(parcel, Via::Typed);
             }
+            dead = dead.or(self.store.get::<DeadCode>(T::DeadCodes, &key)?);
         }
+        self.wrong_code(refusal_for(dead))
     }
 
-    /// A scanned QR payload: no argon2 (128 random bits), one lookup.
+    /// A scanned payload. A QR token carries 128 random bits, so scans need
+    /// no throttle and a wrong one costs no try; a barcode that is not a
+    /// pickup code at all is told for what it is.
     pub(super) fn scan_qr(&mut self, payload: &str) -> EngineResult {
-        let throttle = self.throttle()?;
-        if let Some(until) = throttle.locked(self.now()) {
-            return Ok(vec![Event::KeypadLocked { until }]);
-        }
         let Some(token) = QrToken::parse(payload) else {
             return Ok(vec![Event::CodeRefused {
-                refusal: Refusal::Unknown,
-                tries_left: tries_left(&throttle),
+                refusal: Refusal::NotACode {
+                    scanned: Scanned::classify(payload),
+                },
+                // A scan costs no try, so there is no count to give.
+                tries_left: 0,
             }]);
         };
         if token.kiosk != self.settings.kiosk_id {
             return Ok(vec![Event::CodeRefused {
                 refusal: Refusal::OtherKiosk { kiosk: token.kiosk },
-                tries_left: tries_left(&throttle),
+                // A scan costs no try, so there is no count to give.
+                tries_left: 0,
             }]);
         }
         let key = token.key();
         match self.store.get::<ParcelId>(T::Qr, &key)? {
-            Some(parcel) => self.open_for_pickup(parcel),
+            Some(parcel) => self.open_for_pickup(parcel, Via::Qr),
             None => {
                 let dead: Option<DeadCode> = self.store.get(T::DeadCodes, &dead_qr_key(&key))?;
-                self.wrong_code(refusal_for(dead))
+                Ok(vec![Event::CodeRefused {
+                    refusal: refusal_for(dead),
+                    // A scan costs no try, so there is no count to give.
+                    tries_left: 0,
+                }])
             }
         }
     }
 
+    /// A wrong typed code: one try spent from the kiosk's budget.
     pub(super) fn wrong_code(&mut self, refusal: Refusal) -> EngineResult {
         let now = self.now();
         let today = self.today();
         let cap = self.settings.wrong_code_daily_cap;
         let (outcome, alerts) = self.commit(|tx| {
-            let mut t: Throttle = tx.get(T::Meta, THROTTLE_KEY)?.unwrap_or_default();
+            let mut t: CodeThrottle = tx.get(T::Meta, THROTTLE_KEY)?.unwrap_or_default();
             let outcome = t.wrong_code(now, today, cap);
             tx.put(T::Meta, THROTTLE_KEY, &t)?;
             let mut alerts = Vec::new();
-            if let Some(until) = outcome.locked_until {
+            if let (Some(until), true) = (outcome.spent.locked_until, outcome.alert_lock) {
                 let text = format!(
-                    "keypad locked until {} after repeated wrong codes",
+                    "typed codes paused until {} after repeated wrong codes; QR codes and sign-in still work",
                     until.with_timezone(&self.settings.tz).format("%H:%M:%S")
                 );
                 alerts.push(self.raise(tx, AlertKind::Lockout, None, text)?);
@@ -108,16 +131,16 @@ impl Engine {
         })?;
         let mut events = vec![Event::CodeRefused {
             refusal,
-            tries_left: outcome.tries_left,
+            tries_left: outcome.spent.left,
         }];
-        if let Some(until) = outcome.locked_until {
-            events.push(Event::KeypadLocked { until });
+        if let Some(until) = outcome.spent.locked_until {
+            events.push(Event::CodesLocked { until });
         }
         events.extend(alerts.into_iter().map(|alert| Event::AlertRaised { alert }));
         Ok(events)
     }
 
-    fn open_for_pickup(&mut self, parcel: ParcelId) -> EngineResult {
+    fn open_for_pickup(&mut self, parcel: ParcelId, via: Via) -> EngineResult {
         // Plain reads: only the pulse's own transaction writes (and flushes).
         let not_found = || EngineError::NotFound(format!("parcel {parcel}"));
         let p: Parcel = self
@@ -125,7 +148,14 @@ impl Engine {
             .get(T::Parcels, &seq_key(parcel.0))?
             .ok_or_else(not_found)?;
         if p.state != ParcelState::Stored {
-            return self.wrong_code(Refusal::Expired);
+            return match via {
+                Via::Typed => self.wrong_code(Refusal::Expired),
+                Via::Qr => Ok(vec![Event::CodeRefused {
+                    refusal: Refusal::Expired,
+                    // A scan costs no try, so there is no count to give.
+                    tries_left: 0,
+                }]),
+            };
         }
         let c: Compartment = self
             .store
@@ -147,7 +177,6 @@ impl Engine {
                 tries_left: 0,
             }]);
         }
-        let today = self.today();
         let vacation = self
             .store
             .get::<Recipient>(T::Recipients, p.recipient.digits().as_bytes())?
@@ -158,7 +187,6 @@ impl Engine {
             .fees
             .due(deposited, self.now(), self.settings.tz, vacation);
         if fee.is_due() {
-            self.commit(|tx| good_code(tx, today))?;
             let ticket = rand::random::<u64>();
             let expires = self.now() + Duration::seconds(120);
             self.pending.insert(
@@ -177,13 +205,7 @@ impl Engine {
             }]);
         }
         crash::point("pickup.code_ok");
-        self.pulse_with(
-            c.id,
-            IntentKind::Pickup,
-            Some(parcel),
-            "kiosk",
-            move |_, tx| good_code(tx, today),
-        )
+        self.pulse(c.id, IntentKind::Pickup, Some(parcel), "kiosk")
     }
 
     pub(super) fn accept_fee(&mut self, ticket: u64) -> EngineResult {
@@ -333,7 +355,9 @@ impl Engine {
                 tx.put(T::DeadCodes, &dead_qr_key(&k32), &dead)?;
             }
         }
-        tx.purge_codes(p)
+        let ids = tx.purge_codes(p)?;
+        self.unspool.borrow_mut().extend(ids);
+        Ok(())
     }
 
     pub(super) fn open_reopen_window(
@@ -346,17 +370,6 @@ impl Engine {
             .insert(compartment, ReopenWindow { parcel, until });
         until
     }
-}
-
-/// A good code resets the wrong-code run and the day's doubling.
-fn good_code(tx: &Tx<'_>, today: chrono::NaiveDate) -> TxResult<()> {
-    let mut t: Throttle = tx.get(T::Meta, THROTTLE_KEY)?.unwrap_or_default();
-    t.good_code(today);
-    tx.put(T::Meta, THROTTLE_KEY, &t)
-}
-
-fn tries_left(t: &Throttle) -> u32 {
-    crate::domain::throttle::WRONG_CODES_BEFORE_LOCK - t.wrong_in_row
 }
 
 fn refusal_for(dead: Option<DeadCode>) -> Refusal {

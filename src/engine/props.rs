@@ -204,7 +204,7 @@ fn staff(rig: &mut Rig, user: &str, pin: &str) -> Actor {
         };
         match rig.engine.handle(&Actor::Kiosk, cmd).unwrap().first() {
             Some(Event::SignedIn { session, .. }) => return Actor::Session { id: *session },
-            Some(Event::KeypadLocked { until }) => rig.clock.set(*until),
+            Some(Event::CodesLocked { until }) => rig.clock.set(*until),
             other => panic!("sign-in failed: {other:?}"),
         }
     }

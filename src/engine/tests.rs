@@ -209,15 +209,23 @@ impl Rig {
         (parcel, c, self.code_of(parcel))
     }
 
-    /// The newest plaintext code queued for a parcel.
+    /// The newest code queued for a parcel, derived as delivery would.
     pub fn code_of(&self, parcel: ParcelId) -> String {
-        query::outbox(self.engine.store())
+        self.message_codes(parcel)
+            .expect("a delivered notification with a code")
+            .0
+    }
+
+    /// The code and QR payload the newest unsent message about a parcel
+    /// gives, derived as delivery would.
+    pub fn message_codes(&self, parcel: ParcelId) -> Option<(String, String)> {
+        let mut n = query::outbox(self.engine.store())
             .unwrap()
             .into_iter()
             .rev()
-            .find(|n| n.parcel == Some(parcel) && n.kind == NotificationKind::Delivered)
-            .and_then(|n| n.code)
-            .expect("a delivered notification with a code")
+            .find(|n| n.parcel == Some(parcel) && n.kind == NotificationKind::Delivered)?;
+        self.engine.reveal_code(&mut n);
+        Some((n.code?, n.qr?))
     }
 
     pub fn parcel(&self, id: ParcelId) -> Parcel {
@@ -291,12 +299,22 @@ fn deposit_creates_the_code_only_when_the_door_closes() {
     rig.bus.set_item(lock(c), true);
     rig.door(c, DoorEventKind::Closed);
     assert_eq!(rig.compartment(c).state(), CompartmentState::Occupied);
-    let delivered: Vec<_> = query::outbox(rig.engine.store())
+    let stored = query::outbox(rig.engine.store()).unwrap();
+    let delivered: Vec<_> = rig
+        .engine
+        .outbox_with_codes()
         .unwrap()
         .into_iter()
         .filter(|n| n.kind == NotificationKind::Delivered)
         .collect();
     assert_eq!(delivered.len(), 1);
+    // The record keeps the seed, never the code or the token.
+    let record = serde_json::to_string(&stored).unwrap();
+    let code = delivered[0].code.clone().unwrap();
+    let qr = delivered[0].qr.clone().unwrap();
+    assert!(stored.iter().all(|n| n.code.is_none() && n.qr.is_none()));
+    assert!(!record.contains(&qr) && !record.contains(&qr[7..]));
+    assert!(!record.contains(&format!("\"{code}\"")), "{record}");
     assert_eq!(
         delivered[0].to,
         vec!["ana@example.org", "cris@example.org"],
@@ -355,22 +373,24 @@ fn door_closed_before_taking_parcel_can_reopen_within_the_window() {
 }
 
 #[test]
-fn pickup_attempt_costs_exactly_one_argon2_evaluation_whatever_the_number_of_parcels() {
+fn pickup_attempt_costs_exactly_one_keyed_hash_whatever_the_number_of_parcels() {
     let mut rig = Rig::new();
     let mut codes = vec![];
     for _ in 0..5 {
         codes.push(rig.deposit("222222", Size::S).2);
     }
-    let before = rig.engine.hash_evaluations();
+    let argon2 = rig.engine.hash_evaluations();
+    let before = rig.engine.code_lookups();
     rig.enter("000000");
-    assert_eq!(rig.engine.hash_evaluations() - before, 1, "a wrong code");
-    let before = rig.engine.hash_evaluations();
+    assert_eq!(rig.engine.code_lookups() - before, 1, "a wrong code");
+    let before = rig.engine.code_lookups();
     rig.enter(&codes[4]);
-    assert_eq!(rig.engine.hash_evaluations() - before, 1, "a right code");
+    assert_eq!(rig.engine.code_lookups() - before, 1, "a right code");
+    assert_eq!(rig.engine.hash_evaluations(), argon2, "no argon2 for codes");
 }
 
 #[test]
-fn wrong_code_five_times_locks_the_keypad() {
+fn five_wrong_codes_pause_typed_codes_until_a_try_comes_back() {
     let mut rig = Rig::new();
     let (_, _, code) = rig.deposit("111111", Size::S);
     let wrong = if code == "000001" { "000002" } else { "000001" };
@@ -381,16 +401,16 @@ fn wrong_code_five_times_locks_the_keypad() {
         );
     }
     let ev = rig.enter(wrong);
-    assert!(ev.iter().any(|e| matches!(e, Event::KeypadLocked { .. })));
+    assert!(ev.iter().any(|e| matches!(e, Event::CodesLocked { .. })));
     assert!(
         ev.iter()
             .any(|e| matches!(e, Event::AlertRaised { alert } if alert.kind == AlertKind::Lockout))
     );
     // Even the right code waits out the lock, and costs no hashing.
-    let before = rig.engine.hash_evaluations();
-    assert!(matches!(rig.enter(&code)[0], Event::KeypadLocked { .. }));
-    assert_eq!(rig.engine.hash_evaluations(), before);
-    rig.clock.advance(Duration::seconds(61));
+    let before = rig.engine.code_lookups();
+    assert!(matches!(rig.enter(&code)[0], Event::CodesLocked { .. }));
+    assert_eq!(rig.engine.code_lookups(), before);
+    rig.clock.advance(Duration::seconds(361));
     assert!(opening(&rig.enter(&code)).is_some());
 }
 
@@ -846,7 +866,7 @@ fn crash_after_pickup_pulse_with_parcel_gone_confirms_the_pickup() {
 }
 
 #[test]
-fn sent_or_dead_codes_leave_no_plaintext_in_the_outbox() {
+fn sent_or_dead_codes_leave_no_seed_in_the_outbox() {
     let mut rig = Rig::new();
     let (parcel, c, code) = rig.deposit("111111", Size::S);
     rig.enter(&code);
@@ -857,8 +877,9 @@ fn sent_or_dead_codes_leave_no_plaintext_in_the_outbox() {
     assert!(
         msgs.iter()
             .filter(|n| n.parcel == Some(parcel))
-            .all(|n| n.code.is_none() && n.qr.is_none())
+            .all(|n| n.seed.is_none())
     );
+    assert_eq!(rig.message_codes(parcel), None);
 }
 
 #[test]
@@ -879,13 +900,7 @@ fn qr_for_another_kiosk_says_so() {
 fn qr_scan_opens_the_door_once() {
     let mut rig = Rig::new();
     let (parcel, c, _) = rig.deposit("111111", Size::S);
-    let qr = query::outbox(rig.engine.store())
-        .unwrap()
-        .into_iter()
-        .find(|n| n.parcel == Some(parcel))
-        .unwrap()
-        .qr
-        .unwrap();
+    let qr = rig.message_codes(parcel).unwrap().1;
     let ev = rig
         .engine
         .handle(

@@ -29,8 +29,10 @@ pub enum Refusal {
     Replaced,
     #[error("this code is for kiosk {kiosk}")]
     OtherKiosk { kiosk: String },
-    #[error("the keypad is locked")]
-    Locked { until: DateTime<Utc> },
+    #[error("this is not a pickup code")]
+    NotACode { scanned: Scanned },
+    #[error("too many wrong PINs for this user: sign-in paused")]
+    SignInLocked { until: DateTime<Utc> },
     #[error("this door needs an inspection: please contact the building admin")]
     NeedsInspection,
     #[error("that door is already open")]
@@ -49,6 +51,37 @@ pub enum Refusal {
     ReopenClosed,
     #[error("the recipient still has parcels in the locker")]
     ParcelsWaiting,
+}
+
+/// What a scanned barcode that is no pickup code looks like, so the screen
+/// can say what to do with it instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scanned {
+    /// A recipient ID label (`PX-…`).
+    RecipientId,
+    /// A parcel's tracking label.
+    Tracking,
+    Other,
+}
+
+impl Scanned {
+    pub fn classify(payload: &str) -> Scanned {
+        let p = payload.trim();
+        let prefix = format!("{}-", crate::domain::people::RECIPIENT_PREFIX);
+        if p.len() > prefix.len()
+            && p.get(..prefix.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(&prefix))
+        {
+            Scanned::RecipientId
+        } else if (4..=40).contains(&p.len())
+            && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            Scanned::Tracking
+        } else {
+            Scanned::Other
+        }
+    }
 }
 
 pub(super) fn refuse<V>(r: Refusal) -> TxResult<V> {
@@ -112,25 +145,27 @@ impl Tx<'_> {
         Ok(id)
     }
 
-    /// Queues a message that carries the parcel's plaintext code, and
-    /// remembers it on the parcel so the code can be purged later.
+    /// Queues a message that gives the parcel's code, and remembers it on
+    /// the parcel so that its seed and spooled copy go when the code dies.
     pub(super) fn queue_with_code(&self, p: &mut Parcel, n: Notification) -> TxResult<u64> {
         let id = self.queue(n)?;
         p.code_messages.push(id);
         Ok(id)
     }
 
-    /// Drops the plaintext code from unsent messages about a parcel whose
-    /// code no longer works (used, expired, replaced, parcel gone).
-    pub(super) fn purge_codes(&self, p: &mut Parcel) -> TxResult<()> {
-        for id in p.code_messages.drain(..) {
-            if let Some(mut n) = self.get::<Notification, _>(T::Outbox, &seq_key(id))? {
-                n.code = None;
-                n.qr = None;
-                self.put(T::Outbox, &seq_key(id), &n)?;
+    /// Drops the seeds of the messages that gave a code that no longer
+    /// works (used, expired, replaced, parcel gone); returns their ids.
+    pub(super) fn purge_codes(&self, p: &mut Parcel) -> TxResult<Vec<u64>> {
+        let ids: Vec<u64> = p.code_messages.drain(..).collect();
+        for id in &ids {
+            if let Some(mut n) = self.get::<Notification, _>(T::Outbox, &seq_key(*id))?
+                && n.seed.is_some()
+            {
+                n.seed = None;
+                self.put(T::Outbox, &seq_key(*id), &n)?;
             }
         }
-        Ok(())
+        Ok(ids)
     }
 }
 
@@ -143,7 +178,32 @@ pub(super) struct Addressed {
 impl Engine {
     /// Runs a transaction and turns its failure into an engine error.
     pub(super) fn commit<R>(&self, f: impl Fn(&Tx<'_>) -> TxResult<R>) -> Result<R, EngineError> {
-        Ok(self.store.transact(f)?)
+        self.unspool.borrow_mut().clear();
+        let r = self.store.transact(f)?;
+        self.delete_spooled();
+        Ok(r)
+    }
+
+    /// Deletes the spooled copies of messages whose code died in the
+    /// transaction just committed: a spool directory must not keep a
+    /// working code, or one that worked, longer than the parcel stays.
+    fn delete_spooled(&self) {
+        let mut ids = std::mem::take(&mut *self.unspool.borrow_mut());
+        let Some(dir) = &self.settings.spool_dir else {
+            return;
+        };
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            let path = dir.join(crate::notify::spool_name(id));
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    tracing::warn!(file = %path.display(), error = %e, "cannot delete a spooled message")
+                }
+            }
+        }
     }
 
     pub(super) fn audit_draft(
@@ -181,6 +241,7 @@ impl Engine {
             created_at: self.now(),
             state: DeliveryState::Queued,
             facts,
+            seed: None,
             code: None,
             qr: None,
             attempts: 0,

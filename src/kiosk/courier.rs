@@ -367,15 +367,20 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<crate::kiosk::Req
                 *closed_empty = true;
             }
         }
+        // Only the courier at this door sees the receipt: a deposit that
+        // recovery settles after a restart is in the audit log and the
+        // console, never on the screen of whoever stands here next.
         Event::DepositStored {
+            parcel,
             compartment,
             receipt,
-            ..
         } => {
-            model.screen = Screen::DepositStored {
-                door: compartment,
-                receipt,
-            };
+            if matches!(&model.screen, Screen::DepositDoor { parcel: p, .. } if *p == parcel) {
+                model.screen = Screen::DepositStored {
+                    door: compartment,
+                    receipt,
+                };
+            }
         }
         Event::DepositCancelled { compartment, .. } => {
             if model.open_doors.contains(&compartment) {

@@ -30,9 +30,7 @@ use crate::clock::{Clock, ManualClock};
 use crate::domain::{
     CompartmentId, Language, ParcelClass, ParcelId, Recipient, RecipientId, Role, Size,
 };
-use crate::engine::{
-    Actor, Command, Engine, EngineError, EngineSettings, Event, SizeChoice, query,
-};
+use crate::engine::{Actor, Command, Engine, EngineError, EngineSettings, Event, SizeChoice};
 use crate::hardware::{BankLayout, CompartmentLayout};
 use crate::store::{NotificationKind, Store};
 use crate::ui::{
@@ -159,6 +157,10 @@ impl Driver {
 
     pub fn screen(&self) -> &Screen {
         &self.kiosk.model().screen
+    }
+
+    pub fn model(&self) -> &crate::kiosk::Model {
+        self.kiosk.model()
     }
 
     /// Presses keys as printed on the keypad: `0-9 * # A B C D`.
@@ -347,7 +349,7 @@ impl Driver {
         Ok((parcel, door, code))
     }
 
-    fn sign_in(&mut self, user: &str, pin: &str) -> Result<Actor, EngineError> {
+    pub fn sign_in(&mut self, user: &str, pin: &str) -> Result<Actor, EngineError> {
         let events = self.engine.handle(
             &Actor::Kiosk,
             Command::SignIn {
@@ -371,7 +373,8 @@ impl Driver {
     }
 
     fn delivered(&self, parcel: ParcelId) -> Result<(String, String), EngineError> {
-        query::outbox(self.engine.store())?
+        self.engine
+            .outbox_with_codes()?
             .into_iter()
             .rev()
             .filter(|n| n.parcel == Some(parcel) && n.kind == NotificationKind::Delivered)

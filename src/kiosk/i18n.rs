@@ -57,6 +57,9 @@ pub enum Text {
     CodeDoorBusy,
     CodeMalformed,
     CodeUnknown,
+    ScannedTracking,
+    ScannedRecipientId,
+    ScannedOther,
     CheckRightKiosk,
     CheckSixDigits,
     CheckNotOld,
@@ -68,6 +71,8 @@ pub enum Text {
     LockedTitle,
     LockedWhy,
     LockedWait,
+    LockedStillWorks,
+    KeysLocked,
     NeedHelp,
     // Fee.
     FeeTitle,
@@ -93,6 +98,7 @@ pub enum Text {
     EnterPin,
     KeysSignIn,
     WrongPin,
+    SignInPaused,
     // Staff menu.
     SignedInAs,
     MenuDeposit,
@@ -254,6 +260,18 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         CodeDoorBusy => ("That door is already open.", "Esa puerta ya está abierta."),
         CodeMalformed => ("A code has 6 digits.", "Un código tiene 6 dígitos."),
+        ScannedTracking => (
+            "That is a tracking label, not a pickup code. Couriers: press B.",
+            "Es una etiqueta de envío, no un código. Mensajeros: pulsen B.",
+        ),
+        ScannedRecipientId => (
+            "That is a recipient ID, not a pickup code. Your code is in your message.",
+            "Es un ID de destinatario, no un código. Su código está en su mensaje.",
+        ),
+        ScannedOther => (
+            "That barcode is not a pickup code. Scan the QR code from your message.",
+            "Ese código de barras no sirve. Escanee el código QR de su mensaje.",
+        ),
         CodeUnknown => (
             "We could not find this code. Please check:",
             "No encontramos este código. Compruebe:",
@@ -272,20 +290,31 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "4. ¿Sigue sin funcionar? Pregunte al personal: {contact}",
         ),
         TriesLeft => (
-            "{tries} tries left before the keypad locks.",
-            "Quedan {tries} intentos antes de bloquear el teclado.",
+            "{tries} tries left before typed codes pause.",
+            "Quedan {tries} intentos antes de pausar los códigos.",
         ),
         OneTryLeft => (
-            "1 try left before the keypad locks.",
-            "Queda 1 intento antes de bloquear el teclado.",
+            "1 try left before typed codes pause.",
+            "Queda 1 intento antes de pausar los códigos.",
         ),
         KeysTryAgain => ("# Try again   * Home", "# Reintentar   * Inicio"),
-        LockedTitle => ("Keypad locked", "Teclado bloqueado"),
+        LockedTitle => ("Typed codes paused", "Códigos tecleados en pausa"),
         LockedWhy => (
-            "Too many wrong codes. Please wait.",
-            "Demasiados códigos incorrectos. Espere, por favor.",
+            "Too many wrong codes were typed here.",
+            "Se han tecleado demasiados códigos incorrectos.",
         ),
-        LockedWait => ("Try again in {left}", "Vuelva a intentarlo en {left}"),
+        LockedWait => (
+            "Typed codes work again in {left}",
+            "Los códigos tecleados vuelven en {left}",
+        ),
+        LockedStillWorks => (
+            "You can still scan the QR code from your message.",
+            "Puede escanear el código QR de su mensaje.",
+        ),
+        KeysLocked => (
+            "B Deposit   C Help   D Language   * Home",
+            "B Depositar   C Ayuda   D Idioma   * Inicio",
+        ),
         NeedHelp => ("Need help? {contact}", "¿Necesita ayuda? {contact}"),
         FeeTitle => ("Fee to pay", "Tarifa a pagar"),
         FeeBeforeOpen => (
@@ -323,6 +352,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         EnterPin => ("Type your PIN, then #.", "Escriba su PIN y pulse #."),
         KeysSignIn => ("# Next   * Delete", "# Siguiente   * Borrar"),
         WrongPin => ("Wrong user or PIN.", "Usuario o PIN incorrecto."),
+        SignInPaused => (
+            "Too many wrong PINs for this user. Try after {reason}, or scan a badge.",
+            "Demasiados PIN incorrectos. Pruebe tras las {reason} o use su tarjeta.",
+        ),
         SignedInAs => ("Signed in: {user}", "Sesión iniciada: {user}"),
         MenuDeposit => ("1  Deposit a parcel", "1  Depositar un paquete"),
         MenuRemoval => ("9  Remove expired parcels", "9  Retirar paquetes caducados"),
@@ -544,7 +577,7 @@ mod tests {
     #[test]
     fn placeholders_are_filled() {
         let s = fill(Language::En, TriesLeft, &[("tries", &3)]);
-        assert_eq!(s, "3 tries left before the keypad locks.");
+        assert_eq!(s, "3 tries left before typed codes pause.");
         let s = fill(Language::Es, DoorIsOpen, &[("door", &14)]);
         assert_eq!(s, "La puerta 14 está abierta");
     }

@@ -39,16 +39,36 @@ pub struct KioskFacts {
 impl KioskFacts {
     /// The facts an engine already knows, plus what only the screen needs.
     pub fn from_engine(settings: &EngineSettings, bank: &BankLayout, admin_contact: &str) -> Self {
+        Self::new(
+            [
+                &settings.kiosk_id,
+                &settings.kiosk_name,
+                &settings.locker_code,
+            ],
+            settings.tz,
+            bank,
+            admin_contact,
+            settings.admin_email.as_deref(),
+        )
+    }
+
+    fn new(
+        [letter, name, locker_code]: [&str; 3],
+        tz: chrono_tz::Tz,
+        bank: &BankLayout,
+        admin_contact: &str,
+        admin_email: Option<&str>,
+    ) -> Self {
         let contact = if admin_contact.trim().is_empty() {
-            settings.admin_email.clone().unwrap_or_default()
+            admin_email.unwrap_or_default().to_string()
         } else {
             admin_contact.to_string()
         };
         Self {
-            letter: settings.kiosk_id.clone(),
-            name: settings.kiosk_name.clone(),
-            locker_code: settings.locker_code.clone(),
-            tz: settings.tz,
+            letter: letter.to_string(),
+            name: name.to_string(),
+            locker_code: locker_code.to_string(),
+            tz,
             admin_contact: contact,
             language: Language::En,
             inactivity_secs: 60,
@@ -59,11 +79,16 @@ impl KioskFacts {
 }
 
 impl KioskFacts {
-    /// The facts a kiosk's config file gives, with the engine's view of
-    /// the same config for the kiosk letter, name and time zone.
+    /// The facts a kiosk's config file gives.
     pub fn from_config(config: &crate::config::Config, bank: &BankLayout) -> Self {
-        let settings = EngineSettings::from_config(config);
-        let mut facts = Self::from_engine(&settings, bank, &config.kiosk.admin_contact);
+        let k = &config.kiosk;
+        let mut facts = Self::new(
+            [&k.id, &k.name, &k.locker_code],
+            k.time_zone,
+            bank,
+            &k.admin_contact,
+            config.notify.admin_email.as_deref(),
+        );
         facts.language = config.kiosk.language;
         facts.inactivity_secs = config.policy.inactivity_secs;
         facts
@@ -298,6 +323,8 @@ pub struct Model {
     pub(super) dirty: bool,
     /// Keys of the hidden admin sequence typed so far on the home screen.
     pub(super) admin_keys: usize,
+    /// Typed codes are paused until then (the engine said so).
+    pub(super) codes_locked_until: Option<DateTime<Utc>>,
 }
 
 /// How many engine events the model keeps.
@@ -320,6 +347,7 @@ impl Model {
             idle_since: now,
             dirty: true,
             admin_keys: 0,
+            codes_locked_until: None,
         }
     }
 

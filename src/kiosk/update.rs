@@ -77,6 +77,9 @@ fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Request> {
     if crate::ui::clock::follow_clock(&mut model.clock, now, model.facts.tz) {
         model.dirty = true;
     }
+    if model.codes_locked_until.is_some_and(|u| u <= now) {
+        model.codes_locked_until = None;
+    }
     if let Screen::Lockout { until, secs_left } = &mut model.screen {
         // Rounded up, so "00:00" is never shown while still locked.
         let left = secs_until(*until, now);
@@ -112,7 +115,7 @@ fn back_home(model: &mut Model) -> Vec<Request> {
 }
 
 fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
-    if matches!(model.screen, Screen::OutOfService | Screen::Lockout { .. }) {
+    if model.screen == Screen::OutOfService {
         return Vec::new();
     }
     if let Input::Scan(payload) = &input {
@@ -124,6 +127,7 @@ fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
             | Screen::Help
             | Screen::CodeEntry { .. }
             | Screen::CodeRefused { .. }
+            | Screen::Lockout { .. }
             | Screen::PickupDone { .. }
             | Screen::ProblemRecorded { .. } => engine(
                 model,
@@ -155,7 +159,12 @@ fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
     } else {
         model.admin_keys = 0;
     }
-    if intent == Intent::Language && matches!(model.screen, Screen::Home | Screen::Help) {
+    if intent == Intent::Language
+        && matches!(
+            model.screen,
+            Screen::Home | Screen::Help | Screen::Lockout { .. }
+        )
+    {
         model.language = model.language.toggle();
         return Vec::new();
     }
@@ -181,6 +190,17 @@ fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
                 return engine(model, Command::EnterCode { code });
             }
             Intent::Help => model.screen = Screen::Help,
+            _ => {}
+        },
+        // Typed codes are paused; everything else works.
+        Screen::Lockout { .. } => match intent {
+            Intent::Deposit => {
+                model.screen = Screen::SignInUser {
+                    user: String::new(),
+                }
+            }
+            Intent::Help => model.screen = Screen::Help,
+            Intent::Back => model.screen = Screen::Home,
             _ => {}
         },
         Screen::CodeRefused { .. } => match intent {
@@ -252,7 +272,13 @@ fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
     Vec::new()
 }
 
+/// Code entry, unless typed codes are paused: then the person learns it
+/// before typing six digits for nothing, and what still works.
 fn start_code(model: &mut Model, first: Option<u8>) {
+    if let Some(until) = model.codes_locked_until.filter(|u| *u > model.now) {
+        lockout(model, until);
+        return;
+    }
     let digits = first.and_then(digit_char).into_iter().collect();
     model.screen = Screen::CodeEntry { digits };
 }
@@ -354,6 +380,10 @@ fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
             model.notice = Some(notice(Text::WrongPin));
         }
         Event::CodeRefused {
+            refusal: Refusal::SignInLocked { until },
+            ..
+        } => sign_in_paused(model, until),
+        Event::CodeRefused {
             refusal,
             tries_left,
         } => {
@@ -362,7 +392,10 @@ fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
                 tries_left,
             };
         }
-        Event::KeypadLocked { until } => lockout(model, until),
+        Event::CodesLocked { until } => {
+            model.codes_locked_until = Some(until);
+            lockout(model, until);
+        }
         Event::FeeDue {
             ticket,
             compartment,
@@ -396,6 +429,21 @@ fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
         other => return courier::on_event(model, other),
     }
     Vec::new()
+}
+
+/// Wrong PINs paused this account: the courier may still use a badge, and
+/// everyone else is not held up.
+fn sign_in_paused(model: &mut Model, until: chrono::DateTime<chrono::Utc>) {
+    model.screen = Screen::SignInUser {
+        user: String::new(),
+    };
+    model.notice = Some(Notice {
+        text: Text::SignInPaused,
+        reason: until
+            .with_timezone(&model.facts.tz)
+            .format("%H:%M")
+            .to_string(),
+    });
 }
 
 fn lockout(model: &mut Model, until: chrono::DateTime<chrono::Utc>) {
@@ -450,7 +498,7 @@ fn on_failure(model: &mut Model, failure: Failure) {
             };
             model.notice = Some(notice(Text::WrongPin));
         }
-        Failure::Refused(Refusal::Locked { until }) => lockout(model, until),
+        Failure::Refused(Refusal::SignInLocked { until }) => sign_in_paused(model, until),
         Failure::Refused(Refusal::ReopenClosed) => {
             if let Screen::PickupDone { reopen_secs, .. } = &mut model.screen {
                 *reopen_secs = 0;

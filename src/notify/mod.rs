@@ -8,7 +8,7 @@ pub mod templates;
 pub mod transport;
 pub mod worker;
 
-pub use transport::Transport;
+pub use transport::{Transport, spool_name};
 
 #[cfg(test)]
 mod tests;

@@ -165,6 +165,7 @@ mod tests {
                 "deadline": "2026-11-21 23:59 CET", "tracking": "TRK1",
                 "after_expiry": { "held_at_office": { "days": 10 } }
             }),
+            seed: None,
             code: Some("123456".into()),
             qr: None,
             attempts: 0,

@@ -118,7 +118,9 @@ fn command_transport_gets_json_and_a_failing_command_is_retried_with_backoff() {
     ]);
     let (sent, failed) = deliver_due(&mut rig.engine, &failing, FROM).unwrap();
     assert_eq!((sent, failed), (0, 1));
-    let n = query::outbox(rig.engine.store())
+    let n = rig
+        .engine
+        .outbox_with_codes()
         .unwrap()
         .into_iter()
         .find(|n| n.state == DeliveryState::Queued)

@@ -78,11 +78,16 @@ impl Transport {
     }
 }
 
+/// The file a message is spooled to.
+pub fn spool_name(id: u64) -> String {
+    format!("{id:08}.eml")
+}
+
 /// Writes `<id>.eml` atomically: a temporary file, fsync, rename.
 fn spool(dir: &std::path::Path, n: &Notification, bytes: &[u8]) -> Result<(), SendError> {
     let err = |e: std::io::Error| SendError(format!("spool {}: {e}", dir.display()));
     std::fs::create_dir_all(dir).map_err(err)?;
-    let name = format!("{:08}.eml", n.id);
+    let name = spool_name(n.id);
     let tmp = dir.join(format!(".{name}.tmp"));
     {
         let mut f = std::fs::File::create(&tmp).map_err(err)?;

@@ -95,8 +95,9 @@ pub enum DeliveryState {
     Dead,
 }
 
-/// One message in the outbox. The plaintext code lives here only until the
-/// message is sent or the parcel is gone.
+/// One message in the outbox. A message that gives a code keeps only the
+/// seed it is derived from (with the key file, never in the database), and
+/// only until the message is out or the code is dead.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
     pub id: u64,
@@ -108,8 +109,14 @@ pub struct Notification {
     pub state: DeliveryState,
     /// Message facts for the template (door, deadline, kiosk, class...).
     pub facts: serde_json::Value,
-    /// Plaintext access code and QR payload: purged once sent.
+    /// What the code and QR token are derived from.
+    #[serde(default)]
+    pub seed: Option<crate::domain::CodeSeed>,
+    /// The code and QR payload, derived when the message is handed to
+    /// delivery; never written anywhere.
+    #[serde(skip)]
     pub code: Option<String>,
+    #[serde(skip)]
     pub qr: Option<String>,
     #[serde(default)]
     pub attempts: u32,
@@ -136,6 +143,8 @@ pub enum AlertKind {
     BusDown,
     /// A notification could not be delivered for days.
     NotificationDead,
+    /// Live codes made with a key missing from the key file were replaced.
+    CodesReissued,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -370,7 +370,7 @@ impl Rig {
 
     pub fn outbox(&self) -> Vec<Notification> {
         self.handle
-            .inspect_blocking(|e| query::outbox(e.store()))
+            .inspect_blocking(|e| e.outbox_with_codes())
             .expect("engine running")
             .expect("outbox")
     }

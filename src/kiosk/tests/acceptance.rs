@@ -111,9 +111,10 @@ fn report_a_problem_after_pickup_tells_staff() {
 }
 
 #[test]
-fn wrong_code_five_times_locks_the_keypad_with_a_countdown() {
+fn five_wrong_codes_pause_typed_codes_but_qr_deposit_help_and_language_work() {
     let (mut d, _dir) = kiosk();
-    let (_, _, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    let (parcel, door, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    let (_, _, other_code) = d.stored_parcel(ANA, Size::M).unwrap();
     let wrong = if code == "000001" { "000002" } else { "000001" };
     for left in (1..=4).rev() {
         d.press(&format!("{wrong}#"));
@@ -130,19 +131,40 @@ fn wrong_code_five_times_locks_the_keypad_with_a_countdown() {
         d.press("*");
     }
     d.press(&format!("{wrong}#"));
-    assert!(matches!(d.screen(), Screen::Lockout { secs_left: 60, .. }));
+    assert!(matches!(d.screen(), Screen::Lockout { secs_left: 360, .. }));
     snap!("kiosk_lockout", d.screen_text());
-    // Keys do nothing while locked.
+    // Digits cannot be typed while typed codes are paused...
     d.press(&format!("{code}#"));
+    assert!(matches!(d.screen(), Screen::Lockout { .. }));
+    // ...and starting a code again from home says so at once.
+    d.press("*");
+    assert_eq!(*d.screen(), Screen::Home);
+    d.press("1");
     assert!(matches!(d.screen(), Screen::Lockout { .. }));
     // The countdown is the one screen that changes every second.
     let before = d.bytes();
     d.wait(Duration::seconds(1), Duration::seconds(1));
-    assert!(matches!(d.screen(), Screen::Lockout { secs_left: 59, .. }));
+    assert!(matches!(d.screen(), Screen::Lockout { secs_left: 359, .. }));
     assert!(d.bytes() > before, "the countdown moved");
-    d.wait(Duration::seconds(60), Duration::seconds(1));
-    assert_eq!(*d.screen(), Screen::Home);
-    d.press(&format!("{code}#"));
+    // Language and help still work.
+    d.press("D");
+    assert_eq!(d.model().language, crate::domain::Language::Es);
+    d.press("D");
+    d.press("C");
+    assert_eq!(*d.screen(), Screen::Help);
+    // A QR code still opens its door.
+    let qr = d.qr_of(parcel).unwrap();
+    d.scan(&qr);
+    assert_eq!(d.door_on_screen(), Some(door));
+    d.open_door(door);
+    d.close_door(door, false);
+    // Couriers still sign in.
+    d.press("*B");
+    assert!(matches!(d.screen(), Screen::SignInUser { .. }));
+    d.press("*");
+    // Typed codes come back with time alone: one try after 6 minutes.
+    d.wait(Duration::seconds(360), Duration::seconds(10));
+    d.press(&format!("{other_code}#"));
     assert!(matches!(d.screen(), Screen::DoorOpen { .. }));
 }
 
@@ -204,7 +226,7 @@ fn qr_scan_opens_the_door_and_a_qr_for_another_kiosk_says_so() {
         *d.screen(),
         Screen::CodeRefused {
             refusal: Refusal::OtherKiosk { kiosk: "B".into() },
-            tries_left: 5
+            tries_left: 0
         }
     );
     snap!("kiosk_invalid_code_other_kiosk", d.screen_text());
@@ -332,4 +354,80 @@ fn spanish_on_the_home_screen_and_through_pickup() {
     snap!("kiosk_invalid_code_checklist_es", d.screen_text());
     d.press("*D");
     assert_eq!(d.kiosk.model().language, crate::domain::Language::En);
+}
+
+#[test]
+fn a_scanned_tracking_label_at_home_is_told_for_what_it_is_and_costs_no_try() {
+    let (mut d, _dir) = kiosk();
+    let (_, _, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    let wrong = if code == "000001" { "000002" } else { "000001" };
+    for _ in 0..10 {
+        d.scan("1Z999AA10123456784");
+    }
+    assert_eq!(
+        *d.screen(),
+        Screen::CodeRefused {
+            refusal: Refusal::NotACode {
+                scanned: crate::engine::Scanned::Tracking
+            },
+            tries_left: 0
+        }
+    );
+    snap!("kiosk_scanned_tracking_label", d.screen_text());
+    d.scan("PX-482913");
+    assert!(matches!(
+        d.screen(),
+        Screen::CodeRefused {
+            refusal: Refusal::NotACode {
+                scanned: crate::engine::Scanned::RecipientId
+            },
+            ..
+        }
+    ));
+    // Ten scans later the typed-code budget is whole.
+    d.press(&format!("*{wrong}#"));
+    assert!(matches!(
+        d.screen(),
+        Screen::CodeRefused {
+            refusal: Refusal::Unknown,
+            tries_left: 4
+        }
+    ));
+}
+
+#[test]
+fn five_wrong_pins_pause_that_courier_only() {
+    let (mut d, _dir) = kiosk();
+    let (_, door, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    let admin = d.sign_in(crate::kiosk::driver::ADMIN.0, crate::kiosk::driver::ADMIN.1);
+    d.engine
+        .handle(
+            &admin.unwrap(),
+            crate::engine::Command::AddUser {
+                name: "1002".into(),
+                role: crate::domain::Role::Courier,
+                pin: "2468".into(),
+                badge: None,
+                carrier_email: None,
+            },
+        )
+        .unwrap();
+    for _ in 0..5 {
+        d.press("B1001#1111#");
+    }
+    // The right PIN now waits too: the account is paused, with the time.
+    d.press("1001#4321#");
+    assert!(matches!(d.screen(), Screen::SignInUser { .. }));
+    assert_eq!(
+        d.model().notice.as_ref().map(|n| n.text),
+        Some(crate::kiosk::i18n::Text::SignInPaused)
+    );
+    snap!("kiosk_courier_sign_in_paused", d.screen_text());
+    // Another courier signs in and out.
+    d.press("*B1002#2468#");
+    assert_eq!(*d.screen(), Screen::StaffMenu);
+    d.press("*");
+    // A recipient's typed code still opens the door.
+    d.press(&format!("{code}#"));
+    assert_eq!(d.door_on_screen(), Some(door));
 }

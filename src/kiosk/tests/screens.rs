@@ -351,7 +351,7 @@ fn the_next_tick_is_the_next_minute_second_or_idle_deadline() {
     assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(60));
     kiosk.on_tick(start_time() + Duration::seconds(61));
     assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(110));
-    kiosk.on_event(crate::engine::Event::KeypadLocked {
+    kiosk.on_event(crate::engine::Event::CodesLocked {
         until: start_time() + Duration::seconds(200),
     });
     assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(62));

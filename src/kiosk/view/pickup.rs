@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::{Body, bank, t};
 use crate::domain::fees::format_money;
-use crate::engine::Refusal;
+use crate::engine::{Refusal, Scanned};
 use crate::kiosk::i18n::{Text, fill};
 use crate::kiosk::model::{DoorSpot, Model, Screen};
 use crate::kiosk::update::CODE_DIGITS;
@@ -83,7 +83,7 @@ pub(super) fn body(model: &Model) -> Body {
             tries_left,
         } => refused(model, refusal, *tries_left),
         Screen::Lockout { secs_left, .. } => {
-            let mut b = Body::new("");
+            let mut b = Body::new(t(model, Text::KeysLocked));
             let left = format!("{:02}:{:02}", secs_left / 60, secs_left % 60);
             b.title(t(model, Text::LockedTitle))
                 .text(t(model, Text::LockedWhy))
@@ -93,6 +93,7 @@ pub(super) fn body(model: &Model) -> Body {
                     Style::default().add_modifier(Modifier::BOLD),
                 ))
                 .blank()
+                .text(t(model, Text::LockedStillWorks))
                 .text(fill(lang, Text::NeedHelp, &[("contact", contact)]));
             b
         }
@@ -212,6 +213,17 @@ fn refused(model: &Model, refusal: &Refusal, tries_left: u32) -> Body {
         Refusal::Malformed => {
             b.text(t(model, Text::CodeMalformed)).blank();
             true
+        }
+        Refusal::NotACode { scanned } => {
+            b.text(t(
+                model,
+                match scanned {
+                    Scanned::Tracking => Text::ScannedTracking,
+                    Scanned::RecipientId => Text::ScannedRecipientId,
+                    Scanned::Other => Text::ScannedOther,
+                },
+            ));
+            false
         }
         _ => {
             b.text(t(model, Text::CodeUnknown)).blank();
