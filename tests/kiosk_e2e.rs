@@ -76,10 +76,11 @@ fn door_closed_before_taking_parcel_can_reopen() {
 }
 
 #[test]
-fn wrong_code_five_times_locks_the_keypad() {
+fn five_wrong_codes_pause_typed_codes_while_the_qr_still_opens() {
     let mut r = Rig::new();
     let door = CompartmentId(1);
     let (_, code) = r.stored(ANA, door);
+    let (parcel, _) = r.stored(ANA, CompartmentId(2));
     let wrong = if code == "000001" { "000002" } else { "000001" };
     for left in (1..=4).rev() {
         r.press(&format!("A{wrong}#"));
@@ -95,15 +96,26 @@ fn wrong_code_five_times_locks_the_keypad() {
         r.press("*");
     }
     r.press(&format!("A{wrong}#"));
-    r.wait_text("Keypad locked");
-    assert!(r.text().contains("Try again in 01:00"), "{}", r.text());
-    // The right code does nothing while locked.
+    r.wait_text("Typed codes paused");
+    assert!(
+        r.text().contains("Typed codes work again in 06:00"),
+        "{}",
+        r.text()
+    );
+    // The right code cannot be typed while paused.
     r.press(&format!("A{code}#"));
     assert!(matches!(r.screen(), Screen::Lockout { .. }));
     assert_eq!(r.all_pulses(), 0);
     assert!(r.alerts().iter().any(|a| a.kind == AlertKind::Lockout));
-    r.advance(Duration::seconds(60));
-    assert_eq!(*r.screen(), Screen::Home, "{}", r.text());
+    // A QR code opens its door at once.
+    let qr = r.qr_of(parcel);
+    r.scan(&qr);
+    r.wait_door_open(CompartmentId(2));
+    r.wait_text("Door 2 is open\n");
+    r.close(CompartmentId(2), false);
+    r.wait_text("Thank you!");
+    r.press("*");
+    r.advance(Duration::seconds(360));
     r.pick_up_opens(&code, door);
     r.close(door, false);
     r.wait_text("Thank you!");

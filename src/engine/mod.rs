@@ -608,6 +608,10 @@ fn meta_random(store: &Store, key: &str) -> Result<[u8; 16], StoreError> {
 }
 
 #[cfg(test)]
+mod at_rest_tests;
+#[cfg(test)]
+mod guessing_tests;
+#[cfg(test)]
 pub(crate) mod props;
 #[cfg(test)]
 pub(crate) mod tests;

@@ -25,6 +25,11 @@ pub(crate) struct Rig {
     pub admin: Actor,
 }
 
+/// Monday 16 November 2026, 10:00 in Madrid: where a rig's day begins.
+pub(crate) fn start() -> DateTime<Utc> {
+    madrid(2026, 11, 16, 10, 0)
+}
+
 pub(crate) fn bank() -> BankLayout {
     let sizes = [Size::S, Size::S, Size::M, Size::M, Size::L, Size::XL];
     BankLayout {
@@ -53,7 +58,7 @@ fn madrid(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-fn lock(c: CompartmentId) -> LockId {
+pub(crate) fn lock(c: CompartmentId) -> LockId {
     LockId {
         board: 1,
         channel: c.0 - 1,
@@ -63,10 +68,14 @@ fn lock(c: CompartmentId) -> LockId {
 impl Rig {
     pub fn new() -> Rig {
         let dir = tempfile::tempdir().unwrap();
-        Self::open(dir, madrid(2026, 11, 16, 10, 0))
+        Self::open(dir, start())
     }
 
     pub fn open(dir: tempfile::TempDir, now: DateTime<Utc>) -> Rig {
+        Rig::open_with(dir, now, EngineSettings::for_tests())
+    }
+
+    pub fn open_with(dir: tempfile::TempDir, now: DateTime<Utc>, settings: EngineSettings) -> Rig {
         let bus = FakeBus::new();
         let clock = ManualClock::new(now);
         // sled's background flusher lets go of the file lock a moment after
@@ -85,7 +94,7 @@ impl Rig {
             Box::new(bus.clone()),
             bank(),
             Arc::new(clock.clone()),
-            EngineSettings::for_tests(),
+            settings,
         )
         .unwrap();
         let local = Actor::Local {

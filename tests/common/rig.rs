@@ -402,6 +402,16 @@ impl Rig {
             .expect("compartment recorded")
     }
 
+    /// The newest QR payload sent for a parcel.
+    pub fn qr_of(&self, parcel: ParcelId) -> String {
+        self.outbox()
+            .into_iter()
+            .rev()
+            .filter(|n| n.parcel == Some(parcel) && n.kind == NotificationKind::Delivered)
+            .find_map(|n| n.qr)
+            .expect("a QR code was queued for the parcel")
+    }
+
     /// The newest code sent for a parcel.
     pub fn code_of(&self, parcel: ParcelId) -> String {
         self.outbox()
