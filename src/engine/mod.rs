@@ -274,6 +274,7 @@ impl Engine {
     /// Runs one command for one actor.
     pub fn handle(&mut self, actor: &Actor, cmd: Command) -> EngineResult {
         use Command::*;
+        admin::check_input(&cmd)?;
         match cmd {
             EnterCode { code } => self.enter_code(&code),
             ScanQr { payload } => self.scan_qr(&payload),
