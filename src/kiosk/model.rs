@@ -44,12 +44,13 @@ impl KioskFacts {
         } else {
             admin_contact.to_string()
         };
+        let shown = |s: &str| crate::domain::printable(s).into_owned();
         Self {
-            letter: settings.kiosk_id.clone(),
-            name: settings.kiosk_name.clone(),
-            locker_code: settings.locker_code.clone(),
+            letter: shown(&settings.kiosk_id),
+            name: shown(&settings.kiosk_name),
+            locker_code: shown(&settings.locker_code),
             tz: settings.tz,
-            admin_contact: contact,
+            admin_contact: shown(&contact),
             language: Language::En,
             inactivity_secs: 60,
             bank: bank.clone(),
