@@ -225,7 +225,7 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), Failure> {
     let data_dir = keep.unwrap_or_else(|| {
         std::env::temp_dir().join(format!("locker-demo-{}", std::process::id()))
     });
-    if data_dir.join("db").exists() {
+    if Store::exists(&data_dir) {
         return Err(Failure::Usage(format!(
             "{} already holds a database: the demo starts fresh",
             data_dir.display()
