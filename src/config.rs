@@ -1,12 +1,16 @@
 //! The kiosk's TOML configuration. A bad file gets one line naming the file,
 //! the key and the reason; relative paths are taken from the file's folder.
 
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::text::{NAME_MAX, check_name, check_text};
 use crate::domain::{FeePolicy, HashCost, HoldPolicy, Language};
+use crate::hardware::{Bank, HardwareError};
+use crate::ui::{Keymap, KeymapError};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("{file}: {key}: {reason}")]
@@ -148,6 +152,10 @@ impl PolicyConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct SecurityConfig {
     pub argon2: HashCost,
+    /// Lets `argon2` go below the safe minimum cost, so that test suites
+    /// can hash many PINs quickly. Never on a kiosk: a stolen disk's PIN
+    /// hashes would then fall to a guessing run in seconds.
+    pub insecure_test_cost: bool,
     /// The secret access codes and QR tokens are derived from: outside the
     /// data directory, 0600 (ADR 0010). Relative to the config's folder.
     pub key_file: PathBuf,
@@ -157,10 +165,22 @@ impl Default for SecurityConfig {
     fn default() -> Self {
         Self {
             argon2: HashCost::default(),
+            insecure_test_cost: false,
             key_file: PathBuf::from("locker.key"),
         }
     }
 }
+
+/// Argon2id costs a kiosk accepts. Below the minimum a copied database's
+/// PIN hashes are cheap to guess; above the maximum one sign-in could take
+/// the small kiosk machine's memory or seconds of its time.
+pub const ARGON2_M_KIB: RangeInclusive<u32> = 8192..=262_144;
+pub const ARGON2_T: RangeInclusive<u32> = 1..=10;
+pub const ARGON2_P: RangeInclusive<u32> = 1..=4;
+
+/// Free-form strings of the config that reach a terminal, a socket's group
+/// lookup or a mail header: any length a real value has, no control codes.
+const SETTING_MAX: usize = 255;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -256,12 +276,10 @@ impl Config {
                 "1 to 16 letters or digits, e.g. \"A\"".into(),
             ));
         }
-        if k.name.trim().is_empty() {
-            return Err(("kiosk.name".into(), "must not be empty".into()));
-        }
-        if k.locker_code.trim().is_empty() {
-            return Err(("kiosk.locker_code".into(), "must not be empty".into()));
-        }
+        let text = |e: crate::domain::TextError| (e.field.to_string(), e.reason);
+        check_name("kiosk.name", &k.name, NAME_MAX).map_err(text)?;
+        check_name("kiosk.locker_code", &k.locker_code, NAME_MAX).map_err(text)?;
+        check_text("kiosk.admin_contact", &k.admin_contact, NAME_MAX).map_err(text)?;
         if let Some(t) = &k.terminal
             && !["ansi", "vt220", "vt100"].contains(&t.as_str())
         {
@@ -313,16 +331,33 @@ impl Config {
                 "a 3-letter code, e.g. \"EUR\"".into(),
             ));
         }
-        self.security
-            .argon2
-            .validate()
-            .map_err(|r| ("security.argon2".to_string(), r))?;
+        check_cost(&self.security)?;
+        check_text("bus.port", &b.port, SETTING_MAX).map_err(text)?;
+        if let Some(g) = &self.control.group {
+            check_name("control.group", g, SETTING_MAX).map_err(text)?;
+        }
         let n = &self.notify;
-        if n.from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err((
-                "notify.from".into(),
-                format!("{:?} is not an e-mail address", n.from),
-            ));
+        for (key, value) in [
+            ("notify.from", Some(&n.from)),
+            ("notify.admin_email", n.admin_email.as_ref()),
+            ("notify.carrier_address", n.carrier_address.as_ref()),
+        ] {
+            let Some(value) = value else { continue };
+            check_text(key, value, SETTING_MAX).map_err(text)?;
+            if value.parse::<lettre::message::Mailbox>().is_err() {
+                return Err((key.into(), format!("{value:?} is not an e-mail address")));
+            }
+        }
+        for (key, value) in [
+            ("notify.smtp_host", &n.smtp_host),
+            ("notify.smtp_user", &n.smtp_user),
+        ] {
+            if let Some(v) = value {
+                check_text(key, v, SETTING_MAX).map_err(text)?;
+            }
+        }
+        if !["none", "starttls", "tls"].contains(&n.smtp_tls.as_str()) {
+            return Err(("notify.smtp_tls".into(), "none, starttls or tls".into()));
         }
         match n.transport.as_str() {
             "spool" => {}
@@ -403,6 +438,107 @@ pub fn key_file_beside(data_dir: &Path) -> PathBuf {
     match data_dir.file_name() {
         Some(name) => data_dir.with_file_name(format!("{}.key", name.to_string_lossy())),
         None => data_dir.join("..").join("locker.key"),
+    }
+}
+
+/// The argon2id cost within [`ARGON2_M_KIB`], [`ARGON2_T`] and
+/// [`ARGON2_P`]; with `insecure_test_cost` only the upper bounds hold.
+fn check_cost(sec: &SecurityConfig) -> Result<(), (String, String)> {
+    let c = &sec.argon2;
+    let hatch = "security.insecure_test_cost = true is for test suites only";
+    for (key, value, range) in [
+        ("security.argon2.m_kib", c.m_kib, ARGON2_M_KIB),
+        ("security.argon2.t", c.t, ARGON2_T),
+        ("security.argon2.p", c.p, ARGON2_P),
+    ] {
+        let (low, high) = (*range.start(), *range.end());
+        if value > high {
+            return Err((key.into(), format!("{value} is above the maximum {high}")));
+        }
+        if value < low && !sec.insecure_test_cost {
+            return Err((
+                key.into(),
+                format!("{value} is below the minimum {low} ({hatch})"),
+            ));
+        }
+    }
+    c.validate().map_err(|r| ("security.argon2".to_string(), r))
+}
+
+/// What a kiosk reads before it opens its database: the config and every
+/// file it names, each checked. `locker config check` and `locker kiosk`
+/// both come through [`Site::load`], so a file that passes the one starts
+/// the other.
+pub struct Site {
+    pub config: Config,
+    pub bank: Bank,
+    pub keymap: Keymap,
+}
+
+/// One line naming the file (the config or the file it points to), the key
+/// and the reason.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Hardware(#[from] HardwareError),
+    #[error(transparent)]
+    Keymap(#[from] KeymapError),
+}
+
+/// The kiosk's keymap when the config names none.
+pub const DEFAULT_KEYMAP: &str = "keypad-16";
+
+impl Site {
+    pub fn load(path: &Path) -> Result<Site, SiteError> {
+        let config = Config::load(path)?;
+        let err = |key: &str, reason: String| ConfigError {
+            file: path.display().to_string(),
+            key: key.into(),
+            reason,
+        };
+        // Said against the config's key: the file's own name alone would
+        // not tell the operator which setting to fix.
+        let readable = |key: &str, file: &Path, hint: &str| match std::fs::File::open(file) {
+            Ok(f) if f.metadata().is_ok_and(|m| m.is_file()) => Ok(()),
+            Ok(_) => Err(err(key, format!("{} is not a file{hint}", file.display()))),
+            Err(e) => Err(err(key, format!("{}: {e}{hint}", file.display()))),
+        };
+        readable("kiosk.hardware", &config.kiosk.hardware, "")?;
+        let bank = Bank::load(&config.kiosk.hardware)?;
+        let keymap = match &config.kiosk.keymap {
+            None => Keymap::resolve(DEFAULT_KEYMAP)?,
+            Some(p) => {
+                let name = p.display().to_string();
+                match Keymap::builtin(&name) {
+                    Some(k) => k,
+                    None => {
+                        readable("kiosk.keymap", p, " (built in: keypad-16, pc)")?;
+                        Keymap::load(p)?
+                    }
+                }
+            }
+        };
+        if let Some(group) = &config.control.group {
+            crate::control::peer::group_id(group).map_err(|e| err("control.group", e))?;
+        }
+        crate::notify::Transport::from_config(&config.notify, &config.kiosk.data_dir)
+            .map_err(|e| err("notify", e.0))?;
+        Ok(Site {
+            config,
+            bank,
+            keymap,
+        })
+    }
+
+    /// A line for `config check` when the file is fine but weakened.
+    pub fn warning(&self) -> Option<String> {
+        self.config.security.insecure_test_cost.then(|| {
+            "security.insecure_test_cost: PINs may be hashed below the safe cost; \
+             for test suites only"
+                .to_string()
+        })
     }
 }
 
@@ -488,6 +624,183 @@ hardware = "banks/demo.toml"
             Config::parse(&text, "k.toml").unwrap_err().key,
             "notify.smtp_host"
         );
+    }
+
+    fn key_of(text: &str) -> String {
+        Config::parse(text, "k.toml").unwrap_err().key
+    }
+
+    #[test]
+    fn argon2_costs_stay_within_bounds() {
+        let cost = |m: u32, t: u32, p: u32| {
+            format!("{GOOD}\n[security.argon2]\nm_kib = {m}\nt = {t}\np = {p}\n")
+        };
+        assert!(Config::parse(&cost(19_456, 2, 1), "k.toml").is_ok());
+        assert!(Config::parse(&cost(8192, 1, 1), "k.toml").is_ok());
+        assert!(Config::parse(&cost(262_144, 10, 4), "k.toml").is_ok());
+        assert_eq!(key_of(&cost(8, 2, 1)), "security.argon2.m_kib");
+        assert_eq!(key_of(&cost(4_000_000, 2, 1)), "security.argon2.m_kib");
+        assert_eq!(key_of(&cost(19_456, 0, 1)), "security.argon2.t");
+        assert_eq!(key_of(&cost(19_456, 11, 1)), "security.argon2.t");
+        assert_eq!(key_of(&cost(19_456, 2, 5)), "security.argon2.p");
+        let e = Config::parse(&cost(64, 1, 1), "k.toml").unwrap_err();
+        assert!(e.reason.contains("insecure_test_cost"), "{e}");
+    }
+
+    #[test]
+    fn the_test_cost_needs_its_hatch_and_keeps_the_upper_bounds() {
+        let hatch = |m: u32| {
+            format!(
+                "{GOOD}\n[security]\ninsecure_test_cost = true\n\
+                 [security.argon2]\nm_kib = {m}\nt = 1\np = 1\n"
+            )
+        };
+        let c = Config::parse(&hatch(64), "k.toml").unwrap();
+        assert_eq!(c.security.argon2, HashCost::TEST);
+        assert_eq!(key_of(&hatch(4_000_000)), "security.argon2.m_kib");
+        // argon2's own floor still holds.
+        assert_eq!(key_of(&hatch(1)), "security.argon2");
+    }
+
+    #[test]
+    fn shown_names_are_short_and_free_of_control_characters() {
+        for key in ["name", "locker_code", "admin_contact"] {
+            let with = |v: &str| {
+                let line = format!("{key} = {}\n", toml::Value::String(v.into()));
+                let text = GOOD.replace("[kiosk]\n", &format!("[kiosk]\n{line}"));
+                // The key given twice is a TOML error; replace the original.
+                let text = match key {
+                    "name" => text.replacen("name = \"Lobby\"\n", "", 1),
+                    "locker_code" => text.replacen("locker_code = \"LK-1042\"\n", "", 1),
+                    _ => text,
+                };
+                Config::parse(&text, "k.toml")
+            };
+            assert!(with("Lobby B").is_ok(), "{key}");
+            assert_eq!(
+                with(&"x".repeat(41)).unwrap_err().key,
+                format!("kiosk.{key}")
+            );
+            assert_eq!(
+                with(&"x".repeat(1_000_000)).unwrap_err().key,
+                format!("kiosk.{key}")
+            );
+            let e = with("Lobby\u{1b}[2J").unwrap_err();
+            assert_eq!(e.key, format!("kiosk.{key}"));
+            assert!(!e.to_string().contains('\u{1b}'), "{e}");
+        }
+        let text = format!("{GOOD}\n[notify]\nadmin_email = \"a\\u001b@example.org\"\n");
+        assert_eq!(key_of(&text), "notify.admin_email");
+        let text = format!("{GOOD}\n[notify]\nsmtp_tls = \"maybe\"\n");
+        assert_eq!(key_of(&text), "notify.smtp_tls");
+    }
+
+    /// A config beside a bank file and its board profile, as deployed.
+    fn site(dir: &Path, extra: &str) -> PathBuf {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::create_dir_all(dir.join("banks")).unwrap();
+        std::fs::copy(
+            repo.join("hardware/banks/demo.toml"),
+            dir.join("banks/demo.toml"),
+        )
+        .unwrap();
+        let path = dir.join("k.toml");
+        std::fs::write(&path, format!("{GOOD}{extra}")).unwrap();
+        path
+    }
+
+    fn site_error(path: &Path) -> String {
+        match Site::load(path) {
+            Ok(_) => panic!("{} loads", path.display()),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_site_loads_its_bank_and_keymap() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Site::load(&site(dir.path(), "")).unwrap();
+        assert!(!s.bank.boards.is_empty());
+        assert!(s.warning().is_none());
+        for builtin in ["pc", "keypad-16"] {
+            let path = site(dir.path(), "");
+            let text = std::fs::read_to_string(&path)
+                .unwrap()
+                .replace("[kiosk]\n", &format!("[kiosk]\nkeymap = \"{builtin}\"\n"));
+            std::fs::write(&path, text).unwrap();
+            assert!(Site::load(&path).is_ok(), "{builtin}");
+        }
+    }
+
+    #[test]
+    fn a_missing_bank_file_is_named_by_its_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = site(dir.path(), "");
+        std::fs::remove_file(dir.path().join("banks/demo.toml")).unwrap();
+        let e = site_error(&path);
+        assert!(
+            e.starts_with(&format!("{}: kiosk.hardware: ", path.display())),
+            "{e}"
+        );
+        assert!(e.contains("demo.toml"), "{e}");
+    }
+
+    #[test]
+    fn a_bank_naming_a_missing_board_profile_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = site(dir.path(), "");
+        let bank = dir.path().join("banks/demo.toml");
+        let text = std::fs::read_to_string(&bank).unwrap();
+        let text = regex_free_profile_swap(&text, "no-such-board");
+        std::fs::write(&bank, text).unwrap();
+        let e = site_error(&path);
+        assert!(e.contains("demo.toml") && e.contains("profile"), "{e}");
+        assert_eq!(e.lines().count(), 1, "{e}");
+    }
+
+    /// Every `profile = "..."` line pointed at `name`.
+    fn regex_free_profile_swap(text: &str, name: &str) -> String {
+        text.lines()
+            .map(|l| {
+                if l.trim_start().starts_with("profile") {
+                    format!("profile = \"{name}\"")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_keymap_path_must_exist_and_parse() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = site(dir.path(), "");
+        let with_keymap = |name: &str| {
+            let text = std::fs::read_to_string(&path)
+                .unwrap()
+                .replace("[kiosk]\n", &format!("[kiosk]\nkeymap = \"{name}\"\n"));
+            let p = dir.path().join("with-keymap.toml");
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let e = site_error(&with_keymap("lobby.toml"));
+        assert!(
+            e.contains("kiosk.keymap") && e.contains("lobby.toml"),
+            "{e}"
+        );
+        std::fs::write(dir.path().join("lobby.toml"), "keys = 5\n").unwrap();
+        let e = site_error(&with_keymap("lobby.toml"));
+        assert!(
+            e.starts_with(&format!("{}", dir.path().join("lobby.toml").display())),
+            "{e}"
+        );
+        std::fs::write(
+            dir.path().join("lobby.toml"),
+            "extends = \"keypad-16\"\n[keys]\nhelp = \"f1\"\n",
+        )
+        .unwrap();
+        assert!(Site::load(&with_keymap("lobby.toml")).is_ok());
     }
 
     #[test]

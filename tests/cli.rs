@@ -28,12 +28,7 @@ fn text(o: &Output) -> String {
     )
 }
 
-/// A config with cheap hashing in a fresh directory.
-fn config(dir: &Path) -> PathBuf {
-    let path = dir.join("kiosk.toml");
-    std::fs::write(
-        &path,
-        r#"
+const CONFIG: &str = r#"
 [kiosk]
 id = "A"
 name = "Lobby"
@@ -42,14 +37,44 @@ time_zone = "Europe/Madrid"
 data_dir = "data"
 hardware = "demo.toml"
 
+[security]
+insecure_test_cost = true
+
 [security.argon2]
 m_kib = 64
 t = 1
 p = 1
-"#,
-    )
-    .unwrap();
+"#;
+
+/// A config with cheap hashing and the demo bank in a fresh directory.
+fn config(dir: &Path) -> PathBuf {
+    let bank = Path::new(env!("CARGO_MANIFEST_DIR")).join("hardware/banks/demo.toml");
+    std::fs::copy(bank, dir.join("demo.toml")).unwrap();
+    let path = dir.join("kiosk.toml");
+    std::fs::write(&path, CONFIG).unwrap();
     path
+}
+
+/// `config` with its text changed by `edit`.
+fn config_with(dir: &Path, edit: impl Fn(&str) -> String) -> PathBuf {
+    let path = config(dir);
+    std::fs::write(&path, edit(CONFIG)).unwrap();
+    path
+}
+
+/// stderr, which must be exactly one line.
+fn one_line(o: &Output) -> String {
+    let err = String::from_utf8_lossy(&o.stderr).trim().to_string();
+    assert_eq!(err.lines().count(), 1, "one line: {}", text(o));
+    err
+}
+
+/// A config in `dir` whose database `locker init` has created.
+fn initialised(dir: &Path) -> PathBuf {
+    let cfg = config(dir);
+    let o = locker(&["init", "--config", cfg.to_str().unwrap()], "2468\n2468\n");
+    assert!(o.status.success(), "{}", text(&o));
+    cfg
 }
 
 #[test]
@@ -136,6 +161,8 @@ fn mismatched_pins_are_refused_as_usage() {
     let o = locker(&["init", "--config", cfg.to_str().unwrap()], "2468\n2469\n");
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("differ"), "{}", text(&o));
+    // Nothing was created: the next try starts from scratch.
+    assert!(!dir.path().join("data/db").exists());
 }
 
 #[test]
@@ -223,7 +250,7 @@ fn unknown_command_is_a_usage_error() {
 #[test]
 fn parcel_and_markers_listings_work_on_an_empty_locker() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = config(dir.path());
+    let cfg = initialised(dir.path());
     let cfg = cfg.to_str().unwrap();
     let o = locker(&["parcel", "list", "--json", "--config", cfg], "");
     assert!(o.status.success(), "{}", text(&o));
@@ -237,4 +264,275 @@ fn parcel_and_markers_listings_work_on_an_empty_locker() {
     );
     assert!(o.status.success(), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("id,at,kiosk"));
+}
+
+#[test]
+fn commands_refuse_a_data_dir_that_was_never_initialised() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path());
+    let cfg = cfg.to_str().unwrap();
+    let typo = dir.path().join("dta");
+    let typo = typo.to_str().unwrap();
+    let by_config: &[&[&str]] = &[
+        &["user", "list"],
+        &["user", "add", "1001", "--role", "courier"],
+        &["user", "remove", "1001"],
+        &["recipient", "list"],
+        &[
+            "recipient",
+            "add",
+            "PX-111111",
+            "--name",
+            "Ana",
+            "--email",
+            "ana@example.org",
+        ],
+        &["parcel", "list"],
+        &["outbox", "list"],
+        &["outbox", "retry"],
+        &["outbox", "deliver"],
+        &["audit", "verify"],
+        &["audit", "export"],
+        &["markers", "export"],
+    ];
+    for args in by_config {
+        for place in [["--config", cfg], ["--data-dir", typo]] {
+            let all: Vec<&str> = args.iter().copied().chain(place).collect();
+            let o = locker(&all, "1357\n1357\n");
+            assert_eq!(o.status.code(), Some(2), "{all:?}: {}", text(&o));
+            let err = one_line(&o);
+            assert!(err.contains("locker init"), "{all:?}: {err}");
+            let named = if place[0] == "--config" {
+                dir.path().join("data")
+            } else {
+                PathBuf::from(typo)
+            };
+            assert!(err.contains(named.to_str().unwrap()), "{all:?}: {err}");
+        }
+    }
+    for args in [["kiosk", "--config", cfg], ["admin", "--config", cfg]] {
+        let o = locker(&args, "");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(one_line(&o).contains("locker init"), "{args:?}");
+    }
+    // Nothing was made: no directory, no database.
+    assert!(!dir.path().join("data").exists());
+    assert!(!dir.path().join("dta").exists());
+    // An empty directory made by hand is no database either, and stays empty.
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    let o = locker(&["audit", "verify", "--config", cfg], "");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("data")).unwrap().count(),
+        0
+    );
+}
+
+#[test]
+fn config_check_reads_every_file_the_kiosk_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path());
+    std::fs::remove_file(dir.path().join("demo.toml")).unwrap();
+    let o = locker(&["config", "check", cfg.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = one_line(&o);
+    assert!(err.contains("kiosk.toml: kiosk.hardware: "), "{err}");
+    assert!(err.contains("demo.toml"), "{err}");
+
+    // A bank whose board profile is nowhere.
+    let cfg = config(dir.path());
+    let bank = dir.path().join("demo.toml");
+    let text_of_bank = std::fs::read_to_string(&bank)
+        .unwrap()
+        .replace("profile = \"lb48\"", "profile = \"no-such-board\"");
+    std::fs::write(&bank, text_of_bank).unwrap();
+    let o = locker(&["config", "check", cfg.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(one_line(&o).contains("no-such-board"), "{}", text(&o));
+
+    // A keymap file that is not there; the built-in names are not files.
+    let cfg = config_with(dir.path(), |c| {
+        c.replace("hardware = ", "keymap = \"lobby-keys.toml\"\nhardware = ")
+    });
+    let o = locker(&["config", "check", cfg.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(one_line(&o).contains("kiosk.keymap"), "{}", text(&o));
+    let cfg = config_with(dir.path(), |c| {
+        c.replace("hardware = ", "keymap = \"pc\"\nhardware = ")
+    });
+    let o = locker(&["config", "check", cfg.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn config_check_refuses_unsafe_costs_and_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |edit: &dyn Fn(&str) -> String, key: &str| {
+        let cfg = config_with(dir.path(), edit);
+        let o = locker(&["config", "check", cfg.to_str().unwrap()], "");
+        assert_eq!(o.status.code(), Some(2), "{key}: {}", text(&o));
+        let err = one_line(&o);
+        assert!(err.contains(&format!("kiosk.toml: {key}: ")), "{err}");
+        assert!(!err.contains('\u{1b}'), "{err}");
+    };
+    let no_hatch = |c: &str| c.replace("insecure_test_cost = true", "");
+    check(&no_hatch, "security.argon2.m_kib");
+    check(
+        &|c: &str| no_hatch(c).replace("m_kib = 64", "m_kib = 8"),
+        "security.argon2.m_kib",
+    );
+    // The hatch lowers the floor only.
+    check(
+        &|c: &str| c.replace("m_kib = 64", "m_kib = 4000000"),
+        "security.argon2.m_kib",
+    );
+    check(
+        &|c: &str| c.replace("t = 1", "t = 100"),
+        "security.argon2.t",
+    );
+    let long = "L".repeat(1_000_000);
+    check(
+        &|c: &str| c.replace("name = \"Lobby\"", &format!("name = \"{long}\"")),
+        "kiosk.name",
+    );
+    check(
+        &|c: &str| c.replace("name = \"Lobby\"", "name = \"Lobby\\u001b[2J\""),
+        "kiosk.name",
+    );
+    check(
+        &|c: &str| c.replace("LK-1042", "LK\\u009b1042"),
+        "kiosk.locker_code",
+    );
+    check(
+        &|c: &str| c.replace("[security]", "admin_contact = \"call\\nme\"\n[security]"),
+        "kiosk.admin_contact",
+    );
+}
+
+#[test]
+fn config_check_says_when_the_test_cost_is_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path());
+    let o = locker(&["config", "check", cfg.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(one_line(&o).contains("insecure_test_cost"), "{}", text(&o));
+    let cfg = config_with(dir.path(), |c| {
+        c.replace("insecure_test_cost = true", "")
+            .replace("m_kib = 64\nt = 1", "m_kib = 19456\nt = 2")
+    });
+    let o = locker(&["config", "check", cfg.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(o.stderr.is_empty(), "{}", text(&o));
+}
+
+#[test]
+fn bad_names_and_addresses_are_usage_errors_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = initialised(dir.path());
+    let cfg = cfg.to_str().unwrap();
+    for name in ["jos\u{e9}", "Ana", "a\u{1b}[2J", "", &"a".repeat(33)] {
+        let o = locker(
+            &["user", "add", name, "--role", "courier", "--config", cfg],
+            "1357\n1357\n",
+        );
+        assert_eq!(o.status.code(), Some(2), "{name:?}: {}", text(&o));
+        let err = one_line(&o);
+        assert!(err.contains("a-z, 0-9"), "{err}");
+        assert!(!err.contains('\u{1b}') && !err.contains("PIN"), "{err}");
+    }
+    let o = locker(
+        &[
+            "user",
+            "add",
+            "1001",
+            "--role",
+            "courier",
+            "--carrier-email",
+            "nobody",
+            "--config",
+            cfg,
+        ],
+        "1357\n1357\n",
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(one_line(&o).contains("carrier e-mail"), "{}", text(&o));
+    let add = |name: &str, email: &str| {
+        locker(
+            &[
+                "recipient",
+                "add",
+                "PX-111111",
+                "--name",
+                name,
+                "--email",
+                email,
+                "--config",
+                cfg,
+            ],
+            "",
+        )
+    };
+    for (name, email, field) in [
+        ("Ana\u{1b}]0;owned\u{7}", "ana@example.org", "name"),
+        (&"A".repeat(65), "ana@example.org", "name"),
+        ("Ana", "ana", "e-mail"),
+        ("Ana", "ana@exa\u{1b}mple.org", "e-mail"),
+    ] {
+        let o = add(name, email);
+        assert_eq!(o.status.code(), Some(2), "{name:?} {email:?}: {}", text(&o));
+        let err = one_line(&o);
+        assert!(err.contains(&format!("{field}: ")), "{err}");
+        assert!(!err.contains('\u{1b}'), "{err}");
+    }
+    let o = add("Ana L\u{f3}pez", "ana@example.org");
+    assert!(o.status.success(), "{}", text(&o));
+    // Nothing but the admin and Ana got in.
+    let o = locker(&["audit", "verify", "--config", cfg], "");
+    assert!(text(&o).contains("2 entries checked"), "{}", text(&o));
+}
+
+#[test]
+fn a_stored_name_with_escapes_is_listed_without_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = initialised(dir.path());
+    {
+        // As an older version, which checked nothing, could have stored it.
+        let store = locker::store::Store::open(&dir.path().join("data")).unwrap();
+        let mut r = locker::domain::Recipient::closed(
+            locker::domain::RecipientId::parse("PX-482913").unwrap(),
+        );
+        r.closed = false;
+        r.name = "Eve\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m".into();
+        r.email = "eve\u{1b}[8m@example.org".into();
+        store
+            .tree(locker::store::T::Recipients)
+            .insert("482913", serde_json::to_vec(&r).unwrap())
+            .unwrap();
+        store.flush().unwrap();
+    }
+    let o = locker(
+        &["recipient", "list", "--config", cfg.to_str().unwrap()],
+        "",
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8(o.stdout.clone()).unwrap();
+    assert!(
+        out.contains("PX-482913") && out.contains("Eve\u{FFFD}[2J"),
+        "{out}"
+    );
+    assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+    // JSON escapes them itself, and keeps the stored value.
+    let o = locker(
+        &[
+            "recipient",
+            "list",
+            "--json",
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(!o.stdout.contains(&0x1b), "{}", text(&o));
+    let all: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(all[0]["name"].as_str().unwrap().starts_with("Eve\u{1b}[2J"));
 }

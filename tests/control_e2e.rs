@@ -62,6 +62,9 @@ size = "80x24"
 [bus]
 port = "{}"
 
+[security]
+insecure_test_cost = true
+
 [security.argon2]
 m_kib = 64
 t = 1

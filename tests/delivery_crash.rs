@@ -25,6 +25,9 @@ locker_code = "LK-1042"
 data_dir = "data"
 hardware = "unused.toml"
 
+[security]
+insecure_test_cost = true
+
 [security.argon2]
 m_kib = 64
 t = 1

@@ -165,8 +165,21 @@ fn the_console_port_gets_locker_admin() {
 #[test]
 fn the_example_config_passes_the_check() {
     let file = deploy("locker.toml");
-    let o = locker(&["config", "check", file.to_str().unwrap()]);
+    // The check reads the bank file too: installed as DEPLOY.md says, in a
+    // stand-in for /etc/locker.
+    let etc = tempfile::tempdir().unwrap();
+    let bank = etc.path().join("bank.toml");
+    std::fs::copy(repo().join("hardware/banks/demo.toml"), &bank).unwrap();
+    let installed = etc.path().join("locker.toml");
+    let text_of = read(&file).replace("/etc/locker/bank.toml", bank.to_str().unwrap());
+    std::fs::write(&installed, text_of).unwrap();
+    let o = locker(&["config", "check", installed.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
+    // Without the bank it is named as the thing to fix.
+    std::fs::remove_file(&bank).unwrap();
+    let o = locker(&["config", "check", installed.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("kiosk.hardware"), "{}", text(&o));
     let cfg = Config::load(&file).unwrap();
     assert_eq!(cfg.kiosk.data_dir, Path::new("/var/lib/locker"));
     assert_eq!(cfg.kiosk.hardware, Path::new("/etc/locker/bank.toml"));

@@ -15,7 +15,9 @@ use crate::config::Config;
 use crate::control::answer;
 use crate::control::proto::{Call, MAX_AUDIT_RANGE, Reply};
 use crate::control::{Client, ClientError, socket_path};
-use crate::domain::{Language, Recipient, RecipientId, Role};
+use crate::domain::people::validate_user_name;
+use crate::domain::text::check_email;
+use crate::domain::{Language, Recipient, RecipientId, Role, printable};
 use crate::engine::{Actor, Command, Engine, EngineSettings, Event, query};
 use crate::hardware::BankLayout;
 use crate::notify::Transport;
@@ -142,16 +144,14 @@ fn parse_role(s: &str) -> Result<Role, String> {
     s.parse()
 }
 
-/// Opens the store of a config; logs go to its data directory.
-fn open_store(cfg: &Config) -> Result<Store, Failure> {
-    let store = super::open_beside_kiosk(cfg)?;
-    crate::logging::init(&cfg.kiosk.data_dir);
-    Ok(store)
+/// An engine with no lock bus on a config's existing database, for
+/// commands that change data; logs go to its data directory.
+fn open_engine(cfg: &Config) -> Result<Engine, Failure> {
+    engine_on(cfg, super::open_beside_kiosk(cfg)?)
 }
 
-/// An engine with no lock bus, for commands that change data.
-fn open_engine(cfg: &Config) -> Result<Engine, Failure> {
-    let store = open_store(cfg)?;
+fn engine_on(cfg: &Config, store: Store) -> Result<Engine, Failure> {
+    crate::logging::init(&cfg.kiosk.data_dir);
     let bank = BankLayout {
         name: String::new(),
         compartments: Vec::new(),
@@ -294,14 +294,27 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<(), Failure> {
 
 pub fn init(data: &DataArgs, admin: &str) -> Result<(), Failure> {
     let cfg = data.load()?;
-    let mut engine = open_engine(&cfg)?;
-    if !query::users(engine.store())?.is_empty() {
-        return Err(Failure::Failed(format!(
-            "{} is already initialised",
-            cfg.kiosk.data_dir.display()
-        )));
-    }
+    validate_user_name(admin)?;
+    let dir = &cfg.kiosk.data_dir;
+    let existing = if Store::exists(dir) {
+        let engine = open_engine(&cfg)?;
+        if !query::users(engine.store())?.is_empty() {
+            return Err(Failure::Failed(format!(
+                "{} is already initialised",
+                dir.display()
+            )));
+        }
+        Some(engine)
+    } else {
+        None
+    };
+    // Asked before the database is created, so a mistyped PIN leaves the
+    // directory as it was.
     let pin = read_pin_twice(&format!("PIN for admin {admin}"))?;
+    let mut engine = match existing {
+        Some(engine) => engine,
+        None => engine_on(&cfg, Store::open(dir)?)?,
+    };
     engine.handle(
         &operator(),
         Command::AddUser {
@@ -329,6 +342,12 @@ pub fn user(cmd: UserCmd) -> Result<(), Failure> {
             carrier_email,
             data,
         } => {
+            // Checked here as well as in the engine: a bad name is the
+            // typist's to fix (exit 2), before a PIN is asked for it.
+            validate_user_name(&name)?;
+            if let Some(email) = &carrier_email {
+                check_email("carrier e-mail", email)?;
+            }
             let mut data = Data::open(&data)?;
             let pin = read_pin_twice(&format!("PIN for {name}"))?;
             data.command(Command::AddUser {
@@ -350,7 +369,7 @@ pub fn user(cmd: UserCmd) -> Result<(), Failure> {
                 for u in users {
                     println!(
                         "{:<20} {:<11} {}",
-                        u.name,
+                        printable(&u.name),
                         u.role.as_str(),
                         if u.badge { "badge" } else { "" }
                     );
@@ -387,6 +406,7 @@ pub fn recipient(cmd: RecipientCmd) -> Result<(), Failure> {
                 vacation_until: None,
                 closed: false,
             };
+            r.validate()?;
             Data::open(&data)?.command(Command::AddRecipient { recipient: r })?;
             println!("saved recipient {id}");
         }
@@ -399,7 +419,12 @@ pub fn recipient(cmd: RecipientCmd) -> Result<(), Failure> {
             } else {
                 for r in all {
                     let state = if r.closed { "closed" } else { "" };
-                    println!("{:<10} {:<24} {:<32} {state}", r.id, r.name, r.email);
+                    println!(
+                        "{:<10} {:<24} {:<32} {state}",
+                        r.id,
+                        printable(&r.name),
+                        printable(&r.email)
+                    );
                 }
             }
         }
@@ -428,7 +453,7 @@ pub fn parcel(cmd: ParcelCmd) -> Result<(), Failure> {
             p.compartment.to_string(),
             p.state.as_str(),
             p.recipient.to_string(),
-            p.tracking
+            printable(&p.tracking)
         );
     }
     Ok(())
@@ -473,7 +498,7 @@ pub fn outbox(cmd: OutboxCmd) -> Result<(), Failure> {
             n.id,
             format!("{:?}", n.kind),
             format!("{:?}", n.state),
-            n.to.join(", ")
+            printable(&n.to.join(", "))
         );
     }
     Ok(())
@@ -596,9 +621,11 @@ pub fn write_markers_csv(markers: &[CctvMarker], out: &mut impl Write) -> Result
     Ok(())
 }
 
-/// Quotes a CSV field when it needs it (RFC 4180).
+/// Quotes a CSV field when it needs it (RFC 4180). Exports are read in
+/// terminals and spreadsheets too, so control characters go first.
 fn csv(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    let s = printable(s);
+    if s.contains([',', '"']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()

@@ -107,7 +107,8 @@ pub enum Cmd {
 
 #[derive(Subcommand, Debug)]
 pub enum ConfigCmd {
-    /// Check a config file and say what is wrong, in one line.
+    /// Check a config file and the files it names (bank, board profiles,
+    /// keymap) as the kiosk would at start; say what is wrong, in one line.
     Check { file: PathBuf },
 }
 
@@ -159,15 +160,34 @@ impl Failure {
 
 impl From<crate::store::StoreError> for Failure {
     fn from(e: crate::store::StoreError) -> Self {
-        Failure::Failed(e.to_string())
+        match e {
+            // A wrong --data-dir or data_dir is the operator's to fix.
+            crate::store::StoreError::NotInitialised { .. } => Failure::Usage(e.to_string()),
+            e => Failure::Failed(e.to_string()),
+        }
     }
 }
 
-/// Opens a config's database for a command that first looked for a running
-/// kiosk's control socket: held by another process then means a kiosk whose
-/// socket is silent, said the way an operator can act on.
+impl From<crate::config::SiteError> for Failure {
+    fn from(e: crate::config::SiteError) -> Self {
+        match e {
+            crate::config::SiteError::Config(c) => Failure::Config(c),
+            other => Failure::Usage(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::domain::TextError> for Failure {
+    fn from(e: crate::domain::TextError) -> Self {
+        Failure::Usage(e.to_string())
+    }
+}
+
+/// Opens a config's existing database for a command that first looked for
+/// a running kiosk's control socket: held by another process then means a
+/// kiosk whose socket is silent, said the way an operator can act on.
 pub(crate) fn open_beside_kiosk(cfg: &Config) -> Result<crate::store::Store, Failure> {
-    crate::store::Store::open(&cfg.kiosk.data_dir).map_err(|e| match e {
+    crate::store::Store::open_existing(&cfg.kiosk.data_dir).map_err(|e| match e {
         crate::store::StoreError::Locked { .. } => Failure::Failed(format!(
             "the kiosk holds the database in {}, but its control socket {} does not answer",
             cfg.kiosk.data_dir.display(),
@@ -201,7 +221,9 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("locker: {f}");
+            // Errors quote what was typed or stored; none of it may steer
+            // the terminal.
+            eprintln!("locker: {}", crate::domain::printable(&f.to_string()));
             ExitCode::from(f.code())
         }
     }
@@ -229,7 +251,17 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Cmd::Completions { shell } => generate::completions(shell),
         Cmd::Man { out } => generate::man(out.as_deref()),
         Cmd::Config(ConfigCmd::Check { file }) => {
-            Config::load(&file).map_err(Failure::Config)?;
+            let site = crate::config::Site::load(&file)?;
+            if let Some(w) = site.warning() {
+                eprintln!("{}: {w}", file.display());
+            }
+            let keys = crate::engine::started::report(&site.config);
+            if let Some(e) = keys.error {
+                return Err(Failure::Usage(format!("{}: {e}", file.display())));
+            }
+            for note in keys.notes {
+                println!("{}: {note}", file.display());
+            }
             println!("{}: ok", file.display());
             Ok(())
         }

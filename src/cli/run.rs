@@ -29,7 +29,11 @@ fn failed(what: &str) -> impl Fn(std::io::Error) -> Failure + '_ {
     move |e| Failure::Failed(format!("{what}: {e}"))
 }
 
-fn terminal_setup(cfg: &Config, size: Option<&str>) -> Result<TerminalSetup, Failure> {
+fn terminal_setup(
+    cfg: &Config,
+    size: Option<&str>,
+    keymap: Keymap,
+) -> Result<TerminalSetup, Failure> {
     let configured = size.or(cfg.kiosk.size.as_deref());
     let configured: Option<ScreenSize> = match configured {
         Some(s) => Some(
@@ -44,13 +48,6 @@ fn terminal_setup(cfg: &Config, size: Option<&str>) -> Result<TerminalSetup, Fai
             .map_err(|e| Failure::Usage(format!("kiosk.terminal: {e}")))?,
         None => TerminalProfile::from_term(std::env::var("TERM").ok().as_deref()),
     };
-    let keymap_name = cfg
-        .kiosk
-        .keymap
-        .as_ref()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "keypad-16".into());
-    let keymap = Keymap::resolve(&keymap_name).map_err(|e| Failure::Usage(e.to_string()))?;
     Ok(TerminalSetup {
         profile,
         size: screen_size_from_environment(configured),
@@ -83,6 +80,9 @@ fn start(
     prepare: impl FnOnce(&mut Engine) -> Result<(), Failure>,
 ) -> Result<Started, Failure> {
     crate::logging::init(&cfg.kiosk.data_dir);
+    if cfg.security.insecure_test_cost {
+        tracing::warn!("security.insecure_test_cost is set: PIN hashes may be cheap to guess");
+    }
     let mut bus_cfg = BusConfig::new(port);
     // An unplugged adapter must give "out of service", not a dead screen.
     bus_cfg.wait_for_port = true;
@@ -135,12 +135,17 @@ fn start(
 
 /// `locker kiosk --config FILE [--size 80x24]`
 pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), Failure> {
-    let cfg = Config::load(config).map_err(Failure::Config)?;
-    let bank = Bank::load(&cfg.kiosk.hardware).map_err(|e| Failure::Usage(e.to_string()))?;
-    let setup = terminal_setup(&cfg, size)?;
+    let crate::config::Site {
+        config: cfg,
+        bank,
+        keymap,
+    } = crate::config::Site::load(config)?;
+    let setup = terminal_setup(&cfg, size, keymap)?;
+    // Before anything starts: a kiosk on a fresh directory would have no
+    // admin to sign in to its console.
+    let store = Store::open_existing(&cfg.kiosk.data_dir)?;
     let rt = runtime()?;
     let _enter = rt.enter();
-    let store = Store::open(&cfg.kiosk.data_dir)?;
     let started = start(&cfg, store, &bank, &cfg.bus.port, |_| Ok(()))?;
     let facts = KioskFacts::from_config(&cfg, &bank.layout);
     run(started.handle.clone(), facts, setup).map_err(failed("terminal"))
@@ -152,8 +157,11 @@ pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), Failure> {
 pub fn admin(config: &Path, size: Option<&str>, keymap: &str) -> Result<(), Failure> {
     let cfg = Config::load(config).map_err(Failure::Config)?;
     let bank = Bank::load(&cfg.kiosk.hardware).map_err(|e| Failure::Usage(e.to_string()))?;
-    let mut setup = terminal_setup(&cfg, size)?;
-    setup.keymap = Keymap::resolve(keymap).map_err(|e| Failure::Usage(e.to_string()))?;
+    let setup = terminal_setup(
+        &cfg,
+        size,
+        Keymap::resolve(keymap).map_err(|e| Failure::Usage(e.to_string()))?,
+    )?;
     let facts = console_facts(&cfg, &bank, keymap);
     match crate::control::Client::connect(&crate::control::socket_path(&cfg.kiosk.data_dir)) {
         Ok(client) => return remote_admin(client, facts, setup),
@@ -218,7 +226,7 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), Failure> {
     let data_dir = keep.unwrap_or_else(|| {
         std::env::temp_dir().join(format!("locker-demo-{}", std::process::id()))
     });
-    if data_dir.join("db").exists() {
+    if Store::exists(&data_dir) {
         return Err(Failure::Usage(format!(
             "{} already holds a database: the demo starts fresh",
             data_dir.display()
@@ -232,7 +240,9 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), Failure> {
     cfg.notify.admin_email = Some("admin@example.org".into());
     cfg.security.argon2 = HashCost::default();
     let bank = Bank::demo();
-    let setup = terminal_setup(&cfg, size.or(Some("80x24")))?;
+    let keymap = Keymap::resolve(crate::config::DEFAULT_KEYMAP)
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let setup = terminal_setup(&cfg, size.or(Some("80x24")), keymap)?;
     let rt = runtime()?;
     let _enter = rt.enter();
     let opts = SimOptions {

@@ -177,7 +177,8 @@ pub async fn read_frame<R: AsyncBufRead + Unpin>(r: &mut R) -> io::Result<Frame>
         if avail.is_empty() {
             return Ok(if too_long {
                 Frame::TooLong
-            } else if buf.is_empty() {
+            } else if buf.iter().all(u8::is_ascii_whitespace) {
+                // A blank last line is no frame, as a blank line is not.
                 Frame::End
             } else {
                 Frame::Line(buf)

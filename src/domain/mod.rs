@@ -9,6 +9,7 @@ pub mod parcel;
 pub mod people;
 pub mod permission;
 pub mod size;
+pub mod text;
 pub mod throttle;
 
 use std::fmt;
@@ -24,6 +25,7 @@ pub use parcel::{Parcel, ParcelId, ParcelState};
 pub use people::{Delegate, Language, Recipient, RecipientId, Role, User};
 pub use permission::Permission;
 pub use size::{Dimensions, Size};
+pub use text::{TextError, printable};
 pub use throttle::{CodeThrottle, TryBudget};
 
 /// A compartment's door number, as printed on the door.

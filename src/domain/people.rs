@@ -5,6 +5,8 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::text::{PERSON_NAME_MAX, PHONE_MAX, TextError, check_email, check_name, check_text};
+
 /// The ID a recipient adds to the shipping name, e.g. `PX-482913`. On the
 /// keypad only its digits can be typed, so the digits are the identity.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -175,18 +177,43 @@ pub struct User {
     pub carrier_email: Option<String>,
 }
 
-/// A user name: 1 to 32 of `a-z 0-9 . _ -`.
-pub fn validate_user_name(name: &str) -> Result<(), &'static str> {
-    if name.is_empty() || name.len() > 32 {
-        return Err("a user name has 1 to 32 characters");
+/// A user name: 1 to 32 of `a-z 0-9 . _ -`. It is typed on keypads and
+/// laptop keyboards alike, and it is the actor in every audit entry, so it
+/// is kept to what any terminal shows the same way.
+pub fn validate_user_name(name: &str) -> Result<(), TextError> {
+    let ok = (1..=32).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(TextError {
+            field: "user name",
+            reason: "1 to 32 of a-z, 0-9, '.', '_' and '-'".into(),
+        })
     }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-    {
-        return Err("a user name uses only a-z, 0-9, '.', '_' and '-'");
+}
+
+impl Delegate {
+    pub fn validate(&self) -> Result<(), TextError> {
+        check_name("delegate name", &self.name, PERSON_NAME_MAX)?;
+        check_email("delegate e-mail", &self.email)
     }
-    Ok(())
+}
+
+impl Recipient {
+    /// What an open account must hold before it is saved: a name and an
+    /// address mail can go to, each within its limits and free of anything
+    /// a terminal would act on.
+    pub fn validate(&self) -> Result<(), TextError> {
+        check_name("name", &self.name, PERSON_NAME_MAX)?;
+        check_email("e-mail", &self.email)?;
+        if let Some(phone) = &self.phone {
+            check_text("phone", phone, PHONE_MAX)?;
+        }
+        self.delegates.iter().try_for_each(Delegate::validate)
+    }
 }
 
 #[cfg(test)]
@@ -223,5 +250,36 @@ mod tests {
         assert!(validate_user_name("ana.lopez").is_ok());
         assert!(validate_user_name("Ana").is_err());
         assert!(validate_user_name("").is_err());
+        assert!(validate_user_name("jos\u{e9}").is_err());
+        assert!(validate_user_name(&"a".repeat(33)).is_err());
+        assert_eq!(
+            validate_user_name("a\u{1b}").unwrap_err().to_string(),
+            "user name: 1 to 32 of a-z, 0-9, '.', '_' and '-'"
+        );
+    }
+
+    #[test]
+    fn recipients_are_checked_field_by_field() {
+        let mut r = Recipient::closed(RecipientId::parse("111111").unwrap());
+        r.closed = false;
+        r.name = "Ana L\u{f3}pez".into();
+        r.email = "ana@example.org".into();
+        assert!(r.validate().is_ok());
+        let bad = |f: &dyn Fn(&mut Recipient)| {
+            let mut b = r.clone();
+            f(&mut b);
+            b.validate().unwrap_err().field
+        };
+        assert_eq!(bad(&|b| b.name = "\u{1b}]0;owned\u{7}".into()), "name");
+        assert_eq!(bad(&|b| b.name = "x".repeat(65)), "name");
+        assert_eq!(bad(&|b| b.email = "ana".into()), "e-mail");
+        assert_eq!(bad(&|b| b.phone = Some("1\n2".into())), "phone");
+        assert_eq!(
+            bad(&|b| b.delegates.push(Delegate {
+                name: "Ben".into(),
+                email: "ben@\u{1b}x".into()
+            })),
+            "delegate e-mail"
+        );
     }
 }

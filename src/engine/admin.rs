@@ -3,16 +3,51 @@
 use chrono::NaiveDate;
 
 use super::tx::{Refusal, abort};
-use super::{Engine, EngineError, EngineResult, Event, Found};
+use super::{Command, Engine, EngineError, EngineResult, Event, Found};
 use crate::domain::code::validate_pin;
 use crate::domain::hold::local_date;
 use crate::domain::people::validate_user_name;
+use crate::domain::text::{NOTE_MAX, TextError, check_email, check_text};
 use crate::domain::{
     CompartmentId, Parcel, ParcelId, ParcelState, Recipient, RecipientId, Role, User,
 };
 use crate::store::{
     Alert, AlertKind, DeadReason, IntentKind, MarkerKind, NotificationKind, T, seq_key,
 };
+
+impl From<TextError> for EngineError {
+    fn from(e: TextError) -> Self {
+        EngineError::Invalid(e.to_string())
+    }
+}
+
+/// The free text a command would store, held to the limits of
+/// `domain::text` before anything is authorised or written: the console,
+/// the control socket and the command line all come through here, so none
+/// of them can put a control character into a list that a terminal shows.
+pub(super) fn check_input(cmd: &Command) -> Result<(), EngineError> {
+    match cmd {
+        Command::ManualUnlock { reason, .. }
+        | Command::SetDisabled { reason, .. }
+        | Command::ExtendHold { reason, .. } => check_text("reason", reason, NOTE_MAX)?,
+        Command::MarkInspected { note, .. }
+        | Command::AddMarker { note, .. }
+        | Command::AcknowledgeAlert { note, .. } => check_text("note", note, NOTE_MAX)?,
+        Command::AddRecipient { recipient } => recipient.validate()?,
+        Command::AddUser {
+            name,
+            carrier_email,
+            ..
+        } => {
+            validate_user_name(name)?;
+            if let Some(email) = carrier_email {
+                check_email("carrier e-mail", email)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
 
 impl Engine {
     pub(super) fn manual_unlock(
@@ -299,11 +334,7 @@ impl Engine {
     }
 
     pub(super) fn add_recipient(&mut self, who: &str, r: Recipient) -> EngineResult {
-        if r.name.trim().is_empty() || !r.email.contains('@') {
-            return Err(EngineError::Invalid(
-                "a recipient needs a name and an e-mail address".into(),
-            ));
-        }
+        r.validate()?;
         self.commit(|tx| {
             if tx.recipient(&r.id)?.is_some_and(|old| old.closed) {
                 return abort(EngineError::Invalid(format!(
@@ -350,7 +381,7 @@ impl Engine {
         badge: Option<&str>,
         carrier_email: Option<String>,
     ) -> EngineResult {
-        validate_user_name(name).map_err(|e| EngineError::Invalid(e.into()))?;
+        validate_user_name(name)?;
         validate_pin(pin).map_err(|e| EngineError::Invalid(e.into()))?;
         let user = User {
             name: name.to_string(),

@@ -16,6 +16,7 @@ pub mod query;
 mod recovery;
 pub mod runner;
 mod schedule;
+pub mod started;
 mod tx;
 
 use std::collections::HashMap;
@@ -274,7 +275,28 @@ impl Engine {
             dummy_phc: std::sync::OnceLock::new(),
         };
         engine.reissue_orphaned_codes()?;
+        engine.record_start()?;
         Ok(engine)
+    }
+
+    /// Notes the keys that made the live codes and the PIN cost, for
+    /// `config check` to compare a changed config with.
+    fn record_start(&self) -> Result<(), EngineError> {
+        let mut key_ids: Vec<String> = query::live_parcels(&self.store)?
+            .into_iter()
+            .filter(|p| p.code_key.is_some())
+            .filter_map(|p| p.key_id)
+            .collect();
+        key_ids.sort();
+        key_ids.dedup();
+        if let Some(data_dir) = self.store.path().parent() {
+            started::StartedWith {
+                key_ids,
+                argon2: self.settings.hash_cost,
+            }
+            .save(data_dir);
+        }
+        Ok(())
     }
 
     pub fn store(&self) -> &Store {
@@ -336,6 +358,7 @@ impl Engine {
     /// Runs one command for one actor.
     pub fn handle(&mut self, actor: &Actor, cmd: Command) -> EngineResult {
         use Command::*;
+        admin::check_input(&cmd)?;
         match cmd {
             EnterCode { code } => self.enter_code(&code),
             ScanQr { payload } => self.scan_qr(&payload),

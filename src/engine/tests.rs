@@ -1110,3 +1110,47 @@ fn a_reopened_door_that_closes_on_something_new_is_kept_out_of_allocation() {
     ));
     assert!(!rig.compartment(c).allocatable());
 }
+
+#[test]
+fn stored_text_from_any_front_end_is_held_to_the_domain_limits() {
+    let mut rig = Rig::new();
+    let admin = rig.admin.clone();
+    let mut ana = Recipient::closed(RecipientId::parse("333333").unwrap());
+    ana.closed = false;
+    ana.name = "Ana".into();
+    ana.email = "ana@example.org".into();
+    let with = |f: &dyn Fn(&mut Recipient)| {
+        let mut r = ana.clone();
+        f(&mut r);
+        Command::AddRecipient { recipient: r }
+    };
+    let user = |name: &str| Command::AddUser {
+        name: name.into(),
+        role: Role::Courier,
+        pin: "1357".into(),
+        badge: None,
+        carrier_email: None,
+    };
+    for cmd in [
+        user("jos\u{e9}"),
+        user("a\u{1b}[2J"),
+        with(&|r| r.name = "Ana\u{1b}]0;x\u{7}".into()),
+        with(&|r| r.name = "A".repeat(65)),
+        with(&|r| r.email = "ana@\u{9b}31m".into()),
+        Command::AddMarker {
+            compartment: None,
+            note: "ok\u{1b}[1A".into(),
+        },
+        Command::SetDisabled {
+            compartment: CompartmentId(1),
+            disabled: true,
+            reason: "r".repeat(201),
+        },
+    ] {
+        let e = rig.engine.handle(&admin, cmd.clone()).unwrap_err();
+        assert!(matches!(e, EngineError::Invalid(_)), "{cmd:?}: {e}");
+        assert!(!e.to_string().contains('\u{1b}'), "{e}");
+    }
+    assert!(rig.engine.handle(&admin, with(&|_| {})).is_ok());
+    assert!(rig.engine.handle(&admin, user("ana.lopez")).is_ok());
+}

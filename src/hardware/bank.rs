@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::{BankLayout, BoardProfile, CompartmentLayout, HardwareError, toml_error};
 use crate::bus::LockId;
+use crate::domain::text::{NAME_MAX, check_name};
 use crate::domain::{CompartmentId, Size};
 
 /// One board on the bus.
@@ -117,6 +118,7 @@ impl Bank {
             ));
         }
 
+        check_name("name", &raw.name, NAME_MAX).map_err(|e| err("name".into(), e.reason))?;
         let mut ids = HashSet::new();
         let mut locks = HashSet::new();
         let mut compartments = Vec::new();
@@ -172,6 +174,10 @@ impl Bank {
             })?;
             let row = u16::try_from(c.row)
                 .map_err(|_| err(key("row"), format!("{} is not a row number", c.row)))?;
+            // Camera names end up in every CCTV marker and its export.
+            if let Some(camera) = &c.camera {
+                check_name("camera", camera, NAME_MAX).map_err(|e| err(key("camera"), e.reason))?;
+            }
             compartments.push(CompartmentLayout {
                 id: CompartmentId(id),
                 size,
@@ -389,6 +395,16 @@ mod tests {
                 "boards[1].address: board 1 is listed twice",
             ),
             ("name = \"demo\"", "name = [", "banks/x.toml: line "),
+            (
+                "camera = \"cam-1\"",
+                "camera = \"cam\\u001b[8m\"",
+                "compartments[0].camera: no control characters",
+            ),
+            (
+                "name = \"demo\"",
+                "name = \"\"",
+                "banks/x.toml: name: must not",
+            ),
         ];
         for (from, to, expected) in cases {
             let text = DEMO_BANK_TOML.replacen(from, to, 1);

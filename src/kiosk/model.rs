@@ -64,12 +64,13 @@ impl KioskFacts {
         } else {
             admin_contact.to_string()
         };
+        let shown = |s: &str| crate::domain::printable(s).into_owned();
         Self {
-            letter: letter.to_string(),
-            name: name.to_string(),
-            locker_code: locker_code.to_string(),
+            letter: shown(letter),
+            name: shown(name),
+            locker_code: shown(locker_code),
             tz,
-            admin_contact: contact,
+            admin_contact: shown(&contact),
             language: Language::En,
             inactivity_secs: 60,
             bank: bank.clone(),

@@ -38,6 +38,8 @@ pub enum StoreError {
     Corrupt { tree: &'static str, reason: String },
     #[error("database schema {found} is newer than this program ({SCHEMA_VERSION})")]
     Schema { found: u32 },
+    #[error("{} holds no locker database: run `locker init` first", dir.display())]
+    NotInitialised { dir: PathBuf },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -119,6 +121,24 @@ pub fn prepare_private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 impl Store {
+    /// Whether `data_dir` holds a database: `locker init`, the demo and the
+    /// service console's audit log all leave sled's directory `db` there.
+    pub fn exists(data_dir: &Path) -> bool {
+        data_dir.join("db").is_dir()
+    }
+
+    /// Opens the database in `data_dir/db`, never creating one: a mistyped
+    /// data directory must not turn into an empty locker that answers
+    /// every question with "nothing here".
+    pub fn open_existing(data_dir: &Path) -> Result<Self, StoreError> {
+        if !Self::exists(data_dir) {
+            return Err(StoreError::NotInitialised {
+                dir: data_dir.to_path_buf(),
+            });
+        }
+        Self::open(data_dir)
+    }
+
     /// Opens (or creates) the database in `data_dir/db`.
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
         prepare_private_dir(data_dir)?;

@@ -225,3 +225,31 @@ fn people_markers_alerts_outbox_audit_and_bus() {
         desk.keys("\x1b");
     }
 }
+
+#[test]
+fn a_stored_name_with_escapes_shows_each_as_one_visible_mark() {
+    let mut desk = Desk::new();
+    // Below the engine's checks, as an older version could have stored it.
+    let mut eve =
+        crate::domain::Recipient::closed(crate::domain::RecipientId::parse("PX-482913").unwrap());
+    eve.closed = false;
+    eve.name = "Eve\u{1b}[2J".into();
+    eve.email = "e\u{9b}@example.org".into();
+    desk.d
+        .engine
+        .store()
+        .tree(crate::store::T::Recipients)
+        .insert("482913", serde_json::to_vec(&eve).unwrap())
+        .unwrap();
+    desk.sign_in(ADMIN.0, ADMIN.1);
+    desk.keys("4");
+    let text = desk.text();
+    // Dropped silently, the rest would read "Eve[2J" and the columns after
+    // it would move.
+    assert!(text.contains("Eve\u{FFFD}[2J"), "{text}");
+    assert!(text.contains("e\u{FFFD}@example.org"), "{text}");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+}

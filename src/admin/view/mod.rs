@@ -13,6 +13,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::model::{Model, Screen};
+use crate::domain::printable;
 
 /// What one screen puts in the shared frame.
 pub(super) struct Body {
@@ -63,6 +64,10 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Screen::Parcel(p) => screens::parcel(model, p),
         _ => lists::body(model),
     };
+    let body = Body {
+        lines: body.lines.into_iter().map(shown).collect(),
+        keys: body.keys,
+    };
     header(model, frame, Rect { height: 1, ..area });
     let inner = Rect {
         x: area.x + 1,
@@ -74,7 +79,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
     if let Some(notice) = &model.notice {
         frame.render_widget(
             Paragraph::new(Line::styled(
-                notice.clone(),
+                printable(notice).into_owned(),
                 Style::default().add_modifier(Modifier::BOLD),
             )),
             Rect {
@@ -131,8 +136,21 @@ fn header(model: &Model, frame: &mut Frame, area: Rect) {
     let width = usize::from(area.width);
     let used = left.chars().count() + right.chars().count() + 2;
     let gap = width.saturating_sub(used).max(1);
-    let line = Line::raw(format!(" {left}{}{right} ", " ".repeat(gap))).style(reversed());
+    let line = shown(Line::raw(format!(" {left}{}{right} ", " ".repeat(gap))).style(reversed()));
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// A line as the terminal may get it: names, notes and audit details come
+/// from people and from older databases, and a control character among
+/// them would act on the terminal (or, dropped, shift every column after
+/// it). Each becomes one visible U+FFFD.
+fn shown(mut line: Line<'static>) -> Line<'static> {
+    for span in &mut line.spans {
+        if let std::borrow::Cow::Owned(clean) = printable(&span.content) {
+            span.content = clean.into();
+        }
+    }
+    line
 }
 
 /// Local time of a moment, for lists.
