@@ -136,7 +136,7 @@ fn pickup(c: &mut Criterion) {
                 let Some(Event::DepositStored { parcel, .. }) = ev.first() else {
                     panic!("{ev:?}")
                 };
-                query::outbox(e.store())
+                e.outbox_with_codes()
                     .unwrap()
                     .into_iter()
                     .rev()
@@ -157,10 +157,15 @@ fn pickup(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
-    let hasher = locker::domain::Hasher::new(HashCost::default(), [7; 16]);
+    let keys = locker::domain::CodeKeys::generate();
     let code = locker::domain::AccessCode::parse("123456").unwrap();
-    g.bench_function("one argon2id evaluation alone (default cost)", |b| {
-        b.iter(|| hasher.code_key(&code))
+    g.bench_function("one keyed hash of a typed code alone", |b| {
+        b.iter(|| keys.index_keys(&code))
+    });
+    let hasher = locker::domain::Hasher::new(HashCost::default(), [7; 16]);
+    let phc = hasher.hash_pin("1234");
+    g.bench_function("one PIN check, argon2id at the default cost", |b| {
+        b.iter(|| hasher.verify_pin("1234", &phc))
     });
     g.finish();
 }

@@ -129,6 +129,17 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
             model.notice = Some("Wrong user or PIN.".into());
             model.screen = Screen::sign_in();
         }
+        Event::CodeRefused {
+            refusal: Refusal::SignInLocked { until },
+            ..
+        } => {
+            model.dirty = true;
+            model.notice = Some(format!(
+                "Too many wrong PINs for this user: sign-in paused until {}.",
+                until.with_timezone(&model.facts.tz).format("%H:%M")
+            ));
+            model.screen = Screen::sign_in();
+        }
         Event::DoorOpening { compartment, .. } => {
             model.dirty = true;
             model.notice = Some(format!("Door {compartment} is opening."));

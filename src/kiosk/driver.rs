@@ -233,7 +233,7 @@ impl Driver {
         self.events(reply);
     }
 
-    fn lock(&self, door: CompartmentId) -> Option<LockId> {
+    pub fn lock(&self, door: CompartmentId) -> Option<LockId> {
         self.engine.bank().compartment(door).map(|c| c.lock())
     }
 

@@ -286,3 +286,30 @@ fn bus_down_during_a_session_signs_the_courier_out_when_it_returns() {
     assert_eq!(*d.screen(), Screen::Home);
     assert!(d.kiosk.model().session.is_none());
 }
+
+#[test]
+fn after_a_crash_the_next_person_sees_home_not_the_couriers_receipt() {
+    let (mut d, _dir) = kiosk();
+    at_size(&mut d, ANA);
+    d.press("1");
+    let door = door(&d);
+    d.open_door(door);
+    // The power goes; the courier shuts the door on the parcel meanwhile.
+    let lock = d.lock(door).expect("a lock");
+    d.bus.set_item(lock, true);
+    d.bus.set_door(lock, crate::bus::DoorState::Closed);
+    let settled = d.engine.recover().unwrap();
+    assert!(
+        settled
+            .iter()
+            .any(|e| matches!(e, crate::engine::Event::DepositStored { .. })),
+        "{settled:?}"
+    );
+    // The restarted kiosk starts on its home screen and stays there.
+    let facts = d.kiosk.model().facts.clone();
+    let mut restarted = crate::kiosk::Kiosk::new(facts, crate::kiosk::driver::start_time());
+    for event in settled {
+        restarted.on_event(event);
+    }
+    assert_eq!(restarted.model().screen, Screen::Home);
+}
