@@ -14,10 +14,13 @@ pub struct DemoFacts {
     pub accounts: Vec<(String, String, Role)>,
     /// Recipient IDs a courier can deliver to.
     pub recipients: Vec<String>,
+    /// The QR payload of the first parcel, for typing as a scanner would.
+    pub qr: Option<String>,
 }
 
-const ACCOUNTS: [(&str, &str, Role); 3] = [
+const ACCOUNTS: [(&str, &str, Role); 4] = [
     ("1001", "1234", Role::Courier),
+    ("1002", "2468", Role::Courier),
     ("9000", "9999", Role::Admin),
     ("9100", "5555", Role::Technician),
 ];
@@ -76,6 +79,7 @@ pub fn seed(engine: &mut Engine) -> Result<DemoFacts, EngineError> {
     picks.dedup();
     let picks = picks.into_iter().filter_map(|i| doors.get(i));
     let mut codes = Vec::new();
+    let mut qr = None;
     for (i, door) in picks.enumerate() {
         let (digits, _, _) = RECIPIENTS[i % RECIPIENTS.len()];
         let class = [
@@ -96,19 +100,23 @@ pub fn seed(engine: &mut Engine) -> Result<DemoFacts, EngineError> {
             Event::DepositStored { parcel, .. } => Some(*parcel),
             _ => None,
         });
-        // The code exists in plaintext only in the not-yet-sent notification.
-        let code = engine
+        // Derived from the message's seed, as delivery does: the database
+        // holds no code.
+        let message = engine
             .outbox_with_codes()?
             .into_iter()
-            .find(|n| n.parcel == parcel && n.kind == NotificationKind::Delivered)
-            .and_then(|n| n.code);
-        if let Some(code) = code {
+            .find(|n| n.parcel == parcel && n.kind == NotificationKind::Delivered);
+        if let Some(n) = message
+            && let Some(code) = n.code
+        {
             codes.push((*door, code, format!("PX-{digits}")));
+            qr = qr.or(n.qr);
         }
     }
     engine.store().flush()?;
     Ok(DemoFacts {
         codes,
+        qr,
         accounts: ACCOUNTS
             .iter()
             .map(|(n, p, r)| (n.to_string(), p.to_string(), *r))
@@ -141,7 +149,7 @@ mod tests {
         .unwrap();
         let facts = seed(&mut engine).unwrap();
         assert_eq!(facts.codes.len(), 3);
-        assert_eq!(facts.accounts.len(), 3);
+        assert_eq!(facts.accounts.len(), 4);
         let (door, code, _) = facts.codes[0].clone();
         let ev = engine
             .handle(&Actor::Kiosk, Command::EnterCode { code })

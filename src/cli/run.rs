@@ -295,10 +295,17 @@ fn help_text(f: &DemoFacts) -> String {
             format!("{what} {user} PIN {pin}")
         })
         .collect();
-    lines.push(format!(
-        "B: {}",
-        accounts.first().cloned().unwrap_or_default()
-    ));
+    let couriers: Vec<&str> = f
+        .accounts
+        .iter()
+        .zip(&accounts)
+        .filter(|((_, _, role), _)| *role == Role::Courier)
+        .map(|(_, line)| line.as_str())
+        .collect();
+    lines.push(format!("B: {}", couriers.join(", ")));
+    if let (Some(qr), Some((door, _, _))) = (&f.qr, f.codes.first()) {
+        lines.push(format!("QR of door {door}, typed fast: {qr}"));
+    }
     lines.push(format!("Recipients: {}", f.recipients.join(" ")));
     lines.push("Doors close by themselves after 4 s. Ctrl-C leaves.".into());
     lines.join("\n")
