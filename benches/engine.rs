@@ -195,6 +195,7 @@ fn start(c: &mut Criterion) {
                 removed_at: None,
                 code_key: None,
                 qr_key: None,
+                key_id: None,
                 code_messages: vec![],
             };
             tree.insert(seq_key(p.id.0), serde_json::to_vec(&p).unwrap())

@@ -57,7 +57,7 @@ fn queue_one_message(cfg: &Config) {
             camera: None,
         }],
     };
-    let settings = EngineSettings::load(&cfg, &store).unwrap();
+    let settings = EngineSettings::load(cfg, &store).unwrap();
     let mut engine = Engine::open(
         store,
         Box::new(FakeBus::new()),
