@@ -402,24 +402,25 @@ impl Rig {
             .expect("compartment recorded")
     }
 
-    /// The newest QR payload sent for a parcel.
-    pub fn qr_of(&self, parcel: ParcelId) -> String {
+    /// The code and QR payload of the newest message that gave a parcel's
+    /// code, derived as delivery would.
+    fn delivered(&self, parcel: ParcelId) -> (String, String) {
         self.outbox()
             .into_iter()
             .rev()
             .filter(|n| n.parcel == Some(parcel) && n.kind == NotificationKind::Delivered)
-            .find_map(|n| n.qr)
-            .expect("a QR code was queued for the parcel")
+            .find_map(|n| Some((n.code?, n.qr?)))
+            .expect("a code was queued for the parcel")
+    }
+
+    /// The newest QR payload sent for a parcel.
+    pub fn qr_of(&self, parcel: ParcelId) -> String {
+        self.delivered(parcel).1
     }
 
     /// The newest code sent for a parcel.
     pub fn code_of(&self, parcel: ParcelId) -> String {
-        self.outbox()
-            .into_iter()
-            .rev()
-            .filter(|n| n.parcel == Some(parcel) && n.kind == NotificationKind::Delivered)
-            .find_map(|n| n.code)
-            .expect("a code was queued for the parcel")
+        self.delivered(parcel).0
     }
 
     /// The parcel the screen's deposit ended in.
