@@ -8,11 +8,11 @@
 //! SHA-256. PINs are ordinary argon2id PHC strings with their own salts.
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::rngs::OsRng;
 use rand::{Rng, RngCore};
 use serde::{Deserialize, Serialize};
@@ -95,6 +95,37 @@ impl HashCost {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
 pub struct CodeKey(#[serde(with = "hex_bytes")] pub [u8; 32]);
 
+/// The largest memory cost a stored PIN hash may ask for (1 GiB): beyond
+/// it the hash never matches and nothing is allocated.
+pub const MAX_PIN_M_KIB: u32 = 1 << 20;
+
+/// The one argon2 working area for PINs, shared by a hasher's clones. A
+/// fresh area per evaluation (19 MiB at the default cost) is memory glibc
+/// keeps: under socket sign-ins the kiosk would grow by hundreds of MiB.
+#[derive(Default)]
+struct Scratch(Mutex<Vec<Block>>);
+
+impl fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let blocks = self.0.lock().map(|b| b.len()).unwrap_or(0);
+        write!(f, "Scratch({blocks} KiB)")
+    }
+}
+
+impl Scratch {
+    /// One evaluation at a time, in a buffer grown to the largest cost seen.
+    fn hash_into(&self, argon2: &Argon2<'_>, pwd: &[u8], salt: &[u8], out: &mut [u8]) -> bool {
+        let mut blocks = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let need = argon2.params().block_count();
+        if blocks.len() < need {
+            blocks.resize(need, Block::default());
+        }
+        argon2
+            .hash_password_into_with_memory(pwd, salt, out, &mut blocks[..need])
+            .is_ok()
+    }
+}
+
 /// Hashes access codes and PINs, counting argon2 evaluations so tests can
 /// prove the one-evaluation-per-attempt rule.
 #[derive(Clone, Debug)]
@@ -102,6 +133,7 @@ pub struct Hasher {
     cost: HashCost,
     salt: [u8; 16],
     evaluations: Arc<AtomicU64>,
+    scratch: Arc<Scratch>,
 }
 
 impl Hasher {
@@ -110,6 +142,7 @@ impl Hasher {
             cost,
             salt,
             evaluations: Arc::new(AtomicU64::new(0)),
+            scratch: Arc::default(),
         }
     }
 
@@ -138,22 +171,61 @@ impl Hasher {
     pub fn hash_pin(&self, pin: &str) -> String {
         self.count();
         let salt = SaltString::generate(&mut OsRng);
-        self.cost
-            .argon2()
-            .hash_password(pin.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .expect("argon2 with generated salt")
+        let argon2 = self.cost.argon2();
+        let mut raw = [0u8; 64];
+        let salt_bytes = salt
+            .as_salt()
+            .decode_b64(&mut raw)
+            .expect("a generated salt decodes");
+        let len = argon2
+            .params()
+            .output_len()
+            .unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+        let output = Output::init_with(len, |out| {
+            self.scratch
+                .hash_into(&argon2, pin.as_bytes(), salt_bytes, out)
+                .then_some(())
+                .ok_or(argon2::password_hash::Error::Crypto)
+        })
+        .expect("argon2 with a generated salt");
+        PasswordHash {
+            algorithm: Algorithm::Argon2id.ident(),
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(argon2.params()).expect("argon2 params"),
+            salt: Some(salt.as_salt()),
+            hash: Some(output),
+        }
+        .to_string()
     }
 
-    /// Verifies a PIN against a PHC string; a malformed string never matches.
+    /// Verifies a PIN against a PHC string; a malformed string, or one
+    /// asking for more than [`MAX_PIN_M_KIB`], never matches.
     pub fn verify_pin(&self, pin: &str, phc: &str) -> bool {
         self.count();
-        match PasswordHash::new(phc) {
-            Ok(h) => Argon2::default()
-                .verify_password(pin.as_bytes(), &h)
-                .is_ok(),
-            Err(_) => false,
+        self.recompute(pin, phc).unwrap_or(false)
+    }
+
+    fn recompute(&self, pin: &str, phc: &str) -> Option<bool> {
+        let h = PasswordHash::new(phc).ok()?;
+        let algorithm = Algorithm::try_from(h.algorithm).ok()?;
+        let version = h.version.map_or(Ok(Version::default()), Version::try_from);
+        let params = Params::try_from(&h).ok()?;
+        if params.m_cost() > MAX_PIN_M_KIB {
+            return None;
         }
+        let (salt, expected) = (h.salt?, h.hash?);
+        let mut raw = [0u8; 64];
+        let salt = salt.decode_b64(&mut raw).ok()?;
+        let argon2 = Argon2::new(algorithm, version.ok()?, params);
+        let computed = Output::init_with(expected.len(), |out| {
+            self.scratch
+                .hash_into(&argon2, pin.as_bytes(), salt, out)
+                .then_some(())
+                .ok_or(argon2::password_hash::Error::Crypto)
+        })
+        .ok()?;
+        // Output's equality is constant-time.
+        Some(computed == expected)
     }
 }
 
@@ -295,6 +367,73 @@ mod tests {
         let h = Hasher::new(HashCost::default(), [0; 16]);
         let phc = h.hash_pin("1234");
         assert!(phc.contains("m=19456,t=2,p=1"), "{phc}");
+    }
+
+    #[test]
+    fn pins_hashed_by_plain_argon2_still_verify_and_the_other_way_round() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let h = Hasher::new(HashCost::TEST, [0; 16]);
+        let plain = HashCost::TEST.argon2();
+        let salt = SaltString::generate(&mut OsRng);
+        let old = plain.hash_password(b"2468", &salt).unwrap().to_string();
+        assert!(h.verify_pin("2468", &old), "{old}");
+        assert!(!h.verify_pin("2469", &old));
+        // The argon2 crate's defaults: another cost and parameter order.
+        let default = Argon2::default()
+            .hash_password(b"13579", &salt)
+            .unwrap()
+            .to_string();
+        assert!(h.verify_pin("13579", &default), "{default}");
+        let new = h.hash_pin("2468");
+        assert!(new.starts_with("$argon2id$v=19$m=64,t=1,p=1$"), "{new}");
+        let parsed = PasswordHash::new(&new).unwrap();
+        assert!(Argon2::default().verify_password(b"2468", &parsed).is_ok());
+        assert!(Argon2::default().verify_password(b"2469", &parsed).is_err());
+    }
+
+    #[test]
+    fn one_working_buffer_serves_every_pin_and_every_clone() {
+        let h = Hasher::new(HashCost::TEST, [0; 16]);
+        let clone = h.clone();
+        assert!(Arc::ptr_eq(&h.scratch, &clone.scratch));
+        let blocks = |h: &Hasher| h.scratch.0.lock().unwrap().len();
+        let phc = h.hash_pin("1234");
+        assert_eq!(blocks(&h), 64);
+        let bigger = Hasher::new(
+            HashCost {
+                m_kib: 256,
+                ..HashCost::TEST
+            },
+            [0; 16],
+        );
+        let big_phc = bigger.hash_pin("1234");
+        for _ in 0..3 {
+            assert!(clone.verify_pin("1234", &big_phc));
+            assert!(h.verify_pin("1234", &phc));
+        }
+        // Grown once to the largest cost asked for, then kept.
+        assert_eq!(blocks(&h), 256);
+        assert_eq!(h.evaluations(), 7);
+    }
+
+    #[test]
+    fn an_absurd_memory_cost_never_matches_and_allocates_nothing() {
+        let h = Hasher::new(HashCost::TEST, [0; 16]);
+        let phc = h.hash_pin("1234");
+        h.scratch.0.lock().unwrap().clear();
+        h.scratch.0.lock().unwrap().shrink_to_fit();
+        for m in ["1048577", "4294967295"] {
+            let absurd = phc.replace("m=64", &format!("m={m}"));
+            assert!(!h.verify_pin("1234", &absurd), "{absurd}");
+        }
+        assert_eq!(h.scratch.0.lock().unwrap().capacity(), 0);
+        for bad in [
+            "",
+            "$argon2id$v=19$m=64,t=1,p=1$",
+            "$argon2id$v=99$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA",
+        ] {
+            assert!(!h.verify_pin("1234", bad), "{bad}");
+        }
     }
 
     #[test]
