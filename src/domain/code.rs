@@ -120,9 +120,31 @@ impl Scratch {
         if blocks.len() < need {
             blocks.resize(need, Block::default());
         }
-        argon2
+        let done = argon2
             .hash_password_into_with_memory(pwd, salt, out, &mut blocks[..need])
-            .is_ok()
+            .is_ok();
+        release_pages(&mut blocks);
+        done
+    }
+}
+
+/// Hands the buffer's pages back to the kernel but keeps the allocation.
+/// Between sign-ins the kiosk then carries none of the 19 MiB (SPEC §9
+/// allows it 50 MB in all); the next evaluation faults them back in, far
+/// cheaper than the hash itself. What the pages hold does not matter:
+/// argon2 writes every block before it reads it.
+fn release_pages(blocks: &mut [Block]) {
+    // SAFETY: sysconf has no preconditions.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
+    let start = blocks.as_mut_ptr() as usize;
+    let from = start.next_multiple_of(page);
+    let to = (start + std::mem::size_of_val(blocks)) / page * page;
+    if to > from {
+        // SAFETY: [from, to) is whole pages inside the buffer, which the
+        // caller holds exclusively; any bytes are a valid Block.
+        unsafe {
+            libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_DONTNEED);
+        }
     }
 }
 
