@@ -701,6 +701,49 @@ fn a_signed_in_connection_without_requests_is_closed_and_a_client_signs_in_again
     );
 }
 
+#[test]
+fn the_console_whose_connection_was_closed_signs_in_again() {
+    use crate::admin::{AdminLink, Query};
+    use crate::engine::{Actor, EngineError};
+    use crate::kiosk::EngineLink;
+    let s = served_with(
+        Limits {
+            idle: Duration::from_secs(1),
+            ..Limits::default()
+        },
+        None,
+    );
+    let mut console = super::RemoteEngine { client: s.client() };
+    let sign_in = || Command::SignIn {
+        user: "admin".into(),
+        pin: "9999".into(),
+    };
+    let ev = console.command(&Actor::Kiosk, sign_in()).unwrap();
+    assert!(ev.iter().any(|e| matches!(e, Event::SignedIn { .. })));
+    let mut watcher = Raw::open(&s);
+    let r = watcher.ask(
+        1,
+        Call::SignIn {
+            user: "admin".into(),
+            pin: "9999".into(),
+        },
+    );
+    assert!(r.ok.is_some(), "{r:?}");
+    assert_eq!(watcher.recv().error, Some(WireError::Idle { secs: 1 }));
+    // The screen hears its session ended; signing out is already done.
+    assert!(matches!(
+        console.read(&Actor::Kiosk, Query::Bank),
+        Err(EngineError::NotSignedIn)
+    ));
+    assert_eq!(
+        console.command(&Actor::Kiosk, Command::SignOut).unwrap(),
+        vec![Event::SignedOut]
+    );
+    let ev = console.command(&Actor::Kiosk, sign_in()).unwrap();
+    assert!(ev.iter().any(|e| matches!(e, Event::SignedIn { .. })));
+    assert!(console.read(&Actor::Kiosk, Query::Bank).is_ok());
+}
+
 /// Log lines of the server's threads, kept for a test to read.
 #[derive(Clone, Default)]
 struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
