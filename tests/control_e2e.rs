@@ -533,14 +533,16 @@ fn the_kiosk_stays_small_through_socket_sign_ins_and_a_burst_of_calls() {
     }
     let signed_in = tmux.rss_kib(&kiosk);
 
-    // 100 000 calls at once: hellos and refused reads before a sign-in,
-    // reads after one, on four connections at a time.
+    // 100 000 calls at once on four connections at a time: hellos and
+    // refused reads before a sign-in, reads after one. Only a few thousand
+    // of the latter: each is an audited sled transaction, and what a flood
+    // of those costs the store is measured in docs/PERFORMANCE.md.
     let socket = site.socket();
     let floods: Vec<_> = [
-        (false, 40_000, r#"{"op":"hello","client":"flood"}"#),
-        (false, 40_000, r#"{"op":"parcels","all":false}"#),
-        (true, 10_000, r#"{"op":"users"}"#),
-        (true, 10_000, r#"{"op":"read","query":"bank"}"#),
+        (false, 48_000, r#"{"op":"hello","client":"flood"}"#),
+        (false, 48_000, r#"{"op":"parcels","all":false}"#),
+        (true, 2_000, r#"{"op":"users"}"#),
+        (true, 2_000, r#"{"op":"read","query":"bank"}"#),
     ]
     .into_iter()
     .map(|(sign_in, n, call)| {
@@ -554,10 +556,10 @@ fn the_kiosk_stays_small_through_socket_sign_ins_and_a_burst_of_calls() {
         "kiosk RSS at the default argon2 cost: {started} KiB started, {signed_in} KiB after 100 \
          socket sign-ins, {burst} KiB after 100 000 calls {answered:?}"
     );
-    assert_eq!(answered[0], (40_000, 0), "hellos answered");
-    assert_eq!(answered[1], (0, 40_000), "reads before a sign-in refused");
-    assert_eq!(answered[2], (10_000, 0));
-    assert_eq!(answered[3], (10_000, 0));
+    assert_eq!(answered[0], (48_000, 0), "hellos answered");
+    assert_eq!(answered[1], (0, 48_000), "reads before a sign-in refused");
+    assert_eq!(answered[2], (2_000, 0));
+    assert_eq!(answered[3], (2_000, 0));
     assert!(signed_in <= 50 * 1024, "{signed_in} KiB after the sign-ins");
     assert!(burst <= 50 * 1024, "{burst} KiB after the burst");
 
