@@ -287,6 +287,17 @@ fn wait_until(what: &str, done: impl Fn() -> bool) {
     }
 }
 
+/// One running kiosk at a time: the memory test's burst of calls and PIN
+/// checks on two shared cores can starve the other kiosk's simulated bus
+/// until a door's closing is missed.
+static ONE_KIOSK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_kiosk() -> std::sync::MutexGuard<'static, ()> {
+    ONE_KIOSK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn one_line(o: &Output) -> String {
     let err = String::from_utf8_lossy(&o.stderr).trim().to_string();
     assert_eq!(err.lines().count(), 1, "one line: {err}");
@@ -298,6 +309,7 @@ fn a_second_process_lists_verifies_and_opens_a_door_while_the_kiosk_serves() {
     if !common::on_path("tmux") && common::peer_missing("tmux") {
         return;
     }
+    let _one = one_kiosk();
     let site = Site::new();
     let _sim = Sim::start(&site);
     let tmux = Tmux::new("locker-e2e");
@@ -511,6 +523,7 @@ fn the_kiosk_stays_small_through_socket_sign_ins_and_a_burst_of_calls() {
     if !common::on_path("tmux") && common::peer_missing("tmux") {
         return;
     }
+    let _one = one_kiosk();
     // The default argon2 cost: 19 MiB per PIN check.
     let site = Site::with("");
     let _sim = Sim::start(&site);
