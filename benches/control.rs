@@ -14,7 +14,7 @@ use locker::admin::Query;
 use locker::bus::fake::FakeBus;
 use locker::clock::SystemClock;
 use locker::control::proto::Call;
-use locker::control::{Client, ServerInfo, serve};
+use locker::control::{Client, Limits, ServerInfo, serve};
 use locker::domain::{CompartmentId, HashCost, Role};
 use locker::engine::runner::EngineHandle;
 use locker::engine::{Actor, Command, Engine, EngineSettings};
@@ -70,6 +70,7 @@ fn bench(c: &mut Criterion) {
                 kiosk: "A".into(),
                 name: "bench".into(),
             },
+            Limits::default(),
         )
         .expect("socket")
     };

@@ -162,7 +162,7 @@ fn pickup(c: &mut Criterion) {
     g.bench_function("one keyed hash of a typed code alone", |b| {
         b.iter(|| keys.index_keys(&code))
     });
-    let hasher = locker::domain::Hasher::new(HashCost::default(), [7; 16]);
+    let hasher = locker::domain::Hasher::new(HashCost::default());
     let phc = hasher.hash_pin("1234");
     g.bench_function("one PIN check, argon2id at the default cost", |b| {
         b.iter(|| hasher.verify_pin("1234", &phc))

@@ -40,13 +40,25 @@ pub struct Config {
 
 /// The control socket (`data_dir/control.sock`) that `locker admin` and the
 /// data commands reach while the kiosk runs.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ControlConfig {
     /// A Unix group whose members may connect too (socket 0660, data
     /// directory 0710 with that group). Without it only the kiosk's own
     /// user and root may.
     pub group: Option<String>,
+    /// A signed-in connection that sends no request for this long is
+    /// closed; events sent to it do not count.
+    pub idle_secs: u32,
+}
+
+impl Default for ControlConfig {
+    fn default() -> Self {
+        Self {
+            group: None,
+            idle_secs: 300,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -336,6 +348,9 @@ impl Config {
         if let Some(g) = &self.control.group {
             check_name("control.group", g, SETTING_MAX).map_err(text)?;
         }
+        if !(30..=86_400).contains(&self.control.idle_secs) {
+            return Err(("control.idle_secs".into(), "between 30 and 86400".into()));
+        }
         let n = &self.notify;
         for (key, value) in [
             ("notify.from", Some(&n.from)),
@@ -623,6 +638,23 @@ hardware = "banks/demo.toml"
         assert_eq!(
             Config::parse(&text, "k.toml").unwrap_err().key,
             "notify.smtp_host"
+        );
+        let text = format!("{GOOD}\n[control]\nidle_secs = 5\n");
+        let e = Config::parse(&text, "k.toml").unwrap_err();
+        assert_eq!(e.key, "control.idle_secs");
+        assert!(!e.to_string().contains('\n'), "{e}");
+    }
+
+    #[test]
+    fn control_idle_time_defaults_to_five_minutes() {
+        assert_eq!(
+            Config::parse(GOOD, "k.toml").unwrap().control.idle_secs,
+            300
+        );
+        let text = format!("{GOOD}\n[control]\nidle_secs = 3600\n");
+        assert_eq!(
+            Config::parse(&text, "k.toml").unwrap().control.idle_secs,
+            3600
         );
     }
 

@@ -125,6 +125,7 @@ fn start(
             kiosk: cfg.kiosk.id.clone(),
             name: cfg.kiosk.name.clone(),
         },
+        crate::control::Limits::from_config(&cfg.control),
     )
     .map_err(failed("control socket"))?;
     Ok(Started {

@@ -4,7 +4,7 @@
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -57,8 +57,12 @@ pub enum Unasked {
 
 /// A connection to a running kiosk.
 pub struct Client {
+    path: PathBuf,
     stream: UnixStream,
     answers: mpsc::Receiver<Response>,
+    /// Every connection's reader sends here, so that events keep arriving
+    /// in one place after a reconnect.
+    unasked_tx: mpsc::Sender<Unasked>,
     unasked: Option<mpsc::Receiver<Unasked>>,
     next_id: u64,
     /// The kiosk's letter and name, from its hello.
@@ -69,28 +73,55 @@ impl Client {
     /// Connects to the kiosk serving `path` and says hello. An error of kind
     /// `NotFound` or `ConnectionRefused` means no kiosk is running there.
     pub fn connect(path: &Path) -> Result<Client, ClientError> {
-        let stream = UnixStream::connect(path)?;
-        let read = stream.try_clone()?;
-        let (answers_tx, answers) = mpsc::channel();
         let (unasked_tx, unasked) = mpsc::channel();
-        std::thread::Builder::new()
-            .name("control-reader".into())
-            .spawn(move || read_loop(read, answers_tx, unasked_tx))?;
+        let (stream, answers) = open(path, unasked_tx.clone())?;
         let mut client = Client {
+            path: path.to_path_buf(),
             stream,
             answers,
+            unasked_tx,
             unasked: Some(unasked),
             next_id: 1,
             kiosk: (String::new(), String::new()),
         };
-        let client_name = format!("locker {}", env!("CARGO_PKG_VERSION"));
-        match client.call(Call::Hello {
-            client: client_name,
-        })? {
-            Reply::Hello { kiosk, name, .. } => client.kiosk = (kiosk, name),
+        client.hello()?;
+        Ok(client)
+    }
+
+    fn hello(&mut self) -> Result<(), ClientError> {
+        let client = format!("locker {}", env!("CARGO_PKG_VERSION"));
+        match self.call(Call::Hello { client })? {
+            Reply::Hello { kiosk, name, .. } => self.kiosk = (kiosk, name),
             _ => return Err(ClientError::Unexpected),
         }
-        Ok(client)
+        Ok(())
+    }
+
+    /// Whether an error means the kiosk closed this connection, as it does
+    /// with one that has not signed in within seconds or has sent nothing
+    /// for minutes.
+    pub fn closed(e: &ClientError) -> bool {
+        matches!(
+            e,
+            ClientError::Closed
+                | ClientError::Io(_)
+                | ClientError::Refused(WireError::SignInTimeout { .. } | WireError::Idle { .. })
+        )
+    }
+
+    /// Sends a sign-in, on a new connection if the kiosk closed this one
+    /// while a person was typing the PIN.
+    pub fn call_signing_in(&mut self, call: Call) -> Result<Reply, ClientError> {
+        match self.call(call.clone()) {
+            Err(e) if Self::closed(&e) => {
+                let _ = self.stream.shutdown(std::net::Shutdown::Both);
+                let (stream, answers) = open(&self.path, self.unasked_tx.clone())?;
+                (self.stream, self.answers) = (stream, answers);
+                self.hello()?;
+                self.call(call)
+            }
+            other => other,
+        }
     }
 
     /// Whether an error from [`Client::connect`] only means "no kiosk here".
@@ -133,7 +164,7 @@ impl Client {
 
     /// Signs this connection in; a wrong PIN is an error.
     pub fn sign_in(&mut self, user: &str, pin: &str) -> Result<(), ClientError> {
-        let reply = self.call(Call::SignIn {
+        let reply = self.call_signing_in(Call::SignIn {
             user: user.into(),
             pin: pin.into(),
         })?;
@@ -164,6 +195,20 @@ fn sign_in_refusal(ev: &[Event]) -> String {
         }
     }
     "sign-in refused".into()
+}
+
+/// A connection and the reader thread that sorts what arrives on it.
+fn open(
+    path: &Path,
+    unasked: mpsc::Sender<Unasked>,
+) -> Result<(UnixStream, mpsc::Receiver<Response>), ClientError> {
+    let stream = UnixStream::connect(path)?;
+    let read = stream.try_clone()?;
+    let (answers_tx, answers) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("control-reader".into())
+        .spawn(move || read_loop(read, answers_tx, unasked))?;
+    Ok((stream, answers))
 }
 
 fn read_loop(stream: UnixStream, answers: mpsc::Sender<Response>, unasked: mpsc::Sender<Unasked>) {
@@ -199,17 +244,37 @@ pub struct RemoteEngine {
 
 impl RemoteEngine {
     fn events(reply: Result<Reply, ClientError>) -> EngineResult {
-        match reply? {
+        match reply.map_err(session_over)? {
             Reply::Events(ev) => Ok(ev),
             _ => Err(ClientError::Unexpected.into()),
         }
     }
 }
 
+/// A connection the kiosk closed took its session with it: the console
+/// goes back to its sign-in screen, and signing in opens a new one.
+fn session_over(e: ClientError) -> EngineError {
+    if Client::closed(&e) {
+        EngineError::NotSignedIn
+    } else {
+        e.into()
+    }
+}
+
 impl EngineLink for RemoteEngine {
     fn command(&mut self, _actor: &Actor, command: Command) -> EngineResult {
         let signing_in = matches!(command, Command::SignIn { .. });
-        let events = Self::events(self.client.call(Call::Command { command }))?;
+        let signing_out = matches!(command, Command::SignOut);
+        let call = Call::Command { command };
+        let reply = if signing_in {
+            self.client.call_signing_in(call)
+        } else {
+            self.client.call(call)
+        };
+        let events = match Self::events(reply) {
+            Err(EngineError::NotSignedIn) if signing_out => vec![Event::SignedOut],
+            other => other?,
+        };
         if signing_in && events.iter().any(|e| matches!(e, Event::SignedIn { .. })) {
             // Screens follow doors and alerts while signed in.
             self.client
@@ -230,7 +295,11 @@ impl EngineLink for RemoteEngine {
 
 impl AdminLink for RemoteEngine {
     fn read(&mut self, _actor: &Actor, query: Query) -> Result<Loaded, EngineError> {
-        match self.client.call(Call::Read { query })? {
+        match self
+            .client
+            .call(Call::Read { query })
+            .map_err(session_over)?
+        {
             Reply::Loaded(l) => Ok(l),
             _ => Err(ClientError::Unexpected.into()),
         }

@@ -9,8 +9,9 @@
 //! ```
 //!
 //! The wire format is in [`proto`]; who may connect in [`peer`]; what the
-//! kiosk does with a call in [`server`]. Every call is recorded in the audit
-//! log with its actor and the peer's user and process.
+//! kiosk does with a call in [`server`]. Every call after a sign-in, and
+//! every sign-in attempt, is recorded in the audit log with its actor and
+//! the peer's user and process; other calls before a sign-in are counted.
 
 pub mod answer;
 pub mod client;
@@ -19,7 +20,7 @@ pub mod proto;
 pub mod server;
 
 pub use client::{Client, ClientError, RemoteEngine, Unasked};
-pub use server::{ControlServer, ServerInfo, serve, socket_path};
+pub use server::{ControlServer, Limits, ServerInfo, serve, socket_path};
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,9 @@
 //! Every request carries an id, echoed in its one answer; events and
 //! notices carry none. A frame longer than [`MAX_FRAME`] bytes, or one that
 //! is not a request, gets an error answer (with the id when it could be
-//! read) and the connection goes on.
+//! read) and the connection goes on. That answer names what was wrong and
+//! where, never what the frame said: a PIN sent as a number must not come
+//! back in an error, nor reach a log that copies one.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -230,6 +232,12 @@ pub enum WireError {
     /// Too many clients at once; try again later.
     #[error("the kiosk is serving too many clients")]
     Busy,
+    /// The connection did not sign in in time and is being closed.
+    #[error("closed: no sign-in within {secs} s")]
+    SignInTimeout { secs: u64 },
+    /// The signed-in connection sent nothing for this long and is being closed.
+    #[error("closed: no request for {secs} s")]
+    Idle { secs: u64 },
     /// Couriers work at the keypad; the socket is for admins and technicians.
     #[error("only admins and technicians may sign in here")]
     StaffOnly,
@@ -335,22 +343,11 @@ impl Response {
 /// Reads one request line (without its newline). On failure the error says
 /// why, with the request's id when it could be found.
 pub fn decode_request(line: &[u8]) -> Result<Request, (Option<u64>, WireError)> {
-    let text = std::str::from_utf8(line).map_err(|e| {
-        (
-            None,
-            WireError::BadFrame {
-                message: format!("not UTF-8: {e}"),
-            },
-        )
-    })?;
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        (
-            None,
-            WireError::BadFrame {
-                message: e.to_string(),
-            },
-        )
-    })?;
+    let bad = |message: String| WireError::BadFrame { message };
+    let text = std::str::from_utf8(line)
+        .map_err(|e| (None, bad(format!("not UTF-8 at byte {}", e.valid_up_to()))))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| (None, bad(json_fault(&e))))?;
     let id = value.get("id").and_then(|i| i.as_u64());
     match value.get("v").and_then(|v| v.as_u64()) {
         Some(v) if v == u64::from(VERSION) => {}
@@ -364,22 +361,39 @@ pub fn decode_request(line: &[u8]) -> Result<Request, (Option<u64>, WireError)> 
             ));
         }
         None => {
-            return Err((
-                id,
-                WireError::BadFrame {
-                    message: "missing \"v\" (the protocol version)".into(),
-                },
-            ));
+            return Err((id, bad("missing \"v\" (the protocol version)".into())));
         }
     }
-    serde_json::from_value(value).map_err(|e| {
-        (
-            id,
-            WireError::BadFrame {
-                message: e.to_string(),
-            },
-        )
-    })
+    // From the text again, not the value: only the text has positions.
+    serde_json::from_str(text).map_err(|e| (id, bad(json_fault(&e))))
+}
+
+/// What serde_json found wrong, and where, without its message: that
+/// quotes the offending value ("invalid type: integer `123456`"), and the
+/// value may be a PIN.
+pub fn json_fault(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match e.classify() {
+        Category::Io => "unreadable",
+        Category::Syntax => "not JSON",
+        Category::Eof => "cut short",
+        Category::Data => {
+            let text = e.to_string();
+            [
+                "invalid type",
+                "invalid value",
+                "invalid length",
+                "unknown variant",
+                "unknown field",
+                "missing field",
+                "duplicate field",
+            ]
+            .into_iter()
+            .find(|kind| text.starts_with(kind))
+            .unwrap_or("not a request")
+        }
+    };
+    format!("{what} at line {} column {}", e.line(), e.column())
 }
 
 /// The line for a request, newline included.

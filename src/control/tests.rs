@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use tokio::sync::mpsc;
 
 use super::proto::{Call, MAX_FRAME, Reply, Request, Response, VERSION, WireError};
-use super::server::{ControlServer, Frame, QUEUE, ServerInfo, read_frame, serve};
+use super::server::{ControlServer, Frame, Limits, QUEUE, ServerInfo, read_frame, serve};
 use super::{Client, ClientError, Unasked};
 use crate::bus::fake::FakeBus;
 use crate::domain::{CompartmentId, ParcelId, Role, Size};
@@ -19,6 +19,7 @@ use crate::engine::runner::EngineHandle;
 use crate::engine::tests::Rig;
 use crate::engine::{Command, Event};
 use crate::store::IntentKind;
+use crate::store::audit::{self, AuditEntry};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -51,6 +52,12 @@ impl Served {
 /// A kiosk engine with one parcel in it, an admin, a courier and a
 /// technician, served on a socket in its data directory.
 fn served() -> Served {
+    served_with(Limits::default(), None)
+}
+
+/// The same with other limits; with `log`, every thread of the server's
+/// runtime logs there.
+fn served_with(limits: Limits, log: Option<tracing::Dispatch>) -> Served {
     let mut rig = Rig::new();
     let (parcel, _, _) = rig.deposit("111111", Size::S);
     rig.engine
@@ -68,11 +75,14 @@ fn served() -> Served {
     let Rig {
         engine, bus, dir, ..
     } = rig;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let mut rt = tokio::runtime::Builder::new_multi_thread();
+    rt.worker_threads(2).enable_all();
+    if let Some(log) = log {
+        rt.on_thread_start(move || {
+            std::mem::forget(tracing::dispatcher::set_default(&log));
+        });
+    }
+    let rt = rt.build().unwrap();
     let (_no_bus, bus_rx) = mpsc::unbounded_channel();
     let handle = EngineHandle::spawn(engine, bus_rx, Duration::ZERO);
     let server = {
@@ -85,6 +95,7 @@ fn served() -> Served {
                 kiosk: "A".into(),
                 name: "Lobby".into(),
             },
+            limits,
         )
         .unwrap()
     };
@@ -131,6 +142,15 @@ impl Raw {
         });
         self.send(line.as_bytes());
         self.recv()
+    }
+
+    /// The next line, or `None` once the kiosk has closed the connection.
+    fn recv_or_end(&mut self) -> Option<Response> {
+        let mut line = String::new();
+        match self.reader.read_line(&mut line).expect("a line in time") {
+            0 => None,
+            _ => Some(serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"))),
+        }
     }
 
     fn hello_works(&mut self) {
@@ -323,7 +343,7 @@ fn an_oversized_frame_is_refused_without_being_kept() {
 }
 
 #[test]
-fn every_call_is_audited_with_its_actor_and_peer() {
+fn every_call_after_a_sign_in_is_audited_with_its_actor_and_peer() {
     let s = served();
     let mut c = s.admin();
     c.call(Call::Users).unwrap();
@@ -339,7 +359,7 @@ fn every_call_is_audited_with_its_actor_and_peer() {
     };
     let control: Vec<_> = entries.iter().filter(|e| e.action == "control").collect();
     let pid = std::process::id();
-    for call in ["hello", "sign_in admin", "users", "markers"] {
+    for call in ["sign_in admin", "users", "markers"] {
         assert!(
             control
                 .iter()
@@ -352,11 +372,10 @@ fn every_call_is_audited_with_its_actor_and_peer() {
         .find(|e| e.detail.starts_with("users"))
         .unwrap();
     assert_eq!(users.actor, "admin", "signed-in calls name the person");
-    let hello = control
-        .iter()
-        .find(|e| e.detail.starts_with("hello"))
-        .unwrap();
-    assert!(hello.actor.starts_with("socket uid"), "{}", hello.actor);
+    assert!(
+        !control.iter().any(|e| e.detail.starts_with("hello")),
+        "a hello before the sign-in is only counted: {control:?}"
+    );
     assert!(
         !entries.iter().any(|e| e.detail.contains("9999")),
         "a PIN never reaches the log"
@@ -366,6 +385,418 @@ fn every_call_is_audited_with_its_actor_and_peer() {
     };
     assert_eq!(broken, None);
     assert!(checked as usize >= entries.len());
+}
+
+fn audit_entries(handle: &EngineHandle) -> Vec<AuditEntry> {
+    handle
+        .inspect_blocking(|e| audit::range(e.store(), 0, usize::MAX))
+        .expect("the engine runs")
+        .expect("the audit log reads")
+}
+
+#[test]
+fn sign_in_attempts_are_audited_one_by_one_without_what_was_typed() {
+    let s = served();
+    let mut c = s.client();
+    assert!(c.sign_in("admin", "0000").is_err());
+    // A PIN typed into the name field.
+    assert!(c.sign_in("8642", "8642").is_err());
+    assert!(c.sign_in("1001", "4321").is_err(), "a courier");
+    c.sign_in("tech", "5555").unwrap();
+    let control: Vec<String> = audit_entries(&s.handle)
+        .into_iter()
+        .filter(|e| e.action == "control")
+        .map(|e| format!("{} | {}", e.actor, e.detail))
+        .collect();
+    let pid = format!("pid {}", std::process::id());
+    for want in [
+        "sign_in admin refused: wrong PIN",
+        "sign_in an unknown user refused: wrong PIN",
+        "sign_in 1001 refused: only admins and technicians",
+        "tech | sign_in tech",
+    ] {
+        assert!(
+            control.iter().any(|e| e.contains(want) && e.contains(&pid)),
+            "no {want:?} in {control:#?}"
+        );
+    }
+    assert!(!control.iter().any(|e| e.contains("8642")), "{control:#?}");
+}
+
+/// Many request lines on one connection, written by a thread while the
+/// answers are read here; the answers, as far as the kiosk sent them.
+fn pipeline(s: &Served, lines: impl Iterator<Item = String> + Send + 'static) -> Vec<Response> {
+    let mut raw = Raw::open(s);
+    let mut w = raw.writer.try_clone().unwrap();
+    let writer = std::thread::spawn(move || {
+        let mut n = 0;
+        for line in lines {
+            if w.write_all(line.as_bytes()).is_err() {
+                break;
+            }
+            n += 1;
+        }
+        let _ = w.shutdown(std::net::Shutdown::Write);
+        n
+    });
+    let mut got = Vec::new();
+    while let Some(r) = raw.recv_or_end() {
+        got.push(r);
+    }
+    writer.join().unwrap();
+    got
+}
+
+fn hellos(n: u64) -> impl Iterator<Item = String> + Send + 'static {
+    (0..n).map(|id| {
+        super::proto::encode_request(&Request {
+            v: VERSION,
+            id,
+            call: Call::Hello {
+                client: "flood".into(),
+            },
+        })
+    })
+}
+
+/// Bytes the data directory holds on disk.
+fn disk_bytes(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => disk_bytes(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+#[test]
+fn calls_before_a_sign_in_are_counted_not_audited_one_by_one() {
+    let s = served_with(
+        Limits {
+            // Room for the flood on a busy machine; the window has its own test.
+            sign_in_window: Duration::from_secs(600),
+            ..Limits::default()
+        },
+        None,
+    );
+    let flush = |s: &Served| {
+        s.handle
+            .inspect_blocking(|e| e.store().flush().map(|_| ()))
+            .unwrap()
+            .unwrap();
+    };
+    flush(&s);
+    let entries = audit_entries(&s.handle).len();
+    let bytes = disk_bytes(s._dir.path());
+    let answers = pipeline(&s, hellos(10_000));
+    assert_eq!(answers.len(), 10_000);
+    assert!(
+        answers
+            .iter()
+            .all(|r| matches!(r.ok, Some(Reply::Hello { .. })))
+    );
+    // Refused reads and a bad frame are counted alike.
+    let mut raw = Raw::open(&s);
+    assert_eq!(
+        raw.ask(1, Call::Parcels { all: false }).error,
+        Some(WireError::NotSignedIn)
+    );
+    raw.send(b"{nonsense\n");
+    assert!(matches!(raw.recv().error, Some(WireError::BadFrame { .. })));
+    flush(&s);
+    assert_eq!(
+        audit_entries(&s.handle).len(),
+        entries,
+        "nothing audited yet"
+    );
+    let grown = disk_bytes(s._dir.path()).saturating_sub(bytes);
+    eprintln!("10 000 hellos grew the data directory by {grown} bytes");
+    assert!(grown < 1024 * 1024, "{grown} bytes");
+    // Stopping the server writes the count: one entry for all of it.
+    let Served {
+        server,
+        handle,
+        _rt,
+        _dir,
+        ..
+    } = s;
+    drop(server);
+    let after = audit_entries(&handle);
+    assert_eq!(after.len(), entries + 1, "{:#?}", &after[entries..]);
+    let summary = &after[entries];
+    assert_eq!(summary.actor, "control socket");
+    let uid = unsafe { libc::geteuid() };
+    assert!(
+        summary.detail.starts_with(&format!(
+            "10002 calls before sign-in (bad frame 1, hello 10000, parcels 1) from 2 connections (uid {uid}) since "
+        )),
+        "{}",
+        summary.detail
+    );
+}
+
+#[test]
+fn the_count_is_written_once_per_period_and_only_when_there_is_one() {
+    let s = served_with(
+        Limits {
+            tally_every: Duration::from_millis(200),
+            ..Limits::default()
+        },
+        None,
+    );
+    let counts = |h: &EngineHandle| {
+        audit_entries(h)
+            .into_iter()
+            .filter(|e| e.actor == "control socket")
+            .count()
+    };
+    let before = audit_entries(&s.handle).len();
+    let mut raw = Raw::open(&s);
+    raw.hello_works();
+    let deadline = std::time::Instant::now() + WAIT;
+    while counts(&s.handle) == 0 {
+        assert!(std::time::Instant::now() < deadline, "no count written");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Several quiet periods pass: nothing more is written.
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(counts(&s.handle), 1);
+    assert_eq!(audit_entries(&s.handle).len(), before + 1);
+    let entry = audit_entries(&s.handle).pop().unwrap();
+    assert!(
+        entry
+            .detail
+            .starts_with("1 call before sign-in (hello 1) from 1 connection (uid "),
+        "{}",
+        entry.detail
+    );
+}
+
+#[test]
+fn silent_clients_keep_nobody_out_beyond_the_sign_in_window() {
+    let s = served_with(
+        Limits {
+            sign_in_window: Duration::from_secs(2),
+            ..Limits::default()
+        },
+        None,
+    );
+    let mut silent: Vec<Raw> = (0..super::server::MAX_CLIENTS)
+        .map(|_| Raw::open(&s))
+        .collect();
+    let mut ninth = Raw::open(&s);
+    assert_eq!(ninth.recv().error, Some(WireError::Busy));
+    // Each silent client is told why, then closed.
+    for raw in &mut silent {
+        assert_eq!(raw.recv().error, Some(WireError::SignInTimeout { secs: 2 }));
+        assert!(raw.recv_or_end().is_none());
+    }
+    let deadline = std::time::Instant::now() + WAIT;
+    let mut c = loop {
+        match Client::connect(&s.path()) {
+            Ok(c) => break c,
+            Err(e) => {
+                assert!(std::time::Instant::now() < deadline, "no slot: {e}");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    };
+    c.sign_in("admin", "9999").unwrap();
+    assert!(matches!(c.call(Call::Users), Ok(Reply::Users(_))));
+}
+
+#[test]
+fn a_busy_connection_that_never_signs_in_is_closed_all_the_same() {
+    let s = served_with(
+        Limits {
+            sign_in_window: Duration::from_secs(1),
+            ..Limits::default()
+        },
+        None,
+    );
+    // Hellos as fast as they are answered, for as long as the kiosk listens.
+    let mut raw = Raw::open(&s);
+    let mut last = None;
+    for id in 0.. {
+        let line = super::proto::encode_request(&Request {
+            v: VERSION,
+            id,
+            call: Call::Hello { client: "x".into() },
+        });
+        // Closed while this was written: the reason is still there to read.
+        let _ = raw.writer.write_all(line.as_bytes());
+        match raw.recv_or_end() {
+            Some(r) if r.ok.is_some() => {}
+            Some(r) => {
+                last = r.error;
+                break;
+            }
+            None => break,
+        }
+    }
+    assert_eq!(last, Some(WireError::SignInTimeout { secs: 1 }));
+}
+
+#[test]
+fn a_signed_in_connection_without_requests_is_closed_and_a_client_signs_in_again() {
+    let s = served_with(
+        Limits {
+            idle: Duration::from_secs(1),
+            ..Limits::default()
+        },
+        None,
+    );
+    let mut raw = Raw::open(&s);
+    let r = raw.ask(
+        1,
+        Call::SignIn {
+            user: "admin".into(),
+            pin: "9999".into(),
+        },
+    );
+    assert!(r.ok.is_some(), "{r:?}");
+    // Events do not keep it: only requests do.
+    assert!(raw.ask(2, Call::Subscribe).ok.is_some());
+    assert_eq!(raw.recv().error, Some(WireError::Idle { secs: 1 }));
+    assert!(raw.recv_or_end().is_none());
+
+    let mut c = s.admin();
+    let events = c.take_unasked().unwrap();
+    let mut watcher = Raw::open(&s);
+    assert!(
+        watcher
+            .ask(
+                1,
+                Call::SignIn {
+                    user: "admin".into(),
+                    pin: "9999".into(),
+                },
+            )
+            .ok
+            .is_some()
+    );
+    // The watcher signed in after the client, so by the time it is closed
+    // the client's connection is too.
+    assert_eq!(watcher.recv().error, Some(WireError::Idle { secs: 1 }));
+    let e = c.call(Call::Users).unwrap_err();
+    assert!(Client::closed(&e), "{e:?}");
+    c.sign_in("admin", "9999").unwrap();
+    c.call(Call::Subscribe).unwrap();
+    let mut script = s.admin();
+    script
+        .call(Call::Command {
+            command: Command::ManualUnlock {
+                compartment: CompartmentId(6),
+                reason: "after a reconnect".into(),
+            },
+        })
+        .unwrap();
+    // Events of the new connection arrive where the old one's did.
+    next_event(
+        &events,
+        |e| matches!(e, Event::DoorOpening { compartment, .. } if *compartment == CompartmentId(6)),
+    );
+}
+
+#[test]
+fn the_console_whose_connection_was_closed_signs_in_again() {
+    use crate::admin::{AdminLink, Query};
+    use crate::engine::{Actor, EngineError};
+    use crate::kiosk::EngineLink;
+    let s = served_with(
+        Limits {
+            idle: Duration::from_secs(1),
+            ..Limits::default()
+        },
+        None,
+    );
+    let mut console = super::RemoteEngine { client: s.client() };
+    let sign_in = || Command::SignIn {
+        user: "admin".into(),
+        pin: "9999".into(),
+    };
+    let ev = console.command(&Actor::Kiosk, sign_in()).unwrap();
+    assert!(ev.iter().any(|e| matches!(e, Event::SignedIn { .. })));
+    let mut watcher = Raw::open(&s);
+    let r = watcher.ask(
+        1,
+        Call::SignIn {
+            user: "admin".into(),
+            pin: "9999".into(),
+        },
+    );
+    assert!(r.ok.is_some(), "{r:?}");
+    assert_eq!(watcher.recv().error, Some(WireError::Idle { secs: 1 }));
+    // The screen hears its session ended; signing out is already done.
+    assert!(matches!(
+        console.read(&Actor::Kiosk, Query::Bank),
+        Err(EngineError::NotSignedIn)
+    ));
+    assert_eq!(
+        console.command(&Actor::Kiosk, Command::SignOut).unwrap(),
+        vec![Event::SignedOut]
+    );
+    let ev = console.command(&Actor::Kiosk, sign_in()).unwrap();
+    assert!(ev.iter().any(|e| matches!(e, Event::SignedIn { .. })));
+    assert!(console.read(&Actor::Kiosk, Query::Bank).is_ok());
+}
+
+/// Log lines of the server's threads, kept for a test to read.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn bad_frames_are_answered_and_logged_without_their_content() {
+    let log = Captured::default();
+    let writer = log.clone();
+    let dispatch = tracing::Dispatch::new(
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish(),
+    );
+    let s = served_with(Limits::default(), Some(dispatch));
+    let mut raw = Raw::open(&s);
+    let frames: [&[u8]; 4] = [
+        b"{\"v\":1,\"id\":1,\"call\":{\"op\":\"sign_in\",\"user\":\"admin\",\"pin\":123456}}\n",
+        b"{\"v\":1,\"id\":2,\"call\":{\"op\":\"Hunter2-s3cret\",\"user\":\"admin\"}}\n",
+        b"{\"v\":1,\"id\":3,\"call\":{\"op\":\"sign_in\",\"user\":\"admin\",\"pin\":\"123456\",\"Hunter2-s3cret\":1}}\n",
+        b"{\"v\":1,\"id\":4,\"call\":{\"op\":\"sign_in\",\"user\":\"admin\",\"pin\":123456\n",
+    ];
+    let mut answers = String::new();
+    for frame in frames {
+        raw.send(frame);
+        let r = raw.recv();
+        assert!(matches!(r.error, Some(WireError::BadFrame { .. })), "{r:?}");
+        answers.push_str(&r.to_line());
+    }
+    assert!(
+        answers.contains("\"invalid type at line 1 column 66\""),
+        "the answer still says what was wrong: {answers}"
+    );
+    drop(raw);
+    drop(s);
+    let log = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("bad frame"), "the log was captured: {log}");
+    for secret in ["123456", "Hunter2", "s3cret"] {
+        assert!(!answers.contains(secret), "{secret} in {answers}");
+        assert!(!log.contains(secret), "{secret} in {log}");
+    }
 }
 
 fn next_event(rx: &std::sync::mpsc::Receiver<Unasked>, want: impl Fn(&Event) -> bool) -> Event {

@@ -1,18 +1,16 @@
 //! Access codes, QR tokens and PINs.
 //!
-//! Codes are 6 digits from the OS CSPRNG. They are stored only as an argon2id
-//! hash computed with one kiosk-wide salt, so that the hash itself is the key
-//! of the code index: a pickup attempt costs exactly one argon2id evaluation,
-//! whatever the number of live parcels (see docs/adr/0002-code-index.md).
-//! QR tokens carry 128 random bits, far beyond guessing, and are indexed by
-//! SHA-256. PINs are ordinary argon2id PHC strings with their own salts.
+//! Codes are 6 digits and QR tokens carry 128 bits, both derived from the
+//! kiosk's key file (`code_keys`, ADR 0010); QR tokens are indexed by
+//! SHA-256. PINs are ordinary argon2id PHC strings with their own salts,
+//! checked one at a time on one reused buffer.
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::rngs::OsRng;
 use rand::{Rng, RngCore};
 use serde::{Deserialize, Serialize};
@@ -91,25 +89,74 @@ impl HashCost {
     }
 }
 
-/// The key of a live code in the code index: argon2id(code, kiosk salt).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
-pub struct CodeKey(#[serde(with = "hex_bytes")] pub [u8; 32]);
+/// The largest memory cost a stored PIN hash may ask for (1 GiB): beyond
+/// it the hash never matches and nothing is allocated.
+pub const MAX_PIN_M_KIB: u32 = 1 << 20;
 
-/// Hashes access codes and PINs, counting argon2 evaluations so tests can
-/// prove the one-evaluation-per-attempt rule.
+/// The one argon2 working area for PINs, shared by a hasher's clones. A
+/// fresh area per evaluation (19 MiB at the default cost) is memory glibc
+/// keeps: under socket sign-ins the kiosk would grow by hundreds of MiB.
+#[derive(Default)]
+struct Scratch(Mutex<Vec<Block>>);
+
+impl fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let blocks = self.0.lock().map(|b| b.len()).unwrap_or(0);
+        write!(f, "Scratch({blocks} KiB)")
+    }
+}
+
+impl Scratch {
+    /// One evaluation at a time, in a buffer grown to the largest cost seen.
+    fn hash_into(&self, argon2: &Argon2<'_>, pwd: &[u8], salt: &[u8], out: &mut [u8]) -> bool {
+        let mut blocks = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let need = argon2.params().block_count();
+        if blocks.len() < need {
+            blocks.resize(need, Block::default());
+        }
+        let done = argon2
+            .hash_password_into_with_memory(pwd, salt, out, &mut blocks[..need])
+            .is_ok();
+        release_pages(&mut blocks);
+        done
+    }
+}
+
+/// Hands the buffer's pages back to the kernel but keeps the allocation.
+/// Between sign-ins the kiosk then carries none of the 19 MiB (SPEC §9
+/// allows it 50 MB in all); the next evaluation faults them back in, far
+/// cheaper than the hash itself. What the pages hold does not matter:
+/// argon2 writes every block before it reads it.
+fn release_pages(blocks: &mut [Block]) {
+    // SAFETY: sysconf has no preconditions.
+    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
+    let start = blocks.as_mut_ptr() as usize;
+    let from = start.next_multiple_of(page);
+    let to = (start + std::mem::size_of_val(blocks)) / page * page;
+    if to > from {
+        // SAFETY: [from, to) is whole pages inside the buffer, which the
+        // caller holds exclusively; any bytes are a valid Block.
+        unsafe {
+            libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_DONTNEED);
+        }
+    }
+}
+
+/// Hashes and checks PINs, counting argon2 evaluations so tests can see
+/// what a sign-in costs.
 #[derive(Clone, Debug)]
 pub struct Hasher {
     cost: HashCost,
-    salt: [u8; 16],
     evaluations: Arc<AtomicU64>,
+    scratch: Arc<Scratch>,
 }
 
 impl Hasher {
-    pub fn new(cost: HashCost, salt: [u8; 16]) -> Self {
+    pub fn new(cost: HashCost) -> Self {
         Self {
             cost,
-            salt,
             evaluations: Arc::new(AtomicU64::new(0)),
+            scratch: Arc::default(),
         }
     }
 
@@ -122,38 +169,65 @@ impl Hasher {
         self.evaluations.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Exactly one argon2id evaluation.
-    pub fn code_key(&self, code: &AccessCode) -> CodeKey {
-        self.count();
-        let mut out = [0u8; 32];
-        // Errors only arise from out-of-range lengths, which are fixed here.
-        self.cost
-            .argon2()
-            .hash_password_into(code.as_str().as_bytes(), &self.salt, &mut out)
-            .expect("argon2 with fixed lengths");
-        CodeKey(out)
-    }
-
     /// A PHC string with its own random salt.
     pub fn hash_pin(&self, pin: &str) -> String {
         self.count();
         let salt = SaltString::generate(&mut OsRng);
-        self.cost
-            .argon2()
-            .hash_password(pin.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .expect("argon2 with generated salt")
+        let argon2 = self.cost.argon2();
+        let mut raw = [0u8; 64];
+        let salt_bytes = salt
+            .as_salt()
+            .decode_b64(&mut raw)
+            .expect("a generated salt decodes");
+        let len = argon2
+            .params()
+            .output_len()
+            .unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+        let output = Output::init_with(len, |out| {
+            self.scratch
+                .hash_into(&argon2, pin.as_bytes(), salt_bytes, out)
+                .then_some(())
+                .ok_or(argon2::password_hash::Error::Crypto)
+        })
+        .expect("argon2 with a generated salt");
+        PasswordHash {
+            algorithm: Algorithm::Argon2id.ident(),
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(argon2.params()).expect("argon2 params"),
+            salt: Some(salt.as_salt()),
+            hash: Some(output),
+        }
+        .to_string()
     }
 
-    /// Verifies a PIN against a PHC string; a malformed string never matches.
+    /// Verifies a PIN against a PHC string; a malformed string, or one
+    /// asking for more than [`MAX_PIN_M_KIB`], never matches.
     pub fn verify_pin(&self, pin: &str, phc: &str) -> bool {
         self.count();
-        match PasswordHash::new(phc) {
-            Ok(h) => Argon2::default()
-                .verify_password(pin.as_bytes(), &h)
-                .is_ok(),
-            Err(_) => false,
+        self.recompute(pin, phc).unwrap_or(false)
+    }
+
+    fn recompute(&self, pin: &str, phc: &str) -> Option<bool> {
+        let h = PasswordHash::new(phc).ok()?;
+        let algorithm = Algorithm::try_from(h.algorithm).ok()?;
+        let version = h.version.map_or(Ok(Version::default()), Version::try_from);
+        let params = Params::try_from(&h).ok()?;
+        if params.m_cost() > MAX_PIN_M_KIB {
+            return None;
         }
+        let (salt, expected) = (h.salt?, h.hash?);
+        let mut raw = [0u8; 64];
+        let salt = salt.decode_b64(&mut raw).ok()?;
+        let argon2 = Argon2::new(algorithm, version.ok()?, params);
+        let computed = Output::init_with(expected.len(), |out| {
+            self.scratch
+                .hash_into(&argon2, pin.as_bytes(), salt, out)
+                .then_some(())
+                .ok_or(argon2::password_hash::Error::Crypto)
+        })
+        .ok()?;
+        // Output's equality is constant-time.
+        Some(computed == expected)
     }
 }
 
@@ -228,21 +302,6 @@ impl fmt::Debug for QrToken {
     }
 }
 
-mod hex_bytes {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&hex::encode(v))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
-        let s = String::deserialize(d)?;
-        let v = hex::decode(&s).map_err(serde::de::Error::custom)?;
-        v.try_into()
-            .map_err(|_| serde::de::Error::custom("expected 32 bytes"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,18 +330,8 @@ mod tests {
     }
 
     #[test]
-    fn code_key_is_deterministic_per_salt_and_counted() {
-        let h = Hasher::new(HashCost::TEST, [7; 16]);
-        let c = AccessCode::parse("000042").unwrap();
-        assert_eq!(h.code_key(&c), h.code_key(&c));
-        assert_eq!(h.evaluations(), 2);
-        let other = Hasher::new(HashCost::TEST, [8; 16]);
-        assert_ne!(h.code_key(&c), other.code_key(&c));
-    }
-
-    #[test]
     fn pins_verify_and_wrong_pins_fail() {
-        let h = Hasher::new(HashCost::TEST, [0; 16]);
+        let h = Hasher::new(HashCost::TEST);
         let phc = h.hash_pin("2468");
         assert!(phc.starts_with("$argon2id$"));
         assert!(h.verify_pin("2468", &phc));
@@ -292,9 +341,73 @@ mod tests {
 
     #[test]
     fn default_pin_cost_is_the_spec_default() {
-        let h = Hasher::new(HashCost::default(), [0; 16]);
+        let h = Hasher::new(HashCost::default());
         let phc = h.hash_pin("1234");
         assert!(phc.contains("m=19456,t=2,p=1"), "{phc}");
+    }
+
+    #[test]
+    fn pins_hashed_by_plain_argon2_still_verify_and_the_other_way_round() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let h = Hasher::new(HashCost::TEST);
+        let plain = HashCost::TEST.argon2();
+        let salt = SaltString::generate(&mut OsRng);
+        let old = plain.hash_password(b"2468", &salt).unwrap().to_string();
+        assert!(h.verify_pin("2468", &old), "{old}");
+        assert!(!h.verify_pin("2469", &old));
+        // The argon2 crate's defaults: another cost and parameter order.
+        let default = Argon2::default()
+            .hash_password(b"13579", &salt)
+            .unwrap()
+            .to_string();
+        assert!(h.verify_pin("13579", &default), "{default}");
+        let new = h.hash_pin("2468");
+        assert!(new.starts_with("$argon2id$v=19$m=64,t=1,p=1$"), "{new}");
+        let parsed = PasswordHash::new(&new).unwrap();
+        assert!(Argon2::default().verify_password(b"2468", &parsed).is_ok());
+        assert!(Argon2::default().verify_password(b"2469", &parsed).is_err());
+    }
+
+    #[test]
+    fn one_working_buffer_serves_every_pin_and_every_clone() {
+        let h = Hasher::new(HashCost::TEST);
+        let clone = h.clone();
+        assert!(Arc::ptr_eq(&h.scratch, &clone.scratch));
+        let blocks = |h: &Hasher| h.scratch.0.lock().unwrap().len();
+        let phc = h.hash_pin("1234");
+        assert_eq!(blocks(&h), 64);
+        let bigger = Hasher::new(HashCost {
+            m_kib: 256,
+            ..HashCost::TEST
+        });
+        let big_phc = bigger.hash_pin("1234");
+        for _ in 0..3 {
+            assert!(clone.verify_pin("1234", &big_phc));
+            assert!(h.verify_pin("1234", &phc));
+        }
+        // Grown once to the largest cost asked for, then kept.
+        assert_eq!(blocks(&h), 256);
+        assert_eq!(h.evaluations(), 7);
+    }
+
+    #[test]
+    fn an_absurd_memory_cost_never_matches_and_allocates_nothing() {
+        let h = Hasher::new(HashCost::TEST);
+        let phc = h.hash_pin("1234");
+        h.scratch.0.lock().unwrap().clear();
+        h.scratch.0.lock().unwrap().shrink_to_fit();
+        for m in ["1048577", "4294967295"] {
+            let absurd = phc.replace("m=64", &format!("m={m}"));
+            assert!(!h.verify_pin("1234", &absurd), "{absurd}");
+        }
+        assert_eq!(h.scratch.0.lock().unwrap().capacity(), 0);
+        for bad in [
+            "",
+            "$argon2id$v=19$m=64,t=1,p=1$",
+            "$argon2id$v=99$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA",
+        ] {
+            assert!(!h.verify_pin("1234", bad), "{bad}");
+        }
     }
 
     #[test]

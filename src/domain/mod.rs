@@ -16,7 +16,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use code::{AccessCode, CodeKey, HashCost, Hasher, QrToken};
+pub use code::{AccessCode, HashCost, Hasher, QrToken};
 pub use code_keys::{CodeKeys, CodeSeed};
 pub use compartment::{Compartment, CompartmentState};
 pub use fees::{Fee, FeePolicy};

@@ -257,8 +257,7 @@ impl Engine {
                     .map_err(StoreError::from)?;
             }
         }
-        // PINs carry their own salts; the hasher's is not used for them.
-        let hasher = Hasher::new(settings.hash_cost, [0; 16]);
+        let hasher = Hasher::new(settings.hash_cost);
         let mut engine = Engine {
             store,
             bus,
@@ -545,6 +544,43 @@ impl Engine {
         let detail = format!("{detail} ({via})");
         self.commit(|tx| {
             tx.audit(self.audit_draft(&who, "control", None, None, detail.clone()))
+                .map(|_| ())
+        })
+    }
+
+    /// Records a sign-in attempt on the control socket that was refused
+    /// (`outcome` says why). The name is kept only when such a user exists:
+    /// anything else typed there may be a PIN in the wrong field.
+    pub fn record_refused_sign_in(
+        &self,
+        via: &str,
+        user: &str,
+        outcome: &str,
+    ) -> Result<(), EngineError> {
+        let known = self
+            .store
+            .get::<crate::domain::User>(T::Users, user.as_bytes())?
+            .is_some();
+        let name = if known { user } else { "an unknown user" };
+        let detail = format!("sign_in {name} refused: {outcome} ({via})");
+        self.commit(|tx| {
+            tx.audit(self.audit_draft(via, "control", None, None, detail.clone()))
+                .map(|_| ())
+        })
+    }
+
+    /// Records how many calls the control socket answered before a sign-in
+    /// since `since`: one entry for all of them, so that whoever may connect
+    /// cannot grow the log by calling without a PIN.
+    pub fn record_calls_before_sign_in(
+        &self,
+        summary: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(), EngineError> {
+        let at = since.with_timezone(&self.settings.tz).format("%H:%M");
+        let detail = format!("{summary} since {at}");
+        self.commit(|tx| {
+            tx.audit(self.audit_draft("control socket", "control", None, None, detail.clone()))
                 .map(|_| ())
         })
     }

@@ -163,6 +163,12 @@ impl EngineHandle {
         self.look(f)?.await.ok()
     }
 
+    /// Queues work on the engine without waiting for it: for code that may
+    /// not wait, such as a destructor. `false` if the engine has stopped.
+    pub fn post(&self, f: impl FnOnce(&Engine) + Send + 'static) -> bool {
+        self.requests.send(Request::Inspect(Box::new(f))).is_ok()
+    }
+
     /// The same, from a thread that is not async.
     pub fn inspect_blocking<R: Send + 'static>(
         &self,
