@@ -6,6 +6,8 @@ use std::path::Path;
 
 use chrono::Duration;
 
+use crate::clock::Clock;
+
 use super::tests::{Rig, lock, opening};
 use super::{Actor, Command, EngineSettings};
 use crate::bus::DoorEventKind;
@@ -170,4 +172,36 @@ fn the_scan_would_find_a_code_written_in_plain() {
     assert!(holds_word(b"{\"code\":\"041158\"}", b"041158"));
     assert!(holds_word(b"Your code: 041158\r\n", b"041158"));
     assert!(!holds_word(b"a3041158ff", b"041158"));
+}
+
+#[test]
+fn a_replaced_key_file_sends_new_codes_instead_of_killing_the_old_ones() {
+    let mut rig = Rig::new();
+    let (parcel, door, old_code) = rig.deposit("111111", Size::S);
+    let now = rig.clock.now();
+    let Rig { engine, dir, .. } = rig;
+    drop(engine);
+    // The key file was restored from the wrong backup: another key.
+    let settings = EngineSettings {
+        keys: crate::domain::CodeKeys::generate(),
+        ..EngineSettings::for_tests()
+    };
+    let mut rig = Rig::open_with(dir, now, settings);
+    let alerts = crate::engine::query::alerts(rig.engine.store()).unwrap();
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.kind == crate::store::AlertKind::CodesReissued),
+        "{alerts:?}"
+    );
+    let new_code = rig.code_of(parcel);
+    // The old code cannot be checked without its key: it opens nothing.
+    assert!(matches!(
+        rig.enter(&old_code)[0],
+        super::Event::CodeRefused {
+            refusal: super::Refusal::Unknown,
+            ..
+        }
+    ));
+    assert_eq!(opening(&rig.enter(&new_code)), Some(door));
 }
