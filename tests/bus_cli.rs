@@ -53,6 +53,9 @@ async fn technician_scans_unlocks_and_reads_doors_on_locker_sim() {
         .arg(&link)
         .arg("--scenario")
         .arg(&scenario)
+        // Log lines into the pipe, to show they come without colour codes.
+        .env("RUST_LOG", "debug")
+        .env_remove("NO_COLOR")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -119,6 +122,8 @@ async fn technician_scans_unlocks_and_reads_doors_on_locker_sim() {
         .await
         .unwrap();
     assert!(err.contains("frames seen"), "{err}");
+    assert!(err.contains("DEBUG"), "debug log lines: {err}");
+    assert!(!err.contains('\u{1b}'), "colour codes in a pipe: {err}");
     assert!(!link.exists(), "the symlink is removed at exit");
 }
 

@@ -276,6 +276,7 @@ fn hardware(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> Resul
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
+        .with_ansi(crate::logging::colour_on_stderr())
         .with_writer(std::io::stderr)
         .try_init();
     let runtime = tokio::runtime::Runtime::new()
