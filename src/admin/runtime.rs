@@ -14,7 +14,7 @@ use super::{AdminLink, Console, ConsoleFacts};
 use crate::engine::Event;
 use crate::engine::runner::EngineHandle;
 use crate::kiosk::runtime::TerminalSetup;
-use crate::ui::reader::{StdoutScreen, TerminalInput, on_terminal, spawn_key_reader};
+use crate::ui::reader::{StdoutScreen, TerminalInput, next_batch, on_terminal, spawn_key_reader};
 use crate::ui::{Input, InputDecoder, Intent, ScanSettings};
 
 enum Wake {
@@ -92,36 +92,41 @@ fn serve(
             .map(|d| d.saturating_duration_since(now));
         let wait = key_in.map_or(tick_in, |k| k.min(tick_in));
         let mut inputs = Vec::new();
-        match rx.recv_timeout(wait) {
-            Ok(Wake::Key(key, at)) => {
-                if key.modifiers.contains(KeyModifiers::CONTROL)
-                    && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C'))
-                {
-                    let r = console.handle(super::Msg::Input(Input::Intent(Intent::Quit)));
+        let Some(batch) = next_batch(&rx, wait) else {
+            return Ok(());
+        };
+        let mut changed = false;
+        for wake in batch {
+            match wake {
+                Wake::Key(key, at) => {
+                    if key.modifiers.contains(KeyModifiers::CONTROL)
+                        && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C'))
+                    {
+                        let r = console.handle(super::Msg::Input(Input::Intent(Intent::Quit)));
+                        console.serve(engine, r);
+                        return Ok(());
+                    }
+                    inputs.extend(decoder.feed(key, at));
+                }
+                Wake::Resize(width, height) => {
+                    if !setup.fixed_size {
+                        terminal.backend_mut().set_size(Size { width, height });
+                        terminal.clear()?;
+                        console.touch();
+                    }
+                }
+                Wake::Engine(Some(ev)) => {
+                    let r = console.on_event(ev);
                     console.serve(engine, r);
-                    return Ok(());
                 }
-                inputs.extend(decoder.feed(key, at));
-            }
-            Ok(Wake::Resize(width, height)) => {
-                if !setup.fixed_size {
-                    terminal.backend_mut().set_size(Size { width, height });
-                    terminal.clear()?;
-                    console.touch();
-                }
-            }
-            Ok(Wake::Engine(Some(ev))) => {
-                let r = console.on_event(ev);
-                console.serve(engine, r);
-            }
-            Ok(Wake::Engine(None)) => {
                 // Several changes in a row need one read.
-                while let Ok(Wake::Engine(None)) = rx.try_recv() {}
-                let r = console.refresh();
-                console.serve(engine, r);
+                Wake::Engine(None) => changed = true,
+                Wake::Gone => return Ok(()),
             }
-            Ok(Wake::Gone) | Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if changed {
+            let r = console.refresh();
+            console.serve(engine, r);
         }
         inputs.extend(decoder.flush_due(Instant::now()));
         for input in inputs {

@@ -13,7 +13,7 @@ use ratatui::layout::Size;
 use super::{Kiosk, KioskFacts};
 use crate::engine::Event;
 use crate::engine::runner::EngineHandle;
-use crate::ui::reader::{StdoutScreen, TerminalInput, on_terminal, spawn_key_reader};
+use crate::ui::reader::{StdoutScreen, TerminalInput, next_batch, on_terminal, spawn_key_reader};
 use crate::ui::{Input, InputDecoder, Intent, Keymap, ScanSettings, TerminalProfile};
 
 /// How the screen is driven.
@@ -71,27 +71,31 @@ fn serve(
             .map(|d| d.saturating_duration_since(now));
         let wait = key_in.map_or(tick_in, |k| k.min(tick_in));
         let mut inputs = Vec::new();
-        match rx.recv_timeout(wait) {
-            Ok(Wake::Key(key, at)) => {
-                if is_interrupt(&key) {
-                    return Ok(());
+        let Some(batch) = next_batch(&rx, wait) else {
+            return Ok(());
+        };
+        for wake in batch {
+            match wake {
+                Wake::Key(key, at) => {
+                    if is_interrupt(&key) {
+                        return Ok(());
+                    }
+                    inputs.extend(decoder.feed(key, at));
                 }
-                inputs.extend(decoder.feed(key, at));
-            }
-            Ok(Wake::Resize(width, height)) => {
-                if !setup.fixed_size {
-                    terminal.backend_mut().set_size(Size { width, height });
-                    kiosk.repaint();
+                Wake::Resize(width, height) => {
+                    if !setup.fixed_size {
+                        terminal.backend_mut().set_size(Size { width, height });
+                        kiosk.repaint();
+                    }
                 }
+                Wake::Engine(ev) => {
+                    // Screens that show "within N s" count from the event's moment.
+                    let mut r = kiosk.on_tick(Utc::now());
+                    r.extend(kiosk.on_event(ev));
+                    kiosk.serve(engine, r);
+                }
+                Wake::Gone => return Ok(()),
             }
-            Ok(Wake::Engine(ev)) => {
-                // Screens that show "within N s" count from the event's moment.
-                let mut r = kiosk.on_tick(Utc::now());
-                r.extend(kiosk.on_event(ev));
-                kiosk.serve(engine, r);
-            }
-            Ok(Wake::Gone) | Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
-            Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
         inputs.extend(decoder.flush_due(Instant::now()));
         for input in inputs {

@@ -8,6 +8,20 @@ use std::time::Instant;
 use crossterm::event::{self, Event, KeyEvent, KeyEventKind};
 
 /// What the terminal said.
+/// Waits up to `wait` for the first wake-up, then takes every one already
+/// pending, so that a loop handles them all and draws once: a scanner
+/// burst or a run of engine events must not cost a frame each on a slow
+/// line. `None` when every sender is gone.
+pub fn next_batch<T>(rx: &mpsc::Receiver<T>, wait: std::time::Duration) -> Option<Vec<T>> {
+    let mut batch = match rx.recv_timeout(wait) {
+        Ok(first) => vec![first],
+        Err(mpsc::RecvTimeoutError::Timeout) => Vec::new(),
+        Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+    };
+    batch.extend(rx.try_iter());
+    Some(batch)
+}
+
 pub enum TerminalInput {
     /// Stamped as read, not as handled: the scanner decoder times the gaps.
     Key(KeyEvent, Instant),
@@ -70,4 +84,23 @@ pub fn on_terminal<R>(
     let result = f(&mut terminal);
     let _ = terminal.backend_mut().leave_screen();
     result
+}
+
+#[cfg(test)]
+mod batch_tests {
+    use super::next_batch;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    #[test]
+    fn a_batch_takes_everything_pending_at_once() {
+        let (tx, rx) = mpsc::channel();
+        for i in 0..20 {
+            tx.send(i).unwrap();
+        }
+        assert_eq!(next_batch(&rx, Duration::ZERO), Some((0..20).collect()));
+        assert_eq!(next_batch(&rx, Duration::ZERO), Some(vec![]));
+        drop(tx);
+        assert_eq!(next_batch::<i32>(&rx, Duration::ZERO), None);
+    }
 }
