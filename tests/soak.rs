@@ -23,8 +23,10 @@ const WAIT: StdDuration = StdDuration::from_secs(30);
 /// Rounds before memory is first measured: caches and pools fill up first.
 const WARM_UP: usize = 20;
 
+/// This process's resident memory; a soak that cannot read it has
+/// measured nothing, so it fails.
 fn rss_kib() -> u64 {
-    common::vm_rss_kib("self").unwrap_or(0)
+    common::vm_rss_kib("self").expect("VmRSS of this process from /proc")
 }
 
 fn wait_event(rig: &mut Rig, what: &str, want: impl Fn(&Event) -> bool) -> Event {
@@ -48,6 +50,8 @@ struct Report {
     rss_after_warm_up_kib: u64,
     rss_end_kib: u64,
     frames: u64,
+    /// (round, RSS KiB) every tenth of the run, for the record.
+    rss_curve: Vec<(usize, u64)>,
 }
 
 fn run_rounds(rounds: usize) -> Report {
@@ -77,12 +81,20 @@ fn run_rounds(rounds: usize) -> Report {
         other => panic!("courier sign-in: {other:?}"),
     };
     let mut rss_after_warm_up_kib = 0;
+    let mut rss_curve = Vec::new();
+    let (mut dropped, mut corrupted) = (0u64, 0u64);
     for round in 0..rounds {
         // A fault every few rounds, somewhere on the line.
         let board = 1 + (round % 2) as u8;
         match round % 6 {
-            1 => rig.sim.drop_replies(board, 1),
-            3 => rig.sim.bad_crc(board, 1),
+            1 => {
+                rig.sim.drop_replies(board, 1);
+                dropped += 1;
+            }
+            3 => {
+                rig.sim.bad_crc(board, 1);
+                corrupted += 1;
+            }
             _ => {}
         }
         rig.seen.clear();
@@ -132,6 +144,9 @@ fn run_rounds(rounds: usize) -> Report {
         if round + 1 == WARM_UP.min(rounds) {
             rss_after_warm_up_kib = rss_kib();
         }
+        if (round + 1) % (rounds / 10).max(1) == 0 {
+            rss_curve.push((round + 1, rss_kib()));
+        }
     }
     rig.seen.clear();
     let rss_end_kib = rss_kib();
@@ -160,11 +175,29 @@ fn run_rounds(rounds: usize) -> Report {
     );
     assert_eq!(codes, 0, "no code outlives its parcel");
     assert!(report.ok(), "{report:?}");
+    // The faults were really on the line: the master saw each one.
+    let link = rig
+        .handle
+        .inspect_blocking(|e| e.lock_bus().diagnostics())
+        .expect("engine running")
+        .expect("the Modbus bus keeps statistics")
+        .link;
+    assert!(
+        link.timeouts >= dropped,
+        "{dropped} replies dropped, the master timed out {} times",
+        link.timeouts
+    );
+    assert!(
+        link.bad_replies >= corrupted,
+        "{corrupted} replies corrupted, the master refused {}",
+        link.bad_replies
+    );
     Report {
         rounds,
         rss_after_warm_up_kib,
         rss_end_kib,
         frames: rig.sim.counters().frames_seen,
+        rss_curve,
     }
 }
 
@@ -174,6 +207,12 @@ fn check_memory(r: &Report) {
         "soak: {} rounds, {} frames, RSS {} KiB after warm-up, {} KiB at the end (+{} KiB)",
         r.rounds, r.frames, r.rss_after_warm_up_kib, r.rss_end_kib, growth
     );
+    let curve: Vec<String> = r
+        .rss_curve
+        .iter()
+        .map(|(round, kib)| format!("{round}: {kib}"))
+        .collect();
+    eprintln!("soak: RSS KiB by round: {}", curve.join(", "));
     // sled's page cache and the allocator keep some slack; a leak of even
     // a kilobyte a round would show at 2000 rounds.
     assert!(
