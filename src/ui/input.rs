@@ -5,7 +5,9 @@
 //! scan, and anything else is released key by key as intents once the
 //! burst is over. A person's digit therefore shows up at most `burst_gap`
 //! late, and a scanned "PX-482913" never turns into Pickup (`A`) or
-//! Deposit (`B`).
+//! Deposit (`B`). A key that no scan starts with (`#`, `*`) is not held
+//! when no burst is under way, so Enter after a typed code waits for
+//! nothing.
 //!
 //! Time is given with every key, never read here, so tests need no sleep.
 
@@ -104,6 +106,13 @@ impl InputDecoder {
         }
         if !self.burst.is_empty() && !self.is_within_burst(at) {
             self.release_burst(&mut out);
+        }
+        // A key that starts no payload the kiosk reads (`#`, `*`) and comes
+        // with no burst under way is a person's: held back, it would only
+        // make Enter wait `burst_gap` before every code is checked.
+        if self.burst.is_empty() && printable_char(&key).is_some_and(|c| !c.is_alphanumeric()) {
+            out.push(self.translate(key));
+            return out;
         }
         if is_printable(&key) {
             self.burst.push(key);

@@ -356,3 +356,28 @@ fn the_property_harness_sees_a_payload_burst_as_a_scan() {
     let out = run(&mut decoder, Instant::now(), &steps, true);
     assert_eq!(out, [Input::Scan("QR:K-A:9f2c".into())]);
 }
+
+#[test]
+fn a_persons_enter_after_a_code_comes_out_at_once() {
+    let mut d = keypad();
+    let t0 = Instant::now();
+    let mut out = Vec::new();
+    for (i, c) in "123456".chars().enumerate() {
+        out.extend(d.feed(ch(c), t0 + ms(400 * i as u64)));
+    }
+    // The last digit is still held for its burst gap when `#` comes...
+    out.extend(d.flush_due(t0 + ms(400 * 6)));
+    // ...and `#` itself waits for nothing: no scan starts with it.
+    let enter = d.feed(ch('#'), t0 + ms(400 * 6));
+    assert_eq!(enter, vec![Input::Intent(Intent::Enter)]);
+    assert_eq!(d.held_back(), 0);
+    assert_eq!(d.next_deadline(), None);
+    assert_eq!(out.len(), 6);
+}
+
+#[test]
+fn a_hash_inside_a_scan_is_part_of_the_payload() {
+    let mut d = keypad();
+    let out = type_text(&mut d, Instant::now(), "TRK#123", ms(2));
+    assert_eq!(out, vec![Input::Scan("TRK#123".into())]);
+}
