@@ -100,7 +100,7 @@ fn pickup(c: &mut Criterion) {
     };
     let mut g = c.benchmark_group("pickup");
     g.sample_size(20).measurement_time(Duration::from_secs(8));
-    g.bench_function("enter valid code to pulse (argon2 default cost)", |b| {
+    g.bench_function("enter valid code to pulse (keyed hash, transaction, flush)", |b| {
         b.iter_batched(
             || {
                 let mut e = e.borrow_mut();
