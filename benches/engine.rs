@@ -100,63 +100,68 @@ fn pickup(c: &mut Criterion) {
     };
     let mut g = c.benchmark_group("pickup");
     g.sample_size(20).measurement_time(Duration::from_secs(8));
-    g.bench_function("enter valid code to pulse (keyed hash, transaction, flush)", |b| {
-        b.iter_batched(
-            || {
-                let mut e = e.borrow_mut();
-                // The previous pickup completes outside the timing.
-                if bus.door(lock) == DoorState::Closed
-                    && !query::intents(e.store()).unwrap().is_empty()
-                {
-                    for (state, kind) in [
-                        (DoorState::Open, DoorEventKind::Opened),
-                        (DoorState::Closed, DoorEventKind::Closed),
-                    ] {
-                        bus.set_door(lock, state);
-                        e.on_bus_event(BusEvent::Door(DoorEvent {
-                            lock,
-                            kind,
-                            at: chrono::Utc::now(),
-                        }))
-                        .unwrap();
+    g.bench_function(
+        "enter valid code to pulse (keyed hash, transaction, flush)",
+        |b| {
+            b.iter_batched(
+                || {
+                    let mut e = e.borrow_mut();
+                    // The previous pickup completes outside the timing.
+                    if bus.door(lock) == DoorState::Closed
+                        && !query::intents(e.store()).unwrap().is_empty()
+                    {
+                        for (state, kind) in [
+                            (DoorState::Open, DoorEventKind::Opened),
+                            (DoorState::Closed, DoorEventKind::Closed),
+                        ] {
+                            bus.set_door(lock, state);
+                            e.on_bus_event(BusEvent::Door(DoorEvent {
+                                lock,
+                                kind,
+                                at: chrono::Utc::now(),
+                            }))
+                            .unwrap();
+                        }
                     }
-                }
-                // A parcel waits in door 1 with a fresh code.
-                let ev = e
-                    .handle(
-                        &op,
-                        Command::PlaceParcel {
-                            compartment: door,
-                            tracking: "BENCH1".into(),
-                            recipient: "482913".into(),
-                            class: ParcelClass::Domestic,
-                        },
-                    )
-                    .unwrap();
-                let Some(Event::DepositStored { parcel, .. }) = ev.first() else {
-                    panic!("{ev:?}")
-                };
-                e.outbox_with_codes()
-                    .unwrap()
-                    .into_iter()
-                    .rev()
-                    .find(|n| n.parcel == Some(*parcel) && n.kind == NotificationKind::Delivered)
-                    .and_then(|n| n.code)
-                    .unwrap()
-            },
-            |code| {
-                let mut e = e.borrow_mut();
-                let ev = e
-                    .handle(&Actor::Kiosk, Command::EnterCode { code })
-                    .unwrap();
-                assert!(
-                    matches!(ev.first(), Some(Event::DoorOpening { .. })),
-                    "{ev:?}"
-                );
-            },
-            BatchSize::PerIteration,
-        )
-    });
+                    // A parcel waits in door 1 with a fresh code.
+                    let ev = e
+                        .handle(
+                            &op,
+                            Command::PlaceParcel {
+                                compartment: door,
+                                tracking: "BENCH1".into(),
+                                recipient: "482913".into(),
+                                class: ParcelClass::Domestic,
+                            },
+                        )
+                        .unwrap();
+                    let Some(Event::DepositStored { parcel, .. }) = ev.first() else {
+                        panic!("{ev:?}")
+                    };
+                    e.outbox_with_codes()
+                        .unwrap()
+                        .into_iter()
+                        .rev()
+                        .find(|n| {
+                            n.parcel == Some(*parcel) && n.kind == NotificationKind::Delivered
+                        })
+                        .and_then(|n| n.code)
+                        .unwrap()
+                },
+                |code| {
+                    let mut e = e.borrow_mut();
+                    let ev = e
+                        .handle(&Actor::Kiosk, Command::EnterCode { code })
+                        .unwrap();
+                    assert!(
+                        matches!(ev.first(), Some(Event::DoorOpening { .. })),
+                        "{ev:?}"
+                    );
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
     let keys = locker::domain::CodeKeys::generate();
     let code = locker::domain::AccessCode::parse("123456").unwrap();
     g.bench_function("one keyed hash of a typed code alone", |b| {

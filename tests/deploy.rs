@@ -299,5 +299,7 @@ fn the_udev_rule_names_the_adapter() {
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", text(&o));
+    } else {
+        eprintln!("udevadm verify needs systemd 254 or later: the rule was checked as text only");
     }
 }

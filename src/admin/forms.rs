@@ -42,7 +42,14 @@ impl Form {
             Form::AckNote(id) => format!("Acknowledge alert {id}: note"),
             Form::MarkerNote(Some(c)) => format!("CCTV marker at door {c}: note"),
             Form::MarkerNote(None) => "CCTV marker: note".into(),
-            Form::PinReset(name) => format!("New PIN for {name} (4-8 digits)"),
+            Form::PinReset(name) => {
+                let digits = crate::domain::code::PIN_DIGITS;
+                format!(
+                    "New PIN for {name} ({}-{} digits)",
+                    digits.start(),
+                    digits.end()
+                )
+            }
             Form::AddUser => "New account: NAME ROLE PIN (courier, admin or technician)".into(),
             Form::AddRecipient => "New recipient: ID E-MAIL NAME".into(),
             Form::EditRecipient(r) => format!("{}: E-MAIL NAME", r.id),

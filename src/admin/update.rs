@@ -151,11 +151,13 @@ fn sign_in_input(model: &mut Model, input: Input) -> Vec<Request> {
         return Vec::new();
     };
     let field = if *on_pin { &mut *pin } else { &mut *user };
+    // As long as the longest user name; a PIN is shorter.
+    let room = crate::domain::people::USER_NAME_MAX;
     match input {
-        Input::Intent(Intent::Digit(d)) if field.len() < 32 => {
+        Input::Intent(Intent::Digit(d)) if field.len() < room => {
             field.extend(char::from_digit(u32::from(d), 10));
         }
-        Input::Typed(c) if field.len() < 32 && !c.is_whitespace() => field.push(c),
+        Input::Typed(c) if field.len() < room && !c.is_whitespace() => field.push(c),
         // A scanned or pasted user number ends with Enter: on to the PIN.
         Input::Scan(s) if !*on_pin => {
             *user = s;
@@ -194,10 +196,12 @@ fn form_input(model: &mut Model, input: Input) -> Vec<Request> {
                 *text = (*r).to_string();
             }
         }
-        Input::Intent(Intent::Digit(d)) if text.len() < 200 => {
+        Input::Intent(Intent::Digit(d)) if text.len() < crate::domain::text::NOTE_MAX => {
             text.extend(char::from_digit(u32::from(d), 10));
         }
-        Input::Typed(c) if text.len() < 200 && !c.is_control() => text.push(c),
+        Input::Typed(c) if text.len() < crate::domain::text::NOTE_MAX && !c.is_control() => {
+            text.push(c)
+        }
         // A scanner (or a fast paste) ends with Enter: the field is complete.
         Input::Scan(s) => {
             *text = s.chars().take(200).collect();

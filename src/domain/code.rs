@@ -231,9 +231,12 @@ impl Hasher {
     }
 }
 
+/// How many digits a PIN has; the keypad and the console take as many.
+pub const PIN_DIGITS: std::ops::RangeInclusive<usize> = 4..=12;
+
 /// A PIN must be 4 to 12 digits: it is typed on the keypad.
 pub fn validate_pin(pin: &str) -> Result<(), &'static str> {
-    if !(4..=12).contains(&pin.len()) {
+    if !PIN_DIGITS.contains(&pin.len()) {
         return Err("a PIN has 4 to 12 digits");
     }
     if !pin.bytes().all(|b| b.is_ascii_digit()) {

@@ -58,6 +58,14 @@ impl ParcelState {
     }
 }
 
+/// How long a tracking number is: letters, digits and '-'.
+pub const TRACKING_LEN: std::ops::RangeInclusive<usize> = 4..=40;
+
+/// Whether `s` has the form of a tracking number.
+pub fn is_tracking_number(s: &str) -> bool {
+    TRACKING_LEN.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Parcel {
     pub id: ParcelId,

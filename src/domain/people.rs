@@ -17,6 +17,9 @@ pub struct RecipientId(String);
 pub const RECIPIENT_PREFIX: &str = "PX";
 
 impl RecipientId {
+    /// Digits after `PX-`, as typed on the keypad.
+    pub const DIGITS: usize = 6;
+
     /// Accepts `PX-482913` (scanned, any case) or `482913` (typed).
     pub fn parse(s: &str) -> Result<Self, &'static str> {
         let s = s.trim();
@@ -29,7 +32,7 @@ impl RecipientId {
             }
             None => s,
         };
-        if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if digits.len() != Self::DIGITS || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err("a recipient ID has 6 digits, e.g. PX-482913");
         }
         Ok(Self(format!("{RECIPIENT_PREFIX}-{digits}")))
@@ -177,11 +180,14 @@ pub struct User {
     pub carrier_email: Option<String>,
 }
 
+/// The longest user name (a user number at the keypad).
+pub const USER_NAME_MAX: usize = 32;
+
 /// A user name: 1 to 32 of `a-z 0-9 . _ -`. It is typed on keypads and
 /// laptop keyboards alike, and it is the actor in every audit entry, so it
 /// is kept to what any terminal shows the same way.
 pub fn validate_user_name(name: &str) -> Result<(), TextError> {
-    let ok = (1..=32).contains(&name.len())
+    let ok = (1..=USER_NAME_MAX).contains(&name.len())
         && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));

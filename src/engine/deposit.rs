@@ -163,11 +163,7 @@ impl Engine {
         recipient: &str,
     ) -> Result<(String, RecipientId), EngineError> {
         let tracking = tracking.trim();
-        let valid = (4..=40).contains(&tracking.len())
-            && tracking
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if !valid {
+        if !crate::domain::parcel::is_tracking_number(tracking) {
             return Err(EngineError::Invalid(
                 "a tracking number has 4 to 40 letters, digits or '-'".into(),
             ));

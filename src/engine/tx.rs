@@ -74,9 +74,7 @@ impl Scanned {
                 .is_some_and(|head| head.eq_ignore_ascii_case(&prefix))
         {
             Scanned::RecipientId
-        } else if (4..=40).contains(&p.len())
-            && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
+        } else if crate::domain::parcel::is_tracking_number(p) {
             Scanned::Tracking
         } else {
             Scanned::Other

@@ -12,11 +12,12 @@ use super::i18n::Text;
 use super::model::{DoorSpot, Draft, Model, Notice, Request, Screen, StaffSession, size_choice};
 use super::update::{digit_char, engine, notice, size_for_key};
 
-/// Digits a user number or PIN may have on the keypad.
-const ID_DIGITS: usize = 8;
-/// A tracking number's longest form.
-const TRACKING_CHARS: usize = 40;
-const RECIPIENT_DIGITS: usize = 6;
+// The keypad takes as many keys as the domain allows, never fewer: a PIN
+// set from the command line must be typeable here.
+const USER_DIGITS: usize = crate::domain::people::USER_NAME_MAX;
+const PIN_DIGITS: usize = *crate::domain::code::PIN_DIGITS.end();
+const TRACKING_CHARS: usize = *crate::domain::parcel::TRACKING_LEN.end();
+const RECIPIENT_DIGITS: usize = crate::domain::RecipientId::DIGITS;
 /// Centimetres: three digits cover any parcel a locker could take.
 const DIMENSION_DIGITS: usize = 3;
 
@@ -87,7 +88,7 @@ fn push_digit(buf: &mut String, d: u8, max: usize) {
 pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
     match &mut model.screen {
         Screen::SignInUser { user } => match intent {
-            Intent::Digit(d) => push_digit(user, d, ID_DIGITS),
+            Intent::Digit(d) => push_digit(user, d, USER_DIGITS),
             Intent::Back if user.pop().is_none() => model.screen = Screen::Home,
             Intent::Enter if user.is_empty() => model.notice = Some(notice(Text::TypeFirst)),
             Intent::Enter => {
@@ -99,7 +100,7 @@ pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             _ => {}
         },
         Screen::SignInPin { user, pin } => match intent {
-            Intent::Digit(d) => push_digit(pin, d, ID_DIGITS),
+            Intent::Digit(d) => push_digit(pin, d, PIN_DIGITS),
             Intent::Back if pin.pop().is_none() => {
                 model.screen = Screen::SignInUser { user: user.clone() }
             }

@@ -24,7 +24,7 @@ const ADMIN_SEQUENCE: [Intent; 5] = [
 ];
 
 /// The longest code the keypad collects; the engine judges it.
-pub(super) const CODE_DIGITS: usize = 6;
+pub(super) const CODE_DIGITS: usize = crate::domain::AccessCode::LEN;
 
 /// Applies one message; returns what the world should do next. Whether
 /// the screen changed is in [`Model::take_dirty`].

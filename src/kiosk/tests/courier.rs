@@ -313,3 +313,25 @@ fn after_a_crash_the_next_person_sees_home_not_the_couriers_receipt() {
     }
     assert_eq!(restarted.model().screen, Screen::Home);
 }
+
+#[test]
+fn a_twelve_digit_pin_set_elsewhere_can_be_typed_at_the_keypad() {
+    let (mut d, _dir) = kiosk();
+    let admin = d
+        .sign_in(crate::kiosk::driver::ADMIN.0, crate::kiosk::driver::ADMIN.1)
+        .unwrap();
+    d.engine
+        .handle(
+            &admin,
+            crate::engine::Command::AddUser {
+                name: "1003".into(),
+                role: crate::domain::Role::Courier,
+                pin: "123456789012".into(),
+                badge: None,
+                carrier_email: None,
+            },
+        )
+        .unwrap();
+    d.press("B1003#123456789012#");
+    assert_eq!(*d.screen(), Screen::StaffMenu);
+}
