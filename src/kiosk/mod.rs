@@ -193,7 +193,12 @@ impl Kiosk {
 
     fn own_next_tick(&self) -> DateTime<Utc> {
         let now = self.model.now();
-        if matches!(self.model.screen, Screen::Lockout { .. }) {
+        let counting_down = match self.model.screen {
+            Screen::Lockout { .. } => true,
+            Screen::PickupDone { reopen_secs, .. } => reopen_secs > 0,
+            _ => false,
+        };
+        if counting_down {
             return now + chrono::Duration::seconds(1);
         }
         let next_minute = now + chrono::Duration::seconds(60 - now.timestamp().rem_euclid(60));

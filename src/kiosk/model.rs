@@ -326,6 +326,8 @@ pub struct Model {
     pub(super) admin_keys: usize,
     /// Typed codes are paused until then (the engine said so).
     pub(super) codes_locked_until: Option<DateTime<Utc>>,
+    /// The re-open offer on the thank-you screen lasts until then.
+    pub(super) reopen_until: Option<DateTime<Utc>>,
 }
 
 /// How many engine events the model keeps.
@@ -349,6 +351,7 @@ impl Model {
             dirty: true,
             admin_keys: 0,
             codes_locked_until: None,
+            reopen_until: None,
         }
     }
 

@@ -80,6 +80,16 @@ fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Request> {
     if model.codes_locked_until.is_some_and(|u| u <= now) {
         model.codes_locked_until = None;
     }
+    // The re-open offer counts down as the lockout does.
+    if let (Screen::PickupDone { reopen_secs, .. }, Some(until)) =
+        (&mut model.screen, model.reopen_until)
+    {
+        let left = (until - now).num_seconds().max(0);
+        if left != *reopen_secs {
+            *reopen_secs = left;
+            model.dirty = true;
+        }
+    }
     if let Screen::Lockout { until, secs_left } = &mut model.screen {
         // Rounded up, so "00:00" is never shown while still locked.
         let left = secs_until(*until, now);
@@ -365,6 +375,7 @@ fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
             ..
         } => {
             let secs = (reopen_until - model.now).num_seconds().max(0);
+            model.reopen_until = Some(reopen_until);
             model.screen = Screen::PickupDone {
                 door: compartment,
                 reopen_secs: secs,

@@ -74,6 +74,39 @@ fn door_closed_before_taking_parcel_can_reopen() {
 }
 
 #[test]
+fn the_reopen_offer_counts_down() {
+    let (mut d, _dir) = kiosk();
+    let (_, door, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    d.press(&format!("{code}#"));
+    d.open_door(door);
+    d.close_door(door, false);
+    assert!(
+        d.screen_text().contains("(within 60 s)"),
+        "{}",
+        d.screen_text()
+    );
+    d.wait(Duration::seconds(30), Duration::seconds(1));
+    assert!(matches!(
+        d.screen(),
+        Screen::PickupDone {
+            reopen_secs: 30,
+            ..
+        }
+    ));
+    assert!(
+        d.screen_text().contains("(within 30 s)"),
+        "{}",
+        d.screen_text()
+    );
+    d.wait(Duration::seconds(29), Duration::seconds(1));
+    assert!(
+        d.screen_text().contains("(within 1 s)"),
+        "{}",
+        d.screen_text()
+    );
+}
+
+#[test]
 fn reopen_after_the_window_asks_for_staff() {
     let dir = tempfile::tempdir().unwrap();
     let mut d = crate::kiosk::driver::Driver::open(
