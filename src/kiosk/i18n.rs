@@ -99,6 +99,8 @@ pub enum Text {
     KeysSignIn,
     WrongPin,
     SignInPaused,
+    /// Between `#` and the engine's answer.
+    Checking,
     // Staff menu.
     SignedInAs,
     MenuDeposit,
@@ -352,6 +354,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         EnterPin => ("Type your PIN, then #.", "Escriba su PIN y pulse #."),
         KeysSignIn => ("# Next   * Delete", "# Siguiente   * Borrar"),
         WrongPin => ("Wrong user or PIN.", "Usuario o PIN incorrecto."),
+        Checking => ("Checking…", "Comprobando…"),
         SignInPaused => (
             "Too many wrong PINs for this user. Try after {reason}, or scan a badge.",
             "Demasiados PIN incorrectos. Pruebe tras las {reason} o use su tarjeta.",

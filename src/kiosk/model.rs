@@ -328,6 +328,9 @@ pub struct Model {
     pub(super) codes_locked_until: Option<DateTime<Utc>>,
     /// The re-open offer on the thank-you screen lasts until then.
     pub(super) reopen_until: Option<DateTime<Utc>>,
+    /// A code, QR or PIN went to the engine and its answer is awaited: the
+    /// screen says "Checking…" meanwhile (a PIN check takes a while).
+    pub checking: bool,
 }
 
 /// How many engine events the model keeps.
@@ -352,6 +355,7 @@ impl Model {
             admin_keys: 0,
             codes_locked_until: None,
             reopen_until: None,
+            checking: false,
         }
     }
 

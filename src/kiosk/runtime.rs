@@ -103,6 +103,11 @@ fn serve(
                 return Ok(());
             }
             let r = kiosk.on_input(input, Utc::now());
+            if kiosk.model().checking
+                && let Err(e) = kiosk.render(terminal)
+            {
+                tracing::warn!(error = %e, "could not draw the screen");
+            }
             kiosk.serve(engine, r);
         }
         if kiosk.next_tick() <= Utc::now() {

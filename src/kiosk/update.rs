@@ -38,10 +38,24 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Request> {
             model.idle_since = model.now;
             model.dirty = true;
             model.notice = None;
-            on_input(model, input)
+            let out = on_input(model, input);
+            model.checking = out.iter().any(|r| {
+                matches!(
+                    r,
+                    Request::Engine {
+                        command: Command::EnterCode { .. }
+                            | Command::ScanQr { .. }
+                            | Command::SignIn { .. }
+                            | Command::SignInBadge { .. },
+                        ..
+                    }
+                )
+            });
+            out
         }
         Msg::Engine(event) => {
             model.dirty = true;
+            model.checking = false;
             model.last_events.push(event.clone());
             if model.last_events.len() > KEPT_EVENTS {
                 model.last_events.remove(0);
@@ -50,6 +64,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Request> {
         }
         Msg::Failed(failure) => {
             model.dirty = true;
+            model.checking = false;
             on_failure(model, failure);
             Vec::new()
         }

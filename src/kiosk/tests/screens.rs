@@ -415,3 +415,32 @@ fn a_failed_write_repaints_the_whole_screen_when_the_line_is_back() {
     );
     assert!(!kiosk.render(&mut terminal).unwrap(), "then quiet");
 }
+
+#[test]
+fn the_screen_says_checking_between_hash_and_the_answer() {
+    let facts = KioskFacts::from_engine(
+        &EngineSettings::for_tests(),
+        &test_bank(),
+        "Front desk, 555-0100",
+    );
+    let mut kiosk = crate::kiosk::Kiosk::new(facts, start_time());
+    for d in [1, 2, 3, 4, 5, 6] {
+        kiosk.on_input(
+            crate::ui::Input::Intent(crate::ui::Intent::Digit(d)),
+            start_time(),
+        );
+    }
+    let sent = kiosk.on_input(
+        crate::ui::Input::Intent(crate::ui::Intent::Enter),
+        start_time(),
+    );
+    assert_eq!(sent.len(), 1, "the code goes to the engine");
+    assert!(kiosk.model().checking);
+    snap!("kiosk_checking", screen_text(kiosk.model()));
+    kiosk.on_reply(&Ok(vec![crate::engine::Event::CodeRefused {
+        refusal: Refusal::Unknown,
+        tries_left: 4,
+    }]));
+    assert!(!kiosk.model().checking);
+    assert!(!screen_text(kiosk.model()).contains("Checking"));
+}

@@ -83,7 +83,16 @@ pub fn view(model: &Model, frame: &mut Frame) {
         height: area.height.saturating_sub(4),
     };
     frame.render_widget(Paragraph::new(body.lines).wrap(Wrap { trim: false }), inner);
-    if let Some(notice) = &model.notice {
+    let checking = super::model::Notice {
+        text: Text::Checking,
+        reason: String::new(),
+    };
+    let notice = if model.checking {
+        Some(&checking)
+    } else {
+        model.notice.as_ref()
+    };
+    if let Some(notice) = notice {
         let text = fill(
             model.language,
             notice.text,
