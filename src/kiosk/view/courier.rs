@@ -32,7 +32,7 @@ pub(super) fn body(model: &Model) -> Body {
                 .line(field(&t(model, Text::UserLabel), user, false))
                 .line(field(
                     &t(model, Text::PinLabel),
-                    &"*".repeat(pin.len()),
+                    &super::pickup::MASK.repeat(pin.len()),
                     true,
                 ));
             b

@@ -12,6 +12,9 @@ use crate::kiosk::i18n::{Text, fill};
 use crate::kiosk::model::{DoorSpot, Model, Screen};
 use crate::kiosk::update::CODE_DIGITS;
 
+/// What a typed secret digit shows as ('o' on an ASCII terminal).
+pub(super) const MASK: &str = "●";
+
 pub(super) fn body(model: &Model) -> Body {
     let lang = model.language;
     let contact = &model.facts.admin_contact;
@@ -144,12 +147,13 @@ pub(super) fn body(model: &Model) -> Body {
     }
 }
 
-/// Six slots; typed digits show as `*` so nobody reads a code over a
-/// shoulder. One more digit changes one cell.
+/// Six slots; typed digits show as a dot so nobody reads a code over a
+/// shoulder (not `*`, which is the Back key). One more digit changes one
+/// cell.
 fn slots(typed: usize) -> Line<'static> {
     let mut spans = vec![Span::raw("    ")];
     for i in 0..CODE_DIGITS {
-        spans.push(Span::raw(if i < typed { "*" } else { "_" }));
+        spans.push(Span::raw(if i < typed { MASK } else { "_" }));
         spans.push(Span::raw("  "));
     }
     Line::from(spans)
