@@ -101,6 +101,8 @@ pub enum Text {
     SignInPaused,
     /// Between `#` and the engine's answer.
     Checking,
+    /// Shortly before the inactivity reset.
+    StillThere,
     // Staff menu.
     SignedInAs,
     MenuDeposit,
@@ -355,6 +357,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         KeysSignIn => ("# Next   * Delete", "# Siguiente   * Borrar"),
         WrongPin => ("Wrong user or PIN.", "Usuario o PIN incorrecto."),
         Checking => ("Checking…", "Comprobando…"),
+        StillThere => (
+            "Still there? Press any key to stay on this screen.",
+            "¿Sigue ahí? Pulse una tecla para seguir en esta pantalla.",
+        ),
         SignInPaused => (
             "Too many wrong PINs for this user. Try after {reason}, or scan a badge.",
             "Demasiados PIN incorrectos. Pruebe tras las {reason} o use su tarjeta.",

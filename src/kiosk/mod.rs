@@ -202,8 +202,11 @@ impl Kiosk {
             return now + chrono::Duration::seconds(1);
         }
         let next_minute = now + chrono::Duration::seconds(60 - now.timestamp().rem_euclid(60));
-        let idle = self.model.idle_since
+        let mut idle = self.model.idle_since
             + chrono::Duration::seconds(i64::from(self.model.facts.inactivity_secs));
+        if !self.model.still_there {
+            idle -= update::warn_before(&self.model);
+        }
         if self.model.screen.is_resting() || idle <= now {
             next_minute
         } else {

@@ -331,6 +331,8 @@ pub struct Model {
     /// A code, QR or PIN went to the engine and its answer is awaited: the
     /// screen says "Checking…" meanwhile (a PIN check takes a while).
     pub checking: bool,
+    /// The inactivity reset is near and the screen asks "Still there?".
+    pub still_there: bool,
 }
 
 /// How many engine events the model keeps.
@@ -356,6 +358,7 @@ impl Model {
             codes_locked_until: None,
             reopen_until: None,
             checking: false,
+            still_there: false,
         }
     }
 

@@ -38,6 +38,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Request> {
             model.idle_since = model.now;
             model.dirty = true;
             model.notice = None;
+            // The key that answers "Still there?" does only that: a courier
+            // who presses 1 then must not start anything else.
+            if std::mem::take(&mut model.still_there) {
+                return Vec::new();
+            }
             let out = on_input(model, input);
             model.checking = out.iter().any(|r| {
                 matches!(
@@ -117,14 +122,25 @@ fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Request> {
         }
     }
     let idle = Duration::seconds(i64::from(model.facts.inactivity_secs));
-    if !model.screen.is_resting() && model.open_doors.is_empty() && now - model.idle_since >= idle {
+    let may_time_out = !model.screen.is_resting() && model.open_doors.is_empty();
+    if may_time_out && !model.still_there && now - model.idle_since >= idle - warn_before(model) {
+        model.still_there = true;
+        model.dirty = true;
+    }
+    if may_time_out && now - model.idle_since >= idle {
         return back_home(model);
     }
     Vec::new()
 }
 
+/// How long before the inactivity reset the screen asks "Still there?".
+pub(super) fn warn_before(model: &Model) -> Duration {
+    Duration::seconds(i64::from(model.facts.inactivity_secs / 4).clamp(5, 15))
+}
+
 /// The person walked away: forget everything they typed, sign staff out.
 fn back_home(model: &mut Model) -> Vec<Request> {
+    model.still_there = false;
     let mut out = Vec::new();
     if let Some(s) = model.session.take() {
         out.push(Request::Engine {

@@ -464,3 +464,27 @@ fn five_wrong_pins_pause_that_courier_only() {
     d.press(&format!("{code}#"));
     assert_eq!(d.door_on_screen(), Some(door));
 }
+
+#[test]
+fn still_there_comes_before_the_inactivity_reset_and_the_answering_key_does_nothing_else() {
+    let (mut d, _dir) = kiosk();
+    d.press("B1001#4321#");
+    assert_eq!(*d.screen(), Screen::StaffMenu);
+    d.wait(Duration::seconds(44), Duration::seconds(1));
+    assert!(!d.model().still_there);
+    d.wait(Duration::seconds(1), Duration::seconds(1));
+    assert!(d.model().still_there, "15 s before the reset");
+    snap!("kiosk_still_there", d.screen_text());
+    // The courier's "1" answers the question; it starts no deposit.
+    d.press("1");
+    assert_eq!(*d.screen(), Screen::StaffMenu);
+    assert!(!d.model().still_there);
+    // Left alone again, the kiosk warns again, then goes home.
+    d.wait(Duration::seconds(45), Duration::seconds(1));
+    assert!(d.model().still_there);
+    d.wait(Duration::seconds(15), Duration::seconds(1));
+    assert_eq!(*d.screen(), Screen::Home);
+    // Now a digit starts a code, as on any home screen.
+    d.press("1");
+    assert!(matches!(d.screen(), Screen::CodeEntry { .. }));
+}

@@ -347,14 +347,18 @@ fn the_next_tick_is_the_next_minute_second_or_idle_deadline() {
         crate::ui::Input::Intent(crate::ui::Intent::Pickup),
         t0 + Duration::seconds(30),
     );
-    // Idle until 10:01:50; the clock turns first.
+    // Idle until 10:01:50, asked "Still there?" at 10:01:35; the clock
+    // turns first.
     assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(60));
     kiosk.on_tick(start_time() + Duration::seconds(61));
+    assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(95));
+    kiosk.on_tick(start_time() + Duration::seconds(95));
+    assert!(kiosk.model().still_there);
     assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(110));
     kiosk.on_event(crate::engine::Event::CodesLocked {
         until: start_time() + Duration::seconds(200),
     });
-    assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(62));
+    assert_eq!(kiosk.next_tick(), start_time() + Duration::seconds(96));
 }
 
 /// A serial line that can be cut.

@@ -83,12 +83,15 @@ pub fn view(model: &Model, frame: &mut Frame) {
         height: area.height.saturating_sub(4),
     };
     frame.render_widget(Paragraph::new(body.lines).wrap(Wrap { trim: false }), inner);
-    let checking = super::model::Notice {
-        text: Text::Checking,
+    let said = |text| super::model::Notice {
+        text,
         reason: String::new(),
     };
+    let (checking, still_there) = (said(Text::Checking), said(Text::StillThere));
     let notice = if model.checking {
         Some(&checking)
+    } else if model.still_there {
+        Some(&still_there)
     } else {
         model.notice.as_ref()
     };
