@@ -270,6 +270,9 @@ pub enum Event {
     ProblemRecorded {
         compartment: CompartmentId,
         problem: Problem,
+        /// The alert's number: the person's reference when they ask staff.
+        #[serde(default)]
+        reference: u64,
     },
     CompartmentChanged {
         compartment: CompartmentId,

@@ -265,6 +265,7 @@ impl Engine {
             Event::ProblemRecorded {
                 compartment,
                 problem,
+                reference: alert.id,
             },
             Event::AlertRaised { alert },
         ])

@@ -47,6 +47,8 @@ pub enum Text {
     ProblemDoorDidNotOpen,
     BackKey,
     ProblemRecorded,
+    ProblemReference,
+    ProblemNextStep,
     // Invalid code.
     CodeNotAccepted,
     CodeUsed,
@@ -241,10 +243,15 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Staff have been told about door {door}.",
             "El personal ha sido avisado sobre la puerta {door}.",
         ),
+        ProblemReference => ("Your reference: {reference}", "Su referencia: {reference}"),
+        ProblemNextStep => (
+            "Quote it when you ask staff about it: {contact}",
+            "Indíquela cuando pregunte al personal: {contact}",
+        ),
         CodeNotAccepted => ("Code not accepted", "Código no aceptado"),
         CodeUsed => (
-            "This code was already used. Each code opens its door once.",
-            "Este código ya se usó. Cada código abre su puerta una sola vez.",
+            "This code was already used: its parcel was collected. Not you? Ask staff.",
+            "Este código ya se usó: el paquete fue recogido. ¿No fue usted? Avise.",
         ),
         CodeExpired => (
             "This code has expired. Collect your parcel at the office.",

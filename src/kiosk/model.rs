@@ -162,6 +162,8 @@ pub enum Screen {
     },
     ProblemRecorded {
         door: CompartmentId,
+        /// What the person quotes to staff.
+        reference: u64,
     },
     CodeRefused {
         refusal: Refusal,

@@ -449,8 +449,15 @@ fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
                 fee,
             };
         }
-        Event::ProblemRecorded { compartment, .. } => {
-            model.screen = Screen::ProblemRecorded { door: compartment };
+        Event::ProblemRecorded {
+            compartment,
+            reference,
+            ..
+        } => {
+            model.screen = Screen::ProblemRecorded {
+                door: compartment,
+                reference,
+            };
         }
         Event::BusDown => {
             model.screen = Screen::OutOfService;

@@ -199,7 +199,10 @@ pub(super) fn all_screens() -> Vec<Screen> {
             reopen_secs: 60,
         },
         Screen::ReportProblem { door: spot.door },
-        Screen::ProblemRecorded { door: spot.door },
+        Screen::ProblemRecorded {
+            door: spot.door,
+            reference: 7,
+        },
         Screen::CodeRefused {
             refusal: Refusal::Unknown,
             tries_left: 1,

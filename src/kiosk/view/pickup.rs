@@ -72,13 +72,16 @@ pub(super) fn body(model: &Model) -> Body {
                 .text(t(model, Text::BackKey));
             b
         }
-        Screen::ProblemRecorded { door } => {
+        Screen::ProblemRecorded { door, reference } => {
             let mut b = Body::new(t(model, Text::KeysHome));
-            b.title(t(model, Text::ThankYou)).text(fill(
-                lang,
-                Text::ProblemRecorded,
-                &[("door", door)],
-            ));
+            b.title(t(model, Text::ThankYou))
+                .text(fill(lang, Text::ProblemRecorded, &[("door", door)]))
+                .blank()
+                .line(Line::styled(
+                    fill(lang, Text::ProblemReference, &[("reference", reference)]),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ))
+                .text(fill(lang, Text::ProblemNextStep, &[("contact", contact)]));
             b
         }
         Screen::CodeRefused {
