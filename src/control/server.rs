@@ -348,11 +348,17 @@ pub async fn read_frame<R: AsyncBufRead + Unpin>(r: &mut R) -> io::Result<Frame>
         if avail.is_empty() {
             return Ok(if too_long {
                 Frame::TooLong
-            } else if buf.iter().all(u8::is_ascii_whitespace) {
-                // A blank last line is no frame, as a blank line is not.
-                Frame::End
             } else {
-                Frame::Line(buf)
+                // The last line ends as any other: without its '\r', and no
+                // frame at all when it is blank.
+                if buf.last() == Some(&b'\r') {
+                    buf.pop();
+                }
+                if buf.iter().all(u8::is_ascii_whitespace) {
+                    Frame::End
+                } else {
+                    Frame::Line(buf)
+                }
             });
         }
         let (chunk, used, done) = match avail.iter().position(|b| *b == b'\n') {

@@ -108,6 +108,20 @@ pub struct Recipient {
 }
 
 impl Recipient {
+    /// The name as a courier may see it to confirm the right person: the
+    /// first name and the last name's initial ("Ana R."), printable.
+    pub fn short_name(&self) -> String {
+        let name = super::text::printable(&self.name);
+        let mut words = name.split_whitespace();
+        let Some(first) = words.next() else {
+            return String::new();
+        };
+        match words.last().and_then(|last| last.chars().next()) {
+            Some(initial) => format!("{first} {initial}."),
+            None => first.to_string(),
+        }
+    }
+
     /// What is left after the account is closed: no personal data.
     pub fn closed(id: RecipientId) -> Self {
         Self {
@@ -219,6 +233,26 @@ impl Recipient {
             check_text("phone", phone, PHONE_MAX)?;
         }
         self.delegates.iter().try_for_each(Delegate::validate)
+    }
+}
+
+#[cfg(test)]
+mod short_name_tests {
+    use super::*;
+
+    #[test]
+    fn a_courier_sees_the_first_name_and_an_initial() {
+        let mut r = Recipient::closed(RecipientId::parse("482913").unwrap());
+        for (name, short) in [
+            ("Ana Ruiz", "Ana R."),
+            ("Ana María Ruiz Pérez", "Ana P."),
+            ("Ben", "Ben"),
+            ("", ""),
+            ("  Ósc\u{1b}ar  Núñez ", "Ósc\u{fffd}ar N."),
+        ] {
+            r.name = name.into();
+            assert_eq!(r.short_name(), short, "{name:?}");
+        }
     }
 }
 

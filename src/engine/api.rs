@@ -79,6 +79,11 @@ pub enum Command {
     },
     SignOut,
     // Couriers.
+    /// Is this recipient registered? Asked as soon as the courier has
+    /// typed or scanned the ID, before a door is chosen.
+    CheckRecipient {
+        recipient: String,
+    },
     StartDeposit {
         tracking: String,
         recipient: String,
@@ -222,6 +227,11 @@ pub enum Event {
         compartment: CompartmentId,
         parcel: ParcelId,
         reopen_until: DateTime<Utc>,
+    },
+    /// A registered recipient, named short for the courier to confirm.
+    RecipientConfirmed {
+        recipient: crate::domain::RecipientId,
+        short_name: String,
     },
     DepositStored {
         parcel: ParcelId,

@@ -168,10 +168,22 @@ impl Engine {
                 "a tracking number has 4 to 40 letters, digits or '-'".into(),
             ));
         }
+        let (rid, _) = self.registered_recipient(recipient)?;
+        Ok((tracking.to_string(), rid))
+    }
+
+    /// A recipient ID that names an open account, or `NotRegistered`.
+    pub(super) fn registered_recipient(
+        &self,
+        recipient: &str,
+    ) -> Result<(RecipientId, crate::domain::Recipient), EngineError> {
         let rid = RecipientId::parse(recipient)
             .map_err(|_| EngineError::Refused(Refusal::NotRegistered))?;
-        match self.commit(|tx| tx.recipient(&rid))? {
-            Some(r) if !r.closed => Ok((tracking.to_string(), rid)),
+        match self
+            .store
+            .get::<crate::domain::Recipient>(T::Recipients, rid.digits().as_bytes())?
+        {
+            Some(r) if !r.closed => Ok((rid, r)),
             _ => Err(EngineError::Refused(Refusal::NotRegistered)),
         }
     }

@@ -375,6 +375,14 @@ impl Engine {
                 }
                 Ok(vec![Event::SignedOut])
             }
+            CheckRecipient { recipient } => {
+                self.authorize(actor, Permission::Deposit)?;
+                let (recipient, r) = self.registered_recipient(&recipient)?;
+                Ok(vec![Event::RecipientConfirmed {
+                    recipient,
+                    short_name: r.short_name(),
+                }])
+            }
             StartDeposit {
                 tracking,
                 recipient,

@@ -58,21 +58,15 @@ pub(super) fn on_scan(model: &mut Model, payload: &str) -> Option<Vec<Request>> 
             Some(engine(model, Command::SignInBadge { badge: payload }))
         }
         Screen::StaffMenu | Screen::Tracking { .. } | Screen::DepositStored { .. } => {
-            model.screen = Screen::Recipient {
-                tracking: payload,
-                typed: String::new(),
-            };
+            tracking_entered(model, payload);
             Some(Vec::new())
         }
         Screen::Recipient { tracking, .. } => {
-            model.screen = Screen::Size {
-                draft: Draft {
-                    tracking: tracking.clone(),
-                    recipient: payload,
-                    size: None,
-                },
+            model.screen = Screen::Recipient {
+                tracking: tracking.clone(),
+                typed: payload.clone(),
             };
-            Some(Vec::new())
+            Some(recipient_entered(model, payload))
         }
         s if is_courier_screen(s) => Some(Vec::new()),
         _ => None,
@@ -124,10 +118,8 @@ pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             Intent::Back if typed.pop().is_none() => model.screen = Screen::StaffMenu,
             Intent::Enter if typed.is_empty() => model.notice = Some(notice(Text::TypeFirst)),
             Intent::Enter => {
-                model.screen = Screen::Recipient {
-                    tracking: typed.clone(),
-                    typed: String::new(),
-                }
+                let typed = typed.clone();
+                tracking_entered(model, typed);
             }
             _ => {}
         },
@@ -140,13 +132,8 @@ pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             }
             Intent::Enter if typed.is_empty() => model.notice = Some(notice(Text::TypeFirst)),
             Intent::Enter => {
-                model.screen = Screen::Size {
-                    draft: Draft {
-                        tracking: tracking.clone(),
-                        recipient: typed.clone(),
-                        size: None,
-                    },
-                }
+                let typed = typed.clone();
+                return recipient_entered(model, typed);
             }
             _ => {}
         },
@@ -252,6 +239,37 @@ pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
     Vec::new()
 }
 
+/// A tracking number is checked as soon as it is entered, not after a
+/// door was chosen: one of the wrong form is said at once, in the screen's
+/// language, and can be typed again.
+fn tracking_entered(model: &mut Model, tracking: String) {
+    let tracking = tracking.trim().to_string();
+    if crate::domain::parcel::is_tracking_number(&tracking) {
+        model.screen = Screen::Recipient {
+            tracking,
+            typed: String::new(),
+        };
+    } else {
+        model.screen = Screen::Tracking {
+            typed: String::new(),
+        };
+        model.notice = Some(notice(Text::TrackingInvalid));
+    }
+}
+
+/// A recipient ID of the right form goes to the engine at once, which
+/// answers with the short name or "not registered".
+fn recipient_entered(model: &mut Model, recipient: String) -> Vec<Request> {
+    if crate::domain::RecipientId::parse(&recipient).is_err() {
+        if let Screen::Recipient { typed, .. } = &mut model.screen {
+            typed.clear();
+        }
+        model.notice = Some(notice(Text::RecipientInvalid));
+        return Vec::new();
+    }
+    engine(model, Command::CheckRecipient { recipient })
+}
+
 fn start_tracking(model: &mut Model) {
     model.screen = Screen::Tracking {
         typed: String::new(),
@@ -279,6 +297,11 @@ fn start_deposit(draft: &Draft, size: SizeChoice) -> Command {
 /// The parcel details a deposit screen holds, to try again after a fault.
 pub(super) fn draft_of(screen: &Screen) -> Draft {
     match screen {
+        Screen::Recipient { tracking, typed } => Draft {
+            tracking: tracking.clone(),
+            recipient: typed.clone(),
+            ..Draft::default()
+        },
         Screen::Size { draft }
         | Screen::Dimensions { draft, .. }
         | Screen::NoCompartment { draft, .. }
@@ -349,6 +372,21 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<crate::kiosk::Req
             model.session = None;
             if is_courier_screen(&model.screen) {
                 model.screen = Screen::Home;
+            }
+        }
+        Event::RecipientConfirmed {
+            recipient,
+            short_name,
+        } => {
+            if let Screen::Recipient { tracking, .. } = &model.screen {
+                model.screen = Screen::Size {
+                    draft: Draft {
+                        tracking: tracking.clone(),
+                        recipient: recipient.as_str().to_string(),
+                        size: None,
+                        recipient_name: Some(short_name),
+                    },
+                };
             }
         }
         Event::DepositMoved { from, .. } => {

@@ -471,12 +471,12 @@ fn seed(engine: &mut Engine) -> Result<(), EngineError> {
             },
         )?;
     }
-    for (id, name) in [(ANA, "Ana"), (BEN, "Ben")] {
+    for (id, name, mailbox) in [(ANA, "Ana Ruiz", "ana"), (BEN, "Ben", "ben")] {
         let rid = RecipientId::parse(id).map_err(setup_failed)?;
         let mut r = Recipient::closed(rid);
         r.closed = false;
         r.name = name.into();
-        r.email = format!("{}@example.org", name.to_lowercase());
+        r.email = format!("{mailbox}@example.org");
         r.language = Language::Es;
         engine.handle(&local, Command::AddRecipient { recipient: r })?;
     }

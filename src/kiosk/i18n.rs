@@ -113,8 +113,10 @@ pub enum Text {
     // Deposit.
     TrackingTitle,
     TrackingHow,
+    TrackingInvalid,
     RecipientTitle,
     RecipientHow,
+    RecipientInvalid,
     KeysTyping,
     NotRegisteredTitle,
     NotRegisteredWhy,
@@ -377,11 +379,19 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         MenuRemoval => ("9  Remove expired parcels", "9  Retirar paquetes caducados"),
         MenuSignOut => ("*  Sign out", "*  Cerrar sesión"),
         TrackingTitle => ("Tracking number", "Número de seguimiento"),
+        TrackingInvalid => (
+            "A tracking number has 4 to 40 letters, digits or '-'. Try again.",
+            "Un número de seguimiento tiene de 4 a 40 letras, dígitos o '-'.",
+        ),
         TrackingHow => (
             "Scan the parcel's barcode, or type the number and press #.",
             "Escanee el código de barras, o escriba el número y pulse #.",
         ),
         RecipientTitle => ("Recipient ID", "ID del destinatario"),
+        RecipientInvalid => (
+            "A recipient ID is PX- and 6 digits. Type the 6 digits again.",
+            "Un ID de destinatario es PX- y 6 dígitos. Escriba los 6 de nuevo.",
+        ),
         RecipientHow => (
             "Scan the ID, or type the 6 digits after PX- and press #.",
             "Escanee el ID, o escriba los 6 dígitos tras PX- y pulse #.",

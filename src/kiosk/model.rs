@@ -112,6 +112,9 @@ pub struct Draft {
     pub recipient: String,
     /// The size last asked for, for "try a larger size".
     pub size: Option<Size>,
+    /// The recipient's short name ("Ana R."), once the engine confirmed
+    /// the ID, for the courier to check.
+    pub recipient_name: Option<String>,
 }
 
 /// An expired parcel on the staff's removal list.

@@ -200,11 +200,13 @@ fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
     } else {
         model.admin_keys = 0;
     }
+    // `D` switches the language wherever it means nothing else: at home,
+    // in help, while typed codes are paused and on every courier screen.
     if intent == Intent::Language
-        && matches!(
+        && (matches!(
             model.screen,
             Screen::Home | Screen::Help | Screen::Lockout { .. }
-        )
+        ) || courier::is_courier_screen(&model.screen))
     {
         model.language = model.language.toggle();
         return Vec::new();

@@ -23,6 +23,34 @@ fn at_size(d: &mut Driver, recipient: &str) {
     assert!(matches!(d.screen(), Screen::Size { .. }));
 }
 
+#[test]
+fn each_field_is_checked_when_it_is_entered_and_the_recipient_is_named_short() {
+    let (mut d, _dir) = kiosk();
+    signed_in(&mut d);
+    d.press("D1");
+    // A tracking number of the wrong form, in the screen's language.
+    d.press("123#");
+    assert!(matches!(d.screen(), Screen::Tracking { .. }));
+    assert_eq!(
+        d.model().notice.as_ref().map(|n| n.text),
+        Some(Text::TrackingInvalid)
+    );
+    snap!("kiosk_courier_tracking_invalid_es", d.screen_text());
+    d.press("D");
+    d.scan("TRK-9911-AB");
+    d.press("12#");
+    assert_eq!(
+        d.model().notice.as_ref().map(|n| n.text),
+        Some(Text::RecipientInvalid)
+    );
+    d.press(&format!("{ANA}#"));
+    let Screen::Size { draft } = d.screen() else {
+        panic!("{:?}", d.screen())
+    };
+    assert_eq!(draft.recipient_name.as_deref(), Some("Ana R."));
+    snap!("kiosk_courier_size_names_the_recipient", d.screen_text());
+}
+
 fn door(d: &Driver) -> CompartmentId {
     d.door_on_screen().expect("a door on the screen")
 }
@@ -99,8 +127,11 @@ fn wrong_pin_asks_again() {
 #[test]
 fn unknown_recipient_is_told_to_deliver_as_usual() {
     let (mut d, _dir) = kiosk();
-    at_size(&mut d, "999999");
+    signed_in(&mut d);
     d.press("1");
+    d.scan("TRK-9911-AB");
+    // Said as soon as the ID is entered, before any door is chosen.
+    d.press("999999#");
     assert_eq!(
         *d.screen(),
         Screen::NotRegistered {

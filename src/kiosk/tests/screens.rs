@@ -177,6 +177,7 @@ pub(super) fn all_screens() -> Vec<Screen> {
         tracking: "TRK-9911-AB".into(),
         recipient: "PX-111111".into(),
         size: Some(Size::M),
+        recipient_name: Some("Ana R.".into()),
     };
     let expired = ExpiredParcel {
         parcel: ParcelId(7),

@@ -89,7 +89,7 @@ pub(super) fn body(model: &Model) -> Body {
             }
             b.text(format!("    {}", t(model, Text::SizeDimensions)))
                 .blank()
-                .text(summary(model, &draft.tracking, &draft.recipient));
+                .text(summary(model, draft));
             b
         }
         Screen::Dimensions {
@@ -244,11 +244,17 @@ fn shown_recipient(typed: &str) -> String {
     }
 }
 
-fn summary(model: &Model, tracking: &str, recipient: &str) -> String {
+fn summary(model: &Model, draft: &crate::kiosk::Draft) -> String {
+    let name = draft
+        .recipient_name
+        .as_deref()
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
     format!(
-        "{}: {tracking}   {}: {}",
+        "{}: {}   {}: {}{name}",
         t(model, Text::TrackingTitle),
+        draft.tracking,
         t(model, Text::RecipientTitle),
-        shown_recipient(recipient)
+        shown_recipient(&draft.recipient)
     )
 }
