@@ -10,6 +10,7 @@ mod server;
 
 use std::collections::BTreeMap;
 use std::io;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -112,15 +113,24 @@ impl Simulator {
             },
             counters: SimCounters::default(),
         }));
-        let (port, path, symlink) = match link {
+        let (port, path, symlink, hold) = match link {
             SimLink::Pty(symlink) => {
                 let (master, slave) =
                     tokio_serial::SerialStream::pair().map_err(io::Error::other)?;
                 let path = slave
                     .name()
                     .ok_or_else(|| io::Error::other("pty without a name"))?;
-                // Clients open the slave by path; holding it here would keep
-                // the exclusive lock and hide their reopen.
+                // While no process has the slave open the master reads as
+                // hung up, and tokio never clears a hang-up: every later read
+                // of the master would come back at once with EAGAIN, a busy
+                // loop. A plain descriptor of our own (raw, as `pair` left the
+                // terminal; not exclusive, so clients still open the slave and
+                // lock each other out) keeps the master waiting for data.
+                let hold = std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .custom_flags(libc::O_NOCTTY)
+                    .open(&path)?;
                 drop(slave);
                 if let Some(link) = &symlink {
                     if link.symlink_metadata().is_ok() {
@@ -128,12 +138,12 @@ impl Simulator {
                     }
                     std::os::unix::fs::symlink(&path, link)?;
                 }
-                (master, PathBuf::from(path), symlink)
+                (master, PathBuf::from(path), symlink, Some(hold))
             }
             SimLink::Port(dev) => {
                 let port = tokio_serial::SerialStream::open(&tokio_serial::new(&dev, opts.baud))
                     .map_err(io::Error::other)?;
-                (port, PathBuf::from(dev), None)
+                (port, PathBuf::from(dev), None, None)
             }
         };
         let task = tokio::spawn(server::serve(port, state.clone(), opts.clone()));
@@ -143,6 +153,7 @@ impl Simulator {
             symlink,
             task,
             scenario: Mutex::new(None),
+            _slave: hold,
         })
     }
 }
@@ -154,6 +165,8 @@ pub struct SimHandle {
     symlink: Option<PathBuf>,
     task: JoinHandle<()>,
     scenario: Mutex<Option<JoinHandle<()>>>,
+    /// Our own descriptor of the pty slave, never read: see `start`.
+    _slave: Option<std::fs::File>,
 }
 
 impl Drop for SimHandle {
