@@ -51,6 +51,10 @@ pub(crate) struct Faults {
     pub late_by: Duration,
     pub bad_crc: u32,
     pub offline: bool,
+    /// Like widely used slave stacks: after hearing a request for another
+    /// id the board misframes, ignoring requests to itself, until the line
+    /// has been silent this long.
+    pub resync: Option<Duration>,
 }
 
 #[derive(Clone, Debug)]
@@ -62,6 +66,10 @@ pub(crate) struct SimBoard {
     pub faults: Faults,
     pub frames_seen: u64,
     pub replies_sent: u64,
+    /// Lost its framing (the `resync` fault) and not yet resynchronised.
+    pub misframed: bool,
+    /// Requests to this board it ignored while misframed.
+    pub misframed_requests: u64,
 }
 
 /// Timing of the simulated mechanics.
@@ -95,7 +103,33 @@ impl SimBoard {
             faults: Faults::default(),
             frames_seen: 0,
             replies_sent: 0,
+            misframed: false,
+            misframed_requests: 0,
         }
+    }
+
+    /// The board hears a well-formed frame to slave `id` that followed
+    /// `silence` of quiet line; whether it takes the frame in (a frame to
+    /// another id is always "taken in": it only matters for the framing).
+    pub fn hear(&mut self, id: u8, silence: Duration) -> bool {
+        let Some(quiet) = self.faults.resync else {
+            self.misframed = false;
+            return true;
+        };
+        if silence >= quiet {
+            self.misframed = false;
+        }
+        if id == self.address {
+            if self.misframed {
+                self.misframed_requests += 1;
+                return false;
+            }
+        } else if id != 0 {
+            // Such stacks hear the request, then the other board's reply
+            // as the start of a frame of unknown length: lost until silence.
+            self.misframed = true;
+        }
+        true
     }
 
     /// Move the mechanics on to `now`.
@@ -501,6 +535,34 @@ mod tests {
             vec![2, 1, 0xFD]
         );
         assert!(!b.output(1));
+    }
+
+    #[test]
+    fn resync_fault_misframes_after_another_id_until_the_line_is_quiet() {
+        const QUIET: Duration = Duration::from_millis(300);
+        let short = Duration::from_millis(20);
+        let mut b = lb48();
+        // Without the fault other ids never matter.
+        assert!(b.hear(2, short) && b.hear(1, short));
+        b.faults.resync = Some(QUIET);
+        assert!(b.hear(1, short), "nothing heard for another id yet");
+        assert!(b.hear(1, short));
+        // Broadcasts are for everyone: no lost framing.
+        b.hear(0, short);
+        assert!(b.hear(1, short));
+        b.hear(2, short);
+        assert!(!b.hear(1, short), "misframed right after id 2");
+        // Every frame on a busy line keeps it lost, its own included.
+        assert!(!b.hear(1, QUIET - Duration::from_millis(1)));
+        b.hear(3, QUIET);
+        assert!(!b.hear(1, short), "the quiet resynced it, then id 3 came");
+        assert!(b.hear(1, QUIET), "silence long enough");
+        assert!(b.hear(1, short), "and it stays in sync");
+        assert_eq!(b.misframed_requests, 3);
+        // Healing the fault resynchronises at once.
+        b.hear(2, short);
+        b.faults.resync = None;
+        assert!(b.hear(1, short));
     }
 
     fn lb48() -> SimBoard {

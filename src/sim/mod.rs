@@ -45,6 +45,8 @@ pub struct SimOptions {
     /// A door opened by a pulse closes with its item sensor flipped, as
     /// after a deposit or a pickup (for the demo and hands-off runs).
     pub items_follow_doors: bool,
+    /// Every board starts with the `resync` fault and this quiet time.
+    pub resync: Option<Duration>,
 }
 
 impl Default for SimOptions {
@@ -55,6 +57,7 @@ impl Default for SimOptions {
             auto_close: None,
             open_delay: Duration::from_millis(80),
             items_follow_doors: false,
+            resync: None,
         }
     }
 }
@@ -102,7 +105,11 @@ impl Simulator {
         let boards = bank
             .boards
             .iter()
-            .map(|b| (b.address, SimBoard::new(b.address, b.profile.clone())))
+            .map(|b| {
+                let mut board = SimBoard::new(b.address, b.profile.clone());
+                board.faults.resync = opts.resync;
+                (b.address, board)
+            })
             .collect();
         let state: Shared = Arc::new(Mutex::new(SimState {
             boards,
@@ -275,6 +282,19 @@ impl SimHandle {
     /// An offline board hears nothing and says nothing.
     pub fn set_offline(&self, board: u8, offline: bool) {
         self.with_board(board, |b| b.faults.offline = offline);
+    }
+
+    /// The `resync` fault: after a request for another id the board ignores
+    /// requests to itself until the line has been silent for `quiet`;
+    /// `None` heals it.
+    pub fn resync(&self, board: u8, quiet: Option<Duration>) {
+        self.with_board(board, |b| b.faults.resync = quiet);
+    }
+
+    /// Requests to the board it ignored while misframed (`resync` fault).
+    pub fn misframed_requests(&self, board: u8) -> u64 {
+        let s = lock_state(&self.state);
+        s.boards.get(&board).map_or(0, |b| b.misframed_requests)
     }
 
     /// Unlock pulses the lock got so far.

@@ -13,6 +13,12 @@
 //! board = 1
 //! count = 2
 //! delay_ms = 400
+//!
+//! [[step]]
+//! at_ms = 0
+//! action = "resync"       # misframes after other ids until 300 ms of quiet
+//! board = 2
+//! delay_ms = 300
 //! ```
 
 use std::path::Path;
@@ -40,6 +46,10 @@ pub enum Action {
     BadCrc,
     Offline,
     Online,
+    /// The board misframes after a request for another id until the line
+    /// has been silent `delay_ms` (300 when not given).
+    Resync,
+    NoResync,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -55,6 +65,10 @@ pub struct Step {
     #[serde(default)]
     pub delay_ms: u64,
 }
+
+/// A silence that the slave stacks seen in the field need before they
+/// find the next frame again.
+pub const DEFAULT_RESYNC_QUIET: Duration = Duration::from_millis(300);
 
 fn one() -> u32 {
     1
@@ -114,6 +128,14 @@ impl Step {
             Action::BadCrc => sim.bad_crc(self.board, self.count),
             Action::Offline => sim.set_offline(self.board, true),
             Action::Online => sim.set_offline(self.board, false),
+            Action::Resync => {
+                let quiet = match self.delay_ms {
+                    0 => DEFAULT_RESYNC_QUIET,
+                    ms => Duration::from_millis(ms),
+                };
+                sim.resync(self.board, Some(quiet))
+            }
+            Action::NoResync => sim.resync(self.board, None),
         }
     }
 }
