@@ -167,6 +167,26 @@ mod tests {
     }
 
     #[test]
+    fn resync_steps_parse_with_and_without_their_quiet_time() {
+        let s = Scenario::parse(
+            "s.toml",
+            "[[step]]\nat_ms = 0\naction = \"resync\"\nboard = 2\n\
+             [[step]]\nat_ms = 5\naction = \"resync\"\nboard = 1\ndelay_ms = 800\n\
+             [[step]]\nat_ms = 9\naction = \"no_resync\"\nboard = 2\n",
+        )
+        .unwrap();
+        let actions: Vec<(Action, u64)> = s.steps.iter().map(|s| (s.action, s.delay_ms)).collect();
+        assert_eq!(
+            actions,
+            vec![
+                (Action::Resync, 0),
+                (Action::Resync, 800),
+                (Action::NoResync, 0)
+            ]
+        );
+    }
+
+    #[test]
     fn unknown_action_is_one_clear_line() {
         let e = Scenario::parse(
             "s.toml",
