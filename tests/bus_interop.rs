@@ -156,6 +156,19 @@ async fn mbpoll_reads_our_simulated_doors_and_writes_a_coil() {
     assert_eq!(sim.pulses(lock(2, 7)), 1);
     assert_eq!(sim.pulses(lock(1, 7)), 0);
 
+    // Inputs 49-56 of a 48-input board: a real board answers exception 02,
+    // so a wrong `input_base` cannot pass against the simulator either.
+    let out = Command::new("mbpoll")
+        .args(common)
+        .args(["-a", "1", "-t", "1", "-r", "48", "-c", "8", &path])
+        .output()
+        .await
+        .expect("mbpoll runs");
+    let text = String::from_utf8_lossy(&out.stdout).to_lowercase()
+        + &String::from_utf8_lossy(&out.stderr).to_lowercase();
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("illegal data address"), "{text}");
+
     // A slave id that is not on the bus gets silence, not a reply.
     let out = Command::new("mbpoll")
         .args(common)

@@ -51,6 +51,10 @@ pub(crate) struct Faults {
     pub late_by: Duration,
     pub bad_crc: u32,
     pub offline: bool,
+    /// Like widely used slave stacks: after hearing a request for another
+    /// id the board misframes, ignoring requests to itself, until the line
+    /// has been silent this long.
+    pub resync: Option<Duration>,
 }
 
 #[derive(Clone, Debug)]
@@ -62,6 +66,10 @@ pub(crate) struct SimBoard {
     pub faults: Faults,
     pub frames_seen: u64,
     pub replies_sent: u64,
+    /// Lost its framing (the `resync` fault) and not yet resynchronised.
+    pub misframed: bool,
+    /// Requests to this board it ignored while misframed.
+    pub misframed_requests: u64,
 }
 
 /// Timing of the simulated mechanics.
@@ -95,7 +103,33 @@ impl SimBoard {
             faults: Faults::default(),
             frames_seen: 0,
             replies_sent: 0,
+            misframed: false,
+            misframed_requests: 0,
         }
+    }
+
+    /// The board hears a well-formed frame to slave `id` that followed
+    /// `silence` of quiet line; whether it takes the frame in (a frame to
+    /// another id is always "taken in": it only matters for the framing).
+    pub fn hear(&mut self, id: u8, silence: Duration) -> bool {
+        let Some(quiet) = self.faults.resync else {
+            self.misframed = false;
+            return true;
+        };
+        if silence >= quiet {
+            self.misframed = false;
+        }
+        if id == self.address {
+            if self.misframed {
+                self.misframed_requests += 1;
+                return false;
+            }
+        } else if id != 0 {
+            // Such stacks hear the request, then the other board's reply
+            // as the start of a frame of unknown length: lost until silence.
+            self.misframed = true;
+        }
+        true
     }
 
     /// Move the mechanics on to `now`.
@@ -133,7 +167,8 @@ impl SimBoard {
         open == self.profile.doors.open_level
     }
 
-    fn input(&self, address: u16) -> bool {
+    /// The level of discrete input `address`; `None` where the board has none.
+    fn input(&self, address: u16) -> Option<bool> {
         let locks = u32::from(self.profile.locks);
         let offset = |base: u16| {
             let a = u32::from(address);
@@ -141,14 +176,14 @@ impl SimBoard {
             (a >= b && a < b + locks).then(|| (a - b) as usize)
         };
         if let Some(ch) = offset(self.profile.doors.input_base) {
-            return self.door_level(ch);
+            return Some(self.door_level(ch));
         }
         if let Some(items) = &self.profile.items
             && let Some(ch) = offset(items.input_base)
         {
-            return self.doors[ch].item == items.present_level;
+            return Some(self.doors[ch].item == items.present_level);
         }
-        false
+        None
     }
 
     pub fn output(&self, channel: usize) -> bool {
@@ -161,10 +196,45 @@ impl SimBoard {
         (ch < self.profile.locks).then_some(usize::from(ch))
     }
 
+    /// The coil FC01 reads at `address`; `None` where the board has none.
+    /// A Waveshare's flash-on addresses are commands, not coils: its relays
+    /// read at 0x0000 + channel.
+    fn coil(&self, address: u16) -> Option<bool> {
+        let base = match self.profile.unlock {
+            Unlock::TimedPulse { .. } => 0,
+            _ => self.profile.unlock.coil_base(),
+        };
+        self.coil_channel(address, base).map(|ch| self.output(ch))
+    }
+
+    /// Whether FC05/FC0F may write `address`.
+    fn coil_writable(&self, address: u16) -> bool {
+        let unlock = &self.profile.unlock;
+        self.coil_channel(address, unlock.coil_base()).is_some()
+            || (matches!(unlock, Unlock::TimedPulse { .. })
+                && self.coil_channel(address, 0).is_some())
+    }
+
+    /// Function codes the board implements: a real board answers the others
+    /// with exception 01, whatever their data.
+    fn implements(&self, function: u8) -> bool {
+        match function {
+            0x01 | 0x02 | 0x05 | 0x0F => true,
+            0x03 | 0x06 => self.profile.settings.is_some(),
+            0x04 => self.profile.info.is_some(),
+            _ => false,
+        }
+    }
+
     /// Answer one request PDU (function code and data); the reply PDU.
+    /// Like a real board: exception 01 for a function the profile lacks,
+    /// 03 for a malformed count, 02 for any address outside the map.
     pub fn answer(&mut self, pdu: &[u8], now: Instant, physics: Physics) -> Vec<u8> {
         self.tick(now, physics);
         let function = pdu[0];
+        if !self.implements(function) {
+            return exception(function, ILLEGAL_FUNCTION);
+        }
         match function {
             0x01..=0x04 if pdu.len() != 5 => exception(function, ILLEGAL_VALUE),
             0x01 | 0x02 => {
@@ -175,16 +245,18 @@ impl SimBoard {
                 if u32::from(start) + u32::from(count) > 0x1_0000 {
                     return exception(function, ILLEGAL_ADDRESS);
                 }
-                let bits: Vec<bool> = (start..=start + (count - 1))
+                let bits: Option<Vec<bool>> = (start..=start + (count - 1))
                     .map(|a| {
                         if function == 0x02 {
                             self.input(a)
                         } else {
-                            self.coil_channel(a, self.profile.unlock.coil_base())
-                                .is_some_and(|ch| self.output(ch))
+                            self.coil(a)
                         }
                     })
                     .collect();
+                let Some(bits) = bits else {
+                    return exception(function, ILLEGAL_ADDRESS);
+                };
                 let data = pack_bits(&bits);
                 let mut out = vec![function, data.len() as u8];
                 out.extend(data);
@@ -195,8 +267,11 @@ impl SimBoard {
                 if count == 0 || count > 125 {
                     return exception(function, ILLEGAL_VALUE);
                 }
+                if u32::from(start) + u32::from(count) > 0x1_0000 {
+                    return exception(function, ILLEGAL_ADDRESS);
+                }
                 let mut out = vec![function, (count * 2) as u8];
-                for a in start..start.saturating_add(count) {
+                for a in start..=start + (count - 1) {
                     let Some(v) = self.register(function, a) else {
                         return exception(function, ILLEGAL_ADDRESS);
                     };
@@ -237,20 +312,23 @@ impl SimBoard {
                 {
                     return exception(function, ILLEGAL_VALUE);
                 }
+                // The whole range is checked before any output moves: a
+                // board does not half-execute a write it rejects.
+                if u32::from(address) + u32::from(count) > 0x1_0000
+                    || !(address..=address + (count - 1)).all(|a| self.coil_writable(a))
+                {
+                    return exception(function, ILLEGAL_ADDRESS);
+                }
                 for i in 0..count {
                     let on = data[usize::from(i / 8)] & (1 << (i % 8)) != 0;
                     let value = if on { 0xFF00 } else { 0x0000 };
-                    let Some(a) = address.checked_add(i) else {
-                        return exception(function, ILLEGAL_ADDRESS);
-                    };
-                    if let Err(code) = self.write_coil(a, value, now, physics) {
+                    if let Err(code) = self.write_coil(address + i, value, now, physics) {
                         return exception(function, code);
                     }
                 }
                 pdu[..5].to_vec()
             }
-            0x05 | 0x06 | 0x0F => exception(function, ILLEGAL_VALUE),
-            _ => exception(function, ILLEGAL_FUNCTION),
+            _ => exception(function, ILLEGAL_VALUE),
         }
     }
 
@@ -354,7 +432,7 @@ impl SimBoard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hardware::{BoardProfile, LB48_TOML, WAVESHARE8_TOML};
+    use crate::hardware::{BoardProfile, LB48_TOML, UNTIMED8_TOML, WAVESHARE8_TOML};
 
     const PHYSICS: Physics = Physics {
         open_delay: Duration::from_millis(50),
@@ -457,6 +535,143 @@ mod tests {
             vec![2, 1, 0xFD]
         );
         assert!(!b.output(1));
+    }
+
+    #[test]
+    fn resync_fault_misframes_after_another_id_until_the_line_is_quiet() {
+        const QUIET: Duration = Duration::from_millis(300);
+        let short = Duration::from_millis(20);
+        let mut b = lb48();
+        // Without the fault other ids never matter.
+        assert!(b.hear(2, short) && b.hear(1, short));
+        b.faults.resync = Some(QUIET);
+        assert!(b.hear(1, short), "nothing heard for another id yet");
+        assert!(b.hear(1, short));
+        // Broadcasts are for everyone: no lost framing.
+        b.hear(0, short);
+        assert!(b.hear(1, short));
+        b.hear(2, short);
+        assert!(!b.hear(1, short), "misframed right after id 2");
+        // Every frame on a busy line keeps it lost, its own included.
+        assert!(!b.hear(1, QUIET - Duration::from_millis(1)));
+        b.hear(3, QUIET);
+        assert!(!b.hear(1, short), "the quiet resynced it, then id 3 came");
+        assert!(b.hear(1, QUIET), "silence long enough");
+        assert!(b.hear(1, short), "and it stays in sync");
+        assert_eq!(b.misframed_requests, 3);
+        // Healing the fault resynchronises at once.
+        b.hear(2, short);
+        b.faults.resync = None;
+        assert!(b.hear(1, short));
+    }
+
+    fn lb48() -> SimBoard {
+        SimBoard::new(1, BoardProfile::parse(LB48_TOML).unwrap())
+    }
+
+    fn read(b: &mut SimBoard, function: u8, start: u16, count: u16) -> Vec<u8> {
+        let [s0, s1] = start.to_be_bytes();
+        let [c0, c1] = count.to_be_bytes();
+        b.answer(&[function, s0, s1, c0, c1], Instant::now(), PHYSICS)
+    }
+
+    const BEYOND_THE_MAP: u8 = 2;
+
+    #[test]
+    fn coil_reads_stop_at_the_last_lock() {
+        let mut b = lb48();
+        assert_eq!(read(&mut b, 0x01, 0, 48)[..2], [0x01, 6]);
+        assert_eq!(read(&mut b, 0x01, 47, 1), vec![0x01, 1, 0]);
+        assert_eq!(read(&mut b, 0x01, 40, 9), vec![0x81, BEYOND_THE_MAP]);
+        assert_eq!(read(&mut b, 0x01, 48, 1), vec![0x81, BEYOND_THE_MAP]);
+        assert_eq!(read(&mut b, 0x01, 0xFFFF, 1), vec![0x81, BEYOND_THE_MAP]);
+        // Writes too, and a rejected FC0F moves no output at all.
+        let now = Instant::now();
+        assert_eq!(
+            b.answer(&[0x05, 0, 48, 0xFF, 0], now, PHYSICS),
+            vec![0x85, BEYOND_THE_MAP]
+        );
+        assert_eq!(
+            b.answer(&[0x0F, 0, 46, 0, 3, 1, 0b111], now, PHYSICS),
+            vec![0x8F, BEYOND_THE_MAP]
+        );
+        assert!(!b.output(46) && !b.output(47));
+        assert_eq!(b.doors[46].pulses, 0);
+    }
+
+    #[test]
+    fn waveshare_relays_read_at_their_channel_and_flash_addresses_are_write_only() {
+        let mut b = SimBoard::new(1, BoardProfile::parse(WAVESHARE8_TOML).unwrap());
+        let now = Instant::now();
+        b.answer(&[0x05, 2, 3, 0, 5], now, PHYSICS);
+        assert_eq!(read(&mut b, 0x01, 0, 8), vec![0x01, 1, 0b1000]);
+        assert_eq!(read(&mut b, 0x01, 0, 9), vec![0x81, BEYOND_THE_MAP]);
+        assert_eq!(read(&mut b, 0x01, 0x0200, 1), vec![0x81, BEYOND_THE_MAP]);
+        assert_eq!(
+            b.answer(&[0x05, 2, 8, 0, 5], now, PHYSICS),
+            vec![0x85, BEYOND_THE_MAP]
+        );
+    }
+
+    #[test]
+    fn discrete_inputs_cover_doors_and_items_and_nothing_between() {
+        let mut b = lb48();
+        b.doors[47].open = true;
+        b.doors[0].item = true;
+        assert_eq!(read(&mut b, 0x02, 40, 8), vec![0x02, 1, 0x80]);
+        // Inputs 49-56 of a 48-input board (0-based 48..56).
+        assert_eq!(read(&mut b, 0x02, 48, 8), vec![0x82, BEYOND_THE_MAP]);
+        assert_eq!(read(&mut b, 0x02, 40, 9), vec![0x82, BEYOND_THE_MAP]);
+        // Item inputs at 0x0100.
+        assert_eq!(read(&mut b, 0x02, 0x100, 48)[..3], [0x02, 6, 1]);
+        assert_eq!(read(&mut b, 0x02, 0x0FF, 2), vec![0x82, BEYOND_THE_MAP]);
+        assert_eq!(read(&mut b, 0x02, 0x12F, 2), vec![0x82, BEYOND_THE_MAP]);
+        // One read across the gap between the two ranges.
+        assert_eq!(read(&mut b, 0x02, 0, 0x130), vec![0x82, BEYOND_THE_MAP]);
+        // A board without item sensors has nothing at 0x0100.
+        let mut relay = SimBoard::new(1, BoardProfile::parse(UNTIMED8_TOML).unwrap());
+        assert_eq!(read(&mut relay, 0x02, 0, 8), vec![0x02, 1, 0]);
+        assert_eq!(read(&mut relay, 0x02, 0x100, 8), vec![0x82, BEYOND_THE_MAP]);
+    }
+
+    #[test]
+    fn input_registers_are_the_info_block_only() {
+        let mut b = lb48();
+        assert_eq!(read(&mut b, 0x04, 2, 1), vec![0x04, 2, 0x09, 0x6C]);
+        assert_eq!(read(&mut b, 0x04, 0, 4), vec![0x84, BEYOND_THE_MAP]);
+        assert_eq!(read(&mut b, 0x04, 3, 1), vec![0x84, BEYOND_THE_MAP]);
+        assert_eq!(read(&mut b, 0x04, 0xFFFF, 2), vec![0x84, BEYOND_THE_MAP]);
+        // Boards without an info block do not implement FC04 at all.
+        let mut w = SimBoard::new(1, BoardProfile::parse(WAVESHARE8_TOML).unwrap());
+        assert_eq!(read(&mut w, 0x04, 0, 1), vec![0x84, 1]);
+    }
+
+    #[test]
+    fn holding_registers_are_the_settings_only() {
+        let mut b = lb48();
+        assert_eq!(read(&mut b, 0x03, 0, 2), vec![0x03, 4, 0x01, 0xF4, 0, 1]);
+        assert_eq!(read(&mut b, 0x03, 0, 3), vec![0x83, BEYOND_THE_MAP]);
+        assert_eq!(read(&mut b, 0x03, 2, 1), vec![0x83, BEYOND_THE_MAP]);
+        let now = Instant::now();
+        assert_eq!(
+            b.answer(&[0x06, 0, 2, 0, 1], now, PHYSICS),
+            vec![0x86, BEYOND_THE_MAP]
+        );
+        let mut relay = SimBoard::new(1, BoardProfile::parse(UNTIMED8_TOML).unwrap());
+        assert_eq!(read(&mut relay, 0x03, 0, 1), vec![0x83, 1]);
+        assert_eq!(
+            relay.answer(&[0x06, 0, 0, 1, 0], now, PHYSICS),
+            vec![0x86, 1]
+        );
+    }
+
+    #[test]
+    fn functions_no_profile_has_are_illegal_whatever_their_data() {
+        let mut b = lb48();
+        let now = Instant::now();
+        for f in [0x07, 0x08, 0x10, 0x11, 0x16, 0x17, 0x2B] {
+            assert_eq!(b.answer(&[f, 0, 0, 0, 1], now, PHYSICS), vec![f | 0x80, 1]);
+        }
     }
 
     proptest::proptest! {

@@ -37,6 +37,10 @@ pub struct SimArgs {
     /// A pulsed door closes with its item sensor flipped (deposit/pickup).
     #[arg(long)]
     pub items_follow_doors: bool,
+    /// Every board misframes after a request for another slave id until
+    /// the line has been silent this many ms, as some slave stacks do.
+    #[arg(long, value_name = "MS")]
+    pub resync_ms: Option<u64>,
 }
 
 pub async fn run(args: SimArgs) -> anyhow::Result<()> {
@@ -64,6 +68,7 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
         wire_time: !args.no_wire_time,
         auto_close,
         items_follow_doors: args.items_follow_doors,
+        resync: args.resync_ms.map(Duration::from_millis),
         ..SimOptions::default()
     };
     let sim = Arc::new(Simulator::start(&bank, link, opts).context("starting the simulator")?);

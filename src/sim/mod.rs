@@ -10,6 +10,7 @@ mod server;
 
 use std::collections::BTreeMap;
 use std::io;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -44,6 +45,8 @@ pub struct SimOptions {
     /// A door opened by a pulse closes with its item sensor flipped, as
     /// after a deposit or a pickup (for the demo and hands-off runs).
     pub items_follow_doors: bool,
+    /// Every board starts with the `resync` fault and this quiet time.
+    pub resync: Option<Duration>,
 }
 
 impl Default for SimOptions {
@@ -54,6 +57,7 @@ impl Default for SimOptions {
             auto_close: None,
             open_delay: Duration::from_millis(80),
             items_follow_doors: false,
+            resync: None,
         }
     }
 }
@@ -101,7 +105,11 @@ impl Simulator {
         let boards = bank
             .boards
             .iter()
-            .map(|b| (b.address, SimBoard::new(b.address, b.profile.clone())))
+            .map(|b| {
+                let mut board = SimBoard::new(b.address, b.profile.clone());
+                board.faults.resync = opts.resync;
+                (b.address, board)
+            })
             .collect();
         let state: Shared = Arc::new(Mutex::new(SimState {
             boards,
@@ -112,15 +120,24 @@ impl Simulator {
             },
             counters: SimCounters::default(),
         }));
-        let (port, path, symlink) = match link {
+        let (port, path, symlink, hold) = match link {
             SimLink::Pty(symlink) => {
                 let (master, slave) =
                     tokio_serial::SerialStream::pair().map_err(io::Error::other)?;
                 let path = slave
                     .name()
                     .ok_or_else(|| io::Error::other("pty without a name"))?;
-                // Clients open the slave by path; holding it here would keep
-                // the exclusive lock and hide their reopen.
+                // While no process has the slave open the master reads as
+                // hung up, and tokio never clears a hang-up: every later read
+                // of the master would come back at once with EAGAIN, a busy
+                // loop. A plain descriptor of our own (raw, as `pair` left the
+                // terminal; not exclusive, so clients still open the slave and
+                // lock each other out) keeps the master waiting for data.
+                let hold = std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .custom_flags(libc::O_NOCTTY)
+                    .open(&path)?;
                 drop(slave);
                 if let Some(link) = &symlink {
                     if link.symlink_metadata().is_ok() {
@@ -128,12 +145,12 @@ impl Simulator {
                     }
                     std::os::unix::fs::symlink(&path, link)?;
                 }
-                (master, PathBuf::from(path), symlink)
+                (master, PathBuf::from(path), symlink, Some(hold))
             }
             SimLink::Port(dev) => {
                 let port = tokio_serial::SerialStream::open(&tokio_serial::new(&dev, opts.baud))
                     .map_err(io::Error::other)?;
-                (port, PathBuf::from(dev), None)
+                (port, PathBuf::from(dev), None, None)
             }
         };
         let task = tokio::spawn(server::serve(port, state.clone(), opts.clone()));
@@ -143,6 +160,7 @@ impl Simulator {
             symlink,
             task,
             scenario: Mutex::new(None),
+            _slave: hold,
         })
     }
 }
@@ -154,6 +172,8 @@ pub struct SimHandle {
     symlink: Option<PathBuf>,
     task: JoinHandle<()>,
     scenario: Mutex<Option<JoinHandle<()>>>,
+    /// Our own descriptor of the pty slave, never read: see `start`.
+    _slave: Option<std::fs::File>,
 }
 
 impl Drop for SimHandle {
@@ -262,6 +282,19 @@ impl SimHandle {
     /// An offline board hears nothing and says nothing.
     pub fn set_offline(&self, board: u8, offline: bool) {
         self.with_board(board, |b| b.faults.offline = offline);
+    }
+
+    /// The `resync` fault: after a request for another id the board ignores
+    /// requests to itself until the line has been silent for `quiet`;
+    /// `None` heals it.
+    pub fn resync(&self, board: u8, quiet: Option<Duration>) {
+        self.with_board(board, |b| b.faults.resync = quiet);
+    }
+
+    /// Requests to the board it ignored while misframed (`resync` fault).
+    pub fn misframed_requests(&self, board: u8) -> u64 {
+        let s = lock_state(&self.state);
+        s.boards.get(&board).map_or(0, |b| b.misframed_requests)
     }
 
     /// Unlock pulses the lock got so far.

@@ -13,6 +13,12 @@
 //! board = 1
 //! count = 2
 //! delay_ms = 400
+//!
+//! [[step]]
+//! at_ms = 0
+//! action = "resync"       # misframes after other ids until 300 ms of quiet
+//! board = 2
+//! delay_ms = 300
 //! ```
 
 use std::path::Path;
@@ -40,6 +46,10 @@ pub enum Action {
     BadCrc,
     Offline,
     Online,
+    /// The board misframes after a request for another id until the line
+    /// has been silent `delay_ms` (300 when not given).
+    Resync,
+    NoResync,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -55,6 +65,10 @@ pub struct Step {
     #[serde(default)]
     pub delay_ms: u64,
 }
+
+/// A silence that the slave stacks seen in the field need before they
+/// find the next frame again.
+pub const DEFAULT_RESYNC_QUIET: Duration = Duration::from_millis(300);
 
 fn one() -> u32 {
     1
@@ -114,6 +128,14 @@ impl Step {
             Action::BadCrc => sim.bad_crc(self.board, self.count),
             Action::Offline => sim.set_offline(self.board, true),
             Action::Online => sim.set_offline(self.board, false),
+            Action::Resync => {
+                let quiet = match self.delay_ms {
+                    0 => DEFAULT_RESYNC_QUIET,
+                    ms => Duration::from_millis(ms),
+                };
+                sim.resync(self.board, Some(quiet))
+            }
+            Action::NoResync => sim.resync(self.board, None),
         }
     }
 }
@@ -142,6 +164,26 @@ mod tests {
         assert_eq!(s.steps.len(), 7);
         assert_eq!(s.steps[3].action, Action::LateReplies);
         assert_eq!(s.steps[3].delay_ms, 400);
+    }
+
+    #[test]
+    fn resync_steps_parse_with_and_without_their_quiet_time() {
+        let s = Scenario::parse(
+            "s.toml",
+            "[[step]]\nat_ms = 0\naction = \"resync\"\nboard = 2\n\
+             [[step]]\nat_ms = 5\naction = \"resync\"\nboard = 1\ndelay_ms = 800\n\
+             [[step]]\nat_ms = 9\naction = \"no_resync\"\nboard = 2\n",
+        )
+        .unwrap();
+        let actions: Vec<(Action, u64)> = s.steps.iter().map(|s| (s.action, s.delay_ms)).collect();
+        assert_eq!(
+            actions,
+            vec![
+                (Action::Resync, 0),
+                (Action::Resync, 800),
+                (Action::NoResync, 0)
+            ]
+        );
     }
 
     #[test]

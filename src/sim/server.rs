@@ -25,6 +25,11 @@ pub(crate) async fn serve(mut port: SerialStream, state: Shared, opts: SimOption
     let mut buf: Vec<u8> = Vec::new();
     let mut chunk = [0u8; 512];
     let mut received_at = Instant::now();
+    // The last moment the line carried bytes either way, and the silence
+    // that came before the frame being assembled: the `resync` fault
+    // measures the quiet a misframed board needs.
+    let mut line_busy_at = Instant::now();
+    let mut silence = Duration::MAX;
     loop {
         let read = if buf.is_empty() {
             Ok(port.read(&mut chunk).await)
@@ -33,9 +38,12 @@ pub(crate) async fn serve(mut port: SerialStream, state: Shared, opts: SimOption
         };
         match read {
             Ok(Ok(n)) if n > 0 => {
+                let now = Instant::now();
                 if buf.is_empty() {
-                    received_at = Instant::now();
+                    received_at = now;
+                    silence = now.saturating_duration_since(line_busy_at);
                 }
+                line_busy_at = now;
                 buf.extend_from_slice(&chunk[..n]);
             }
             Ok(_) => {
@@ -48,7 +56,9 @@ pub(crate) async fn serve(mut port: SerialStream, state: Shared, opts: SimOption
             Err(_silence) => {
                 // The line went quiet: what we hold is one frame.
                 let frame = std::mem::take(&mut buf);
-                answer(&mut port, &state, &opts, &frame, received_at).await;
+                if answer(&mut port, &state, &opts, &frame, received_at, silence).await {
+                    line_busy_at = Instant::now();
+                }
                 continue;
             }
         }
@@ -64,8 +74,12 @@ pub(crate) async fn serve(mut port: SerialStream, state: Shared, opts: SimOption
                 buf.clear();
                 break;
             }
-            answer(&mut port, &state, &opts, &frame, received_at).await;
+            if answer(&mut port, &state, &opts, &frame, received_at, silence).await {
+                line_busy_at = Instant::now();
+            }
             received_at = Instant::now();
+            // Frames that came in one burst follow each other without a gap.
+            silence = Duration::ZERO;
         }
     }
 }
@@ -76,10 +90,11 @@ async fn answer(
     opts: &SimOptions,
     request: &[u8],
     received_at: Instant,
-) {
-    let reply = decide(state, request);
+    silence: Duration,
+) -> bool {
+    let reply = decide(state, request, silence);
     let Reply::Send { bytes, late_by } = reply else {
-        return;
+        return false;
     };
     if opts.wire_time {
         // The request took its wire time to arrive, the slave waits for the
@@ -104,9 +119,11 @@ async fn answer(
             b.replies_sent += 1;
         }
     }
+    true
 }
 
-fn decide(state: &Shared, request: &[u8]) -> Reply {
+/// Whether and what to answer; `silence` is the quiet line before `request`.
+fn decide(state: &Shared, request: &[u8], silence: Duration) -> Reply {
     let mut s = lock(state);
     if request.len() < 4 || !crc_ok(request) {
         s.counters.bad_frames += 1;
@@ -114,6 +131,11 @@ fn decide(state: &Shared, request: &[u8]) -> Reply {
     }
     s.counters.frames_seen += 1;
     let id = request[0];
+    // Every board on the line hears every frame, whoever it is for.
+    let mut understood = true;
+    for b in s.boards.values_mut().filter(|b| !b.faults.offline) {
+        understood &= b.hear(id, silence);
+    }
     if id == 0 {
         // Broadcasts are never answered, and never unlock anything either:
         // one stray frame must not open every door in the bank.
@@ -124,7 +146,7 @@ fn decide(state: &Shared, request: &[u8]) -> Reply {
     let Some(board) = s.boards.get_mut(&id) else {
         return Reply::Silent;
     };
-    if board.faults.offline {
+    if board.faults.offline || !understood {
         return Reply::Silent;
     }
     board.frames_seen += 1;

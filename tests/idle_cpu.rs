@@ -1,0 +1,291 @@
+//! Idle costs nothing: `locker sim` with a master polling it, an idle
+//! `locker demo` and an idle `locker kiosk` each use at most 1 % of a core
+//! (CPU time from /proc, over a window of wall time, never a duration
+//! asserted), and an idle kiosk writes nothing to its disk.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use locker::bus::fake::FakeBus;
+use locker::clock::SystemClock;
+use locker::config::Config;
+use locker::engine::{Engine, EngineSettings};
+use locker::hardware::Bank;
+use locker::store::Store;
+
+/// The window CPU time is measured over.
+const WINDOW: Duration = Duration::from_secs(20);
+/// At most 1 % of one core over the window.
+const MAX_SHARE: f64 = 0.01;
+const WAIT: Duration = Duration::from_secs(30);
+
+fn locker() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_locker"));
+    c.env_remove("LOCKER_CONFIG")
+        .env_remove("LOCKER_USER")
+        .env_remove("LOCKER_PIN");
+    c
+}
+
+/// utime + stime of a process (all its threads), in seconds.
+fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("the process runs");
+    // Fields after the command name, which is in parentheses.
+    let rest = &stat[stat.rfind(')').expect("a stat line") + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1);
+    ticks as f64 / hz as f64
+}
+
+/// Bytes the process sent to storage so far (/proc/PID/io).
+fn write_bytes(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/io"))
+        .expect("/proc/PID/io")
+        .lines()
+        .find_map(|l| l.strip_prefix("write_bytes:"))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("write_bytes")
+}
+
+/// The share of a core `pid` used over `WINDOW`.
+fn cpu_share(pid: u32) -> f64 {
+    let (before, start) = (cpu_secs(pid), Instant::now());
+    std::thread::sleep(WINDOW);
+    (cpu_secs(pid) - before) / start.elapsed().as_secs_f64()
+}
+
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !done() {
+        assert!(Instant::now() < deadline, "waited in vain for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn sim_on(link: &Path) -> Killed {
+    let child = locker()
+        .args(["sim", "--link"])
+        .arg(link)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("the simulator's link", || link.exists());
+    Killed(child)
+}
+
+#[test]
+fn sim_with_a_polling_master_stays_idle() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("bus");
+    let sim = sim_on(&link);
+    let out = dir.path().join("watch.out");
+    let _master = Killed(
+        locker()
+            .args(["bus", "watch", "--port"])
+            .arg(&link)
+            .stdout(std::fs::File::create(&out).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_until("both boards online", || {
+        let said = std::fs::read_to_string(&out).unwrap_or_default();
+        said.contains("board 1: online") && said.contains("board 2: online")
+    });
+    let share = cpu_share(sim.0.id());
+    let said = std::fs::read_to_string(&out).unwrap();
+    assert!(!said.contains("offline"), "the master lost a board: {said}");
+    assert!(
+        share <= MAX_SHARE,
+        "locker sim used {:.1} % of a core",
+        share * 100.0
+    );
+}
+
+/// A tmux session of its own, killed at the end.
+struct Tmux(String);
+
+impl Tmux {
+    fn run(name: &str, cmd: &str) -> Tmux {
+        let t = Tmux(format!("{name}-{}", std::process::id()));
+        let out = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &t.0, "-x", "80", "-y", "24", cmd])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "tmux: {out:?}");
+        t
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.0])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, needle: &str) {
+        let deadline = Instant::now() + WAIT;
+        while !self.screen().contains(needle) {
+            assert!(
+                Instant::now() < deadline,
+                "never showed {needle:?}:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The `locker` process in the pane (the pane may run a shell first).
+    fn locker_pid(&self) -> u32 {
+        let out = Command::new("tmux")
+            .args(["display-message", "-p", "-t", &self.0, "#{pane_pid}"])
+            .output()
+            .unwrap();
+        let mut pid: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        for _ in 0..3 {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+            if status.lines().any(|l| l == "Name:\tlocker") {
+                return pid;
+            }
+            let children =
+                std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
+            pid = children
+                .split_whitespace()
+                .next()
+                .and_then(|c| c.parse().ok())
+                .expect("locker runs in the pane");
+        }
+        panic!("no locker process in {}", self.0);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .output();
+    }
+}
+
+fn tmux_missing() -> bool {
+    !common::on_path("tmux") && common::peer_missing("tmux")
+}
+
+#[test]
+fn idle_demo_stays_idle() {
+    if tmux_missing() {
+        return;
+    }
+    let t = Tmux::run(
+        "locker-idle-demo",
+        &format!("{} demo", env!("CARGO_BIN_EXE_locker")),
+    );
+    t.wait_for("Welcome");
+    let share = cpu_share(t.locker_pid());
+    assert!(
+        share <= MAX_SHARE,
+        "an idle locker demo used {:.1} % of a core",
+        share * 100.0
+    );
+}
+
+/// Files under `dir` with their sizes and modification times.
+fn files(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let meta = e.metadata().unwrap();
+            if meta.is_dir() {
+                todo.push(e.path());
+            } else if meta.is_file() {
+                out.push((e.path(), meta.len(), meta.modified().unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn idle_kiosk_stays_idle_and_writes_nothing() {
+    if tmux_missing() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::repo().join("hardware/banks/demo.toml"),
+        dir.path().join("demo.toml"),
+    )
+    .unwrap();
+    let config = dir.path().join("kiosk.toml");
+    let link = dir.path().join("bus");
+    std::fs::write(
+        &config,
+        format!(
+            "[kiosk]\nid = \"A\"\nname = \"Lobby\"\nlocker_code = \"LK-1042\"\n\
+             time_zone = \"Europe/Madrid\"\ndata_dir = \"data\"\nhardware = \"demo.toml\"\n\
+             size = \"80x24\"\n\n[bus]\nport = \"{}\"\n\n[security]\ninsecure_test_cost = true\n\n\
+             [security.argon2]\nm_kib = 64\nt = 1\np = 1\n",
+            link.display()
+        ),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    {
+        let cfg = Config::load(&config).unwrap();
+        let bank = Bank::load(&cfg.kiosk.hardware).unwrap();
+        let store = Store::open(&cfg.kiosk.data_dir).unwrap();
+        let settings = EngineSettings::load(&cfg, &store).unwrap();
+        let mut engine = Engine::open(
+            store,
+            Box::new(FakeBus::new()),
+            bank.layout.clone(),
+            std::sync::Arc::new(SystemClock),
+            settings,
+        )
+        .unwrap();
+        common::rig::seed(&mut engine);
+        engine.store().flush().unwrap();
+    }
+    // sled lets go of its lock a moment after the last handle.
+    wait_until("the database to be free", || Store::open(&data).is_ok());
+    let _sim = sim_on(&link);
+    let t = Tmux::run(
+        "locker-idle-kiosk",
+        &format!(
+            "{} kiosk --config {}",
+            env!("CARGO_BIN_EXE_locker"),
+            config.display()
+        ),
+    );
+    t.wait_for("Welcome");
+    let pid = t.locker_pid();
+    // Start-up is done once the boards were read and recovery ran.
+    std::thread::sleep(Duration::from_secs(3));
+    let (written, on_disk) = (write_bytes(pid), files(&data));
+    let share = cpu_share(pid);
+    assert!(
+        share <= MAX_SHARE,
+        "an idle locker kiosk used {:.1} % of a core",
+        share * 100.0
+    );
+    assert_eq!(write_bytes(pid), written, "an idle kiosk wrote to its disk");
+    assert_eq!(files(&data), on_disk, "an idle kiosk changed its files");
+}
