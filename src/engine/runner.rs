@@ -37,6 +37,8 @@ pub struct EngineHandle {
 
 /// How often the scheduler looks for due reminders and expiries.
 pub const TICK: Duration = Duration::from_secs(5);
+/// How soon after a commit it is written out (what sled's flusher did).
+pub const FLUSH_AFTER: Duration = Duration::from_millis(500);
 
 impl EngineHandle {
     /// Starts the engine thread. It runs start-up recovery first, after
@@ -65,7 +67,14 @@ impl EngineHandle {
                 tokio::time::sleep(settle).await;
                 publish(&out, engine.recover());
                 let mut tick = tokio::time::interval(TICK);
+                let mut flush_at: Option<tokio::time::Instant> = None;
                 loop {
+                    let flush_due = async {
+                        match flush_at {
+                            Some(at) => tokio::time::sleep_until(at).await,
+                            None => std::future::pending().await,
+                        }
+                    };
                     tokio::select! {
                         req = rx.recv() => match req {
                             Some(Request::Command { actor, command, share, reply }) => {
@@ -86,6 +95,18 @@ impl EngineHandle {
                         },
                         Some(ev) = bus_events.recv() => publish(&out, engine.on_bus_event(ev)),
                         _ = tick.tick() => publish(&out, engine.tick()),
+                        () = flush_due => {
+                            flush_at = None;
+                            if let Err(e) = engine.store().flush() {
+                                tracing::error!(error = %e, "could not write the database out");
+                            }
+                        }
+                    }
+                    // What was committed reaches the disk within FLUSH_AFTER,
+                    // as sled's own flusher would do it; nothing committed,
+                    // nothing written.
+                    if flush_at.is_none() && engine.store().take_dirty() {
+                        flush_at = Some(tokio::time::Instant::now() + FLUSH_AFTER);
                     }
                 }
                 let _ = engine.store().flush();

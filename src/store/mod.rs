@@ -102,6 +102,12 @@ pub struct Store {
     db: sled::Db,
     trees: Vec<Tree>,
     path: PathBuf,
+    /// A transaction committed since the last flush. sled's own flusher
+    /// is off (it fsyncs twice a second even with nothing to write, and an
+    /// idle kiosk must leave its SD card alone): the engine thread flushes
+    /// shortly after a commit instead (`engine::runner`), a pulse flushes
+    /// at once, and dropping the database flushes what is left.
+    dirty: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Creates `dir` (0700) if needed and makes files created by this process
@@ -149,6 +155,7 @@ impl Store {
         let db = sled::Config::new()
             .path(&path)
             .cache_capacity(CACHE_BYTES)
+            .flush_every_ms(None)
             .open().map_err(|source| {
             let busy = matches!(&source, sled::Error::Io(e) if e.kind() == std::io::ErrorKind::WouldBlock)
                 || source.to_string().contains("lock");
@@ -162,7 +169,12 @@ impl Store {
             .iter()
             .map(|n| db.open_tree(n))
             .collect::<Result<Vec<_>, _>>()?;
-        let store = Self { db, trees, path };
+        let store = Self {
+            db,
+            trees,
+            path,
+            dirty: Default::default(),
+        };
         store.check_schema()?;
         Ok(store)
     }
@@ -199,8 +211,16 @@ impl Store {
 
     /// Durably writes everything committed so far. Called before any pulse.
     pub fn flush(&self) -> Result<(), StoreError> {
+        self.dirty
+            .store(false, std::sync::atomic::Ordering::Relaxed);
         self.db.flush()?;
         Ok(())
+    }
+
+    /// Whether anything was committed since the last flush; clears the
+    /// mark, so the caller is the one to flush.
+    pub fn take_dirty(&self) -> bool {
+        self.dirty.swap(false, std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs `f` in one transaction over every tree. `f` may run more than
@@ -210,6 +230,9 @@ impl Store {
         f: impl Fn(&Tx<'_>) -> Result<R, TxError<E>>,
     ) -> Result<R, TxFailure<E>> {
         let refs: Vec<&Tree> = self.trees.iter().collect();
+        // Marked before, not after: a flush racing the commit then flushes
+        // again later rather than never.
+        self.dirty.store(true, std::sync::atomic::Ordering::Relaxed);
         refs.as_slice()
             .transaction(|view| {
                 let tx = Tx { trees: view };
