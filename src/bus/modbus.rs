@@ -34,7 +34,12 @@ pub struct BusConfig {
     pub left_open_after: Duration,
     /// Failed polls in a row before a board is offline.
     pub offline_after: u32,
+    /// Least silence between frames on top of the Modbus rule and of what
+    /// the boards' profiles ask for.
     pub min_gap: Duration,
+    /// Silence after a failed exchange; `None`: the longest the boards'
+    /// profiles ask for (`resync_silence_ms`).
+    pub resync_silence: Option<Duration>,
     pub reopen_quiet: Duration,
     /// Start even when the port cannot be opened yet, and keep trying: the
     /// boards read offline meanwhile (the kiosk). When false, a wrong port
@@ -56,19 +61,22 @@ impl BusConfig {
             left_open_after: Duration::from_secs(120),
             offline_after: 3,
             min_gap: link.min_gap,
+            resync_silence: None,
             reopen_quiet: link.reopen_quiet,
             wait_for_port: false,
         }
     }
 
-    pub fn link(&self) -> LinkConfig {
+    /// The line's settings for the boards of `bank`.
+    pub fn link(&self, bank: &Bank) -> LinkConfig {
         LinkConfig {
             port: self.port.clone(),
             baud: self.baud,
             parity: self.parity,
             timeout: self.timeout,
             retries: self.retries,
-            min_gap: self.min_gap,
+            min_gap: self.min_gap.max(bank.frame_gap(self.baud)),
+            resync_silence: self.resync_silence.unwrap_or_else(|| bank.resync_silence()),
             reopen_quiet: self.reopen_quiet,
         }
     }
@@ -146,11 +154,11 @@ impl ModbusLockBus {
         bank: &Bank,
         cfg: BusConfig,
     ) -> Result<(Self, mpsc::UnboundedReceiver<BusEvent>), BusOpenError> {
-        let link = match ModbusLink::open_now(cfg.link()) {
+        let link = match ModbusLink::open_now(cfg.link(bank)) {
             Ok(link) => link,
             Err(e) if cfg.wait_for_port => {
                 tracing::error!(error = %e, "lock bus port not there yet; the boards read offline until it is");
-                ModbusLink::unopened(cfg.link())
+                ModbusLink::unopened(cfg.link(bank))
             }
             Err(e) => return Err(e.into()),
         };
