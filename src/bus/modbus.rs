@@ -41,6 +41,10 @@ pub struct BusConfig {
     /// profiles ask for (`resync_silence_ms`).
     pub resync_silence: Option<Duration>,
     pub reopen_quiet: Duration,
+    /// An offline board is polled once every 1, 2, 4, ... rounds, up to this
+    /// many, and never retried: every request nobody answers keeps the line
+    /// busy and may throw the other boards off.
+    pub offline_poll_every_max: u32,
     /// Start even when the port cannot be opened yet, and keep trying: the
     /// boards read offline meanwhile (the kiosk). When false, a wrong port
     /// is an error at once (technician commands).
@@ -63,6 +67,8 @@ impl BusConfig {
             min_gap: link.min_gap,
             resync_silence: None,
             reopen_quiet: link.reopen_quiet,
+            // 4 s at the default interval.
+            offline_poll_every_max: 16,
             wait_for_port: false,
         }
     }
@@ -96,6 +102,11 @@ pub struct BoardStats {
     pub polls: u64,
     pub failed_polls: u64,
     pub failed_in_a_row: u32,
+    /// Offline: polled once every this many rounds.
+    pub polled_every: u32,
+    /// The Modbus exception the board answers to a read of its profile's
+    /// item inputs; item presence is not known meanwhile.
+    pub item_read_exception: Option<u8>,
     pub firmware: Option<u16>,
     pub lock_count: Option<u16>,
     /// Supply voltage in millivolts.
@@ -112,8 +123,11 @@ pub struct BusStats {
     pub failed_pulses: u64,
     pub link: LinkStats,
     pub boards: Vec<BoardStats>,
-    /// Duration of the last round over every board.
+    /// Duration of the last round over every board, as the poll loop ran it
+    /// (pulses, probes of offline boards and item reads included).
     pub last_cycle_us: u64,
+    /// Wire-time limit of one round: one every-poll FC02 per board (SPEC §9).
+    pub cycle_limit_us: u64,
 }
 
 /// What the engine reads without waiting: the bus task keeps it current.
@@ -162,6 +176,42 @@ impl ModbusLockBus {
             }
             Err(e) => return Err(e.into()),
         };
+        let (poll, snapshot, cmd_tx, event_rx) = PollLoop::new(bank, link, cfg);
+        let task = tokio::spawn(poll.run());
+        Ok((
+            Self {
+                commands: cmd_tx,
+                snapshot,
+                bank: bank.clone(),
+                task,
+            },
+            event_rx,
+        ))
+    }
+
+    pub fn stats(&self) -> BusStats {
+        lock(&self.snapshot).stats.clone()
+    }
+
+    pub fn bank(&self) -> &Bank {
+        &self.bank
+    }
+}
+
+impl PollLoop {
+    /// The loop as the kiosk runs it, not yet started: its snapshot, the
+    /// sender of its commands and the receiver of its events.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn new(
+        bank: &Bank,
+        link: ModbusLink,
+        cfg: BusConfig,
+    ) -> (
+        PollLoop,
+        Arc<Mutex<Snapshot>>,
+        mpsc::UnboundedSender<Command>,
+        mpsc::UnboundedReceiver<BusEvent>,
+    ) {
         let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
         let (event_tx, event_rx) = mpsc::unbounded_channel();
         let snapshot = Arc::new(Mutex::new(Snapshot::default()));
@@ -178,8 +228,9 @@ impl ModbusLockBus {
                     ..BoardStats::default()
                 })
                 .collect();
+            s.stats.cycle_limit_us = super::bench::scan_limit(bank, cfg.baud).as_micros() as u64;
         }
-        let task = PollLoop {
+        let poll = PollLoop {
             link,
             boards: bank.boards.clone(),
             locks: bank
@@ -209,24 +260,7 @@ impl ModbusLockBus {
             pending_off: Vec::new(),
             cfg,
         };
-        let task = tokio::spawn(task.run());
-        Ok((
-            Self {
-                commands: cmd_tx,
-                snapshot,
-                bank: bank.clone(),
-                task,
-            },
-            event_rx,
-        ))
-    }
-
-    pub fn stats(&self) -> BusStats {
-        lock(&self.snapshot).stats.clone()
-    }
-
-    pub fn bank(&self) -> &Bank {
-        &self.bank
+        (poll, snapshot, cmd_tx, event_rx)
     }
 }
 
