@@ -38,8 +38,9 @@ pub struct LoopBench {
 }
 
 impl LoopBench {
-    /// Open the line and run the loop's start-up and one round (first
-    /// contact with every board reads its info registers).
+    /// Open the line and run the loop's start-up and two rounds: first
+    /// contact reads every board's info registers, the round after it its
+    /// item sensors; from then on a round is what the kiosk runs all day.
     pub async fn start(bank: &Bank, cfg: BusConfig) -> Result<Self, LinkError> {
         let link = ModbusLink::open(cfg.link(bank)).await?;
         let (poll, snapshot, commands, events) = PollLoop::new(bank, link, cfg);
@@ -50,6 +51,7 @@ impl LoopBench {
             _events: events,
         };
         bench.poll.start().await;
+        bench.poll.cycle().await;
         bench.poll.cycle().await;
         Ok(bench)
     }

@@ -297,3 +297,34 @@ impl LockBus for ModbusLockBus {
         Some(self.stats())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hardware::embedded_profile;
+
+    #[test]
+    fn line_silences_come_from_the_bank_profiles() {
+        let mut cfg = BusConfig::new("x");
+        cfg.baud = 115_200;
+        let lb48 = cfg.link(&Bank::demo());
+        assert_eq!(lb48.gap(), Duration::from_micros(1750));
+        assert_eq!(lb48.resync_silence, Duration::from_millis(500));
+        assert_eq!(
+            cfg.link(&Bank::waveshare_demo()).gap(),
+            Duration::from_millis(5)
+        );
+
+        // One slow board sets the line's silences for every board on it.
+        let mut slow = embedded_profile("lb48").unwrap();
+        slow.resync_silence_ms = 800;
+        slow.frame_gap_ms = Some(3);
+        let mut bank = Bank::uniform(&embedded_profile("lb48").unwrap(), 2);
+        bank.boards[1].profile = slow;
+        let link = cfg.link(&bank);
+        assert_eq!(link.resync_silence, Duration::from_millis(800));
+        assert_eq!(link.gap(), Duration::from_millis(3));
+        cfg.resync_silence = Some(Duration::from_millis(50));
+        assert_eq!(cfg.link(&bank).resync_silence, Duration::from_millis(50));
+    }
+}
