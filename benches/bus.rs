@@ -1,4 +1,4 @@
-//! Scan cycle of the lock bus against the simulator with wire-time
+//! One round of the kiosk's poll loop against the simulator with wire-time
 //! emulation: 1, 8 and 32 lb48 boards at 9600 and 115200 baud. Each report line
 //! is followed by the SPEC §9 wire-time limit to compare with. Kept short:
 //! flat sampling, ten samples, 2.5 s per case.
@@ -6,8 +6,8 @@
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
-use locker::bus::bench::{scan_limit, scan_once};
-use locker::bus::link::{LinkConfig, ModbusLink};
+use locker::bus::bench::{LoopBench, scan_limit};
+use locker::bus::modbus::BusConfig;
 use locker::hardware::{Bank, embedded_profile};
 use locker::sim::{SimLink, SimOptions, Simulator};
 
@@ -29,8 +29,11 @@ fn scan_cycle(c: &mut Criterion) {
                 ..SimOptions::default()
             };
             let sim = Simulator::start(&bank, SimLink::Pty(None), opts).expect("simulator");
-            let cfg = LinkConfig::new(sim.path().display().to_string(), baud);
-            let mut link = rt.block_on(ModbusLink::open(cfg)).expect("link");
+            let mut cfg = BusConfig::new(sim.path().display().to_string());
+            cfg.baud = baud;
+            let mut bench = rt
+                .block_on(LoopBench::start(&bank, cfg))
+                .expect("poll loop");
             eprintln!(
                 "{boards} board(s) at {baud} baud: wire-time limit {:.2} ms",
                 scan_limit(&bank, baud).as_secs_f64() * 1000.0
@@ -40,7 +43,8 @@ fn scan_cycle(c: &mut Criterion) {
                     rt.block_on(async {
                         let t = Instant::now();
                         for _ in 0..iters {
-                            scan_once(&mut link, &bank).await.expect("scan");
+                            let (_, all_answered) = bench.cycle().await;
+                            assert!(all_answered, "a board did not answer");
                         }
                         t.elapsed()
                     })

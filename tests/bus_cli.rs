@@ -98,7 +98,15 @@ async fn technician_scans_unlocks_and_reads_doors_on_locker_sim() {
     let hw = bank.display().to_string();
     let (code, stdout, stderr) = run(&["bus", "status", "--port", &port, "--hardware", &hw]).await;
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert_eq!(stdout.lines().count(), 31, "{stdout}");
+    assert_eq!(stdout.lines().count(), 32, "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("poll loop: last round "),
+        "{stdout}"
+    );
     let door = stdout
         .lines()
         .find(|l| l.split_whitespace().take(4).collect::<Vec<_>>() == ["24", "XL", "2", "5"])
@@ -220,7 +228,7 @@ async fn bench_reports_the_ratio_to_the_wire_time_limit() {
     .await;
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(
-        stdout.contains("boards 2 at 115200 baud, 3 scan cycles"),
+        stdout.contains("boards 2 at 115200 baud, 3 scan cycles of the kiosk's poll loop"),
         "{stdout}"
     );
     assert!(stdout.contains("ratio to the wire-time limit"), "{stdout}");

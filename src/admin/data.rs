@@ -228,6 +228,11 @@ pub struct BusView {
     pub boards: Vec<BoardRow>,
     pub link: Option<LinkStats>,
     pub cycles: u64,
+    /// The poll loop's last round over every board, and its wire-time limit.
+    #[serde(default)]
+    pub last_cycle_us: u64,
+    #[serde(default)]
+    pub cycle_limit_us: u64,
     pub pulses: u64,
     pub failed_pulses: u64,
     pub doors: Vec<DoorRow>,
@@ -514,6 +519,8 @@ impl BusView {
             boards,
             link: stats.as_ref().map(|s| s.link.clone()),
             cycles: stats.as_ref().map_or(0, |s| s.cycles),
+            last_cycle_us: stats.as_ref().map_or(0, |s| s.last_cycle_us),
+            cycle_limit_us: stats.as_ref().map_or(0, |s| s.cycle_limit_us),
             pulses: stats.as_ref().map_or(0, |s| s.pulses),
             failed_pulses: stats.as_ref().map_or(0, |s| s.failed_pulses),
             doors,

@@ -1,12 +1,17 @@
-//! Measuring the bus (SPEC §9): the scan cycle over every board against its
-//! wire-time limit, and the unlock round trip. Used by `locker bus bench`
-//! and `benches/bus.rs`.
+//! Measuring the bus (SPEC §9): the kiosk's poll loop, one round over every
+//! board, against the wire-time limit of that round, and the unlock round
+//! trip. Used by `locker bus bench` and `benches/bus.rs`.
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use tokio::sync::mpsc;
 
+use super::BusEvent;
 use super::link::{LinkError, LinkStats, ModbusLink, Request};
+use super::modbus::{BusConfig, BusStats, Command, Snapshot, lock};
+use super::poll_loop::PollLoop;
 use super::rtu;
 use crate::hardware::Bank;
 
@@ -22,14 +27,63 @@ pub fn scan_limit(bank: &Bank, baud: u32) -> Duration {
         .sum()
 }
 
-/// One scan: the every-poll FC02 of each board, back to back.
-pub async fn scan_once(link: &mut ModbusLink, bank: &Bank) -> Result<(), LinkError> {
-    for b in &bank.boards {
-        let (address, count) = b.profile.poll_plan().first;
-        link.request(b.address, Request::ReadInputs { address, count })
-            .await?;
+/// The kiosk's poll loop, driven one round at a time so that each round can
+/// be timed: the same code, queues and snapshot as `ModbusLockBus`, without
+/// the pause between rounds.
+pub struct LoopBench {
+    poll: PollLoop,
+    snapshot: Arc<Mutex<Snapshot>>,
+    _commands: mpsc::UnboundedSender<Command>,
+    _events: mpsc::UnboundedReceiver<BusEvent>,
+}
+
+impl LoopBench {
+    /// Open the line and run the loop's start-up and two rounds: first
+    /// contact reads every board's info registers, the round after it its
+    /// item sensors; from then on a round is what the kiosk runs all day.
+    pub async fn start(bank: &Bank, cfg: BusConfig) -> Result<Self, LinkError> {
+        let link = ModbusLink::open(cfg.link(bank)).await?;
+        let (poll, snapshot, commands, events) = PollLoop::new(bank, link, cfg);
+        let mut bench = Self {
+            poll,
+            snapshot,
+            _commands: commands,
+            _events: events,
+        };
+        bench.poll.start().await;
+        bench.poll.cycle().await;
+        bench.poll.cycle().await;
+        Ok(bench)
     }
-    Ok(())
+
+    /// One round; its duration as the loop recorded it (`last_cycle_us`) and
+    /// whether every board answered.
+    pub async fn cycle(&mut self) -> (Duration, bool) {
+        let failed_before = self.failed_polls();
+        self.poll.cycle().await;
+        let failed_after = self.failed_polls();
+        let s = lock(&self.snapshot);
+        let all_answered = failed_after == failed_before && s.stats.boards.iter().all(|b| b.online);
+        (Duration::from_micros(s.stats.last_cycle_us), all_answered)
+    }
+
+    fn failed_polls(&self) -> u64 {
+        lock(&self.snapshot)
+            .stats
+            .boards
+            .iter()
+            .map(|b| b.failed_polls)
+            .sum()
+    }
+
+    pub fn stats(&self) -> BusStats {
+        lock(&self.snapshot).stats.clone()
+    }
+
+    /// The loop's line, for exchanges the loop itself does not time.
+    pub fn link(&mut self) -> &mut ModbusLink {
+        &mut self.poll.link
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -42,8 +96,8 @@ pub struct BenchReport {
     pub scan_median_us: u64,
     pub scan_max_us: u64,
     pub scan_limit_us: u64,
-    /// Median scan time over its wire-time limit (the median, because a
-    /// shared machine's scheduler stalls land in the mean).
+    /// Median round of the poll loop over its wire-time limit (the median,
+    /// because a shared machine's scheduler stalls land in the mean).
     pub ratio: f64,
     pub mean_ratio: f64,
     pub unlocks: u32,
@@ -56,7 +110,7 @@ impl std::fmt::Display for BenchReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
             f,
-            "boards {} at {} baud, {} scan cycles",
+            "boards {} at {} baud, {} scan cycles of the kiosk's poll loop",
             self.boards, self.baud, self.cycles
         )?;
         writeln!(
@@ -91,20 +145,18 @@ impl std::fmt::Display for BenchReport {
     }
 }
 
-/// Run `cycles` scans and `unlocks` unlock exchanges (on the first lock of
-/// each board in turn, board-timed pulse profiles only).
-pub async fn run(link: &mut ModbusLink, bank: &Bank, cycles: u32, unlocks: u32) -> BenchReport {
-    let baud = link.config().baud;
-    // One scan to warm up (opens, first contact).
-    let _ = scan_once(link, bank).await;
+/// Run `cycles` rounds of the poll loop and `unlocks` unlock exchanges (on
+/// the first locks of each board in turn).
+pub async fn run(bench: &mut LoopBench, bank: &Bank, cycles: u32, unlocks: u32) -> BenchReport {
+    let baud = bench.link().config().baud;
     let mut times = Vec::with_capacity(cycles as usize);
     let mut failed = 0;
     for _ in 0..cycles {
-        let t = Instant::now();
-        if scan_once(link, bank).await.is_err() {
+        let (took, all_answered) = bench.cycle().await;
+        if !all_answered {
             failed += 1;
         }
-        times.push(t.elapsed());
+        times.push(took);
     }
     let total: Duration = times.iter().sum();
     let max = times.iter().max().copied().unwrap_or_default();
@@ -112,6 +164,7 @@ pub async fn run(link: &mut ModbusLink, bank: &Bank, cycles: u32, unlocks: u32) 
     let median = times.get(times.len() / 2).copied().unwrap_or_default();
     let mut unlock_total = Duration::ZERO;
     let mut unlock_count = 0u32;
+    let link = bench.link();
     for i in 0..unlocks {
         let b = &bank.boards[i as usize % bank.boards.len()];
         let address =

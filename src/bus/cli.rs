@@ -24,8 +24,8 @@ use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 
 use super::link::{LinkConfig, LinkError, ModbusLink, Parity, Reply, Request};
-use super::modbus::{BusConfig, ModbusLockBus};
-use super::{BusEvent, LockId};
+use super::modbus::{BusConfig, BusStats, ModbusLockBus};
+use super::{BusEvent, DoorState, LockBus, LockId};
 use crate::hardware::{Bank, BoardProfile, Unlock, embedded_profile};
 use crate::sim::{SimLink, SimOptions, Simulator};
 
@@ -71,8 +71,23 @@ impl LineArgs {
         }
     }
 
+    /// The line with the silences the bank's board profiles ask for.
     async fn link(&self) -> anyhow::Result<ModbusLink> {
-        Ok(ModbusLink::open(self.link_config()?).await?)
+        let mut cfg = self.link_config()?;
+        let bank = self.bank()?;
+        cfg.min_gap = bank.frame_gap(cfg.baud);
+        cfg.resync_silence = bank.resync_silence();
+        Ok(ModbusLink::open(cfg).await?)
+    }
+
+    /// The kiosk's bus settings on this line.
+    fn bus_config(&self) -> anyhow::Result<BusConfig> {
+        let cfg = self.link_config()?;
+        let mut bus = BusConfig::new(cfg.port);
+        bus.baud = cfg.baud;
+        bus.parity = cfg.parity;
+        bus.timeout = cfg.timeout;
+        Ok(bus)
     }
 }
 
@@ -109,7 +124,8 @@ pub enum BusCommand {
         #[command(flatten)]
         line: LineArgs,
     },
-    /// Scan-cycle time against the wire-time limit, unlock round trip, errors.
+    /// The kiosk's poll loop, round by round, against the wire-time limit;
+    /// unlock round trip; errors.
     Bench {
         #[command(flatten)]
         line: LineArgs,
@@ -232,48 +248,40 @@ async fn scan(line: &LineArgs, from: u8, to: u8) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Two rounds of the kiosk's poll loop: the first makes contact (board info,
+/// item sensors), the second is a round as the kiosk runs it all day.
+const STATUS_ROUNDS: u64 = 2;
+
 async fn status(line: &LineArgs) -> anyhow::Result<()> {
     let bank = line.bank()?;
-    let mut link = line.link().await?;
+    let (bus, _events) = ModbusLockBus::spawn(&bank, line.bus_config()?)?;
+    // Bounded by the line's own timeouts: absent boards fail their polls.
+    let mut stats = bus.stats();
+    while stats.cycles < STATUS_ROUNDS {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        stats = bus.stats();
+    }
     say!("door  size  board  lock  door     item");
     let mut failed = false;
     for board in &bank.boards {
-        let (base, count) = board.profile.poll_plan().first;
-        let doors = link.read_inputs(board.address, base, count).await;
-        let items = match &board.profile.items {
-            Some(i) => link
-                .read_inputs(board.address, i.input_base, board.profile.locks)
-                .await
-                .ok(),
-            None => None,
-        };
-        if doors.is_err() {
-            failed = true;
-        }
+        let b = stats.boards.iter().find(|b| b.address == board.address);
+        let refused = b.and_then(|b| b.item_read_exception);
         for c in bank
             .layout
             .compartments
             .iter()
             .filter(|c| c.board == board.address)
         {
-            let door = match &doors {
-                Ok(bits) => {
-                    let i = usize::from(board.profile.doors.input_base - base + c.channel);
-                    match bits.get(i) {
-                        Some(l) if *l == board.profile.doors.open_level => "open",
-                        Some(_) => "closed",
-                        None => "unknown",
-                    }
-                }
-                Err(_) => "unknown",
+            let door = match bus.door(c.lock()) {
+                DoorState::Open => "open",
+                DoorState::Closed => "closed",
+                DoorState::Unknown => "unknown",
             };
-            let item = match (&items, &board.profile.items) {
-                (Some(bits), Some(cfg)) => match bits.get(usize::from(c.channel)) {
-                    Some(l) if *l == cfg.present_level => "present",
-                    Some(_) => "empty",
-                    None => "-",
-                },
-                _ => "-",
+            let item = match (bus.item_present(c.lock()), refused) {
+                (_, Some(_)) => "refused",
+                (Some(true), None) => "present",
+                (Some(false), None) => "empty",
+                (None, None) => "-",
             };
             say!(
                 "{:>4}  {:<4}  {:>5}  {:>4}  {:<7}  {}",
@@ -285,14 +293,35 @@ async fn status(line: &LineArgs) -> anyhow::Result<()> {
                 item
             );
         }
-        if let Err(e) = doors {
-            say!("board {}: {e}", board.address);
+        if !bus.board_online(board.address) {
+            failed = true;
+            say!("board {}: no reply", board.address);
+        }
+        if let (Some(code), Some(items)) = (refused, &board.profile.items) {
+            say!(
+                "board {}: item inputs {} of profile {} refused (Modbus exception {code:#04x}); item presence unknown",
+                board.address,
+                super::input_range(items.input_base, board.profile.locks),
+                board.profile.name
+            );
         }
     }
+    say!("{}", cycle_line(&stats));
     if failed {
         bail!("some boards did not answer");
     }
     Ok(())
+}
+
+/// The poll loop's last round against its wire-time limit.
+pub fn cycle_line(stats: &BusStats) -> String {
+    format!(
+        "poll loop: last round {:.1} ms over {} boards, wire-time limit {:.1} ms (ratio {:.2})",
+        stats.last_cycle_us as f64 / 1000.0,
+        stats.boards.len(),
+        stats.cycle_limit_us as f64 / 1000.0,
+        stats.last_cycle_us as f64 / (stats.cycle_limit_us.max(1)) as f64
+    )
 }
 
 async fn unlock(line: &LineArgs, board: u8, channel: u16) -> anyhow::Result<()> {
@@ -352,17 +381,14 @@ async fn unlock(line: &LineArgs, board: u8, channel: u16) -> anyhow::Result<()> 
 
 async fn watch(line: &LineArgs) -> anyhow::Result<()> {
     let bank = line.bank()?;
-    let cfg = line.link_config()?;
-    let mut bus_cfg = BusConfig::new(cfg.port.clone());
-    bus_cfg.baud = cfg.baud;
-    bus_cfg.parity = cfg.parity;
-    bus_cfg.timeout = cfg.timeout;
+    let bus_cfg = line.bus_config()?;
+    let port = bus_cfg.port.clone();
     let (_bus, mut events) = ModbusLockBus::spawn(&bank, bus_cfg)?;
     let by_lock = bank.compartments_by_lock();
     say!(
         "watching {} boards on {}; Ctrl-C stops",
         bank.boards.len(),
-        cfg.port
+        port
     );
     // One listener for the whole run: a Ctrl-C while an event is printed
     // must not be lost.
@@ -384,6 +410,10 @@ async fn watch(line: &LineArgs) -> anyhow::Result<()> {
                     }
                     BusEvent::BoardOffline { board } => say!("{now} board {board}: offline"),
                     BusEvent::BoardOnline { board } => say!("{now} board {board}: online"),
+                    BusEvent::ItemInputsRefused { board, input_base, count, exception } => say!(
+                        "{now} board {board}: item inputs {} refused (Modbus exception {exception:#04x})",
+                        super::input_range(input_base, count)
+                    ),
                 }
             }
         }
@@ -412,8 +442,11 @@ async fn bench(
     } else {
         (line.bank()?, None)
     };
-    let mut link = line.link().await?;
-    let report = super::bench::run(&mut link, &bank, cycles.max(1), unlocks).await;
+    let mut cfg = line.bus_config()?;
+    // Rounds back to back: the pause between them is not the loop's cost.
+    cfg.poll_interval = Duration::ZERO;
+    let mut bench = super::bench::LoopBench::start(&bank, cfg).await?;
+    let report = super::bench::run(&mut bench, &bank, cycles.max(1), unlocks).await;
     if json {
         say!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -51,8 +51,14 @@ pub struct LinkConfig {
     pub timeout: Duration,
     /// Extra attempts after a failed one, per request.
     pub retries: u32,
-    /// Least silence between frames (SPEC: >= 3.5 characters and >= 5 ms).
+    /// Least silence between frames on top of the Modbus rule (3.5
+    /// characters, 1.75 ms above 19200 baud): the boards' profiles raise it
+    /// for firmware that needs more (`frame_gap_ms`).
     pub min_gap: Duration,
+    /// Silence on the line after a failed exchange before the next request,
+    /// so that slaves that misframed on it can find frame boundaries again
+    /// (`resync_silence_ms` of the boards' profiles).
+    pub resync_silence: Duration,
     /// After a timeout: how long to let a late reply arrive before the
     /// reopened port's buffers are cleared.
     pub reopen_quiet: Duration,
@@ -66,7 +72,10 @@ impl LinkConfig {
             parity: Parity::None,
             timeout: Duration::from_millis(200),
             retries: 1,
-            min_gap: Duration::from_millis(5),
+            min_gap: Duration::ZERO,
+            resync_silence: Duration::from_millis(u64::from(
+                crate::hardware::DEFAULT_RESYNC_SILENCE_MS,
+            )),
             reopen_quiet: Duration::from_millis(100),
         }
     }
@@ -109,6 +118,9 @@ struct PortInner {
     stream: SerialStream,
     /// Bytes received during the current exchange.
     rx: Vec<u8>,
+    /// When the last of them arrived: the end of the reply on the line,
+    /// which the next frame gap counts from.
+    rx_at: Option<Instant>,
     drain_before_write: bool,
     stale: u64,
 }
@@ -141,6 +153,9 @@ impl AsyncRead for SharedPort {
         let r = Pin::new(&mut g.stream).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = r {
             let new = buf.filled()[before..].to_vec();
+            if !new.is_empty() {
+                g.rx_at = Some(Instant::now());
+            }
             g.rx.extend_from_slice(&new);
         }
         r
@@ -229,6 +244,8 @@ pub struct ModbusLink {
     cfg: LinkConfig,
     open: Option<Open>,
     last_frame: Instant,
+    /// After a failed exchange: no request before this.
+    resync_until: Option<Instant>,
     stats: LinkStats,
 }
 
@@ -267,6 +284,7 @@ impl ModbusLink {
             cfg,
             open: None,
             last_frame: Instant::now(),
+            resync_until: None,
             stats: LinkStats::default(),
         }
     }
@@ -293,6 +311,7 @@ impl ModbusLink {
         let port = SharedPort(Arc::new(Mutex::new(PortInner {
             stream,
             rx: Vec::new(),
+            rx_at: None,
             drain_before_write: false,
             stale: 0,
         })));
@@ -345,7 +364,11 @@ impl ModbusLink {
             let o = self.open_port(false).await?;
             self.open = Some(o);
         }
-        rtu::sleep_until_precise(self.last_frame + self.cfg.gap()).await;
+        let mut quiet_until = self.last_frame + self.cfg.gap();
+        if let Some(resync) = self.resync_until.take() {
+            quiet_until = quiet_until.max(resync);
+        }
+        rtu::sleep_until_precise(quiet_until).await;
         self.stats.requests += 1;
         let Some(open) = self.open.as_mut() else {
             return Err(LinkError::Io("port closed".into()));
@@ -353,11 +376,28 @@ impl ModbusLink {
         {
             let mut g = open.port.inner();
             g.rx.clear();
+            g.rx_at = None;
             g.drain_before_write = true;
         }
         open.ctx.set_slave(Slave(board));
+        let sent_at = Instant::now();
         let result = timeout(self.cfg.timeout, call(open, board, req)).await;
-        self.last_frame = Instant::now();
+        self.last_frame = match (&result, open.port.inner().rx_at) {
+            // Not when this task got round to decoding it.
+            (Ok(Ok(_)) | Ok(Err(LinkError::Exception(_))), Some(at)) => at,
+            _ => Instant::now(),
+        };
+        // The line was last busy when garbage came back, or, when nothing
+        // did, at the end of our own request.
+        let silent_since = match &result {
+            Err(_) if !self.heard_anything() => {
+                sent_at + rtu::wire_time(REQUEST_BYTES, self.cfg.baud)
+            }
+            _ => self.last_frame,
+        };
+        if !matches!(result, Ok(Ok(_)) | Ok(Err(LinkError::Exception(_)))) {
+            self.resync_until = Some(silent_since + self.cfg.resync_silence);
+        }
         match result {
             Ok(Ok(reply)) => Ok(reply),
             Ok(Err(LinkError::Exception(code))) => {
@@ -372,10 +412,7 @@ impl ModbusLink {
                 Err(e)
             }
             Err(_elapsed) => {
-                let heard = self
-                    .open
-                    .as_ref()
-                    .is_some_and(|o| !o.port.inner().rx.is_empty());
+                let heard = self.heard_anything();
                 self.reopen().await;
                 if heard {
                     // Bytes came back but never made a frame: bad CRC or noise.
@@ -387,6 +424,12 @@ impl ModbusLink {
                 }
             }
         }
+    }
+
+    fn heard_anything(&self) -> bool {
+        self.open
+            .as_ref()
+            .is_some_and(|o| !o.port.inner().rx.is_empty())
     }
 
     pub async fn read_inputs(
@@ -419,6 +462,10 @@ impl ModbusLink {
         }
     }
 }
+
+/// Every request the bus sends is 8 bytes (FC01-06 with id and CRC) except
+/// the output clear (FC0F); close enough for when the line fell silent.
+const REQUEST_BYTES: usize = 8;
 
 fn modbus_error(e: tokio_modbus::Error) -> LinkError {
     match e {
@@ -523,12 +570,17 @@ mod tests {
     }
 
     #[test]
-    fn gap_is_at_least_5_ms_and_3_5_characters() {
+    fn gap_is_the_modbus_rule_unless_raised() {
         assert_eq!(
             LinkConfig::new("x", 115_200).gap(),
-            Duration::from_millis(5)
+            Duration::from_micros(1750)
         );
-        assert_eq!(LinkConfig::new("x", 1200).gap(), rtu::frame_gap(1200));
+        assert_eq!(LinkConfig::new("x", 9600).gap(), rtu::frame_gap(9600));
+        let mut cfg = LinkConfig::new("x", 115_200);
+        cfg.min_gap = Duration::from_millis(5);
+        assert_eq!(cfg.gap(), Duration::from_millis(5));
+        cfg.baud = 1200;
+        assert_eq!(cfg.gap(), rtu::frame_gap(1200));
         assert!(rtu::frame_gap(1200) > Duration::from_millis(29));
     }
 }

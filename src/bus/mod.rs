@@ -82,6 +82,23 @@ pub enum BusEvent {
     BoardOnline {
         board: u8,
     },
+    /// The board answers its door poll but refuses to read the item inputs
+    /// its profile names (`count` inputs from `input_base`), with a Modbus
+    /// exception (02: no such address). Sent once; item presence is unknown
+    /// until a later read succeeds.
+    ItemInputsRefused {
+        board: u8,
+        input_base: u16,
+        count: u16,
+        exception: u8,
+    },
+}
+
+/// `0x0100-0x012F`: a block of `count` inputs as the profile files write
+/// addresses.
+pub fn input_range(input_base: u16, count: u16) -> String {
+    let last = u32::from(input_base) + u32::from(count.max(1)) - 1;
+    format!("0x{input_base:04X}-0x{last:04X}")
 }
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]

@@ -34,8 +34,17 @@ pub struct BusConfig {
     pub left_open_after: Duration,
     /// Failed polls in a row before a board is offline.
     pub offline_after: u32,
+    /// Least silence between frames on top of the Modbus rule and of what
+    /// the boards' profiles ask for.
     pub min_gap: Duration,
+    /// Silence after a failed exchange; `None`: the longest the boards'
+    /// profiles ask for (`resync_silence_ms`).
+    pub resync_silence: Option<Duration>,
     pub reopen_quiet: Duration,
+    /// An offline board is polled once every 1, 2, 4, ... rounds, up to this
+    /// many, and never retried: every request nobody answers keeps the line
+    /// busy and may throw the other boards off.
+    pub offline_poll_every_max: u32,
     /// Start even when the port cannot be opened yet, and keep trying: the
     /// boards read offline meanwhile (the kiosk). When false, a wrong port
     /// is an error at once (technician commands).
@@ -56,19 +65,24 @@ impl BusConfig {
             left_open_after: Duration::from_secs(120),
             offline_after: 3,
             min_gap: link.min_gap,
+            resync_silence: None,
             reopen_quiet: link.reopen_quiet,
+            // 4 s at the default interval.
+            offline_poll_every_max: 16,
             wait_for_port: false,
         }
     }
 
-    pub fn link(&self) -> LinkConfig {
+    /// The line's settings for the boards of `bank`.
+    pub fn link(&self, bank: &Bank) -> LinkConfig {
         LinkConfig {
             port: self.port.clone(),
             baud: self.baud,
             parity: self.parity,
             timeout: self.timeout,
             retries: self.retries,
-            min_gap: self.min_gap,
+            min_gap: self.min_gap.max(bank.frame_gap(self.baud)),
+            resync_silence: self.resync_silence.unwrap_or_else(|| bank.resync_silence()),
             reopen_quiet: self.reopen_quiet,
         }
     }
@@ -88,6 +102,11 @@ pub struct BoardStats {
     pub polls: u64,
     pub failed_polls: u64,
     pub failed_in_a_row: u32,
+    /// Offline: polled once every this many rounds.
+    pub polled_every: u32,
+    /// The Modbus exception the board answers to a read of its profile's
+    /// item inputs; item presence is not known meanwhile.
+    pub item_read_exception: Option<u8>,
     pub firmware: Option<u16>,
     pub lock_count: Option<u16>,
     /// Supply voltage in millivolts.
@@ -104,8 +123,11 @@ pub struct BusStats {
     pub failed_pulses: u64,
     pub link: LinkStats,
     pub boards: Vec<BoardStats>,
-    /// Duration of the last round over every board.
+    /// Duration of the last round over every board, as the poll loop ran it
+    /// (pulses, probes of offline boards and item reads included).
     pub last_cycle_us: u64,
+    /// Wire-time limit of one round: one every-poll FC02 per board (SPEC §9).
+    pub cycle_limit_us: u64,
 }
 
 /// What the engine reads without waiting: the bus task keeps it current.
@@ -146,14 +168,50 @@ impl ModbusLockBus {
         bank: &Bank,
         cfg: BusConfig,
     ) -> Result<(Self, mpsc::UnboundedReceiver<BusEvent>), BusOpenError> {
-        let link = match ModbusLink::open_now(cfg.link()) {
+        let link = match ModbusLink::open_now(cfg.link(bank)) {
             Ok(link) => link,
             Err(e) if cfg.wait_for_port => {
                 tracing::error!(error = %e, "lock bus port not there yet; the boards read offline until it is");
-                ModbusLink::unopened(cfg.link())
+                ModbusLink::unopened(cfg.link(bank))
             }
             Err(e) => return Err(e.into()),
         };
+        let (poll, snapshot, cmd_tx, event_rx) = PollLoop::new(bank, link, cfg);
+        let task = tokio::spawn(poll.run());
+        Ok((
+            Self {
+                commands: cmd_tx,
+                snapshot,
+                bank: bank.clone(),
+                task,
+            },
+            event_rx,
+        ))
+    }
+
+    pub fn stats(&self) -> BusStats {
+        lock(&self.snapshot).stats.clone()
+    }
+
+    pub fn bank(&self) -> &Bank {
+        &self.bank
+    }
+}
+
+impl PollLoop {
+    /// The loop as the kiosk runs it, not yet started: its snapshot, the
+    /// sender of its commands and the receiver of its events.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn new(
+        bank: &Bank,
+        link: ModbusLink,
+        cfg: BusConfig,
+    ) -> (
+        PollLoop,
+        Arc<Mutex<Snapshot>>,
+        mpsc::UnboundedSender<Command>,
+        mpsc::UnboundedReceiver<BusEvent>,
+    ) {
         let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
         let (event_tx, event_rx) = mpsc::unbounded_channel();
         let snapshot = Arc::new(Mutex::new(Snapshot::default()));
@@ -170,8 +228,9 @@ impl ModbusLockBus {
                     ..BoardStats::default()
                 })
                 .collect();
+            s.stats.cycle_limit_us = super::bench::scan_limit(bank, cfg.baud).as_micros() as u64;
         }
-        let task = PollLoop {
+        let poll = PollLoop {
             link,
             boards: bank.boards.clone(),
             locks: bank
@@ -201,24 +260,7 @@ impl ModbusLockBus {
             pending_off: Vec::new(),
             cfg,
         };
-        let task = tokio::spawn(task.run());
-        Ok((
-            Self {
-                commands: cmd_tx,
-                snapshot,
-                bank: bank.clone(),
-                task,
-            },
-            event_rx,
-        ))
-    }
-
-    pub fn stats(&self) -> BusStats {
-        lock(&self.snapshot).stats.clone()
-    }
-
-    pub fn bank(&self) -> &Bank {
-        &self.bank
+        (poll, snapshot, cmd_tx, event_rx)
     }
 }
 
@@ -253,5 +295,36 @@ impl LockBus for ModbusLockBus {
 
     fn diagnostics(&self) -> Option<BusStats> {
         Some(self.stats())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hardware::embedded_profile;
+
+    #[test]
+    fn line_silences_come_from_the_bank_profiles() {
+        let mut cfg = BusConfig::new("x");
+        cfg.baud = 115_200;
+        let lb48 = cfg.link(&Bank::demo());
+        assert_eq!(lb48.gap(), Duration::from_micros(1750));
+        assert_eq!(lb48.resync_silence, Duration::from_millis(500));
+        assert_eq!(
+            cfg.link(&Bank::waveshare_demo()).gap(),
+            Duration::from_millis(5)
+        );
+
+        // One slow board sets the line's silences for every board on it.
+        let mut slow = embedded_profile("lb48").unwrap();
+        slow.resync_silence_ms = 800;
+        slow.frame_gap_ms = Some(3);
+        let mut bank = Bank::uniform(&embedded_profile("lb48").unwrap(), 2);
+        bank.boards[1].profile = slow;
+        let link = cfg.link(&bank);
+        assert_eq!(link.resync_silence, Duration::from_millis(800));
+        assert_eq!(link.gap(), Duration::from_millis(3));
+        cfg.resync_silence = Some(Duration::from_millis(50));
+        assert_eq!(cfg.link(&bank).resync_silence, Duration::from_millis(50));
     }
 }

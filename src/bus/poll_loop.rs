@@ -9,11 +9,18 @@ use chrono::Utc;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
-use super::link::{LinkError, ModbusLink, Request};
+use super::link::{LinkError, ModbusLink, Reply, Request};
 use super::modbus::{BusConfig, Command, Snapshot, lock};
 use super::tracker::{DoorTracker, TrackerOutput};
 use super::{BusEvent, DoorEvent, DoorState, LockId};
 use crate::hardware::{BankBoard, ItemRead, Unlock};
+
+/// After an item read is refused, it is tried again after this many polls of
+/// the board, doubling each time up to `ITEM_RETRY_MAX_POLLS`: a profile that
+/// names inputs the board lacks will not fix itself, but a firmware update
+/// or a swapped board may.
+const ITEM_RETRY_FIRST_POLLS: u32 = 4;
+const ITEM_RETRY_MAX_POLLS: u32 = 1024;
 
 #[derive(Default)]
 pub(super) struct BoardRuntime {
@@ -22,6 +29,14 @@ pub(super) struct BoardRuntime {
     /// Read the item sensors on the next poll (a door is or was open).
     items_due: bool,
     outputs_cleared: bool,
+    /// Offline: rounds to skip before the next poll, and the current step.
+    skip_rounds: u32,
+    poll_every: u32,
+    /// Item reads refused with this exception: polls to go before the next
+    /// try, and the current step.
+    item_exception: Option<u8>,
+    item_skip: u32,
+    item_every: u32,
 }
 
 pub(super) struct PollLoop {
@@ -42,6 +57,25 @@ pub(super) struct PollLoop {
 
 impl PollLoop {
     pub(super) async fn run(mut self) {
+        self.start().await;
+        loop {
+            let cycle_start = self.cycle().await;
+            let mut next = cycle_start + self.cfg.poll_interval;
+            if let Some(off) = self.pending_off.iter().map(|(_, t)| *t).min() {
+                next = next.min(off);
+            }
+            tokio::select! {
+                _ = sleep_until(next) => {}
+                cmd = self.commands.recv() => match cmd {
+                    Some(cmd) => self.queued.push_back(cmd),
+                    None => return,
+                },
+            }
+        }
+    }
+
+    /// What happens once before the first round.
+    pub(super) async fn start(&mut self) {
         for b in &self.boards {
             self.runtime.insert(
                 b.address,
@@ -57,34 +91,44 @@ impl PollLoop {
                 self.clear_outputs(&board).await;
             }
         }
-        loop {
-            let cycle_start = Instant::now();
-            for i in 0..self.boards.len() {
-                self.run_commands().await;
-                self.switch_off_due().await;
-                self.poll_board(i).await;
+    }
+
+    /// One round over every board; returns when it started. Boards that
+    /// answer go first; offline boards are polled last, and only when their
+    /// backoff allows, so that the readings of the others are not held up.
+    pub(super) async fn cycle(&mut self) -> Instant {
+        let cycle_start = Instant::now();
+        let mut offline_due = Vec::new();
+        for i in 0..self.boards.len() {
+            let address = self.boards[i].address;
+            let rt = self.runtime.entry(address).or_default();
+            if rt.online == Some(false) {
+                if rt.skip_rounds == 0 {
+                    offline_due.push(i);
+                } else {
+                    rt.skip_rounds -= 1;
+                }
+                continue;
             }
-            let outputs = self.tracker.tick(std::time::Instant::now());
-            self.handle(outputs).await;
-            {
-                let link = self.link.stats();
-                let mut s = lock(&self.snapshot);
-                s.stats.cycles += 1;
-                s.stats.last_cycle_us = cycle_start.elapsed().as_micros() as u64;
-                s.stats.link = link;
-            }
-            let mut next = cycle_start + self.cfg.poll_interval;
-            if let Some(off) = self.pending_off.iter().map(|(_, t)| *t).min() {
-                next = next.min(off);
-            }
-            tokio::select! {
-                _ = sleep_until(next) => {}
-                cmd = self.commands.recv() => match cmd {
-                    Some(cmd) => self.queued.push_back(cmd),
-                    None => return,
-                },
-            }
+            self.run_commands().await;
+            self.switch_off_due().await;
+            self.poll_board(i, false).await;
         }
+        for i in offline_due {
+            self.run_commands().await;
+            self.switch_off_due().await;
+            self.poll_board(i, true).await;
+        }
+        let outputs = self.tracker.tick(std::time::Instant::now());
+        self.handle(outputs).await;
+        {
+            let link = self.link.stats();
+            let mut s = lock(&self.snapshot);
+            s.stats.cycles += 1;
+            s.stats.last_cycle_us = cycle_start.elapsed().as_micros() as u64;
+            s.stats.link = link;
+        }
+        cycle_start
     }
 
     fn emit(&self, event: BusEvent) {
@@ -181,14 +225,25 @@ impl PollLoop {
         }
     }
 
-    async fn poll_board(&mut self, index: usize) {
+    /// One poll; an offline board gets a single attempt.
+    async fn poll_board(&mut self, index: usize, offline: bool) {
         let board = self.boards[index].clone();
         let plan = board.profile.poll_plan();
         let address = board.address;
-        let result = self
-            .link
-            .read_inputs(address, plan.first.0, plan.first.1)
-            .await;
+        let req = Request::ReadInputs {
+            address: plan.first.0,
+            count: plan.first.1,
+        };
+        let result = if offline {
+            self.link.once(address, req).await
+        } else {
+            self.link.request(address, req).await
+        };
+        let result = match result {
+            Ok(Reply::Bits(bits)) => Ok(bits),
+            Ok(_) => Err(LinkError::BadReply),
+            Err(e) => Err(e),
+        };
         {
             let mut s = lock(&self.snapshot);
             s.stats.polls += 1;
@@ -214,6 +269,7 @@ impl PollLoop {
 
         let items_due = self.runtime.get(&address).is_some_and(|r| r.items_due);
         let any_open = doors.iter().any(|(_, open)| *open);
+        let items_allowed = self.items_allowed(address);
         let items: Option<Vec<bool>> = match (plan.items, &board.profile.items) {
             (ItemRead::SameFrame, Some(cfg)) => Some(
                 channels
@@ -224,18 +280,27 @@ impl PollLoop {
                     })
                     .collect(),
             ),
-            (ItemRead::OwnFrame(start, count), Some(cfg)) if items_due || any_open => {
+            (ItemRead::OwnFrame(start, count), Some(cfg))
+                if (items_due || any_open) && items_allowed =>
+            {
                 match self.link.read_inputs(address, start, count).await {
-                    Ok(ibits) => Some(
-                        channels
-                            .iter()
-                            .map(|&ch| {
-                                ibits
-                                    .get(usize::from(ch))
-                                    .is_some_and(|l| *l == cfg.present_level)
-                            })
-                            .collect(),
-                    ),
+                    Ok(ibits) => {
+                        self.item_read_answered(address);
+                        Some(
+                            channels
+                                .iter()
+                                .map(|&ch| {
+                                    ibits
+                                        .get(usize::from(ch))
+                                        .is_some_and(|l| *l == cfg.present_level)
+                                })
+                                .collect(),
+                        )
+                    }
+                    Err(LinkError::Exception(code)) => {
+                        self.item_read_refused(address, start, count, code);
+                        None
+                    }
                     Err(e) => {
                         tracing::debug!("board {address}: item read failed: {e}");
                         None
@@ -294,10 +359,63 @@ impl PollLoop {
         }
     }
 
+    /// Whether this poll may read the item inputs: not while a refused read
+    /// is backed off. Counts the poll towards the next try.
+    fn items_allowed(&mut self, address: u8) -> bool {
+        let rt = self.runtime.entry(address).or_default();
+        if rt.item_skip == 0 {
+            return true;
+        }
+        rt.item_skip -= 1;
+        false
+    }
+
+    fn item_read_answered(&mut self, address: u8) {
+        let rt = self.runtime.entry(address).or_default();
+        let was_refused = rt.item_exception.take().is_some();
+        rt.item_every = 0;
+        rt.item_skip = 0;
+        if was_refused {
+            tracing::info!("board {address}: item inputs answer again");
+            let mut s = lock(&self.snapshot);
+            if let Some(b) = s.stats.boards.iter_mut().find(|b| b.address == address) {
+                b.item_read_exception = None;
+            }
+        }
+    }
+
+    /// The board refuses the profile's item inputs: say so once, and stop
+    /// asking every poll.
+    fn item_read_refused(&mut self, address: u8, input_base: u16, count: u16, exception: u8) {
+        let rt = self.runtime.entry(address).or_default();
+        let first = rt.item_exception.replace(exception).is_none();
+        rt.item_every = (rt.item_every * 2).clamp(ITEM_RETRY_FIRST_POLLS, ITEM_RETRY_MAX_POLLS);
+        rt.item_skip = rt.item_every;
+        {
+            let mut s = lock(&self.snapshot);
+            if let Some(b) = s.stats.boards.iter_mut().find(|b| b.address == address) {
+                b.item_read_exception = Some(exception);
+            }
+        }
+        if first {
+            tracing::warn!(
+                "board {address}: item inputs {input_base:#06x}..+{count} refused with Modbus exception {exception:#04x}"
+            );
+            self.emit(BusEvent::ItemInputsRefused {
+                board: address,
+                input_base,
+                count,
+                exception,
+            });
+        }
+    }
+
     async fn poll_succeeded(&mut self, board: &BankBoard) {
         let address = board.address;
         let rt = self.runtime.entry(address).or_default();
         rt.failed_in_a_row = 0;
+        rt.skip_rounds = 0;
+        rt.poll_every = 0;
         let came_online = rt.online != Some(true);
         rt.online = Some(true);
         let clear_outputs =
@@ -310,6 +428,7 @@ impl PollLoop {
                 b.polls += 1;
                 b.online = true;
                 b.failed_in_a_row = 0;
+                b.polled_every = 1;
             }
         }
         if came_online {
@@ -336,7 +455,7 @@ impl PollLoop {
         let mut cleared = self.link.request(address, req).await;
         if let Err(LinkError::Exception(_)) = cleared {
             // No FC0F on this board: one FC05 per output.
-            cleared = Ok(super::link::Reply::Done);
+            cleared = Ok(Reply::Done);
             for ch in 0..board.profile.locks {
                 let req = Request::WriteCoil {
                     address: board.profile.unlock.coil_base() + ch,
@@ -365,7 +484,7 @@ impl PollLoop {
                 count: 1,
             };
             match self.link.once(board.address, req).await {
-                Ok(super::link::Reply::Words(w)) => w.first().copied(),
+                Ok(Reply::Words(w)) => w.first().copied(),
                 _ => None,
             }
         };
@@ -393,6 +512,13 @@ impl PollLoop {
         if goes_offline {
             rt.online = Some(false);
         }
+        if rt.online == Some(false) {
+            // Doubling: a board that was unplugged for a moment is back
+            // within a round or two, one that is gone costs the line little.
+            rt.poll_every = (rt.poll_every * 2).clamp(1, self.cfg.offline_poll_every_max.max(1));
+            rt.skip_rounds = rt.poll_every - 1;
+        }
+        let polled_every = rt.poll_every.max(1);
         let now = std::time::Instant::now();
         let mut outputs = Vec::new();
         {
@@ -401,6 +527,7 @@ impl PollLoop {
                 b.polls += 1;
                 b.failed_polls += 1;
                 b.failed_in_a_row = failed;
+                b.polled_every = polled_every;
                 if goes_offline {
                     b.online = false;
                 }

@@ -73,8 +73,17 @@ pub fn wire_time(bytes: usize, baud: u32) -> Duration {
     Duration::from_nanos(bytes as u64 * BITS_PER_CHAR * 1_000_000_000 / u64::from(baud.max(1)))
 }
 
-/// The 3.5-character silence that ends an RTU frame.
+/// Above this rate the Modbus RTU spec fixes the frame gap instead of
+/// counting characters.
+pub const FIXED_GAP_ABOVE_BAUD: u32 = 19_200;
+
+/// The silence that ends an RTU frame (t3.5): 3.5 character times, and a
+/// fixed 1.75 ms above 19200 baud, where the Modbus serial-line spec stops
+/// scaling it because slaves cannot time shorter gaps reliably.
 pub fn frame_gap(baud: u32) -> Duration {
+    if baud > FIXED_GAP_ABOVE_BAUD {
+        return Duration::from_micros(1750);
+    }
     Duration::from_nanos(35 * BITS_PER_CHAR * 100_000_000 / u64::from(baud.max(1)))
 }
 
@@ -154,6 +163,14 @@ mod tests {
         assert_eq!(fc02_response_len(48), 11);
         let limit = exchange_limit(8, 11, 9600);
         assert_eq!(limit.as_micros(), 27_083);
+    }
+
+    #[test]
+    fn frame_gap_follows_the_modbus_rule() {
+        assert_eq!(frame_gap(9600).as_micros(), 3_645);
+        assert_eq!(frame_gap(19_200).as_micros(), 1_822);
+        assert_eq!(frame_gap(38_400), Duration::from_micros(1750));
+        assert_eq!(frame_gap(115_200), Duration::from_micros(1750));
     }
 
     #[test]

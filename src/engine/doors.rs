@@ -84,6 +84,31 @@ impl Engine {
                 .map(|c| vec![Event::CompartmentChanged { compartment: c.id }])
                 .unwrap_or_default()),
             BusEvent::BoardOffline { board } => self.board_offline(board),
+            BusEvent::ItemInputsRefused {
+                board,
+                input_base,
+                count,
+                exception,
+            } => {
+                let text = format!(
+                    "lock board {board} refuses its item sensor inputs {} (Modbus exception {exception:02}): \
+                     deposits and pickups are not seen; check the board's profile",
+                    crate::bus::input_range(input_base, count)
+                );
+                let alert = self.commit(|tx| {
+                    let alert =
+                        self.raise(tx, AlertKind::ItemSensorsUnreadable, None, text.clone())?;
+                    tx.audit(self.audit_draft(
+                        "bus",
+                        "item_inputs_refused",
+                        None,
+                        None,
+                        text.clone(),
+                    ))?;
+                    Ok(alert)
+                })?;
+                Ok(vec![Event::AlertRaised { alert }])
+            }
             BusEvent::BoardOnline { board } => {
                 tracing::info!(board, "board back online");
                 if self.bus_down {

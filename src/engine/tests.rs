@@ -984,6 +984,48 @@ fn all_boards_offline_puts_the_kiosk_out_of_service() {
     assert!(ev.contains(&Event::BusUp));
 }
 
+#[test]
+fn refused_item_inputs_raise_one_alert_naming_board_and_inputs() {
+    let mut rig = Rig::new();
+    let ev = rig
+        .engine
+        .on_bus_event(BusEvent::ItemInputsRefused {
+            board: 1,
+            input_base: 0x0100,
+            count: 48,
+            exception: 2,
+        })
+        .unwrap();
+    let raised: Vec<_> = ev
+        .iter()
+        .filter_map(|e| match e {
+            Event::AlertRaised { alert } => Some(alert),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(raised.len(), 1, "{ev:?}");
+    assert_eq!(
+        raised[0].kind,
+        crate::store::AlertKind::ItemSensorsUnreadable
+    );
+    assert!(raised[0].text.contains("board 1"), "{}", raised[0].text);
+    assert!(
+        raised[0].text.contains("0x0100-0x012F"),
+        "{}",
+        raised[0].text
+    );
+    let alerts = query::alerts(rig.engine.store()).unwrap();
+    assert_eq!(
+        alerts
+            .iter()
+            .filter(|a| a.kind == crate::store::AlertKind::ItemSensorsUnreadable)
+            .count(),
+        1
+    );
+    // Doors still work: the kiosk stays in service.
+    assert!(!rig.engine.bus_down());
+}
+
 #[tokio::test]
 async fn engine_thread_answers_commands_and_publishes_door_events() {
     let rig = Rig::new();

@@ -255,6 +255,26 @@ impl Bank {
         }
     }
 
+    /// The silence kept before every frame on this bank's line: every board
+    /// hears every frame, so the line keeps the longest gap any board needs.
+    pub fn frame_gap(&self, baud: u32) -> std::time::Duration {
+        self.boards
+            .iter()
+            .map(|b| b.profile.frame_gap(baud))
+            .max()
+            .unwrap_or_else(|| crate::bus::rtu::frame_gap(baud))
+    }
+
+    /// The silence after a failed exchange: the longest any board needs, since
+    /// a foreign frame nobody answered can throw every board off.
+    pub fn resync_silence(&self) -> std::time::Duration {
+        self.boards
+            .iter()
+            .map(|b| b.profile.resync_silence())
+            .max()
+            .unwrap_or_default()
+    }
+
     pub fn board(&self, address: u8) -> Option<&BankBoard> {
         self.boards.iter().find(|b| b.address == address)
     }

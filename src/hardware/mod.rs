@@ -54,8 +54,8 @@ mod profile;
 
 pub use bank::{Bank, BankBoard, ProfileSource, embedded_profile};
 pub use profile::{
-    BoardProfile, DoorInputs, InfoRegisters, ItemInputs, ItemRead, MAX_FC02_INPUTS, PollPlan,
-    SettingRegisters, Unlock,
+    BoardProfile, DEFAULT_RESYNC_SILENCE_MS, DoorInputs, InfoRegisters, ItemInputs, ItemRead,
+    MAX_FC02_INPUTS, PollPlan, SettingRegisters, Unlock,
 };
 
 /// The shipped files, built in so that `locker demo` needs no files.

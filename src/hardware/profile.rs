@@ -1,6 +1,8 @@
 //! Board profiles: how one kind of lock board is driven, as data
 //! (`hardware/boards/*.toml`).
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 
 /// How a lock is released.
@@ -103,6 +105,24 @@ pub struct BoardProfile {
     pub info: Option<InfoRegisters>,
     #[serde(default)]
     pub settings: Option<SettingRegisters>,
+    /// Least silence before every frame, in ms, for firmware that cannot
+    /// time the Modbus gap; unset: the Modbus rule (`bus::rtu::frame_gap`).
+    #[serde(default)]
+    pub frame_gap_ms: Option<u32>,
+    /// Line silence this board needs to find frame boundaries again after
+    /// an exchange went wrong (a request nobody answered, a garbled reply):
+    /// some slave stacks misframe after a frame they did not expect and only
+    /// resynchronise after a long quiet spell.
+    #[serde(default = "default_resync_silence_ms")]
+    pub resync_silence_ms: u32,
+}
+
+/// Hundreds of ms is what common slave stacks need; 500 leaves a margin and
+/// costs little because offline boards are rarely polled.
+pub const DEFAULT_RESYNC_SILENCE_MS: u32 = 500;
+
+fn default_resync_silence_ms() -> u32 {
+    DEFAULT_RESYNC_SILENCE_MS
 }
 
 /// The most inputs one FC02 may ask for (Modbus application protocol).
@@ -166,6 +186,12 @@ impl BoardProfile {
         {
             return bad("unlock.unit_ms", "must be at least 1".into());
         }
+        if self.frame_gap_ms.is_some_and(|ms| ms > 1000) {
+            return bad("frame_gap_ms", "must be at most 1000".into());
+        }
+        if self.resync_silence_ms > 10_000 {
+            return bad("resync_silence_ms", "must be at most 10000".into());
+        }
         if end(self.doors.input_base) > 0x1_0000 {
             return bad("doors.input_base", "inputs run past address 0xFFFF".into());
         }
@@ -186,6 +212,19 @@ impl BoardProfile {
             }
         }
         Ok(())
+    }
+
+    /// The silence kept before every frame to this board at `baud`.
+    pub fn frame_gap(&self, baud: u32) -> Duration {
+        let modbus = crate::bus::rtu::frame_gap(baud);
+        match self.frame_gap_ms {
+            Some(ms) => modbus.max(Duration::from_millis(u64::from(ms))),
+            None => modbus,
+        }
+    }
+
+    pub fn resync_silence(&self) -> Duration {
+        Duration::from_millis(u64::from(self.resync_silence_ms))
     }
 
     /// One FC02 per board per poll where the address ranges allow it.
@@ -247,6 +286,35 @@ mod tests {
         assert_eq!(p.unlock.timed_units(), Some(5));
         assert_eq!(p.poll_plan().items, ItemRead::None);
         assert!(!p.doors.open_level);
+    }
+
+    #[test]
+    fn line_timing_is_read_from_the_profile() {
+        let lb48 = BoardProfile::parse(crate::hardware::LB48_TOML).unwrap();
+        assert_eq!(lb48.frame_gap_ms, None);
+        assert_eq!(lb48.frame_gap(9600), crate::bus::rtu::frame_gap(9600));
+        assert_eq!(lb48.frame_gap(115_200), Duration::from_micros(1750));
+        assert_eq!(lb48.resync_silence_ms, DEFAULT_RESYNC_SILENCE_MS);
+
+        let ws = BoardProfile::parse(crate::hardware::WAVESHARE8_TOML).unwrap();
+        assert_eq!(ws.frame_gap_ms, Some(5));
+        assert_eq!(ws.frame_gap(115_200), Duration::from_millis(5));
+        // The field rule never shortens the Modbus gap of a slow line.
+        assert_eq!(ws.frame_gap(1200), crate::bus::rtu::frame_gap(1200));
+
+        let text = crate::hardware::LB48_TOML.replace(
+            "locks = 48",
+            "locks = 48\nresync_silence_ms = 800\nframe_gap_ms = 7",
+        );
+        let p = BoardProfile::parse(&text).unwrap();
+        assert_eq!(p.resync_silence(), Duration::from_millis(800));
+        assert_eq!(p.frame_gap(9600), Duration::from_millis(7));
+        let text = crate::hardware::LB48_TOML
+            .replace("locks = 48", "locks = 48\nresync_silence_ms = 60000");
+        assert_eq!(
+            BoardProfile::parse(&text).unwrap_err().0,
+            "resync_silence_ms"
+        );
     }
 
     #[test]

@@ -145,6 +145,8 @@ pub enum AlertKind {
     NotificationDead,
     /// Live codes made with a key missing from the key file were replaced.
     CodesReissued,
+    /// A lock board refuses to read the item sensors its profile names.
+    ItemSensorsUnreadable,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

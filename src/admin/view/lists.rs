@@ -216,6 +216,11 @@ pub(super) fn body(model: &Model) -> Body {
                     b.text(format!(
                         "  Pulses: {} sent, {} failed; {} rounds over every board",
                         bus.pulses, bus.failed_pulses, bus.cycles
+                    ));
+                    b.text(format!(
+                        "  Last round: {:.1} ms, wire-time limit {:.1} ms",
+                        bus.last_cycle_us as f64 / 1000.0,
+                        bus.cycle_limit_us as f64 / 1000.0
                     ))
                 }
                 None => b.text("  Line: no counters on this bus"),
