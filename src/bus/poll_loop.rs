@@ -283,6 +283,9 @@ impl PollLoop {
             (ItemRead::OwnFrame(start, count), Some(cfg))
                 if (items_due || any_open) && items_allowed =>
             {
+                // A pulse asked for during the door read goes before the
+                // item read: it waits for one exchange on the line, not two.
+                self.run_commands().await;
                 match self.link.read_inputs(address, start, count).await {
                     Ok(ibits) => {
                         self.item_read_answered(address);

@@ -149,10 +149,10 @@ pub enum ItemRead {
     OwnFrame(u16, u16),
 }
 
-/// Unused inputs read to merge two ranges cost wire time: 160 inputs are 20
-/// bytes, about what a second exchange costs with its own header, CRC and
-/// frame gaps.
-const MAX_WASTED_INPUTS: u32 = 160;
+/// Door and item inputs are read in one frame only when they touch: a read
+/// across inputs a board does not have is answered with exception 02 by a
+/// strict board (and by the simulator), which would fail every door poll.
+const MAX_WASTED_INPUTS: u32 = 0;
 
 impl BoardProfile {
     pub fn parse(text: &str) -> Result<Self, (String, String)> {
@@ -273,11 +273,15 @@ mod tests {
     }
 
     #[test]
-    fn close_item_inputs_share_the_door_frame() {
+    fn item_inputs_right_after_the_doors_share_their_frame_and_no_gap_is_read() {
         let mut p = BoardProfile::parse(crate::hardware::LB48_TOML).unwrap();
-        p.items.as_mut().unwrap().input_base = 0x40;
-        assert_eq!(p.poll_plan().first, (0, 0x70));
+        p.items.as_mut().unwrap().input_base = 0x30;
+        assert_eq!(p.poll_plan().first, (0, 0x60));
         assert_eq!(p.poll_plan().items, ItemRead::SameFrame);
+        // A gap of inputs the board lacks is never read across.
+        p.items.as_mut().unwrap().input_base = 0x40;
+        assert_eq!(p.poll_plan().first, (0, 48));
+        assert_eq!(p.poll_plan().items, ItemRead::OwnFrame(0x40, 48));
     }
 
     #[test]
