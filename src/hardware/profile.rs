@@ -149,11 +149,6 @@ pub enum ItemRead {
     OwnFrame(u16, u16),
 }
 
-/// Door and item inputs are read in one frame only when they touch: a read
-/// across inputs a board does not have is answered with exception 02 by a
-/// strict board (and by the simulator), which would fail every door poll.
-const MAX_WASTED_INPUTS: u32 = 0;
-
 impl BoardProfile {
     pub fn parse(text: &str) -> Result<Self, (String, String)> {
         let profile: BoardProfile =
@@ -239,8 +234,12 @@ impl BoardProfile {
         let lo = self.doors.input_base.min(items.input_base);
         let hi = u32::from(self.doors.input_base.max(items.input_base)) + u32::from(self.locks);
         let span = hi - u32::from(lo);
-        let wasted = span - 2 * u32::from(self.locks);
-        if span <= u32::from(MAX_FC02_INPUTS) && wasted <= MAX_WASTED_INPUTS {
+        // Door and item inputs are read in one frame only when they touch:
+        // a read across inputs a board does not have is answered with
+        // exception 02 by a strict board (and the simulator), which would
+        // fail every door poll.
+        let touching = span == 2 * u32::from(self.locks);
+        if span <= u32::from(MAX_FC02_INPUTS) && touching {
             PollPlan {
                 first: (lo, span as u16),
                 items: ItemRead::SameFrame,
