@@ -23,6 +23,11 @@ pub struct Dimensions {
 }
 
 impl Dimensions {
+    /// A parcel has some size in every direction: a zero is a typing slip.
+    pub fn is_real(&self) -> bool {
+        self.h > 0 && self.w > 0 && self.d > 0
+    }
+
     pub const fn new(h: u32, w: u32, d: u32) -> Self {
         Self { h, w, d }
     }

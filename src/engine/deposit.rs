@@ -130,6 +130,11 @@ impl Engine {
         let (tracking, rid) = self.check_new_parcel(tracking, recipient)?;
         let size = match size {
             SizeChoice::Size(s) => s,
+            SizeChoice::Dimensions(d) if !d.is_real() => {
+                return Err(EngineError::Invalid(
+                    "each dimension is at least 1 cm".into(),
+                ));
+            }
             SizeChoice::Dimensions(d) => {
                 Size::smallest_fit(d).ok_or(EngineError::Refused(Refusal::Oversized))?
             }

@@ -176,6 +176,11 @@ pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             Intent::Enter if fields[*field].is_empty() => {
                 model.notice = Some(notice(Text::TypeFirst))
             }
+            // A zero is a slip: said at once, and typed again.
+            Intent::Enter if fields[*field].parse::<u32>().unwrap_or(0) == 0 => {
+                fields[*field].clear();
+                model.notice = Some(notice(Text::DimensionZero));
+            }
             Intent::Enter if *field < 2 => *field += 1,
             Intent::Enter => {
                 let cm = |s: &str| s.parse::<u32>().unwrap_or(0);

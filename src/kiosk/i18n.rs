@@ -137,6 +137,9 @@ pub enum Text {
     CancelKey,
     PutParcelIn,
     DepositKeys,
+    /// The largest size: nothing bigger to offer.
+    DepositKeysLargest,
+    DimensionZero,
     ClosedEmpty,
     MovedDoor,
     CancelledClose,
@@ -446,6 +449,11 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Coloque el paquete y cierre la puerta.",
         ),
         DepositKeys => ("1 Does not fit   * Cancel", "1 No cabe   * Cancelar"),
+        DepositKeysLargest => ("* Cancel", "* Cancelar"),
+        DimensionZero => (
+            "A parcel is at least 1 cm in every direction. Type it again.",
+            "Un paquete mide al menos 1 cm en cada sentido. Escríbalo de nuevo.",
+        ),
         ClosedEmpty => (
             "Door {door} closed with nothing inside",
             "La puerta {door} se cerró sin nada dentro",

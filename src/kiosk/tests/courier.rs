@@ -366,3 +366,31 @@ fn a_twelve_digit_pin_set_elsewhere_can_be_typed_at_the_keypad() {
     d.press("B1003#123456789012#");
     assert_eq!(*d.screen(), Screen::StaffMenu);
 }
+
+#[test]
+fn a_zero_dimension_is_typed_again_and_opens_no_door() {
+    let (mut d, _dir) = kiosk();
+    at_size(&mut d, ANA);
+    d.press("50#");
+    assert_eq!(
+        d.model().notice.as_ref().map(|n| n.text),
+        Some(Text::DimensionZero)
+    );
+    d.press("0#0#");
+    assert!(matches!(d.screen(), Screen::Dimensions { .. }));
+    assert_eq!(d.door_on_screen(), None);
+}
+
+#[test]
+fn the_largest_door_does_not_offer_does_not_fit() {
+    let (mut d, _dir) = kiosk();
+    at_size(&mut d, ANA);
+    d.press("4");
+    let door = door(&d);
+    assert!(d.screen_text().contains("* Cancel"), "{}", d.screen_text());
+    assert!(
+        !d.screen_text().contains("Does not fit"),
+        "door {door} is XL: {}",
+        d.screen_text()
+    );
+}

@@ -143,7 +143,18 @@ pub(super) fn body(model: &Model) -> Body {
             moved_from,
             ..
         } => {
-            let mut b = Body::new(t(model, Text::DepositKeys));
+            // "Does not fit" only where a larger door could exist.
+            let larger = model
+                .facts
+                .bank
+                .compartment(spot.door)
+                .is_some_and(|c| c.size.larger().is_some());
+            let keys = if larger {
+                Text::DepositKeys
+            } else {
+                Text::DepositKeysLargest
+            };
+            let mut b = Body::new(t(model, keys));
             let title = match (*closed_empty, *opened) {
                 (true, _) => Text::ClosedEmpty,
                 (false, true) => Text::DoorIsOpen,
