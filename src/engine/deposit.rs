@@ -368,6 +368,18 @@ impl Engine {
             comp.reserved = false;
         }
         comp.door_open = false;
+        // A door given up with something still inside is not free: the
+        // books say empty, the sensor says otherwise, so someone looks.
+        let inside = self.lock_of(c).and_then(|l| self.bus.item_present(l)) == Some(true);
+        if inside && !comp.needs_inspection {
+            comp.needs_inspection = true;
+            self.raise(
+                tx,
+                crate::store::AlertKind::InspectionNeeded,
+                Some(c),
+                format!("door {c} was given up ({why}) but its item sensor sees something inside"),
+            )?;
+        }
         tx.put_compartment(&comp)?;
         if let Some(p) = tx.get::<Parcel, _>(T::Parcels, &seq_key(parcel.0))?
             && p.compartment == c

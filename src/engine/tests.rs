@@ -680,6 +680,29 @@ fn cancelled_deposit_frees_the_compartment() {
 }
 
 #[test]
+fn a_deposit_given_up_with_the_parcel_inside_is_flagged_not_freed() {
+    let mut rig = Rig::new();
+    let ev = rig.start_deposit(Size::L).unwrap();
+    let c = opening(&ev).unwrap();
+    let parcel = rig.compartment(c).parcel.unwrap();
+    rig.door(c, DoorEventKind::Opened);
+    rig.bus.set_item(lock(c), true);
+    rig.engine
+        .handle(&rig.courier.clone(), Command::CancelDeposit { parcel })
+        .unwrap();
+    rig.door(c, DoorEventKind::Closed);
+    assert!(rig.compartment(c).needs_inspection);
+    assert!(!rig.compartment(c).allocatable());
+    let alerts = query::alerts(rig.engine.store()).unwrap();
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.kind == AlertKind::InspectionNeeded && a.compartment == Some(c)),
+        "{alerts:?}"
+    );
+}
+
+#[test]
 fn jammed_door_keeps_the_code_valid_and_alerts_the_admin() {
     let mut rig = Rig::new();
     let (_, c, code) = rig.deposit("111111", Size::S);
