@@ -459,8 +459,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "La puerta {door} se cerró sin nada dentro",
         ),
         MovedDoor => (
-            "Door {from} is given up: use door {door}.",
-            "Se deja la puerta {from}: use la puerta {door}.",
+            "Close door {from}; put the parcel in door {door}.",
+            "Cierre la puerta {from}; ponga el paquete en la puerta {door}.",
         ),
         CancelledClose => (
             "Deposit cancelled. Please close door {door}.",
