@@ -144,6 +144,11 @@ fn main() {
             let r = kiosk.on_input(input, chrono::Utc::now());
             kiosk.serve(&mut handle, r);
         }
+        // A person's `#` comes at any moment of the poll round: without
+        // this pause the bench would lock onto the round's rhythm (it
+        // starts each pickup right after the previous one's door closed)
+        // and time the same moment of it every time.
+        std::thread::sleep(Duration::from_micros(rand::random::<u64>() % 300_000));
         let pulses = sim.pulses(lock);
         // The `#` arrives: timed from here to the frame at the board.
         let t = Instant::now();
@@ -152,9 +157,11 @@ fn main() {
             kiosk.serve(&mut handle, r);
         }
         to_engine.push(t.elapsed());
+        // Polled with short sleeps, not spun: on a 2-core machine a spinning
+        // thread would take a core from the bus and the simulator it times.
         while sim.pulses(lock) == pulses {
             assert!(t.elapsed() < WAIT, "no unlock frame");
-            std::hint::spin_loop();
+            std::thread::sleep(Duration::from_micros(100));
         }
         samples.push(t.elapsed());
         // The person takes the parcel and shuts the door (not timed).
