@@ -11,6 +11,8 @@
 //! Prints p50, p99 and the goal: the rest of one exchange already on the
 //! line, plus the FC05 frame's own time, plus 5 ms.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,9 +20,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use locker::bus::LockBus;
 use locker::bus::modbus::{BusConfig, ModbusLockBus};
 use locker::clock::SystemClock;
-use locker::domain::{CompartmentId, Language, ParcelClass, ParcelState, Recipient, RecipientId};
+use locker::domain::{CompartmentId, ParcelClass, ParcelState};
 use locker::engine::runner::EngineHandle;
-use locker::engine::{Actor, Command, Engine, EngineSettings, Event, query};
+use locker::engine::{Command, Engine, EngineSettings, Event, query};
 use locker::hardware::{Bank, embedded_profile};
 use locker::kiosk::{Kiosk, KioskFacts};
 use locker::sim::{SimLink, SimOptions, Simulator};
@@ -85,17 +87,7 @@ fn main() {
         settings,
     )
     .expect("engine");
-    let op = Actor::Local {
-        name: "bench".into(),
-    };
-    let mut r = Recipient::closed(RecipientId::parse("482913").expect("id"));
-    r.closed = false;
-    r.name = "Bench".into();
-    r.email = "bench@example.org".into();
-    r.language = Language::En;
-    engine
-        .handle(&op, Command::AddRecipient { recipient: r })
-        .expect("recipient");
+    let op = common::bench_recipient(&mut engine);
     let mut handle = EngineHandle::spawn(engine, bus_events, Duration::ZERO);
     // The last board's first door: its poll comes last in the cycle.
     let door = CompartmentId(u16::from(BOARDS - 1) * 48 + 1);

@@ -9,6 +9,8 @@
 //!
 //! Budget: one frame time + 10 ms (the keyed hash costs microseconds).
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,9 +18,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use locker::bus::modbus::{BusConfig, ModbusLockBus};
 use locker::bus::{BusEvent, LockBus};
 use locker::clock::SystemClock;
-use locker::domain::{
-    CompartmentId, HashCost, Language, ParcelClass, ParcelState, Recipient, RecipientId,
-};
+use locker::domain::{CompartmentId, HashCost, ParcelClass, ParcelState};
 use locker::engine::{Actor, Command, Engine, EngineSettings, Event, query};
 use locker::hardware::Bank;
 use locker::sim::{SimLink, SimOptions, Simulator};
@@ -63,17 +63,7 @@ fn enter_to_unlock_frame(c: &mut Criterion) {
         settings,
     )
     .expect("engine");
-    let op = Actor::Local {
-        name: "bench".into(),
-    };
-    let mut r = Recipient::closed(RecipientId::parse("482913").expect("id"));
-    r.closed = false;
-    r.name = "Bench".into();
-    r.email = "bench@example.org".into();
-    r.language = Language::En;
-    engine
-        .handle(&op, Command::AddRecipient { recipient: r })
-        .expect("recipient");
+    let op = common::bench_recipient(&mut engine);
     let door = CompartmentId(1);
     let lock = bank.layout.compartment(door).expect("door 1").lock();
     let mut g = c.benchmark_group("unlock");

@@ -12,12 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use locker::bus::fake::FakeBus;
-use locker::clock::SystemClock;
-use locker::config::Config;
 use locker::domain::{CompartmentId, ParcelClass};
-use locker::engine::{Engine, EngineSettings};
-use locker::hardware::Bank;
 use locker::kiosk::driver::{ADMIN, ANA};
 use locker::store::Store;
 
@@ -101,18 +96,7 @@ port = "{}"
     /// People, and one parcel already in door 3, written before the kiosk
     /// starts (the kiosk then owns the database).
     fn seed(&self) {
-        let cfg = Config::load(&self.config()).unwrap();
-        let bank = Bank::load(&cfg.kiosk.hardware).unwrap();
-        let store = Store::open(&cfg.kiosk.data_dir).unwrap();
-        let settings = EngineSettings::load(&cfg, &store).unwrap();
-        let mut engine = Engine::open(
-            store,
-            Box::new(FakeBus::new()),
-            bank.layout.clone(),
-            std::sync::Arc::new(SystemClock),
-            settings,
-        )
-        .unwrap();
+        let mut engine = common::rig::site_engine(&self.config());
         common::rig::seed(&mut engine);
         engine
             .handle(
@@ -129,7 +113,7 @@ port = "{}"
         drop(engine);
         // sled lets go of its lock a moment after the last handle.
         let deadline = Instant::now() + WAIT;
-        while Store::open(&cfg.kiosk.data_dir).is_err() {
+        while Store::open(&self.path().join("data")).is_err() {
             assert!(Instant::now() < deadline, "the database stays locked");
             std::thread::sleep(Duration::from_millis(20));
         }

@@ -9,11 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use locker::bus::fake::FakeBus;
-use locker::clock::SystemClock;
-use locker::config::Config;
-use locker::engine::{Engine, EngineSettings};
-use locker::hardware::Bank;
 use locker::store::Store;
 
 /// The window CPU time is measured over.
@@ -249,18 +244,7 @@ fn idle_kiosk_stays_idle_and_writes_nothing() {
     .unwrap();
     let data = dir.path().join("data");
     {
-        let cfg = Config::load(&config).unwrap();
-        let bank = Bank::load(&cfg.kiosk.hardware).unwrap();
-        let store = Store::open(&cfg.kiosk.data_dir).unwrap();
-        let settings = EngineSettings::load(&cfg, &store).unwrap();
-        let mut engine = Engine::open(
-            store,
-            Box::new(FakeBus::new()),
-            bank.layout.clone(),
-            std::sync::Arc::new(SystemClock),
-            settings,
-        )
-        .unwrap();
+        let mut engine = common::rig::site_engine(&config);
         common::rig::seed(&mut engine);
         engine.store().flush().unwrap();
     }

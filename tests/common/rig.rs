@@ -467,6 +467,23 @@ pub fn key(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
 }
 
+/// The engine of a config file's site on no bus, to seed its database
+/// before the kiosk starts on it (the kiosk then owns the database).
+pub fn site_engine(config: &std::path::Path) -> Engine {
+    let cfg = locker::config::Config::load(config).unwrap();
+    let bank = Bank::load(&cfg.kiosk.hardware).unwrap();
+    let store = locker::store::Store::open(&cfg.kiosk.data_dir).unwrap();
+    let settings = EngineSettings::load(&cfg, &store).unwrap();
+    Engine::open(
+        store,
+        Box::new(locker::bus::fake::FakeBus::new()),
+        bank.layout.clone(),
+        Arc::new(locker::clock::SystemClock),
+        settings,
+    )
+    .unwrap()
+}
+
 /// The courier, the admin and two registered recipients.
 pub fn seed(engine: &mut Engine) {
     for ((name, pin), role) in [(COURIER, Role::Courier), (ADMIN, Role::Admin)] {
