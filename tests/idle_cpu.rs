@@ -13,6 +13,8 @@ use locker::store::Store;
 
 /// The window CPU time is measured over.
 const WINDOW: Duration = Duration::from_secs(20);
+/// How long a process may take to settle before idle is measured.
+const SETTLE: Duration = Duration::from_secs(3);
 /// At most 1 % of one core over the window.
 const MAX_SHARE: f64 = 0.01;
 const WAIT: Duration = Duration::from_secs(30);
@@ -49,6 +51,9 @@ fn write_bytes(pid: u32) -> u64 {
 
 /// The share of a core `pid` used over `WINDOW`.
 fn cpu_share(pid: u32) -> f64 {
+    // Start-up (the first poll rounds, board information, recovery) is
+    // not idle; on a loaded machine it can outlast the first screen.
+    std::thread::sleep(SETTLE);
     let (before, start) = (cpu_secs(pid), Instant::now());
     std::thread::sleep(WINDOW);
     (cpu_secs(pid) - before) / start.elapsed().as_secs_f64()
