@@ -15,8 +15,12 @@ use locker::store::Store;
 const WINDOW: Duration = Duration::from_secs(20);
 /// How long a process may take to settle before idle is measured.
 const SETTLE: Duration = Duration::from_secs(3);
-/// At most 1 % of one core over the window.
-const MAX_SHARE: f64 = 0.01;
+/// At most 1 % of one core over the window: the goal, for the release
+/// build (`cargo test --release --test idle_cpu`; measured 0.2-0.5 %, see
+/// docs/PERFORMANCE.md). The unoptimised binary that a plain `cargo test`
+/// runs does the same work at about twice the cost (0.6-1.2 % seen), so it
+/// is held to 2 %: still far below the 25-87 % of a spinning simulator.
+const MAX_SHARE: f64 = if cfg!(debug_assertions) { 0.02 } else { 0.01 };
 const WAIT: Duration = Duration::from_secs(30);
 
 fn locker() -> Command {
