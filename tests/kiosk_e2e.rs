@@ -293,7 +293,9 @@ fn does_not_fit_then_a_larger_door_opens() {
     );
     r.wait_door_open(larger);
     assert!(
-        r.text().contains(&format!("Door {small} is given up")),
+        r.text().contains(&format!(
+            "Close door {small}; put the parcel in door {larger}."
+        )),
         "{}",
         r.text()
     );
