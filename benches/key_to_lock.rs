@@ -26,7 +26,7 @@ use locker::engine::{Command, Engine, EngineSettings, Event, query};
 use locker::hardware::{Bank, embedded_profile};
 use locker::kiosk::{Kiosk, KioskFacts};
 use locker::sim::{SimLink, SimOptions, Simulator};
-use locker::store::{NotificationKind, Store};
+use locker::store::Store;
 use locker::ui::{InputDecoder, Keymap, ScanSettings};
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -112,15 +112,11 @@ fn main() {
             panic!("{placed:?}")
         };
         sim.set_item(lock, true);
-        let code = handle
+        let outbox = handle
             .inspect_blocking(|e| e.outbox_with_codes())
             .expect("engine running")
-            .expect("outbox")
-            .into_iter()
-            .rev()
-            .find(|n| n.parcel == Some(parcel) && n.kind == NotificationKind::Delivered)
-            .and_then(|n| n.code)
-            .expect("code");
+            .expect("outbox");
+        let code = common::code_in(outbox, parcel);
         // A person types the six digits, a key every 300 ms (not timed).
         let mut decoder = InputDecoder::new(Keymap::keypad16(), ScanSettings::default());
         let mut kiosk = Kiosk::new(facts.clone(), chrono::Utc::now());

@@ -22,7 +22,7 @@ use locker::domain::{CompartmentId, HashCost, ParcelClass, ParcelState};
 use locker::engine::{Actor, Command, Engine, EngineSettings, Event, query};
 use locker::hardware::Bank;
 use locker::sim::{SimLink, SimOptions, Simulator};
-use locker::store::{NotificationKind, Store};
+use locker::store::Store;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -90,14 +90,7 @@ fn enter_to_unlock_frame(c: &mut Criterion) {
                         panic!("{ev:?}")
                     };
                     sim.set_item(lock, true);
-                    let code = engine
-                        .outbox_with_codes()
-                        .expect("outbox")
-                        .into_iter()
-                        .rev()
-                        .find(|n| n.parcel == Some(parcel) && n.kind == NotificationKind::Delivered)
-                        .and_then(|n| n.code)
-                        .expect("code");
+                    let code = common::code_in(engine.outbox_with_codes().expect("outbox"), parcel);
                     let pulses = sim.pulses(lock);
                     let t = Instant::now();
                     let ev = engine

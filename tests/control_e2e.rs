@@ -197,22 +197,8 @@ impl Tmux {
     /// Resident memory of the `locker` process running in a window, in KiB.
     fn rss_kib(&self, target: &str) -> u64 {
         let pid = self.tmux(&["display-message", "-p", "-t", target, "#{pane_pid}"]);
-        let mut pid: u32 = pid.trim().parse().expect("a pane pid");
-        // The pane may run a shell that started locker.
-        for _ in 0..3 {
-            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-            if status.lines().any(|l| l == "Name:\tlocker") {
-                return common::vm_rss_kib(&pid.to_string()).expect("VmRSS");
-            }
-            let children =
-                std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
-            pid = children
-                .split_whitespace()
-                .next()
-                .and_then(|c| c.parse().ok())
-                .expect("locker runs in the pane");
-        }
-        panic!("no locker process in {target}");
+        let pane: u32 = pid.trim().parse().expect("a pane pid");
+        common::vm_rss_kib(&common::locker_in_pane(pane).to_string()).expect("VmRSS")
     }
 
     fn screen(&self, target: &str) -> String {

@@ -161,21 +161,8 @@ impl Tmux {
             .args(["display-message", "-p", "-t", &self.0, "#{pane_pid}"])
             .output()
             .unwrap();
-        let mut pid: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
-        for _ in 0..3 {
-            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-            if status.lines().any(|l| l == "Name:\tlocker") {
-                return pid;
-            }
-            let children =
-                std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
-            pid = children
-                .split_whitespace()
-                .next()
-                .and_then(|c| c.parse().ok())
-                .expect("locker runs in the pane");
-        }
-        panic!("no locker process in {}", self.0);
+        let pane: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        common::locker_in_pane(pane)
     }
 }
 

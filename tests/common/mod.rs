@@ -112,6 +112,25 @@ pub fn peer_missing(what: &str) -> bool {
     panic!("{what} is not installed: run .ci/peers.sh");
 }
 
+/// The `locker` process under a tmux pane whose first process is
+/// `pane_pid` (the pane may run a shell that started it).
+pub fn locker_in_pane(pane_pid: u32) -> u32 {
+    let mut pid = pane_pid;
+    for _ in 0..3 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        if status.lines().any(|l| l == "Name:\tlocker") {
+            return pid;
+        }
+        let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
+        pid = children
+            .split_whitespace()
+            .next()
+            .and_then(|c| c.parse().ok())
+            .expect("locker runs in the pane");
+    }
+    panic!("no locker process under pane process {pane_pid}");
+}
+
 /// Resident memory of a process (`"self"` or a pid), in KiB, from
 /// /proc/PID/status; `None` if it cannot be read.
 pub fn vm_rss_kib(pid: &str) -> Option<u64> {
