@@ -10,12 +10,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use locker::admin::Query;
 use locker::bus::fake::FakeBus;
 use locker::clock::SystemClock;
 use locker::control::proto::Call;
 use locker::control::{Client, Limits, ServerInfo, serve};
 use locker::domain::{CompartmentId, HashCost, Role};
+use locker::engine::read::Query;
 use locker::engine::runner::EngineHandle;
 use locker::engine::{Actor, Command, Engine, EngineSettings};
 use locker::hardware::Bank;

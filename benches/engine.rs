@@ -6,6 +6,8 @@
 //!
 //!     cargo bench --bench engine
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +20,7 @@ use locker::domain::{
     CompartmentId, HashCost, Language, Parcel, ParcelClass, ParcelId, ParcelState, Recipient,
     RecipientId, Size,
 };
-use locker::engine::{Actor, Command, Engine, EngineSettings, Event, query};
+use locker::engine::{Actor, Command, Engine, EngineSettings, Event};
 use locker::hardware::{BankLayout, CompartmentLayout};
 use locker::store::{NotificationKind, Store, StoreError, T, seq_key};
 
@@ -107,9 +109,7 @@ fn pickup(c: &mut Criterion) {
                 || {
                     let mut e = e.borrow_mut();
                     // The previous pickup completes outside the timing.
-                    if bus.door(lock) == DoorState::Closed
-                        && !query::intents(e.store()).unwrap().is_empty()
-                    {
+                    if bus.door(lock) == DoorState::Closed && common::intents_pending(&e) {
                         for (state, kind) in [
                             (DoorState::Open, DoorEventKind::Opened),
                             (DoorState::Closed, DoorEventKind::Closed),
@@ -178,10 +178,9 @@ fn pickup(c: &mut Criterion) {
 fn start(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     {
-        let mut e = engine(dir.path(), FakeBus::new(), HashCost::TEST);
-        add_recipient(&mut e);
         // 100 000 parcels of history, written straight into the tree.
-        let tree = e.store().tree(T::Parcels);
+        let store = open_store(dir.path());
+        let tree = store.tree(T::Parcels);
         for i in 1..=100_000u64 {
             let p = Parcel {
                 id: ParcelId(1_000_000 + i),
@@ -206,7 +205,11 @@ fn start(c: &mut Criterion) {
             tree.insert(seq_key(p.id.0), serde_json::to_vec(&p).unwrap())
                 .unwrap();
         }
-        e.store().flush().unwrap();
+        store.flush().unwrap();
+        drop(store);
+        let mut e = engine(dir.path(), FakeBus::new(), HashCost::TEST);
+        add_recipient(&mut e);
+        e.flush().unwrap();
     }
     let mut g = c.benchmark_group("engine start");
     g.sample_size(10).measurement_time(Duration::from_secs(10));

@@ -18,8 +18,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use locker::bus::modbus::{BusConfig, ModbusLockBus};
 use locker::bus::{BusEvent, LockBus};
 use locker::clock::SystemClock;
-use locker::domain::{CompartmentId, HashCost, ParcelClass, ParcelState};
-use locker::engine::{Actor, Command, Engine, EngineSettings, Event, query};
+use locker::domain::{CompartmentId, HashCost, ParcelClass};
+use locker::engine::{Actor, Command, Engine, EngineSettings, Event};
 use locker::hardware::Bank;
 use locker::sim::{SimLink, SimOptions, Simulator};
 use locker::store::Store;
@@ -122,17 +122,10 @@ fn enter_to_unlock_frame(c: &mut Criterion) {
                     sim.close_door(lock);
                     loop {
                         pump(&mut engine, &mut bus_events);
-                        let state = query::all_parcels(engine.store())
-                            .expect("parcels")
-                            .into_iter()
-                            .find(|p| p.id == parcel)
-                            .map(|p| p.state);
-                        if state == Some(ParcelState::PickedUp)
-                            && query::intents(engine.store()).expect("intents").is_empty()
-                        {
+                        if common::picked_up(&engine, parcel) {
                             break;
                         }
-                        assert!(Instant::now() < deadline, "pickup completes: {state:?}");
+                        assert!(Instant::now() < deadline, "pickup completes");
                         std::thread::sleep(Duration::from_millis(2));
                     }
                 }

@@ -113,7 +113,7 @@ pub fn seed(engine: &mut Engine) -> Result<DemoFacts, EngineError> {
             qr = qr.or(n.qr);
         }
     }
-    engine.store().flush()?;
+    engine.flush()?;
     Ok(DemoFacts {
         codes,
         qr,

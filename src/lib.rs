@@ -14,6 +14,7 @@ pub mod domain;
 pub mod engine;
 pub mod hardware;
 pub mod kiosk;
+pub mod link;
 pub mod logging;
 pub mod notify;
 pub mod service;

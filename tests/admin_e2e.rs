@@ -19,14 +19,16 @@ use ratatui::backend::TestBackend;
 use tokio::sync::broadcast;
 
 use common::rig::*;
-use locker::admin::{AdminLink, Console, ConsoleFacts, Query, Request, Screen};
+use locker::admin::{Console, ConsoleFacts, Request, Screen};
 use locker::bus::{DoorState, LockId};
 use locker::clock::Clock;
 use locker::domain::{CompartmentId, ParcelState};
+use locker::engine::read::{Answer, Query};
 use locker::engine::{Actor, Command, EngineError, Event, Refusal};
 use locker::hardware::Bank;
 use locker::kiosk::Screen as KioskScreen;
 use locker::kiosk::driver::{ADMIN, ANA, COURIER};
+use locker::link::EngineLink;
 use locker::service::ServiceLink;
 use locker::sim::SimOptions;
 use locker::store::audit::{self, AuditEntry, AuditFilter};
@@ -70,7 +72,7 @@ impl Keyboard {
 fn type_into(
     kb: &mut Keyboard,
     console: &mut Console,
-    link: &mut impl AdminLink,
+    link: &mut impl EngineLink,
     now: impl Fn() -> chrono::DateTime<chrono::Utc>,
     keys: &str,
 ) {
@@ -190,11 +192,15 @@ impl Desk {
     }
 
     fn audit(&self) -> Vec<AuditEntry> {
-        self.r
-            .handle
-            .inspect_blocking(|e| audit::page(e.store(), None, 100, &AuditFilter::default()))
-            .expect("engine running")
-            .expect("audit")
+        let Answer::AuditEntries(mut all) = self.r.read(Query::AuditRange {
+            after: 0,
+            limit: 1000,
+        }) else {
+            panic!("audit entries")
+        };
+        // Newest first, as the console lists them.
+        all.reverse();
+        all
     }
 
     /// Every pulse asked for so far has reached the boards: the bus sends
@@ -260,11 +266,9 @@ fn manual_unlock_writes_audit_and_marker_and_the_door_opens() {
             && e.detail == "parcel stuck"),
         "{audit:?}"
     );
-    let markers =
-        d.r.handle
-            .inspect_blocking(|e| locker::engine::query::markers(e.store()))
-            .expect("engine running")
-            .expect("markers");
+    let Answer::MarkerRecords(markers) = d.r.read(Query::MarkerRecords) else {
+        panic!("markers")
+    };
     assert!(
         markers.iter().any(|m| m.kind == MarkerKind::ManualUnlock
             && m.compartment == Some(door)
@@ -300,11 +304,9 @@ fn forced_open_door_shows_up_as_an_alert_and_is_acknowledged() {
         t.contains("ForcedOpen") && t.contains("OPEN") && t.contains(" 20 ")
     });
     assert_eq!(d.r.sim.pulses(lock), 0, "nobody unlocked it");
-    let markers =
-        d.r.handle
-            .inspect_blocking(|e| locker::engine::query::markers(e.store()))
-            .expect("engine running")
-            .expect("markers");
+    let Answer::MarkerRecords(markers) = d.r.read(Query::MarkerRecords) else {
+        panic!("markers")
+    };
     assert!(
         markers.iter().any(|m| m.kind == MarkerKind::ForcedOpen
             && m.compartment == Some(door)

@@ -109,7 +109,7 @@ port = "{}"
                 },
             )
             .unwrap();
-        engine.store().flush().unwrap();
+        engine.flush().unwrap();
         drop(engine);
         // sled lets go of its lock a moment after the last handle.
         let deadline = Instant::now() + WAIT;

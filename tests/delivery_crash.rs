@@ -89,7 +89,7 @@ fn queue_one_message(cfg: &Config) {
         class: ParcelClass::Domestic,
     };
     engine.handle(&op, place).unwrap();
-    engine.store().flush().unwrap();
+    engine.flush().unwrap();
 }
 
 fn message_ids(log: &Path) -> Vec<String> {

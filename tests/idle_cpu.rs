@@ -242,7 +242,7 @@ fn idle_kiosk_stays_idle_and_writes_nothing() {
     {
         let mut engine = common::rig::site_engine(&config);
         common::rig::seed(&mut engine);
-        engine.store().flush().unwrap();
+        engine.flush().unwrap();
     }
     // sled lets go of its lock a moment after the last handle.
     wait_until("the database to be free", || Store::open(&data).is_ok());

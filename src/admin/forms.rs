@@ -3,9 +3,9 @@
 
 use chrono::NaiveDate;
 
-use super::data::Query;
 use super::model::Form;
 use crate::domain::{CompartmentId, RecipientId};
+use crate::engine::read::Query;
 use crate::engine::{Command, Found};
 use crate::store::audit::AuditFilter;
 
@@ -239,8 +239,8 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// Marker filters as typed; digits alone are a door.
-pub fn marker_filter(text: &str) -> Option<super::data::MarkerFilter> {
-    let mut filter = super::data::MarkerFilter::default();
+pub fn marker_filter(text: &str) -> Option<crate::engine::read::MarkerFilter> {
+    let mut filter = crate::engine::read::MarkerFilter::default();
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut i = 0;
     while i < words.len() {

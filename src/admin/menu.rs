@@ -1,9 +1,9 @@
 //! The main menu: what each role sees. Hiding is a courtesy; the engine
 //! refuses whatever a role may not do, whatever the screen shows.
 
-use super::data::Query;
 use crate::domain::permission::allows;
 use crate::domain::{Permission, Role};
+use crate::engine::read::Query;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MenuItem {

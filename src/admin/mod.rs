@@ -3,16 +3,15 @@
 //! the outbox. Elm-shaped like the kiosk:
 //!
 //! ```text
-//! Input ─▶ Msg ─▶ update(&mut Model) ─▶ Request ─▶ AdminLink (engine) ─▶ Msg
+//! Input ─▶ Msg ─▶ update(&mut Model) ─▶ Request ─▶ EngineLink (engine) ─▶ Msg
 //! Model ─▶ view(&Model, &mut Frame)
 //! ```
 //!
 //! It runs two ways: inside the kiosk (the hidden key sequence on the home
 //! screen, see the README) and as `locker admin`. [`Console`] is the piece a
-//! loop holds; [`AdminLink`] reaches an engine owned by this thread (tests)
+//! loop holds; an [`EngineLink`] reaches an engine owned by this thread (tests)
 //! or the engine thread behind an [`EngineHandle`].
 
-pub mod data;
 pub mod forms;
 pub mod menu;
 pub mod model;
@@ -28,35 +27,13 @@ use chrono::{DateTime, Utc};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-pub use data::Query;
-pub use model::{ConsoleFacts, Failure, Form, Loaded, Model, Msg, Request, Screen, Session};
+pub use model::{ConsoleFacts, Failure, Form, Model, Msg, Request, Screen, Session};
 pub use update::update;
 pub use view::view;
 
-use crate::engine::runner::EngineHandle;
-use crate::engine::{Actor, Engine, EngineError, EngineResult, Event};
-use crate::kiosk::EngineLink;
+use crate::engine::{EngineResult, Event};
+use crate::link::EngineLink;
 use crate::ui::Input;
-
-/// What the console needs from the engine beyond the kiosk's commands:
-/// permission-checked reads.
-pub trait AdminLink: EngineLink {
-    fn read(&mut self, actor: &Actor, query: Query) -> Result<Loaded, EngineError>;
-}
-
-impl AdminLink for Engine {
-    fn read(&mut self, actor: &Actor, query: Query) -> Result<Loaded, EngineError> {
-        data::read(self, actor, query)
-    }
-}
-
-impl AdminLink for EngineHandle {
-    fn read(&mut self, actor: &Actor, query: Query) -> Result<Loaded, EngineError> {
-        let actor = actor.clone();
-        self.inspect_blocking(move |e| data::read(e, &actor, query))
-            .unwrap_or_else(|| Err(EngineError::Invalid("the engine has stopped".into())))
-    }
-}
 
 /// The console between a loop and the engine.
 #[derive(Debug, Clone)]
@@ -142,7 +119,7 @@ impl Console {
     }
 
     /// Runs requests, feeding every answer back until nothing more is asked.
-    pub fn serve(&mut self, engine: &mut impl AdminLink, requests: Vec<Request>) {
+    pub fn serve(&mut self, engine: &mut impl EngineLink, requests: Vec<Request>) {
         let mut queue: VecDeque<Request> = requests.into();
         while let Some(request) = queue.pop_front() {
             queue.extend(self.serve_one(engine, request));
@@ -150,7 +127,7 @@ impl Console {
     }
 
     /// One request; returns what its answer asks next.
-    pub fn serve_one(&mut self, engine: &mut impl AdminLink, request: Request) -> Vec<Request> {
+    pub fn serve_one(&mut self, engine: &mut impl EngineLink, request: Request) -> Vec<Request> {
         match request {
             Request::Engine { actor, command } => {
                 let reply = engine.command(&actor, command);

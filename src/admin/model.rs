@@ -4,11 +4,11 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::data::{
-    AlertRow, AuditPage, BankView, BusView, CompartmentView, MarkerRow, OutboxRow, ParcelRow,
-    ParcelView, PeopleView, Query,
-};
 use crate::domain::{CompartmentId, ParcelId, Role};
+use crate::engine::read::{
+    AlertRow, Answer, AuditPage, BankView, BusView, CompartmentView, MarkerRow, OutboxRow,
+    ParcelList, ParcelRow, ParcelView, PeopleView, Query,
+};
 use crate::engine::{Actor, Command, EngineError, Event, Found};
 use crate::hardware::BankLayout;
 use crate::store::audit::AuditFilter;
@@ -82,7 +82,7 @@ pub enum Screen {
     Bank(BankView),
     Compartment(CompartmentView),
     Parcels {
-        title: String,
+        list: ParcelList,
         rows: Vec<ParcelRow>,
         cursor: usize,
     },
@@ -93,7 +93,7 @@ pub enum Screen {
     },
     Markers {
         rows: Vec<MarkerRow>,
-        filter: super::data::MarkerFilter,
+        filter: crate::engine::read::MarkerFilter,
         cursor: usize,
     },
     Audit {
@@ -150,33 +150,13 @@ impl From<&EngineError> for Failure {
     }
 }
 
-/// What a read returned.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Loaded {
-    Bank(BankView),
-    Compartment(CompartmentView),
-    Parcels(String, Vec<ParcelRow>),
-    Parcel(ParcelView),
-    People(PeopleView),
-    Markers(Vec<MarkerRow>, super::data::MarkerFilter),
-    Audit(AuditPage),
-    Bus(BusView),
-    Alerts(Vec<AlertRow>),
-    Outbox(Vec<OutboxRow>),
-    /// `markers export`: where the CSV went.
-    Exported(String),
-    /// The audit chain's check.
-    Verified(String),
-}
-
 /// Everything that can change the model.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {
     Input(Input),
     Engine(Event),
     Failed(Failure),
-    Loaded(Loaded),
+    Loaded(Answer),
     Tick(DateTime<Utc>),
 }
 

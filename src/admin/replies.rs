@@ -1,12 +1,13 @@
 //! What comes back to the console: read results, engine events (a
 //! command's outcome or a door on the bus) and refusals.
 
-use super::model::{Failure, Loaded, Model, Request, Screen, Session};
+use super::model::{Failure, Model, Request, Screen, Session};
 use super::update::{read, refresh_query};
 use crate::domain::Role;
+use crate::engine::read::Answer;
 use crate::engine::{Actor, Command, Event, Refusal};
 
-pub(super) fn on_loaded(model: &mut Model, loaded: Loaded) {
+pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
     // A read answered after sign-out (or a slow one) must not open a screen.
     if model.session.is_none() {
         return;
@@ -29,23 +30,19 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Loaded) {
     };
     let old = &model.screen;
     model.screen = match loaded {
-        Loaded::Bank(b) => Screen::Bank(b),
-        Loaded::Compartment(c) => Screen::Compartment(c),
-        Loaded::Parcels(title, rows) => {
-            let same = matches!(old, Screen::Parcels { title: t, .. } if *t == title);
+        Answer::Bank(b) => Screen::Bank(b),
+        Answer::Compartment(c) => Screen::Compartment(c),
+        Answer::Parcels(list, rows) => {
+            let same = matches!(old, Screen::Parcels { list: l, .. } if *l == list);
             let cursor = keep(old, rows.len(), same);
-            Screen::Parcels {
-                title,
-                rows,
-                cursor,
-            }
+            Screen::Parcels { list, rows, cursor }
         }
-        Loaded::Parcel(p) => Screen::Parcel(p),
-        Loaded::People(people) => {
+        Answer::Parcel(p) => Screen::Parcel(p),
+        Answer::People(people) => {
             let cursor = keep(old, people.rows.len(), matches!(old, Screen::People { .. }));
             Screen::People { people, cursor }
         }
-        Loaded::Markers(rows, filter) => {
+        Answer::Markers(rows, filter) => {
             let same = matches!(old, Screen::Markers { filter: f, .. } if *f == filter);
             let cursor = keep(old, rows.len(), same);
             Screen::Markers {
@@ -54,7 +51,7 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Loaded) {
                 cursor,
             }
         }
-        Loaded::Audit(page) => {
+        Answer::Audit(page) => {
             let filter = page.filter.clone();
             let trail = match old {
                 Screen::Audit {
@@ -68,23 +65,23 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Loaded) {
                 trail,
             }
         }
-        Loaded::Bus(bus) => {
+        Answer::Bus(bus) => {
             let cursor = keep(old, bus.doors.len(), matches!(old, Screen::Bus { .. }));
             Screen::Bus { bus, cursor }
         }
-        Loaded::Alerts(rows) => {
+        Answer::Alerts(rows) => {
             let cursor = keep(old, rows.len(), matches!(old, Screen::Alerts { .. }));
             Screen::Alerts { rows, cursor }
         }
-        Loaded::Outbox(rows) => {
+        Answer::Outbox(rows) => {
             let cursor = keep(old, rows.len(), matches!(old, Screen::Outbox { .. }));
             Screen::Outbox { rows, cursor }
         }
-        Loaded::Exported(path) => {
-            model.notice = Some(format!("Markers written to {path}"));
-            return;
-        }
-        Loaded::Verified(text) => {
+        Answer::Verified { checked, broken } => {
+            let text = match broken {
+                None => format!("chain ok: {checked} entries"),
+                Some(why) => format!("CHAIN BROKEN after {checked} entries: {why}"),
+            };
             if let Screen::Audit { page, .. } = &mut model.screen {
                 page.verified = Some(text);
             } else {
@@ -92,6 +89,16 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Loaded) {
             }
             return;
         }
+        // Whole records are for the socket and the command line; the
+        // console never asks for them.
+        Answer::ParcelRecords(_)
+        | Answer::Users(_)
+        | Answer::Recipients(_)
+        | Answer::OutboxEntries(_)
+        | Answer::AuditEntries(_)
+        | Answer::MarkerRecords(_)
+        | Answer::Compartments(_)
+        | Answer::Intents(_) => return,
     };
 }
 
@@ -157,6 +164,10 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
         Event::Done => {
             model.dirty = true;
             model.notice = Some("Done.".into());
+        }
+        Event::MarkersExported { path } => {
+            model.dirty = true;
+            model.notice = Some(format!("Markers written to {path}"));
         }
         Event::DoorOpened { .. }
         | Event::DoorClosed { .. }

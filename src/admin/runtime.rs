@@ -10,10 +10,11 @@ use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Size;
 
-use super::{AdminLink, Console, ConsoleFacts};
+use super::{Console, ConsoleFacts};
 use crate::engine::Event;
 use crate::engine::runner::EngineHandle;
 use crate::kiosk::runtime::TerminalSetup;
+use crate::link::EngineLink;
 use crate::ui::reader::{StdoutScreen, TerminalInput, next_batch, on_terminal, spawn_key_reader};
 use crate::ui::{Input, InputDecoder, Intent, ScanSettings};
 
@@ -52,7 +53,7 @@ pub fn run(mut engine: EngineHandle, facts: ConsoleFacts, setup: TerminalSetup) 
 
 /// Runs `console` on `link`; `forward` starts whatever feeds it events.
 pub fn run_with(
-    link: &mut impl AdminLink,
+    link: &mut impl EngineLink,
     console: Console,
     setup: TerminalSetup,
     forward: impl FnOnce(EventSink) -> io::Result<()>,
@@ -67,7 +68,7 @@ pub fn run_with(
 }
 
 fn serve(
-    engine: &mut impl AdminLink,
+    engine: &mut impl EngineLink,
     mut console: Console,
     setup: TerminalSetup,
     terminal: &mut StdoutScreen,

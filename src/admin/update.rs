@@ -8,12 +8,12 @@
 
 use chrono::Duration;
 
-use super::data::Query;
 use super::forms::{Outcome, REASONS};
 use super::menu::{self, MenuItem};
 use super::model::{Form, Model, Msg, Request, Screen};
 use super::replies;
 use crate::domain::Role;
+use crate::engine::read::{ParcelList, Query};
 use crate::engine::{Actor, Command, Found};
 use crate::ui::{Input, Intent};
 
@@ -98,7 +98,10 @@ pub(super) fn refresh_query(screen: &Screen) -> Option<Query> {
     Some(match screen {
         Screen::Bank(_) => Query::Bank,
         Screen::Compartment(c) => Query::Compartment(c.row.id),
-        Screen::Parcels { title, .. } if title.starts_with("Expired") => Query::Expired,
+        Screen::Parcels {
+            list: ParcelList::Expired,
+            ..
+        } => Query::Expired,
         Screen::Parcels { .. } => Query::Parcels(String::new()),
         Screen::Parcel(p) => Query::Parcel(p.parcel.id),
         Screen::People { .. } => Query::People,
@@ -336,7 +339,7 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             if move_cursor(cursor, people.rows.len(), intent) {
                 return Vec::new();
             }
-            use super::data::PersonRow;
+            use crate::engine::read::PersonRow;
             let selected = people.rows.get(*cursor).cloned();
             let (form, cmd) = match (intent, selected) {
                 (Intent::Digit(1), _) => (Some(Form::AddUser), None),
@@ -381,7 +384,7 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             match intent {
                 Intent::Digit(0) => open_form(model, Form::MarkerFilter, String::new()),
                 Intent::Digit(1) => open_form(model, Form::MarkerNote(None), String::new()),
-                Intent::Digit(2) => return read(model, Query::ExportMarkers),
+                Intent::Digit(2) => return command(model, Command::ExportMarkers),
                 _ => {}
             }
         }

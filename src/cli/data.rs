@@ -18,12 +18,14 @@ use crate::control::{Client, ClientError, socket_path};
 use crate::domain::people::validate_user_name;
 use crate::domain::text::check_email;
 use crate::domain::{Language, Recipient, RecipientId, Role, printable};
-use crate::engine::{Actor, Command, Engine, EngineSettings, Event, query};
+use crate::engine::read::{Answer, Query};
+use crate::engine::{Actor, Command, Engine, EngineSettings, Event};
 use crate::hardware::BankLayout;
 use crate::notify::Transport;
 use crate::notify::worker::deliver_due;
-use crate::store::audit::{self, AuditEntry};
-use crate::store::{CctvMarker, Store};
+use crate::store::Store;
+use crate::store::audit::AuditEntry;
+use crate::store::csv;
 
 /// `--json` and where the data is, shared by every listing.
 #[derive(clap::Args, Debug)]
@@ -212,7 +214,7 @@ impl Data {
                 }) {
                     Some(id) => Actor::Session { id },
                     None => {
-                        engine.store().flush()?;
+                        engine.flush()?;
                         return Err(Failure::Failed("wrong user name or PIN".into()));
                     }
                 }
@@ -241,7 +243,7 @@ impl Data {
             },
             Backend::Database { engine, actor } => {
                 let events = engine.handle(actor, command)?;
-                engine.store().flush()?;
+                engine.flush()?;
                 Ok(events)
             }
         }
@@ -298,7 +300,7 @@ pub fn init(data: &DataArgs, admin: &str) -> Result<(), Failure> {
     let dir = &cfg.kiosk.data_dir;
     let existing = if Store::exists(dir) {
         let engine = open_engine(&cfg)?;
-        if !query::users(engine.store())?.is_empty() {
+        if !matches!(engine.read(&operator(), Query::Users)?, Answer::Users(u) if u.is_empty()) {
             return Err(Failure::Failed(format!(
                 "{} is already initialised",
                 dir.display()
@@ -325,7 +327,7 @@ pub fn init(data: &DataArgs, admin: &str) -> Result<(), Failure> {
             carrier_email: None,
         },
     )?;
-    engine.store().flush()?;
+    engine.flush()?;
     println!(
         "initialised {} with admin {admin}",
         cfg.kiosk.data_dir.display()
@@ -476,7 +478,7 @@ pub fn outbox(cmd: OutboxCmd) -> Result<(), Failure> {
             let transport = Transport::from_config(&data.cfg.notify, &data.cfg.kiosk.data_dir)
                 .map_err(|e| Failure::Failed(e.0))?;
             let (sent, failed) = deliver_due(engine, &transport, &data.cfg.notify.from)?;
-            engine.store().flush()?;
+            engine.flush()?;
             println!("{sent} sent, {failed} to retry");
             return if failed == 0 {
                 Ok(())
@@ -534,16 +536,16 @@ pub fn audit(cmd: AuditCmd) -> Result<(), Failure> {
                     "{},{},{},{},{},{},{}",
                     e.seq,
                     e.at.to_rfc3339(),
-                    csv(&e.actor),
-                    csv(&e.action),
+                    csv::field(&e.actor),
+                    csv::field(&e.action),
                     e.compartment.map(|c| c.to_string()).unwrap_or_default(),
                     e.parcel.map(|p| p.to_string()).unwrap_or_default(),
-                    csv(&e.detail)
+                    csv::field(&e.detail)
                 ),
             };
             match &mut data.backend {
-                Backend::Database { engine, .. } => {
-                    audit::for_each(engine.store(), &mut write)?;
+                Backend::Database { engine, actor } => {
+                    engine.each_audit_entry(actor, &mut write)?;
                 }
                 Backend::Kiosk(client) => {
                     // In pieces, so neither side holds the whole log.
@@ -585,7 +587,7 @@ pub fn markers(cmd: MarkersCmd) -> Result<(), Failure> {
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
-        Format::Csv => write_markers_csv(&markers, &mut out)?,
+        Format::Csv => crate::store::csv::write_markers(&markers, &mut out)?,
         Format::Jsonl => {
             for m in &markers {
                 writeln!(
@@ -598,36 +600,4 @@ pub fn markers(cmd: MarkersCmd) -> Result<(), Failure> {
     }
     out.flush()?;
     Ok(())
-}
-
-/// The CCTV markers as CSV, header first (the command line and the admin
-/// console's export).
-pub fn write_markers_csv(markers: &[CctvMarker], out: &mut impl Write) -> Result<(), Failure> {
-    writeln!(out, "id,at,kiosk,compartment,camera,kind,actor,note")?;
-    for m in markers {
-        writeln!(
-            out,
-            "{},{},{},{},{},{},{},{}",
-            m.id,
-            m.at.to_rfc3339(),
-            csv(&m.kiosk),
-            m.compartment.map(|c| c.to_string()).unwrap_or_default(),
-            csv(m.camera.as_deref().unwrap_or("")),
-            csv(&format!("{:?}", m.kind)),
-            csv(&m.actor),
-            csv(&m.note)
-        )?;
-    }
-    Ok(())
-}
-
-/// Quotes a CSV field when it needs it (RFC 4180). Exports are read in
-/// terminals and spreadsheets too, so control characters go first.
-fn csv(s: &str) -> String {
-    let s = printable(s);
-    if s.contains([',', '"']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }

@@ -12,8 +12,6 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::{Config, ConfigError};
 
-pub use data::write_markers_csv;
-
 #[derive(Parser, Debug)]
 #[command(
     name = "locker",

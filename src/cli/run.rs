@@ -348,7 +348,7 @@ pub fn service(args: crate::service::ServiceArgs) -> Result<(), Failure> {
     let mut console = crate::service::console(&bank, &args.technician, args.keymap == "keypad-16");
     let first = vec![crate::admin::Request::Read {
         actor: console.model().actor(),
-        query: crate::admin::Query::Bus,
+        query: crate::engine::read::Query::Bus,
     }];
     console.serve(&mut link, first);
     crate::admin::runtime::run_with(&mut link, console, setup, move |sink| {

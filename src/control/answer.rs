@@ -1,104 +1,56 @@
-//! Answers to the read-only calls, on the engine's thread (the socket) or
-//! straight from the store (the command line while the kiosk is stopped):
-//! both give the same rows, so `locker parcel list --json` prints the same
-//! whichever way it went.
+//! The socket's read calls are queries of the engine's read side; this
+//! maps each call to its query and the answer back to the call's reply, so
+//! `locker parcel list --json` prints the same whether it went through the
+//! socket or opened the database itself.
 
-use super::proto::{Call, MAX_AUDIT_RANGE, OutboxEntry, Reply, UserRow};
-use crate::admin::Query;
-use crate::domain::Permission;
-use crate::domain::permission::allows;
-use crate::engine::{Actor, Engine, EngineError, query};
-use crate::store::{Store, audit};
+use super::proto::{Call, Reply};
+use crate::engine::read::{Answer, Query};
+use crate::engine::{Actor, Engine, EngineError};
 
-/// The permission a read-only call needs; `None` for calls that are not
-/// plain reads.
-pub fn permission(call: &Call) -> Option<Permission> {
-    Some(match call {
-        Call::Parcels { .. } => Permission::ViewParcels,
-        Call::Expired => Permission::RemoveExpired,
-        Call::Users => Permission::ManageUsers,
-        Call::Recipients => Permission::ManageRecipients,
-        Call::Outbox => Permission::Outbox,
-        Call::AuditVerify
-        | Call::AuditRange { .. }
-        | Call::Read {
-            query: Query::VerifyAudit,
-        } => Permission::ViewAudit,
-        Call::Markers => Permission::Markers,
-        _ => return None,
-    })
+impl Call {
+    /// The read this call makes; `None` for calls that are not reads.
+    pub fn query(&self) -> Option<Query> {
+        Some(match self {
+            Call::Read { query } => query.clone(),
+            Call::Parcels { all } => Query::ParcelRecords { all: *all },
+            Call::Expired => Query::ExpiredRecords,
+            Call::Users => Query::Users,
+            Call::Recipients => Query::Recipients,
+            Call::Outbox => Query::OutboxEntries,
+            Call::AuditVerify => Query::VerifyAudit,
+            Call::AuditRange { after, limit } => Query::AuditRange {
+                after: *after,
+                limit: *limit,
+            },
+            Call::Markers => Query::MarkerRecords,
+            Call::Hello { .. }
+            | Call::SignIn { .. }
+            | Call::SignOut
+            | Call::Command { .. }
+            | Call::Subscribe => return None,
+        })
+    }
+
+    /// The reply a read call gets for its query's answer.
+    pub fn reply(&self, answer: Answer) -> Reply {
+        match (self, answer) {
+            (Call::Read { .. }, a) => Reply::Loaded(a),
+            (_, Answer::ParcelRecords(p)) => Reply::Parcels(p),
+            (_, Answer::Users(u)) => Reply::Users(u),
+            (_, Answer::Recipients(r)) => Reply::Recipients(r),
+            (_, Answer::OutboxEntries(o)) => Reply::Outbox(o),
+            (_, Answer::Verified { checked, broken }) => Reply::Verified { checked, broken },
+            (_, Answer::AuditEntries(a)) => Reply::Audit(a),
+            (_, Answer::MarkerRecords(m)) => Reply::Markers(m),
+            (_, a) => Reply::Loaded(a),
+        }
+    }
 }
 
-/// Answers a read-only call from the store. Permissions are the caller's
-/// business ([`on_engine`] checks them).
-pub fn from_store(store: &Store, call: &Call) -> Result<Reply, EngineError> {
-    Ok(match call {
-        Call::Parcels { all: true } => Reply::Parcels(query::all_parcels(store)?),
-        Call::Parcels { all: false } => Reply::Parcels(query::live_parcels(store)?),
-        Call::Expired => Reply::Parcels(query::expired_parcels(store)?),
-        Call::Users => Reply::Users(
-            query::users(store)?
-                .into_iter()
-                .map(|u| UserRow {
-                    name: u.name,
-                    role: u.role,
-                    badge: u.badge_hash.is_some(),
-                })
-                .collect(),
-        ),
-        Call::Recipients => Reply::Recipients(query::recipients(store)?),
-        Call::Outbox => Reply::Outbox(
-            query::outbox(store)?
-                .iter()
-                .map(OutboxEntry::from)
-                .collect(),
-        ),
-        Call::AuditVerify => {
-            let r = audit::verify(store)?;
-            Reply::Verified {
-                checked: r.checked,
-                broken: r.broken,
-            }
-        }
-        Call::AuditRange { after, limit } => Reply::Audit(audit::range(
-            store,
-            *after,
-            (*limit).min(MAX_AUDIT_RANGE) as usize,
-        )?),
-        Call::Markers => Reply::Markers(query::markers(store)?),
-        other => {
-            return Err(EngineError::Invalid(format!(
-                "{} is not a read",
-                other.name()
-            )));
-        }
-    })
-}
-
-/// Answers a read-only call for `actor` on the engine's thread, after the
-/// permission table says yes.
+/// Answers a read call for `actor` on the engine's thread.
 pub fn on_engine(engine: &Engine, actor: &Actor, call: Call) -> Result<Reply, EngineError> {
-    if let Call::Read { query } = call {
-        return crate::admin::data::read(engine, actor, query).map(Reply::Loaded);
-    }
-    authorize(engine, actor, &call)?;
-    from_store(engine.store(), &call)
-}
-
-/// Whether `actor` may make the read-only `call` (on the engine's thread).
-pub fn authorize(engine: &Engine, actor: &Actor, call: &Call) -> Result<(), EngineError> {
-    let Some(perm) = permission(call) else {
-        return Err(EngineError::Invalid(format!(
-            "{} is not a read",
-            call.name()
-        )));
-    };
-    let role = engine.role_reading(actor).ok_or(EngineError::NotSignedIn)?;
-    if !allows(role, perm) {
-        return Err(EngineError::Denied {
-            role: role.to_string(),
-            perm,
-        });
-    }
-    Ok(())
+    let query = call
+        .query()
+        .ok_or_else(|| EngineError::Invalid(format!("{} is not a read", call.name())))?;
+    Ok(call.reply(engine.read(actor, query)?))
 }

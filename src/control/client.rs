@@ -9,10 +9,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::proto::{Call, Reply, Request, Response, VERSION, WireError, encode_request};
-use crate::admin::{AdminLink, Loaded, Query};
-use crate::domain::Parcel;
+use crate::engine::read::{Answer, Query};
 use crate::engine::{Actor, Command, EngineError, EngineResult, Event};
-use crate::kiosk::EngineLink;
+use crate::link::EngineLink;
 
 /// How long an answer may take: an audit check of a long log is the slowest.
 pub const ANSWER_WAIT: Duration = Duration::from_secs(120);
@@ -284,17 +283,7 @@ impl EngineLink for RemoteEngine {
         Ok(events)
     }
 
-    fn expired(&mut self) -> Result<Vec<Parcel>, String> {
-        match self.client.call(Call::Expired) {
-            Ok(Reply::Parcels(p)) => Ok(p),
-            Ok(_) => Err(ClientError::Unexpected.to_string()),
-            Err(e) => Err(e.to_string()),
-        }
-    }
-}
-
-impl AdminLink for RemoteEngine {
-    fn read(&mut self, _actor: &Actor, query: Query) -> Result<Loaded, EngineError> {
+    fn read(&mut self, _actor: &Actor, query: Query) -> Result<Answer, EngineError> {
         match self
             .client
             .call(Call::Read { query })

@@ -15,14 +15,13 @@
 //! where, never what the frame said: a PIN sent as a number must not come
 //! back in an error, nor reach a log that copies one.
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::admin::{Loaded, Query};
-use crate::domain::{Parcel, ParcelId, Permission, Recipient, Role};
+use crate::domain::{Parcel, Permission, Recipient};
+use crate::engine::read::{Answer, OutboxEntry, Query, UserRow};
 use crate::engine::{Command, EngineError, Event, Refusal};
+use crate::store::CctvMarker;
 use crate::store::audit::AuditEntry;
-use crate::store::{CctvMarker, DeliveryState, Notification, NotificationKind};
 
 /// The protocol version this build speaks; a request with another is refused.
 pub const VERSION: u32 = 1;
@@ -154,7 +153,7 @@ pub enum Reply {
     },
     /// What a command (or sign-in, sign-out) produced.
     Events(Vec<Event>),
-    Loaded(Loaded),
+    Loaded(Answer),
     Parcels(Vec<Parcel>),
     Users(Vec<UserRow>),
     Recipients(Vec<Recipient>),
@@ -166,44 +165,6 @@ pub enum Reply {
     Audit(Vec<AuditEntry>),
     Markers(Vec<CctvMarker>),
     Subscribed,
-}
-
-/// A user as listings show one: never a PIN or badge hash.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserRow {
-    pub name: String,
-    pub role: Role,
-    pub badge: bool,
-}
-
-/// An outbox message as listings show one: never its code.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutboxEntry {
-    pub id: u64,
-    pub kind: NotificationKind,
-    pub to: Vec<String>,
-    pub state: DeliveryState,
-    pub parcel: Option<ParcelId>,
-    pub created_at: DateTime<Utc>,
-    pub attempts: u32,
-    pub next_attempt: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
-}
-
-impl From<&Notification> for OutboxEntry {
-    fn from(n: &Notification) -> Self {
-        OutboxEntry {
-            id: n.id,
-            kind: n.kind,
-            to: n.to.clone(),
-            state: n.state,
-            parcel: n.parcel,
-            created_at: n.created_at,
-            attempts: n.attempts,
-            next_attempt: n.next_attempt,
-            last_error: n.last_error.clone(),
-        }
-    }
 }
 
 /// Why a request failed: the engine's errors, and the socket's own.

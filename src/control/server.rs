@@ -30,13 +30,11 @@ use tokio::time::{Instant, MissedTickBehavior};
 use super::answer;
 use super::peer::{Peer, PeerPolicy, group_id, share_with_group};
 use super::proto::{Call, MAX_FRAME, Reply, Request, Response, VERSION, WireError, decode_request};
-use crate::admin::data::AuditPage;
-use crate::admin::{Loaded, Query};
 use crate::config::ControlConfig;
 use crate::domain::Role;
+use crate::engine::read::{Answer, Query};
 use crate::engine::runner::EngineHandle;
 use crate::engine::{Actor, Command, EngineError, Event};
-use crate::store::audit::{self, VerifyReport};
 
 /// Clients served at once; one more is told "busy" and closed.
 pub const MAX_CLIENTS: usize = 8;
@@ -646,14 +644,8 @@ impl Connection {
                 query: Query::VerifyAudit,
             }) => {
                 self.signed_in()?;
-                let report = self.verify(&call).await?;
-                Ok(match call {
-                    Call::AuditVerify => Reply::Verified {
-                        checked: report.checked,
-                        broken: report.broken,
-                    },
-                    _ => Reply::Loaded(Loaded::Verified(AuditPage::describe(&report))),
-                })
+                let report = self.verify().await?;
+                Ok(call.reply(report))
             }
             read => {
                 self.signed_in()?;
@@ -676,29 +668,24 @@ impl Connection {
     /// Checks the audit chain beside the engine, not on its thread: a long
     /// log takes seconds, and the keypad must not wait for it. A break is
     /// confirmed on the engine's thread, where nothing is appending.
-    async fn verify(&mut self, call: &Call) -> Result<VerifyReport, EngineError> {
+    async fn verify(&mut self) -> Result<Answer, EngineError> {
         let actor = self.actor.clone();
-        let c = call.clone();
-        let store = self
+        let reader = self
             .engine
-            .inspect(move |e| answer::authorize(e, &actor, &c).map(|()| e.store().clone()))
+            .inspect(move |e| e.audit_reader(&actor))
             .await
             .unwrap_or_else(|| Err(stopped()))?;
-        let report = tokio::task::spawn_blocking(move || audit::verify_while_running(&store))
+        let report = tokio::task::spawn_blocking(move || reader.verify_while_running())
             .await
             .map_err(|e| EngineError::Invalid(format!("audit check: {e}")))??;
         if report.ok() {
-            return Ok(report);
+            return Ok(report.into());
         }
-        Ok(self
-            .engine
-            .inspect(|e| audit::verify(e.store()))
+        let actor = self.actor.clone();
+        self.engine
+            .inspect(move |e| e.read(&actor, Query::VerifyAudit))
             .await
-            .unwrap_or_else(|| {
-                Err(crate::store::StoreError::Io(std::io::Error::other(
-                    "the engine has stopped",
-                )))
-            })?)
+            .unwrap_or_else(|| Err(stopped()))
     }
 
     fn signed_in(&self) -> Result<(), EngineError> {

@@ -703,9 +703,9 @@ fn a_signed_in_connection_without_requests_is_closed_and_a_client_signs_in_again
 
 #[test]
 fn the_console_whose_connection_was_closed_signs_in_again() {
-    use crate::admin::{AdminLink, Query};
+    use crate::engine::read::Query;
     use crate::engine::{Actor, EngineError};
-    use crate::kiosk::EngineLink;
+    use crate::link::EngineLink;
     let s = served_with(
         Limits {
             idle: Duration::from_secs(1),

@@ -445,6 +445,29 @@ impl Engine {
         Ok(vec![Event::Done])
     }
 
+    /// Writes the markers to `markers-<time>.csv` beside the data
+    /// directory, and records where.
+    pub(super) fn export_markers(&mut self, who: &str) -> EngineResult {
+        let store_dir = self.store.path();
+        let dir = store_dir.parent().unwrap_or(store_dir);
+        let name = format!("markers-{}.csv", self.now().format("%Y%m%d-%H%M%S"));
+        let path = dir.join(name);
+        let markers = super::query::markers(&self.store)?;
+        let written = std::fs::File::create(&path).and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            crate::store::csv::write_markers(&markers, &mut out)?;
+            std::io::Write::flush(&mut out)
+        });
+        if let Err(e) = written {
+            return Err(EngineError::Invalid(format!("{}: {e}", path.display())));
+        }
+        let path = path.display().to_string();
+        self.commit(|tx| {
+            tx.audit(self.audit_draft(who, "markers_exported", None, None, path.clone()))
+        })?;
+        Ok(vec![Event::MarkersExported { path }])
+    }
+
     pub(super) fn acknowledge_alert(&mut self, who: &str, id: u64, note: &str) -> EngineResult {
         self.commit(|tx| {
             let Some(mut a) = tx.get::<Alert, _>(T::Alerts, &seq_key(id))? else {

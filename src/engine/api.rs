@@ -165,6 +165,8 @@ pub enum Command {
         compartment: Option<CompartmentId>,
         note: String,
     },
+    /// Writes every CCTV marker to a CSV file beside the data directory.
+    ExportMarkers,
     AcknowledgeAlert {
         id: u64,
         note: String,
@@ -187,6 +189,10 @@ pub enum Command {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "event")]
 pub enum Event {
+    /// `ExportMarkers` wrote this file.
+    MarkersExported {
+        path: String,
+    },
     /// A pulse was sent; the screen names the door and where it is.
     DoorOpening {
         compartment: CompartmentId,

@@ -12,7 +12,8 @@ mod deposit;
 mod doors;
 mod outbox;
 mod pickup;
-pub mod query;
+pub(crate) mod query;
+pub mod read;
 mod recovery;
 pub mod runner;
 mod schedule;
@@ -298,8 +299,28 @@ impl Engine {
         Ok(())
     }
 
-    pub fn store(&self) -> &Store {
+    /// The store, for tests inside the crate; everything else reads
+    /// through [`Engine::read`].
+    #[cfg(test)]
+    pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Makes every commit so far durable now (the runner does it 500 ms
+    /// after a commit; a command-line tool before it exits).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.store.flush()
+    }
+
+    /// The lock bus, for tests inside the crate.
+    #[cfg(test)]
+    pub(crate) fn lock_bus(&self) -> &dyn LockBus {
+        self.bus.as_ref()
+    }
+
+    /// Whether something was committed since the last call.
+    pub(crate) fn take_dirty(&self) -> bool {
+        self.store.take_dirty()
     }
 
     pub fn settings(&self) -> &EngineSettings {
@@ -329,11 +350,6 @@ impl Engine {
 
     pub fn board_online(&self, board: u8) -> bool {
         self.bus.board_online(board)
-    }
-
-    /// Read-only view of the lock bus, for diagnostics screens.
-    pub fn lock_bus(&self) -> &dyn LockBus {
-        self.bus.as_ref()
     }
 
     /// Argon2id evaluations so far (PINs only).
@@ -485,6 +501,10 @@ impl Engine {
             AddMarker { compartment, note } => {
                 let who = self.authorize(actor, Permission::Markers)?;
                 self.add_marker(&who, compartment, &note)
+            }
+            ExportMarkers => {
+                let who = self.authorize(actor, Permission::Markers)?;
+                self.export_markers(&who)
             }
             MessageSent { id } => {
                 self.authorize(actor, Permission::Outbox)?;

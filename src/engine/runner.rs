@@ -97,7 +97,7 @@ impl EngineHandle {
                         _ = tick.tick() => publish(&out, engine.tick()),
                         () = flush_due => {
                             flush_at = None;
-                            if let Err(e) = engine.store().flush() {
+                            if let Err(e) = engine.flush() {
                                 tracing::error!(error = %e, "could not write the database out");
                             }
                         }
@@ -105,11 +105,11 @@ impl EngineHandle {
                     // What was committed reaches the disk within FLUSH_AFTER,
                     // as sled's own flusher would do it; nothing committed,
                     // nothing written.
-                    if flush_at.is_none() && engine.store().take_dirty() {
+                    if flush_at.is_none() && engine.take_dirty() {
                         flush_at = Some(tokio::time::Instant::now() + FLUSH_AFTER);
                     }
                 }
-                let _ = engine.store().flush();
+                let _ = engine.flush();
             });
         });
         if let Err(e) = spawned {

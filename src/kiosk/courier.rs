@@ -109,7 +109,11 @@ pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
         },
         Screen::StaffMenu => match intent {
             Intent::Digit(1) | Intent::Deposit => start_tracking(model),
-            Intent::Digit(9) if may_remove(model) => return vec![Request::ListExpired],
+            Intent::Digit(9) if may_remove(model) => {
+                return vec![Request::ListExpired {
+                    actor: model.actor(),
+                }];
+            }
             Intent::Back => return sign_out(model),
             _ => {}
         },

@@ -50,9 +50,9 @@ pub use model::{
 pub use update::update;
 pub use view::view;
 
-use crate::domain::Parcel;
-use crate::engine::runner::EngineHandle;
-use crate::engine::{Actor, Command, Engine, EngineError, EngineResult, Event, query};
+use crate::engine::read::{Answer, Query};
+use crate::engine::{Engine, EngineError, Event};
+use crate::link::EngineLink;
 use crate::ui::Input;
 
 /// The kiosk screen between a runtime loop and the engine.
@@ -236,7 +236,7 @@ impl Kiosk {
     /// Runs requests against the engine (owned here, or behind a handle),
     /// feeding every answer back until nothing more is asked. A loop calls
     /// this after each `on_*`.
-    pub fn serve(&mut self, engine: &mut impl crate::admin::AdminLink, requests: Vec<Request>) {
+    pub fn serve(&mut self, engine: &mut impl EngineLink, requests: Vec<Request>) {
         let mut queue: VecDeque<Request> = requests.into();
         while let Some(request) = queue.pop_front() {
             let more = match request {
@@ -244,21 +244,23 @@ impl Kiosk {
                     let reply = engine.command(&actor, command);
                     self.on_reply(&reply)
                 }
-                Request::ListExpired => match engine.expired() {
-                    Ok(parcels) => self.handle(Msg::Expired(
-                        parcels
-                            .into_iter()
-                            .map(|p| ExpiredParcel {
-                                parcel: p.id,
-                                door: p.compartment,
-                            })
-                            .collect(),
-                    )),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cannot list expired parcels");
-                        self.handle(Msg::Failed(Failure::Store))
+                Request::ListExpired { actor } => {
+                    match engine.read(&actor, Query::ExpiredRecords) {
+                        Ok(Answer::ParcelRecords(parcels)) => self.handle(Msg::Expired(
+                            parcels
+                                .into_iter()
+                                .map(|p| ExpiredParcel {
+                                    parcel: p.id,
+                                    door: p.compartment,
+                                })
+                                .collect(),
+                        )),
+                        other => {
+                            tracing::warn!(answer = ?other.err(), "cannot list expired parcels");
+                            self.handle(Msg::Failed(Failure::Store))
+                        }
                     }
-                },
+                }
                 Request::Admin(r) => match &mut self.admin {
                     Some(console) => Self::wrap(console.serve_one(engine, r)),
                     None => Vec::new(),
@@ -296,34 +298,6 @@ impl Kiosk {
             return Err(e);
         }
         Ok(true)
-    }
-}
-
-/// What the kiosk needs from the engine: an engine this thread owns (tests,
-/// the driver) or the engine thread behind an [`EngineHandle`].
-pub trait EngineLink {
-    fn command(&mut self, actor: &Actor, command: Command) -> EngineResult;
-    fn expired(&mut self) -> Result<Vec<Parcel>, String>;
-}
-
-impl EngineLink for Engine {
-    fn command(&mut self, actor: &Actor, command: Command) -> EngineResult {
-        self.handle(actor, command)
-    }
-
-    fn expired(&mut self) -> Result<Vec<Parcel>, String> {
-        query::expired_parcels(self.store()).map_err(|e| e.to_string())
-    }
-}
-
-impl EngineLink for EngineHandle {
-    fn command(&mut self, actor: &Actor, command: Command) -> EngineResult {
-        self.send_blocking(actor.clone(), command)
-    }
-
-    fn expired(&mut self) -> Result<Vec<Parcel>, String> {
-        self.inspect_blocking(|e| query::expired_parcels(e.store()).map_err(|e| e.to_string()))
-            .unwrap_or_else(|| Err("the engine has stopped".into()))
     }
 }
 

@@ -298,7 +298,7 @@ pub enum Request {
     Engine { actor: Actor, command: Command },
     /// Read the expired parcels (`query::expired_parcels`) and answer
     /// with [`Msg::Expired`].
-    ListExpired,
+    ListExpired { actor: Actor },
     /// Repaint the whole terminal: after an outage it may have been
     /// power-cycled.
     ClearScreen,

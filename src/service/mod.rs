@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::admin::data::{AuditPage, BankView, BusView, CompartmentRow, CompartmentView, Query};
-use crate::admin::{AdminLink, Loaded};
 use crate::bus::{DoorState, LockBus};
-use crate::domain::{CompartmentId, CompartmentState, Parcel, Permission, Role};
+use crate::domain::{CompartmentId, CompartmentState, Permission, Role};
+use crate::engine::read::Answer;
+use crate::engine::read::{AuditPage, BankView, BusView, CompartmentRow, CompartmentView, Query};
 use crate::engine::{Actor, Command, EngineError, EngineResult, Event};
 use crate::hardware::Bank;
-use crate::kiosk::EngineLink;
+use crate::link::EngineLink;
 use crate::store::audit::AuditDraft;
 use crate::store::{IntentKind, Store};
 
@@ -169,15 +169,9 @@ impl EngineLink for ServiceLink {
         }
     }
 
-    fn expired(&mut self) -> Result<Vec<Parcel>, String> {
-        Ok(Vec::new())
-    }
-}
-
-impl AdminLink for ServiceLink {
-    fn read(&mut self, _actor: &Actor, query: Query) -> Result<Loaded, EngineError> {
+    fn read(&mut self, _actor: &Actor, query: Query) -> Result<Answer, EngineError> {
         Ok(match query {
-            Query::Bank => Loaded::Bank(BankView {
+            Query::Bank => Answer::Bank(BankView {
                 rows: self.rows(),
                 boards: self
                     .boards()
@@ -196,19 +190,19 @@ impl AdminLink for ServiceLink {
                     .layout
                     .compartment(id)
                     .and_then(|c| self.bus.item_present(c.lock()));
-                Loaded::Compartment(CompartmentView {
+                Answer::Compartment(CompartmentView {
                     row,
                     item,
                     parcel: None,
                 })
             }
-            Query::Bus => Loaded::Bus(self.bus_view()),
+            Query::Bus => Answer::Bus(self.bus_view()),
             Query::Audit { before, filter } => {
-                Loaded::Audit(AuditPage::load(&self.audit, before, filter)?)
+                Answer::Audit(AuditPage::load(&self.audit, before, filter)?)
             }
-            Query::VerifyAudit => Loaded::Verified(AuditPage::verify(&self.audit)?),
-            Query::Markers(filter) => Loaded::Markers(Vec::new(), filter),
-            Query::Alerts => Loaded::Alerts(Vec::new()),
+            Query::VerifyAudit => crate::store::audit::verify(&self.audit)?.into(),
+            Query::Markers(filter) => Answer::Markers(Vec::new(), filter),
+            Query::Alerts => Answer::Alerts(Vec::new()),
             _ => return Err(refused(Permission::ViewParcels)),
         })
     }

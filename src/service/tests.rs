@@ -4,10 +4,11 @@
 use chrono::Utc;
 
 use super::{ServiceLink, console};
-use crate::admin::{Console, Query, Request, Screen};
+use crate::admin::{Console, Request, Screen};
 use crate::bus::fake::FakeBus;
 use crate::bus::{DoorState, LockId};
 use crate::domain::CompartmentId;
+use crate::engine::read::Query;
 use crate::hardware::Bank;
 use crate::kiosk::driver::frame_text;
 use crate::kiosk::tests::snap;

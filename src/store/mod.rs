@@ -7,6 +7,7 @@
 //! strings so that sled's order is the natural order.
 
 pub mod audit;
+pub mod csv;
 pub mod records;
 
 use std::fs;

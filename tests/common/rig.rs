@@ -27,8 +27,9 @@ use locker::domain::{
     Compartment, CompartmentId, Language, Parcel, ParcelClass, ParcelId, Recipient, RecipientId,
     Role,
 };
+use locker::engine::read::{Answer, Query};
 use locker::engine::runner::EngineHandle;
-use locker::engine::{Actor, Command, Engine, EngineSettings, Event, query};
+use locker::engine::{Actor, Command, Engine, EngineSettings, Event};
 use locker::hardware::Bank;
 use locker::kiosk::driver::{ADMIN, ANA, BEN, COURIER, start_time};
 use locker::kiosk::{Kiosk, KioskFacts, Screen};
@@ -375,29 +376,43 @@ impl Rig {
             .expect("outbox")
     }
 
-    pub fn alerts(&self) -> Vec<Alert> {
+    /// One read as the machine's own operator.
+    pub fn read(&self, query: Query) -> Answer {
         self.handle
-            .inspect_blocking(|e| query::alerts(e.store()))
+            .inspect_blocking(move |e| {
+                e.read(
+                    &Actor::Local {
+                        name: "test".into(),
+                    },
+                    query,
+                )
+            })
             .expect("engine running")
-            .expect("alerts")
+            .expect("read")
+    }
+
+    pub fn alerts(&self) -> Vec<Alert> {
+        match self.read(Query::Alerts) {
+            Answer::Alerts(a) => a,
+            other => panic!("{other:?}"),
+        }
     }
 
     pub fn parcel(&self, id: ParcelId) -> Parcel {
-        self.handle
-            .inspect_blocking(move |e| query::all_parcels(e.store()))
-            .expect("engine running")
-            .expect("parcels")
+        let Answer::ParcelRecords(parcels) = self.read(Query::ParcelRecords { all: true }) else {
+            panic!("parcel records")
+        };
+        parcels
             .into_iter()
             .find(|p| p.id == id)
             .expect("parcel recorded")
     }
 
     pub fn compartment(&self, door: CompartmentId) -> Compartment {
-        self.handle
-            .inspect_blocking(|e| query::compartments(e.store()))
-            .expect("engine running")
-            .expect("compartments")
-            .into_iter()
+        let Answer::Compartments(all) = self.read(Query::Compartments) else {
+            panic!("compartments")
+        };
+        all.into_iter()
             .find(|c| c.id == door)
             .expect("compartment recorded")
     }

@@ -4,10 +4,11 @@
 use chrono::Duration;
 
 use super::{Desk, TECH};
-use crate::admin::{Query, Request, Screen};
+use crate::admin::{Request, Screen};
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind};
 use crate::clock::Clock;
 use crate::domain::{CompartmentId, Size};
+use crate::engine::read::Query;
 use crate::engine::{Refusal, query};
 use crate::kiosk::Screen as KioskScreen;
 use crate::kiosk::driver::{ADMIN, ANA, COURIER};

@@ -41,7 +41,7 @@ fn audit_viewer_pages_through_a_million_entries() {
         panic!("not the audit screen");
     };
     // The newest first: the sign-in just now, then the last loaded entry.
-    assert_eq!(page.entries.len(), crate::admin::data::AUDIT_PAGE);
+    assert_eq!(page.entries.len(), crate::engine::read::AUDIT_PAGE);
     assert_eq!(page.entries[0].action, "sign_in");
     assert_eq!(page.entries[1].seq, total);
     assert_eq!(page.entries[1].detail, format!("entry {}", ENTRIES - 1));
@@ -61,12 +61,12 @@ fn audit_viewer_pages_through_a_million_entries() {
     // The last page: the oldest entries, the driver's own set-up first.
     let last = audit::page(
         desk.d.engine.store(),
-        Some(crate::admin::data::AUDIT_PAGE as u64 + 1),
-        crate::admin::data::AUDIT_PAGE,
+        Some(crate::engine::read::AUDIT_PAGE as u64 + 1),
+        crate::engine::read::AUDIT_PAGE,
         &AuditFilter::default(),
     )
     .expect("last page");
-    assert_eq!(last.len(), crate::admin::data::AUDIT_PAGE);
+    assert_eq!(last.len(), crate::engine::read::AUDIT_PAGE);
     assert_eq!(last.last().map(|e| e.seq), Some(1));
     // A filter far from the newest still answers from the index order.
     desk.keys("0door 7\n");
@@ -79,7 +79,7 @@ fn audit_viewer_pages_through_a_million_entries() {
             .iter()
             .all(|e| e.compartment == Some(crate::domain::CompartmentId(7)))
     );
-    assert_eq!(door7.entries.len(), crate::admin::data::AUDIT_PAGE);
+    assert_eq!(door7.entries.len(), crate::engine::read::AUDIT_PAGE);
     assert!(desk.text().contains("entry 999"), "{}", desk.text());
 }
 

@@ -4,10 +4,10 @@
 use ratatui::style::Style;
 
 use super::{Body, reversed};
-use crate::admin::data::{BankView, CompartmentRow};
 use crate::admin::model::Model;
 use crate::bus::DoorState;
 use crate::domain::CompartmentState;
+use crate::engine::read::{BankView, CompartmentRow};
 use crate::ui::bank::{door_digits, drawing};
 
 /// A compartment's mark: at most three characters.

@@ -4,9 +4,9 @@
 use ratatui::text::Line;
 
 use super::{BODY_ROWS, Body, cut, local, reversed};
-use crate::admin::data::PersonRow;
 use crate::admin::model::{Model, Screen};
 use crate::bus::DoorState;
+use crate::engine::read::{ParcelList, PersonRow};
 use crate::store::DeliveryState;
 
 fn list(body: &mut Body, header: &str, rows: Vec<String>, cursor: Option<usize>) {
@@ -40,11 +40,14 @@ const MOVE: &str = "A/B up/down";
 pub(super) fn body(model: &Model) -> Body {
     match &model.screen {
         Screen::Parcels {
-            title,
+            list: which,
             rows,
             cursor,
         } => {
-            let mut b = Body::new(title.as_str(), format!("{MOVE}  # open  0 find  * menu"));
+            let mut b = Body::new(
+                list_title(*which),
+                format!("{MOVE}  # open  0 find  * menu"),
+            );
             let rows = rows
                 .iter()
                 .map(|p| {
@@ -337,5 +340,13 @@ fn describe(f: &crate::store::audit::AuditFilter) -> String {
         "all".into()
     } else {
         parts.join(", ")
+    }
+}
+
+fn list_title(list: ParcelList) -> &'static str {
+    match list {
+        ParcelList::Live => "Parcels in the locker",
+        ParcelList::Found => "Parcels found",
+        ParcelList::Expired => "Expired, to remove",
     }
 }

@@ -4,12 +4,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::{Body, cut, local};
-use crate::admin::data::{CompartmentView, ParcelView};
 use crate::admin::forms::REASONS;
 use crate::admin::menu;
 use crate::admin::model::{Model, Screen};
 use crate::bus::DoorState;
 use crate::domain::CompartmentState;
+use crate::engine::read::{CompartmentView, ParcelView};
 
 pub(super) fn body(model: &Model) -> Body {
     match &model.screen {
