@@ -5,7 +5,7 @@
 //! it, as a power cut would (with `LOCKER_CRASH_HOLD` set it stops there
 //! until the test kills the process), and records that it was reached, so
 //! a test can check which points a flow passes (the test is in
-//! `crash_tests.rs`). In every other build a point is an empty inline
+//! `crash_tests/`). In every other build a point is an empty inline
 //! function: the kiosk carries nothing of this.
 
 use crate::store::IntentKind;
@@ -113,5 +113,5 @@ pub(crate) fn take_reached() -> Vec<&'static str> {
 }
 
 #[cfg(test)]
-#[path = "crash_tests.rs"]
+#[path = "crash_tests/mod.rs"]
 mod tests;
