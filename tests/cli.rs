@@ -1,8 +1,12 @@
 //! The command line as an operator uses it: real binary, real data dir.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+use locker::kiosk::Screen;
 
 fn locker(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_locker"))
@@ -115,6 +119,68 @@ fn init_then_user_add_then_user_list_json() {
     // A second init is refused.
     let o = locker(&["init", "--config", cfg], "2468\n2468\n");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}
+
+/// The longest PIN the keypad takes.
+const TWELVE_DIGITS: &str = "123456789012";
+
+#[test]
+fn a_twelve_digit_pin_set_from_the_command_line_signs_in_at_the_kiosk() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = initialised(dir.path());
+    let o = locker(
+        &[
+            "user",
+            "add",
+            "1003",
+            "--role",
+            "courier",
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+        &format!("{TWELVE_DIGITS}\n{TWELVE_DIGITS}\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    // The kiosk on the same site, as `locker kiosk --config` opens it.
+    let mut r = common::rig::Rig::on_site(dir, &cfg);
+    r.press(&format!("B1003#{TWELVE_DIGITS}"));
+    let typed = |r: &common::rig::Rig| match r.screen() {
+        Screen::SignInPin { pin, .. } => pin.clone(),
+        other => panic!("not the PIN screen: {other:?}\n{}", r.text()),
+    };
+    assert_eq!(typed(&r), TWELVE_DIGITS, "{}", r.text());
+    // A thirteenth digit is not taken: neither the PIN nor the screen change.
+    let screen = r.text();
+    r.press("3");
+    assert_eq!(typed(&r), TWELVE_DIGITS);
+    assert_eq!(r.text(), screen);
+    r.press("#");
+    r.wait_for("the staff menu", |r| *r.screen() == Screen::StaffMenu);
+    assert!(r.text().contains("1003"), "{}", r.text());
+}
+
+#[test]
+fn a_thirteen_digit_pin_is_refused_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = initialised(dir.path());
+    let cfg = cfg.to_str().unwrap();
+    let pin = format!("{TWELVE_DIGITS}3");
+    let o = locker(
+        &["user", "add", "1003", "--role", "courier", "--config", cfg],
+        &format!("{pin}\n{pin}\n"),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = one_line(&o);
+    assert!(err.contains("4 to 12 digits"), "{err}");
+    assert!(!err.contains(&pin), "the PIN is never echoed: {err}");
+    // Nobody was added.
+    let o = locker(&["user", "list", "--json", "--config", cfg], "");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        !String::from_utf8_lossy(&o.stdout).contains("1003"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]

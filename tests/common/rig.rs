@@ -9,6 +9,7 @@
 //! generous deadline; no test asserts how long anything took.
 
 use std::collections::HashSet;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
@@ -23,6 +24,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use locker::bus::modbus::{BusConfig, ModbusLockBus};
 use locker::bus::{BusEvent, LockBus, LockId};
 use locker::clock::{Clock, ManualClock};
+use locker::config::Site;
 use locker::domain::{
     Compartment, CompartmentId, Language, Parcel, ParcelClass, ParcelId, Recipient, RecipientId,
     Role,
@@ -135,27 +137,66 @@ impl Rig {
     }
 
     pub fn with(sim_opts: SimOptions, bus: impl FnOnce(&mut BusConfig)) -> Rig {
-        let rt = runtime();
-        let bank = Bank::demo();
         let dir = tempfile::tempdir().expect("temp dir");
+        let bank = Bank::demo();
+        let settings = EngineSettings::for_tests();
+        let ground = Ground {
+            facts: KioskFacts::from_engine(&settings, &bank.layout, "Front desk, 555-0100"),
+            keymap: Keymap::keypad16(),
+            store: Store::open(dir.path()).expect("store"),
+            bank,
+            settings,
+        };
+        Rig::start(ground, dir, sim_opts, bus, seed)
+    }
+
+    /// The kiosk `locker kiosk --config CONFIG` opens: the site's bank,
+    /// keymap, database and settings, with nothing added to the database.
+    /// `dir` holds the site and lives as long as the rig.
+    pub fn on_site(dir: TempDir, config: &Path) -> Rig {
+        let (site, store, settings) = open_site(config);
+        let ground = Ground {
+            facts: KioskFacts::from_config(&site.config, &site.bank.layout),
+            keymap: site.keymap,
+            bank: site.bank,
+            store,
+            settings,
+        };
+        Rig::start(ground, dir, SimOptions::default(), |_| {}, |_| {})
+    }
+
+    /// The engine on `ground` behind simulated boards, `prepare`d before
+    /// the screen starts; the screen says "Welcome".
+    fn start(
+        ground: Ground,
+        dir: TempDir,
+        sim_opts: SimOptions,
+        bus: impl FnOnce(&mut BusConfig),
+        prepare: impl FnOnce(&mut Engine),
+    ) -> Rig {
+        let rt = runtime();
+        let Ground {
+            bank,
+            keymap,
+            store,
+            settings,
+            facts,
+        } = ground;
         let Wired {
             sim,
             bus,
             events: bus_events,
         } = wire(&rt, &bank, sim_opts, bus);
         let clock = ManualClock::new(start_time());
-        let store = Store::open(dir.path()).expect("store");
         let mut engine = Engine::open(
             store,
             Box::new(bus),
             bank.layout.clone(),
             Arc::new(clock.clone()),
-            EngineSettings::for_tests(),
+            settings,
         )
         .expect("engine");
-        seed(&mut engine);
-        let facts =
-            KioskFacts::from_engine(engine.settings(), &bank.layout, "Front desk, 555-0100");
+        prepare(&mut engine);
         let handle = EngineHandle::spawn(engine, bus_events, StdDuration::ZERO);
         let events = handle.subscribe();
         let mut rig = Rig {
@@ -165,7 +206,7 @@ impl Rig {
             seen: Vec::new(),
             open: HashSet::new(),
             terminal: Terminal::new(TestBackend::new(80, 24)).expect("test terminal"),
-            decoder: InputDecoder::new(Keymap::keypad16(), ScanSettings::default()),
+            decoder: InputDecoder::new(keymap, ScanSettings::default()),
             keys_at: Instant::now(),
             clock,
             bank,
@@ -482,17 +523,33 @@ pub fn key(c: char) -> KeyEvent {
     KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
 }
 
+/// What a rig's kiosk opens: a bank and a keymap, a database, the engine's
+/// settings and what the screen knows.
+struct Ground {
+    bank: Bank,
+    keymap: Keymap,
+    store: Store,
+    settings: EngineSettings,
+    facts: KioskFacts,
+}
+
+/// A config file's site as `locker kiosk` reads it: the checked config
+/// and the files it names, its database and the engine's settings.
+fn open_site(config: &Path) -> (Site, Store, EngineSettings) {
+    let site = Site::load(config).unwrap_or_else(|e| panic!("{}: {e}", config.display()));
+    let store = Store::open(&site.config.kiosk.data_dir).expect("the site's database");
+    let settings = EngineSettings::load(&site.config, &store).expect("the site's settings");
+    (site, store, settings)
+}
+
 /// The engine of a config file's site on no bus, to seed its database
 /// before the kiosk starts on it (the kiosk then owns the database).
-pub fn site_engine(config: &std::path::Path) -> Engine {
-    let cfg = locker::config::Config::load(config).unwrap();
-    let bank = Bank::load(&cfg.kiosk.hardware).unwrap();
-    let store = locker::store::Store::open(&cfg.kiosk.data_dir).unwrap();
-    let settings = EngineSettings::load(&cfg, &store).unwrap();
+pub fn site_engine(config: &Path) -> Engine {
+    let (site, store, settings) = open_site(config);
     Engine::open(
         store,
         Box::new(locker::bus::fake::FakeBus::new()),
-        bank.layout.clone(),
+        site.bank.layout.clone(),
         Arc::new(locker::clock::SystemClock),
         settings,
     )
