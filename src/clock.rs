@@ -1,9 +1,12 @@
 //! Injected time: the engine never reads the wall clock itself, so expiry and
 //! reminders are tested by moving a `ManualClock` instead of sleeping.
 
+#[cfg(any(test, feature = "test-support"))]
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, Utc};
+#[cfg(any(test, feature = "test-support"))]
+use chrono::Duration;
+use chrono::{DateTime, Utc};
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
@@ -20,9 +23,11 @@ impl Clock for SystemClock {
 }
 
 /// A clock that only moves when told to; clones share the same time.
+#[cfg(any(test, feature = "test-support"))]
 #[derive(Debug, Clone)]
 pub struct ManualClock(Arc<Mutex<DateTime<Utc>>>);
 
+#[cfg(any(test, feature = "test-support"))]
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> Self {
         Self(Arc::new(Mutex::new(start)))
@@ -38,6 +43,7 @@ impl ManualClock {
     }
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())

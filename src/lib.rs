@@ -19,5 +19,8 @@ pub mod logging;
 pub mod notify;
 pub mod service;
 pub mod sim;
+pub mod site;
 pub mod store;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testkit;
 pub mod ui;

@@ -27,12 +27,12 @@ use locker::engine::read::{Answer, Query};
 use locker::engine::{Actor, Command, EngineError, Event, Refusal};
 use locker::hardware::Bank;
 use locker::kiosk::Screen as KioskScreen;
-use locker::kiosk::driver::{ADMIN, ANA, COURIER};
 use locker::link::EngineLink;
 use locker::service::ServiceLink;
 use locker::sim::SimOptions;
 use locker::store::audit::{self, AuditEntry, AuditFilter};
 use locker::store::{AlertKind, MarkerKind};
+use locker::testkit::driver::{ADMIN, ANA, COURIER};
 use locker::ui::{Input, InputDecoder, Keymap, ScanSettings};
 
 /// A laptop keyboard through the real decoder; fields switch it to text

@@ -13,8 +13,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use locker::domain::{CompartmentId, ParcelClass};
-use locker::kiosk::driver::{ADMIN, ANA};
 use locker::store::Store;
+use locker::testkit::driver::{ADMIN, ANA};
 
 const WAIT: Duration = Duration::from_secs(30);
 /// A person's keys, far enough apart that no screen takes them for a scan.

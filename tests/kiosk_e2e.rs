@@ -15,9 +15,9 @@ use common::rig::*;
 use locker::domain::{CompartmentId, ParcelState};
 use locker::engine::{Command, Event, Found, Refusal};
 use locker::kiosk::Screen;
-use locker::kiosk::driver::{ANA, BEN};
 use locker::sim::SimOptions;
 use locker::store::{AlertKind, DeliveryState, IntentKind, NotificationKind};
+use locker::testkit::driver::{ANA, BEN};
 
 #[test]
 fn pickup_with_a_code_opens_the_door_and_the_code_dies_after() {

@@ -16,8 +16,8 @@ use common::rig::Rig;
 use locker::domain::{ParcelClass, ParcelState, Size};
 use locker::engine::read::{Answer, Query};
 use locker::engine::{Actor, Command, Event, SizeChoice};
-use locker::kiosk::driver::{ANA, BEN, COURIER};
 use locker::sim::SimOptions;
+use locker::testkit::driver::{ANA, BEN, COURIER};
 
 const WAIT: StdDuration = StdDuration::from_secs(30);
 /// Rounds before memory is first measured: caches and pools fill up first.

@@ -5,7 +5,7 @@
 //! waits on RS-485; [`fake::FakeBus`] is an in-memory double for unit tests.
 
 pub mod bench;
-pub mod cli;
+#[cfg(any(test, feature = "test-support"))]
 pub mod fake;
 pub mod link;
 pub mod modbus;
@@ -13,23 +13,10 @@ mod poll_loop;
 pub mod rtu;
 pub mod tracker;
 
-use std::fmt;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// One lock output / door sensor: board slave address and channel on it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct LockId {
-    pub board: u8,
-    pub channel: u16,
-}
-
-impl fmt::Display for LockId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "board {} lock {}", self.board, self.channel)
-    }
-}
+pub use crate::hardware::LockId;
 
 /// What the door sensor says. `Unknown` whenever the board is offline or the
 /// sensor cannot be trusted: never guess "closed".

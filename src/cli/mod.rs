@@ -1,9 +1,11 @@
 //! The command line (SPEC §7). Exit codes: 0 ok, 1 failure, 2 usage or config.
 
+mod bus;
 mod data;
 mod generate;
 mod pin;
 mod run;
+mod sim;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -88,9 +90,9 @@ pub enum Cmd {
     #[command(subcommand)]
     Config(ConfigCmd),
     /// Technician commands on the lock bus.
-    Bus(crate::bus::cli::BusArgs),
+    Bus(bus::BusArgs),
     /// Simulate the lock boards of a bank on a pseudo-terminal.
-    Sim(crate::sim::cli::SimArgs),
+    Sim(sim::SimArgs),
     /// Print the shell completion script, e.g. for /etc/bash_completion.d.
     #[command(hide = true)]
     Completions { shell: clap_complete::Shell },
@@ -166,10 +168,10 @@ impl From<crate::store::StoreError> for Failure {
     }
 }
 
-impl From<crate::config::SiteError> for Failure {
-    fn from(e: crate::config::SiteError) -> Self {
+impl From<crate::site::SiteError> for Failure {
+    fn from(e: crate::site::SiteError) -> Self {
         match e {
-            crate::config::SiteError::Config(c) => Failure::Config(c),
+            crate::site::SiteError::Config(c) => Failure::Config(c),
             other => Failure::Usage(other.to_string()),
         }
     }
@@ -244,12 +246,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Cmd::Outbox(c) => data::outbox(c),
         Cmd::Audit(c) => data::audit(c),
         Cmd::Markers(c) => data::markers(c),
-        Cmd::Bus(args) => hardware(crate::bus::cli::run(args)),
-        Cmd::Sim(args) => hardware(crate::sim::cli::run(args)),
+        Cmd::Bus(args) => hardware(bus::run(args)),
+        Cmd::Sim(args) => hardware(sim::run(args)),
         Cmd::Completions { shell } => generate::completions(shell),
         Cmd::Man { out } => generate::man(out.as_deref()),
         Cmd::Config(ConfigCmd::Check { file }) => {
-            let site = crate::config::Site::load(&file)?;
+            let site = crate::site::Site::load(&file)?;
             if let Some(w) = site.warning() {
                 eprintln!("{}: {w}", file.display());
             }
@@ -291,7 +293,7 @@ fn hardware(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> Resul
             Ok(())
         }
         Err(e) => {
-            let usage = e.downcast_ref::<crate::bus::cli::UsageError>().is_some()
+            let usage = e.downcast_ref::<bus::UsageError>().is_some()
                 || e.downcast_ref::<crate::hardware::HardwareError>().is_some();
             let line = format!("{e:#}");
             Err(if usage {

@@ -16,10 +16,11 @@ use crate::engine::runner::EngineHandle;
 use crate::engine::{Engine, EngineSettings};
 use crate::hardware::Bank;
 use crate::kiosk::KioskFacts;
-use crate::kiosk::runtime::{TerminalSetup, run};
+use crate::kiosk::runtime::run;
 use crate::notify::Transport;
 use crate::sim::{SimLink, SimOptions, Simulator};
 use crate::store::Store;
+use crate::ui::app::TerminalSetup;
 use crate::ui::{Keymap, ScreenSize, TerminalProfile, screen_size_from_environment};
 
 /// Time for the bus to read every board once before start-up recovery.
@@ -136,11 +137,11 @@ fn start(
 
 /// `locker kiosk --config FILE [--size 80x24]`
 pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), Failure> {
-    let crate::config::Site {
+    let crate::site::Site {
         config: cfg,
         bank,
         keymap,
-    } = crate::config::Site::load(config)?;
+    } = crate::site::Site::load(config)?;
     let setup = terminal_setup(&cfg, size, keymap)?;
     // Before anything starts: a kiosk on a fresh directory would have no
     // admin to sign in to its console.
@@ -241,8 +242,8 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), Failure> {
     cfg.notify.admin_email = Some("admin@example.org".into());
     cfg.security.argon2 = HashCost::default();
     let bank = Bank::demo();
-    let keymap = Keymap::resolve(crate::config::DEFAULT_KEYMAP)
-        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let keymap =
+        Keymap::resolve(crate::site::DEFAULT_KEYMAP).map_err(|e| Failure::Usage(e.to_string()))?;
     let setup = terminal_setup(&cfg, size.or(Some("80x24")), keymap)?;
     let rt = runtime()?;
     let _enter = rt.enter();

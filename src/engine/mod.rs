@@ -154,7 +154,8 @@ impl EngineSettings {
         Ok(Self::from_config(c, keys))
     }
 
-    /// Defaults with cheap hashing, for tests and examples.
+    /// Defaults with cheap hashing, for tests.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn for_tests() -> Self {
         Self {
             kiosk_id: "A".into(),

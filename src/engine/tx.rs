@@ -193,7 +193,7 @@ impl Engine {
         ids.sort_unstable();
         ids.dedup();
         for id in ids {
-            let path = dir.join(crate::notify::spool_name(id));
+            let path = dir.join(crate::store::spool_name(id));
             match std::fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

@@ -262,7 +262,7 @@ impl Bank {
             .iter()
             .map(|b| b.profile.frame_gap(baud))
             .max()
-            .unwrap_or_else(|| crate::bus::rtu::frame_gap(baud))
+            .unwrap_or_else(|| super::line::frame_gap(baud))
     }
 
     /// The silence after a failed exchange: the longest any board needs, since

@@ -1,10 +1,24 @@
 //! Hardware description as data: board profiles (`hardware/boards/*.toml`)
 //! and bank layouts (`hardware/banks/*.toml`).
 
+use std::fmt;
+
 use serde::{Deserialize, Serialize};
 
-use crate::bus::LockId;
 use crate::domain::{CompartmentId, Size};
+
+/// One lock output / door sensor: board slave address and channel on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LockId {
+    pub board: u8,
+    pub channel: u16,
+}
+
+impl fmt::Display for LockId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "board {} lock {}", self.board, self.channel)
+    }
+}
 
 /// Where one compartment is, electrically and on the bank drawing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +64,7 @@ impl BankLayout {
 }
 
 mod bank;
+pub mod line;
 mod profile;
 
 pub use bank::{Bank, BankBoard, ProfileSource, embedded_profile};

@@ -211,7 +211,7 @@ impl BoardProfile {
 
     /// The silence kept before every frame to this board at `baud`.
     pub fn frame_gap(&self, baud: u32) -> Duration {
-        let modbus = crate::bus::rtu::frame_gap(baud);
+        let modbus = super::line::frame_gap(baud);
         match self.frame_gap_ms {
             Some(ms) => modbus.max(Duration::from_millis(u64::from(ms))),
             None => modbus,
@@ -295,7 +295,7 @@ mod tests {
     fn line_timing_is_read_from_the_profile() {
         let lb48 = BoardProfile::parse(crate::hardware::LB48_TOML).unwrap();
         assert_eq!(lb48.frame_gap_ms, None);
-        assert_eq!(lb48.frame_gap(9600), crate::bus::rtu::frame_gap(9600));
+        assert_eq!(lb48.frame_gap(9600), crate::hardware::line::frame_gap(9600));
         assert_eq!(lb48.frame_gap(115_200), Duration::from_micros(1750));
         assert_eq!(lb48.resync_silence_ms, DEFAULT_RESYNC_SILENCE_MS);
 
@@ -303,7 +303,7 @@ mod tests {
         assert_eq!(ws.frame_gap_ms, Some(5));
         assert_eq!(ws.frame_gap(115_200), Duration::from_millis(5));
         // The field rule never shortens the Modbus gap of a slow line.
-        assert_eq!(ws.frame_gap(1200), crate::bus::rtu::frame_gap(1200));
+        assert_eq!(ws.frame_gap(1200), crate::hardware::line::frame_gap(1200));
 
         let text = crate::hardware::LB48_TOML.replace(
             "locks = 48",

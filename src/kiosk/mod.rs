@@ -29,7 +29,6 @@
 //! ```
 
 mod courier;
-pub mod driver;
 pub mod i18n;
 pub mod model;
 pub mod runtime;

@@ -8,7 +8,7 @@ pub mod templates;
 pub mod transport;
 pub mod worker;
 
-pub use transport::{Transport, spool_name};
+pub use transport::Transport;
 
 #[cfg(test)]
 mod tests;

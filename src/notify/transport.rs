@@ -12,7 +12,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 
 use crate::config::NotifyConfig;
-use crate::store::Notification;
+use crate::store::{Notification, spool_name};
 
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -76,11 +76,6 @@ impl Transport {
             Transport::Command(argv) => command(argv, n, message),
         }
     }
-}
-
-/// The file a message is spooled to.
-pub fn spool_name(id: u64) -> String {
-    format!("{id:08}.eml")
 }
 
 /// Writes `<id>.eml` atomically: a temporary file, fsync, rename.

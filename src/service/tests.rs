@@ -10,9 +10,9 @@ use crate::bus::{DoorState, LockId};
 use crate::domain::CompartmentId;
 use crate::engine::read::Query;
 use crate::hardware::Bank;
-use crate::kiosk::driver::frame_text;
-use crate::kiosk::tests::snap;
 use crate::store::audit::{self, AuditFilter};
+use crate::testkit::driver::frame_text;
+use crate::testkit::snap;
 use crate::ui::{Input, Intent};
 
 fn keys(c: &mut Console, link: &mut ServiceLink, inputs: &[Input]) {

@@ -4,7 +4,6 @@
 //! `locker demo`, `locker bus bench --sim` and the bus tests.
 
 mod board;
-pub mod cli;
 pub mod scenario;
 mod server;
 

@@ -129,6 +129,12 @@ pub struct Notification {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
+/// The file a spooled message is written to (the spool transport), and
+/// deleted from when the code it gives dies.
+pub fn spool_name(id: u64) -> String {
+    format!("{id:08}.eml")
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {

@@ -78,6 +78,7 @@
 //! }
 //! ```
 
+pub mod app;
 pub mod bank;
 pub mod clock;
 pub mod counting;

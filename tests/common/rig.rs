@@ -24,7 +24,6 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use locker::bus::modbus::{BusConfig, ModbusLockBus};
 use locker::bus::{BusEvent, LockBus, LockId};
 use locker::clock::{Clock, ManualClock};
-use locker::config::Site;
 use locker::domain::{
     Compartment, CompartmentId, Language, Parcel, ParcelClass, ParcelId, Recipient, RecipientId,
     Role,
@@ -33,10 +32,11 @@ use locker::engine::read::{Answer, Query};
 use locker::engine::runner::EngineHandle;
 use locker::engine::{Actor, Command, Engine, EngineSettings, Event};
 use locker::hardware::Bank;
-use locker::kiosk::driver::{ADMIN, ANA, BEN, COURIER, start_time};
 use locker::kiosk::{Kiosk, KioskFacts, Screen};
 use locker::sim::{SimHandle, SimLink, SimOptions, Simulator};
+use locker::site::Site;
 use locker::store::{Alert, Notification, NotificationKind, Store};
+use locker::testkit::driver::{ADMIN, ANA, BEN, COURIER, start_time};
 use locker::ui::{InputDecoder, Keymap, ScanSettings};
 
 /// Long enough for a loaded two-core machine; only a failing test waits it out.

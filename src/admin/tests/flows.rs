@@ -11,9 +11,9 @@ use crate::domain::{CompartmentId, Size};
 use crate::engine::read::Query;
 use crate::engine::{Refusal, query};
 use crate::kiosk::Screen as KioskScreen;
-use crate::kiosk::driver::{ADMIN, ANA, COURIER};
 use crate::store::MarkerKind;
 use crate::store::audit::{self, AuditFilter};
+use crate::testkit::driver::{ADMIN, ANA, COURIER};
 
 fn lock_of(desk: &Desk, door: u16) -> crate::bus::LockId {
     desk.d
@@ -398,7 +398,7 @@ fn parcels_are_found_by_tracking_recipient_or_door() {
     let mut desk = Desk::new();
     let (parcel, door, _) = desk.d.stored_parcel(ANA, Size::M).expect("parcel");
     desk.d
-        .stored_parcel(crate::kiosk::driver::BEN, Size::S)
+        .stored_parcel(crate::testkit::driver::BEN, Size::S)
         .expect("parcel");
     desk.sign_in(ADMIN.0, ADMIN.1);
     desk.keys("2");

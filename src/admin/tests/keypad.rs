@@ -5,8 +5,8 @@ use super::snap;
 use crate::admin::Screen;
 use crate::domain::CompartmentId;
 use crate::kiosk::Screen as KioskScreen;
-use crate::kiosk::driver::{ADMIN, COURIER, Driver};
 use crate::store::audit::{self, AuditFilter};
+use crate::testkit::driver::{ADMIN, COURIER, Driver};
 
 fn kiosk() -> (Driver, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");

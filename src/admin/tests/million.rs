@@ -5,8 +5,8 @@ use chrono::{Duration, TimeZone, Utc};
 
 use super::Desk;
 use crate::admin::Screen;
-use crate::kiosk::driver::ADMIN;
 use crate::store::audit::{self, AuditDraft, AuditFilter};
+use crate::testkit::driver::ADMIN;
 
 const ENTRIES: u64 = 1_000_000;
 

@@ -15,10 +15,10 @@ use tempfile::TempDir;
 
 use super::{Console, ConsoleFacts, Screen};
 use crate::clock::Clock;
-use crate::kiosk::driver::{Driver, frame_text};
+use crate::testkit::driver::{Driver, frame_text};
 use crate::ui::{InputDecoder, Keymap, ScanSettings};
 
-pub(crate) use crate::kiosk::tests::snap;
+pub(crate) use crate::testkit::snap;
 
 /// A technician account the tests add beside the driver's admin.
 pub const TECH: (&str, &str) = ("7001", "7777");

@@ -7,7 +7,7 @@ use super::{Desk, TECH};
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind};
 use crate::clock::Clock;
 use crate::domain::{CompartmentId, Size};
-use crate::kiosk::driver::{ADMIN, ANA};
+use crate::testkit::driver::{ADMIN, ANA};
 use crate::ui::{Input, Intent};
 
 #[derive(Debug, Clone)]

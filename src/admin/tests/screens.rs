@@ -8,7 +8,7 @@ use crate::bus::{BusEvent, DoorEvent, DoorEventKind, DoorState};
 use crate::clock::Clock;
 use crate::domain::{CompartmentId, ParcelClass, Size};
 use crate::engine::{Actor, Command, SizeChoice};
-use crate::kiosk::driver::{ADMIN, ANA, BEN, COURIER};
+use crate::testkit::driver::{ADMIN, ANA, BEN, COURIER};
 use crate::ui::{CountingWriter, KioskBackend, TerminalProfile};
 
 fn local() -> Actor {

@@ -6,8 +6,8 @@ use super::{kiosk, snap};
 use crate::domain::Size;
 use crate::engine::Refusal;
 use crate::kiosk::Screen;
-use crate::kiosk::driver::ANA;
 use crate::store::IntentKind;
+use crate::testkit::driver::ANA;
 
 #[test]
 fn pickup_with_a_code_opens_the_door_and_thanks_when_it_closes() {
@@ -109,7 +109,7 @@ fn the_reopen_offer_counts_down() {
 #[test]
 fn reopen_after_the_window_asks_for_staff() {
     let dir = tempfile::tempdir().unwrap();
-    let mut d = crate::kiosk::driver::Driver::open(
+    let mut d = crate::testkit::driver::Driver::open(
         dir.path(),
         crate::engine::EngineSettings::for_tests(),
         crate::ui::TerminalProfile::Ansi,
@@ -295,7 +295,7 @@ fn fee_is_shown_before_the_door_opens() {
     settings.fees.per_use_cents = 150;
     settings.fees.storage_per_day_cents = 50;
     settings.fees.free_days = 1;
-    let mut d = crate::kiosk::driver::Driver::open(
+    let mut d = crate::testkit::driver::Driver::open(
         dir.path(),
         settings,
         crate::ui::TerminalProfile::Ansi,
@@ -434,7 +434,10 @@ fn a_scanned_tracking_label_at_home_is_told_for_what_it_is_and_costs_no_try() {
 fn five_wrong_pins_pause_that_courier_only() {
     let (mut d, _dir) = kiosk();
     let (_, door, code) = d.stored_parcel(ANA, Size::S).unwrap();
-    let admin = d.sign_in(crate::kiosk::driver::ADMIN.0, crate::kiosk::driver::ADMIN.1);
+    let admin = d.sign_in(
+        crate::testkit::driver::ADMIN.0,
+        crate::testkit::driver::ADMIN.1,
+    );
     d.engine
         .handle(
             &admin.unwrap(),

@@ -4,7 +4,7 @@
 use chrono::Duration;
 
 use super::kiosk;
-use crate::kiosk::driver::Driver;
+use crate::testkit::driver::Driver;
 use crate::ui::TerminalProfile;
 
 #[test]
@@ -97,7 +97,7 @@ fn the_lockout_countdown_costs_a_few_bytes_a_second() {
 fn the_open_door_screen_with_its_bank_drawing_stays_within_a_screen_change_budget() {
     let (mut d, _dir) = kiosk();
     let (_, door, code) = d
-        .stored_parcel(crate::kiosk::driver::ANA, crate::domain::Size::S)
+        .stored_parcel(crate::testkit::driver::ANA, crate::domain::Size::S)
         .unwrap();
     d.press(&code);
     let before = d.bytes();

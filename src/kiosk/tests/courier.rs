@@ -5,9 +5,9 @@ use chrono::Duration;
 use super::{kiosk, snap};
 use crate::domain::{CompartmentId, Size};
 use crate::kiosk::Screen;
-use crate::kiosk::driver::{ANA, Driver};
 use crate::kiosk::i18n::Text;
 use crate::store::IntentKind;
+use crate::testkit::driver::{ANA, Driver};
 
 fn signed_in(d: &mut Driver) {
     d.press("B1001#4321#");
@@ -338,7 +338,7 @@ fn after_a_crash_the_next_person_sees_home_not_the_couriers_receipt() {
     );
     // The restarted kiosk starts on its home screen and stays there.
     let facts = d.kiosk.model().facts.clone();
-    let mut restarted = crate::kiosk::Kiosk::new(facts, crate::kiosk::driver::start_time());
+    let mut restarted = crate::kiosk::Kiosk::new(facts, crate::testkit::driver::start_time());
     for event in settled {
         restarted.on_event(event);
     }
@@ -349,7 +349,10 @@ fn after_a_crash_the_next_person_sees_home_not_the_couriers_receipt() {
 fn a_twelve_digit_pin_set_elsewhere_can_be_typed_at_the_keypad() {
     let (mut d, _dir) = kiosk();
     let admin = d
-        .sign_in(crate::kiosk::driver::ADMIN.0, crate::kiosk::driver::ADMIN.1)
+        .sign_in(
+            crate::testkit::driver::ADMIN.0,
+            crate::testkit::driver::ADMIN.1,
+        )
         .unwrap();
     d.engine
         .handle(

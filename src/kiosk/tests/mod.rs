@@ -9,20 +9,9 @@ mod screens;
 
 use tempfile::TempDir;
 
-use super::driver::Driver;
+use crate::testkit::driver::Driver;
 
-/// Snapshots live in the crate's `snapshots/`, named by screen.
-macro_rules! snap {
-    ($name:expr, $text:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-            prepend_module_to_snapshot => false,
-        }, {
-            insta::assert_snapshot!($name, $text);
-        })
-    };
-}
-pub(crate) use snap;
+pub(crate) use crate::testkit::snap;
 
 /// A fresh kiosk; keep the directory alive as long as the driver.
 fn kiosk() -> (Driver, TempDir) {

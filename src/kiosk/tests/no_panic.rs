@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use super::kiosk;
 use crate::domain::{CompartmentId, Size};
-use crate::kiosk::driver::ANA;
+use crate::testkit::driver::ANA;
 use crate::ui::{Input, Intent};
 
 #[derive(Debug, Clone)]

@@ -4,9 +4,9 @@
 use super::{kiosk, snap};
 use crate::domain::Size;
 use crate::engine::{Actor, Command, EngineSettings, Refusal};
-use crate::kiosk::driver::{ANA, Driver, screen_text, start_time, test_bank};
 use crate::kiosk::{KioskFacts, Model, Screen};
 use crate::store::IntentKind;
+use crate::testkit::driver::{ANA, Driver, screen_text, start_time, test_bank};
 use crate::ui::TerminalProfile;
 
 pub(super) fn model(screen: Screen) -> Model {

@@ -23,9 +23,9 @@ pub struct UsageError(pub String);
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 
-use super::link::{LinkConfig, LinkError, ModbusLink, Parity, Reply, Request};
-use super::modbus::{BusConfig, BusStats, ModbusLockBus};
-use super::{BusEvent, DoorState, LockBus, LockId};
+use crate::bus::link::{LinkConfig, LinkError, ModbusLink, Parity, Reply, Request};
+use crate::bus::modbus::{BusConfig, BusStats, ModbusLockBus};
+use crate::bus::{BusEvent, DoorState, LockBus, LockId};
 use crate::hardware::{Bank, BoardProfile, Unlock, embedded_profile};
 use crate::sim::{SimLink, SimOptions, Simulator};
 
@@ -301,7 +301,7 @@ async fn status(line: &LineArgs) -> anyhow::Result<()> {
             say!(
                 "board {}: item inputs {} of profile {} refused (Modbus exception {code:#04x}); item presence unknown",
                 board.address,
-                super::input_range(items.input_base, board.profile.locks),
+                crate::bus::input_range(items.input_base, board.profile.locks),
                 board.profile.name
             );
         }
@@ -412,7 +412,7 @@ async fn watch(line: &LineArgs) -> anyhow::Result<()> {
                     BusEvent::BoardOnline { board } => say!("{now} board {board}: online"),
                     BusEvent::ItemInputsRefused { board, input_base, count, exception } => say!(
                         "{now} board {board}: item inputs {} refused (Modbus exception {exception:#04x})",
-                        super::input_range(input_base, count)
+                        crate::bus::input_range(input_base, count)
                     ),
                 }
             }
@@ -445,8 +445,8 @@ async fn bench(
     let mut cfg = line.bus_config()?;
     // Rounds back to back: the pause between them is not the loop's cost.
     cfg.poll_interval = Duration::ZERO;
-    let mut bench = super::bench::LoopBench::start(&bank, cfg).await?;
-    let report = super::bench::run(&mut bench, &bank, cycles.max(1), unlocks).await;
+    let mut bench = crate::bus::bench::LoopBench::start(&bank, cfg).await?;
+    let report = crate::bus::bench::run(&mut bench, &bank, cycles.max(1), unlocks).await;
     if json {
         say!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -7,10 +7,10 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::Args;
 
-use super::scenario::Scenario;
-use super::{SimLink, SimOptions, Simulator};
-use crate::bus::cli::say;
+use super::bus::say;
 use crate::hardware::Bank;
+use crate::sim::scenario::Scenario;
+use crate::sim::{SimLink, SimOptions, Simulator};
 
 #[derive(Args, Debug, Clone)]
 pub struct SimArgs {
@@ -54,7 +54,7 @@ pub async fn run(args: SimArgs) -> anyhow::Result<()> {
     };
     let auto_close = match args.auto_close {
         Some(s) if s.is_finite() && s >= 0.0 => Some(Duration::from_secs_f64(s)),
-        Some(s) => anyhow::bail!(crate::bus::cli::UsageError(format!(
+        Some(s) => anyhow::bail!(super::bus::UsageError(format!(
             "--auto-close {s}: not a number of seconds"
         ))),
         None => None,

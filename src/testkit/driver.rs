@@ -10,7 +10,8 @@
 //! d.close_door(door, false) // ... and closed, now empty
 //! ```
 //!
-//! Test support (the lead's pty tests reuse it); nothing here sleeps.
+//! The end-to-end tests over real pseudo-terminals reuse it; nothing here
+//! sleeps.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -23,7 +24,6 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Size as ScreenSize;
 use ratatui::style::Modifier;
 
-use super::{Kiosk, KioskFacts, Request, Screen, view};
 use crate::bus::fake::FakeBus;
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind, DoorState, LockId};
 use crate::clock::{Clock, ManualClock};
@@ -32,6 +32,7 @@ use crate::domain::{
 };
 use crate::engine::{Actor, Command, Engine, EngineError, EngineSettings, Event, SizeChoice};
 use crate::hardware::{BankLayout, CompartmentLayout};
+use crate::kiosk::{Kiosk, KioskFacts, Request, Screen, view};
 use crate::store::{NotificationKind, Store};
 use crate::ui::{
     ByteMeter, CountingWriter, InputDecoder, Keymap, KioskBackend, ScanSettings, TerminalProfile,
@@ -399,7 +400,7 @@ impl Driver {
 
 /// Renders a model on an 80x24 test terminal as text, marking reverse
 /// video so a reviewer sees the highlighted door.
-pub fn screen_text(model: &super::Model) -> String {
+pub fn screen_text(model: &crate::kiosk::Model) -> String {
     frame_text(|frame| view(model, frame))
 }
 
