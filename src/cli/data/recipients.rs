@@ -1,0 +1,78 @@
+//! `locker recipient`: the people parcels are for.
+
+use clap::Subcommand;
+
+use super::backend::{Data, unexpected};
+use super::{ListArgs, print_json};
+use crate::cli::{DataArgs, Failure};
+use crate::control::proto::{Call, Reply};
+use crate::domain::{Language, Recipient, RecipientId, printable};
+use crate::engine::Command;
+
+#[derive(Subcommand, Debug)]
+pub enum RecipientCmd {
+    /// Register a recipient (or update one).
+    Add {
+        /// Recipient ID, e.g. PX-482913.
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long, default_value = "en")]
+        language: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    List(ListArgs),
+}
+
+pub fn recipient(cmd: RecipientCmd) -> Result<(), Failure> {
+    match cmd {
+        RecipientCmd::Add {
+            id,
+            name,
+            email,
+            phone,
+            language,
+            data,
+        } => {
+            let id = RecipientId::parse(&id).map_err(|e| Failure::Usage(e.to_string()))?;
+            let language: Language = language.parse().map_err(Failure::Usage)?;
+            let r = Recipient {
+                id: id.clone(),
+                name,
+                email,
+                phone,
+                language,
+                delegates: Vec::new(),
+                vacation_until: None,
+                closed: false,
+            };
+            r.validate()?;
+            Data::open(&data)?.command(Command::AddRecipient { recipient: r })?;
+            println!("saved recipient {id}");
+        }
+        RecipientCmd::List(ListArgs { json, data }) => {
+            let Reply::Recipients(all) = Data::open(&data)?.read(Call::Recipients)? else {
+                return Err(unexpected());
+            };
+            if json {
+                print_json(&all)?;
+            } else {
+                for r in all {
+                    let state = if r.closed { "closed" } else { "" };
+                    println!(
+                        "{:<10} {:<24} {:<32} {state}",
+                        r.id,
+                        printable(&r.name),
+                        printable(&r.email)
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
