@@ -1,4 +1,4 @@
-//! The admin console's first audit page at a million entries (SPEC §9),
+//! The admin console's first audit page at a million entries (docs/PERFORMANCE.md),
 //! and checking the whole chain.
 //! The log is written once per run into a temporary directory (bulk, with
 //! a correct chain) and every case reads that same database.

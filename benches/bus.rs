@@ -1,6 +1,6 @@
 //! One round of the kiosk's poll loop against the simulator with wire-time
 //! emulation: 1, 8 and 32 lb48 boards at 9600 and 115200 baud. Each report line
-//! is followed by the SPEC §9 wire-time limit to compare with. Kept short:
+//! is followed by the docs/PERFORMANCE.md wire-time limit to compare with. Kept short:
 //! flat sampling, ten samples, 2.5 s per case.
 
 use std::time::{Duration, Instant};

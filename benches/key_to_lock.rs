@@ -1,4 +1,4 @@
-//! Key to lock (SPEC §9): from the `#` after a typed code reaching the
+//! Key to lock (docs/PERFORMANCE.md): from the `#` after a typed code reaching the
 //! kiosk's key decoder to the last byte of the FC05 frame at the simulated
 //! board, through everything the kiosk runs: the decoder, the kiosk's
 //! update, the hop to the engine thread, the code's keyed hash and the

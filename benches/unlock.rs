@@ -1,4 +1,4 @@
-//! "Enter to unlock" end to end (SPEC §9): from the Enter of a valid code
+//! "Enter to unlock" end to end (docs/PERFORMANCE.md): from the Enter of a valid code
 //! at the kiosk to the unlock frame received by the lock board, with
 //! the code looked up by its keyed hash (ADR 0010) and the real Modbus RTU
 //! path: the bus task on a pseudo-terminal, the simulated board counting

@@ -6,7 +6,41 @@
 
 use crate::engine::read::{Answer, Query};
 use crate::engine::runner::EngineHandle;
-use crate::engine::{Actor, Command, Engine, EngineError, EngineResult};
+use crate::engine::{Actor, Command, Engine, EngineError, EngineResult, Refusal};
+
+/// Why the engine said no, in a form a screen can keep and compare.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    #[error("{0}")]
+    Refused(Refusal),
+    #[error("sign in first")]
+    NotSignedIn,
+    #[error("not allowed for your role")]
+    Denied,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The database failed; the log has why.
+    #[error("the kiosk's database failed")]
+    Store,
+}
+
+impl From<&EngineError> for Failure {
+    fn from(e: &EngineError) -> Self {
+        match e {
+            EngineError::Refused(r) => Failure::Refused(r.clone()),
+            EngineError::NotSignedIn => Failure::NotSignedIn,
+            EngineError::Denied { .. } => Failure::Denied,
+            EngineError::Invalid(s) => Failure::Invalid(s.clone()),
+            EngineError::NotFound(s) => Failure::NotFound(s.clone()),
+            EngineError::Store(e) => {
+                tracing::error!(error = %e, "the database failed");
+                Failure::Store
+            }
+        }
+    }
+}
 
 pub trait EngineLink {
     fn command(&mut self, actor: &Actor, command: Command) -> EngineResult;

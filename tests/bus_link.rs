@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use locker::bus::LockId;
-use locker::bus::link::{LinkConfig, LinkError, ModbusLink, Request};
+use locker::bus::link::{LinkConfig, LinkError, ModbusLink, ModbusRequest};
 use locker::hardware::Bank;
 use locker::sim::{SimLink, SimOptions, Simulator};
 
@@ -38,7 +38,7 @@ async fn reads_door_inputs_and_board_info() {
     assert_eq!(
         link.once(
             9,
-            Request::ReadInputs {
+            ModbusRequest::ReadInputs {
                 address: 0,
                 count: 48
             }
@@ -65,7 +65,7 @@ async fn late_reply_is_not_taken_as_the_next_answer() {
     let first = link
         .once(
             1,
-            Request::ReadInputs {
+            ModbusRequest::ReadInputs {
                 address: 0,
                 count: 48,
             },

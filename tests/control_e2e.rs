@@ -369,7 +369,7 @@ fn a_second_process_lists_verifies_and_opens_a_door_while_the_kiosk_serves() {
     tmux.keys(&kiosk, &["C"]);
     tmux.wait_for(&kiosk, "How to use this locker");
 
-    // SPEC §9: the kiosk process stays within 50 MB resident, socket,
+    // docs/PERFORMANCE.md: the kiosk process stays within 50 MB resident, socket,
     // console client and all.
     let rss = tmux.rss_kib(&kiosk);
     eprintln!(

@@ -8,7 +8,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::*;
-use locker::bus::link::{LinkConfig, LinkError, ModbusLink, Request};
+use locker::bus::link::{LinkConfig, LinkError, ModbusLink, ModbusRequest};
 use locker::bus::modbus::{BusConfig, ModbusLockBus};
 use locker::bus::{BusEvent, DoorState, LockBus};
 use locker::hardware::Bank;
@@ -18,7 +18,7 @@ use tokio::process::{Child, Command};
 use tokio::sync::mpsc;
 use tokio_serial::{SerialPort, SerialStream};
 
-const DOORS: Request = Request::ReadInputs {
+const DOORS: ModbusRequest = ModbusRequest::ReadInputs {
     address: 0,
     count: 48,
 };

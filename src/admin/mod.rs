@@ -27,7 +27,8 @@ use chrono::{DateTime, Utc};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-pub use model::{ConsoleFacts, Failure, Form, Model, Msg, Request, Screen, Session};
+pub use crate::link::Failure;
+pub use model::{ConsoleFacts, Form, Model, Msg, Request, Screen, Session};
 pub use update::update;
 pub use view::view;
 

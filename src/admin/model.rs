@@ -9,8 +9,9 @@ use crate::engine::read::{
     AlertRow, Answer, AuditPage, BankView, BusView, CompartmentView, MarkerRow, OutboxRow,
     ParcelList, ParcelRow, ParcelView, PeopleView, Query,
 };
-use crate::engine::{Actor, Command, EngineError, Event, Found};
+use crate::engine::{Actor, Command, Event, Found};
 use crate::hardware::BankLayout;
+use crate::link::Failure;
 use crate::store::audit::AuditFilter;
 use crate::ui::Input;
 
@@ -128,24 +129,6 @@ impl Screen {
             user: String::new(),
             pin: String::new(),
             on_pin: false,
-        }
-    }
-}
-
-/// Why the engine said no, kept as one line for the notice.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Failure {
-    NotSignedIn,
-    Denied,
-    Other(String),
-}
-
-impl From<&EngineError> for Failure {
-    fn from(e: &EngineError) -> Self {
-        match e {
-            EngineError::NotSignedIn => Failure::NotSignedIn,
-            EngineError::Denied { .. } => Failure::Denied,
-            other => Failure::Other(other.to_string()),
         }
     }
 }

@@ -1,11 +1,12 @@
 //! What comes back to the console: read results, engine events (a
 //! command's outcome or a door on the bus) and refusals.
 
-use super::model::{Failure, Model, Request, Screen, Session};
+use super::model::{Model, Request, Screen, Session};
 use super::update::{read, refresh_query};
 use crate::domain::Role;
 use crate::engine::read::Answer;
 use crate::engine::{Actor, Command, Event, Refusal};
+use crate::link::Failure;
 
 pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
     // A read answered after sign-out (or a slow one) must not open a screen.
@@ -203,7 +204,7 @@ pub(super) fn on_failure(model: &mut Model, failure: Failure) -> Vec<Request> {
             }
         }
         Failure::Denied => model.notice = Some("Not allowed for your role.".into()),
-        Failure::Other(why) => model.notice = Some(why),
+        other => model.notice = Some(other.to_string()),
     }
     Vec::new()
 }

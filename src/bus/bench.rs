@@ -1,4 +1,4 @@
-//! Measuring the bus (SPEC §9): the kiosk's poll loop, one round over every
+//! Measuring the bus (docs/PERFORMANCE.md): the kiosk's poll loop, one round over every
 //! board, against the wire-time limit of that round, and the unlock round
 //! trip. Used by `locker bus bench` and `benches/bus.rs`.
 
@@ -9,7 +9,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 use super::BusEvent;
-use super::link::{LinkError, LinkStats, ModbusLink, Request};
+use super::link::{LinkError, LinkStats, ModbusLink, ModbusRequest};
 use super::modbus::{BusConfig, BusStats, Command, Snapshot, lock};
 use super::poll_loop::PollLoop;
 use super::rtu;
@@ -170,8 +170,8 @@ pub async fn run(bench: &mut LoopBench, bank: &Bank, cycles: u32, unlocks: u32) 
         let address =
             b.profile.unlock.coil_base() + (i as u16 / bank.boards.len() as u16) % b.profile.locks;
         let req = match b.profile.unlock.timed_units() {
-            Some(value) => Request::WriteCoilValue { address, value },
-            None => Request::WriteCoil { address, on: true },
+            Some(value) => ModbusRequest::WriteCoilValue { address, value },
+            None => ModbusRequest::WriteCoil { address, on: true },
         };
         let t = Instant::now();
         if link.request(b.address, req).await.is_ok() {
@@ -180,7 +180,7 @@ pub async fn run(bench: &mut LoopBench, bank: &Bank, cycles: u32, unlocks: u32) 
         }
         if matches!(b.profile.unlock, crate::hardware::Unlock::OnOff { .. }) {
             let _ = link
-                .request(b.address, Request::WriteCoil { address, on: false })
+                .request(b.address, ModbusRequest::WriteCoil { address, on: false })
                 .await;
         }
     }

@@ -197,7 +197,7 @@ impl AsyncWrite for SharedPort {
 
 /// One request on the line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Request {
+pub enum ModbusRequest {
     ReadInputs {
         address: u16,
         count: u16,
@@ -343,7 +343,7 @@ impl ModbusLink {
     }
 
     /// One request with the configured retries.
-    pub async fn request(&mut self, board: u8, req: Request) -> Result<Reply, LinkError> {
+    pub async fn request(&mut self, board: u8, req: ModbusRequest) -> Result<Reply, LinkError> {
         let mut attempt = 0;
         loop {
             match self.once(board, req).await {
@@ -359,7 +359,7 @@ impl ModbusLink {
     }
 
     /// One attempt, no retry.
-    pub async fn once(&mut self, board: u8, req: Request) -> Result<Reply, LinkError> {
+    pub async fn once(&mut self, board: u8, req: ModbusRequest) -> Result<Reply, LinkError> {
         if self.open.is_none() {
             let o = self.open_port(false).await?;
             self.open = Some(o);
@@ -439,7 +439,7 @@ impl ModbusLink {
         count: u16,
     ) -> Result<Vec<bool>, LinkError> {
         match self
-            .request(board, Request::ReadInputs { address, count })
+            .request(board, ModbusRequest::ReadInputs { address, count })
             .await?
         {
             Reply::Bits(b) => Ok(b),
@@ -454,7 +454,7 @@ impl ModbusLink {
         count: u16,
     ) -> Result<Vec<u16>, LinkError> {
         match self
-            .request(board, Request::ReadInputRegisters { address, count })
+            .request(board, ModbusRequest::ReadInputRegisters { address, count })
             .await?
         {
             Reply::Words(w) => Ok(w),
@@ -485,10 +485,10 @@ fn flatten<T>(r: tokio_modbus::Result<T>) -> Result<T, LinkError> {
     }
 }
 
-async fn call(open: &mut Open, board: u8, req: Request) -> Result<Reply, LinkError> {
+async fn call(open: &mut Open, board: u8, req: ModbusRequest) -> Result<Reply, LinkError> {
     let ctx = &mut open.ctx;
     match req {
-        Request::ReadInputs { address, count } => {
+        ModbusRequest::ReadInputs { address, count } => {
             let mut bits = flatten(ctx.read_discrete_inputs(address, count).await)?;
             if bits.len() < usize::from(count) {
                 return Err(LinkError::BadReply);
@@ -496,24 +496,24 @@ async fn call(open: &mut Open, board: u8, req: Request) -> Result<Reply, LinkErr
             bits.truncate(usize::from(count));
             Ok(Reply::Bits(bits))
         }
-        Request::ReadInputRegisters { address, count } => {
+        ModbusRequest::ReadInputRegisters { address, count } => {
             let words = flatten(ctx.read_input_registers(address, count).await)?;
             Ok(Reply::Words(words))
         }
-        Request::ReadHoldingRegisters { address, count } => {
+        ModbusRequest::ReadHoldingRegisters { address, count } => {
             let words = flatten(ctx.read_holding_registers(address, count).await)?;
             Ok(Reply::Words(words))
         }
-        Request::WriteCoil { address, on } => {
+        ModbusRequest::WriteCoil { address, on } => {
             flatten(ctx.write_single_coil(address, on).await)?;
             Ok(Reply::Done)
         }
-        Request::WriteCoils { address, count, on } => {
+        ModbusRequest::WriteCoils { address, count, on } => {
             let coils = vec![on; usize::from(count)];
             flatten(ctx.write_multiple_coils(address, &coils).await)?;
             Ok(Reply::Done)
         }
-        Request::WriteCoilValue { address, value } => {
+        ModbusRequest::WriteCoilValue { address, value } => {
             let mut pdu = vec![0x05];
             pdu.extend(address.to_be_bytes());
             pdu.extend(value.to_be_bytes());

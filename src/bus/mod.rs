@@ -28,7 +28,7 @@ pub enum DoorState {
     Unknown,
 }
 
-/// Door tracker events (SPEC §4).
+/// Door tracker events (docs/HARDWARE.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DoorEventKind {

@@ -126,7 +126,7 @@ pub struct BusStats {
     /// Duration of the last round over every board, as the poll loop ran it
     /// (pulses, probes of offline boards and item reads included).
     pub last_cycle_us: u64,
-    /// Wire-time limit of one round: one every-poll FC02 per board (SPEC §9).
+    /// Wire-time limit of one round: one every-poll FC02 per board (docs/PERFORMANCE.md).
     pub cycle_limit_us: u64,
 }
 

@@ -9,7 +9,7 @@ use chrono::Utc;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
-use super::link::{LinkError, ModbusLink, Reply, Request};
+use super::link::{LinkError, ModbusLink, ModbusRequest, Reply};
 use super::modbus::{BusConfig, Command, Snapshot, lock};
 use super::tracker::{DoorTracker, TrackerOutput};
 use super::{BusEvent, DoorEvent, DoorState, LockId};
@@ -169,11 +169,11 @@ impl PollLoop {
         };
         let ch = lock_id.channel;
         let req = match board.profile.unlock {
-            Unlock::BoardPulse { coil_base, .. } => Request::WriteCoil {
+            Unlock::BoardPulse { coil_base, .. } => ModbusRequest::WriteCoil {
                 address: coil_base + ch,
                 on: true,
             },
-            Unlock::TimedPulse { coil_base, .. } => Request::WriteCoilValue {
+            Unlock::TimedPulse { coil_base, .. } => ModbusRequest::WriteCoilValue {
                 address: coil_base + ch,
                 value: board.profile.unlock.timed_units().unwrap_or(1),
             },
@@ -185,7 +185,7 @@ impl PollLoop {
                 // after the board obeyed must not leave the lock energised.
                 let off_at = Instant::now() + Duration::from_millis(u64::from(pulse_ms));
                 self.pending_off.push((lock_id, off_at));
-                Request::WriteCoil {
+                ModbusRequest::WriteCoil {
                     address: coil_base + ch,
                     on: true,
                 }
@@ -216,7 +216,7 @@ impl PollLoop {
                 continue;
             };
             let address = board.profile.unlock.coil_base() + lock_id.channel;
-            let req = Request::WriteCoil { address, on: false };
+            let req = ModbusRequest::WriteCoil { address, on: false };
             if self.link.request(lock_id.board, req).await.is_ok() {
                 self.pending_off.retain(|(l, _)| *l != lock_id);
             } else {
@@ -230,7 +230,7 @@ impl PollLoop {
         let board = self.boards[index].clone();
         let plan = board.profile.poll_plan();
         let address = board.address;
-        let req = Request::ReadInputs {
+        let req = ModbusRequest::ReadInputs {
             address: plan.first.0,
             count: plan.first.1,
         };
@@ -450,7 +450,7 @@ impl PollLoop {
     /// whatever a previous run left on.
     async fn clear_outputs(&mut self, board: &BankBoard) {
         let address = board.address;
-        let req = Request::WriteCoils {
+        let req = ModbusRequest::WriteCoils {
             address: board.profile.unlock.coil_base(),
             count: board.profile.locks,
             on: false,
@@ -460,7 +460,7 @@ impl PollLoop {
             // No FC0F on this board: one FC05 per output.
             cleared = Ok(Reply::Done);
             for ch in 0..board.profile.locks {
-                let req = Request::WriteCoil {
+                let req = ModbusRequest::WriteCoil {
                     address: board.profile.unlock.coil_base() + ch,
                     on: false,
                 };
@@ -482,7 +482,7 @@ impl PollLoop {
         };
         let mut read = async |reg: Option<u16>| -> Option<u16> {
             let reg = reg?;
-            let req = Request::ReadInputRegisters {
+            let req = ModbusRequest::ReadInputRegisters {
                 address: reg,
                 count: 1,
             };

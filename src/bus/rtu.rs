@@ -1,6 +1,6 @@
 //! Modbus RTU framing shared by the simulator (the slave side) and the
 //! places where the client needs raw frames: CRC-16/Modbus, frame lengths
-//! and the wire-time arithmetic of SPEC §9.
+//! and the wire-time arithmetic of docs/PERFORMANCE.md.
 
 use std::time::Duration;
 
@@ -67,7 +67,7 @@ pub fn response_len(buf: &[u8]) -> Option<usize> {
 
 pub use crate::hardware::line::{BITS_PER_CHAR, FIXED_GAP_ABOVE_BAUD, frame_gap, wire_time};
 
-/// The wire-time limit of one exchange (SPEC §9): both frames on the line
+/// The wire-time limit of one exchange (docs/PERFORMANCE.md): both frames on the line
 /// plus the silence after each.
 pub fn exchange_limit(request: usize, response: usize, baud: u32) -> Duration {
     wire_time(request + response, baud) + 2 * frame_gap(baud)

@@ -23,7 +23,7 @@ pub struct UsageError(pub String);
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 
-use crate::bus::link::{LinkConfig, LinkError, ModbusLink, Parity, Reply, Request};
+use crate::bus::link::{LinkConfig, LinkError, ModbusLink, ModbusRequest, Parity, Reply};
 use crate::bus::modbus::{BusConfig, BusStats, ModbusLockBus};
 use crate::bus::{BusEvent, DoorState, LockBus, LockId};
 use crate::hardware::{Bank, BoardProfile, Unlock, embedded_profile};
@@ -186,7 +186,7 @@ async fn scan(line: &LineArgs, from: u8, to: u8) -> anyhow::Result<()> {
             match link
                 .request(
                     address,
-                    Request::ReadInputRegisters {
+                    ModbusRequest::ReadInputRegisters {
                         address: reg,
                         count: 1,
                     },
@@ -214,7 +214,7 @@ async fn scan(line: &LineArgs, from: u8, to: u8) -> anyhow::Result<()> {
             if link
                 .request(
                     address,
-                    Request::ReadInputs {
+                    ModbusRequest::ReadInputs {
                         address: base,
                         count: 1,
                     },
@@ -342,29 +342,29 @@ async fn unlock(line: &LineArgs, board: u8, channel: u16) -> anyhow::Result<()> 
     let started = std::time::Instant::now();
     match profile.unlock {
         Unlock::BoardPulse { .. } => {
-            link.request(board, Request::WriteCoil { address, on: true })
+            link.request(board, ModbusRequest::WriteCoil { address, on: true })
                 .await?;
         }
         Unlock::TimedPulse { .. } => {
             let value = profile.unlock.timed_units().unwrap_or(1);
-            link.request(board, Request::WriteCoilValue { address, value })
+            link.request(board, ModbusRequest::WriteCoilValue { address, value })
                 .await?;
         }
         Unlock::OnOff { pulse_ms, .. } => {
             let on = link
-                .request(board, Request::WriteCoil { address, on: true })
+                .request(board, ModbusRequest::WriteCoil { address, on: true })
                 .await;
             tokio::time::sleep(Duration::from_millis(u64::from(pulse_ms))).await;
             // Off even when the ON reply was lost: the board may have obeyed.
             let mut off = link
-                .request(board, Request::WriteCoil { address, on: false })
+                .request(board, ModbusRequest::WriteCoil { address, on: false })
                 .await;
             for _ in 0..3 {
                 if off.is_ok() {
                     break;
                 }
                 off = link
-                    .request(board, Request::WriteCoil { address, on: false })
+                    .request(board, ModbusRequest::WriteCoil { address, on: false })
                     .await;
             }
             on?;

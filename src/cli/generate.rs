@@ -8,10 +8,10 @@ use std::path::Path;
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use super::{Cli, Failure};
+use super::{Cli, CliError};
 
 /// Prints the completion script for `shell`.
-pub fn completions(shell: Shell) -> Result<(), Failure> {
+pub fn completions(shell: Shell) -> Result<(), CliError> {
     // clap_complete panics when a write fails; a buffer cannot fail, and a
     // closed stdout (`| head`) is then handled below like any other output.
     let mut script = Vec::new();
@@ -21,7 +21,7 @@ pub fn completions(shell: Shell) -> Result<(), Failure> {
 
 /// Prints `locker.1`, or with `out` writes it and one page per subcommand
 /// (`locker-parcel.1`, `locker-parcel-list.1`, ...) into that directory.
-pub fn man(out: Option<&Path>) -> Result<(), Failure> {
+pub fn man(out: Option<&Path>) -> Result<(), CliError> {
     let Some(dir) = out else {
         let mut page = Vec::new();
         clap_mangen::Man::new(Cli::command()).render(&mut page)?;
@@ -29,11 +29,11 @@ pub fn man(out: Option<&Path>) -> Result<(), Failure> {
     };
     std::fs::create_dir_all(dir)
         .and_then(|()| clap_mangen::generate_to(Cli::command(), dir))
-        .map_err(|e| Failure::Failed(format!("{}: {e}", dir.display())))
+        .map_err(|e| CliError::Failed(format!("{}: {e}", dir.display())))
 }
 
 /// Writes to stdout; a reader that went away early is not a failure.
-fn print(bytes: &[u8]) -> Result<(), Failure> {
+fn print(bytes: &[u8]) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(e.into()),

@@ -1,4 +1,4 @@
-//! The command line (SPEC §7). Exit codes: 0 ok, 1 failure, 2 usage or config.
+//! The command line (the README). Exit codes: 0 ok, 1 failure, 2 usage or config.
 
 mod bus;
 mod data;
@@ -127,11 +127,11 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
-    pub fn load(&self) -> Result<Config, Failure> {
+    pub fn load(&self) -> Result<Config, CliError> {
         match (&self.config, &self.data_dir) {
-            (Some(file), _) => Config::load(file).map_err(Failure::Config),
+            (Some(file), _) => Config::load(file).map_err(CliError::Config),
             (None, Some(dir)) => Ok(Config::for_data_dir(dir.clone())),
-            (None, None) => Err(Failure::Usage(
+            (None, None) => Err(CliError::Usage(
                 "give --config FILE or --data-dir DIR".into(),
             )),
         }
@@ -140,7 +140,7 @@ impl DataArgs {
 
 /// How a command failed, and so its exit code.
 #[derive(Debug, thiserror::Error)]
-pub enum Failure {
+pub enum CliError {
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
@@ -149,46 +149,46 @@ pub enum Failure {
     Failed(String),
 }
 
-impl Failure {
+impl CliError {
     fn code(&self) -> u8 {
         match self {
-            Failure::Usage(_) | Failure::Config(_) => 2,
-            Failure::Failed(_) => 1,
+            CliError::Usage(_) | CliError::Config(_) => 2,
+            CliError::Failed(_) => 1,
         }
     }
 }
 
-impl From<crate::store::StoreError> for Failure {
+impl From<crate::store::StoreError> for CliError {
     fn from(e: crate::store::StoreError) -> Self {
         match e {
             // A wrong --data-dir or data_dir is the operator's to fix.
-            crate::store::StoreError::NotInitialised { .. } => Failure::Usage(e.to_string()),
-            e => Failure::Failed(e.to_string()),
+            crate::store::StoreError::NotInitialised { .. } => CliError::Usage(e.to_string()),
+            e => CliError::Failed(e.to_string()),
         }
     }
 }
 
-impl From<crate::site::SiteError> for Failure {
+impl From<crate::site::SiteError> for CliError {
     fn from(e: crate::site::SiteError) -> Self {
         match e {
-            crate::site::SiteError::Config(c) => Failure::Config(c),
-            other => Failure::Usage(other.to_string()),
+            crate::site::SiteError::Config(c) => CliError::Config(c),
+            other => CliError::Usage(other.to_string()),
         }
     }
 }
 
-impl From<crate::domain::TextError> for Failure {
+impl From<crate::domain::TextError> for CliError {
     fn from(e: crate::domain::TextError) -> Self {
-        Failure::Usage(e.to_string())
+        CliError::Usage(e.to_string())
     }
 }
 
 /// Opens a config's existing database for a command that first looked for
 /// a running kiosk's control socket: held by another process then means a
 /// kiosk whose socket is silent, said the way an operator can act on.
-pub(crate) fn open_beside_kiosk(cfg: &Config) -> Result<crate::store::Store, Failure> {
+pub(crate) fn open_beside_kiosk(cfg: &Config) -> Result<crate::store::Store, CliError> {
     crate::store::Store::open_existing(&cfg.kiosk.data_dir).map_err(|e| match e {
-        crate::store::StoreError::Locked { .. } => Failure::Failed(format!(
+        crate::store::StoreError::Locked { .. } => CliError::Failed(format!(
             "the kiosk holds the database in {}, but its control socket {} does not answer",
             cfg.kiosk.data_dir.display(),
             crate::control::socket_path(&cfg.kiosk.data_dir).display()
@@ -197,15 +197,15 @@ pub(crate) fn open_beside_kiosk(cfg: &Config) -> Result<crate::store::Store, Fai
     })
 }
 
-impl From<crate::engine::EngineError> for Failure {
+impl From<crate::engine::EngineError> for CliError {
     fn from(e: crate::engine::EngineError) -> Self {
-        Failure::Failed(e.to_string())
+        CliError::Failed(e.to_string())
     }
 }
 
-impl From<std::io::Error> for Failure {
+impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
-        Failure::Failed(e.to_string())
+        CliError::Failed(e.to_string())
     }
 }
 
@@ -229,7 +229,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-pub fn run(cli: Cli) -> Result<(), Failure> {
+pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Cmd::Demo { size, data_dir } => run::demo(size.as_deref(), data_dir),
         Cmd::Kiosk { config, size } => run::kiosk(&config, size.as_deref()),
@@ -257,7 +257,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             }
             let keys = crate::engine::started::report(&site.config);
             if let Some(e) = keys.error {
-                return Err(Failure::Usage(format!("{}: {e}", file.display())));
+                return Err(CliError::Usage(format!("{}: {e}", file.display())));
             }
             for note in keys.notes {
                 println!("{}: {note}", file.display());
@@ -270,7 +270,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
 
 /// Runs a hardware command (bus, sim) on a tokio runtime; its log lines go
 /// to stderr at RUST_LOG (default warn), as it owns no screen.
-fn hardware(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> Result<(), Failure> {
+fn hardware(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> Result<(), CliError> {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -280,7 +280,7 @@ fn hardware(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> Resul
         .with_writer(std::io::stderr)
         .try_init();
     let runtime = tokio::runtime::Runtime::new()
-        .map_err(|e| Failure::Failed(format!("cannot start the runtime: {e}")))?;
+        .map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
     match runtime.block_on(fut) {
         Ok(()) => Ok(()),
         // The reader went away (`locker bus status | head`): not a failure.
@@ -297,9 +297,9 @@ fn hardware(fut: impl std::future::Future<Output = anyhow::Result<()>>) -> Resul
                 || e.downcast_ref::<crate::hardware::HardwareError>().is_some();
             let line = format!("{e:#}");
             Err(if usage {
-                Failure::Usage(line)
+                CliError::Usage(line)
             } else {
-                Failure::Failed(line)
+                CliError::Failed(line)
             })
         }
     }

@@ -3,9 +3,9 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use super::Failure;
+use super::CliError;
 
-pub fn read_pin_twice(what: &str) -> Result<String, Failure> {
+pub fn read_pin_twice(what: &str) -> Result<String, CliError> {
     let stdin = std::io::stdin();
     let (first, second) = if stdin.is_terminal() {
         (
@@ -14,10 +14,10 @@ pub fn read_pin_twice(what: &str) -> Result<String, Failure> {
         )
     } else {
         let mut lines = stdin.lock().lines();
-        let mut next = || -> Result<String, Failure> {
+        let mut next = || -> Result<String, CliError> {
             match lines.next() {
                 Some(l) => Ok(l?.trim().to_string()),
-                None => Err(Failure::Usage(format!(
+                None => Err(CliError::Usage(format!(
                     "{what}: expected two lines on standard input"
                 ))),
             }
@@ -25,15 +25,15 @@ pub fn read_pin_twice(what: &str) -> Result<String, Failure> {
         (next()?, next()?)
     };
     if first != second {
-        return Err(Failure::Usage(format!("{what}: the two entries differ")));
+        return Err(CliError::Usage(format!("{what}: the two entries differ")));
     }
     crate::domain::code::validate_pin(&first)
-        .map_err(|e| Failure::Usage(format!("{what}: {e}")))?;
+        .map_err(|e| CliError::Usage(format!("{what}: {e}")))?;
     Ok(first)
 }
 
 /// Prompts on the terminal with echo off, restoring it whatever happens.
-pub fn prompt(text: &str) -> Result<String, Failure> {
+pub fn prompt(text: &str) -> Result<String, CliError> {
     let mut out = std::io::stderr();
     write!(out, "{text}")?;
     out.flush()?;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::Failure;
+use super::CliError;
 use crate::bus::LockBus;
 use crate::bus::modbus::{BusConfig, ModbusLockBus};
 use crate::clock::SystemClock;
@@ -26,27 +26,27 @@ use crate::ui::{Keymap, ScreenSize, TerminalProfile, screen_size_from_environmen
 /// Time for the bus to read every board once before start-up recovery.
 const SETTLE: Duration = Duration::from_millis(1200);
 
-fn failed(what: &str) -> impl Fn(std::io::Error) -> Failure + '_ {
-    move |e| Failure::Failed(format!("{what}: {e}"))
+fn failed(what: &str) -> impl Fn(std::io::Error) -> CliError + '_ {
+    move |e| CliError::Failed(format!("{what}: {e}"))
 }
 
 fn terminal_setup(
     cfg: &Config,
     size: Option<&str>,
     keymap: Keymap,
-) -> Result<TerminalSetup, Failure> {
+) -> Result<TerminalSetup, CliError> {
     let configured = size.or(cfg.kiosk.size.as_deref());
     let configured: Option<ScreenSize> = match configured {
         Some(s) => Some(
             s.parse()
-                .map_err(|e| Failure::Usage(format!("--size: {e}")))?,
+                .map_err(|e| CliError::Usage(format!("--size: {e}")))?,
         ),
         None => None,
     };
     let profile = match &cfg.kiosk.terminal {
         Some(p) => p
             .parse()
-            .map_err(|e| Failure::Usage(format!("kiosk.terminal: {e}")))?,
+            .map_err(|e| CliError::Usage(format!("kiosk.terminal: {e}")))?,
         None => TerminalProfile::from_term(std::env::var("TERM").ok().as_deref()),
     };
     Ok(TerminalSetup {
@@ -57,7 +57,7 @@ fn terminal_setup(
     })
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -78,8 +78,8 @@ fn start(
     store: Store,
     bank: &Bank,
     port: &str,
-    prepare: impl FnOnce(&mut Engine) -> Result<(), Failure>,
-) -> Result<Started, Failure> {
+    prepare: impl FnOnce(&mut Engine) -> Result<(), CliError>,
+) -> Result<Started, CliError> {
     crate::logging::init(&cfg.kiosk.data_dir);
     if cfg.security.insecure_test_cost {
         tracing::warn!("security.insecure_test_cost is set: PIN hashes may be cheap to guess");
@@ -97,9 +97,9 @@ fn start(
         _ => crate::bus::link::Parity::None,
     };
     let (bus, bus_events) =
-        ModbusLockBus::spawn(bank, bus_cfg).map_err(|e| Failure::Failed(e.to_string()))?;
+        ModbusLockBus::spawn(bank, bus_cfg).map_err(|e| CliError::Failed(e.to_string()))?;
     let bus: Box<dyn LockBus> = Box::new(bus);
-    let settings = EngineSettings::load(cfg, &store).map_err(|e| Failure::Usage(e.to_string()))?;
+    let settings = EngineSettings::load(cfg, &store).map_err(|e| CliError::Usage(e.to_string()))?;
     let mut engine = Engine::open(
         store,
         bus,
@@ -109,7 +109,7 @@ fn start(
     )?;
     prepare(&mut engine)?;
     let transport = Transport::from_config(&cfg.notify, &cfg.kiosk.data_dir)
-        .map_err(|e| Failure::Usage(format!("notify: {e}")))?;
+        .map_err(|e| CliError::Usage(format!("notify: {e}")))?;
     let handle = EngineHandle::spawn(engine, bus_events, SETTLE);
     crate::notify::worker::spawn(
         handle.clone(),
@@ -136,7 +136,7 @@ fn start(
 }
 
 /// `locker kiosk --config FILE [--size 80x24]`
-pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), Failure> {
+pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), CliError> {
     let crate::site::Site {
         config: cfg,
         bank,
@@ -156,19 +156,19 @@ pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), Failure> {
 /// `locker admin --config FILE`: the console. While the kiosk runs it works
 /// through the kiosk's control socket; otherwise it opens this machine's
 /// database and lock bus itself.
-pub fn admin(config: &Path, size: Option<&str>, keymap: &str) -> Result<(), Failure> {
-    let cfg = Config::load(config).map_err(Failure::Config)?;
-    let bank = Bank::load(&cfg.kiosk.hardware).map_err(|e| Failure::Usage(e.to_string()))?;
+pub fn admin(config: &Path, size: Option<&str>, keymap: &str) -> Result<(), CliError> {
+    let cfg = Config::load(config).map_err(CliError::Config)?;
+    let bank = Bank::load(&cfg.kiosk.hardware).map_err(|e| CliError::Usage(e.to_string()))?;
     let setup = terminal_setup(
         &cfg,
         size,
-        Keymap::resolve(keymap).map_err(|e| Failure::Usage(e.to_string()))?,
+        Keymap::resolve(keymap).map_err(|e| CliError::Usage(e.to_string()))?,
     )?;
     let facts = console_facts(&cfg, &bank, keymap);
     match crate::control::Client::connect(&crate::control::socket_path(&cfg.kiosk.data_dir)) {
         Ok(client) => return remote_admin(client, facts, setup),
         Err(e) if crate::control::Client::nobody_there(&e) => {}
-        Err(e) => return Err(Failure::Failed(e.to_string())),
+        Err(e) => return Err(CliError::Failed(e.to_string())),
     }
     let rt = runtime()?;
     let _enter = rt.enter();
@@ -182,7 +182,7 @@ fn remote_admin(
     mut client: crate::control::Client,
     facts: crate::admin::ConsoleFacts,
     setup: TerminalSetup,
-) -> Result<(), Failure> {
+) -> Result<(), CliError> {
     let unasked = client.take_unasked();
     let mut link = crate::control::RemoteEngine { client };
     let console = crate::admin::Console::new(facts, chrono::Utc::now());
@@ -223,13 +223,13 @@ fn console_facts(cfg: &Config, bank: &Bank, keymap: &str) -> crate::admin::Conso
 
 /// `locker demo`: a fresh data dir, the demo bank simulated on a pty in this
 /// process, demo people and parcels, and the codes on the help screen.
-pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), Failure> {
+pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
     let temporary = keep.is_none();
     let data_dir = keep.unwrap_or_else(|| {
         std::env::temp_dir().join(format!("locker-demo-{}", std::process::id()))
     });
     if Store::exists(&data_dir) {
-        return Err(Failure::Usage(format!(
+        return Err(CliError::Usage(format!(
             "{} already holds a database: the demo starts fresh",
             data_dir.display()
         )));
@@ -243,7 +243,7 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), Failure> {
     cfg.security.argon2 = HashCost::default();
     let bank = Bank::demo();
     let keymap =
-        Keymap::resolve(crate::site::DEFAULT_KEYMAP).map_err(|e| Failure::Usage(e.to_string()))?;
+        Keymap::resolve(crate::site::DEFAULT_KEYMAP).map_err(|e| CliError::Usage(e.to_string()))?;
     let setup = terminal_setup(&cfg, size.or(Some("80x24")), keymap)?;
     let rt = runtime()?;
     let _enter = rt.enter();
@@ -315,12 +315,12 @@ fn help_text(f: &DemoFacts) -> String {
 
 /// `locker service --port DEV --hardware BANK`: the technician's laptop on
 /// the lock boards, no parcel database; pulses go to a local audit log.
-pub fn service(args: crate::service::ServiceArgs) -> Result<(), Failure> {
-    let bank = Bank::load(&args.hardware).map_err(|e| Failure::Usage(e.to_string()))?;
+pub fn service(args: crate::service::ServiceArgs) -> Result<(), CliError> {
+    let bank = Bank::load(&args.hardware).map_err(|e| CliError::Usage(e.to_string()))?;
     let configured: Option<ScreenSize> = match &args.size {
         Some(s) => Some(
             s.parse()
-                .map_err(|e| Failure::Usage(format!("--size: {e}")))?,
+                .map_err(|e| CliError::Usage(format!("--size: {e}")))?,
         ),
         None => None,
     };
@@ -328,7 +328,7 @@ pub fn service(args: crate::service::ServiceArgs) -> Result<(), Failure> {
         profile: TerminalProfile::from_term(std::env::var("TERM").ok().as_deref()),
         size: screen_size_from_environment(configured),
         fixed_size: configured.is_some(),
-        keymap: Keymap::resolve(&args.keymap).map_err(|e| Failure::Usage(e.to_string()))?,
+        keymap: Keymap::resolve(&args.keymap).map_err(|e| CliError::Usage(e.to_string()))?,
     };
     crate::store::prepare_private_dir(&args.audit_dir)?;
     crate::logging::init(&args.audit_dir);
@@ -337,7 +337,7 @@ pub fn service(args: crate::service::ServiceArgs) -> Result<(), Failure> {
     let mut bus_cfg = BusConfig::new(&args.port);
     bus_cfg.baud = args.baud;
     let (bus, mut events) =
-        ModbusLockBus::spawn(&bank, bus_cfg).map_err(|e| Failure::Failed(e.to_string()))?;
+        ModbusLockBus::spawn(&bank, bus_cfg).map_err(|e| CliError::Failed(e.to_string()))?;
     let mut link = crate::service::ServiceLink::new(
         Box::new(bus),
         bank.clone(),

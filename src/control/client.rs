@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::proto::{Call, Reply, Request, Response, VERSION, WireError, encode_request};
+use super::proto::{Call, Reply, Response, VERSION, WireError, WireRequest, encode_request};
 use crate::engine::read::{Answer, Query};
 use crate::engine::{Actor, Command, EngineError, EngineResult, Event};
 use crate::link::EngineLink;
@@ -137,7 +137,7 @@ impl Client {
     pub fn call(&mut self, call: Call) -> Result<Reply, ClientError> {
         let id = self.next_id;
         self.next_id += 1;
-        let line = encode_request(&Request {
+        let line = encode_request(&WireRequest {
             v: VERSION,
             id,
             call,

@@ -33,7 +33,7 @@ pub const MAX_AUDIT_RANGE: u32 = 1000;
 /// One request from a client.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Request {
+pub struct WireRequest {
     pub v: u32,
     pub id: u64,
     pub call: Call,
@@ -303,7 +303,7 @@ impl Response {
 
 /// Reads one request line (without its newline). On failure the error says
 /// why, with the request's id when it could be found.
-pub fn decode_request(line: &[u8]) -> Result<Request, (Option<u64>, WireError)> {
+pub fn decode_request(line: &[u8]) -> Result<WireRequest, (Option<u64>, WireError)> {
     let bad = |message: String| WireError::BadFrame { message };
     let text = std::str::from_utf8(line)
         .map_err(|e| (None, bad(format!("not UTF-8 at byte {}", e.valid_up_to()))))?;
@@ -358,7 +358,7 @@ pub fn json_fault(e: &serde_json::Error) -> String {
 }
 
 /// The line for a request, newline included.
-pub fn encode_request(req: &Request) -> String {
+pub fn encode_request(req: &WireRequest) -> String {
     let mut s = serde_json::to_string(req).unwrap_or_default();
     s.push('\n');
     s

@@ -123,7 +123,7 @@ impl Scratch {
 }
 
 /// Hands the buffer's pages back to the kernel but keeps the allocation.
-/// Between sign-ins the kiosk then carries none of the 19 MiB (SPEC §9
+/// Between sign-ins the kiosk then carries none of the 19 MiB (docs/PERFORMANCE.md
 /// allows it 50 MB in all); the next evaluation faults them back in, far
 /// cheaper than the hash itself. What the pages hold does not matter:
 /// argon2 writes every block before it reads it.

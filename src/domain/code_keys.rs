@@ -1,4 +1,4 @@
-//! The secret behind access codes and QR tokens (SPEC §3, ADR 0010).
+//! The secret behind access codes and QR tokens (docs/SECURITY.md, ADR 0010).
 //!
 //! A parcel's code and QR token are derived with HMAC-SHA-256 from a key
 //! kept outside the database and a random nonce, and live codes are indexed

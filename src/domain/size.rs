@@ -51,7 +51,7 @@ impl Dimensions {
 impl Size {
     pub const ALL: [Size; 4] = [Size::S, Size::M, Size::L, Size::XL];
 
-    /// Inner dimensions H x W x D in cm (SPEC §2).
+    /// Inner dimensions H x W x D in cm (docs/HARDWARE.md).
     pub const fn dimensions(self) -> Dimensions {
         match self {
             Size::S => Dimensions::new(12, 36, 54),

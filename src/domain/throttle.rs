@@ -1,5 +1,5 @@
 //! Throttling that cannot be turned against the people who use the kiosk
-//! (SPEC §3, docs/SECURITY.md).
+//! (docs/SECURITY.md).
 //!
 //! Every budget here is a bucket of tries that refills with time and with
 //! nothing else: no one's success gives a guesser more tries. Typed codes

@@ -1,5 +1,5 @@
-//! Crash points: the step boundaries of every flow that moves a door (SPEC
-//! §6, "abort between each step").
+//! Crash points: the step boundaries of every flow that moves a door
+//! (docs/RELIABILITY.md: "abort between each step").
 //!
 //! In test builds a point aborts the process when `LOCKER_CRASH_AT` names
 //! it, as a power cut would (with `LOCKER_CRASH_HOLD` set it stops there

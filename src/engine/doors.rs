@@ -8,7 +8,7 @@ use super::tx::{Refusal, TxResult};
 use super::{Engine, EngineError, EngineResult, Event, crash};
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind};
 use crate::domain::{Compartment, CompartmentId, ParcelId};
-use crate::store::{Alert, AlertKind, Intent, IntentKind, MarkerKind, Tx};
+use crate::store::{Alert, AlertKind, DoorIntent, IntentKind, MarkerKind, Tx};
 
 impl Engine {
     /// Commits the intent (with `also`, in the same transaction), flushes,
@@ -27,7 +27,7 @@ impl Engine {
         if self.bus_down || !self.bus.board_online(lock.board) {
             return Err(EngineError::Refused(Refusal::BusDown));
         }
-        let intent = Intent {
+        let intent = DoorIntent {
             compartment: c,
             kind,
             parcel,

@@ -17,6 +17,8 @@ pub mod read;
 mod recovery;
 pub mod runner;
 mod schedule;
+mod sessions;
+mod settings;
 pub mod started;
 mod tx;
 
@@ -24,24 +26,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 use rand::RngCore;
 use rand::rngs::OsRng;
 
 use crate::bus::{LockBus, LockId};
 use crate::clock::Clock;
-use crate::config::Config;
-use crate::domain::code_keys::KeyFileError;
 use crate::domain::fees::Fee;
-use crate::domain::permission::allows;
-use crate::domain::{
-    CodeKeys, Compartment, CompartmentId, FeePolicy, HashCost, Hasher, HoldPolicy, ParcelId,
-    Permission, Role,
-};
+use crate::domain::{Compartment, CompartmentId, Hasher, ParcelId, Permission};
 use crate::hardware::BankLayout;
 use crate::store::{Store, StoreError, T, TxFailure, compartment_key};
 
 pub use api::{Actor, Command, Event, Found, Problem, SizeChoice};
+use sessions::Session;
+pub use settings::{EngineSettings, KeySetupError};
 pub use tx::{Refusal, Scanned};
 
 #[derive(Debug, thiserror::Error)]
@@ -70,131 +67,6 @@ impl From<TxFailure<EngineError>> for EngineError {
 }
 
 pub type EngineResult = Result<Vec<Event>, EngineError>;
-
-/// The key file could not be read or made; one line for `security.key_file`.
-#[derive(Debug, thiserror::Error)]
-#[error("security.key_file: {reason}")]
-pub struct KeySetupError {
-    pub reason: String,
-}
-
-/// The settings the engine needs, taken from the config file.
-#[derive(Clone, Debug)]
-pub struct EngineSettings {
-    pub kiosk_id: String,
-    pub kiosk_name: String,
-    pub locker_code: String,
-    pub tz: Tz,
-    pub hold: HoldPolicy,
-    pub fees: FeePolicy,
-    pub hash_cost: HashCost,
-    pub reopen_secs: u32,
-    pub wrong_code_daily_cap: u32,
-    pub admin_email: Option<String>,
-    pub carrier_address: Option<String>,
-    /// Idle time after which a staff session ends.
-    pub session_secs: u32,
-    /// The secret codes and QR tokens are derived from (the key file).
-    pub keys: CodeKeys,
-    /// Where the spool transport leaves `.eml` files, so that copies
-    /// giving a dead code can be deleted.
-    pub spool_dir: Option<std::path::PathBuf>,
-}
-
-impl EngineSettings {
-    /// The settings of a config, with the keys read from its key file.
-    pub fn from_config(c: &Config, keys: CodeKeys) -> Self {
-        Self {
-            kiosk_id: c.kiosk.id.clone(),
-            kiosk_name: c.kiosk.name.clone(),
-            locker_code: c.kiosk.locker_code.clone(),
-            tz: c.kiosk.time_zone,
-            hold: c.policy.hold(),
-            fees: c.fees.clone(),
-            hash_cost: c.security.argon2,
-            reopen_secs: c.policy.reopen_secs,
-            wrong_code_daily_cap: c.policy.wrong_code_daily_cap,
-            admin_email: c.notify.admin_email.clone(),
-            carrier_address: c.notify.carrier_address.clone(),
-            session_secs: 300,
-            keys,
-            spool_dir: (c.notify.transport == "spool")
-                .then(|| c.kiosk.data_dir.join(&c.notify.spool_dir)),
-        }
-    }
-
-    /// The settings of a config, its key file read. A missing key file is
-    /// made afresh only while no live code needs the old one: otherwise
-    /// the kiosk would start and refuse every code it gave out.
-    pub fn load(c: &Config, store: &Store) -> Result<Self, KeySetupError> {
-        let path = &c.security.key_file;
-        let keys = match CodeKeys::load(path) {
-            Ok(keys) => keys,
-            Err(KeyFileError::Missing { .. }) if store.tree(T::Codes).is_empty() => {
-                let keys = CodeKeys::generate();
-                keys.save(path).map_err(|e| KeySetupError {
-                    reason: format!("{}: cannot write: {e}", path.display()),
-                })?;
-                tracing::info!(file = %path.display(), "made a new code key file");
-                keys
-            }
-            Err(KeyFileError::Missing { path }) => {
-                return Err(KeySetupError {
-                    reason: format!(
-                        "{path}: missing, and live codes were made with it: restore it from the backup"
-                    ),
-                });
-            }
-            Err(e) => {
-                return Err(KeySetupError {
-                    reason: e.to_string(),
-                });
-            }
-        };
-        Ok(Self::from_config(c, keys))
-    }
-
-    /// Defaults with cheap hashing, for tests.
-    #[cfg(any(test, feature = "test-support"))]
-    pub fn for_tests() -> Self {
-        Self {
-            kiosk_id: "A".into(),
-            kiosk_name: "Lobby".into(),
-            locker_code: "LK-1042".into(),
-            tz: chrono_tz::Europe::Madrid,
-            hold: HoldPolicy::default(),
-            fees: FeePolicy::default(),
-            hash_cost: HashCost::TEST,
-            reopen_secs: 60,
-            wrong_code_daily_cap: 50,
-            admin_email: Some("admin@example.org".into()),
-            carrier_address: None,
-            session_secs: 300,
-            keys: CodeKeys::for_tests(),
-            spool_dir: None,
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-struct Session {
-    user: String,
-    role: Role,
-    expires: DateTime<Utc>,
-    /// The last read by this session (admin screens), which keeps it
-    /// alive like a command: reads go through `&Engine`.
-    read_at: std::cell::Cell<Option<DateTime<Utc>>>,
-}
-
-impl Session {
-    /// Idle expiry, counting reads as activity.
-    fn ends(&self, idle: chrono::Duration) -> DateTime<Utc> {
-        match self.read_at.get() {
-            Some(at) => self.expires.max(at + idle),
-            None => self.expires,
-        }
-    }
-}
 
 /// A validated code waiting for the person to accept the fee.
 #[derive(Clone, Debug)]
@@ -523,142 +395,6 @@ impl Engine {
                 let who = self.authorize(actor, Permission::AcknowledgeAlerts)?;
                 self.acknowledge_alert(&who, id, &note)
             }
-        }
-    }
-
-    /// Resolves the actor to a name and checks the permission table.
-    pub fn authorize(&mut self, actor: &Actor, perm: Permission) -> Result<String, EngineError> {
-        let now = self.now();
-        match actor {
-            Actor::Kiosk => Err(EngineError::NotSignedIn),
-            Actor::Local { name } if allows(Role::Admin, perm) => Ok(format!("local:{name}")),
-            Actor::Local { .. } => Err(EngineError::Denied {
-                role: "local operator".into(),
-                perm,
-            }),
-            Actor::Session { id } => {
-                let idle = chrono::Duration::seconds(i64::from(self.settings.session_secs));
-                let s = match self.sessions.get_mut(id) {
-                    Some(s) if s.ends(idle) > now => s,
-                    _ => {
-                        self.sessions.remove(id);
-                        return Err(EngineError::NotSignedIn);
-                    }
-                };
-                if !allows(s.role, perm) {
-                    return Err(EngineError::Denied {
-                        role: s.role.to_string(),
-                        perm,
-                    });
-                }
-                s.expires = now + idle;
-                Ok(s.user.clone())
-            }
-        }
-    }
-
-    /// Records a call that came through the control socket: reads change
-    /// nothing, so nothing else would put them in the audit log. `via` names
-    /// the connection (its user and process).
-    pub fn record_call(&self, actor: &Actor, via: &str, detail: &str) -> Result<(), EngineError> {
-        let who = match actor {
-            Actor::Session { id } => self
-                .sessions
-                .get(id)
-                .map(|s| s.user.clone())
-                .unwrap_or_else(|| via.to_string()),
-            Actor::Local { name } => format!("local:{name}"),
-            Actor::Kiosk => via.to_string(),
-        };
-        let detail = format!("{detail} ({via})");
-        self.commit(|tx| {
-            tx.audit(self.audit_draft(&who, "control", None, None, detail.clone()))
-                .map(|_| ())
-        })
-    }
-
-    /// Records a sign-in attempt on the control socket that was refused
-    /// (`outcome` says why). The name is kept only when such a user exists:
-    /// anything else typed there may be a PIN in the wrong field.
-    pub fn record_refused_sign_in(
-        &self,
-        via: &str,
-        user: &str,
-        outcome: &str,
-    ) -> Result<(), EngineError> {
-        let known = self
-            .store
-            .get::<crate::domain::User>(T::Users, user.as_bytes())?
-            .is_some();
-        let name = if known { user } else { "an unknown user" };
-        let detail = format!("sign_in {name} refused: {outcome} ({via})");
-        self.commit(|tx| {
-            tx.audit(self.audit_draft(via, "control", None, None, detail.clone()))
-                .map(|_| ())
-        })
-    }
-
-    /// Records how many calls the control socket answered before a sign-in
-    /// since `since`: one entry for all of them, so that whoever may connect
-    /// cannot grow the log by calling without a PIN.
-    pub fn record_calls_before_sign_in(
-        &self,
-        summary: &str,
-        since: DateTime<Utc>,
-    ) -> Result<(), EngineError> {
-        let at = since.with_timezone(&self.settings.tz).format("%H:%M");
-        let detail = format!("{summary} since {at}");
-        self.commit(|tx| {
-            tx.audit(self.audit_draft("control socket", "control", None, None, detail.clone()))
-                .map(|_| ())
-        })
-    }
-
-    /// The role behind an actor, if signed in.
-    pub fn role_of(&self, actor: &Actor) -> Option<Role> {
-        match actor {
-            Actor::Kiosk => None,
-            Actor::Local { .. } => Some(Role::Admin),
-            Actor::Session { id } => self
-                .sessions
-                .get(id)
-                .filter(|s| s.ends(self.session_idle()) > self.now())
-                .map(|s| s.role),
-        }
-    }
-
-    /// The role behind an actor that is reading (an admin screen); the read
-    /// counts as activity, so browsing keeps a session alive.
-    pub fn role_reading(&self, actor: &Actor) -> Option<Role> {
-        let role = self.role_of(actor)?;
-        if let Actor::Session { id } = actor
-            && let Some(s) = self.sessions.get(id)
-        {
-            s.read_at.set(Some(self.now()));
-        }
-        Some(role)
-    }
-
-    fn session_idle(&self) -> chrono::Duration {
-        chrono::Duration::seconds(i64::from(self.settings.session_secs))
-    }
-
-    fn new_session(&mut self, user: String, role: Role) -> Event {
-        let id = OsRng.next_u64();
-        let expires = self.now() + chrono::Duration::seconds(i64::from(self.settings.session_secs));
-        self.sessions.insert(
-            id,
-            Session {
-                user: user.clone(),
-                role,
-                expires,
-                read_at: std::cell::Cell::new(None),
-            },
-        );
-        Event::SignedIn {
-            session: id,
-            user,
-            role,
         }
     }
 

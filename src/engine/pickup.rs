@@ -11,7 +11,7 @@ use crate::domain::{
     Recipient,
 };
 use crate::store::{
-    AlertKind, DeadCode, DeadReason, Intent, IntentKind, MarkerKind, T, Tx, compartment_key,
+    AlertKind, DeadCode, DeadReason, DoorIntent, IntentKind, MarkerKind, T, Tx, compartment_key,
     seq_key,
 };
 
@@ -169,7 +169,7 @@ impl Engine {
         }
         if self
             .store
-            .get::<Intent>(T::Intents, &compartment_key(c.id))?
+            .get::<DoorIntent>(T::Intents, &compartment_key(c.id))?
             .is_some()
         {
             return Ok(vec![Event::CodeRefused {

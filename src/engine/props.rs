@@ -62,7 +62,7 @@ fn lock(c: CompartmentId) -> LockId {
     }
 }
 
-/// The invariants of SPEC §6, read from the store: no parcel in two
+/// The invariants of docs/RELIABILITY.md, read from the store: no parcel in two
 /// compartments, every parcel in the locker in its own, none of
 /// `known_parcels` (ever confirmed stored) lost, no live code for a parcel
 /// not stored in its compartment, and an intact audit chain. Shared with

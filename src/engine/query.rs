@@ -1,7 +1,7 @@
 //! Read models over the store, for screens and the command line.
 
 use crate::domain::{Compartment, Parcel, ParcelState, Recipient, User};
-use crate::store::{Alert, CctvMarker, Intent, Notification, Store, StoreError, T};
+use crate::store::{Alert, CctvMarker, DoorIntent, Notification, Store, StoreError, T};
 
 /// Parcels in the locker (depositing, stored, expired), via the live index.
 pub fn live_parcels(store: &Store) -> Result<Vec<Parcel>, StoreError> {
@@ -52,6 +52,6 @@ pub fn outbox(store: &Store) -> Result<Vec<Notification>, StoreError> {
     store.all(T::Outbox)
 }
 
-pub fn intents(store: &Store) -> Result<Vec<Intent>, StoreError> {
+pub fn intents(store: &Store) -> Result<Vec<DoorIntent>, StoreError> {
     store.all(T::Intents)
 }

@@ -6,7 +6,7 @@
 use super::{Engine, EngineResult, Event};
 use crate::bus::DoorState;
 use crate::domain::CompartmentId;
-use crate::store::{AlertKind, Intent, IntentKind};
+use crate::store::{AlertKind, DoorIntent, IntentKind};
 
 /// What the sensors let us conclude about an intent whose door is closed.
 #[derive(Debug, PartialEq, Eq)]
@@ -18,7 +18,7 @@ enum Verdict {
     Undecided,
 }
 
-fn verdict(i: &Intent, item: Option<bool>) -> Verdict {
+fn verdict(i: &DoorIntent, item: Option<bool>) -> Verdict {
     let wanted_inside = match i.kind {
         IntentKind::Deposit if i.abandon => return Verdict::NotDone,
         IntentKind::Deposit => true,
@@ -61,7 +61,7 @@ impl Engine {
         Ok(events)
     }
 
-    fn recover_intent(&mut self, i: Intent) -> EngineResult {
+    fn recover_intent(&mut self, i: DoorIntent) -> EngineResult {
         let c = i.compartment;
         let lock = self.lock_of(c);
         let door = lock.map(|l| self.bus.door(l)).unwrap_or(DoorState::Unknown);
@@ -136,7 +136,7 @@ impl Engine {
         }
     }
 
-    fn needs_inspection(&mut self, c: CompartmentId, i: &Intent, why: &str) -> EngineResult {
+    fn needs_inspection(&mut self, c: CompartmentId, i: &DoorIntent, why: &str) -> EngineResult {
         let text = format!(
             "door {c} needs an inspection after a restart: {why} ({})",
             i.kind.as_str()
@@ -163,8 +163,8 @@ mod tests {
     use super::*;
     use chrono::Utc;
 
-    fn intent(kind: IntentKind, opened: bool) -> Intent {
-        Intent {
+    fn intent(kind: IntentKind, opened: bool) -> DoorIntent {
+        DoorIntent {
             compartment: CompartmentId(1),
             kind,
             parcel: None,

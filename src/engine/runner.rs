@@ -12,7 +12,7 @@ use super::{Actor, Command, Engine, EngineResult, Event};
 use crate::bus::BusEvent;
 
 /// Requests the engine thread serves in order.
-enum Request {
+enum Job {
     Command {
         actor: Actor,
         command: Command,
@@ -31,7 +31,7 @@ enum Request {
 /// A cheap, cloneable way to talk to the engine thread.
 #[derive(Clone)]
 pub struct EngineHandle {
-    requests: mpsc::UnboundedSender<Request>,
+    requests: mpsc::UnboundedSender<Job>,
     events: broadcast::Sender<Event>,
 }
 
@@ -48,7 +48,7 @@ impl EngineHandle {
         mut bus_events: mpsc::UnboundedReceiver<BusEvent>,
         settle: Duration,
     ) -> EngineHandle {
-        let (requests, mut rx) = mpsc::unbounded_channel::<Request>();
+        let (requests, mut rx) = mpsc::unbounded_channel::<Job>();
         // Slow subscribers lose old events (they get a Lagged notice), never block the engine.
         let (events, _) = broadcast::channel(256);
         let out = events.clone();
@@ -77,7 +77,7 @@ impl EngineHandle {
                     };
                     tokio::select! {
                         req = rx.recv() => match req {
-                            Some(Request::Command { actor, command, share, reply }) => {
+                            Some(Job::Command { actor, command, share, reply }) => {
                                 let result = engine.handle(&actor, command);
                                 if share && let Ok(events) = &result {
                                     for e in events.iter().filter(|e| e.is_shared()) {
@@ -86,8 +86,8 @@ impl EngineHandle {
                                 }
                                 let _ = reply.send(result);
                             }
-                            Some(Request::Inspect(f)) => f(&engine),
-                            Some(Request::Tick(done)) => {
+                            Some(Job::Inspect(f)) => f(&engine),
+                            Some(Job::Tick(done)) => {
                                 publish(&out, engine.tick());
                                 let _ = done.send(());
                             }
@@ -127,7 +127,7 @@ impl EngineHandle {
     ) -> Option<oneshot::Receiver<EngineResult>> {
         let (reply, answer) = oneshot::channel();
         self.requests
-            .send(Request::Command {
+            .send(Job::Command {
                 actor,
                 command,
                 share,
@@ -146,7 +146,7 @@ impl EngineHandle {
         let job: Box<dyn FnOnce(&Engine) + Send> = Box::new(move |e| {
             let _ = reply.send(f(e));
         });
-        self.requests.send(Request::Inspect(job)).ok()?;
+        self.requests.send(Job::Inspect(job)).ok()?;
         Some(answer)
     }
 
@@ -187,7 +187,7 @@ impl EngineHandle {
     /// Queues work on the engine without waiting for it: for code that may
     /// not wait, such as a destructor. `false` if the engine has stopped.
     pub fn post(&self, f: impl FnOnce(&Engine) + Send + 'static) -> bool {
-        self.requests.send(Request::Inspect(Box::new(f))).is_ok()
+        self.requests.send(Job::Inspect(Box::new(f))).is_ok()
     }
 
     /// The same, from a thread that is not async.
@@ -203,7 +203,7 @@ impl EngineHandle {
     /// to subscribers, as the timer's would; `false` if the engine stopped.
     pub async fn tick_now(&self) -> bool {
         let (done, answer) = oneshot::channel();
-        if self.requests.send(Request::Tick(done)).is_err() {
+        if self.requests.send(Job::Tick(done)).is_err() {
             return false;
         }
         answer.await.is_ok()
@@ -212,7 +212,7 @@ impl EngineHandle {
     /// The same, from a thread that is not async.
     pub fn tick_now_blocking(&self) -> bool {
         let (done, answer) = oneshot::channel();
-        if self.requests.send(Request::Tick(done)).is_err() {
+        if self.requests.send(Job::Tick(done)).is_err() {
             return false;
         }
         answer.blocking_recv().is_ok()

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{Engine, EngineError};
 use crate::domain::{Compartment, CompartmentId, Parcel, ParcelId, Recipient, RecipientId};
 use crate::store::{
-    Alert, AlertKind, AuditDraft, CctvMarker, DeliveryState, Intent, MarkerKind, Notification,
+    Alert, AlertKind, AuditDraft, CctvMarker, DeliveryState, DoorIntent, MarkerKind, Notification,
     NotificationKind, T, Tx, TxError, compartment_key, seq_key,
 };
 
@@ -124,11 +124,11 @@ impl Tx<'_> {
         self.get(T::Recipients, id.digits().as_bytes())
     }
 
-    pub(super) fn intent(&self, c: CompartmentId) -> TxResult<Option<Intent>> {
+    pub(super) fn intent(&self, c: CompartmentId) -> TxResult<Option<DoorIntent>> {
         self.get(T::Intents, &compartment_key(c))
     }
 
-    pub(super) fn put_intent(&self, i: &Intent) -> TxResult<()> {
+    pub(super) fn put_intent(&self, i: &DoorIntent) -> TxResult<()> {
         self.put(T::Intents, &compartment_key(i.compartment), i)
     }
 

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::LockId;
 use super::{BankLayout, BoardProfile, CompartmentLayout, HardwareError, toml_error};
-use crate::bus::LockId;
 use crate::domain::text::{NAME_MAX, check_name};
 use crate::domain::{CompartmentId, Size};
 

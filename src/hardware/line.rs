@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-/// Bits per character at 8N1 (start, 8 data, stop), as SPEC §9 counts.
+/// Bits per character at 8N1 (start, 8 data, stop), as docs/PERFORMANCE.md counts.
 pub const BITS_PER_CHAR: u64 = 10;
 
 /// Time `bytes` take on the line at `baud`.

@@ -43,8 +43,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 
 pub use model::{
-    DoorSpot, Draft, ExpiredParcel, Failure, KioskFacts, Model, Msg, Notice, Request, Screen,
-    StaffSession,
+    DoorSpot, Draft, ExpiredParcel, KioskFacts, Model, Msg, Notice, Request, Screen, StaffSession,
 };
 pub use update::update;
 pub use view::view;
@@ -52,6 +51,7 @@ pub use view::view;
 use crate::engine::read::{Answer, Query};
 use crate::engine::{Engine, EngineError, Event};
 use crate::link::EngineLink;
+pub use crate::link::Failure;
 use crate::ui::Input;
 
 /// The kiosk screen between a runtime loop and the engine.

@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::{CompartmentId, Fee, Language, ParcelId, Role, Size};
-use crate::engine::{Actor, Command, EngineError, EngineSettings, Event, Refusal, SizeChoice};
+use crate::engine::{Actor, Command, EngineSettings, Event, Refusal, SizeChoice};
 use crate::hardware::BankLayout;
+use crate::link::Failure;
 use crate::store::IntentKind;
 use crate::ui::Input;
 
@@ -249,30 +250,6 @@ impl Screen {
             self,
             Screen::Home | Screen::OutOfService | Screen::Lockout { .. }
         )
-    }
-}
-
-/// Why the engine said no, in a form the screen can keep and compare.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Failure {
-    Refused(Refusal),
-    NotSignedIn,
-    Denied,
-    Invalid(String),
-    NotFound(String),
-    Store,
-}
-
-impl From<&EngineError> for Failure {
-    fn from(e: &EngineError) -> Self {
-        match e {
-            EngineError::Refused(r) => Failure::Refused(r.clone()),
-            EngineError::NotSignedIn => Failure::NotSignedIn,
-            EngineError::Denied { .. } => Failure::Denied,
-            EngineError::Invalid(s) => Failure::Invalid(s.clone()),
-            EngineError::NotFound(s) => Failure::NotFound(s.clone()),
-            EngineError::Store(_) => Failure::Store,
-        }
     }
 }
 

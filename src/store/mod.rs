@@ -1,7 +1,7 @@
 //! Local state in sled: typed trees, one transaction per state change.
 //!
 //! Every change and the audit entry, notification and marker it causes are
-//! written in ONE sled transaction (SPEC §6): no code without its stored
+//! written in ONE sled transaction (docs/RELIABILITY.md): no code without its stored
 //! parcel, no stored parcel without its audit entry. Values are JSON so that
 //! a technician can read an export; keys are big-endian integers or short
 //! strings so that sled's order is the natural order.
@@ -152,7 +152,7 @@ impl Store {
         let path = data_dir.join("db");
         // sled's page cache defaults to 1 GiB; a kiosk's working set (live
         // parcels, the newest audit pages) is far smaller, and the machine's
-        // memory is small too (SPEC §9: 50 MB resident).
+        // memory is small too (docs/PERFORMANCE.md: 50 MB resident).
         let db = sled::Config::new()
             .path(&path)
             .cache_capacity(CACHE_BYTES)

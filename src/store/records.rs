@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{CompartmentId, Language, ParcelId};
 
 /// Why a pulse was asked for. Written and flushed before the pulse, so that a
-/// restart knows what the open door meant (SPEC §6).
+/// restart knows what the open door meant (docs/RELIABILITY.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IntentKind {
@@ -35,7 +35,7 @@ impl IntentKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Intent {
+pub struct DoorIntent {
     pub compartment: CompartmentId,
     pub kind: IntentKind,
     pub parcel: Option<ParcelId>,

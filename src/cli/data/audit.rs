@@ -6,7 +6,7 @@ use std::io::Write;
 use clap::{Subcommand, ValueEnum};
 
 use super::backend::{Backend, Data, remote, unexpected};
-use crate::cli::{DataArgs, Failure};
+use crate::cli::{CliError, DataArgs};
 use crate::control::proto::{Call, MAX_AUDIT_RANGE, Reply};
 use crate::store::audit::AuditEntry;
 use crate::store::csv;
@@ -43,7 +43,7 @@ pub enum Format {
     Jsonl,
 }
 
-pub fn audit(cmd: AuditCmd) -> Result<(), Failure> {
+pub fn audit(cmd: AuditCmd) -> Result<(), CliError> {
     match cmd {
         AuditCmd::Verify { data } => {
             let Reply::Verified { checked, broken } = Data::open(&data)?.read(Call::AuditVerify)?
@@ -55,7 +55,7 @@ pub fn audit(cmd: AuditCmd) -> Result<(), Failure> {
                     println!("audit chain ok: {checked} entries checked");
                     Ok(())
                 }
-                Some(why) => Err(Failure::Failed(format!(
+                Some(why) => Err(CliError::Failed(format!(
                     "audit chain broken after {checked} good entries: {why}"
                 ))),
             }
@@ -117,7 +117,7 @@ pub fn audit(cmd: AuditCmd) -> Result<(), Failure> {
     }
 }
 
-pub fn markers(cmd: MarkersCmd) -> Result<(), Failure> {
+pub fn markers(cmd: MarkersCmd) -> Result<(), CliError> {
     let MarkersCmd::Export { format, data } = cmd;
     let Reply::Markers(markers) = Data::open(&data)?.read(Call::Markers)? else {
         return Err(unexpected());
@@ -130,7 +130,7 @@ pub fn markers(cmd: MarkersCmd) -> Result<(), Failure> {
                 writeln!(
                     out,
                     "{}",
-                    serde_json::to_string(m).map_err(|e| Failure::Failed(e.to_string()))?
+                    serde_json::to_string(m).map_err(|e| CliError::Failed(e.to_string()))?
                 )?;
             }
         }

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use super::{open_engine, operator};
 use crate::cli::pin::prompt;
-use crate::cli::{DataArgs, Failure};
+use crate::cli::{CliError, DataArgs};
 use crate::config::Config;
 use crate::control::answer;
 use crate::control::proto::{Call, Reply};
@@ -25,7 +25,7 @@ pub(super) struct Data {
 }
 
 impl Data {
-    pub(super) fn open(args: &DataArgs) -> Result<Data, Failure> {
+    pub(super) fn open(args: &DataArgs) -> Result<Data, CliError> {
         let cfg = args.load()?;
         match Client::connect(&socket_path(&cfg.kiosk.data_dir)) {
             Ok(mut client) => {
@@ -52,7 +52,7 @@ impl Data {
                     Some(id) => Actor::Session { id },
                     None => {
                         engine.flush()?;
-                        return Err(Failure::Failed("wrong user name or PIN".into()));
+                        return Err(CliError::Failed("wrong user name or PIN".into()));
                     }
                 }
             }
@@ -64,7 +64,7 @@ impl Data {
     }
 
     /// A read-only call.
-    pub(super) fn read(&mut self, call: Call) -> Result<Reply, Failure> {
+    pub(super) fn read(&mut self, call: Call) -> Result<Reply, CliError> {
         match &mut self.backend {
             Backend::Kiosk(c) => c.call(call).map_err(remote),
             Backend::Database { engine, actor } => Ok(answer::on_engine(engine, actor, call)?),
@@ -72,7 +72,7 @@ impl Data {
     }
 
     /// A command that changes something, saved before this returns.
-    pub(super) fn command(&mut self, command: Command) -> Result<Vec<Event>, Failure> {
+    pub(super) fn command(&mut self, command: Command) -> Result<Vec<Event>, CliError> {
         match &mut self.backend {
             Backend::Kiosk(c) => match c.call(Call::Command { command }).map_err(remote)? {
                 Reply::Events(ev) => Ok(ev),
@@ -87,17 +87,17 @@ impl Data {
     }
 }
 
-pub(super) fn remote(e: ClientError) -> Failure {
-    Failure::Failed(e.to_string())
+pub(super) fn remote(e: ClientError) -> CliError {
+    CliError::Failed(e.to_string())
 }
 
-pub(super) fn unexpected() -> Failure {
-    Failure::Failed("the kiosk answered something unexpected".into())
+pub(super) fn unexpected() -> CliError {
+    CliError::Failed("the kiosk answered something unexpected".into())
 }
 
 /// Who signs in: `--user` (or LOCKER_USER) and LOCKER_PIN, or asked at the
 /// terminal.
-fn credentials(user: Option<&str>) -> Result<(String, String), Failure> {
+fn credentials(user: Option<&str>) -> Result<(String, String), CliError> {
     let at_terminal = std::io::stdin().is_terminal();
     let user = match user {
         Some(u) => u.to_string(),
@@ -108,7 +108,7 @@ fn credentials(user: Option<&str>) -> Result<(String, String), Failure> {
             line.trim().to_string()
         }
         None => {
-            return Err(Failure::Usage(
+            return Err(CliError::Usage(
                 "the kiosk is running: sign in with --user NAME (or LOCKER_USER) and the PIN in LOCKER_PIN".into(),
             ));
         }
@@ -117,7 +117,7 @@ fn credentials(user: Option<&str>) -> Result<(String, String), Failure> {
         Ok(p) => p,
         Err(_) if at_terminal => prompt(&format!("PIN for {user}: "))?,
         Err(_) => {
-            return Err(Failure::Usage(format!(
+            return Err(CliError::Usage(format!(
                 "the PIN for {user}: set LOCKER_PIN or run at a terminal"
             )));
         }

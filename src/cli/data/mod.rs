@@ -12,7 +12,7 @@ mod users;
 use std::sync::Arc;
 
 use super::pin::read_pin_twice;
-use super::{DataArgs, Failure};
+use super::{CliError, DataArgs};
 use crate::bus::NoBus;
 use crate::clock::SystemClock;
 use crate::config::Config;
@@ -40,17 +40,17 @@ pub struct ListArgs {
 
 /// An engine with no lock bus on a config's existing database, for
 /// commands that change data; logs go to its data directory.
-fn open_engine(cfg: &Config) -> Result<Engine, Failure> {
+fn open_engine(cfg: &Config) -> Result<Engine, CliError> {
     engine_on(cfg, super::open_beside_kiosk(cfg)?)
 }
 
-fn engine_on(cfg: &Config, store: Store) -> Result<Engine, Failure> {
+fn engine_on(cfg: &Config, store: Store) -> Result<Engine, CliError> {
     crate::logging::init(&cfg.kiosk.data_dir);
     let bank = BankLayout {
         name: String::new(),
         compartments: Vec::new(),
     };
-    let settings = EngineSettings::load(cfg, &store).map_err(|e| Failure::Usage(e.to_string()))?;
+    let settings = EngineSettings::load(cfg, &store).map_err(|e| CliError::Usage(e.to_string()))?;
     Ok(Engine::open(
         store,
         Box::new(NoBus),
@@ -66,20 +66,20 @@ fn operator() -> Actor {
     }
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), Failure> {
-    let s = serde_json::to_string_pretty(v).map_err(|e| Failure::Failed(e.to_string()))?;
+fn print_json<T: serde::Serialize>(v: &T) -> Result<(), CliError> {
+    let s = serde_json::to_string_pretty(v).map_err(|e| CliError::Failed(e.to_string()))?;
     println!("{s}");
     Ok(())
 }
 
-pub fn init(data: &DataArgs, admin: &str) -> Result<(), Failure> {
+pub fn init(data: &DataArgs, admin: &str) -> Result<(), CliError> {
     let cfg = data.load()?;
     validate_user_name(admin)?;
     let dir = &cfg.kiosk.data_dir;
     let existing = if Store::exists(dir) {
         let engine = open_engine(&cfg)?;
         if !matches!(engine.read(&operator(), Query::Users)?, Answer::Users(u) if u.is_empty()) {
-            return Err(Failure::Failed(format!(
+            return Err(CliError::Failed(format!(
                 "{} is already initialised",
                 dir.display()
             )));

@@ -4,7 +4,7 @@ use clap::Subcommand;
 
 use super::backend::{Backend, Data, unexpected};
 use super::{ListArgs, print_json};
-use crate::cli::{DataArgs, Failure};
+use crate::cli::{CliError, DataArgs};
 use crate::control::proto::{Call, Reply};
 use crate::domain::printable;
 use crate::engine::Command;
@@ -28,7 +28,7 @@ pub enum OutboxCmd {
     },
 }
 
-pub fn outbox(cmd: OutboxCmd) -> Result<(), Failure> {
+pub fn outbox(cmd: OutboxCmd) -> Result<(), CliError> {
     let (json, data) = match cmd {
         OutboxCmd::List(ListArgs { json, data }) => (json, data),
         OutboxCmd::Retry { id, data } => {
@@ -43,14 +43,14 @@ pub fn outbox(cmd: OutboxCmd) -> Result<(), Failure> {
                 return Ok(());
             };
             let transport = Transport::from_config(&data.cfg.notify, &data.cfg.kiosk.data_dir)
-                .map_err(|e| Failure::Failed(e.0))?;
+                .map_err(|e| CliError::Failed(e.0))?;
             let (sent, failed) = deliver_due(engine, &transport, &data.cfg.notify.from)?;
             engine.flush()?;
             println!("{sent} sent, {failed} to retry");
             return if failed == 0 {
                 Ok(())
             } else {
-                Err(Failure::Failed(format!("{failed} messages not delivered")))
+                Err(CliError::Failed(format!("{failed} messages not delivered")))
             };
         }
     };

@@ -4,7 +4,7 @@ use clap::Subcommand;
 
 use super::backend::{Data, unexpected};
 use super::print_json;
-use crate::cli::{DataArgs, Failure};
+use crate::cli::{CliError, DataArgs};
 use crate::control::proto::{Call, Reply};
 use crate::domain::printable;
 
@@ -21,7 +21,7 @@ pub enum ParcelCmd {
     },
 }
 
-pub fn parcel(cmd: ParcelCmd) -> Result<(), Failure> {
+pub fn parcel(cmd: ParcelCmd) -> Result<(), CliError> {
     let ParcelCmd::List { json, all, data } = cmd;
     let mut data = Data::open(&data)?;
     let Reply::Parcels(parcels) = data.read(Call::Parcels { all })? else {

@@ -4,7 +4,7 @@ use clap::Subcommand;
 
 use super::backend::{Data, unexpected};
 use super::{ListArgs, print_json};
-use crate::cli::{DataArgs, Failure};
+use crate::cli::{CliError, DataArgs};
 use crate::control::proto::{Call, Reply};
 use crate::domain::{Language, Recipient, RecipientId, printable};
 use crate::engine::Command;
@@ -29,7 +29,7 @@ pub enum RecipientCmd {
     List(ListArgs),
 }
 
-pub fn recipient(cmd: RecipientCmd) -> Result<(), Failure> {
+pub fn recipient(cmd: RecipientCmd) -> Result<(), CliError> {
     match cmd {
         RecipientCmd::Add {
             id,
@@ -39,8 +39,8 @@ pub fn recipient(cmd: RecipientCmd) -> Result<(), Failure> {
             language,
             data,
         } => {
-            let id = RecipientId::parse(&id).map_err(|e| Failure::Usage(e.to_string()))?;
-            let language: Language = language.parse().map_err(Failure::Usage)?;
+            let id = RecipientId::parse(&id).map_err(|e| CliError::Usage(e.to_string()))?;
+            let language: Language = language.parse().map_err(CliError::Usage)?;
             let r = Recipient {
                 id: id.clone(),
                 name,

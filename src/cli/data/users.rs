@@ -5,7 +5,7 @@ use clap::Subcommand;
 use super::backend::{Data, unexpected};
 use super::{ListArgs, print_json};
 use crate::cli::pin::read_pin_twice;
-use crate::cli::{DataArgs, Failure};
+use crate::cli::{CliError, DataArgs};
 use crate::control::proto::{Call, Reply};
 use crate::domain::people::validate_user_name;
 use crate::domain::text::check_email;
@@ -40,7 +40,7 @@ fn parse_role(s: &str) -> Result<Role, String> {
     s.parse()
 }
 
-pub fn user(cmd: UserCmd) -> Result<(), Failure> {
+pub fn user(cmd: UserCmd) -> Result<(), CliError> {
     match cmd {
         UserCmd::Add {
             name,

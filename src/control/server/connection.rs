@@ -16,7 +16,7 @@ use super::{Limits, QUEUE, ServerInfo, Shared, WRITE_STALL};
 use crate::control::answer;
 use crate::control::peer::Peer;
 use crate::control::proto::{
-    Call, MAX_FRAME, Reply, Request, Response, VERSION, WireError, decode_request,
+    Call, MAX_FRAME, Reply, Response, VERSION, WireError, WireRequest, decode_request,
 };
 use crate::domain::Role;
 use crate::engine::read::{Answer, Query};
@@ -110,7 +110,7 @@ impl Connection {
                         self.count_unsigned("bad frame");
                         Response::error(id, e)
                     }
-                    Ok(Request { id, call, .. }) => {
+                    Ok(WireRequest { id, call, .. }) => {
                         let result = self.call(call, &out).await;
                         Response::answer(id, result)
                     }

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use super::{Raw, Served, WAIT, served, served_with};
-use crate::control::proto::{Call, Reply, Request, Response, VERSION, WireError};
+use crate::control::proto::{Call, Reply, Response, VERSION, WireError, WireRequest};
 use crate::control::server::Limits;
 use crate::engine::runner::EngineHandle;
 use crate::store::audit::{self, AuditEntry};
@@ -116,7 +116,7 @@ fn pipeline(s: &Served, lines: impl Iterator<Item = String> + Send + 'static) ->
 
 fn hellos(n: u64) -> impl Iterator<Item = String> + Send + 'static {
     (0..n).map(|id| {
-        super::proto::encode_request(&Request {
+        super::proto::encode_request(&WireRequest {
             v: VERSION,
             id,
             call: Call::Hello {

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::proto::{Call, Reply, Request, Response, VERSION, WireError};
+use super::proto::{Call, Reply, Response, VERSION, WireError, WireRequest};
 use super::server::{ControlServer, Limits, ServerInfo, serve};
 use super::{Client, ClientError, Unasked};
 use crate::bus::fake::FakeBus;
@@ -141,7 +141,7 @@ impl Raw {
     }
 
     fn ask(&mut self, id: u64, call: Call) -> Response {
-        let line = super::proto::encode_request(&Request {
+        let line = super::proto::encode_request(&WireRequest {
             v: VERSION,
             id,
             call,

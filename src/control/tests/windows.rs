@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::{Raw, WAIT, next_event, served_with};
 use crate::control::Client;
-use crate::control::proto::{Call, Reply, Request, VERSION, WireError};
+use crate::control::proto::{Call, Reply, VERSION, WireError, WireRequest};
 use crate::control::server::Limits;
 use crate::domain::CompartmentId;
 use crate::engine::{Command, Event};
@@ -56,7 +56,7 @@ fn a_busy_connection_that_never_signs_in_is_closed_all_the_same() {
     let mut raw = Raw::open(&s);
     let mut last = None;
     for id in 0.. {
-        let line = super::proto::encode_request(&Request {
+        let line = super::proto::encode_request(&WireRequest {
             v: VERSION,
             id,
             call: Call::Hello { client: "x".into() },

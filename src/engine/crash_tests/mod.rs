@@ -1,4 +1,4 @@
-//! The crash-point test (SPEC §6: "abort between each step").
+//! The crash-point test (docs/RELIABILITY.md: "abort between each step").
 //!
 //! For every point in [`POINTS`] a real child process (this test binary,
 //! run again on the [`child`] test) opens the data directory, a Modbus bus

@@ -17,7 +17,7 @@ use crate::domain::{
     Compartment, CompartmentId, Parcel, ParcelId, ParcelState, Permission, Recipient, Role,
 };
 use crate::store::audit::{self, AuditEntry, AuditFilter, VerifyReport};
-use crate::store::{CctvMarker, Intent, Store, StoreError, T};
+use crate::store::{CctvMarker, DoorIntent, Store, StoreError, T};
 
 /// The longest parcel list a search returns, newest first.
 const MAX_PARCELS: usize = 200;
@@ -125,7 +125,7 @@ pub enum Answer {
     AuditEntries(Vec<AuditEntry>),
     MarkerRecords(Vec<CctvMarker>),
     Compartments(Vec<Compartment>),
-    Intents(Vec<Intent>),
+    Intents(Vec<DoorIntent>),
 }
 
 impl From<VerifyReport> for Answer {

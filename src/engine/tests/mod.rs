@@ -19,7 +19,7 @@ use super::*;
 use crate::bus::fake::FakeBus;
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind, DoorState};
 use crate::clock::ManualClock;
-use crate::domain::{Delegate, Language, Parcel, ParcelClass, Recipient, RecipientId, Size};
+use crate::domain::{Delegate, Language, Parcel, ParcelClass, Recipient, RecipientId, Role, Size};
 use crate::hardware::CompartmentLayout;
 use crate::store::{NotificationKind, T};
 

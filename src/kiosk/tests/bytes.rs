@@ -1,5 +1,5 @@
 //! What the screen costs on a 9600 baud line, counted through the real
-//! `KioskBackend` at 80x24 (SPEC §5 budgets). Byte counts, never timing.
+//! `KioskBackend` at 80x24 (docs/PERFORMANCE.md budgets). Byte counts, never timing.
 
 use chrono::Duration;
 
@@ -115,7 +115,7 @@ fn the_open_door_screen_with_its_bank_drawing_stays_within_a_screen_change_budge
 
 /// Every kiosk screen, reached from the home screen: what the change costs
 /// on the line (docs/PERFORMANCE.md lists these). Each stays within the
-/// SPEC §5 budget for a screen change, 1.5 KB, about 1.6 s at 9600 baud.
+/// docs/PERFORMANCE.md budget for a screen change, 1.5 KB, about 1.6 s at 9600 baud.
 #[test]
 fn every_screen_change_from_home_stays_within_1_5_kb() {
     use ratatui::Terminal;
