@@ -36,7 +36,14 @@ impl Form {
             Form::InspectNote(c, Found::Parcel) => {
                 format!("Door {c} inspected, parcel inside: note")
             }
-            Form::ExtendDays(p) => format!("Extend the hold of {p} by days (1-30)"),
+            Form::ExtendDays(p) => {
+                let days = crate::domain::hold::EXTENSION_DAYS;
+                format!(
+                    "Extend the hold of {p} by days ({}-{})",
+                    days.start(),
+                    days.end()
+                )
+            }
             Form::Reassign(p) => format!("Reassign {p} to recipient ID"),
             Form::Vacation(r) => format!("Vacation of {r} until YYYY-MM-DD (empty ends it)"),
             Form::AckNote(id) => format!("Acknowledge alert {id}: note"),

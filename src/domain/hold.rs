@@ -6,6 +6,9 @@ use chrono::{DateTime, Days, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+/// How many days staff may extend a hold by at once.
+pub const EXTENSION_DAYS: std::ops::RangeInclusive<u32> = 1..=30;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HoldPolicy {

@@ -262,8 +262,13 @@ impl Engine {
         days: u32,
         reason: &str,
     ) -> EngineResult {
-        if !(1..=30).contains(&days) {
-            return Err(EngineError::Invalid("extend by 1 to 30 days".into()));
+        let range = crate::domain::hold::EXTENSION_DAYS;
+        if !range.contains(&days) {
+            return Err(EngineError::Invalid(format!(
+                "extend by {} to {} days",
+                range.start(),
+                range.end()
+            )));
         }
         self.commit(|tx| {
             let mut p = tx.parcel(parcel)?;
