@@ -1,6 +1,6 @@
-//! The engine in its own thread: screens, the command line and (later) the
-//! control socket send it requests; bus events and the scheduler's tick come
-//! in beside them. Nothing outside waits on sled, argon2 or RS-485 except
+//! The engine in its own thread: the screens, the control socket and the
+//! mail worker send it jobs; bus events and the scheduler's tick come in
+//! beside them. Nothing outside waits on sled, argon2 or RS-485 except
 //! for the answer it asked for.
 
 use std::thread;
