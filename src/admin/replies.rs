@@ -174,6 +174,7 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
         | Event::DoorClosed { .. }
         | Event::DoorJammed { .. }
         | Event::AlertRaised { .. }
+        | Event::AlertsResolved { .. }
         | Event::BusDown
         | Event::BusUp => {
             // Live screens follow the doors; others wait for C (refresh).

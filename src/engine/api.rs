@@ -283,6 +283,10 @@ pub enum Event {
     AlertRaised {
         alert: Alert,
     },
+    /// Open alerts the locker closed itself (a board answers again).
+    AlertsResolved {
+        ids: Vec<u64>,
+    },
     ProblemRecorded {
         compartment: CompartmentId,
         problem: Problem,
@@ -313,6 +317,7 @@ impl Event {
             | Event::DoorJammed { .. }
             | Event::CompartmentChanged { .. }
             | Event::AlertRaised { .. }
+            | Event::AlertsResolved { .. }
             | Event::BusDown
             | Event::BusUp => true,
             _ => false,

@@ -8,7 +8,7 @@ use super::tx::{Refusal, TxResult};
 use super::{Engine, EngineError, EngineResult, Event, crash};
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind};
 use crate::domain::{Compartment, CompartmentId, ParcelId};
-use crate::store::{Alert, AlertKind, DoorIntent, IntentKind, MarkerKind, Tx};
+use crate::store::{Alert, AlertKind, DoorIntent, IntentKind, MarkerKind, T, Tx, seq_key};
 
 impl Engine {
     /// Commits the intent (with `also`, in the same transaction), flushes,
@@ -109,23 +109,7 @@ impl Engine {
                 })?;
                 Ok(vec![Event::AlertRaised { alert }])
             }
-            BusEvent::BoardOnline { board } => {
-                tracing::info!(board, "board back online");
-                if self.bus_down {
-                    self.bus_down = false;
-                    self.commit(|tx| {
-                        tx.audit(self.audit_draft(
-                            "bus",
-                            "bus_up",
-                            None,
-                            None,
-                            format!("board {board} answers again"),
-                        ))
-                    })?;
-                    return Ok(vec![Event::BusUp]);
-                }
-                Ok(vec![])
-            }
+            BusEvent::BoardOnline { board } => self.board_back(board),
         }
     }
 
@@ -138,10 +122,11 @@ impl Engine {
         let newly_down = all_down && !self.bus_down;
         self.bus_down |= all_down;
         let alerts = self.commit(|tx| {
-            let mut alerts = vec![self.raise(
+            let mut alerts = vec![self.raise_about(
                 tx,
                 AlertKind::BoardOffline,
                 None,
+                Some(board),
                 format!("lock board {board} does not answer"),
             )?];
             if newly_down {
@@ -167,6 +152,51 @@ impl Engine {
             .collect();
         if newly_down {
             events.push(Event::BusDown);
+        }
+        Ok(events)
+    }
+
+    /// A board answers again: its offline alerts (and the bus-down alert,
+    /// if the bus was down) are resolved with a note, not left for staff.
+    fn board_back(&mut self, board: u8) -> EngineResult {
+        tracing::info!(board, "board back online");
+        let bus_up = std::mem::replace(&mut self.bus_down, false);
+        let note = format!("board {board} answers again");
+        let settled: Vec<u64> = self
+            .store
+            .all::<Alert>(T::Alerts)?
+            .into_iter()
+            .filter(|a| a.acknowledged.is_none())
+            .filter(|a| match a.kind {
+                AlertKind::BoardOffline => a.board == Some(board),
+                AlertKind::BusDown => bus_up,
+                _ => false,
+            })
+            .map(|a| a.id)
+            .collect();
+        let resolved = self.commit(|tx| {
+            let mut resolved = Vec::new();
+            for id in &settled {
+                if let Some(mut a) = tx.get::<Alert, _>(T::Alerts, &seq_key(*id))?
+                    && a.acknowledged.is_none()
+                {
+                    a.acknowledged = Some(("bus".into(), note.clone()));
+                    tx.put(T::Alerts, &seq_key(*id), &a)?;
+                    resolved.push(*id);
+                }
+            }
+            if bus_up || !resolved.is_empty() {
+                let action = if bus_up { "bus_up" } else { "board_online" };
+                tx.audit(self.audit_draft("bus", action, None, None, note.clone()))?;
+            }
+            Ok(resolved)
+        })?;
+        let mut events = Vec::new();
+        if !resolved.is_empty() {
+            events.push(Event::AlertsResolved { ids: resolved });
+        }
+        if bus_up {
+            events.push(Event::BusUp);
         }
         Ok(events)
     }

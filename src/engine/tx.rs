@@ -267,6 +267,19 @@ impl Engine {
         compartment: Option<CompartmentId>,
         text: String,
     ) -> TxResult<Alert> {
+        self.raise_about(tx, kind, compartment, None, text)
+    }
+
+    /// [`Engine::raise`] for an alert about one lock board, which the
+    /// board's coming back resolves.
+    pub(super) fn raise_about(
+        &self,
+        tx: &Tx<'_>,
+        kind: AlertKind,
+        compartment: Option<CompartmentId>,
+        board: Option<u8>,
+        text: String,
+    ) -> TxResult<Alert> {
         let id = tx.next_seq("alert")?;
         let alert = Alert {
             id,
@@ -275,6 +288,7 @@ impl Engine {
             compartment,
             text: text.clone(),
             acknowledged: None,
+            board,
         };
         tx.put(T::Alerts, &seq_key(id), &alert)?;
         if let Some(admin) = &self.settings.admin_email {

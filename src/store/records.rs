@@ -163,6 +163,9 @@ pub struct Alert {
     pub compartment: Option<CompartmentId>,
     pub text: String,
     pub acknowledged: Option<(String, String)>,
+    /// The lock board it is about (a board that stopped answering).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board: Option<u8>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -63,6 +63,52 @@ fn all_boards_offline_puts_the_kiosk_out_of_service() {
 }
 
 #[test]
+fn a_board_that_answers_again_resolves_its_own_offline_alert_and_no_other() {
+    let mut rig = Rig::new();
+    rig.bus.set_board_offline(1, true);
+    rig.engine
+        .on_bus_event(BusEvent::BoardOffline { board: 1 })
+        .unwrap();
+    let open = |rig: &Rig, kind: AlertKind| {
+        query::alerts(rig.engine.store())
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.kind == kind && a.acknowledged.is_none())
+            .count()
+    };
+    assert_eq!(open(&rig, AlertKind::BoardOffline), 1);
+    assert_eq!(open(&rig, AlertKind::BusDown), 1);
+    // Another board answering brings the bus back, not board 1.
+    let ev = rig
+        .engine
+        .on_bus_event(BusEvent::BoardOnline { board: 7 })
+        .unwrap();
+    assert!(ev.contains(&Event::BusUp));
+    assert_eq!(open(&rig, AlertKind::BusDown), 0);
+    assert_eq!(
+        open(&rig, AlertKind::BoardOffline),
+        1,
+        "board 1 still silent"
+    );
+    rig.bus.set_board_offline(1, false);
+    let ev = rig
+        .engine
+        .on_bus_event(BusEvent::BoardOnline { board: 1 })
+        .unwrap();
+    assert!(matches!(&ev[..], [Event::AlertsResolved { ids }] if ids.len() == 1));
+    assert_eq!(open(&rig, AlertKind::BoardOffline), 0);
+    let resolved = query::alerts(rig.engine.store())
+        .unwrap()
+        .into_iter()
+        .find(|a| a.kind == AlertKind::BoardOffline)
+        .unwrap();
+    assert_eq!(
+        resolved.acknowledged,
+        Some(("bus".into(), "board 1 answers again".into()))
+    );
+}
+
+#[test]
 fn refused_item_inputs_raise_one_alert_naming_board_and_inputs() {
     let mut rig = Rig::new();
     let ev = rig
