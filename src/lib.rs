@@ -12,6 +12,7 @@ pub mod control;
 pub mod demo;
 pub mod domain;
 pub mod engine;
+pub mod fleet;
 pub mod hardware;
 pub mod kiosk;
 pub mod link;

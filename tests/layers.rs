@@ -23,6 +23,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("notify", 5),
     ("admin", 6),
     ("control", 6),
+    ("fleet", 7),
     ("kiosk", 7),
     ("service", 7),
     ("site", 8),

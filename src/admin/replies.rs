@@ -99,7 +99,8 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
         | Answer::AuditEntries(_)
         | Answer::MarkerRecords(_)
         | Answer::Compartments(_)
-        | Answer::Intents(_) => return,
+        | Answer::Intents(_)
+        | Answer::PublishedUpTo(_) => return,
     };
 }
 

@@ -129,6 +129,17 @@ fn start(
         crate::control::Limits::from_config(&cfg.control),
     )
     .map_err(failed("control socket"))?;
+    if let Ok(Some((host, port))) = cfg.fleet.broker_addr() {
+        crate::fleet::spawn(
+            handle.clone(),
+            crate::fleet::FleetLink {
+                host,
+                port,
+                site: cfg.fleet.site.clone(),
+                kiosk: cfg.kiosk.id.clone(),
+            },
+        );
+    }
     Ok(Started {
         handle,
         _control: control,

@@ -34,6 +34,48 @@ pub struct Config {
     pub notify: NotifyConfig,
     #[serde(default)]
     pub control: ControlConfig,
+    #[serde(default)]
+    pub fleet: FleetConfig,
+}
+
+/// The property's MQTT broker (docs/FLEET.md). Without a broker the kiosk
+/// is on its own, as it is when the broker is down.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FleetConfig {
+    /// `mqtt://host:port`.
+    pub broker: Option<String>,
+    /// The property this kiosk belongs to: its topics are under it.
+    pub site: String,
+}
+
+impl FleetConfig {
+    /// The broker's host and port, if one is set; an error says what is
+    /// wrong with the URL.
+    pub fn broker_addr(&self) -> Result<Option<(String, u16)>, String> {
+        let Some(url) = &self.broker else {
+            return Ok(None);
+        };
+        let rest = url
+            .strip_prefix("mqtt://")
+            .ok_or_else(|| format!("{url:?} is not mqtt://HOST:PORT"))?;
+        let (host, port) = match rest.rsplit_once(':') {
+            Some((h, p)) => (
+                h,
+                p.parse::<u16>()
+                    .map_err(|_| format!("{p:?} is not a port number"))?,
+            ),
+            None => (rest, 1883),
+        };
+        if host.is_empty()
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+        {
+            return Err(format!("{host:?} is not a host name or address"));
+        }
+        Ok(Some((host.to_string(), port)))
+    }
 }
 
 /// The control socket (`data_dir/control.sock`) that `locker admin` and the
@@ -306,6 +348,22 @@ impl Config {
                 format!("{s:?} is not COLSxROWS, e.g. \"80x24\""),
             ));
         }
+        let f = &self.fleet;
+        f.broker_addr()
+            .map_err(|r| ("fleet.broker".to_string(), r))?;
+        if f.broker.is_some()
+            && (f.site.is_empty()
+                || f.site.len() > 32
+                || !f
+                    .site
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        {
+            return Err((
+                "fleet.site".into(),
+                "1 to 32 letters, digits, - or _ (it names the property's topics)".into(),
+            ));
+        }
         let b = &self.bus;
         if ![1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].contains(&b.baud) {
             return Err((
@@ -441,6 +499,7 @@ impl Config {
             },
             notify: NotifyConfig::default(),
             control: ControlConfig::default(),
+            fleet: FleetConfig::default(),
         }
     }
 }

@@ -173,3 +173,32 @@ fn missing_section_is_named() {
     let e = Config::parse("[bus]\nbaud = 9600\n", "k.toml").unwrap_err();
     assert!(e.reason.contains("kiosk"), "{e}");
 }
+
+#[test]
+fn a_fleet_broker_is_an_mqtt_url_and_its_site_names_topics() {
+    let fleet = |broker: &str, site: &str| {
+        format!("{GOOD}\n[fleet]\nbroker = \"{broker}\"\nsite = \"{site}\"\n")
+    };
+    let c = Config::parse(&fleet("mqtt://broker.lan:1884", "riverside"), "k.toml").unwrap();
+    assert_eq!(
+        c.fleet.broker_addr(),
+        Ok(Some(("broker.lan".to_string(), 1884)))
+    );
+    let c = Config::parse(&fleet("mqtt://10.0.0.2", "riverside"), "k.toml").unwrap();
+    assert_eq!(
+        c.fleet.broker_addr(),
+        Ok(Some(("10.0.0.2".to_string(), 1883)))
+    );
+    assert_eq!(key_of(&fleet("http://broker", "riverside")), "fleet.broker");
+    assert_eq!(
+        key_of(&fleet("mqtt://broker:99999", "riverside")),
+        "fleet.broker"
+    );
+    assert_eq!(key_of(&fleet("mqtt://broker", "")), "fleet.site");
+    assert_eq!(key_of(&fleet("mqtt://broker", "a/b")), "fleet.site");
+    // No broker: the kiosk is on its own.
+    assert_eq!(
+        Config::parse(GOOD, "k.toml").unwrap().fleet.broker_addr(),
+        Ok(None)
+    );
+}

@@ -167,6 +167,11 @@ pub enum Command {
     },
     /// Writes every CCTV marker to a CSV file beside the data directory.
     ExportMarkers,
+    /// The broker has every audit entry up to `seq` (the fleet publisher's
+    /// place in the log; recorded, not audited).
+    Published {
+        seq: u64,
+    },
     AcknowledgeAlert {
         id: u64,
         note: String,

@@ -68,6 +68,9 @@ impl From<TxFailure<EngineError>> for EngineError {
 
 pub type EngineResult = Result<Vec<Event>, EngineError>;
 
+/// How far the fleet publisher has got in the audit log (`meta`).
+pub(crate) const PUBLISHED_KEY: &[u8] = b"published_up_to";
+
 /// A validated code waiting for the person to accept the fee.
 #[derive(Clone, Debug)]
 struct PendingPickup {
@@ -374,6 +377,11 @@ impl Engine {
             AddMarker { compartment, note } => {
                 let who = self.authorize(actor, Permission::Markers)?;
                 self.add_marker(&who, compartment, &note)
+            }
+            Published { seq } => {
+                self.authorize(actor, Permission::ViewAudit)?;
+                self.commit(|tx| tx.put(T::Meta, PUBLISHED_KEY, &seq))?;
+                Ok(Vec::new())
             }
             ExportMarkers => {
                 let who = self.authorize(actor, Permission::Markers)?;

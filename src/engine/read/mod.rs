@@ -67,6 +67,8 @@ pub enum Query {
     Compartments,
     /// Doors the engine has decided to open and not yet seen through.
     Intents,
+    /// The last audit entry the property's broker has (0: none yet).
+    PublishedUpTo,
 }
 
 /// Which parcels a list holds, for its title.
@@ -126,6 +128,7 @@ pub enum Answer {
     MarkerRecords(Vec<CctvMarker>),
     Compartments(Vec<Compartment>),
     Intents(Vec<DoorIntent>),
+    PublishedUpTo(u64),
 }
 
 impl From<VerifyReport> for Answer {
@@ -151,7 +154,10 @@ impl Query {
             Query::People | Query::Users => P::ManageUsers,
             Query::Recipients => P::ManageRecipients,
             Query::Markers(_) | Query::MarkerRecords => P::Markers,
-            Query::Audit { .. } | Query::VerifyAudit | Query::AuditRange { .. } => P::ViewAudit,
+            Query::Audit { .. }
+            | Query::VerifyAudit
+            | Query::AuditRange { .. }
+            | Query::PublishedUpTo => P::ViewAudit,
             Query::Alerts => P::AcknowledgeAlerts,
             Query::Outbox | Query::OutboxEntries => P::Outbox,
         }
@@ -316,6 +322,9 @@ impl Engine {
             Query::MarkerRecords => Answer::MarkerRecords(query::markers(store)?),
             Query::Compartments => Answer::Compartments(query::compartments(store)?),
             Query::Intents => Answer::Intents(query::intents(store)?),
+            Query::PublishedUpTo => {
+                Answer::PublishedUpTo(store.get(T::Meta, super::PUBLISHED_KEY)?.unwrap_or(0))
+            }
         })
     }
 

@@ -1,0 +1,257 @@
+//! The kiosk on its property's MQTT broker (docs/FLEET.md). What the kiosk
+//! publishes is already durable and in order: the audit log. The publisher
+//! sends each entry after the last one the broker acknowledged, with QoS 1,
+//! and records how far it got, so a broker that was down, or a kiosk that
+//! restarted, loses nothing; a receiver drops repeats by sequence number.
+//! The kiosk works the same with no broker at all.
+
+use std::time::Duration;
+
+use rumqttc::{AsyncClient, Event as MqttEvent, LastWill, MqttOptions, Packet, QoS};
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+use crate::domain::{CompartmentId, ParcelId};
+use crate::engine::read::{Answer, Query};
+use crate::engine::runner::EngineHandle;
+use crate::engine::{Actor, Command};
+use crate::store::AuditEntry;
+
+/// The version in every topic: a change of payload that breaks a reader
+/// gets a new one.
+pub const TOPIC_VERSION: &str = "v1";
+/// Entries read from the log at a time.
+const BATCH: u32 = 100;
+/// How long a QoS 1 publish may wait for its acknowledgement before it is
+/// sent again.
+const ACK_WAIT: Duration = Duration::from_secs(5);
+
+/// Where the kiosk is on the broker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FleetLink {
+    pub host: String,
+    pub port: u16,
+    pub site: String,
+    pub kiosk: String,
+}
+
+impl FleetLink {
+    /// `locker/v1/<site>/<kiosk>`: everything this kiosk publishes.
+    pub fn base(&self) -> String {
+        format!("locker/{TOPIC_VERSION}/{}/{}", self.site, self.kiosk)
+    }
+
+    /// Retained `true` while connected; the broker's last will sets `false`.
+    pub fn online_topic(&self) -> String {
+        format!("{}/online", self.base())
+    }
+
+    pub fn events_topic(&self) -> String {
+        format!("{}/events", self.base())
+    }
+}
+
+/// One event on `…/events`: an audit entry without its actor and detail
+/// (names and free text stay in the kiosk).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FleetEvent {
+    pub v: u32,
+    /// The audit entry's sequence number: in order, and the key receivers
+    /// drop repeats by.
+    pub seq: u64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The audit action's machine name (`parcel_stored`, `pickup`, …).
+    pub event: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub door: Option<CompartmentId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parcel: Option<ParcelId>,
+}
+
+impl From<&AuditEntry> for FleetEvent {
+    fn from(e: &AuditEntry) -> Self {
+        FleetEvent {
+            v: 1,
+            seq: e.seq,
+            at: e.at,
+            event: e.action.clone(),
+            door: e.compartment,
+            parcel: e.parcel,
+        }
+    }
+}
+
+/// What the MQTT connection tells the publisher.
+enum Wire {
+    Connected,
+    Acked,
+    Down,
+}
+
+/// How a publish went.
+#[derive(PartialEq, Eq)]
+enum Sent {
+    Acked,
+    /// No acknowledgement in time: send again.
+    Unanswered,
+    /// The connection went down: wait for it, then send again.
+    Down,
+}
+
+fn actor() -> Actor {
+    Actor::Local {
+        name: "fleet".into(),
+    }
+}
+
+/// Starts publishing on the current tokio runtime.
+pub fn spawn(engine: EngineHandle, link: FleetLink) {
+    tokio::spawn(publish(engine, link));
+}
+
+async fn publish(engine: EngineHandle, link: FleetLink) {
+    let mut opts = MqttOptions::new(
+        format!("locker-{}-{}", link.site, link.kiosk),
+        link.host.clone(),
+        link.port,
+    );
+    opts.set_keep_alive(Duration::from_secs(10));
+    opts.set_last_will(LastWill::new(
+        link.online_topic(),
+        "false",
+        QoS::AtLeastOnce,
+        true,
+    ));
+    let (client, mut eventloop) = AsyncClient::new(opts, 16);
+    let (tx, mut wire) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        loop {
+            let said = match eventloop.poll().await {
+                Ok(MqttEvent::Incoming(Packet::ConnAck(_))) => Wire::Connected,
+                Ok(MqttEvent::Incoming(Packet::PubAck(_))) => Wire::Acked,
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::debug!(error = %e, "broker unreachable");
+                    // Polling again reconnects; not faster than this.
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    Wire::Down
+                }
+            };
+            if tx.send(said).is_err() {
+                return;
+            }
+        }
+    });
+    let mut events = engine.subscribe();
+    let Some(mut done) = read_published(&engine).await else {
+        return;
+    };
+    loop {
+        // Wait for a connection (repeats of Down and stray acks go by).
+        loop {
+            match wire.recv().await {
+                Some(Wire::Connected) => break,
+                Some(_) => {}
+                None => return,
+            }
+        }
+        tracing::info!(broker = %link.host, "connected to the property's broker");
+        if send(
+            &client,
+            &mut wire,
+            &link.online_topic(),
+            true,
+            b"true".to_vec(),
+        )
+        .await
+            == Sent::Down
+        {
+            continue;
+        }
+        'connected: loop {
+            let Some(batch) = entries_after(&engine, done).await else {
+                return;
+            };
+            if batch.is_empty() {
+                tokio::select! {
+                    _ = events.recv() => {}
+                    w = wire.recv() => match w {
+                        Some(Wire::Down) => break 'connected,
+                        Some(_) => {}
+                        None => return,
+                    },
+                    () = tokio::time::sleep(Duration::from_secs(2)) => {}
+                }
+                continue;
+            }
+            for entry in &batch {
+                let payload = serde_json::to_vec(&FleetEvent::from(entry)).unwrap_or_default();
+                match send(&client, &mut wire, &link.events_topic(), false, payload).await {
+                    Sent::Acked => {}
+                    Sent::Unanswered => continue 'connected,
+                    Sent::Down => break 'connected,
+                }
+                done = entry.seq;
+                if let Err(e) = engine.send(actor(), Command::Published { seq: done }).await {
+                    tracing::warn!(error = %e, "could not record the published place");
+                }
+            }
+        }
+    }
+}
+
+/// Publishes with QoS 1 and waits for the broker's acknowledgement.
+async fn send(
+    client: &AsyncClient,
+    wire: &mut mpsc::UnboundedReceiver<Wire>,
+    topic: &str,
+    retain: bool,
+    payload: Vec<u8>,
+) -> Sent {
+    if client
+        .publish(topic, QoS::AtLeastOnce, retain, payload)
+        .await
+        .is_err()
+    {
+        return Sent::Down;
+    }
+    let deadline = tokio::time::sleep(ACK_WAIT);
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            w = wire.recv() => match w {
+                Some(Wire::Acked) => return Sent::Acked,
+                Some(Wire::Connected) => {}
+                Some(Wire::Down) | None => return Sent::Down,
+            },
+            () = &mut deadline => return Sent::Unanswered,
+        }
+    }
+}
+
+async fn read_published(engine: &EngineHandle) -> Option<u64> {
+    match engine
+        .inspect(|e| e.read(&actor(), Query::PublishedUpTo))
+        .await?
+    {
+        Ok(Answer::PublishedUpTo(seq)) => Some(seq),
+        other => {
+            tracing::error!(answer = ?other.err(), "the fleet publisher cannot read its place");
+            None
+        }
+    }
+}
+
+async fn entries_after(engine: &EngineHandle, after: u64) -> Option<Vec<AuditEntry>> {
+    let query = Query::AuditRange {
+        after,
+        limit: BATCH,
+    };
+    match engine.inspect(move |e| e.read(&actor(), query)).await? {
+        Ok(Answer::AuditEntries(entries)) => Some(entries),
+        other => {
+            tracing::error!(answer = ?other.err(), "the fleet publisher cannot read the log");
+            None
+        }
+    }
+}
