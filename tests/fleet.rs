@@ -13,7 +13,7 @@ use std::time::{Duration as StdDuration, Instant};
 use common::rig::*;
 use locker::domain::CompartmentId;
 use locker::engine::read::{Answer, Query};
-use locker::fleet::{FleetEvent, FleetLink};
+use locker::fleet::{FleetEvent, FleetLink, FleetState};
 use locker::kiosk::Screen;
 use locker::testkit::driver::ANA;
 use rumqttc::{Client, Event as MqttEvent, MqttOptions, Packet, QoS};
@@ -89,9 +89,13 @@ fn free_port() -> u16 {
 
 /// A building's own tool: a persistent session, so what is published
 /// while it is away waits for it at the broker.
-fn subscribe(port: u16, topic: &str) -> Arc<Mutex<Vec<FleetEvent>>> {
+fn subscribe<T: serde::de::DeserializeOwned + Send + 'static>(
+    port: u16,
+    name: &str,
+    topic: &str,
+) -> Arc<Mutex<Vec<T>>> {
     let got = Arc::new(Mutex::new(Vec::new()));
-    let mut opts = MqttOptions::new("building-tool", "127.0.0.1", port);
+    let mut opts = MqttOptions::new(name, "127.0.0.1", port);
     opts.set_clean_session(false);
     opts.set_keep_alive(StdDuration::from_secs(5));
     let (client, mut connection) = Client::new(opts, 16);
@@ -108,7 +112,7 @@ fn subscribe(port: u16, topic: &str) -> Arc<Mutex<Vec<FleetEvent>>> {
                     let _ = subscribed_tx.send(());
                 }
                 Ok(MqttEvent::Incoming(Packet::Publish(p))) => {
-                    if let Ok(e) = serde_json::from_slice::<FleetEvent>(&p.payload) {
+                    if let Ok(e) = serde_json::from_slice::<T>(&p.payload) {
                         sink.lock().unwrap().push(e);
                     }
                 }
@@ -165,7 +169,7 @@ fn events_stored_while_the_broker_is_down_arrive_in_order_when_it_returns() {
         site: "riverside".into(),
         kiosk: "A".into(),
     };
-    let got = subscribe(port, &link.events_topic());
+    let got = subscribe::<FleetEvent>(port, "building-tool", &link.events_topic());
     {
         let _on = r._rt.enter();
         locker::fleet::spawn(r.handle.clone(), link);
@@ -201,4 +205,43 @@ fn events_stored_while_the_broker_is_down_arrive_in_order_when_it_returns() {
         "the pickups while the broker was down are there"
     );
     assert_eq!(broker.port, port);
+}
+
+#[test]
+fn the_retained_state_counts_the_doors_and_follows_a_deposit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let _broker = Broker::start(dir.path(), port);
+    let mut r = Rig::new();
+    let link = FleetLink {
+        host: "127.0.0.1".into(),
+        port,
+        site: "riverside".into(),
+        kiosk: "A".into(),
+    };
+    let state_topic = link.state_topic();
+    {
+        let _on = r._rt.enter();
+        locker::fleet::spawn(r.handle.clone(), link);
+    }
+    let states = subscribe::<FleetState>(port, "dashboard", &state_topic);
+    let wait = |what: &str, done: &dyn Fn(&FleetState) -> bool| {
+        let deadline = Instant::now() + WAIT * 2;
+        while !states.lock().unwrap().iter().any(done) {
+            assert!(
+                Instant::now() < deadline,
+                "{what}: {:?}",
+                states.lock().unwrap().last()
+            );
+            std::thread::sleep(StdDuration::from_millis(50));
+        }
+    };
+    let doors = r.bank.layout.compartments.len();
+    wait("every door free, both boards online", &|s| {
+        s.doors["free"] == doors && s.doors["occupied"] == 0 && s.boards.iter().all(|b| b.1)
+    });
+    r.stored(ANA, CompartmentId(7));
+    wait("one door occupied", &|s| {
+        s.doors["occupied"] == 1 && s.doors["free"] == doors - 1
+    });
 }

@@ -22,6 +22,15 @@ pub enum CompartmentState {
 }
 
 impl CompartmentState {
+    pub const ALL: [CompartmentState; 6] = [
+        Self::Free,
+        Self::Reserved,
+        Self::Occupied,
+        Self::Open,
+        Self::Disabled,
+        Self::Faulty,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Free => "free",

@@ -11,7 +11,7 @@ use rumqttc::{AsyncClient, Event as MqttEvent, LastWill, MqttOptions, Packet, Qo
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-use crate::domain::{CompartmentId, ParcelId};
+use crate::domain::{CompartmentId, CompartmentState, ParcelId};
 use crate::engine::read::{Answer, Query};
 use crate::engine::runner::EngineHandle;
 use crate::engine::{Actor, Command};
@@ -48,6 +48,49 @@ impl FleetLink {
 
     pub fn events_topic(&self) -> String {
         format!("{}/events", self.base())
+    }
+
+    /// Retained: the bank as it is now.
+    pub fn state_topic(&self) -> String {
+        format!("{}/state", self.base())
+    }
+}
+
+/// The retained `…/state`: what a building's dashboard shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FleetState {
+    pub v: u32,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Doors by state (`free`, `occupied`, `faulty`, …): every state named,
+    /// with 0 where no door is in it.
+    pub doors: std::collections::BTreeMap<String, usize>,
+    /// Each lock board's address and whether it answers.
+    pub boards: Vec<(u8, bool)>,
+    pub open_alerts: usize,
+}
+
+impl FleetState {
+    fn read(e: &crate::engine::Engine) -> Result<FleetState, crate::engine::EngineError> {
+        let Answer::Bank(bank) = e.read(&actor(), Query::Bank)? else {
+            return Err(crate::engine::EngineError::Invalid("bank".into()));
+        };
+        let Answer::Alerts(alerts) = e.read(&actor(), Query::Alerts)? else {
+            return Err(crate::engine::EngineError::Invalid("alerts".into()));
+        };
+        let mut doors = std::collections::BTreeMap::new();
+        for s in CompartmentState::ALL {
+            doors.insert(s.as_str().to_string(), 0);
+        }
+        for row in &bank.rows {
+            *doors.entry(row.state.as_str().to_string()).or_default() += 1;
+        }
+        Ok(FleetState {
+            v: 1,
+            at: e.now(),
+            doors,
+            boards: bank.boards,
+            open_alerts: alerts.iter().filter(|a| a.acknowledged.is_none()).count(),
+        })
     }
 }
 
@@ -168,13 +211,37 @@ async fn publish(engine: EngineHandle, link: FleetLink) {
         {
             continue;
         }
+        let mut state_due = true;
         'connected: loop {
+            if state_due {
+                let Some(state) = engine.inspect(FleetState::read).await else {
+                    return;
+                };
+                match state {
+                    Ok(state) => {
+                        let payload = serde_json::to_vec(&state).unwrap_or_default();
+                        match send(&client, &mut wire, &link.state_topic(), true, payload).await {
+                            Sent::Acked => state_due = false,
+                            Sent::Unanswered => continue 'connected,
+                            Sent::Down => break 'connected,
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not read the state to publish");
+                        state_due = false;
+                    }
+                }
+            }
             let Some(batch) = entries_after(&engine, done).await else {
                 return;
             };
             if batch.is_empty() {
                 tokio::select! {
-                    _ = events.recv() => {}
+                    ev = events.recv() => {
+                        // A door, an alert or the bus changed (or events
+                        // were missed): the retained state follows.
+                        state_due = ev.as_ref().is_ok_and(|e| e.is_shared()) || ev.is_err();
+                    }
                     w = wire.recv() => match w {
                         Some(Wire::Down) => break 'connected,
                         Some(_) => {}
@@ -192,6 +259,8 @@ async fn publish(engine: EngineHandle, link: FleetLink) {
                     Sent::Down => break 'connected,
                 }
                 done = entry.seq;
+                // Something happened: the retained state follows.
+                state_due = true;
                 if let Err(e) = engine.send(actor(), Command::Published { seq: done }).await {
                     tracing::warn!(error = %e, "could not record the published place");
                 }
