@@ -67,6 +67,9 @@ impl Site {
         if let Some(group) = &config.control.group {
             crate::control::peer::group_id(group).map_err(|e| err("control.group", e))?;
         }
+        for line in &config.fleet.support_keys {
+            crate::fleet::SupportKey::parse(line).map_err(|e| err("fleet.support_keys", e))?;
+        }
         crate::notify::Transport::from_config(&config.notify, &config.kiosk.data_dir)
             .map_err(|e| err("notify", e.0))?;
         Ok(Site {

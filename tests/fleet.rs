@@ -13,7 +13,8 @@ use std::time::{Duration as StdDuration, Instant};
 use common::rig::*;
 use locker::domain::CompartmentId;
 use locker::engine::read::{Answer, Query};
-use locker::fleet::{FleetEvent, FleetLink, FleetState};
+use locker::fleet::order::{Outcome, Signed};
+use locker::fleet::{FleetEvent, FleetLink, FleetState, SupportKey};
 use locker::kiosk::Screen;
 use locker::testkit::driver::ANA;
 use rumqttc::{Client, Event as MqttEvent, MqttOptions, Packet, QoS};
@@ -172,7 +173,7 @@ fn events_stored_while_the_broker_is_down_arrive_in_order_when_it_returns() {
     let got = subscribe::<FleetEvent>(port, "building-tool", &link.events_topic());
     {
         let _on = r._rt.enter();
-        locker::fleet::spawn(r.handle.clone(), link);
+        locker::fleet::spawn(r.handle.clone(), link, Vec::new());
     }
     deliver_and_collect(&mut r, CompartmentId(3));
     wait_until_seen(&got, last_seq(&r));
@@ -222,7 +223,7 @@ fn the_retained_state_counts_the_doors_and_follows_a_deposit() {
     let state_topic = link.state_topic();
     {
         let _on = r._rt.enter();
-        locker::fleet::spawn(r.handle.clone(), link);
+        locker::fleet::spawn(r.handle.clone(), link, Vec::new());
     }
     let states = subscribe::<FleetState>(port, "dashboard", &state_topic);
     let wait = |what: &str, done: &dyn Fn(&FleetState) -> bool| {
@@ -244,4 +245,131 @@ fn the_retained_state_counts_the_doors_and_follows_a_deposit() {
     wait("one door occupied", &|s| {
         s.doors["occupied"] == 1 && s.doors["free"] == doors - 1
     });
+}
+
+/// Publishes `payload` on `topic` once, as anyone on the broker could.
+fn publish_raw(port: u16, topic: &str, payload: Vec<u8>) {
+    let (client, mut connection) =
+        Client::new(MqttOptions::new("someone-else", "127.0.0.1", port), 16);
+    client
+        .publish(topic, QoS::AtLeastOnce, false, payload)
+        .expect("publish");
+    for n in connection.iter() {
+        match n {
+            Ok(MqttEvent::Incoming(Packet::PubAck(_))) => return,
+            Ok(_) => {}
+            Err(e) => panic!("broker: {e}"),
+        }
+    }
+}
+
+fn wait_for<T: Clone>(got: &Arc<Mutex<Vec<T>>>, what: &str, done: impl Fn(&T) -> bool) -> T {
+    let deadline = Instant::now() + WAIT * 2;
+    loop {
+        if let Some(t) = got.lock().unwrap().iter().find(|t| done(t)) {
+            return t.clone();
+        }
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(StdDuration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_signed_unlock_from_support_opens_the_door_once_and_a_replay_or_a_forgery_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let _broker = Broker::start(dir.path(), port);
+    let key = dir.path().join("ana-support.key");
+    let made = Process::new(env!("CARGO_BIN_EXE_locker"))
+        .args(["fleet", "keygen", "--name", "ana-support", "--out"])
+        .arg(&key)
+        .output()
+        .expect("keygen runs");
+    assert!(made.status.success(), "{made:?}");
+    let line = String::from_utf8_lossy(&made.stdout).trim().to_string();
+    let agent = SupportKey::parse(&line).expect("NAME:PUBLICKEY");
+    let mut r = Rig::new();
+    let link = FleetLink {
+        host: "127.0.0.1".into(),
+        port,
+        site: "riverside".into(),
+        kiosk: "A".into(),
+    };
+    let online = subscribe::<bool>(port, "watcher", &link.online_topic());
+    let travelled = subscribe::<Signed>(port, "recorder", &link.orders_topic());
+    let results = subscribe::<Outcome>(port, "results", &link.results_topic());
+    {
+        let _on = r._rt.enter();
+        locker::fleet::spawn(r.handle.clone(), link.clone(), vec![agent]);
+    }
+    wait_for(&online, "the kiosk is online", |o| *o);
+
+    let door = CompartmentId(3);
+    let unlock = Process::new(env!("CARGO_BIN_EXE_locker"))
+        .args([
+            "fleet",
+            "unlock",
+            "--broker",
+            &format!("mqtt://127.0.0.1:{port}"),
+        ])
+        .args(["--site", "riverside", "--kiosk", "A", "--door", "3"])
+        .args(["--reason", "parcel stuck behind the door"])
+        .arg("--key")
+        .arg(&key)
+        .output()
+        .expect("unlock runs");
+    assert!(unlock.status.success(), "{unlock:?}");
+    assert!(String::from_utf8_lossy(&unlock.stdout).contains("door 3 pulsed"));
+    r.wait_door_open(door);
+    let pulses = r.sim.pulses(r.lock(door));
+    let Answer::AuditEntries(audit) = r.read(Query::AuditRange {
+        after: 0,
+        limit: 1000,
+    }) else {
+        panic!("audit")
+    };
+    assert!(
+        audit.iter().any(|e| e.action == "manual_unlock"
+            && e.actor.contains("support:ana-support")
+            && e.detail.contains("parcel stuck behind the door")),
+        "{audit:?}"
+    );
+
+    // The same signed order again, and one with its reason changed.
+    let sent = wait_for(&travelled, "the order travelled", |_| true);
+    publish_raw(
+        port,
+        &link.orders_topic(),
+        serde_json::to_vec(&sent).unwrap(),
+    );
+    let again = wait_for(&results, "the repeat is answered", |o| {
+        o.id == sent.order.id && !o.done
+    });
+    assert!(again.said.contains("carried out before"), "{again:?}");
+    let mut altered = sent.clone();
+    altered.order.id = "0123456789abcdef0123456789abcdef".into();
+    publish_raw(
+        port,
+        &link.orders_topic(),
+        serde_json::to_vec(&altered).unwrap(),
+    );
+    let forged = wait_for(&results, "the altered order is answered", |o| {
+        o.id == altered.order.id
+    });
+    assert!(
+        !forged.done && forged.said.contains("bad signature"),
+        "{forged:?}"
+    );
+    assert_eq!(r.sim.pulses(r.lock(door)), pulses, "no second pulse");
+    let Answer::AuditEntries(audit) = r.read(Query::AuditRange {
+        after: 0,
+        limit: 1000,
+    }) else {
+        panic!("audit")
+    };
+    let refusals = audit
+        .iter()
+        .filter(|e| e.detail.contains("from ana-support refused"))
+        .count();
+    assert_eq!(refusals, 2, "both refusals are audited: {audit:?}");
 }

@@ -2,6 +2,7 @@
 
 mod bus;
 mod data;
+mod fleet;
 mod generate;
 mod pin;
 mod run;
@@ -93,6 +94,9 @@ pub enum Cmd {
     Bus(bus::BusArgs),
     /// Simulate the lock boards of a bank on a pseudo-terminal.
     Sim(sim::SimArgs),
+    /// Support from afar, over the property's MQTT broker.
+    #[command(subcommand)]
+    Fleet(fleet::FleetCmd),
     /// Print the shell completion script, e.g. for /etc/bash_completion.d.
     #[command(hide = true)]
     Completions { shell: clap_complete::Shell },
@@ -248,6 +252,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Cmd::Markers(c) => data::markers(c),
         Cmd::Bus(args) => hardware(bus::run(args)),
         Cmd::Sim(args) => hardware(sim::run(args)),
+        Cmd::Fleet(cmd) => fleet::run(cmd),
         Cmd::Completions { shell } => generate::completions(shell),
         Cmd::Man { out } => generate::man(out.as_deref()),
         Cmd::Config(ConfigCmd::Check { file }) => {

@@ -130,6 +130,13 @@ fn start(
     )
     .map_err(failed("control socket"))?;
     if let Ok(Some((host, port))) = cfg.fleet.broker_addr() {
+        let keys = cfg
+            .fleet
+            .support_keys
+            .iter()
+            .map(|line| crate::fleet::SupportKey::parse(line))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| CliError::Usage(format!("fleet.support_keys: {e}")))?;
         crate::fleet::spawn(
             handle.clone(),
             crate::fleet::FleetLink {
@@ -138,6 +145,7 @@ fn start(
                 site: cfg.fleet.site.clone(),
                 kiosk: cfg.kiosk.id.clone(),
             },
+            keys,
         );
     }
     Ok(Started {

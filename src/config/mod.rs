@@ -47,6 +47,9 @@ pub struct FleetConfig {
     pub broker: Option<String>,
     /// The property this kiosk belongs to: its topics are under it.
     pub site: String,
+    /// The support agents whose signed orders this kiosk carries out:
+    /// `NAME:PUBLICKEY` lines from `locker fleet keygen`.
+    pub support_keys: Vec<String>,
 }
 
 impl FleetConfig {

@@ -172,6 +172,12 @@ pub enum Command {
     Published {
         seq: u64,
     },
+    /// A remote order's id, before the order is carried out: refused if
+    /// the id was seen before, so an order runs once.
+    AcceptRemote {
+        id: String,
+        until: chrono::DateTime<chrono::Utc>,
+    },
     AcknowledgeAlert {
         id: u64,
         note: String,

@@ -378,6 +378,22 @@ impl Engine {
                 let who = self.authorize(actor, Permission::Markers)?;
                 self.add_marker(&who, compartment, &note)
             }
+            AcceptRemote { id, until } => {
+                let who = self.authorize(actor, Permission::ManualUnlock)?;
+                let key = format!("remote/{id}");
+                self.commit(|tx| {
+                    if tx
+                        .get::<DateTime<Utc>, _>(T::Meta, key.as_bytes())?
+                        .is_some()
+                    {
+                        return tx::abort(EngineError::Invalid(format!(
+                            "order {id} from {who} was carried out before"
+                        )));
+                    }
+                    tx.put(T::Meta, key.as_bytes(), &until)
+                })?;
+                Ok(Vec::new())
+            }
             Published { seq } => {
                 self.authorize(actor, Permission::ViewAudit)?;
                 self.commit(|tx| tx.put(T::Meta, PUBLISHED_KEY, &seq))?;

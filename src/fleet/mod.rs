@@ -5,6 +5,8 @@
 //! restarted, loses nothing; a receiver drops repeats by sequence number.
 //! The kiosk works the same with no broker at all.
 
+pub mod order;
+
 use std::time::Duration;
 
 use rumqttc::{AsyncClient, Event as MqttEvent, LastWill, MqttOptions, Packet, QoS};
@@ -16,6 +18,8 @@ use crate::engine::read::{Answer, Query};
 use crate::engine::runner::EngineHandle;
 use crate::engine::{Actor, Command};
 use crate::store::AuditEntry;
+pub use order::SupportKey;
+use order::{Action, Outcome, Signed};
 
 /// The version in every topic: a change of payload that breaks a reader
 /// gets a new one.
@@ -48,6 +52,16 @@ impl FleetLink {
 
     pub fn events_topic(&self) -> String {
         format!("{}/events", self.base())
+    }
+
+    /// Signed orders from support for this kiosk.
+    pub fn orders_topic(&self) -> String {
+        format!("{}/orders", self.base())
+    }
+
+    /// The kiosk's answers to orders.
+    pub fn results_topic(&self) -> String {
+        format!("{}/results", self.base())
     }
 
     /// Retained: the bank as it is now.
@@ -147,12 +161,13 @@ fn actor() -> Actor {
     }
 }
 
-/// Starts publishing on the current tokio runtime.
-pub fn spawn(engine: EngineHandle, link: FleetLink) {
-    tokio::spawn(publish(engine, link));
+/// Starts publishing on the current tokio runtime, and carrying out the
+/// orders the agents of `keys` sign.
+pub fn spawn(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
+    tokio::spawn(publish(engine, link, keys));
 }
 
-async fn publish(engine: EngineHandle, link: FleetLink) {
+async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
     let mut opts = MqttOptions::new(
         format!("locker-{}-{}", link.site, link.kiosk),
         link.host.clone(),
@@ -167,11 +182,16 @@ async fn publish(engine: EngineHandle, link: FleetLink) {
     ));
     let (client, mut eventloop) = AsyncClient::new(opts, 16);
     let (tx, mut wire) = mpsc::unbounded_channel();
+    let (orders_tx, orders) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         loop {
             let said = match eventloop.poll().await {
                 Ok(MqttEvent::Incoming(Packet::ConnAck(_))) => Wire::Connected,
                 Ok(MqttEvent::Incoming(Packet::PubAck(_))) => Wire::Acked,
+                Ok(MqttEvent::Incoming(Packet::Publish(p))) => {
+                    let _ = orders_tx.send(p.payload.to_vec());
+                    continue;
+                }
                 Ok(_) => continue,
                 Err(e) => {
                     tracing::debug!(error = %e, "broker unreachable");
@@ -185,6 +205,15 @@ async fn publish(engine: EngineHandle, link: FleetLink) {
             }
         }
     });
+    if !keys.is_empty() {
+        tokio::spawn(serve_orders(
+            engine.clone(),
+            client.clone(),
+            link.clone(),
+            keys.clone(),
+            orders,
+        ));
+    }
     let mut events = engine.subscribe();
     let Some(mut done) = read_published(&engine).await else {
         return;
@@ -199,6 +228,14 @@ async fn publish(engine: EngineHandle, link: FleetLink) {
             }
         }
         tracing::info!(broker = %link.host, "connected to the property's broker");
+        if !keys.is_empty()
+            && client
+                .subscribe(link.orders_topic(), QoS::AtLeastOnce)
+                .await
+                .is_err()
+        {
+            continue;
+        }
         if send(
             &client,
             &mut wire,
@@ -322,5 +359,105 @@ async fn entries_after(engine: &EngineHandle, after: u64) -> Option<Vec<AuditEnt
             tracing::error!(answer = ?other.err(), "the fleet publisher cannot read the log");
             None
         }
+    }
+}
+
+/// Carries out support's orders one at a time: each checked (signature,
+/// kiosk, life), accepted once, done as the agent, and answered on the
+/// results topic (QoS 0: the publisher alone waits for acknowledgements).
+/// A refused order is audited with its agent and why.
+async fn serve_orders(
+    engine: EngineHandle,
+    client: AsyncClient,
+    link: FleetLink,
+    keys: Vec<SupportKey>,
+    mut orders: mpsc::UnboundedReceiver<Vec<u8>>,
+) {
+    while let Some(payload) = orders.recv().await {
+        // Orders live in wall-clock time, between machines.
+        let now = chrono::Utc::now();
+        let outcome = match serde_json::from_slice::<Signed>(&payload) {
+            Err(_) => refused(&engine, "", "?", "an order that could not be read".into()).await,
+            Ok(signed) => match signed.check(&keys, &link.site, &link.kiosk, now) {
+                Err(why) => {
+                    let o = &signed.order;
+                    refused(&engine, &o.id, &o.agent, why.to_string()).await
+                }
+                Ok(order) => carry_out(&engine, order).await,
+            },
+        };
+        let payload = serde_json::to_vec(&outcome).unwrap_or_default();
+        if let Err(e) = client
+            .publish(link.results_topic(), QoS::AtMostOnce, false, payload)
+            .await
+        {
+            tracing::warn!(error = %e, "could not answer an order");
+        }
+    }
+}
+
+fn agent_actor(agent: &str) -> Actor {
+    Actor::Local {
+        name: format!("support:{agent}"),
+    }
+}
+
+async fn carry_out(engine: &EngineHandle, order: &order::Order) -> Outcome {
+    let actor = agent_actor(&order.agent);
+    let accepted = engine
+        .send(
+            actor.clone(),
+            Command::AcceptRemote {
+                id: order.id.clone(),
+                until: order.expires,
+            },
+        )
+        .await;
+    if let Err(e) = accepted {
+        return refused(engine, &order.id, &order.agent, e.to_string()).await;
+    }
+    let Action::Unlock { door, reason } = &order.action;
+    let done = engine
+        .send_shared(
+            actor,
+            Command::ManualUnlock {
+                compartment: *door,
+                reason: reason.clone(),
+            },
+        )
+        .await;
+    match done {
+        Ok(_) => Outcome {
+            v: 1,
+            id: order.id.clone(),
+            done: true,
+            said: format!("door {door} pulsed"),
+        },
+        Err(e) => Outcome {
+            v: 1,
+            id: order.id.clone(),
+            done: false,
+            said: e.to_string(),
+        },
+    }
+}
+
+async fn refused(engine: &EngineHandle, id: &str, agent: &str, why: String) -> Outcome {
+    let detail = format!("order {id} from {agent} refused: {why}");
+    let actor = actor();
+    let recorded = {
+        let detail = detail.clone();
+        engine
+            .inspect(move |e| e.record_call(&actor, "fleet", &detail))
+            .await
+    };
+    if !matches!(recorded, Some(Ok(()))) {
+        tracing::warn!(%detail, "could not audit a refused order");
+    }
+    Outcome {
+        v: 1,
+        id: id.to_string(),
+        done: false,
+        said: why,
     }
 }
