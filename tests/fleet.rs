@@ -81,6 +81,16 @@ impl Drop for Broker {
     }
 }
 
+/// Kiosk A of the property "riverside", on the test's broker.
+fn kiosk_a(port: u16) -> FleetLink {
+    FleetLink {
+        host: "127.0.0.1".into(),
+        port,
+        site: "riverside".into(),
+        kiosk: "A".into(),
+    }
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -164,12 +174,7 @@ fn events_stored_while_the_broker_is_down_arrive_in_order_when_it_returns() {
     let port = free_port();
     let broker = Broker::start(dir.path(), port);
     let mut r = Rig::new();
-    let link = FleetLink {
-        host: "127.0.0.1".into(),
-        port,
-        site: "riverside".into(),
-        kiosk: "A".into(),
-    };
+    let link = kiosk_a(port);
     let got = subscribe::<FleetEvent>(port, "building-tool", &link.events_topic());
     {
         let _on = r._rt.enter();
@@ -214,12 +219,7 @@ fn the_retained_state_counts_the_doors_and_follows_a_deposit() {
     let port = free_port();
     let _broker = Broker::start(dir.path(), port);
     let mut r = Rig::new();
-    let link = FleetLink {
-        host: "127.0.0.1".into(),
-        port,
-        site: "riverside".into(),
-        kiosk: "A".into(),
-    };
+    let link = kiosk_a(port);
     let state_topic = link.state_topic();
     {
         let _on = r._rt.enter();
@@ -289,12 +289,7 @@ fn a_signed_unlock_from_support_opens_the_door_once_and_a_replay_or_a_forgery_is
     let line = String::from_utf8_lossy(&made.stdout).trim().to_string();
     let agent = SupportKey::parse(&line).expect("NAME:PUBLICKEY");
     let mut r = Rig::new();
-    let link = FleetLink {
-        host: "127.0.0.1".into(),
-        port,
-        site: "riverside".into(),
-        kiosk: "A".into(),
-    };
+    let link = kiosk_a(port);
     let online = subscribe::<bool>(port, "watcher", &link.online_topic());
     let travelled = subscribe::<Signed>(port, "recorder", &link.orders_topic());
     let results = subscribe::<Outcome>(port, "results", &link.results_topic());
