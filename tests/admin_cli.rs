@@ -34,7 +34,7 @@ port = "/dev/null-no-such-port"
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("the kiosk holds the database"), "{err}");
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("in use by another locker process"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
 }

@@ -280,6 +280,24 @@ fn audit_verify_counts_entries_and_exits_1_when_tampered() {
 }
 
 #[test]
+fn audit_verify_on_a_database_another_process_holds_says_so_and_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    initialised(dir.path());
+    let data = dir.path().join("data");
+    // This test process plays `locker service`: it holds the database and
+    // serves no control socket.
+    let _held = locker::store::Store::open(&data).unwrap();
+    let o = locker(
+        &["audit", "verify", "--data-dir", data.to_str().unwrap()],
+        "",
+    );
+    let err = one_line(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("in use by another locker process"), "{err}");
+    assert!(!err.contains("broken"), "{err}");
+}
+
+#[test]
 fn bad_config_gets_one_line_with_file_key_and_reason() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path());
