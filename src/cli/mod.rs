@@ -46,11 +46,14 @@ pub enum Cmd {
         #[arg(long)]
         size: Option<String>,
     },
-    /// The admin console (building admins, technicians) on this machine's
-    /// database and lock bus; the kiosk must not be running.
+    /// The admin console (building admins, technicians): beside a running
+    /// kiosk through its control socket, or on this machine's database and
+    /// lock bus when the kiosk is stopped.
     Admin {
         #[arg(long, value_name = "FILE", env = "LOCKER_CONFIG")]
-        config: PathBuf,
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR", conflicts_with = "config")]
+        data_dir: Option<PathBuf>,
         /// Screen size for serial terminals that report none, e.g. 80x24.
         #[arg(long)]
         size: Option<String>,
@@ -255,9 +258,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Cmd::Kiosk { config, size } => run::kiosk(&config, size.as_deref()),
         Cmd::Admin {
             config,
+            data_dir,
             size,
             keymap,
-        } => run::admin(&config, size.as_deref(), &keymap),
+        } => {
+            let data = DataArgs {
+                config,
+                data_dir,
+                user: None,
+            };
+            run::admin(&data, size.as_deref(), &keymap)
+        }
         Cmd::Service(args) => run::service(args),
         Cmd::Init { data, admin } => data::init(&data, &admin),
         Cmd::User(c) => data::user(c),

@@ -153,12 +153,18 @@ pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), CliError> {
     run(started.handle.clone(), facts, setup).map_err(failed("terminal"))
 }
 
-/// `locker admin --config FILE`: the console. While the kiosk runs it works
-/// through the kiosk's control socket; otherwise it opens this machine's
-/// database and lock bus itself.
-pub fn admin(config: &Path, size: Option<&str>, keymap: &str) -> Result<(), CliError> {
-    let cfg = Config::load(config).map_err(CliError::Config)?;
-    let bank = Bank::load(&cfg.kiosk.hardware).map_err(|e| CliError::Usage(e.to_string()))?;
+/// `locker admin --config FILE` (or `--data-dir DIR`): the console. While
+/// the kiosk runs it works through the kiosk's control socket; otherwise it
+/// opens this machine's database and lock bus itself.
+pub fn admin(data: &super::DataArgs, size: Option<&str>, keymap: &str) -> Result<(), CliError> {
+    let cfg = data.load()?;
+    let bank = if data.config.is_none() && !cfg.kiosk.hardware.exists() {
+        // A bare data directory names no bank file: the built-in demo bank,
+        // the one such a directory's default names.
+        Bank::demo()
+    } else {
+        Bank::load(&cfg.kiosk.hardware).map_err(|e| CliError::Usage(e.to_string()))?
+    };
     let setup = terminal_setup(
         &cfg,
         size,
