@@ -275,24 +275,50 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
     })?;
     let mut facts = KioskFacts::from_config(&cfg, &bank.layout);
     facts.demo_help = facts_out.as_ref().map(help_text);
+    if let Some(f) = &facts_out {
+        // Left on the terminal's main screen, so it is there after the demo too.
+        println!("{}", banner(f, &data_dir, temporary));
+    }
     let result = run(started.handle.clone(), facts, setup).map_err(failed("terminal"));
     drop(started);
     drop(sim);
     if temporary {
         let _ = std::fs::remove_dir_all(&data_dir);
         let _ = std::fs::remove_file(&cfg.security.key_file);
+        println!("locker demo: removed {}", data_dir.display());
+    } else {
+        println!("locker demo: data kept in {}", data_dir.display());
     }
     result
 }
 
-/// The demo's help panel: its codes and PINs.
-fn help_text(f: &DemoFacts) -> String {
-    let mut lines = vec!["Demo codes (A, then the code, then #):".to_string()];
-    for (door, code, recipient) in &f.codes {
-        lines.push(format!("  {code}  door {door}  {recipient}"));
+/// What `locker demo` prints as it starts: every sign-in, and how a second
+/// terminal reaches the same locker.
+fn banner(f: &DemoFacts, data_dir: &Path, temporary: bool) -> String {
+    let mut lines = vec![format!(
+        "locker demo: data in {}{}",
+        data_dir.display(),
+        if temporary { " (removed on exit)" } else { "" }
+    )];
+    lines.push("Sign-ins (user number, PIN):".into());
+    for line in account_lines(f) {
+        lines.push(format!("  {line}"));
     }
-    let accounts: Vec<String> = f
-        .accounts
+    lines.push(
+        "Console at the kiosk: * # * # 0 on the home screen, then an admin's or technician's sign-in."
+            .into(),
+    );
+    lines.push(format!(
+        "Console in a second terminal: locker admin --data-dir {} (control socket {})",
+        data_dir.display(),
+        crate::control::socket_path(data_dir).display()
+    ));
+    lines.join("\n")
+}
+
+/// One line per demo account: "courier 1001 PIN 1234".
+fn account_lines(f: &DemoFacts) -> Vec<String> {
+    f.accounts
         .iter()
         .map(|(user, pin, role)| {
             let what = match role {
@@ -302,7 +328,16 @@ fn help_text(f: &DemoFacts) -> String {
             };
             format!("{what} {user} PIN {pin}")
         })
-        .collect();
+        .collect()
+}
+
+/// The demo's help panel: its codes and PINs.
+fn help_text(f: &DemoFacts) -> String {
+    let mut lines = vec!["Demo codes (A, then the code, then #):".to_string()];
+    for (door, code, recipient) in &f.codes {
+        lines.push(format!("  {code}  door {door}  {recipient}"));
+    }
+    let accounts = account_lines(f);
     let couriers: Vec<&str> = f
         .accounts
         .iter()
@@ -317,6 +352,39 @@ fn help_text(f: &DemoFacts) -> String {
     lines.push(format!("Recipients: {}", f.recipients.join(" ")));
     lines.push("Doors close by themselves after 4 s. Ctrl-C leaves.".into());
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_banner_lists_every_sign_in_and_where_a_console_attaches() {
+        let facts = DemoFacts {
+            codes: Vec::new(),
+            accounts: vec![
+                ("1001".into(), "1234".into(), Role::Courier),
+                ("1002".into(), "2468".into(), Role::Courier),
+                ("9000".into(), "9999".into(), Role::Admin),
+                ("9100".into(), "5555".into(), Role::Technician),
+            ],
+            recipients: Vec::new(),
+            qr: None,
+        };
+        let dir = Path::new("/tmp/locker-demo-42");
+        let text = banner(&facts, dir, true);
+        for line in [
+            "courier 1001 PIN 1234",
+            "courier 1002 PIN 2468",
+            "admin 9000 PIN 9999",
+            "technician 9100 PIN 5555",
+            "locker admin --data-dir /tmp/locker-demo-42",
+            "/tmp/locker-demo-42/control.sock",
+            "removed on exit",
+        ] {
+            assert!(text.contains(line), "{line} in {text}");
+        }
+    }
 }
 
 /// `locker service --port DEV --hardware BANK`: the technician's laptop on
