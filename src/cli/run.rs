@@ -354,39 +354,6 @@ fn help_text(f: &DemoFacts) -> String {
     lines.join("\n")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn demo_banner_lists_every_sign_in_and_where_a_console_attaches() {
-        let facts = DemoFacts {
-            codes: Vec::new(),
-            accounts: vec![
-                ("1001".into(), "1234".into(), Role::Courier),
-                ("1002".into(), "2468".into(), Role::Courier),
-                ("9000".into(), "9999".into(), Role::Admin),
-                ("9100".into(), "5555".into(), Role::Technician),
-            ],
-            recipients: Vec::new(),
-            qr: None,
-        };
-        let dir = Path::new("/tmp/locker-demo-42");
-        let text = banner(&facts, dir, true);
-        for line in [
-            "courier 1001 PIN 1234",
-            "courier 1002 PIN 2468",
-            "admin 9000 PIN 9999",
-            "technician 9100 PIN 5555",
-            "locker admin --data-dir /tmp/locker-demo-42",
-            "/tmp/locker-demo-42/control.sock",
-            "removed on exit",
-        ] {
-            assert!(text.contains(line), "{line} in {text}");
-        }
-    }
-}
-
 /// `locker service --port DEV --hardware BANK`: the technician's laptop on
 /// the lock boards, no parcel database; pulses go to a local audit log.
 pub fn service(args: crate::service::ServiceArgs) -> Result<(), CliError> {
@@ -439,4 +406,37 @@ pub fn service(args: crate::service::ServiceArgs) -> Result<(), CliError> {
             .map(|_| ())
     })
     .map_err(failed("terminal"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_banner_lists_every_sign_in_and_where_a_console_attaches() {
+        let facts = DemoFacts {
+            codes: Vec::new(),
+            accounts: vec![
+                ("1001".into(), "1234".into(), Role::Courier),
+                ("1002".into(), "2468".into(), Role::Courier),
+                ("9000".into(), "9999".into(), Role::Admin),
+                ("9100".into(), "5555".into(), Role::Technician),
+            ],
+            recipients: Vec::new(),
+            qr: None,
+        };
+        let dir = Path::new("/tmp/locker-demo-42");
+        let text = banner(&facts, dir, true);
+        for line in [
+            "courier 1001 PIN 1234",
+            "courier 1002 PIN 2468",
+            "admin 9000 PIN 9999",
+            "technician 9100 PIN 5555",
+            "locker admin --data-dir /tmp/locker-demo-42",
+            "/tmp/locker-demo-42/control.sock",
+            "removed on exit",
+        ] {
+            assert!(text.contains(line), "{line} in {text}");
+        }
+    }
 }
