@@ -253,6 +253,9 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
     let setup = terminal_setup(&cfg, size.or(Some("80x24")), keymap)?;
     let rt = runtime()?;
     let _enter = rt.enter();
+    // From here on a hang-up or termination ends the demo as Ctrl-C does,
+    // with its temporary directory removed.
+    let signals = EndSignals::register().map_err(failed("signals"))?;
     let opts = SimOptions {
         auto_close: Some(Duration::from_secs(4)),
         items_follow_doors: true,
@@ -279,7 +282,11 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
         // Left on the terminal's main screen, so it is there after the demo too.
         println!("{}", banner(f, &data_dir, temporary));
     }
-    let result = run(started.handle.clone(), facts, setup).map_err(failed("terminal"));
+    let result = crate::kiosk::runtime::run_and(started.handle.clone(), facts, setup, |sink| {
+        signals.stop(sink);
+        Ok(())
+    })
+    .map_err(failed("terminal"));
     drop(started);
     drop(sim);
     if temporary {
@@ -290,6 +297,39 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
         println!("locker demo: data kept in {}", data_dir.display());
     }
     result
+}
+
+/// SIGHUP (the terminal closed), SIGTERM and SIGINT, caught so that the
+/// demo ends through its own exit path instead of dying where it stands.
+struct EndSignals {
+    hangup: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl EndSignals {
+    /// Needs the runtime entered; a signal from now on is kept until
+    /// [`EndSignals::stop`] reads it.
+    fn register() -> std::io::Result<EndSignals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(EndSignals {
+            hangup: signal(SignalKind::hangup())?,
+            terminate: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    /// Stops the screen loop at the first of the signals.
+    fn stop(mut self, sink: crate::ui::app::Sink<crate::engine::Event>) {
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = self.hangup.recv() => {}
+                _ = self.terminate.recv() => {}
+                _ = self.interrupt.recv() => {}
+            }
+            sink.stop();
+        });
+    }
 }
 
 /// What `locker demo` prints as it starts: every sign-in, and how a second
@@ -305,12 +345,12 @@ fn banner(f: &DemoFacts, data_dir: &Path, temporary: bool) -> String {
         lines.push(format!("  {line}"));
     }
     lines.push(
-        "Console at the kiosk: * # * # 0 on the home screen, then an admin's or technician's sign-in."
-            .into(),
+        "Console at the kiosk: * # * # 0 on the home screen, then an admin or technician.".into(),
     );
+    lines.push("Console in a second terminal, through the demo's control socket:".into());
+    lines.push(format!("  locker admin --data-dir {}", data_dir.display()));
     lines.push(format!(
-        "Console in a second terminal: locker admin --data-dir {} (control socket {})",
-        data_dir.display(),
+        "  (socket {})",
         crate::control::socket_path(data_dir).display()
     ));
     lines.join("\n")
