@@ -47,10 +47,7 @@ fn close_account_is_refused_while_a_parcel_waits() {
         )
         .unwrap_err();
     assert!(matches!(e, EngineError::Refused(Refusal::ParcelsWaiting)));
-    rig.enter(&code);
-    rig.door(c, DoorEventKind::Opened);
-    rig.bus.set_item(lock(c), false);
-    rig.door(c, DoorEventKind::Closed);
+    rig.pick_up(c, &code);
     rig.engine
         .handle(
             &rig.admin.clone(),

@@ -60,10 +60,7 @@ fn door_closed_before_taking_parcel_can_reopen_within_the_window() {
 fn a_problem_report_after_pickup_names_the_parcel_in_the_audit_log() {
     let mut rig = Rig::new();
     let (parcel, c, code) = rig.deposit("111111", Size::S);
-    rig.enter(&code);
-    rig.door(c, DoorEventKind::Opened);
-    rig.bus.set_item(lock(c), false);
-    rig.door(c, DoorEventKind::Closed);
+    rig.pick_up(c, &code);
     rig.engine
         .handle(
             &Actor::Kiosk,
