@@ -451,11 +451,13 @@ impl Engine {
     }
 
     /// Writes the markers to `markers-<time>.csv` beside the data
-    /// directory, and records where.
+    /// directory, the time being the kiosk's local time (what its screens
+    /// show), and records where.
     pub(super) fn export_markers(&mut self, who: &str) -> EngineResult {
         let store_dir = self.store.path();
         let dir = store_dir.parent().unwrap_or(store_dir);
-        let name = format!("markers-{}.csv", self.now().format("%Y%m%d-%H%M%S"));
+        let local = self.now().with_timezone(&self.settings.tz);
+        let name = format!("markers-{}.csv", local.format("%Y%m%d-%H%M%S"));
         let path = dir.join(name);
         let markers = super::query::markers(&self.store)?;
         let written = std::fs::File::create(&path).and_then(|file| {

@@ -258,3 +258,18 @@ fn stored_text_from_any_front_end_is_held_to_the_domain_limits() {
     assert!(rig.engine.handle(&admin, with(&|_| {})).is_ok());
     assert!(rig.engine.handle(&admin, user("ana.lopez")).is_ok());
 }
+
+#[test]
+fn the_markers_export_is_named_in_the_kiosks_local_time() {
+    let mut rig = Rig::new();
+    let ev = rig
+        .engine
+        .handle(&rig.admin.clone(), Command::ExportMarkers)
+        .unwrap();
+    let Some(Event::MarkersExported { path }) = ev.first() else {
+        panic!("{ev:?}");
+    };
+    // The rig starts at 10:00 in Madrid, 09:00 UTC.
+    assert!(path.ends_with("markers-20261116-100000.csv"), "{path}");
+    assert!(std::path::Path::new(path).exists(), "{path}");
+}
