@@ -9,7 +9,8 @@ use crate::domain::hold::local_date;
 use crate::domain::people::validate_user_name;
 use crate::domain::text::{NOTE_MAX, TextError, check_email, check_text};
 use crate::domain::{
-    CompartmentId, Parcel, ParcelId, ParcelState, Recipient, RecipientId, Role, User,
+    CompartmentId, Parcel, ParcelId, ParcelState, Recipient, RecipientChange, RecipientId, Role,
+    User,
 };
 use crate::store::{
     Alert, AlertKind, DeadReason, IntentKind, MarkerKind, NotificationKind, T, seq_key,
@@ -34,6 +35,7 @@ pub(super) fn check_input(cmd: &Command) -> Result<(), EngineError> {
         | Command::AddMarker { note, .. }
         | Command::AcknowledgeAlert { note, .. } => check_text("note", note, NOTE_MAX)?,
         Command::AddRecipient { recipient } => recipient.validate()?,
+        Command::UpdateRecipient { change, .. } => change.validate()?,
         Command::AddUser {
             name,
             carrier_email,
@@ -341,14 +343,52 @@ impl Engine {
     pub(super) fn add_recipient(&mut self, who: &str, r: Recipient) -> EngineResult {
         r.validate()?;
         self.commit(|tx| {
-            if tx.recipient(&r.id)?.is_some_and(|old| old.closed) {
-                return abort(EngineError::Invalid(format!(
-                    "recipient ID {} belonged to a closed account",
-                    r.id
-                )));
+            match tx.recipient(&r.id)? {
+                Some(old) if old.closed => {
+                    return abort(EngineError::Invalid(format!(
+                        "recipient ID {} belonged to a closed account",
+                        r.id
+                    )));
+                }
+                // Saving over it would drop its vacation, delegates and
+                // language.
+                Some(_) => {
+                    return abort(EngineError::Invalid(format!(
+                        "recipient {} already exists: `recipient update {}` changes it",
+                        r.id, r.id
+                    )));
+                }
+                None => {}
             }
             tx.put(T::Recipients, r.id.digits().as_bytes(), &r)?;
             tx.audit(self.audit_draft(who, "recipient_saved", None, None, r.id.to_string()))
+        })?;
+        Ok(vec![Event::Done])
+    }
+
+    /// Changes what `change` names in a recipient, nothing else.
+    pub(super) fn update_recipient(
+        &mut self,
+        who: &str,
+        recipient: &str,
+        change: &RecipientChange,
+    ) -> EngineResult {
+        let rid = RecipientId::parse(recipient).map_err(|e| EngineError::Invalid(e.to_string()))?;
+        if change.is_empty() {
+            return Err(EngineError::Invalid(format!("nothing to change in {rid}")));
+        }
+        self.commit(|tx| {
+            let Some(mut r) = tx.recipient(&rid)? else {
+                return abort(EngineError::NotFound(format!("recipient {rid}")));
+            };
+            if r.closed {
+                return abort(EngineError::Invalid(format!(
+                    "recipient ID {rid} belonged to a closed account"
+                )));
+            }
+            change.apply(&mut r);
+            tx.put(T::Recipients, rid.digits().as_bytes(), &r)?;
+            tx.audit(self.audit_draft(who, "recipient_updated", None, None, rid.to_string()))
         })?;
         Ok(vec![Event::Done])
     }

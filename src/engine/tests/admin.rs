@@ -273,3 +273,60 @@ fn the_markers_export_is_named_in_the_kiosks_local_time() {
     assert!(path.ends_with("markers-20261116-100000.csv"), "{path}");
     assert!(std::path::Path::new(path).exists(), "{path}");
 }
+
+#[test]
+fn adding_an_existing_recipient_is_refused_and_an_update_keeps_the_rest() {
+    let mut rig = Rig::new();
+    let admin = rig.admin.clone();
+    let id = RecipientId::parse("111111").unwrap();
+    let until = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    rig.engine
+        .handle(
+            &admin,
+            Command::SetVacation {
+                recipient: id.to_string(),
+                until: Some(until),
+            },
+        )
+        .unwrap();
+    let stored = |rig: &Rig| {
+        query::recipients(rig.engine.store())
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap()
+    };
+    let before = stored(&rig);
+    let mut again = before.clone();
+    again.delegates.clear();
+    again.vacation_until = None;
+    let e = rig
+        .engine
+        .handle(&admin, Command::AddRecipient { recipient: again })
+        .unwrap_err();
+    assert!(e.to_string().contains("recipient update"), "{e}");
+    assert_eq!(stored(&rig), before);
+
+    rig.engine
+        .handle(
+            &admin,
+            Command::UpdateRecipient {
+                recipient: id.to_string(),
+                change: crate::domain::RecipientChange {
+                    email: Some("ana.new@example.org".into()),
+                    ..Default::default()
+                },
+            },
+        )
+        .unwrap();
+    let after = stored(&rig);
+    assert_eq!(after.email, "ana.new@example.org");
+    assert_eq!(
+        Recipient {
+            email: before.email.clone(),
+            ..after
+        },
+        before,
+        "only the e-mail changed"
+    );
+}
