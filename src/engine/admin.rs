@@ -221,15 +221,18 @@ impl Engine {
             }
             self.kill_codes(tx, &mut p, DeadReason::Replaced)?;
             if let Some(rid) = &new_recipient {
-                if let Some(old) = tx.recipient(&p.recipient)? {
+                let old = tx.recipient(&p.recipient)?;
+                if let Some(old) = &old {
                     tx.queue(self.notification(
                         NotificationKind::Reassigned,
-                        &Engine::addressed(&old),
+                        &Engine::addressed(old),
                         Some(parcel),
                         self.parcel_facts(&p),
                     ))?;
                 }
+                let new = tx.recipient(rid)?;
                 p.recipient = rid.clone();
+                self.hold_for(&mut p, old.as_ref(), new.as_ref());
             }
             let message = tx.recipient(&p.recipient)?.map(|r| {
                 self.notification(
@@ -255,6 +258,23 @@ impl Engine {
             ))?;
             Ok(())
         })
+    }
+
+    /// A reassigned parcel's hold follows its new recipient: the old
+    /// recipient's vacation days come off, the new one's go on, and days an
+    /// admin added stay.
+    fn hold_for(&self, p: &mut Parcel, old: Option<&Recipient>, new: Option<&Recipient>) {
+        let Some(deposited) = p.deposited_at else {
+            return;
+        };
+        let (hold, tz) = (&self.settings.hold, self.settings.tz);
+        let last_day = local_date(hold.deadline(deposited, tz, 0), tz);
+        let vacation = |r: Option<&Recipient>| {
+            hold.vacation_extension(last_day, r.and_then(|r| r.vacation_until))
+        };
+        let added = p.extension_days.saturating_sub(vacation(old));
+        p.extension_days = added + vacation(new);
+        p.deadline = Some(hold.deadline(deposited, tz, p.extension_days));
     }
 
     pub(super) fn extend_hold(
