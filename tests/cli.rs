@@ -280,6 +280,90 @@ fn audit_verify_counts_entries_and_exits_1_when_tampered() {
 }
 
 #[test]
+fn audit_verify_on_a_database_another_process_holds_says_so_and_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    initialised(dir.path());
+    let data = dir.path().join("data");
+    // This test process plays `locker service`: it holds the database and
+    // serves no control socket.
+    let _held = locker::store::Store::open(&data).unwrap();
+    let o = locker(
+        &["audit", "verify", "--data-dir", data.to_str().unwrap()],
+        "",
+    );
+    let err = one_line(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("in use by another locker process"), "{err}");
+    assert!(!err.contains("broken"), "{err}");
+}
+
+#[test]
+fn recipient_add_refuses_an_existing_id_and_update_changes_only_what_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = initialised(dir.path());
+    let cfg = cfg.to_str().unwrap();
+    let add = |email: &str, language: &str| {
+        locker(
+            &[
+                "recipient",
+                "add",
+                "PX-482913",
+                "--name",
+                "Ana Ruiz",
+                "--email",
+                email,
+                "--language",
+                language,
+                "--config",
+                cfg,
+            ],
+            "",
+        )
+    };
+    let o = add("ana@example.org", "es");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = add("other@example.org", "en");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(one_line(&o).contains("recipient update"), "{}", text(&o));
+
+    let o = locker(
+        &[
+            "recipient",
+            "update",
+            "PX-482913",
+            "--email",
+            "ana.ruiz@example.org",
+            "--config",
+            cfg,
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = locker(&["recipient", "list", "--json", "--config", cfg], "");
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ana = &list[0];
+    assert_eq!(ana["email"], "ana.ruiz@example.org", "{ana}");
+    assert_eq!(ana["name"], "Ana Ruiz", "{ana}");
+    assert_eq!(ana["language"], "es", "kept: {ana}");
+
+    let o = locker(&["recipient", "update", "PX-482913", "--config", cfg], "");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = locker(
+        &[
+            "recipient",
+            "update",
+            "PX-482913",
+            "--email",
+            "nope",
+            "--config",
+            cfg,
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+#[test]
 fn bad_config_gets_one_line_with_file_key_and_reason() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path());

@@ -197,10 +197,14 @@ impl Form {
                 let Some((email, name)) = text.split_once(' ') else {
                     return Outcome::Invalid("type E-MAIL NAME");
                 };
-                let mut r = (**r).clone();
-                r.email = email.to_string();
-                r.name = name.trim().to_string();
-                command(Command::AddRecipient { recipient: r })
+                command(Command::UpdateRecipient {
+                    recipient: r.id.to_string(),
+                    change: crate::domain::RecipientChange {
+                        email: Some(email.to_string()),
+                        name: Some(name.trim().to_string()),
+                        ..Default::default()
+                    },
+                })
             }
             Form::AddDelegate(r) => {
                 let Some((name, email)) = text.rsplit_once(' ') else {
@@ -209,12 +213,18 @@ impl Form {
                 if !email.contains('@') || name.trim().is_empty() {
                     return Outcome::Invalid("type NAME E-MAIL");
                 }
-                let mut r = (**r).clone();
-                r.delegates.push(crate::domain::Delegate {
+                let mut delegates = r.delegates.clone();
+                delegates.push(crate::domain::Delegate {
                     name: name.trim().to_string(),
                     email: email.to_string(),
                 });
-                command(Command::AddRecipient { recipient: r })
+                command(Command::UpdateRecipient {
+                    recipient: r.id.to_string(),
+                    change: crate::domain::RecipientChange {
+                        delegates: Some(delegates),
+                        ..Default::default()
+                    },
+                })
             }
             Form::MarkerFilter => match marker_filter(text) {
                 Some(f) => Outcome::Read(Query::Markers(f)),

@@ -1,4 +1,5 @@
-//! The command line (the README). Exit codes: 0 ok, 1 failure, 2 usage or config.
+//! The command line (the README). Exit codes: 0 ok, 1 failure, 2 usage or
+//! config, 3 could not run (the database is in use by another process).
 
 mod bus;
 mod data;
@@ -46,11 +47,14 @@ pub enum Cmd {
         #[arg(long)]
         size: Option<String>,
     },
-    /// The admin console (building admins, technicians) on this machine's
-    /// database and lock bus; the kiosk must not be running.
+    /// The admin console (building admins, technicians): beside a running
+    /// kiosk through its control socket, or on this machine's database and
+    /// lock bus when the kiosk is stopped.
     Admin {
         #[arg(long, value_name = "FILE", env = "LOCKER_CONFIG")]
-        config: PathBuf,
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "DIR", conflicts_with = "config")]
+        data_dir: Option<PathBuf>,
         /// Screen size for serial terminals that report none, e.g. 80x24.
         #[arg(long)]
         size: Option<String>,
@@ -151,6 +155,11 @@ pub enum CliError {
     Config(ConfigError),
     #[error("{0}")]
     Failed(String),
+    /// The command could not run at all, e.g. another process holds the
+    /// database: nothing was checked or changed, so not a failure of what
+    /// was asked (for `audit verify`, never a broken chain).
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl CliError {
@@ -158,6 +167,7 @@ impl CliError {
         match self {
             CliError::Usage(_) | CliError::Config(_) => 2,
             CliError::Failed(_) => 1,
+            CliError::Unavailable(_) => 3,
         }
     }
 }
@@ -189,14 +199,27 @@ impl From<crate::domain::TextError> for CliError {
 
 /// Opens a config's existing database for a command that first looked for
 /// a running kiosk's control socket: held by another process then means a
-/// kiosk whose socket is silent, said the way an operator can act on.
+/// kiosk whose socket is silent, or a process with no socket (a console,
+/// `locker service` on its audit directory), said the way an operator can
+/// act on, with the exit code for "could not run".
 pub(crate) fn open_beside_kiosk(cfg: &Config) -> Result<crate::store::Store, CliError> {
-    crate::store::Store::open_existing(&cfg.kiosk.data_dir).map_err(|e| match e {
-        crate::store::StoreError::Locked { .. } => CliError::Failed(format!(
-            "the kiosk holds the database in {}, but its control socket {} does not answer",
-            cfg.kiosk.data_dir.display(),
-            crate::control::socket_path(&cfg.kiosk.data_dir).display()
-        )),
+    let dir = &cfg.kiosk.data_dir;
+    crate::store::Store::open_existing(dir).map_err(|e| match e {
+        crate::store::StoreError::Locked { .. } => {
+            let socket = crate::control::socket_path(dir);
+            CliError::Unavailable(if socket.exists() {
+                format!(
+                    "the kiosk holds the database in {}, but its control socket {} does not answer",
+                    dir.display(),
+                    socket.display()
+                )
+            } else {
+                format!(
+                    "the database in {} is in use by another locker process (a console or `locker service`): stop it and try again",
+                    dir.display()
+                )
+            })
+        }
         other => other.into(),
     })
 }
@@ -239,9 +262,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Cmd::Kiosk { config, size } => run::kiosk(&config, size.as_deref()),
         Cmd::Admin {
             config,
+            data_dir,
             size,
             keymap,
-        } => run::admin(&config, size.as_deref(), &keymap),
+        } => {
+            let data = DataArgs {
+                config,
+                data_dir,
+                user: None,
+            };
+            run::admin(&data, size.as_deref(), &keymap)
+        }
         Cmd::Service(args) => run::service(args),
         Cmd::Init { data, admin } => data::init(&data, &admin),
         Cmd::User(c) => data::user(c),

@@ -172,12 +172,18 @@ pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), CliError> {
     run(started.handle.clone(), facts, setup).map_err(failed("terminal"))
 }
 
-/// `locker admin --config FILE`: the console. While the kiosk runs it works
-/// through the kiosk's control socket; otherwise it opens this machine's
-/// database and lock bus itself.
-pub fn admin(config: &Path, size: Option<&str>, keymap: &str) -> Result<(), CliError> {
-    let cfg = Config::load(config).map_err(CliError::Config)?;
-    let bank = Bank::load(&cfg.kiosk.hardware).map_err(|e| CliError::Usage(e.to_string()))?;
+/// `locker admin --config FILE` (or `--data-dir DIR`): the console. While
+/// the kiosk runs it works through the kiosk's control socket; otherwise it
+/// opens this machine's database and lock bus itself.
+pub fn admin(data: &super::DataArgs, size: Option<&str>, keymap: &str) -> Result<(), CliError> {
+    let cfg = data.load()?;
+    let bank = if data.config.is_none() && !cfg.kiosk.hardware.exists() {
+        // A bare data directory names no bank file: the built-in demo bank,
+        // the one such a directory's default names.
+        Bank::demo()
+    } else {
+        Bank::load(&cfg.kiosk.hardware).map_err(|e| CliError::Usage(e.to_string()))?
+    };
     let setup = terminal_setup(
         &cfg,
         size,
@@ -266,6 +272,9 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
     let setup = terminal_setup(&cfg, size.or(Some("80x24")), keymap)?;
     let rt = runtime()?;
     let _enter = rt.enter();
+    // From here on a hang-up or termination ends the demo as Ctrl-C does,
+    // with its temporary directory removed.
+    let signals = EndSignals::register().map_err(failed("signals"))?;
     let opts = SimOptions {
         auto_close: Some(Duration::from_secs(4)),
         items_follow_doors: true,
@@ -288,24 +297,87 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
     })?;
     let mut facts = KioskFacts::from_config(&cfg, &bank.layout);
     facts.demo_help = facts_out.as_ref().map(help_text);
-    let result = run(started.handle.clone(), facts, setup).map_err(failed("terminal"));
+    if let Some(f) = &facts_out {
+        // Left on the terminal's main screen, so it is there after the demo too.
+        println!("{}", banner(f, &data_dir, temporary));
+    }
+    let result = crate::kiosk::runtime::run_and(started.handle.clone(), facts, setup, |sink| {
+        signals.stop(sink);
+        Ok(())
+    })
+    .map_err(failed("terminal"));
     drop(started);
     drop(sim);
     if temporary {
         let _ = std::fs::remove_dir_all(&data_dir);
         let _ = std::fs::remove_file(&cfg.security.key_file);
+        println!("locker demo: removed {}", data_dir.display());
+    } else {
+        println!("locker demo: data kept in {}", data_dir.display());
     }
     result
 }
 
-/// The demo's help panel: its codes and PINs.
-fn help_text(f: &DemoFacts) -> String {
-    let mut lines = vec!["Demo codes (A, then the code, then #):".to_string()];
-    for (door, code, recipient) in &f.codes {
-        lines.push(format!("  {code}  door {door}  {recipient}"));
+/// SIGHUP (the terminal closed), SIGTERM and SIGINT, caught so that the
+/// demo ends through its own exit path instead of dying where it stands.
+struct EndSignals {
+    hangup: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl EndSignals {
+    /// Needs the runtime entered; a signal from now on is kept until
+    /// [`EndSignals::stop`] reads it.
+    fn register() -> std::io::Result<EndSignals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(EndSignals {
+            hangup: signal(SignalKind::hangup())?,
+            terminate: signal(SignalKind::terminate())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
     }
-    let accounts: Vec<String> = f
-        .accounts
+
+    /// Stops the screen loop at the first of the signals.
+    fn stop(mut self, sink: crate::ui::app::Sink<crate::engine::Event>) {
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = self.hangup.recv() => {}
+                _ = self.terminate.recv() => {}
+                _ = self.interrupt.recv() => {}
+            }
+            sink.stop();
+        });
+    }
+}
+
+/// What `locker demo` prints as it starts: every sign-in, and how a second
+/// terminal reaches the same locker.
+fn banner(f: &DemoFacts, data_dir: &Path, temporary: bool) -> String {
+    let mut lines = vec![format!(
+        "locker demo: data in {}{}",
+        data_dir.display(),
+        if temporary { " (removed on exit)" } else { "" }
+    )];
+    lines.push("Sign-ins (user number, PIN):".into());
+    for line in account_lines(f) {
+        lines.push(format!("  {line}"));
+    }
+    lines.push(
+        "Console at the kiosk: * # * # 0 on the home screen, then an admin or technician.".into(),
+    );
+    lines.push("Console in a second terminal, through the demo's control socket:".into());
+    lines.push(format!("  locker admin --data-dir {}", data_dir.display()));
+    lines.push(format!(
+        "  (socket {})",
+        crate::control::socket_path(data_dir).display()
+    ));
+    lines.join("\n")
+}
+
+/// One line per demo account: "courier 1001 PIN 1234".
+fn account_lines(f: &DemoFacts) -> Vec<String> {
+    f.accounts
         .iter()
         .map(|(user, pin, role)| {
             let what = match role {
@@ -315,7 +387,16 @@ fn help_text(f: &DemoFacts) -> String {
             };
             format!("{what} {user} PIN {pin}")
         })
-        .collect();
+        .collect()
+}
+
+/// The demo's help panel: its codes and PINs.
+fn help_text(f: &DemoFacts) -> String {
+    let mut lines = vec!["Demo codes (A, then the code, then #):".to_string()];
+    for (door, code, recipient) in &f.codes {
+        lines.push(format!("  {code}  door {door}  {recipient}"));
+    }
+    let accounts = account_lines(f);
     let couriers: Vec<&str> = f
         .accounts
         .iter()
@@ -384,4 +465,37 @@ pub fn service(args: crate::service::ServiceArgs) -> Result<(), CliError> {
             .map(|_| ())
     })
     .map_err(failed("terminal"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_banner_lists_every_sign_in_and_where_a_console_attaches() {
+        let facts = DemoFacts {
+            codes: Vec::new(),
+            accounts: vec![
+                ("1001".into(), "1234".into(), Role::Courier),
+                ("1002".into(), "2468".into(), Role::Courier),
+                ("9000".into(), "9999".into(), Role::Admin),
+                ("9100".into(), "5555".into(), Role::Technician),
+            ],
+            recipients: Vec::new(),
+            qr: None,
+        };
+        let dir = Path::new("/tmp/locker-demo-42");
+        let text = banner(&facts, dir, true);
+        for line in [
+            "courier 1001 PIN 1234",
+            "courier 1002 PIN 2468",
+            "admin 9000 PIN 9999",
+            "technician 9100 PIN 5555",
+            "locker admin --data-dir /tmp/locker-demo-42",
+            "/tmp/locker-demo-42/control.sock",
+            "removed on exit",
+        ] {
+            assert!(text.contains(line), "{line} in {text}");
+        }
+    }
 }

@@ -107,6 +107,66 @@ pub struct Recipient {
     pub closed: bool,
 }
 
+/// What an update changes in a recipient: what is `None` stays as stored
+/// (the vacation and anything else not named here always does).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipientChange {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub language: Option<Language>,
+    /// The whole list of delegates, when it changes.
+    #[serde(default)]
+    pub delegates: Option<Vec<Delegate>>,
+}
+
+impl RecipientChange {
+    /// Whether it changes nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == RecipientChange::default()
+    }
+
+    /// Each value given, held to the limits a recipient's are.
+    pub fn validate(&self) -> Result<(), TextError> {
+        if let Some(name) = &self.name {
+            check_name("name", name, PERSON_NAME_MAX)?;
+        }
+        if let Some(email) = &self.email {
+            check_email("e-mail", email)?;
+        }
+        if let Some(phone) = &self.phone {
+            check_text("phone", phone, PHONE_MAX)?;
+        }
+        self.delegates
+            .iter()
+            .flatten()
+            .try_for_each(Delegate::validate)
+    }
+
+    /// `r` with the change made.
+    pub fn apply(&self, r: &mut Recipient) {
+        if let Some(name) = &self.name {
+            r.name = name.clone();
+        }
+        if let Some(email) = &self.email {
+            r.email = email.clone();
+        }
+        if let Some(phone) = &self.phone {
+            r.phone = Some(phone.clone());
+        }
+        if let Some(language) = self.language {
+            r.language = language;
+        }
+        if let Some(delegates) = &self.delegates {
+            r.delegates = delegates.clone();
+        }
+    }
+}
+
 impl Recipient {
     /// The name as a courier may see it to confirm the right person: the
     /// first name and the last name's initial ("Ana R."), printable.

@@ -9,7 +9,8 @@ use crate::domain::hold::local_date;
 use crate::domain::people::validate_user_name;
 use crate::domain::text::{NOTE_MAX, TextError, check_email, check_text};
 use crate::domain::{
-    CompartmentId, Parcel, ParcelId, ParcelState, Recipient, RecipientId, Role, User,
+    CompartmentId, Parcel, ParcelId, ParcelState, Recipient, RecipientChange, RecipientId, Role,
+    User,
 };
 use crate::store::{
     Alert, AlertKind, DeadReason, IntentKind, MarkerKind, NotificationKind, T, seq_key,
@@ -34,6 +35,7 @@ pub(super) fn check_input(cmd: &Command) -> Result<(), EngineError> {
         | Command::AddMarker { note, .. }
         | Command::AcknowledgeAlert { note, .. } => check_text("note", note, NOTE_MAX)?,
         Command::AddRecipient { recipient } => recipient.validate()?,
+        Command::UpdateRecipient { change, .. } => change.validate()?,
         Command::AddUser {
             name,
             carrier_email,
@@ -219,15 +221,18 @@ impl Engine {
             }
             self.kill_codes(tx, &mut p, DeadReason::Replaced)?;
             if let Some(rid) = &new_recipient {
-                if let Some(old) = tx.recipient(&p.recipient)? {
+                let old = tx.recipient(&p.recipient)?;
+                if let Some(old) = &old {
                     tx.queue(self.notification(
                         NotificationKind::Reassigned,
-                        &Engine::addressed(&old),
+                        &Engine::addressed(old),
                         Some(parcel),
                         self.parcel_facts(&p),
                     ))?;
                 }
+                let new = tx.recipient(rid)?;
                 p.recipient = rid.clone();
+                self.hold_for(&mut p, old.as_ref(), new.as_ref());
             }
             let message = tx.recipient(&p.recipient)?.map(|r| {
                 self.notification(
@@ -253,6 +258,23 @@ impl Engine {
             ))?;
             Ok(())
         })
+    }
+
+    /// A reassigned parcel's hold follows its new recipient: the old
+    /// recipient's vacation days come off, the new one's go on, and days an
+    /// admin added stay.
+    fn hold_for(&self, p: &mut Parcel, old: Option<&Recipient>, new: Option<&Recipient>) {
+        let Some(deposited) = p.deposited_at else {
+            return;
+        };
+        let (hold, tz) = (&self.settings.hold, self.settings.tz);
+        let last_day = local_date(hold.deadline(deposited, tz, 0), tz);
+        let vacation = |r: Option<&Recipient>| {
+            hold.vacation_extension(last_day, r.and_then(|r| r.vacation_until))
+        };
+        let added = p.extension_days.saturating_sub(vacation(old));
+        p.extension_days = added + vacation(new);
+        p.deadline = Some(hold.deadline(deposited, tz, p.extension_days));
     }
 
     pub(super) fn extend_hold(
@@ -341,14 +363,52 @@ impl Engine {
     pub(super) fn add_recipient(&mut self, who: &str, r: Recipient) -> EngineResult {
         r.validate()?;
         self.commit(|tx| {
-            if tx.recipient(&r.id)?.is_some_and(|old| old.closed) {
-                return abort(EngineError::Invalid(format!(
-                    "recipient ID {} belonged to a closed account",
-                    r.id
-                )));
+            match tx.recipient(&r.id)? {
+                Some(old) if old.closed => {
+                    return abort(EngineError::Invalid(format!(
+                        "recipient ID {} belonged to a closed account",
+                        r.id
+                    )));
+                }
+                // Saving over it would drop its vacation, delegates and
+                // language.
+                Some(_) => {
+                    return abort(EngineError::Invalid(format!(
+                        "recipient {} already exists: `recipient update {}` changes it",
+                        r.id, r.id
+                    )));
+                }
+                None => {}
             }
             tx.put(T::Recipients, r.id.digits().as_bytes(), &r)?;
             tx.audit(self.audit_draft(who, "recipient_saved", None, None, r.id.to_string()))
+        })?;
+        Ok(vec![Event::Done])
+    }
+
+    /// Changes what `change` names in a recipient, nothing else.
+    pub(super) fn update_recipient(
+        &mut self,
+        who: &str,
+        recipient: &str,
+        change: &RecipientChange,
+    ) -> EngineResult {
+        let rid = RecipientId::parse(recipient).map_err(|e| EngineError::Invalid(e.to_string()))?;
+        if change.is_empty() {
+            return Err(EngineError::Invalid(format!("nothing to change in {rid}")));
+        }
+        self.commit(|tx| {
+            let Some(mut r) = tx.recipient(&rid)? else {
+                return abort(EngineError::NotFound(format!("recipient {rid}")));
+            };
+            if r.closed {
+                return abort(EngineError::Invalid(format!(
+                    "recipient ID {rid} belonged to a closed account"
+                )));
+            }
+            change.apply(&mut r);
+            tx.put(T::Recipients, rid.digits().as_bytes(), &r)?;
+            tx.audit(self.audit_draft(who, "recipient_updated", None, None, rid.to_string()))
         })?;
         Ok(vec![Event::Done])
     }
@@ -451,11 +511,13 @@ impl Engine {
     }
 
     /// Writes the markers to `markers-<time>.csv` beside the data
-    /// directory, and records where.
+    /// directory, the time being the kiosk's local time (what its screens
+    /// show), and records where.
     pub(super) fn export_markers(&mut self, who: &str) -> EngineResult {
         let store_dir = self.store.path();
         let dir = store_dir.parent().unwrap_or(store_dir);
-        let name = format!("markers-{}.csv", self.now().format("%Y%m%d-%H%M%S"));
+        let local = self.now().with_timezone(&self.settings.tz);
+        let name = format!("markers-{}.csv", local.format("%Y%m%d-%H%M%S"));
         let path = dir.join(name);
         let markers = super::query::markers(&self.store)?;
         let written = std::fs::File::create(&path).and_then(|file| {

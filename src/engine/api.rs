@@ -140,8 +140,15 @@ pub enum Command {
         recipient: String,
         until: Option<NaiveDate>,
     },
+    /// A new recipient; refused for an ID already in use.
     AddRecipient {
         recipient: crate::domain::Recipient,
+    },
+    /// Changes only what `change` names; the rest (vacation, delegates
+    /// unless named) stays.
+    UpdateRecipient {
+        recipient: String,
+        change: crate::domain::RecipientChange,
     },
     CloseAccount {
         recipient: String,

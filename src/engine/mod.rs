@@ -352,6 +352,10 @@ impl Engine {
                 let who = self.authorize(actor, Permission::ManageRecipients)?;
                 self.add_recipient(&who, recipient)
             }
+            UpdateRecipient { recipient, change } => {
+                let who = self.authorize(actor, Permission::ManageRecipients)?;
+                self.update_recipient(&who, &recipient, &change)
+            }
             CloseAccount { recipient } => {
                 let who = self.authorize(actor, Permission::ManageRecipients)?;
                 self.close_account(&who, &recipient)

@@ -237,6 +237,9 @@ impl Engine {
         problem: Problem,
     ) -> EngineResult {
         let text = format!("door {compartment}: recipient reports {problem:?}");
+        // The report follows a pickup: the parcel is the one last taken
+        // from this door.
+        let parcel = self.reopen.get(&compartment).map(|w| w.parcel);
         let alert = self.commit(|tx| {
             tx.compartment(compartment)?;
             let alert = self.raise(
@@ -256,7 +259,7 @@ impl Engine {
                 "kiosk",
                 "problem_reported",
                 Some(compartment),
-                None,
+                parcel,
                 format!("{problem:?}"),
             ))?;
             Ok(alert)

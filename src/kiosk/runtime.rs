@@ -15,7 +15,18 @@ use crate::ui::{Input, Intent};
 
 /// Runs the kiosk until Ctrl-C (or the keymap's quit key, or the terminal
 /// closes).
-pub fn run(mut engine: EngineHandle, facts: KioskFacts, setup: TerminalSetup) -> io::Result<()> {
+pub fn run(engine: EngineHandle, facts: KioskFacts, setup: TerminalSetup) -> io::Result<()> {
+    run_and(engine, facts, setup, |_| Ok(()))
+}
+
+/// [`run`], with `also` handed a way to stop the loop before it starts
+/// (the demo stops on a hang-up or a termination signal).
+pub fn run_and(
+    mut engine: EngineHandle,
+    facts: KioskFacts,
+    setup: TerminalSetup,
+    also: impl FnOnce(app::Sink<Event>) -> io::Result<()>,
+) -> io::Result<()> {
     let events = engine.subscribe();
     let mut kiosk = Kiosk::new(facts, Utc::now());
     if engine.inspect_blocking(|e| e.bus_down()).unwrap_or(false) {
@@ -27,6 +38,7 @@ pub fn run(mut engine: EngineHandle, facts: KioskFacts, setup: TerminalSetup) ->
         link: &mut engine,
     };
     app::run(&mut on_screen, setup, |sink| {
+        also(sink.clone())?;
         app::forward_broadcast(events, sink)
     })
 }

@@ -29,10 +29,49 @@ pub fn write_markers(markers: &[CctvMarker], out: &mut impl Write) -> io::Result
             field(&m.kiosk),
             m.compartment.map(|c| c.to_string()).unwrap_or_default(),
             field(m.camera.as_deref().unwrap_or("")),
-            field(&format!("{:?}", m.kind)),
+            m.kind.name(),
             field(&m.actor),
             field(&m.note)
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::MarkerKind;
+
+    #[test]
+    fn marker_kinds_in_csv_are_the_jsonl_names() {
+        let kinds = [
+            MarkerKind::ForcedOpen,
+            MarkerKind::ManualUnlock,
+            MarkerKind::ProblemReported,
+            MarkerKind::DailyCap,
+            MarkerKind::Manual,
+        ];
+        let markers: Vec<CctvMarker> = kinds
+            .iter()
+            .enumerate()
+            .map(|(i, kind)| CctvMarker {
+                id: i as u64 + 1,
+                at: chrono::Utc::now(),
+                kiosk: "A".into(),
+                compartment: None,
+                camera: None,
+                kind: *kind,
+                actor: "kiosk".into(),
+                note: String::new(),
+            })
+            .collect();
+        let mut out = Vec::new();
+        write_markers(&markers, &mut out).unwrap();
+        let csv = String::from_utf8(out).unwrap();
+        for (m, line) in markers.iter().zip(csv.lines().skip(1)) {
+            let json = serde_json::to_value(m).unwrap();
+            let name = json["kind"].as_str().unwrap();
+            assert_eq!(line.split(',').nth(5), Some(name), "{line}");
+        }
+    }
 }

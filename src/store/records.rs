@@ -178,6 +178,19 @@ pub enum MarkerKind {
     Manual,
 }
 
+impl MarkerKind {
+    /// The machine name, the same in every export (JSON Lines and CSV).
+    pub fn name(self) -> &'static str {
+        match self {
+            MarkerKind::ForcedOpen => "forced_open",
+            MarkerKind::ManualUnlock => "manual_unlock",
+            MarkerKind::ProblemReported => "problem_reported",
+            MarkerKind::DailyCap => "daily_cap",
+            MarkerKind::Manual => "manual",
+        }
+    }
+}
+
 /// A CCTV event marker: a moment someone should look at on the recording.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CctvMarker {

@@ -49,7 +49,19 @@ impl<E> From<TerminalInput> for Wake<E> {
 /// Where a background thread tells the loop something happened.
 pub struct Sink<E>(mpsc::Sender<Wake<E>>);
 
+impl<E> Clone for Sink<E> {
+    fn clone(&self) -> Self {
+        Sink(self.0.clone())
+    }
+}
+
 impl<E> Sink<E> {
+    /// The loop stops as when the terminal goes away (a signal asked the
+    /// program to end). False once the loop has stopped.
+    pub fn stop(&self) -> bool {
+        self.0.send(Wake::Gone).is_ok()
+    }
+
     /// False once the loop has stopped.
     pub fn event(&self, event: E) -> bool {
         self.0.send(Wake::Event(event)).is_ok()

@@ -6,12 +6,12 @@ use super::backend::{Data, unexpected};
 use super::{ListArgs, print_json};
 use crate::cli::{CliError, DataArgs};
 use crate::control::proto::{Call, Reply};
-use crate::domain::{Language, Recipient, RecipientId, printable};
+use crate::domain::{Language, Recipient, RecipientChange, RecipientId, printable};
 use crate::engine::Command;
 
 #[derive(Subcommand, Debug)]
 pub enum RecipientCmd {
-    /// Register a recipient (or update one).
+    /// Register a new recipient (an ID in use is refused: see `update`).
     Add {
         /// Recipient ID, e.g. PX-482913.
         id: String,
@@ -23,6 +23,22 @@ pub enum RecipientCmd {
         phone: Option<String>,
         #[arg(long, default_value = "en")]
         language: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Change a recipient's details: only what is given changes; the
+    /// vacation and delegates stay.
+    Update {
+        /// Recipient ID, e.g. PX-482913.
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        language: Option<String>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -54,6 +70,38 @@ pub fn recipient(cmd: RecipientCmd) -> Result<(), CliError> {
             r.validate()?;
             Data::open(&data)?.command(Command::AddRecipient { recipient: r })?;
             println!("saved recipient {id}");
+        }
+        RecipientCmd::Update {
+            id,
+            name,
+            email,
+            phone,
+            language,
+            data,
+        } => {
+            let id = RecipientId::parse(&id).map_err(|e| CliError::Usage(e.to_string()))?;
+            let language = match language {
+                Some(l) => Some(l.parse::<Language>().map_err(CliError::Usage)?),
+                None => None,
+            };
+            let change = RecipientChange {
+                name,
+                email,
+                phone,
+                language,
+                delegates: None,
+            };
+            if change.is_empty() {
+                return Err(CliError::Usage(
+                    "give what changes: --name, --email, --phone or --language".into(),
+                ));
+            }
+            change.validate()?;
+            Data::open(&data)?.command(Command::UpdateRecipient {
+                recipient: id.to_string(),
+                change,
+            })?;
+            println!("updated recipient {id}");
         }
         RecipientCmd::List(ListArgs { json, data }) => {
             let Reply::Recipients(all) = Data::open(&data)?.read(Call::Recipients)? else {

@@ -47,10 +47,7 @@ fn close_account_is_refused_while_a_parcel_waits() {
         )
         .unwrap_err();
     assert!(matches!(e, EngineError::Refused(Refusal::ParcelsWaiting)));
-    rig.enter(&code);
-    rig.door(c, DoorEventKind::Opened);
-    rig.bus.set_item(lock(c), false);
-    rig.door(c, DoorEventKind::Closed);
+    rig.pick_up(c, &code);
     rig.engine
         .handle(
             &rig.admin.clone(),
@@ -260,4 +257,76 @@ fn stored_text_from_any_front_end_is_held_to_the_domain_limits() {
     }
     assert!(rig.engine.handle(&admin, with(&|_| {})).is_ok());
     assert!(rig.engine.handle(&admin, user("ana.lopez")).is_ok());
+}
+
+#[test]
+fn the_markers_export_is_named_in_the_kiosks_local_time() {
+    let mut rig = Rig::new();
+    let ev = rig
+        .engine
+        .handle(&rig.admin.clone(), Command::ExportMarkers)
+        .unwrap();
+    let Some(Event::MarkersExported { path }) = ev.first() else {
+        panic!("{ev:?}");
+    };
+    // The rig starts at 10:00 in Madrid, 09:00 UTC.
+    assert!(path.ends_with("markers-20261116-100000.csv"), "{path}");
+    assert!(std::path::Path::new(path).exists(), "{path}");
+}
+
+#[test]
+fn adding_an_existing_recipient_is_refused_and_an_update_keeps_the_rest() {
+    let mut rig = Rig::new();
+    let admin = rig.admin.clone();
+    let id = RecipientId::parse("111111").unwrap();
+    let until = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    rig.engine
+        .handle(
+            &admin,
+            Command::SetVacation {
+                recipient: id.to_string(),
+                until: Some(until),
+            },
+        )
+        .unwrap();
+    let stored = |rig: &Rig| {
+        query::recipients(rig.engine.store())
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == id)
+            .unwrap()
+    };
+    let before = stored(&rig);
+    let mut again = before.clone();
+    again.delegates.clear();
+    again.vacation_until = None;
+    let e = rig
+        .engine
+        .handle(&admin, Command::AddRecipient { recipient: again })
+        .unwrap_err();
+    assert!(e.to_string().contains("recipient update"), "{e}");
+    assert_eq!(stored(&rig), before);
+
+    rig.engine
+        .handle(
+            &admin,
+            Command::UpdateRecipient {
+                recipient: id.to_string(),
+                change: crate::domain::RecipientChange {
+                    email: Some("ana.new@example.org".into()),
+                    ..Default::default()
+                },
+            },
+        )
+        .unwrap();
+    let after = stored(&rig);
+    assert_eq!(after.email, "ana.new@example.org");
+    assert_eq!(
+        Recipient {
+            email: before.email.clone(),
+            ..after
+        },
+        before,
+        "only the e-mail changed"
+    );
 }

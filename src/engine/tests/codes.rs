@@ -2,8 +2,7 @@
 
 use chrono::Duration;
 
-use super::{Rig, lock, opening, refusal};
-use crate::bus::DoorEventKind;
+use super::{Rig, opening, refusal};
 use crate::domain::Size;
 use crate::engine::{Command, Event, Refusal, query};
 use crate::store::AlertKind;
@@ -73,10 +72,7 @@ fn resend_rotates_the_code_and_the_old_one_dies() {
 fn sent_or_dead_codes_leave_no_seed_in_the_outbox() {
     let mut rig = Rig::new();
     let (parcel, c, code) = rig.deposit("111111", Size::S);
-    rig.enter(&code);
-    rig.door(c, DoorEventKind::Opened);
-    rig.bus.set_item(lock(c), false);
-    rig.door(c, DoorEventKind::Closed);
+    rig.pick_up(c, &code);
     let msgs = query::outbox(rig.engine.store()).unwrap();
     assert!(
         msgs.iter()

@@ -114,3 +114,44 @@ fn vacation_extends_the_hold_and_waives_storage_fees() {
     let after = rig.parcel(parcel).deadline.unwrap();
     assert_eq!((after - before).num_days(), 3);
 }
+
+#[test]
+fn a_reassigned_parcel_drops_the_old_recipients_vacation_and_keeps_added_days() {
+    let mut rig = Rig::new();
+    let admin = rig.admin.clone();
+    let (parcel, _, _) = rig.deposit("111111", Size::S);
+    let plain = rig.parcel(parcel).deadline.unwrap();
+    let until = plain.with_timezone(&Madrid).date_naive() + chrono::Days::new(5);
+    rig.engine
+        .handle(
+            &admin,
+            Command::SetVacation {
+                recipient: "111111".into(),
+                until: Some(until),
+            },
+        )
+        .unwrap();
+    assert!(rig.parcel(parcel).deadline.unwrap() > plain + Duration::days(5));
+    rig.engine
+        .handle(
+            &admin,
+            Command::ExtendHold {
+                parcel,
+                days: 2,
+                reason: "asked by phone".into(),
+            },
+        )
+        .unwrap();
+    rig.engine
+        .handle(
+            &admin,
+            Command::Reassign {
+                parcel,
+                recipient: "222222".into(),
+            },
+        )
+        .unwrap();
+    let p = rig.parcel(parcel);
+    assert_eq!(p.extension_days, 2, "only the admin's days stay");
+    assert_eq!(p.deadline, Some(plain + Duration::days(2)));
+}

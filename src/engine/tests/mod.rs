@@ -265,6 +265,15 @@ impl Rig {
             .handle(&Actor::Kiosk, Command::EnterCode { code: code.into() })
             .unwrap()
     }
+
+    /// A whole pickup: the code, the door opened, the parcel taken, the
+    /// door closed; the events of the closing.
+    pub fn pick_up(&mut self, c: CompartmentId, code: &str) -> Vec<Event> {
+        self.enter(code);
+        self.door(c, DoorEventKind::Opened);
+        self.bus.set_item(lock(c), false);
+        self.door(c, DoorEventKind::Closed)
+    }
 }
 
 pub(crate) fn sign_in(engine: &mut Engine, user: &str, pin: &str) -> Actor {

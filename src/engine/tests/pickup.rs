@@ -57,6 +57,34 @@ fn door_closed_before_taking_parcel_can_reopen_within_the_window() {
 }
 
 #[test]
+fn a_problem_report_after_pickup_names_the_parcel_in_the_audit_log() {
+    let mut rig = Rig::new();
+    let (parcel, c, code) = rig.deposit("111111", Size::S);
+    rig.pick_up(c, &code);
+    rig.engine
+        .handle(
+            &Actor::Kiosk,
+            Command::ReportProblem {
+                compartment: c,
+                problem: crate::engine::Problem::Damaged,
+            },
+        )
+        .unwrap();
+    let mut reported = Vec::new();
+    rig.engine
+        .each_audit_entry(&Actor::Local { name: "t".into() }, |e| {
+            if e.action == "problem_reported" {
+                reported.push(e);
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(reported.len(), 1);
+    assert_eq!(reported[0].parcel, Some(parcel));
+    assert_eq!(reported[0].compartment, Some(c));
+}
+
+#[test]
 fn qr_for_another_kiosk_says_so() {
     let mut rig = Rig::new();
     let payload = crate::domain::QrToken::random("B").payload();

@@ -1,7 +1,7 @@
 //! A restart after a crash: the doors and item sensors settle what was under way.
 
 use super::{Rig, lock, opening};
-use crate::bus::{DoorEventKind, DoorState};
+use crate::bus::DoorState;
 use crate::domain::{CompartmentState, ParcelState, Size};
 use crate::engine::{Actor, Command, Event};
 use crate::store::{AlertKind, T};
@@ -60,10 +60,7 @@ fn crash_after_pickup_pulse_with_parcel_gone_confirms_the_pickup() {
 fn a_reopened_door_that_closes_on_something_new_is_kept_out_of_allocation() {
     let mut rig = Rig::new();
     let (_, c, code) = rig.deposit("111111", Size::S);
-    rig.enter(&code);
-    rig.door(c, DoorEventKind::Opened);
-    rig.bus.set_item(lock(c), false);
-    rig.door(c, DoorEventKind::Closed);
+    rig.pick_up(c, &code);
     assert!(rig.compartment(c).allocatable());
     rig.engine
         .handle(&Actor::Kiosk, Command::Reopen { compartment: c })
