@@ -27,6 +27,11 @@ struct Broker {
 
 impl Broker {
     fn start(dir: &Path, port: u16) -> Broker {
+        Broker::start_with(dir, port, "allow_anonymous true\n")
+    }
+
+    /// With `settings` (access control) after the listener.
+    fn start_with(dir: &Path, port: u16, settings: &str) -> Broker {
         if !common::on_path("mosquitto") && !Path::new("/usr/sbin/mosquitto").exists() {
             common::peer_missing("mosquitto");
         }
@@ -38,7 +43,7 @@ impl Broker {
         std::fs::write(
             &conf,
             format!(
-                "listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {}/\nlog_dest none\n",
+                "listener {port} 127.0.0.1\n{settings}persistence true\npersistence_location {}/\nlog_dest none\n",
                 dir.display()
             ),
         )
@@ -88,6 +93,7 @@ fn kiosk_a(port: u16) -> FleetLink {
         port,
         site: "riverside".into(),
         kiosk: "A".into(),
+        credentials: None,
     }
 }
 
@@ -367,4 +373,142 @@ fn a_signed_unlock_from_support_opens_the_door_once_and_a_replay_or_a_forgery_is
         .filter(|e| e.detail.contains("from ana-support refused"))
         .count();
     assert_eq!(refusals, 2, "both refusals are audited: {audit:?}");
+}
+
+#[test]
+fn the_example_acl_lets_a_kiosk_publish_only_under_its_own_topics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let passwd = dir.path().join("locker.passwd");
+    for (i, user) in ["riverside-A", "dashboard"].iter().enumerate() {
+        let mut make = Process::new("mosquitto_passwd");
+        if i == 0 {
+            make.arg("-c");
+        }
+        let ok = make
+            .arg("-b")
+            .arg(&passwd)
+            .arg(user)
+            .arg(format!("{user}-secret"))
+            .status();
+        match ok {
+            Ok(s) => assert!(s.success()),
+            Err(_) => {
+                common::peer_missing("mosquitto_passwd");
+            }
+        }
+    }
+    // The broker reads it as its own user.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&passwd, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let acl = common::repo().join("deploy/mosquitto/locker.acl");
+    let port = free_port();
+    let _broker = Broker::start_with(
+        dir.path(),
+        port,
+        &format!(
+            "allow_anonymous false\npassword_file {}\nacl_file {}\n",
+            passwd.display(),
+            acl.display()
+        ),
+    );
+    let as_user = |user: &str| {
+        let mut o = MqttOptions::new(format!("{user}-test"), "127.0.0.1", port);
+        o.set_credentials(user, format!("{user}-secret"));
+        o
+    };
+    // The dashboard reads both kiosks' events.
+    let (dash, mut dash_conn) = Client::new(as_user("dashboard"), 16);
+    dash.subscribe("locker/v1/riverside/+/events", QoS::AtLeastOnce)
+        .unwrap();
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let (ready_tx, ready) = std::sync::mpsc::channel();
+    let sink = seen.clone();
+    std::thread::spawn(move || {
+        let _keep = dash;
+        for n in dash_conn.iter() {
+            match n {
+                Ok(MqttEvent::Incoming(Packet::SubAck(_))) => {
+                    let _ = ready_tx.send(());
+                }
+                Ok(MqttEvent::Incoming(Packet::Publish(p))) => {
+                    sink.lock().unwrap().push(p.topic.clone());
+                }
+                Ok(_) => {}
+                Err(_) => std::thread::sleep(StdDuration::from_millis(200)),
+            }
+        }
+    });
+    ready.recv_timeout(WAIT).expect("the dashboard subscribed");
+    // Kiosk A's user tries B's topic, then its own.
+    let (a, mut a_conn) = Client::new(as_user("riverside-A"), 16);
+    a.publish(
+        "locker/v1/riverside/B/events",
+        QoS::AtLeastOnce,
+        false,
+        "{}",
+    )
+    .unwrap();
+    a.publish(
+        "locker/v1/riverside/A/events",
+        QoS::AtLeastOnce,
+        false,
+        "{}",
+    )
+    .unwrap();
+    let mut acks = 0;
+    for n in a_conn.iter() {
+        match n {
+            Ok(MqttEvent::Incoming(Packet::PubAck(_))) => {
+                acks += 1;
+                if acks == 2 {
+                    break;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => panic!("kiosk A's user: {e}"),
+        }
+    }
+    let deadline = Instant::now() + WAIT;
+    while !seen
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|t| t == "locker/v1/riverside/A/events")
+    {
+        assert!(Instant::now() < deadline, "A's own event never arrived");
+        std::thread::sleep(StdDuration::from_millis(50));
+    }
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["locker/v1/riverside/A/events"],
+        "kiosk A wrote under B's topics"
+    );
+    // The kiosk itself, signed in as riverside-A, gets its events through.
+    let r = Rig::new();
+    let mut link = kiosk_a(port);
+    link.credentials = Some(("riverside-A".into(), "riverside-A-secret".into()));
+    {
+        let _on = r._rt.enter();
+        locker::fleet::spawn(r.handle.clone(), link, Vec::new());
+    }
+    let deadline = Instant::now() + WAIT;
+    while seen.lock().unwrap().len() < 3 {
+        assert!(
+            Instant::now() < deadline,
+            "the kiosk's events never arrived"
+        );
+        std::thread::sleep(StdDuration::from_millis(50));
+    }
+    assert!(
+        seen.lock()
+            .unwrap()
+            .iter()
+            .all(|t| t == "locker/v1/riverside/A/events")
+    );
+    // Nobody gets in without a password.
+    let (_anon, mut anon_conn) = Client::new(MqttOptions::new("anon", "127.0.0.1", port), 16);
+    let refused = anon_conn.iter().take(3).any(|n| n.is_err());
+    assert!(refused, "an anonymous client was let in");
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::Subcommand;
-use rumqttc::{Client, Event as MqttEvent, MqttOptions, Packet, QoS};
+use rumqttc::{Client, Event as MqttEvent, Packet, QoS};
 
 use super::CliError;
 use crate::config::FleetConfig;
@@ -46,6 +46,12 @@ pub enum FleetCmd {
         /// Why, for the kiosk's audit log.
         #[arg(long)]
         reason: String,
+        /// The agent's user on the broker, if it asks for one.
+        #[arg(long, requires = "password_file")]
+        username: Option<String>,
+        /// A file holding that user's broker password.
+        #[arg(long, requires = "username")]
+        password_file: Option<PathBuf>,
     },
 }
 
@@ -59,6 +65,8 @@ pub fn run(cmd: FleetCmd) -> Result<(), CliError> {
             kiosk,
             door,
             reason,
+            username,
+            password_file,
         } => {
             let reason = reason.trim().to_string();
             if reason.is_empty() {
@@ -68,7 +76,7 @@ pub fn run(cmd: FleetCmd) -> Result<(), CliError> {
             let fleet = FleetConfig {
                 broker: Some(broker),
                 site: site.clone(),
-                support_keys: Vec::new(),
+                ..FleetConfig::default()
             };
             let Ok(Some((host, port))) = fleet.broker_addr() else {
                 return Err(CliError::Usage(format!(
@@ -76,11 +84,19 @@ pub fn run(cmd: FleetCmd) -> Result<(), CliError> {
                     fleet.broker_addr().err().unwrap_or_default()
                 )));
             };
+            let credentials = match (username, password_file) {
+                (Some(user), Some(file)) => Some((
+                    user,
+                    crate::fleet::read_password(&file).map_err(CliError::Usage)?,
+                )),
+                _ => None,
+            };
             let link = FleetLink {
                 host,
                 port,
                 site,
                 kiosk,
+                credentials,
             };
             let action = Action::Unlock {
                 door: CompartmentId(door),
@@ -133,12 +149,7 @@ fn order(link: &FleetLink, agent: &AgentKey, action: Action) -> Result<Outcome, 
     )
     .sign(agent);
     let id = signed.order.id.clone();
-    let mut opts = MqttOptions::new(
-        format!("locker-support-{}-{}", agent.name, &id[..8]),
-        link.host.clone(),
-        link.port,
-    );
-    opts.set_keep_alive(Duration::from_secs(10));
+    let opts = link.options(format!("locker-support-{}-{}", agent.name, &id[..8]));
     let (client, mut connection) = Client::new(opts, 16);
     let unreachable = |e: &dyn std::fmt::Display| {
         CliError::Failed(format!("broker {}:{}: {e}", link.host, link.port))

@@ -137,6 +137,14 @@ fn start(
             .map(|line| crate::fleet::SupportKey::parse(line))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| CliError::Usage(format!("fleet.support_keys: {e}")))?;
+        let credentials = match (&cfg.fleet.username, &cfg.fleet.password_file) {
+            (Some(user), Some(file)) => Some((
+                user.clone(),
+                crate::fleet::read_password(file)
+                    .map_err(|e| CliError::Usage(format!("fleet.password_file: {e}")))?,
+            )),
+            _ => None,
+        };
         crate::fleet::spawn(
             handle.clone(),
             crate::fleet::FleetLink {
@@ -144,6 +152,7 @@ fn start(
                 port,
                 site: cfg.fleet.site.clone(),
                 kiosk: cfg.kiosk.id.clone(),
+                credentials,
             },
             keys,
         );

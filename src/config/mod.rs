@@ -50,6 +50,11 @@ pub struct FleetConfig {
     /// The support agents whose signed orders this kiosk carries out:
     /// `NAME:PUBLICKEY` lines from `locker fleet keygen`.
     pub support_keys: Vec<String>,
+    /// The kiosk's user on the broker (its password in `password_file`).
+    pub username: Option<String>,
+    /// A file holding the broker password and nothing else, readable by
+    /// the kiosk's user only.
+    pub password_file: Option<PathBuf>,
 }
 
 impl FleetConfig {
@@ -354,6 +359,12 @@ impl Config {
         let f = &self.fleet;
         f.broker_addr()
             .map_err(|r| ("fleet.broker".to_string(), r))?;
+        if f.username.is_some() != f.password_file.is_some() {
+            return Err((
+                "fleet.password_file".into(),
+                "username and password_file go together".into(),
+            ));
+        }
         if f.broker.is_some()
             && (f.site.is_empty()
                 || f.site.len() > 32

@@ -37,9 +37,39 @@ pub struct FleetLink {
     pub port: u16,
     pub site: String,
     pub kiosk: String,
+    /// The user and password the broker asks for, if it does.
+    pub credentials: Option<(String, String)>,
+}
+
+/// Reads a password file: its first line, which must not be empty, from a
+/// file nobody else can read.
+pub fn read_password(path: &std::path::Path) -> Result<String, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        return Err(format!(
+            "{}: others can read it (chmod 600)",
+            path.display()
+        ));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    match text.lines().next().map(str::trim) {
+        Some(p) if !p.is_empty() => Ok(p.to_string()),
+        _ => Err(format!("{}: empty", path.display())),
+    }
 }
 
 impl FleetLink {
+    /// The connection's options: client id, keep-alive, credentials.
+    pub fn options(&self, client: String) -> MqttOptions {
+        let mut opts = MqttOptions::new(client, self.host.clone(), self.port);
+        opts.set_keep_alive(Duration::from_secs(10));
+        if let Some((user, password)) = &self.credentials {
+            opts.set_credentials(user.clone(), password.clone());
+        }
+        opts
+    }
+
     /// `locker/v1/<site>/<kiosk>`: everything this kiosk publishes.
     pub fn base(&self) -> String {
         format!("locker/{TOPIC_VERSION}/{}/{}", self.site, self.kiosk)
@@ -168,12 +198,7 @@ pub fn spawn(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
 }
 
 async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
-    let mut opts = MqttOptions::new(
-        format!("locker-{}-{}", link.site, link.kiosk),
-        link.host.clone(),
-        link.port,
-    );
-    opts.set_keep_alive(Duration::from_secs(10));
+    let mut opts = link.options(format!("locker-{}-{}", link.site, link.kiosk));
     opts.set_last_will(LastWill::new(
         link.online_topic(),
         "false",
