@@ -24,3 +24,4 @@ pub mod store;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testkit;
 pub mod ui;
+pub mod wording;

@@ -113,6 +113,7 @@ impl Desk {
             idle_secs: 300,
             bus_only: false,
             keypad: false,
+            language: locker::domain::Language::En,
         };
         let mut desk = Desk {
             console: Console::new(facts, r.clock.now()),

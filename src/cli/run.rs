@@ -218,6 +218,7 @@ fn console_facts(cfg: &Config, bank: &Bank, keymap: &str) -> crate::admin::Conso
         idle_secs: 300,
         bus_only: false,
         keypad: keymap == "keypad-16",
+        language: cfg.kiosk.language,
     }
 }
 

@@ -220,6 +220,7 @@ pub fn console(bank: &Bank, technician: &str, keypad: bool) -> crate::admin::Con
         idle_secs: 8 * 3600,
         bus_only: true,
         keypad,
+        language: crate::domain::Language::En,
     };
     crate::admin::Console::signed_in(
         facts,

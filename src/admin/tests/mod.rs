@@ -42,6 +42,7 @@ pub fn facts(d: &Driver) -> ConsoleFacts {
         idle_secs: 300,
         bus_only: false,
         keypad: false,
+        language: crate::domain::Language::En,
     }
 }
 

@@ -1,4 +1,5 @@
-//! Every word the kiosk shows, in English and Spanish, keyed by message id.
+//! Every word the kiosk, the admin console, the service screens and the
+//! e-mails show, in English and Spanish, keyed by message id.
 //!
 //! One table, so a translator sees every string side by side and a screen
 //! can never show half a language. Placeholders are `{name}`, filled by
