@@ -183,6 +183,228 @@ pub enum Text {
     NoLargerDoor,
     SomethingWrong,
     TypeFirst,
+    // Audit actions, as stored in the audit log.
+    DidAccountClosed,
+    DidAlertAcknowledged,
+    DidBoardOffline,
+    DidBusUp,
+    DidCodeResent,
+    DidControl,
+    DidDepositCancelled,
+    DidDepositDoorReleased,
+    DidDepositStarted,
+    DidDepositStored,
+    DidDisabled,
+    DidDoesNotFit,
+    DidDoorClosed,
+    DidEnabled,
+    DidExpired,
+    DidForcedOpen,
+    DidHoldExtended,
+    DidInspected,
+    DidInspectionNeeded,
+    DidIntentSettled,
+    DidItemInputsRefused,
+    DidJammed,
+    DidManualUnlock,
+    DidMarkerAdded,
+    DidMarkersExported,
+    DidOutboxRetry,
+    DidParcelPlaced,
+    DidPickedUp,
+    DidPinReset,
+    DidProblemReported,
+    DidPulse,
+    DidPulseFailed,
+    DidReassigned,
+    DidRecipientSaved,
+    DidRecovery,
+    DidReminder,
+    DidRemoved,
+    DidSignIn,
+    DidUserAdded,
+    DidUserRemoved,
+    DidVacation,
+    DidWrongCode,
+    DidWrongPin,
+    // Alert kinds.
+    AlertJam,
+    AlertDoorLeftOpen,
+    AlertLockout,
+    AlertDailyCap,
+    AlertBusDown,
+    AlertNotificationDead,
+    AlertCodesReissued,
+    AlertItemSensorsUnreadable,
+    // Marker kinds.
+    MarkManual,
+    // Door-opening reasons.
+    WhyDeposit,
+    WhyPickup,
+    WhyReopen,
+    WhyRemoval,
+    // Parcel states.
+    StateDepositing,
+    StateStored,
+    StateExpired,
+    StateRemoved,
+    // Parcel classes.
+    ClassDomestic,
+    ClassInternational,
+    ClassExpress,
+    // Roles.
+    RoleCourier,
+    RoleAdmin,
+    RoleTechnician,
+    // Door sensor and compartment states.
+    DoorOpen,
+    DoorClosedState,
+    DoorUnknown,
+    SlotFree,
+    SlotReserved,
+    SlotOccupied,
+    SlotDisabled,
+    SlotFaulty,
+    // E-mail delivery states and kinds.
+    MailQueued,
+    MailSent,
+    MailDead,
+    MailDelivered,
+    MailReminder1,
+    MailReminder2,
+    MailFinalNotice,
+    MailProofOfDelivery,
+    MailAdminAlert,
+    // Why a code or PIN was refused.
+    NoMalformed,
+    NoUnknown,
+    NoUsed,
+    NoExpired,
+    NoReplaced,
+    NoOtherKiosk,
+    NoNotACode,
+    NoSignInLocked,
+    NoNeedsInspection,
+    NoDoorBusy,
+    NoNotRegistered,
+    NoOversized,
+    NoNoCompartment,
+    NoBusDown,
+    NoWrongPin,
+    NoReopenClosed,
+    NoParcelsWaiting,
+    // What a recipient reported, what an inspection found.
+    SaysWrongParcel,
+    SaysDamaged,
+    SaysEmpty,
+    SaysDoorDidNotOpen,
+    FoundEmpty,
+    FoundParcel,
+    VacationEnded,
+    // The admin console: lists.
+    ListNone,
+    ListPosition,
+    ParcelsLive,
+    ParcelsFound,
+    ParcelsExpired,
+    ColParcel,
+    ColTracking,
+    ColRecipient,
+    ColDoor,
+    ColState,
+    ColHeldUntil,
+    ColKind,
+    ColNameId,
+    ColId,
+    ColWhen,
+    ColCamera,
+    ColActor,
+    ColNote,
+    ColSeq,
+    ColAction,
+    ColDetail,
+    ColText,
+    ColCreated,
+    ColTo,
+    ColTries,
+    ColLastError,
+    PeopleTitle,
+    PeopleHelp1,
+    PeopleHelp2,
+    RecipientKind,
+    AccountClosed,
+    AwayUntil,
+    MarkersTitle,
+    AuditTitle,
+    FilterLine,
+    FilterAll,
+    FilterDoor,
+    FilterCamera,
+    FilterActor,
+    FilterAction,
+    FilterSince,
+    FilterUntil,
+    ChainLine,
+    ChainPress9,
+    ChainOk,
+    ChainBroken,
+    BusTitle,
+    BusBoard,
+    Online,
+    Offline,
+    BusLine,
+    BusPulses,
+    BusRound,
+    BusNoCounters,
+    DoorsHeader,
+    BusDoorRow,
+    ItemInside,
+    ItemNone,
+    AlertsTitle,
+    AlertOpen,
+    AlertSeenBy,
+    OutboxTitle,
+    // The admin console: a door and a parcel.
+    DoorTitle,
+    DoorStateLine,
+    ToInspect,
+    DoorSensorLine,
+    ItemSensorLine,
+    SomethingInside,
+    NoItemSensor,
+    LockLine,
+    NoneWord,
+    ParcelInDoor,
+    ParcelOnly,
+    NoParcel,
+    DoEnable,
+    DoDisable,
+    DoOpen,
+    DoInspectedEmpty,
+    DoInspectedParcel,
+    DoMarker,
+    ParcelTitle,
+    ParcelFor,
+    ParcelClassLine,
+    ParcelDeposited,
+    ParcelExtended,
+    ParcelActions,
+    HistoryTitle,
+    NothingRecorded,
+    // The admin console: notices.
+    CouriersAtKiosk,
+    WrongUserOrPin,
+    SignInPausedUntil,
+    DoorOpeningNotice,
+    CodeReplacedNotice,
+    DoorUpdated,
+    DoneNotice,
+    MarkersWritten,
+    SessionEndedAgain,
+    NotAllowedRole,
+    NotDone,
+    NotFoundNotice,
+    DatabaseFailed,
 }
 
 use Text::*;
@@ -564,6 +786,369 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Algo salió mal. Pregunte al personal: {contact}",
         ),
         TypeFirst => ("Type a number first.", "Escriba primero un número."),
+        // Audit actions, as stored in the audit log.
+        DidAccountClosed => ("Recipient account closed", "Cuenta de destinatario cerrada"),
+        DidAlertAcknowledged => ("Alert acknowledged", "Alerta atendida"),
+        DidBoardOffline => (
+            "Lock board stopped answering",
+            "Una placa de cerraduras dejó de responder",
+        ),
+        DidBusUp => (
+            "Lock bus answers again",
+            "El bus de cerraduras responde de nuevo",
+        ),
+        DidCodeResent => ("New code sent", "Código nuevo enviado"),
+        DidControl => ("Control socket used", "Uso del socket de control"),
+        DidDepositCancelled => ("Deposit cancelled", "Depósito cancelado"),
+        DidDepositDoorReleased => ("Deposit door given up", "Puerta de depósito liberada"),
+        DidDepositStarted => ("Deposit started", "Depósito iniciado"),
+        DidDepositStored => ("Parcel stored", "Paquete guardado"),
+        DidDisabled => ("Door disabled", "Puerta deshabilitada"),
+        DidDoesNotFit => ("Parcel did not fit", "El paquete no cabía"),
+        DidDoorClosed => ("Door closed", "Puerta cerrada"),
+        DidEnabled => ("Door enabled", "Puerta habilitada"),
+        DidExpired => ("Hold ran out", "Plazo vencido"),
+        DidForcedOpen => ("Door forced open", "Puerta forzada"),
+        DidHoldExtended => ("Hold extended", "Plazo ampliado"),
+        DidInspected => ("Door inspected", "Puerta revisada"),
+        DidInspectionNeeded => (
+            "Door needs an inspection",
+            "La puerta necesita una revisión",
+        ),
+        DidIntentSettled => (
+            "Unfinished door opening settled at start",
+            "Apertura pendiente resuelta al arrancar",
+        ),
+        DidItemInputsRefused => (
+            "Item sensors could not be read",
+            "No se pudieron leer los sensores de objeto",
+        ),
+        DidJammed => ("Door jammed", "Puerta atascada"),
+        DidManualUnlock => ("Opened by staff", "Abierta por personal"),
+        DidMarkerAdded => ("CCTV marker added", "Marca de CCTV añadida"),
+        DidMarkersExported => ("CCTV markers exported", "Marcas de CCTV exportadas"),
+        DidOutboxRetry => ("E-mail sent again", "Correo enviado de nuevo"),
+        DidParcelPlaced => ("Parcel placed", "Paquete colocado"),
+        DidPickedUp => ("Picked up", "Recogido"),
+        DidPinReset => ("PIN reset", "PIN restablecido"),
+        DidProblemReported => ("Problem reported", "Problema informado"),
+        DidPulse => ("Lock opened", "Cerradura abierta"),
+        DidPulseFailed => ("Lock did not open", "La cerradura no se abrió"),
+        DidReassigned => ("Parcel reassigned", "Paquete reasignado"),
+        DidRecipientSaved => ("Recipient saved", "Destinatario guardado"),
+        DidRecovery => ("Checked at start", "Revisado al arrancar"),
+        DidReminder => ("Reminder sent", "Recordatorio enviado"),
+        DidRemoved => (
+            "Parcel removed by staff",
+            "Paquete retirado por el personal",
+        ),
+        DidSignIn => ("Signed in", "Sesión iniciada"),
+        DidUserAdded => ("Account added", "Cuenta añadida"),
+        DidUserRemoved => ("Account removed", "Cuenta eliminada"),
+        DidVacation => ("Vacation set", "Vacaciones fijadas"),
+        DidWrongCode => ("Wrong code typed", "Código incorrecto"),
+        DidWrongPin => ("Wrong PIN typed", "PIN incorrecto"),
+        // Alert kinds.
+        AlertJam => ("Door jammed", "Puerta atascada"),
+        AlertDoorLeftOpen => ("Door left open", "Puerta abierta demasiado tiempo"),
+        AlertLockout => ("Typed codes paused", "Códigos en pausa"),
+        AlertDailyCap => (
+            "Daily opening limit reached",
+            "Límite diario de aperturas alcanzado",
+        ),
+        AlertBusDown => ("Lock bus down", "Bus de cerraduras caído"),
+        AlertNotificationDead => (
+            "E-mail could not be delivered",
+            "No se pudo entregar un correo",
+        ),
+        AlertCodesReissued => ("Codes replaced", "Códigos reemplazados"),
+        AlertItemSensorsUnreadable => ("Item sensors unreadable", "Sensores de objeto ilegibles"),
+        // Marker kinds.
+        MarkManual => ("Added by hand", "Añadida a mano"),
+        // Door-opening reasons.
+        WhyDeposit => ("Deposit", "Depósito"),
+        WhyPickup => ("Pickup", "Recogida"),
+        WhyReopen => ("Opened again", "Reapertura"),
+        WhyRemoval => ("Removal by staff", "Retirada por el personal"),
+        // Parcel states.
+        StateDepositing => ("Depositing", "Depositándose"),
+        StateStored => ("In locker", "En casillero"),
+        StateExpired => ("Expired", "Vencido"),
+        StateRemoved => ("Removed", "Retirado"),
+        // Parcel classes.
+        ClassDomestic => (
+            "Domestic (10 days at the office after expiry)",
+            "Nacional (10 días en la oficina al vencer)",
+        ),
+        ClassInternational => (
+            "International (25 days at the office after expiry)",
+            "Internacional (25 días en la oficina al vencer)",
+        ),
+        ClassExpress => (
+            "Express (back to the sender after expiry)",
+            "Urgente (vuelve al remitente al vencer)",
+        ),
+        // Roles.
+        RoleCourier => ("Courier", "Repartidor"),
+        RoleAdmin => ("Admin", "Administrador"),
+        RoleTechnician => ("Technician", "Técnico"),
+        // Door sensor and compartment states.
+        DoorOpen => ("Open", "Abierta"),
+        DoorClosedState => ("Closed", "Cerrada"),
+        DoorUnknown => ("No reading", "Sin lectura"),
+        SlotFree => ("Free", "Libre"),
+        SlotReserved => ("Reserved", "Reservada"),
+        SlotOccupied => ("Occupied", "Ocupada"),
+        SlotDisabled => ("Out of service", "Fuera de servicio"),
+        SlotFaulty => ("Faulty", "Averiada"),
+        // E-mail delivery states and kinds.
+        MailQueued => ("Waiting", "En espera"),
+        MailSent => ("Sent", "Enviado"),
+        MailDead => ("Given up", "Abandonado"),
+        MailDelivered => ("Parcel waiting", "Paquete esperando"),
+        MailReminder1 => ("First reminder", "Primer recordatorio"),
+        MailReminder2 => ("Second reminder", "Segundo recordatorio"),
+        MailFinalNotice => ("Code expired", "Código vencido"),
+        MailProofOfDelivery => ("Proof of delivery", "Comprobante de entrega"),
+        MailAdminAlert => ("Alert to staff", "Alerta al personal"),
+        // Why a code or PIN was refused.
+        NoMalformed => ("Not 6 digits", "No tiene 6 dígitos"),
+        NoUnknown => ("Unknown code", "Código desconocido"),
+        NoUsed => ("Code already used", "Código ya usado"),
+        NoExpired => ("Code expired", "Código vencido"),
+        NoReplaced => (
+            "Code replaced by a newer one",
+            "Código reemplazado por uno nuevo",
+        ),
+        NoOtherKiosk => ("Code for another kiosk", "Código de otro quiosco"),
+        NoNotACode => (
+            "Scanned something that is no code",
+            "Se escaneó algo que no es un código",
+        ),
+        NoSignInLocked => ("Sign-in paused", "Inicio de sesión en pausa"),
+        NoNeedsInspection => (
+            "Door needs an inspection",
+            "La puerta necesita una revisión",
+        ),
+        NoDoorBusy => ("Door already open", "Puerta ya abierta"),
+        NoNotRegistered => ("Recipient not registered", "Destinatario no registrado"),
+        NoOversized => ("Parcel too big", "Paquete demasiado grande"),
+        NoNoCompartment => (
+            "No free door of that size",
+            "No hay puerta libre de ese tamaño",
+        ),
+        NoBusDown => ("Lock bus down", "Bus de cerraduras caído"),
+        NoWrongPin => ("Wrong user or PIN", "Usuario o PIN incorrecto"),
+        NoReopenClosed => ("Too late to open again", "Demasiado tarde para reabrir"),
+        NoParcelsWaiting => ("Parcels still waiting", "Aún hay paquetes esperando"),
+        // What a recipient reported, what an inspection found.
+        SaysWrongParcel => ("wrong parcel", "paquete equivocado"),
+        SaysDamaged => ("damaged parcel", "paquete dañado"),
+        SaysEmpty => ("empty door", "puerta vacía"),
+        SaysDoorDidNotOpen => ("door did not open", "la puerta no se abrió"),
+        FoundEmpty => ("found empty", "encontrada vacía"),
+        FoundParcel => ("a parcel inside", "un paquete dentro"),
+        VacationEnded => ("{who}: vacation ended", "{who}: vacaciones terminadas"),
+        // The admin console: lists.
+        ListNone => ("(none)", "(ninguno)"),
+        ListPosition => ("{at} of {total}", "{at} de {total}"),
+        ParcelsLive => ("Parcels in the locker", "Paquetes en el casillero"),
+        ParcelsFound => ("Parcels found", "Paquetes encontrados"),
+        ParcelsExpired => ("Expired, to remove", "Vencidos, por retirar"),
+        ColParcel => ("Parcel", "Paquete"),
+        ColTracking => ("Tracking", "Seguimiento"),
+        ColRecipient => ("Recipient", "Destinat."),
+        ColDoor => ("Door", "Pta."),
+        ColState => ("State", "Estado"),
+        ColHeldUntil => ("Held until", "Guardado hasta"),
+        ColKind => ("Kind", "Tipo"),
+        ColNameId => (
+            "Name / ID   E-mail   +delegates",
+            "Nombre / ID   Correo   +delegados",
+        ),
+        ColId => ("Id", "Id"),
+        ColWhen => ("When", "Cuándo"),
+        ColCamera => ("Camera", "Cámara"),
+        ColActor => ("Actor", "Quién"),
+        ColNote => ("Note", "Nota"),
+        ColSeq => ("Seq", "Núm."),
+        ColAction => ("Action", "Acción"),
+        ColDetail => ("Detail", "Detalle"),
+        ColText => ("Text", "Texto"),
+        ColCreated => ("Created", "Creado"),
+        ColTo => ("To", "Para"),
+        ColTries => ("Tries", "Intentos"),
+        ColLastError => ("Last error", "Último error"),
+        PeopleTitle => ("People", "Personas"),
+        PeopleHelp1 => (
+            "  Account: 3 new PIN  4 remove.  Recipient: 3 vacation  4 close account",
+            "  Cuenta: 3 PIN nuevo  4 quitar.  Destinatario: 3 vacaciones  4 cerrar",
+        ),
+        PeopleHelp2 => (
+            "  5 add a delegate  6 change e-mail and name",
+            "  5 añadir un delegado  6 cambiar correo y nombre",
+        ),
+        RecipientKind => ("Recipient", "Destinatario"),
+        AccountClosed => ("account closed", "cuenta cerrada"),
+        AwayUntil => (" away to {date}", " fuera hasta {date}"),
+        MarkersTitle => (
+            "CCTV markers (newest first)",
+            "Marcas de CCTV (las últimas primero)",
+        ),
+        AuditTitle => (
+            "Audit log (newest first)",
+            "Registro de auditoría (lo último primero)",
+        ),
+        FilterLine => ("  Filter: {filter}", "  Filtro: {filter}"),
+        FilterAll => ("all", "todo"),
+        FilterDoor => ("door {door}", "puerta {door}"),
+        FilterCamera => ("camera {camera}", "cámara {camera}"),
+        FilterActor => ("by {actor}", "por {actor}"),
+        FilterAction => ("action: {action}", "acción: {action}"),
+        FilterSince => ("since {date}", "desde {date}"),
+        FilterUntil => ("until {date}", "hasta {date}"),
+        ChainLine => (
+            "  Filter: {filter}   Chain of entries: {chain}",
+            "  Filtro: {filter}   Cadena de entradas: {chain}",
+        ),
+        ChainPress9 => ("press 9 to check it", "pulse 9 para comprobarla"),
+        ChainOk => (
+            "intact, {checked} entries checked",
+            "intacta, {checked} entradas comprobadas",
+        ),
+        ChainBroken => (
+            "BROKEN after {checked} entries: {why}",
+            "ROTA tras {checked} entradas: {why}",
+        ),
+        BusTitle => ("Lock bus", "Bus de cerraduras"),
+        BusBoard => (
+            "  Board {address}: {online} firmware {firmware}  supply {supply}  polls {polls}  failed {failed}",
+            "  Placa {address}: {online} firmware {firmware}  tensión {supply}  lecturas {polls}  fallos {failed}",
+        ),
+        Online => ("online", "en línea"),
+        Offline => ("OFFLINE", "SIN CONEXIÓN"),
+        BusLine => (
+            "  Line: {requests} requests, {timeouts} timeouts, {bad} bad replies, {retries} retries, {reopens} reopens",
+            "  Línea: {requests} peticiones, {timeouts} sin respuesta, {bad} erróneas, {retries} reintentos, {reopens} reaperturas",
+        ),
+        BusPulses => (
+            "  Pulses: {sent} sent, {failed} failed; {rounds} rounds over every board",
+            "  Pulsos: {sent} enviados, {failed} fallidos; {rounds} vueltas por todas las placas",
+        ),
+        BusRound => (
+            "  Last round: {last} ms, wire-time limit {limit} ms",
+            "  Última vuelta: {last} ms, límite de línea {limit} ms",
+        ),
+        BusNoCounters => (
+            "  Line: no counters on this bus",
+            "  Línea: este bus no tiene contadores",
+        ),
+        DoorsHeader => ("Doors", "Puertas"),
+        BusDoorRow => (
+            "door {door}  board {board} channel {channel}  {state} {item}",
+            "puerta {door}  placa {board} canal {channel}  {state} {item}",
+        ),
+        ItemInside => ("item", "objeto"),
+        ItemNone => ("empty", "vacía"),
+        AlertsTitle => ("Alerts (open first)", "Alertas (abiertas primero)"),
+        AlertOpen => ("OPEN", "ABIERTA"),
+        AlertSeenBy => ("ok {who}", "vista {who}"),
+        OutboxTitle => (
+            "Outbox (newest first)",
+            "Correos salientes (los últimos primero)",
+        ),
+        // The admin console: a door and a parcel.
+        DoorTitle => ("Door {door} ({size})", "Puerta {door} ({size})"),
+        DoorStateLine => ("  State: {state}{inspect}", "  Estado: {state}{inspect}"),
+        ToInspect => (", to inspect", ", por revisar"),
+        DoorSensorLine => ("  Door sensor: {state}", "  Sensor de puerta: {state}"),
+        ItemSensorLine => ("  Item sensor: {item}", "  Sensor de objeto: {item}"),
+        SomethingInside => ("something inside", "hay algo dentro"),
+        NoItemSensor => ("no item sensor", "sin sensor de objeto"),
+        LockLine => (
+            "  Lock: board {board} channel {channel} ({online}), camera {camera}",
+            "  Cerradura: placa {board} canal {channel} ({online}), cámara {camera}",
+        ),
+        NoneWord => ("none", "ninguna"),
+        ParcelInDoor => (
+            "  Parcel: {id} {tracking} for {recipient} ({state})",
+            "  Paquete: {id} {tracking} para {recipient} ({state})",
+        ),
+        ParcelOnly => ("  Parcel: {id}", "  Paquete: {id}"),
+        NoParcel => ("  Parcel: none", "  Paquete: ninguno"),
+        DoEnable => (
+            "Enable (back into allocation)",
+            "Habilitar (vuelve a asignarse)",
+        ),
+        DoDisable => ("Disable (out of allocation)", "Deshabilitar (no se asigna)"),
+        DoOpen => (
+            "Open the door (manual unlock, reason required)",
+            "Abrir la puerta (apertura manual, con motivo)",
+        ),
+        DoInspectedEmpty => ("Inspected: empty", "Revisada: vacía"),
+        DoInspectedParcel => (
+            "Inspected: a parcel is inside",
+            "Revisada: hay un paquete dentro",
+        ),
+        DoMarker => ("CCTV marker at this door", "Marca de CCTV en esta puerta"),
+        ParcelTitle => ("Parcel {id} - {tracking}", "Paquete {id} - {tracking}"),
+        ParcelFor => (
+            "  For {recipient}   door {door}   {state}",
+            "  Para {recipient}   puerta {door}   {state}",
+        ),
+        ParcelClassLine => ("  Class: {class}", "  Clase: {class}"),
+        ParcelDeposited => (
+            "  Deposited {at} by {courier}   held until {deadline}",
+            "  Depositado {at} por {courier}   guardado hasta {deadline}",
+        ),
+        ParcelExtended => (
+            "  Hold extended by {days} days   reminders e-mailed: {reminders}",
+            "  Plazo ampliado {days} días   recordatorios enviados: {reminders}",
+        ),
+        ParcelActions => (
+            "  1 resend code  2 extend hold  3 reassign  4 vacation  5 open for removal",
+            "  1 reenviar código  2 ampliar plazo  3 reasignar  4 vacaciones  5 abrir y retirar",
+        ),
+        HistoryTitle => (
+            "  History (newest first)",
+            "  Historial (lo último primero)",
+        ),
+        NothingRecorded => ("  (nothing recorded)", "  (nada registrado)"),
+        // The admin console: notices.
+        CouriersAtKiosk => (
+            "Couriers deposit at the kiosk; this console is for staff.",
+            "Los repartidores depositan en el quiosco; esta consola es para el personal.",
+        ),
+        WrongUserOrPin => ("Wrong user or PIN.", "Usuario o PIN incorrecto."),
+        SignInPausedUntil => (
+            "Too many wrong PINs for this user: sign-in paused until {time}.",
+            "Demasiados PIN incorrectos para este usuario: inicio de sesión en pausa hasta las {time}.",
+        ),
+        DoorOpeningNotice => (
+            "Door {door} is opening.",
+            "La puerta {door} se está abriendo.",
+        ),
+        CodeReplacedNotice => (
+            "A new code for {parcel} is on its way; the old code no longer works.",
+            "Un código nuevo para {parcel} está en camino; el anterior ya no sirve.",
+        ),
+        DoorUpdated => ("Door {door} updated.", "Puerta {door} actualizada."),
+        DoneNotice => ("Done.", "Hecho."),
+        MarkersWritten => ("Markers written to {path}", "Marcas guardadas en {path}"),
+        SessionEndedAgain => (
+            "Session ended: sign in again.",
+            "Sesión terminada: inicie sesión de nuevo.",
+        ),
+        NotAllowedRole => (
+            "Not allowed for your role.",
+            "No permitido para su función.",
+        ),
+        NotDone => ("Not done: {why}", "No se hizo: {why}"),
+        NotFoundNotice => ("Not found: {what}", "No encontrado: {what}"),
+        DatabaseFailed => (
+            "The kiosk's database failed; the log says why.",
+            "Falló la base de datos del quiosco; el registro dice por qué.",
+        ),
     }
 }
 
@@ -583,6 +1168,267 @@ pub fn fill(lang: Language, id: Text, args: &[(&str, &dyn Display)]) -> String {
         out = out.replace(&format!("{{{name}}}"), &value.to_string());
     }
     out
+}
+
+/// The words for a machine name: an audit action as stored, an alert,
+/// marker or e-mail kind, a state or role as exported (`picked_up`), or a
+/// name in a namespace (`refusal.unknown`, `class.domestic`) where one
+/// name means two things. A namespaced name falls back to its bare one.
+/// docs/AUDIT.md lists the machine names.
+pub fn machine(name: &str) -> Option<Text> {
+    Some(match name {
+        "account_closed" => DidAccountClosed,
+        "alert_acknowledged" => DidAlertAcknowledged,
+        "board_offline" => DidBoardOffline,
+        "bus_up" => DidBusUp,
+        "code_resent" => DidCodeResent,
+        "control" => DidControl,
+        "deposit_cancelled" => DidDepositCancelled,
+        "deposit_door_released" => DidDepositDoorReleased,
+        "deposit_started" => DidDepositStarted,
+        "deposit_stored" => DidDepositStored,
+        "disabled" => DidDisabled,
+        "does_not_fit" => DidDoesNotFit,
+        "door_closed" => DidDoorClosed,
+        "enabled" => DidEnabled,
+        "expired" => DidExpired,
+        "forced_open" => DidForcedOpen,
+        "hold_extended" => DidHoldExtended,
+        "inspected" => DidInspected,
+        "inspection_needed" => DidInspectionNeeded,
+        "intent_settled" => DidIntentSettled,
+        "item_inputs_refused" => DidItemInputsRefused,
+        "jammed" => DidJammed,
+        "manual_unlock" => DidManualUnlock,
+        "marker_added" => DidMarkerAdded,
+        "markers_exported" => DidMarkersExported,
+        "outbox_retry" => DidOutboxRetry,
+        "parcel_placed" => DidParcelPlaced,
+        "picked_up" => DidPickedUp,
+        "pin_reset" => DidPinReset,
+        "problem_reported" => DidProblemReported,
+        "pulse" => DidPulse,
+        "pulse_failed" => DidPulseFailed,
+        "reassigned" => DidReassigned,
+        "recipient_saved" => DidRecipientSaved,
+        "recovery" => DidRecovery,
+        "reminder" => DidReminder,
+        "removed" => DidRemoved,
+        "sign_in" => DidSignIn,
+        "user_added" => DidUserAdded,
+        "user_removed" => DidUserRemoved,
+        "vacation" => DidVacation,
+        "wrong_code" => DidWrongCode,
+        "wrong_pin" => DidWrongPin,
+        "jam" => AlertJam,
+        "door_left_open" => AlertDoorLeftOpen,
+        "lockout" => AlertLockout,
+        "daily_cap" => AlertDailyCap,
+        "bus_down" => AlertBusDown,
+        "notification_dead" => AlertNotificationDead,
+        "codes_reissued" => AlertCodesReissued,
+        "item_sensors_unreadable" => AlertItemSensorsUnreadable,
+        "manual" => MarkManual,
+        "deposit" => WhyDeposit,
+        "pickup" => WhyPickup,
+        "reopen" => WhyReopen,
+        "removal" => WhyRemoval,
+        "depositing" => StateDepositing,
+        "stored" => StateStored,
+        "parcel.expired" => StateExpired,
+        "parcel.removed" => StateRemoved,
+        "class.domestic" => ClassDomestic,
+        "class.international" => ClassInternational,
+        "class.express" => ClassExpress,
+        "courier" => RoleCourier,
+        "admin" => RoleAdmin,
+        "technician" => RoleTechnician,
+        "open" => DoorOpen,
+        "closed" => DoorClosedState,
+        "unknown" => DoorUnknown,
+        "free" => SlotFree,
+        "reserved" => SlotReserved,
+        "occupied" => SlotOccupied,
+        "compartment.disabled" => SlotDisabled,
+        "faulty" => SlotFaulty,
+        "queued" => MailQueued,
+        "sent" => MailSent,
+        "dead" => MailDead,
+        "delivered" => MailDelivered,
+        "reminder1" => MailReminder1,
+        "reminder2" => MailReminder2,
+        "final_notice" => MailFinalNotice,
+        "proof_of_delivery" => MailProofOfDelivery,
+        "admin_alert" => MailAdminAlert,
+        "refusal.malformed" => NoMalformed,
+        "refusal.unknown" => NoUnknown,
+        "refusal.used" => NoUsed,
+        "refusal.expired" => NoExpired,
+        "refusal.replaced" => NoReplaced,
+        "refusal.other_kiosk" => NoOtherKiosk,
+        "refusal.not_a_code" => NoNotACode,
+        "refusal.sign_in_locked" => NoSignInLocked,
+        "refusal.needs_inspection" => NoNeedsInspection,
+        "refusal.door_busy" => NoDoorBusy,
+        "refusal.not_registered" => NoNotRegistered,
+        "refusal.oversized" => NoOversized,
+        "refusal.no_compartment" => NoNoCompartment,
+        "refusal.bus_down" => NoBusDown,
+        "refusal.wrong_pin" => NoWrongPin,
+        "refusal.reopen_closed" => NoReopenClosed,
+        "refusal.parcels_waiting" => NoParcelsWaiting,
+        "problem.wrong_parcel" => SaysWrongParcel,
+        "problem.damaged" => SaysDamaged,
+        "problem.empty" => SaysEmpty,
+        "problem.door_did_not_open" => SaysDoorDidNotOpen,
+        "found.empty" => FoundEmpty,
+        "found.parcel" => FoundParcel,
+        _ => return name.split_once('.').and_then(|(_, bare)| machine(bare)),
+    })
+}
+
+/// A machine name in words; one the table lacks is shown with spaces for
+/// its underscores, never as code.
+pub fn named(lang: Language, name: &str) -> String {
+    match machine(name) {
+        Some(id) => tr(lang, id).to_string(),
+        None => {
+            let bare = name.rsplit('.').next().unwrap_or(name);
+            let spaced = snake(bare).replace('_', " ");
+            let mut chars = spaced.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// The machine name of a value as it is stored and exported: a unit
+/// variant's serde name (`AlertKind::InspectionNeeded` → `inspection_needed`),
+/// or a tagged one's tag (`Refusal::WrongPin` → `wrong_pin`).
+pub fn name_of<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Object(fields)) => fields
+            .get("reason")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A value's machine name in words, looked up first in `space`
+/// (`"class"` for `class.domestic`).
+pub fn words_for<T: serde::Serialize>(lang: Language, space: &str, value: &T) -> String {
+    named(lang, &format!("{space}.{}", name_of(value)))
+}
+
+/// `WrongPin` → `wrong_pin`: a name as `{:?}` prints it, as a machine name.
+pub fn snake(camel: &str) -> String {
+    let mut out = String::new();
+    let mut lower_before = false;
+    for c in camel.chars() {
+        if c.is_uppercase() && lower_before {
+            out.push('_');
+        }
+        lower_before = c.is_lowercase() || c.is_ascii_digit();
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Whether a word is a name from the code: `snake_case` or `CamelCase`.
+pub fn is_code_name(word: &str) -> bool {
+    let letters = |c: char| c.is_alphanumeric();
+    let chars: Vec<char> = word.chars().collect();
+    let snake = chars
+        .windows(3)
+        .any(|w| letters(w[0]) && w[1] == '_' && letters(w[2]));
+    let camel = chars
+        .windows(2)
+        .any(|w| w[0].is_lowercase() && w[1].is_uppercase());
+    snake || camel
+}
+
+/// Text the machine wrote (an audit entry's detail, an alert's text), with
+/// its code in words: each `snake_case` or `CamelCase` name the table knows
+/// (bare, or as a refusal, a reported problem or a finding), `Some(x)` as
+/// `x` and a lone `None` as `-`.
+pub fn humanize(lang: Language, text: &str) -> String {
+    let mut text = text.to_string();
+    while let Some(at) = text.find("Some(") {
+        let inner = at + "Some(".len();
+        let mut depth = 1;
+        let close = text[inner..].char_indices().find_map(|(i, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            (depth == 0).then_some(inner + i)
+        });
+        let Some(close) = close else { break };
+        text = format!(
+            "{}{}{}",
+            &text[..at],
+            &text[inner..close],
+            &text[close + 1..]
+        );
+    }
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let known = ["", "refusal.", "problem.", "found."]
+            .iter()
+            .find_map(|ns| machine(&format!("{ns}{}", snake(word))));
+        match known {
+            Some(id) if is_code_name(word) => out.push_str(tr(lang, id)),
+            _ if word == "None" => out.push('-'),
+            _ => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// An audit entry's detail in words. Some actions store a machine name
+/// first: the refusal of a wrong code, a reported problem, what an
+/// inspection found, why a lock opened, the role signed in, the class of
+/// an expired parcel.
+pub fn audit_detail(lang: Language, action: &str, detail: &str) -> String {
+    let space = match action {
+        "wrong_code" => "refusal.",
+        "problem_reported" => "problem.",
+        "inspected" => "found.",
+        "expired" => "class.",
+        "pulse" | "sign_in" => "",
+        "vacation" if detail.ends_with(" until None") => {
+            let who = detail.trim_end_matches(" until None");
+            return fill(lang, VacationEnded, &[("who", &who)]);
+        }
+        _ => return humanize(lang, detail),
+    };
+    let end = detail
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(detail.len());
+    let (head, rest) = detail.split_at(end);
+    match machine(&format!("{space}{}", snake(head))) {
+        // A refusal's fields (the other kiosk's letter) say nothing more.
+        Some(id) if space == "refusal." => tr(lang, id).to_string(),
+        Some(id) => format!("{}{}", tr(lang, id), humanize(lang, rest)),
+        None => humanize(lang, detail),
+    }
 }
 
 #[cfg(test)]

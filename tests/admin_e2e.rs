@@ -249,7 +249,7 @@ fn manual_unlock_writes_audit_and_marker_and_the_door_opens() {
     open_door_screen(&mut d, 3);
     let door = CompartmentId(3);
     let lock = d.r.lock(door);
-    assert!(d.text().contains("Door sensor: closed"), "{}", d.text());
+    assert!(d.text().contains("Door sensor: Closed"), "{}", d.text());
     // No reason, no unlock.
     d.keys("1\n");
     assert!(d.text().contains("a reason is needed"), "{}", d.text());
@@ -302,7 +302,7 @@ fn forced_open_door_shows_up_as_an_alert_and_is_acknowledged() {
     // The alerts screen follows the engine's events by itself.
     d.wait_for("a forced-open alert on the console", |d| {
         let t = d.text();
-        t.contains("ForcedOpen") && t.contains("OPEN") && t.contains(" 20 ")
+        t.contains("Door forced open") && t.contains("OPEN") && t.contains(" 20 ")
     });
     assert_eq!(d.r.sim.pulses(lock), 0, "nobody unlocked it");
     let Answer::MarkerRecords(markers) = d.r.read(Query::MarkerRecords) else {
@@ -383,7 +383,11 @@ fn resend_rotates_the_code_and_the_kiosk_refuses_the_old_one() {
         d.text()
     );
     d.keys("1");
-    assert!(d.text().contains("the old one is dead"), "{}", d.text());
+    assert!(
+        d.text().contains("the old code no longer works"),
+        "{}",
+        d.text()
+    );
     let new = d.r.code_of(parcel);
     assert_ne!(new, old);
     d.r.press(&format!("A{old}#"));

@@ -61,7 +61,7 @@ fn service_laptop_pulses_and_unlocks_into_its_own_audit_chain() {
     assert!(matches!(c.model().screen, Screen::Bus { .. }));
     let shown = text(&c);
     assert!(
-        shown.contains("door   1  board   1 channel  0  closed"),
+        shown.contains("door   1  board   1 channel  0  Closed"),
         "{shown}"
     );
     snap!("service_bus", shown);

@@ -14,6 +14,7 @@ use ratatui::widgets::Paragraph;
 
 use super::model::{Model, Screen};
 use crate::domain::printable;
+use crate::wording::{self, Text};
 
 /// What one screen puts in the shared frame.
 pub(super) struct Body {
@@ -60,7 +61,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
     let body = match &model.screen {
         Screen::SignIn { .. } | Screen::Menu | Screen::Form { .. } => screens::body(model),
         Screen::Bank(b) => bank::body(model, b),
-        Screen::Compartment(c) => screens::compartment(c, model.facts.bus_only),
+        Screen::Compartment(c) => screens::compartment(model, c),
         Screen::Parcel(p) => screens::parcel(model, p),
         _ => lists::body(model),
     };
@@ -130,7 +131,7 @@ fn header(model: &Model, frame: &mut Frame, area: Rect) {
     let who = model
         .session
         .as_ref()
-        .map(|s| format!("{} ({})   ", s.user, s.role))
+        .map(|s| format!("{} ({})   ", s.user, words(model, s.role.as_str())))
         .unwrap_or_default();
     let right = format!("{who}{}", model.clock);
     let width = usize::from(area.width);
@@ -158,6 +159,21 @@ fn local(model: &Model, at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&model.facts.tz)
         .format("%d.%m %H:%M")
         .to_string()
+}
+
+/// A message in the console's language.
+fn say(model: &Model, id: Text) -> &'static str {
+    wording::tr(model.facts.language, id)
+}
+
+/// A message in the console's language, placeholders filled.
+fn say_with(model: &Model, id: Text, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    wording::fill(model.facts.language, id, args)
+}
+
+/// A machine name (an action, a kind, a state) in the console's language.
+fn words(model: &Model, machine: &str) -> String {
+    wording::named(model.facts.language, machine)
 }
 
 /// Cuts a text to `n` characters, for columns.
