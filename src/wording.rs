@@ -301,6 +301,24 @@ pub enum Text {
     FoundEmpty,
     FoundParcel,
     VacationEnded,
+    ServiceLaptop,
+    // E-mails.
+    MailDeliveredSubject,
+    MailDeliveredBody,
+    MailReminderSubject,
+    MailReminderBody,
+    MailFinalSubject,
+    MailFinalBody,
+    MailHeldAtOffice,
+    MailReturnedToSender,
+    MailPickedUpSubject,
+    MailPickedUpBody,
+    MailReassignedSubject,
+    MailReassignedBody,
+    MailProofSubject,
+    MailProofBody,
+    MailAlertSubject,
+    MailAlertBody,
     // The admin console: lists.
     ListNone,
     ListPosition,
@@ -948,7 +966,87 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         SaysDoorDidNotOpen => ("door did not open", "la puerta no se abrió"),
         FoundEmpty => ("found empty", "encontrada vacía"),
         FoundParcel => ("a parcel inside", "un paquete dentro"),
+        ServiceLaptop => (
+            "service laptop, bank {bank}",
+            "portátil de servicio, bloque {bank}",
+        ),
         VacationEnded => ("{who}: vacation ended", "{who}: vacaciones terminadas"),
+        // E-mails.
+        MailDeliveredSubject => (
+            "Your parcel is waiting in locker {kiosk} ({kiosk_name})",
+            "Su paquete le espera en el casillero {kiosk} ({kiosk_name})",
+        ),
+        MailDeliveredBody => (
+            "Your parcel {tracking} is in door {door} of kiosk {kiosk} ({kiosk_name}, locker code {locker_code}).\n\n\
+             Access code: {code}\n\n\
+             Press A (Pickup) at the kiosk and type the 6 digits, or scan the attached QR code.\n\
+             The code works once. Collect by {deadline}.\n\
+             Anyone you give the code or QR to can collect for you.",
+            "Su paquete {tracking} está en la puerta {door} del quiosco {kiosk} ({kiosk_name}, código de casillero {locker_code}).\n\n\
+             Código de acceso: {code}\n\n\
+             Pulse A (Recoger) en el quiosco y escriba los 6 dígitos, o escanee el código QR adjunto.\n\
+             El código sirve una sola vez. Recójalo antes de {deadline}.\n\
+             Quien tenga el código o el QR puede recogerlo por usted.",
+        ),
+        MailReminderSubject => (
+            "Reminder: your parcel is waiting in locker {kiosk}",
+            "Recordatorio: su paquete le espera en el casillero {kiosk}",
+        ),
+        MailReminderBody => (
+            "Your parcel {tracking} is still in door {door} of kiosk {kiosk} ({kiosk_name}).\n\
+             Collect it by {deadline} with the code from your first message.\n\
+             Lost it? Ask the building office to resend it (a new code is sent).",
+            "Su paquete {tracking} sigue en la puerta {door} del quiosco {kiosk} ({kiosk_name}).\n\
+             Recójalo antes de {deadline} con el código de su primer mensaje.\n\
+             ¿Lo perdió? Pida a la administración que se lo reenvíe (recibirá un código nuevo).",
+        ),
+        MailFinalSubject => (
+            "Your parcel {tracking} was not collected",
+            "Su paquete {tracking} no se recogió",
+        ),
+        MailFinalBody => (
+            "The pickup time for your parcel {tracking} at kiosk {kiosk} has ended and its code no longer works.\n{next}",
+            "El plazo para recoger su paquete {tracking} en el quiosco {kiosk} terminó y su código ya no sirve.\n{next}",
+        ),
+        MailHeldAtOffice => (
+            "It is being taken to the office, where it is held {days} more days. Bring an ID.",
+            "Se lleva a la oficina, donde se guarda {days} días más. Traiga su identificación.",
+        ),
+        MailReturnedToSender => (
+            "It is an express item and is being returned to the sender.",
+            "Es un envío urgente y se devuelve al remitente.",
+        ),
+        MailPickedUpSubject => ("Parcel {tracking} collected", "Paquete {tracking} recogido"),
+        MailPickedUpBody => (
+            "Your parcel {tracking} was collected from door {door} of kiosk {kiosk}. If this was not you, contact the building office.",
+            "Su paquete {tracking} se recogió de la puerta {door} del quiosco {kiosk}. Si no fue usted, avise a la administración.",
+        ),
+        MailReassignedSubject => (
+            "Parcel {tracking} was reassigned",
+            "El paquete {tracking} se reasignó",
+        ),
+        MailReassignedBody => (
+            "Parcel {tracking} in kiosk {kiosk} was given to another recipient by the building office; your code for it no longer works.",
+            "La administración asignó el paquete {tracking} del quiosco {kiosk} a otro destinatario; su código ya no sirve.",
+        ),
+        MailProofSubject => (
+            "Proof of delivery {receipt}",
+            "Comprobante de entrega {receipt}",
+        ),
+        MailProofBody => (
+            "Parcel {tracking} for recipient {recipient} was stored in door {door} of kiosk {kiosk} ({kiosk_name}, locker code {locker_code}).\n\
+             Receipt: {receipt}\nHeld until: {deadline}",
+            "El paquete {tracking} para el destinatario {recipient} se guardó en la puerta {door} del quiosco {kiosk} ({kiosk_name}, código de casillero {locker_code}).\n\
+             Comprobante: {receipt}\nGuardado hasta: {deadline}",
+        ),
+        MailAlertSubject => (
+            "Locker {kiosk} alert: {alert}",
+            "Alerta del casillero {kiosk}: {alert}",
+        ),
+        MailAlertBody => (
+            "Kiosk {kiosk} ({kiosk_name}): {text}",
+            "Quiosco {kiosk} ({kiosk_name}): {text}",
+        ),
         // The admin console: lists.
         ListNone => ("(none)", "(ninguno)"),
         ListPosition => ("{at} of {total}", "{at} de {total}"),

@@ -8,7 +8,9 @@ use super::screens::busy_bank;
 use super::{Desk, TECH};
 use crate::domain::{CompartmentId, Language, ParcelClass, ParcelState, Role};
 use crate::engine::{Actor, Command, Found, Problem, Refusal, Scanned};
-use crate::store::{AlertKind, DeliveryState, MarkerKind, NotificationKind};
+use crate::notify::templates::render;
+use crate::notify::templates::tests::note;
+use crate::store::{AlertKind, DeliveryState, MarkerKind, Notification, NotificationKind};
 use crate::testkit::driver::{ADMIN, ANA};
 use crate::testkit::plain::assert_plain;
 use crate::wording::{machine, name_of, named};
@@ -61,6 +63,32 @@ const AUDIT_ACTIONS: &[&str] = &[
     "vacation",
     "wrong_code",
     "wrong_pin",
+];
+
+const ALERTS: [AlertKind; 12] = [
+    AlertKind::Jam,
+    AlertKind::ForcedOpen,
+    AlertKind::DoorLeftOpen,
+    AlertKind::BoardOffline,
+    AlertKind::Lockout,
+    AlertKind::DailyCap,
+    AlertKind::InspectionNeeded,
+    AlertKind::ProblemReported,
+    AlertKind::BusDown,
+    AlertKind::NotificationDead,
+    AlertKind::CodesReissued,
+    AlertKind::ItemSensorsUnreadable,
+];
+
+const MAILS: [NotificationKind; 8] = [
+    NotificationKind::Delivered,
+    NotificationKind::Reminder1,
+    NotificationKind::Reminder2,
+    NotificationKind::FinalNotice,
+    NotificationKind::PickedUp,
+    NotificationKind::Reassigned,
+    NotificationKind::ProofOfDelivery,
+    NotificationKind::AdminAlert,
 ];
 
 /// Each console screen an admin and a technician reach, as text.
@@ -154,20 +182,7 @@ fn the_tour_sees_what_the_audit_log_stores_as_machine_names() {
 fn every_machine_name_has_plain_words() {
     let mut names: Vec<String> = Vec::new();
     let mut add = |space: &str, name: String| names.push(format!("{space}{name}"));
-    for k in [
-        AlertKind::Jam,
-        AlertKind::ForcedOpen,
-        AlertKind::DoorLeftOpen,
-        AlertKind::BoardOffline,
-        AlertKind::Lockout,
-        AlertKind::DailyCap,
-        AlertKind::InspectionNeeded,
-        AlertKind::ProblemReported,
-        AlertKind::BusDown,
-        AlertKind::NotificationDead,
-        AlertKind::CodesReissued,
-        AlertKind::ItemSensorsUnreadable,
-    ] {
+    for k in ALERTS {
         add("", name_of(&k));
     }
     for k in [
@@ -212,16 +227,7 @@ fn every_machine_name_has_plain_words() {
     ] {
         add("", name_of(&s));
     }
-    for k in [
-        NotificationKind::Delivered,
-        NotificationKind::Reminder1,
-        NotificationKind::Reminder2,
-        NotificationKind::FinalNotice,
-        NotificationKind::PickedUp,
-        NotificationKind::Reassigned,
-        NotificationKind::ProofOfDelivery,
-        NotificationKind::AdminAlert,
-    ] {
+    for k in MAILS {
         add("", name_of(&k));
     }
     use crate::domain::CompartmentState as C;
@@ -285,4 +291,60 @@ fn every_machine_name_has_plain_words() {
             names.iter().map(|n| (n.clone(), named(lang, n))).collect();
         assert_plain(said.iter().map(|(n, w)| (n.clone(), w.as_str())));
     }
+}
+
+/// A message of `kind` with every fact a template reads; an alert's text
+/// as the engine writes it, with a `{:?}` name in it.
+fn mail(kind: NotificationKind, language: Language, alert: AlertKind) -> Notification {
+    let mut n = note(kind, language);
+    for (key, value) in [
+        ("tracking", serde_json::json!("1Z999AA10123456784")),
+        ("receipt", serde_json::json!("R-A-000001")),
+        ("recipient", serde_json::json!("PX-111111")),
+        ("alert", serde_json::json!(alert)),
+        ("compartment", serde_json::json!(14)),
+        (
+            "text",
+            serde_json::json!("door 14: recipient reports WrongParcel"),
+        ),
+    ] {
+        n.facts[key] = value;
+    }
+    n
+}
+
+#[test]
+fn every_e_mail_and_alert_mail_shows_no_code_in_either_language() {
+    let mut said = Vec::new();
+    for lang in LANGUAGES {
+        for kind in MAILS {
+            let alerts: &[AlertKind] = if kind == NotificationKind::AdminAlert {
+                &ALERTS
+            } else {
+                &[AlertKind::Jam]
+            };
+            for &alert in alerts {
+                let t = render(&mail(kind, lang, alert));
+                said.push((
+                    format!("{lang:?} {kind:?} {alert:?}"),
+                    t.subject + "\n" + &t.body,
+                ));
+            }
+        }
+        let mut express = mail(NotificationKind::FinalNotice, lang, AlertKind::Jam);
+        express.facts["after_expiry"] = serde_json::json!("returned_to_sender");
+        let t = render(&express);
+        said.push((format!("{lang:?} express"), t.subject + "\n" + &t.body));
+    }
+    assert_plain(said.iter().map(|(l, t)| (l.clone(), t.as_str())));
+    let es = render(&mail(
+        NotificationKind::AdminAlert,
+        Language::Es,
+        AlertKind::InspectionNeeded,
+    ));
+    assert_eq!(
+        es.subject,
+        "Alerta del casillero A: La puerta necesita una revisión"
+    );
+    assert!(es.body.contains("paquete equivocado"), "{}", es.body);
 }
