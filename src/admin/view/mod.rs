@@ -124,9 +124,13 @@ fn keyboard_keys(keys: &str) -> String {
 fn header(model: &Model, frame: &mut Frame, area: Rect) {
     let facts = &model.facts;
     let left = if facts.letter.is_empty() {
-        format!("Admin - {}", facts.name)
+        say_with(model, Text::ConsoleTitle, &[("name", &facts.name)])
     } else {
-        format!("Admin - Kiosk {} {}", facts.letter, facts.name)
+        say_with(
+            model,
+            Text::ConsoleTitleKiosk,
+            &[("letter", &facts.letter), ("name", &facts.name)],
+        )
     };
     let who = model
         .session

@@ -16,17 +16,15 @@ pub(super) fn body(model: &Model) -> Body {
     match &model.screen {
         Screen::SignIn { user, pin, on_pin } => {
             let mut b = Body::new(
-                "Sign in: admin or technician",
+                say(model, Text::SignInStaff),
                 "# next / sign in   * erase or back",
             );
             let cursor = |on: bool| if on { "_" } else { "" };
-            b.text(format!("  User number: {user}{}", cursor(!on_pin)));
+            let user = format!("{user}{}", cursor(!on_pin));
+            b.text(say_with(model, Text::UserNumber, &[("user", &user)]));
             if *on_pin {
-                b.text(format!(
-                    "  PIN:         {}{}",
-                    "*".repeat(pin.len()),
-                    cursor(true)
-                ));
+                let pin = format!("{}{}", "*".repeat(pin.len()), cursor(true));
+                b.text(say_with(model, Text::PinField, &[("pin", &pin)]));
             }
             b
         }
@@ -35,20 +33,26 @@ pub(super) fn body(model: &Model) -> Body {
                 .session
                 .as_ref()
                 .map_or(crate::domain::Role::Courier, |s| s.role);
-            let mut b = Body::new("Menu", "1-9 choose   0 sign out");
+            let mut b = Body::new(say(model, Text::MenuTitle), "1-9 choose   0 sign out");
             for item in menu::items(role, model.facts.bus_only) {
-                b.text(format!("  {}  {}", item.key, item.label));
+                b.text(format!("  {}  {}", item.key, say(model, item.label)));
             }
             b.text("");
-            b.text(if model.facts.bus_only {
-                "  0  Leave (ends the service session)"
-            } else {
-                "  0  Sign out"
-            });
+            b.text(say(
+                model,
+                if model.facts.bus_only {
+                    Text::LeaveService
+                } else {
+                    Text::SignOutItem
+                },
+            ));
             b
         }
         Screen::Form { form, text, .. } => {
-            let mut b = Body::new(form.prompt(), "# confirm   * erase or cancel");
+            let mut b = Body::new(
+                form.prompt(model.facts.language),
+                "# confirm   * erase or cancel",
+            );
             let shown = if form.secret() {
                 "*".repeat(text.chars().count())
             } else {
@@ -63,9 +67,9 @@ pub(super) fn body(model: &Model) -> Body {
             ]));
             if form.takes_reason() && text.is_empty() && model.facts.keypad {
                 b.text("");
-                b.text("  On the keypad, pick a reason by number:");
+                b.text(say(model, Text::PickReason));
                 for (i, r) in REASONS.iter().enumerate() {
-                    b.text(format!("    {}  {r}", i + 1));
+                    b.text(format!("    {}  {}", i + 1, say(model, *r)));
                 }
             }
             b
