@@ -301,6 +301,28 @@ pub enum Text {
     FoundEmpty,
     FoundParcel,
     VacationEnded,
+    VacationUntil,
+    // The admin console: the keys line (keypad names; a laptop keyboard's
+    // are put in by the console).
+    KeysMovePad,
+    KeysMoveBoard,
+    KeysPagePad,
+    KeysPageBoard,
+    KeysRefreshPad,
+    KeysRefreshBoard,
+    KeysParcels,
+    KeysPeople,
+    KeysMarkers,
+    KeysAudit,
+    KeysBus,
+    KeysAlerts,
+    KeysOutbox,
+    KeysStaffSignIn,
+    KeysMenu,
+    KeysForm,
+    KeysDoor,
+    KeysParcel,
+    KeysBank,
     // The admin console: sign-in, menu, forms, the bank.
     ConsoleTitle,
     ConsoleTitleKiosk,
@@ -884,7 +906,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         DidDepositDoorReleased => ("Deposit door given up", "Puerta de depósito liberada"),
         DidDepositStarted => ("Deposit started", "Depósito iniciado"),
         DidDepositStored => ("Parcel stored", "Paquete guardado"),
-        DidDisabled => ("Door disabled", "Puerta deshabilitada"),
+        DidDisabled => ("Door disabled", "Puerta desactivada"),
         DidDoesNotFit => ("Parcel did not fit", "El paquete no cabía"),
         DidDoorClosed => ("Door closed", "Puerta cerrada"),
         DidEnabled => ("Door enabled", "Puerta habilitada"),
@@ -905,14 +927,14 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "No se pudieron leer los sensores de objeto",
         ),
         DidJammed => ("Door jammed", "Puerta atascada"),
-        DidManualUnlock => ("Opened by staff", "Abierta por personal"),
+        DidManualUnlock => ("Opened by staff", "Apertura manual"),
         DidMarkerAdded => ("CCTV marker added", "Marca de CCTV añadida"),
         DidMarkersExported => ("CCTV markers exported", "Marcas de CCTV exportadas"),
         DidOutboxRetry => ("E-mail sent again", "Correo enviado de nuevo"),
         DidParcelPlaced => ("Parcel placed", "Paquete colocado"),
         DidPickedUp => ("Picked up", "Recogido"),
         DidPinReset => ("PIN reset", "PIN restablecido"),
-        DidProblemReported => ("Problem reported", "Problema informado"),
+        DidProblemReported => ("Problem reported", "Problema avisado"),
         DidPulse => ("Lock opened", "Cerradura abierta"),
         DidPulseFailed => ("Lock did not open", "La cerradura no se abrió"),
         DidReassigned => ("Parcel reassigned", "Paquete reasignado"),
@@ -986,12 +1008,12 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         MailQueued => ("Waiting", "En espera"),
         MailSent => ("Sent", "Enviado"),
         MailDead => ("Given up", "Abandonado"),
-        MailDelivered => ("Parcel waiting", "Paquete esperando"),
-        MailReminder1 => ("First reminder", "Primer recordatorio"),
-        MailReminder2 => ("Second reminder", "Segundo recordatorio"),
+        MailDelivered => ("Parcel waiting", "Aviso de paquete"),
+        MailReminder1 => ("First reminder", "1er recordatorio"),
+        MailReminder2 => ("Second reminder", "2º recordatorio"),
         MailFinalNotice => ("Code expired", "Código vencido"),
         MailProofOfDelivery => ("Proof of delivery", "Comprobante de entrega"),
-        MailAdminAlert => ("Alert to staff", "Alerta al personal"),
+        MailAdminAlert => ("Alert to staff", "Alerta personal"),
         // Why a code or PIN was refused.
         NoMalformed => ("Not 6 digits", "No tiene 6 dígitos"),
         NoUnknown => ("Unknown code", "Código desconocido"),
@@ -1033,7 +1055,65 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "service laptop, bank {bank}",
             "portátil de servicio, bloque {bank}",
         ),
+        VacationUntil => ("{who} away until {until}", "{who} fuera hasta {until}"),
         VacationEnded => ("{who}: vacation ended", "{who}: vacaciones terminadas"),
+        // The admin console: the keys line (keypad names; a laptop keyboard's
+        // are put in by the console).
+        KeysMovePad => ("A/B up/down", "A/B arriba/abajo"),
+        KeysMoveBoard => ("j/k down/up", "j/k abajo/arriba"),
+        KeysPagePad => ("A/B newer/older page", "A/B página más nueva/más vieja"),
+        KeysPageBoard => ("k/j newer/older page", "k/j página más nueva/más vieja"),
+        KeysRefreshPad => ("C refresh", "C actualizar"),
+        KeysRefreshBoard => ("h refresh", "h actualizar"),
+        KeysParcels => (
+            "A/B up/down  # open  0 find  * menu",
+            "A/B arriba/abajo  # abrir  0 buscar  * menú",
+        ),
+        KeysPeople => (
+            "A/B up/down  1 add account  2 add recipient  * menu",
+            "A/B arriba/abajo  1 añadir cuenta  2 añadir destinatario  * menú",
+        ),
+        KeysMarkers => (
+            "A/B up/down  0 filter  1 add a marker  2 export CSV  * menu",
+            "A/B arriba/abajo  0 filtrar  1 añadir marca  2 exportar CSV  * menú",
+        ),
+        KeysAudit => (
+            "A/B newer/older page  0 filter  9 verify chain  * menu",
+            "A/B página más nueva/más vieja  0 filtrar  9 comprobar cadena  * menú",
+        ),
+        KeysBus => (
+            "A/B up/down  1 pulse test  C refresh  * menu",
+            "A/B arriba/abajo  1 prueba de pulso  C actualizar  * menú",
+        ),
+        KeysAlerts => (
+            "A/B up/down  # acknowledge with a note  * menu",
+            "A/B arriba/abajo  # atender con una nota  * menú",
+        ),
+        KeysOutbox => (
+            "A/B up/down  1 retry this one  2 retry all  * menu",
+            "A/B arriba/abajo  1 reintentar este  2 reintentar todos  * menú",
+        ),
+        KeysStaffSignIn => (
+            "# next / sign in   * erase or back",
+            "# siguiente / entrar   * borrar o volver",
+        ),
+        KeysMenu => ("1-9 choose   0 sign out", "1-9 elegir   0 cerrar sesión"),
+        KeysForm => (
+            "# confirm   * erase or cancel",
+            "# confirmar   * borrar o cancelar",
+        ),
+        KeysDoor => (
+            "1-5 action   C refresh   * back to the bank",
+            "1-5 acción   C actualizar   * volver al bloque",
+        ),
+        KeysParcel => (
+            "1-5 action   C refresh   * back",
+            "1-5 acción   C actualizar   * volver",
+        ),
+        KeysBank => (
+            "0-9 door number  # open a door  C refresh  * menu",
+            "0-9 número de puerta  # abrir una puerta  C actualizar  * menú",
+        ),
         // The admin console: sign-in, menu, forms, the bank.
         ConsoleTitle => ("Admin - {name}", "Administración - {name}"),
         ConsoleTitleKiosk => (
@@ -1430,7 +1510,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         ParcelActions => (
             "  1 resend code  2 extend hold  3 reassign  4 vacation  5 open for removal",
-            "  1 reenviar código  2 ampliar plazo  3 reasignar  4 vacaciones  5 abrir y retirar",
+            "  1 reenviar código  2 ampliar plazo  3 reasignar  4 vacaciones  5 retirar",
         ),
         HistoryTitle => (
             "  History (newest first)",
@@ -1736,9 +1816,15 @@ pub fn audit_detail(lang: Language, action: &str, detail: &str) -> String {
         "inspected" => "found.",
         "expired" => "class.",
         "pulse" | "sign_in" => "",
-        "vacation" if detail.ends_with(" until None") => {
-            let who = detail.trim_end_matches(" until None");
-            return fill(lang, VacationEnded, &[("who", &who)]);
+        "vacation" => {
+            return match detail.split_once(" until ") {
+                Some((who, "None")) => fill(lang, VacationEnded, &[("who", &who)]),
+                Some((who, until)) => {
+                    let until = humanize(lang, until);
+                    fill(lang, VacationUntil, &[("who", &who), ("until", &until)])
+                }
+                None => humanize(lang, detail),
+            };
         }
         _ => return humanize(lang, detail),
     };

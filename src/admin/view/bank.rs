@@ -46,10 +46,7 @@ fn needs_a_look(r: &CompartmentRow) -> bool {
 }
 
 pub(super) fn body(model: &Model, bank: &BankView) -> Body {
-    let mut body = Body::new(
-        say(model, Text::MenuBank),
-        "0-9 door number  # open a door  C refresh  * menu",
-    );
+    let mut body = Body::new(say(model, Text::MenuBank), say(model, Text::KeysBank));
     let layout = crate::hardware::BankLayout {
         name: String::new(),
         compartments: bank

@@ -39,8 +39,6 @@ fn list(model: &Model, body: &mut Body, header: &str, rows: Vec<String>, cursor:
     }
 }
 
-const MOVE: &str = "A/B up/down";
-
 pub(super) fn body(model: &Model) -> Body {
     match &model.screen {
         Screen::Parcels {
@@ -50,7 +48,7 @@ pub(super) fn body(model: &Model) -> Body {
         } => {
             let mut b = Body::new(
                 say(model, list_title(*which)),
-                format!("{MOVE}  # open  0 find  * menu"),
+                say(model, Text::KeysParcels),
             );
             let rows = rows
                 .iter()
@@ -81,10 +79,7 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::People { people, cursor } => {
-            let mut b = Body::new(
-                say(model, Text::PeopleTitle),
-                format!("{MOVE}  1 add account  2 add recipient  * menu"),
-            );
+            let mut b = Body::new(say(model, Text::PeopleTitle), say(model, Text::KeysPeople));
             b.text(say(model, Text::PeopleHelp1));
             b.text(say(model, Text::PeopleHelp2));
             let recipient = say(model, Text::RecipientKind);
@@ -93,7 +88,7 @@ pub(super) fn body(model: &Model) -> Body {
                 .iter()
                 .map(|p| match p {
                     PersonRow::User { name, role } => {
-                        format!("{:<12} {name}", words(model, role.as_str()))
+                        format!("{:<14} {name}", words(model, role.as_str()))
                     }
                     PersonRow::Recipient {
                         id,
@@ -106,7 +101,7 @@ pub(super) fn body(model: &Model) -> Body {
                     } => {
                         if *closed {
                             let closed = say(model, Text::AccountClosed);
-                            format!("{recipient:<12} {id:<20} {closed}")
+                            format!("{recipient:<14} {id:<20} {closed}")
                         } else {
                             let vacation = vacation_until
                                 .map(|d| {
@@ -115,7 +110,7 @@ pub(super) fn body(model: &Model) -> Body {
                                 })
                                 .unwrap_or_default();
                             format!(
-                                "{recipient:<12} {id} {:<10} {} +{delegates}{vacation}",
+                                "{recipient:<14} {id} {:<10} {} +{delegates}{vacation}",
                                 cut(name, 10),
                                 cut(email, 20)
                             )
@@ -123,7 +118,7 @@ pub(super) fn body(model: &Model) -> Body {
                     }
                 })
                 .collect();
-            let header = header(model, &[(Text::ColKind, 12), (Text::ColNameId, 0)]);
+            let header = header(model, &[(Text::ColKind, 14), (Text::ColNameId, 0)]);
             list(model, &mut b, &header, rows, Some(*cursor));
             b
         }
@@ -134,7 +129,7 @@ pub(super) fn body(model: &Model) -> Body {
         } => {
             let mut b = Body::new(
                 say(model, Text::MarkersTitle),
-                format!("{MOVE}  0 filter  1 add a marker  2 export CSV  * menu"),
+                say(model, Text::KeysMarkers),
             );
             let mut shown = Vec::new();
             if let Some(d) = filter.door {
@@ -182,10 +177,7 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::Audit { page, filter, .. } => {
-            let mut b = Body::new(
-                say(model, Text::AuditTitle),
-                "A/B newer/older page  0 filter  9 verify chain  * menu",
-            );
+            let mut b = Body::new(say(model, Text::AuditTitle), say(model, Text::KeysAudit));
             let shown = describe(model, filter);
             let chain = page
                 .verified
@@ -229,10 +221,7 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::Bus { bus, cursor } => {
-            let mut b = Body::new(
-                say(model, Text::BusTitle),
-                format!("{MOVE}  1 pulse test  C refresh  * menu"),
-            );
+            let mut b = Body::new(say(model, Text::BusTitle), say(model, Text::KeysBus));
             for board in &bus.boards {
                 let address = format!("{:>3}", board.address);
                 let online = format!("{:<7}", online_word(model, board.online));
@@ -327,10 +316,7 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::Alerts { rows, cursor } => {
-            let mut b = Body::new(
-                say(model, Text::AlertsTitle),
-                format!("{MOVE}  # acknowledge with a note  * menu"),
-            );
+            let mut b = Body::new(say(model, Text::AlertsTitle), say(model, Text::KeysAlerts));
             let rows = rows
                 .iter()
                 .map(|a| {
@@ -366,10 +352,7 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::Outbox { rows, cursor } => {
-            let mut b = Body::new(
-                say(model, Text::OutboxTitle),
-                format!("{MOVE}  1 retry this one  2 retry all  * menu"),
-            );
+            let mut b = Body::new(say(model, Text::OutboxTitle), say(model, Text::KeysOutbox));
             let rows = rows
                 .iter()
                 .map(|n| {

@@ -94,7 +94,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
     let keys = if model.facts.keypad {
         body.keys
     } else {
-        keyboard_keys(&body.keys)
+        keyboard_keys(model, &body.keys)
     };
     frame.render_widget(
         Paragraph::new(Line::raw(format!(" {keys}"))),
@@ -108,17 +108,17 @@ pub fn view(model: &Model, frame: &mut Frame) {
 
 /// The keys line names the keypad's keys; on a laptop keyboard (the pc
 /// keymap) the same intents sit on other keys.
-fn keyboard_keys(keys: &str) -> String {
-    [
-        ("A/B up/down", "j/k down/up"),
-        ("A/B newer/older page", "k/j newer/older page"),
-        ("C refresh", "h refresh"),
-        ("# ", "Enter "),
-        ("* ", "Esc "),
-        ("0-9 door number", "0-9 door number"),
+fn keyboard_keys(model: &Model, keys: &str) -> String {
+    let moves = [
+        (Text::KeysMovePad, Text::KeysMoveBoard),
+        (Text::KeysPagePad, Text::KeysPageBoard),
+        (Text::KeysRefreshPad, Text::KeysRefreshBoard),
     ]
-    .iter()
-    .fold(keys.to_string(), |k, (from, to)| k.replace(from, to))
+    .map(|(pad, board)| (say(model, pad), say(model, board)));
+    moves
+        .into_iter()
+        .chain([("# ", "Enter "), ("* ", "Esc ")])
+        .fold(keys.to_string(), |k, (from, to)| k.replace(from, to))
 }
 
 fn header(model: &Model, frame: &mut Frame, area: Rect) {

@@ -17,7 +17,7 @@ pub(super) fn body(model: &Model) -> Body {
         Screen::SignIn { user, pin, on_pin } => {
             let mut b = Body::new(
                 say(model, Text::SignInStaff),
-                "# next / sign in   * erase or back",
+                say(model, Text::KeysStaffSignIn),
             );
             let cursor = |on: bool| if on { "_" } else { "" };
             let user = format!("{user}{}", cursor(!on_pin));
@@ -33,7 +33,7 @@ pub(super) fn body(model: &Model) -> Body {
                 .session
                 .as_ref()
                 .map_or(crate::domain::Role::Courier, |s| s.role);
-            let mut b = Body::new(say(model, Text::MenuTitle), "1-9 choose   0 sign out");
+            let mut b = Body::new(say(model, Text::MenuTitle), say(model, Text::KeysMenu));
             for item in menu::items(role, model.facts.bus_only) {
                 b.text(format!("  {}  {}", item.key, say(model, item.label)));
             }
@@ -51,7 +51,7 @@ pub(super) fn body(model: &Model) -> Body {
         Screen::Form { form, text, .. } => {
             let mut b = Body::new(
                 form.prompt(model.facts.language),
-                "# confirm   * erase or cancel",
+                say(model, Text::KeysForm),
             );
             let shown = if form.secret() {
                 "*".repeat(text.chars().count())
@@ -86,7 +86,7 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
             Text::DoorTitle,
             &[("door", &r.id), ("size", &r.size)],
         ),
-        "1-5 action   C refresh   * back to the bank",
+        say(model, Text::KeysDoor),
     );
     let state = words(model, &format!("compartment.{}", r.state.as_str()));
     let inspect = if r.needs_inspection {
@@ -169,7 +169,7 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
             Text::ParcelTitle,
             &[("id", &p.id), ("tracking", &cut(&p.tracking, 40))],
         ),
-        "1-5 action   C refresh   * back",
+        say(model, Text::KeysParcel),
     );
     let state = words(model, &format!("parcel.{}", p.state.as_str()));
     b.text(say_with(
