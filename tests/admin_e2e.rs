@@ -258,7 +258,7 @@ fn manual_unlock_writes_audit_and_marker_and_the_door_opens() {
     assert!(d.text().contains("Door 3 is opening."), "{}", d.text());
     d.r.wait_door_open(door);
     // The door screen follows the bus by itself.
-    d.wait_text("Door sensor: open");
+    d.wait_text("Door sensor: Open");
     let audit = d.audit();
     assert!(
         audit.iter().any(|e| e.actor == ADMIN.0
@@ -279,7 +279,7 @@ fn manual_unlock_writes_audit_and_marker_and_the_door_opens() {
         "{markers:?}"
     );
     d.r.close(door, false);
-    d.wait_text("Door sensor: closed");
+    d.wait_text("Door sensor: Closed");
     assert!(!d.r.sim.door_open(lock));
     let c = d.r.compartment(door);
     assert!(c.allocatable() && !c.door_open, "{c:?}");
@@ -335,7 +335,7 @@ fn disabled_compartment_stays_out_of_allocation() {
     d.sign_in(ADMIN);
     open_door_screen(&mut d, 1);
     d.keys("2hinge broken\n");
-    d.wait_text("State: disabled");
+    d.wait_text("State: Out of service");
     d.keys("\x1b");
     d.wait_text(" 1 OFF");
     assert!(!d.r.compartment(CompartmentId(1)).allocatable());
@@ -352,7 +352,7 @@ fn disabled_compartment_stays_out_of_allocation() {
     // Enabled again, it is the first choice once more.
     open_door_screen(&mut d, 1);
     d.keys("2hinge fixed\n");
-    d.wait_text("State: free");
+    d.wait_text("State: Free");
     d.r.press("#");
     d.r.wait_for("the next parcel", |r| {
         matches!(r.screen(), KioskScreen::Tracking { .. })
@@ -627,7 +627,7 @@ fn service_laptop_opens_doors_on_the_boards_into_a_verified_audit_chain() {
     let Screen::Audit { page, .. } = &console.model().screen else {
         panic!("not the audit screen: {:?}", console.model().screen);
     };
-    assert_eq!(page.verified.as_deref(), Some("chain ok: 2 entries"));
+    assert_eq!(page.verified.as_deref(), Some("intact, 2 entries checked"));
     type_into(&mut kb, &mut console, &mut link, chrono::Utc::now, "q");
     assert!(console.has_left());
     let store = link.audit_store();
