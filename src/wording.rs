@@ -1873,6 +1873,41 @@ mod tests {
     }
 
     #[test]
+    fn machine_names_read_as_words() {
+        assert_eq!(snake("WrongPin"), "wrong_pin");
+        assert_eq!(named(Language::En, "wrong_code"), "Wrong code typed");
+        assert_eq!(named(Language::Es, "wrong_code"), "Código incorrecto");
+        // A namespace picks the meaning and falls back to the bare name.
+        assert_eq!(named(Language::En, "refusal.unknown"), "Unknown code");
+        assert_eq!(named(Language::En, "parcel.picked_up"), "Picked up");
+        // A name the table lacks is still not shown as code.
+        assert_eq!(named(Language::En, "brand_new_thing"), "Brand new thing");
+        assert_eq!(
+            audit_detail(Language::En, "wrong_code", "OtherKiosk { kiosk: \"B\" }"),
+            "Code for another kiosk"
+        );
+        assert_eq!(
+            audit_detail(Language::Es, "inspected", "Empty: all clear"),
+            "encontrada vacía: all clear"
+        );
+        assert_eq!(
+            audit_detail(Language::En, "vacation", "PX-1 until Some(2026-12-15)"),
+            "PX-1 away until 2026-12-15"
+        );
+        assert_eq!(
+            humanize(
+                Language::En,
+                "door 2: recipient reports DoorDidNotOpen (manual_unlock)"
+            ),
+            "door 2: recipient reports door did not open (Opened by staff)"
+        );
+        assert_eq!(
+            humanize(Language::En, "ana_b@example.org"),
+            "ana_b@example.org"
+        );
+    }
+
+    #[test]
     fn spanish_letters_survive_a_vt100_as_plain_ascii() {
         let shown: String = "Código dañado ¿Sigue?"
             .chars()
