@@ -25,3 +25,4 @@ pub mod store;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testkit;
 pub mod ui;
+pub mod wording;

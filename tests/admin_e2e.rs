@@ -113,6 +113,7 @@ impl Desk {
             idle_secs: 300,
             bus_only: false,
             keypad: false,
+            language: locker::domain::Language::En,
         };
         let mut desk = Desk {
             console: Console::new(facts, r.clock.now()),
@@ -248,7 +249,7 @@ fn manual_unlock_writes_audit_and_marker_and_the_door_opens() {
     open_door_screen(&mut d, 3);
     let door = CompartmentId(3);
     let lock = d.r.lock(door);
-    assert!(d.text().contains("Door sensor: closed"), "{}", d.text());
+    assert!(d.text().contains("Door sensor: Closed"), "{}", d.text());
     // No reason, no unlock.
     d.keys("1\n");
     assert!(d.text().contains("a reason is needed"), "{}", d.text());
@@ -257,7 +258,7 @@ fn manual_unlock_writes_audit_and_marker_and_the_door_opens() {
     assert!(d.text().contains("Door 3 is opening."), "{}", d.text());
     d.r.wait_door_open(door);
     // The door screen follows the bus by itself.
-    d.wait_text("Door sensor: open");
+    d.wait_text("Door sensor: Open");
     let audit = d.audit();
     assert!(
         audit.iter().any(|e| e.actor == ADMIN.0
@@ -278,7 +279,7 @@ fn manual_unlock_writes_audit_and_marker_and_the_door_opens() {
         "{markers:?}"
     );
     d.r.close(door, false);
-    d.wait_text("Door sensor: closed");
+    d.wait_text("Door sensor: Closed");
     assert!(!d.r.sim.door_open(lock));
     let c = d.r.compartment(door);
     assert!(c.allocatable() && !c.door_open, "{c:?}");
@@ -301,7 +302,7 @@ fn forced_open_door_shows_up_as_an_alert_and_is_acknowledged() {
     // The alerts screen follows the engine's events by itself.
     d.wait_for("a forced-open alert on the console", |d| {
         let t = d.text();
-        t.contains("ForcedOpen") && t.contains("OPEN") && t.contains(" 20 ")
+        t.contains("Door forced open") && t.contains("OPEN") && t.contains(" 20 ")
     });
     assert_eq!(d.r.sim.pulses(lock), 0, "nobody unlocked it");
     let Answer::MarkerRecords(markers) = d.r.read(Query::MarkerRecords) else {
@@ -334,7 +335,7 @@ fn disabled_compartment_stays_out_of_allocation() {
     d.sign_in(ADMIN);
     open_door_screen(&mut d, 1);
     d.keys("2hinge broken\n");
-    d.wait_text("State: disabled");
+    d.wait_text("State: Out of service");
     d.keys("\x1b");
     d.wait_text(" 1 OFF");
     assert!(!d.r.compartment(CompartmentId(1)).allocatable());
@@ -351,7 +352,7 @@ fn disabled_compartment_stays_out_of_allocation() {
     // Enabled again, it is the first choice once more.
     open_door_screen(&mut d, 1);
     d.keys("2hinge fixed\n");
-    d.wait_text("State: free");
+    d.wait_text("State: Free");
     d.r.press("#");
     d.r.wait_for("the next parcel", |r| {
         matches!(r.screen(), KioskScreen::Tracking { .. })
@@ -382,7 +383,11 @@ fn resend_rotates_the_code_and_the_kiosk_refuses_the_old_one() {
         d.text()
     );
     d.keys("1");
-    assert!(d.text().contains("the old one is dead"), "{}", d.text());
+    assert!(
+        d.text().contains("the old code no longer works"),
+        "{}",
+        d.text()
+    );
     let new = d.r.code_of(parcel);
     assert_ne!(new, old);
     d.r.press(&format!("A{old}#"));
@@ -519,7 +524,7 @@ fn service_laptop_opens_doors_on_the_boards_into_a_verified_audit_chain() {
     locker::store::prepare_private_dir(&audit_dir).expect("audit dir");
     let mut link =
         ServiceLink::new(Box::new(bus), bank.clone(), &audit_dir, "ana").expect("service link");
-    let mut console = locker::service::console(&bank, "ana", false);
+    let mut console = locker::service::console(&bank, "ana", false, locker::domain::Language::En);
     let first = vec![Request::Read {
         actor: console.model().actor(),
         query: Query::Bus,
@@ -622,7 +627,7 @@ fn service_laptop_opens_doors_on_the_boards_into_a_verified_audit_chain() {
     let Screen::Audit { page, .. } = &console.model().screen else {
         panic!("not the audit screen: {:?}", console.model().screen);
     };
-    assert_eq!(page.verified.as_deref(), Some("chain ok: 2 entries"));
+    assert_eq!(page.verified.as_deref(), Some("intact, 2 entries checked"));
     type_into(&mut kb, &mut console, &mut link, chrono::Utc::now, "q");
     assert!(console.has_left());
     let store = link.audit_store();

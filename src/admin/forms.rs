@@ -4,18 +4,20 @@
 use chrono::NaiveDate;
 
 use super::model::Form;
+use crate::domain::Language;
 use crate::domain::{CompartmentId, RecipientId};
 use crate::engine::read::Query;
 use crate::engine::{Command, Found};
 use crate::store::audit::AuditFilter;
+use crate::wording::{Text, fill};
 
 /// Reasons a keypad picks by number (the keypad has no letters).
-pub const REASONS: [&str; 5] = [
-    "pulse test",
-    "parcel stuck",
-    "inspection",
-    "recipient at the desk",
-    "maintenance",
+pub const REASONS: [Text; 5] = [
+    Text::ReasonPulseTest,
+    Text::ReasonStuck,
+    Text::ReasonInspection,
+    Text::ReasonAtDesk,
+    Text::ReasonMaintenance,
 ];
 
 /// What a form's text becomes.
@@ -23,52 +25,45 @@ pub enum Outcome {
     Command(Command),
     Read(Query),
     /// The text does not fit the form: say why, keep the form.
-    Invalid(&'static str),
+    Invalid(Text),
 }
 
 impl Form {
-    pub fn prompt(&self) -> String {
+    pub fn prompt(&self, lang: Language) -> String {
+        let say = |id: Text, args: &[(&str, &dyn std::fmt::Display)]| fill(lang, id, args);
+        let days = crate::domain::hold::EXTENSION_DAYS;
+        let digits = crate::domain::code::PIN_DIGITS;
         match self {
-            Form::UnlockReason(c) => format!("Open door {c}: reason"),
-            Form::DisableReason(c, true) => format!("Disable door {c}: reason"),
-            Form::DisableReason(c, false) => format!("Enable door {c}: reason"),
-            Form::InspectNote(c, Found::Empty) => format!("Door {c} inspected, empty: note"),
-            Form::InspectNote(c, Found::Parcel) => {
-                format!("Door {c} inspected, parcel inside: note")
-            }
-            Form::ExtendDays(p) => {
-                let days = crate::domain::hold::EXTENSION_DAYS;
-                format!(
-                    "Extend the hold of {p} by days ({}-{})",
-                    days.start(),
-                    days.end()
-                )
-            }
-            Form::Reassign(p) => format!("Reassign {p} to recipient ID"),
-            Form::Vacation(r) => format!("Vacation of {r} until YYYY-MM-DD (empty ends it)"),
-            Form::AckNote(id) => format!("Acknowledge alert {id}: note"),
-            Form::MarkerNote(Some(c)) => format!("CCTV marker at door {c}: note"),
-            Form::MarkerNote(None) => "CCTV marker: note".into(),
-            Form::PinReset(name) => {
-                let digits = crate::domain::code::PIN_DIGITS;
-                format!(
-                    "New PIN for {name} ({}-{} digits)",
-                    digits.start(),
-                    digits.end()
-                )
-            }
-            Form::AddUser => "New account: NAME ROLE PIN (courier, admin or technician)".into(),
-            Form::AddRecipient => "New recipient: ID E-MAIL NAME".into(),
-            Form::EditRecipient(r) => format!("{}: E-MAIL NAME", r.id),
-            Form::AddDelegate(r) => format!("Delegate of {}: NAME E-MAIL", r.id),
-            Form::MarkerFilter => {
-                "Markers: door N, camera NAME, since YYYY-MM-DD (empty: all)".into()
-            }
-            Form::ParcelSearch => "Find parcels: tracking, recipient ID or door".into(),
-            Form::AuditFilter => {
-                "Filter: door N, actor NAME, action WORD, since YYYY-MM-DD (empty: all)".into()
-            }
-            Form::Door => "Door number".into(),
+            Form::UnlockReason(c) => say(Text::FormUnlock, &[("door", c)]),
+            Form::DisableReason(c, true) => say(Text::FormDisable, &[("door", c)]),
+            Form::DisableReason(c, false) => say(Text::FormEnable, &[("door", c)]),
+            Form::InspectNote(c, Found::Empty) => say(Text::FormInspectedEmpty, &[("door", c)]),
+            Form::InspectNote(c, Found::Parcel) => say(Text::FormInspectedParcel, &[("door", c)]),
+            Form::ExtendDays(p) => say(
+                Text::FormExtend,
+                &[("parcel", p), ("from", days.start()), ("to", days.end())],
+            ),
+            Form::Reassign(p) => say(Text::FormReassign, &[("parcel", p)]),
+            Form::Vacation(r) => say(Text::FormVacation, &[("recipient", r)]),
+            Form::AckNote(id) => say(Text::FormAck, &[("id", id)]),
+            Form::MarkerNote(Some(c)) => say(Text::FormMarkerDoor, &[("door", c)]),
+            Form::MarkerNote(None) => say(Text::FormMarker, &[]),
+            Form::PinReset(name) => say(
+                Text::FormPin,
+                &[
+                    ("name", name),
+                    ("from", digits.start()),
+                    ("to", digits.end()),
+                ],
+            ),
+            Form::AddUser => say(Text::FormAddUser, &[]),
+            Form::AddRecipient => say(Text::FormAddRecipient, &[]),
+            Form::EditRecipient(r) => say(Text::FormEditRecipient, &[("id", &r.id)]),
+            Form::AddDelegate(r) => say(Text::FormDelegate, &[("id", &r.id)]),
+            Form::MarkerFilter => say(Text::FormMarkerFilter, &[]),
+            Form::ParcelSearch => say(Text::FormParcelSearch, &[]),
+            Form::AuditFilter => say(Text::FormAuditFilter, &[]),
+            Form::Door => say(Text::FormDoor, &[]),
         }
     }
 
@@ -93,7 +88,7 @@ impl Form {
         let text = text.trim();
         let reason = || {
             if text.is_empty() {
-                Err("a reason is needed")
+                Err(Text::NeedReason)
             } else {
                 Ok(text.to_string())
             }
@@ -126,7 +121,7 @@ impl Form {
                     days,
                     reason: "extended at the admin console".into(),
                 }),
-                Err(_) => Outcome::Invalid("type a number of days"),
+                Err(_) => Outcome::Invalid(Text::NeedDays),
             },
             Form::Reassign(p) => command(Command::Reassign {
                 parcel: *p,
@@ -138,7 +133,7 @@ impl Form {
                 } else {
                     match parse_date(text) {
                         Some(d) => Some(d),
-                        None => return Outcome::Invalid("a date is YYYY-MM-DD"),
+                        None => return Outcome::Invalid(Text::NeedDate),
                     }
                 };
                 command(Command::SetVacation {
@@ -155,7 +150,7 @@ impl Form {
                     compartment: *c,
                     note,
                 }),
-                Err(_) => Outcome::Invalid("a marker needs a note"),
+                Err(_) => Outcome::Invalid(Text::NeedMarkerNote),
             },
             Form::PinReset(name) => command(Command::ResetPin {
                 name: name.clone(),
@@ -172,9 +167,9 @@ impl Form {
                             badge: None,
                             carrier_email: None,
                         }),
-                        Err(_) => Outcome::Invalid("the role is courier, admin or technician"),
+                        Err(_) => Outcome::Invalid(Text::NeedRole),
                     },
-                    _ => Outcome::Invalid("type NAME ROLE PIN"),
+                    _ => Outcome::Invalid(Text::NeedNameRolePin),
                 }
             }
             Form::AddRecipient => {
@@ -182,10 +177,10 @@ impl Form {
                 let (Some(id), Some(email), Some(name)) =
                     (words.next(), words.next(), words.next())
                 else {
-                    return Outcome::Invalid("type ID E-MAIL NAME");
+                    return Outcome::Invalid(Text::NeedIdEmailName);
                 };
                 let Ok(id) = RecipientId::parse(id) else {
-                    return Outcome::Invalid("a recipient ID has 6 digits, e.g. PX-482913");
+                    return Outcome::Invalid(Text::NeedRecipientId);
                 };
                 let mut r = crate::domain::Recipient::closed(id);
                 r.closed = false;
@@ -195,7 +190,7 @@ impl Form {
             }
             Form::EditRecipient(r) => {
                 let Some((email, name)) = text.split_once(' ') else {
-                    return Outcome::Invalid("type E-MAIL NAME");
+                    return Outcome::Invalid(Text::NeedEmailName);
                 };
                 command(Command::UpdateRecipient {
                     recipient: r.id.to_string(),
@@ -208,10 +203,10 @@ impl Form {
             }
             Form::AddDelegate(r) => {
                 let Some((name, email)) = text.rsplit_once(' ') else {
-                    return Outcome::Invalid("type NAME E-MAIL");
+                    return Outcome::Invalid(Text::NeedNameEmail);
                 };
                 if !email.contains('@') || name.trim().is_empty() {
-                    return Outcome::Invalid("type NAME E-MAIL");
+                    return Outcome::Invalid(Text::NeedNameEmail);
                 }
                 let mut delegates = r.delegates.clone();
                 delegates.push(crate::domain::Delegate {
@@ -228,7 +223,7 @@ impl Form {
             }
             Form::MarkerFilter => match marker_filter(text) {
                 Some(f) => Outcome::Read(Query::Markers(f)),
-                None => Outcome::Invalid("try: door 3, camera cam-1, since 2026-11-01"),
+                None => Outcome::Invalid(Text::TryMarkerFilter),
             },
             Form::ParcelSearch => Outcome::Read(Query::Parcels(text.to_string())),
             Form::AuditFilter => match audit_filter(text) {
@@ -236,13 +231,11 @@ impl Form {
                     before: None,
                     filter,
                 }),
-                None => {
-                    Outcome::Invalid("try: door 3, actor admin, action unlock, since 2026-11-01")
-                }
+                None => Outcome::Invalid(Text::TryAuditFilter),
             },
             Form::Door => match text.parse::<u16>() {
                 Ok(n) => Outcome::Read(Query::Compartment(CompartmentId(n))),
-                Err(_) => Outcome::Invalid("type a door number"),
+                Err(_) => Outcome::Invalid(Text::NeedDoor),
             },
         }
     }

@@ -4,32 +4,25 @@
 use crate::domain::permission::allows;
 use crate::domain::{Permission, Role};
 use crate::engine::read::Query;
+use crate::wording::Text;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MenuItem {
     pub key: u8,
-    pub label: &'static str,
+    pub label: Text,
     pub query: Query,
 }
 
-const ITEMS: [(u8, &str, Permission); 9] = [
-    (1, "Bank: every compartment", Permission::BusDiagnostics),
-    (2, "Parcels in the locker", Permission::ViewParcels),
-    (3, "Expired parcels, to remove", Permission::ViewParcels),
-    (
-        4,
-        "People: recipients, couriers, staff",
-        Permission::ManageUsers,
-    ),
-    (5, "CCTV markers", Permission::Markers),
-    (6, "Audit log", Permission::ViewAudit),
-    (
-        7,
-        "Bus diagnostics and pulse test",
-        Permission::BusDiagnostics,
-    ),
-    (8, "Alerts", Permission::AcknowledgeAlerts),
-    (9, "Outbox: notifications", Permission::Outbox),
+const ITEMS: [(u8, Text, Permission); 9] = [
+    (1, Text::MenuBank, Permission::BusDiagnostics),
+    (2, Text::MenuParcels, Permission::ViewParcels),
+    (3, Text::MenuExpired, Permission::ViewParcels),
+    (4, Text::MenuPeople, Permission::ManageUsers),
+    (5, Text::MenuMarkers, Permission::Markers),
+    (6, Text::MenuAudit, Permission::ViewAudit),
+    (7, Text::MenuBus, Permission::BusDiagnostics),
+    (8, Text::MenuAlerts, Permission::AcknowledgeAlerts),
+    (9, Text::MenuOutbox, Permission::Outbox),
 ];
 
 fn query_of(key: u8) -> Query {
@@ -58,7 +51,7 @@ pub fn items(role: Role, bus_only: bool) -> Vec<MenuItem> {
         .filter(|(key, _, _)| !bus_only || matches!(key, 1 | 6 | 7))
         .map(|(key, label, _)| MenuItem {
             key: *key,
-            label,
+            label: *label,
             query: query_of(*key),
         })
         .collect()

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::{CompartmentId, ParcelId, Role};
+use crate::domain::{CompartmentId, Language, ParcelId, Role};
 use crate::engine::read::{
     AlertRow, Answer, AuditPage, BankView, BusView, CompartmentView, MarkerRow, OutboxRow,
     ParcelList, ParcelRow, ParcelView, PeopleView, Query,
@@ -32,6 +32,8 @@ pub struct ConsoleFacts {
     /// Keys are the 16-key keypad's (else a laptop keyboard's): the keys
     /// line names what is printed on them.
     pub keypad: bool,
+    /// The language of every word shown: the kiosk's configured one.
+    pub language: Language,
 }
 
 /// The signed-in admin or technician.

@@ -3,10 +3,11 @@
 
 use super::model::{Model, Request, Screen, Session};
 use super::update::{read, refresh_query};
-use crate::domain::Role;
+use crate::domain::{Language, Role};
 use crate::engine::read::Answer;
 use crate::engine::{Actor, Command, Event, Refusal};
 use crate::link::Failure;
+use crate::wording::{Text, fill, humanize, name_of, named, tr};
 
 pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
     // A read answered after sign-out (or a slow one) must not open a screen.
@@ -80,8 +81,12 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
         }
         Answer::Verified { checked, broken } => {
             let text = match broken {
-                None => format!("chain ok: {checked} entries"),
-                Some(why) => format!("CHAIN BROKEN after {checked} entries: {why}"),
+                None => say(model, Text::ChainOk, &[("checked", &checked)]),
+                Some(why) => say(
+                    model,
+                    Text::ChainBroken,
+                    &[("checked", &checked), ("why", &why)],
+                ),
             };
             if let Screen::Audit { page, .. } = &mut model.screen {
                 page.verified = Some(text);
@@ -115,8 +120,7 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
             if role == Role::Courier {
                 // The engine refuses a courier every admin command and read;
                 // the console does not even show its menu.
-                model.notice =
-                    Some("Couriers deposit at the kiosk; this console is for staff.".into());
+                model.notice = Some(say(model, Text::CouriersAtKiosk, &[]));
                 model.screen = Screen::sign_in();
                 return vec![Request::Engine {
                     actor: Actor::Session { id: session },
@@ -135,7 +139,7 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
             ..
         } => {
             model.dirty = true;
-            model.notice = Some("Wrong user or PIN.".into());
+            model.notice = Some(say(model, Text::WrongUserOrPin, &[]));
             model.screen = Screen::sign_in();
         }
         Event::CodeRefused {
@@ -143,33 +147,33 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
             ..
         } => {
             model.dirty = true;
-            model.notice = Some(format!(
-                "Too many wrong PINs for this user: sign-in paused until {}.",
-                until.with_timezone(&model.facts.tz).format("%H:%M")
-            ));
+            let time = until.with_timezone(&model.facts.tz).format("%H:%M");
+            model.notice = Some(say(model, Text::SignInPausedUntil, &[("time", &time)]));
             model.screen = Screen::sign_in();
         }
         Event::DoorOpening { compartment, .. } => {
             model.dirty = true;
-            model.notice = Some(format!("Door {compartment} is opening."));
+            model.notice = Some(say(
+                model,
+                Text::DoorOpeningNotice,
+                &[("door", &compartment)],
+            ));
         }
         Event::CodeReplaced { parcel } => {
             model.dirty = true;
-            model.notice = Some(format!(
-                "A new code for {parcel} is on its way; the old one is dead."
-            ));
+            model.notice = Some(say(model, Text::CodeReplacedNotice, &[("parcel", &parcel)]));
         }
         Event::CompartmentChanged { compartment } => {
             model.dirty = true;
-            model.notice = Some(format!("Door {compartment} updated."));
+            model.notice = Some(say(model, Text::DoorUpdated, &[("door", &compartment)]));
         }
         Event::Done => {
             model.dirty = true;
-            model.notice = Some("Done.".into());
+            model.notice = Some(say(model, Text::DoneNotice, &[]));
         }
         Event::MarkersExported { path } => {
             model.dirty = true;
-            model.notice = Some(format!("Markers written to {path}"));
+            model.notice = Some(say(model, Text::MarkersWritten, &[("path", &path)]));
         }
         Event::DoorOpened { .. }
         | Event::DoorClosed { .. }
@@ -200,13 +204,38 @@ pub(super) fn on_failure(model: &mut Model, failure: Failure) -> Vec<Request> {
         Failure::NotSignedIn => {
             model.session = None;
             model.screen = Screen::sign_in();
-            model.notice = Some("Session ended: sign in again.".into());
+            model.notice = Some(say(model, Text::SessionEndedAgain, &[]));
             if model.facts.from_kiosk {
                 return vec![Request::Leave];
             }
         }
-        Failure::Denied => model.notice = Some("Not allowed for your role.".into()),
-        other => model.notice = Some(other.to_string()),
+        Failure::Denied => model.notice = Some(say(model, Text::NotAllowedRole, &[])),
+        other => model.notice = Some(failure_words(model.facts.language, &other)),
     }
     Vec::new()
+}
+
+/// Why something was not done, in words: a refusal by its name, an
+/// engine's reason with its machine names in words.
+pub(super) fn failure_words(lang: Language, failure: &Failure) -> String {
+    let why = match failure {
+        Failure::Refused(r) => named(lang, &format!("refusal.{}", name_of(r))),
+        Failure::NotFound(what) => {
+            return fill(
+                lang,
+                Text::NotFoundNotice,
+                &[("what", &humanize(lang, what))],
+            );
+        }
+        Failure::Store => return tr(lang, Text::DatabaseFailed).to_string(),
+        Failure::NotSignedIn => tr(lang, Text::SessionEndedAgain).to_string(),
+        Failure::Denied => tr(lang, Text::NotAllowedRole).to_string(),
+        Failure::Invalid(why) => humanize(lang, why),
+    };
+    fill(lang, Text::NotDone, &[("why", &why)])
+}
+
+/// A notice in the console's language.
+fn say(model: &Model, id: Text, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    fill(model.facts.language, id, args)
 }

@@ -62,7 +62,9 @@ fn tick(model: &mut Model, now: chrono::DateTime<chrono::Utc>) -> Vec<Request> {
     let idle = Duration::seconds(i64::from(model.facts.idle_secs));
     if model.session.is_some() && now - model.idle_since >= idle {
         let mut out = sign_out(model);
-        model.notice = Some("Signed out after inactivity.".into());
+        model.notice = Some(
+            crate::wording::tr(model.facts.language, crate::wording::Text::SignedOutIdle).into(),
+        );
         if model.facts.from_kiosk {
             out.push(Request::Leave);
         }
@@ -196,7 +198,7 @@ fn form_input(model: &mut Model, input: Input) -> Vec<Request> {
     match input {
         Input::Intent(Intent::Digit(d)) if text.is_empty() && form.takes_reason() => {
             if let Some(r) = usize::from(d).checked_sub(1).and_then(|i| REASONS.get(i)) {
-                *text = (*r).to_string();
+                *text = crate::wording::tr(model.facts.language, *r).to_string();
             }
         }
         Input::Intent(Intent::Digit(d)) if text.len() < crate::domain::text::NOTE_MAX => {
@@ -216,7 +218,7 @@ fn form_input(model: &mut Model, input: Input) -> Vec<Request> {
         Input::Intent(Intent::Enter) => {
             let outcome = form.submit(text);
             if let Outcome::Invalid(why) = outcome {
-                model.notice = Some(why.into());
+                model.notice = Some(crate::wording::tr(model.facts.language, why).into());
                 return Vec::new();
             }
             model.screen = std::mem::replace(back.as_mut(), Screen::Menu);

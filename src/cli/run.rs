@@ -252,6 +252,7 @@ fn console_facts(cfg: &Config, bank: &Bank, keymap: &str) -> crate::admin::Conso
         idle_secs: 300,
         bus_only: false,
         keypad: keymap == "keypad-16",
+        language: cfg.kiosk.language,
     }
 }
 
@@ -455,7 +456,8 @@ pub fn service(args: crate::service::ServiceArgs) -> Result<(), CliError> {
     )?;
     // Time for one poll of every board, so the first screen has readings.
     std::thread::sleep(crate::service::SETTLE);
-    let mut console = crate::service::console(&bank, &args.technician, args.keymap == "keypad-16");
+    let keypad = args.keymap == "keypad-16";
+    let mut console = crate::service::console(&bank, &args.technician, keypad, args.language);
     let first = vec![crate::admin::Request::Read {
         actor: console.model().actor(),
         query: crate::engine::read::Query::Bus,

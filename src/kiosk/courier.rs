@@ -8,9 +8,9 @@ use crate::engine::{Command, Event, Refusal, SizeChoice};
 use crate::store::IntentKind;
 use crate::ui::Intent;
 
-use super::i18n::Text;
 use super::model::{DoorSpot, Draft, Model, Notice, Request, Screen, StaffSession, size_choice};
 use super::update::{digit_char, engine, notice, size_for_key};
+use crate::wording::Text;
 
 // The keypad takes as many keys as the domain allows, never fewer: a PIN
 // set from the command line must be typeable here.

@@ -29,7 +29,6 @@
 //! ```
 
 mod courier;
-pub mod i18n;
 pub mod model;
 pub mod runtime;
 mod update;
@@ -116,6 +115,7 @@ impl Kiosk {
             idle_secs: f.inactivity_secs.max(120),
             bus_only: false,
             keypad: true,
+            language: f.language,
         };
         self.admin = Some(crate::admin::Console::new(facts, self.model.now()));
         self.clear = true;

@@ -13,7 +13,7 @@ use crate::link::Failure;
 use crate::store::IntentKind;
 use crate::ui::Input;
 
-use super::i18n::Text;
+use crate::wording::Text;
 
 /// What the kiosk shows about itself; fixed while it runs.
 #[derive(Clone, Debug, PartialEq)]

@@ -11,7 +11,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::bus::{DoorState, LockBus};
-use crate::domain::{CompartmentId, CompartmentState, Permission, Role};
+use crate::domain::{CompartmentId, CompartmentState, Language, Permission, Role};
 use crate::engine::read::Answer;
 use crate::engine::read::{AuditPage, BankView, BusView, CompartmentRow, CompartmentView, Query};
 use crate::engine::{Actor, Command, EngineError, EngineResult, Event};
@@ -210,16 +210,26 @@ impl EngineLink for ServiceLink {
 
 /// The console's facts for a service laptop: leaving ends the program,
 /// and only a long pause signs the technician out.
-pub fn console(bank: &Bank, technician: &str, keypad: bool) -> crate::admin::Console {
+pub fn console(
+    bank: &Bank,
+    technician: &str,
+    keypad: bool,
+    language: Language,
+) -> crate::admin::Console {
     let facts = crate::admin::ConsoleFacts {
         letter: String::new(),
-        name: format!("service laptop, bank {}", bank.layout.name),
+        name: crate::wording::fill(
+            language,
+            crate::wording::Text::ServiceLaptop,
+            &[("bank", &bank.layout.name)],
+        ),
         tz: chrono_tz::UTC,
         bank: bank.layout.clone(),
         from_kiosk: true,
         idle_secs: 8 * 3600,
         bus_only: true,
         keypad,
+        language,
     };
     crate::admin::Console::signed_in(
         facts,
@@ -255,6 +265,9 @@ pub struct ServiceArgs {
     /// Key map: pc or keypad-16, or a file.
     #[arg(long, default_value = "pc")]
     pub keymap: String,
+    /// The language of the screens: en or es.
+    #[arg(long, default_value = "en")]
+    pub language: Language,
 }
 
 /// How long the bus gets to read every board before the first screen.

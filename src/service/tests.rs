@@ -7,7 +7,7 @@ use super::{ServiceLink, console};
 use crate::admin::{Console, Request, Screen};
 use crate::bus::fake::FakeBus;
 use crate::bus::{DoorState, LockId};
-use crate::domain::CompartmentId;
+use crate::domain::{CompartmentId, Language};
 use crate::engine::read::Query;
 use crate::hardware::Bank;
 use crate::store::audit::{self, AuditFilter};
@@ -52,7 +52,7 @@ fn service_laptop_pulses_and_unlocks_into_its_own_audit_chain() {
     );
     let mut link = ServiceLink::new(Box::new(bus.clone()), bank.clone(), dir.path(), "ana")
         .expect("service link");
-    let mut c = console(&bank, "ana", true);
+    let mut c = console(&bank, "ana", true, Language::En);
     let first = vec![Request::Read {
         actor: c.model().actor(),
         query: Query::Bus,
@@ -61,7 +61,7 @@ fn service_laptop_pulses_and_unlocks_into_its_own_audit_chain() {
     assert!(matches!(c.model().screen, Screen::Bus { .. }));
     let shown = text(&c);
     assert!(
-        shown.contains("door   1  board   1 channel  0  closed"),
+        shown.contains("door   1  board   1 channel  0  Closed"),
         "{shown}"
     );
     snap!("service_bus", shown);
@@ -146,7 +146,7 @@ fn a_pulse_on_an_offline_board_is_refused_and_recorded() {
     bus.set_board_offline(1, true);
     let mut link = ServiceLink::new(Box::new(bus.clone()), bank.clone(), dir.path(), "ana")
         .expect("service link");
-    let mut c = console(&bank, "ana", true);
+    let mut c = console(&bank, "ana", true, Language::En);
     keys(&mut c, &mut link, &[digit(7), digit(1)]);
     assert!(bus.pulses().is_empty());
     let notice = c.model().notice.clone().unwrap_or_default();
@@ -161,7 +161,7 @@ fn service_menu_and_door_offer_only_what_the_boards_can_do() {
     let bank = Bank::demo();
     let mut link = ServiceLink::new(Box::new(FakeBus::new()), bank.clone(), dir.path(), "ana")
         .expect("service link");
-    let mut c = console(&bank, "ana", true);
+    let mut c = console(&bank, "ana", true, Language::En);
     let menu = text(&c);
     assert!(menu.contains("1  Bank") && menu.contains("6  Audit log") && menu.contains("7  Bus"));
     assert!(!menu.contains("CCTV") && !menu.contains("Alerts"), "{menu}");
@@ -182,4 +182,33 @@ fn service_menu_and_door_offer_only_what_the_boards_can_do() {
         matches!(c.model().screen, Screen::Compartment(_)),
         "2 does nothing here"
     );
+}
+
+#[test]
+fn service_screens_show_no_code_in_either_language() {
+    let mut seen = Vec::new();
+    for lang in [Language::En, Language::Es] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let bank = Bank::demo();
+        let bus = FakeBus::new();
+        bus.set_board_offline(2, true);
+        let mut link =
+            ServiceLink::new(Box::new(bus), bank.clone(), dir.path(), "ana").expect("service link");
+        let mut c = console(&bank, "ana", true, lang);
+        seen.push((format!("{lang:?} menu"), text(&c)));
+        let back = Input::Intent(Intent::Back);
+        let enter = Input::Intent(Intent::Enter);
+        for (inputs, label) in [
+            (vec![digit(1)], "bank"),
+            (vec![digit(4), enter.clone()], "door"),
+            (vec![digit(1), digit(1), enter.clone()], "unlocked"),
+            (vec![back.clone(), back.clone(), digit(7)], "bus"),
+            (vec![digit(1)], "pulse test"),
+            (vec![back.clone(), digit(6)], "audit"),
+        ] {
+            keys(&mut c, &mut link, &inputs);
+            seen.push((format!("{lang:?} {label}"), text(&c)));
+        }
+    }
+    crate::testkit::plain::assert_plain(seen.iter().map(|(l, t)| (l.clone(), t.as_str())));
 }

@@ -3,6 +3,8 @@
 //! part of the shipped binary.
 
 pub mod driver;
+#[cfg(test)]
+pub mod plain;
 
 /// Snapshots live in the crate's `snapshots/`, named by screen.
 #[cfg(test)]

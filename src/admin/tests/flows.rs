@@ -85,7 +85,7 @@ fn forced_open_door_shows_up_as_an_alert_and_can_be_acknowledged() {
     desk.events(reply);
     let text = desk.text();
     assert!(
-        text.contains("ForcedOpen") && text.contains("OPEN"),
+        text.contains("Door forced open") && text.contains("OPEN"),
         "{text}"
     );
     desk.keys("\nchecked the camera\n");
@@ -104,7 +104,11 @@ fn disabled_compartment_stays_out_of_allocation() {
     desk.keys("1");
     desk.keys("1\n");
     desk.keys("2hinge broken\n");
-    assert!(desk.text().contains("State: disabled"), "{}", desk.text());
+    assert!(
+        desk.text().contains("State: Out of service"),
+        "{}",
+        desk.text()
+    );
     desk.keys("\x1b");
     assert!(desk.text().contains(" 1 OFF"), "{}", desk.text());
     for _ in 0..4 {
@@ -124,12 +128,12 @@ fn resend_rotates_the_code_and_the_kiosk_refuses_the_old_one() {
     assert!(matches!(desk.screen(), Screen::Parcel(p) if p.parcel.id == parcel));
     desk.keys("1");
     assert!(
-        desk.text().contains("the old one is dead"),
+        desk.text().contains("the old code no longer works"),
         "{}",
         desk.text()
     );
     assert!(
-        desk.text().contains("code_resent"),
+        desk.text().contains("New code sent"),
         "history shows the resend"
     );
     let new = desk.d.code_of(parcel).expect("new code");
@@ -286,7 +290,7 @@ fn audit_viewer_filters_by_door_and_verifies_the_chain() {
             .all(|e| e.compartment == Some(CompartmentId(1)))
     );
     desk.keys("9");
-    assert!(desk.text().contains("chain ok"), "{}", desk.text());
+    assert!(desk.text().contains("intact"), "{}", desk.text());
 }
 
 #[test]
@@ -433,7 +437,7 @@ fn outbox_retry_all_is_audited() {
     desk.d.stored_parcel(ANA, Size::S).expect("parcel");
     desk.sign_in(ADMIN.0, ADMIN.1);
     desk.keys("9");
-    assert!(desk.text().contains("Delivered") && desk.text().contains("queued"));
+    assert!(desk.text().contains("Parcel waiting") && desk.text().contains("Waiting"));
     assert!(
         !desk
             .text()

@@ -5,6 +5,7 @@ mod flows;
 mod keypad;
 mod million;
 mod no_panic;
+mod plain_words;
 
 mod screens;
 
@@ -42,6 +43,7 @@ pub fn facts(d: &Driver) -> ConsoleFacts {
         idle_secs: 300,
         bus_only: false,
         keypad: false,
+        language: crate::domain::Language::En,
     }
 }
 
@@ -103,6 +105,15 @@ impl Desk {
             };
             self.feed(KeyEvent::new(code, KeyModifiers::NONE));
         }
+    }
+
+    /// The same desk, its console speaking `lang`.
+    pub fn speaking(lang: crate::domain::Language) -> Desk {
+        let mut desk = Desk::new();
+        let mut facts = facts(&desk.d);
+        facts.language = lang;
+        desk.console = Console::new(facts, desk.d.clock.now());
+        desk
     }
 
     pub fn down(&mut self, n: usize) {

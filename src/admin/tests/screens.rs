@@ -197,11 +197,11 @@ fn parcel_lists_detail_and_expired() {
     snap!("admin_parcels", text);
     desk.keys("\n");
     let text = desk.text();
-    assert!(text.contains("History") && text.contains("deposit"));
+    assert!(text.contains("History") && text.contains("Deposit"));
     snap!("admin_parcel", text);
     desk.keys("\x1b\x1b3");
     let text = desk.text();
-    assert!(text.contains("expired"));
+    assert!(text.contains("Expired, to remove"));
     snap!("admin_expired", text);
 }
 
@@ -211,11 +211,11 @@ fn people_markers_alerts_outbox_audit_and_bus() {
     busy_bank(&mut desk);
     desk.sign_in(ADMIN.0, ADMIN.1);
     for (key, name, expect) in [
-        ("4", "admin_people", "recipient"),
-        ("5", "admin_markers", "ForcedOpen"),
+        ("4", "admin_people", "Recipient"),
+        ("5", "admin_markers", "Door forced open"),
         ("8", "admin_alerts", "OPEN"),
-        ("9", "admin_outbox", "Delivered"),
-        ("6", "admin_audit", "manual_unlock"),
+        ("9", "admin_outbox", "Parcel waiting"),
+        ("6", "admin_audit", "Opened by staff"),
         ("7", "admin_bus", "door  14"),
     ] {
         desk.keys(key);

@@ -3,12 +3,14 @@
 
 use ratatui::style::Style;
 
-use super::{Body, reversed};
+use super::lists::online_word;
+use super::{Body, reversed, say, say_with};
 use crate::admin::model::Model;
 use crate::bus::DoorState;
 use crate::domain::CompartmentState;
 use crate::engine::read::{BankView, CompartmentRow};
 use crate::ui::bank::{door_digits, drawing};
+use crate::wording::Text;
 
 /// A compartment's mark: at most three characters.
 pub(super) fn mark(r: &CompartmentRow) -> String {
@@ -43,11 +45,8 @@ fn needs_a_look(r: &CompartmentRow) -> bool {
         || matches!(r.state, CompartmentState::Open | CompartmentState::Faulty)
 }
 
-pub(super) fn body(_model: &Model, bank: &BankView) -> Body {
-    let mut body = Body::new(
-        "Bank: every compartment",
-        "0-9 door number  # open a door  C refresh  * menu",
-    );
+pub(super) fn body(model: &Model, bank: &BankView) -> Body {
+    let mut body = Body::new(say(model, Text::MenuBank), say(model, Text::KeysBank));
     let layout = crate::hardware::BankLayout {
         name: String::new(),
         compartments: bank
@@ -83,11 +82,7 @@ pub(super) fn body(_model: &Model, bank: &BankView) -> Body {
     for line in lines {
         body.line(line);
     }
-    let legend = [
-        ". free   R reserved   2d occupied, days left   EXP expired, to remove",
-        "OPN door open   OFF disabled   FLT faulty   ? door sensor unknown",
-        "! to inspect    highlighted: needs a look",
-    ];
+    let legend = [Text::BankLegend1, Text::BankLegend2, Text::BankLegend3].map(|id| say(model, id));
     if room > 1 {
         body.text("");
     }
@@ -97,8 +92,16 @@ pub(super) fn body(_model: &Model, bank: &BankView) -> Body {
     let boards: Vec<String> = bank
         .boards
         .iter()
-        .map(|(b, online)| format!("board {b} {}", if *online { "online" } else { "OFFLINE" }))
+        .map(|(b, online)| {
+            let online = online_word(model, *online);
+            say_with(
+                model,
+                Text::BoardState,
+                &[("board", b), ("online", &online)],
+            )
+        })
         .collect();
-    body.text(format!("  Lock boards: {}", boards.join(", ")));
+    let boards = boards.join(", ");
+    body.text(say_with(model, Text::LockBoards, &[("boards", &boards)]));
     body
 }

@@ -3,18 +3,18 @@
 
 use ratatui::text::Line;
 
-use super::{BODY_ROWS, Body, cut, local, reversed};
+use super::{BODY_ROWS, Body, cut, local, reversed, say, say_with, words};
 use crate::admin::model::{Model, Screen};
 use crate::bus::DoorState;
 use crate::engine::read::{ParcelList, PersonRow};
-use crate::store::DeliveryState;
+use crate::wording::{Text, audit_detail, humanize, name_of};
 
-fn list(body: &mut Body, header: &str, rows: Vec<String>, cursor: Option<usize>) {
+fn list(model: &Model, body: &mut Body, header: &str, rows: Vec<String>, cursor: Option<usize>) {
     body.text(format!("  {header}"));
     // What fits under the lines above and over the position line.
     let room = BODY_ROWS.saturating_sub(body.lines.len() + 1).max(1);
     if rows.is_empty() {
-        body.text("  (none)");
+        body.text(format!("  {}", say(model, Text::ListNone)));
         return;
     }
     let at = cursor.unwrap_or(0).min(rows.len() - 1);
@@ -31,11 +31,13 @@ fn list(body: &mut Body, header: &str, rows: Vec<String>, cursor: Option<usize>)
         }
     }
     if let Some(c) = cursor {
-        body.text(format!("  {} of {total}", c + 1));
+        let at = c + 1;
+        body.text(format!(
+            "  {}",
+            say_with(model, Text::ListPosition, &[("at", &at), ("total", &total)])
+        ));
     }
 }
-
-const MOVE: &str = "A/B up/down";
 
 pub(super) fn body(model: &Model) -> Body {
     match &model.screen {
@@ -45,43 +47,49 @@ pub(super) fn body(model: &Model) -> Body {
             cursor,
         } => {
             let mut b = Body::new(
-                list_title(*which),
-                format!("{MOVE}  # open  0 find  * menu"),
+                say(model, list_title(*which)),
+                say(model, Text::KeysParcels),
             );
             let rows = rows
                 .iter()
                 .map(|p| {
                     format!(
-                        "{} {:<18} {} {:>4} {:<10} {}",
+                        "{} {:<18} {} {:>4} {:<13} {}",
                         p.id,
                         cut(&p.tracking, 18),
                         p.recipient,
                         p.door.0,
-                        p.state.as_str(),
+                        cut(&words(model, &format!("parcel.{}", p.state.as_str())), 13),
                         p.deadline.map(|d| local(model, d)).unwrap_or_default()
                     )
                 })
                 .collect();
-            list(
-                &mut b,
-                "Parcel  Tracking           Recipient door State      Held until",
-                rows,
-                Some(*cursor),
+            let header = header(
+                model,
+                &[
+                    (Text::ColParcel, 7),
+                    (Text::ColTracking, 18),
+                    (Text::ColRecipient, 9),
+                    (Text::ColDoor, -4),
+                    (Text::ColState, 13),
+                    (Text::ColHeldUntil, 0),
+                ],
             );
+            list(model, &mut b, &header, rows, Some(*cursor));
             b
         }
         Screen::People { people, cursor } => {
-            let mut b = Body::new(
-                "People",
-                format!("{MOVE}  1 add account  2 add recipient  * menu"),
-            );
-            b.text("  Account: 3 new PIN  4 remove.  Recipient: 3 vacation  4 close account");
-            b.text("  5 add a delegate  6 change e-mail and name");
+            let mut b = Body::new(say(model, Text::PeopleTitle), say(model, Text::KeysPeople));
+            b.text(say(model, Text::PeopleHelp1));
+            b.text(say(model, Text::PeopleHelp2));
+            let recipient = say(model, Text::RecipientKind);
             let rows = people
                 .rows
                 .iter()
                 .map(|p| match p {
-                    PersonRow::User { name, role } => format!("{:<12} {name}", role.as_str()),
+                    PersonRow::User { name, role } => {
+                        format!("{:<14} {name}", words(model, role.as_str()))
+                    }
                     PersonRow::Recipient {
                         id,
                         name,
@@ -92,14 +100,17 @@ pub(super) fn body(model: &Model) -> Body {
                         ..
                     } => {
                         if *closed {
-                            format!("{:<12} {id:<20} account closed", "recipient")
+                            let closed = say(model, Text::AccountClosed);
+                            format!("{recipient:<14} {id:<20} {closed}")
                         } else {
                             let vacation = vacation_until
-                                .map(|d| format!(" away to {}", d.format("%d.%m")))
+                                .map(|d| {
+                                    let date = d.format("%d.%m");
+                                    say_with(model, Text::AwayUntil, &[("date", &date)])
+                                })
                                 .unwrap_or_default();
                             format!(
-                                "{:<12} {id} {:<10} {} +{delegates}{vacation}",
-                                "recipient",
+                                "{recipient:<14} {id} {:<10} {} +{delegates}{vacation}",
                                 cut(name, 10),
                                 cut(email, 20)
                             )
@@ -107,7 +118,8 @@ pub(super) fn body(model: &Model) -> Body {
                     }
                 })
                 .collect();
-            list(&mut b, "Kind         Name / ID", rows, Some(*cursor));
+            let header = header(model, &[(Text::ColKind, 14), (Text::ColNameId, 0)]);
+            list(model, &mut b, &header, rows, Some(*cursor));
             b
         }
         Screen::Markers {
@@ -116,237 +128,319 @@ pub(super) fn body(model: &Model) -> Body {
             cursor,
         } => {
             let mut b = Body::new(
-                "CCTV markers (newest first)",
-                format!("{MOVE}  0 filter  1 add a marker  2 export CSV  * menu"),
+                say(model, Text::MarkersTitle),
+                say(model, Text::KeysMarkers),
             );
             let mut shown = Vec::new();
             if let Some(d) = filter.door {
-                shown.push(format!("door {d}"));
+                shown.push(say_with(model, Text::FilterDoor, &[("door", &d)]));
             }
             if let Some(c) = &filter.camera {
-                shown.push(format!("camera {c}"));
+                shown.push(say_with(model, Text::FilterCamera, &[("camera", c)]));
             }
             if let Some(s) = filter.since {
-                shown.push(format!("since {}", s.format("%Y-%m-%d")));
+                let date = s.format("%Y-%m-%d");
+                shown.push(say_with(model, Text::FilterSince, &[("date", &date)]));
             }
             if !shown.is_empty() {
-                b.text(format!("  Filter: {}", shown.join(", ")));
+                let filter = shown.join(", ");
+                b.text(say_with(model, Text::FilterLine, &[("filter", &filter)]));
             }
             let rows = rows
                 .iter()
                 .map(|m| {
                     format!(
-                        "{:>5} {} {:>4} {:<7} {:<15} {:<10} {}",
+                        "{:>5} {} {:>4} {:<7} {:<18} {:<10} {}",
                         m.id,
                         local(model, m.at),
                         m.compartment.map(|c| c.to_string()).unwrap_or_default(),
                         cut(m.camera.as_deref().unwrap_or("-"), 7),
-                        cut(&format!("{:?}", m.kind), 15),
+                        cut(&words(model, &name_of(&m.kind)), 18),
                         cut(&m.actor, 10),
-                        cut(&m.note, 17)
+                        cut(&m.note, 14)
                     )
                 })
                 .collect();
-            list(
-                &mut b,
-                "   Id When        Door Camera  Kind            Actor      Note",
-                rows,
-                Some(*cursor),
+            let header = header(
+                model,
+                &[
+                    (Text::ColId, -5),
+                    (Text::ColWhen, 11),
+                    (Text::ColDoor, -4),
+                    (Text::ColCamera, 7),
+                    (Text::ColKind, 18),
+                    (Text::ColActor, 10),
+                    (Text::ColNote, 0),
+                ],
             );
+            list(model, &mut b, &header, rows, Some(*cursor));
             b
         }
         Screen::Audit { page, filter, .. } => {
-            let mut b = Body::new(
-                "Audit log (newest first)",
-                "A/B newer/older page  0 filter  9 verify chain  * menu",
-            );
-            let shown = describe(filter);
-            b.text(format!(
-                "  Filter: {shown}   Chain: {}",
-                page.verified.as_deref().unwrap_or("press 9 to verify")
+            let mut b = Body::new(say(model, Text::AuditTitle), say(model, Text::KeysAudit));
+            let shown = describe(model, filter);
+            let chain = page
+                .verified
+                .as_deref()
+                .unwrap_or(say(model, Text::ChainPress9));
+            b.text(say_with(
+                model,
+                Text::ChainLine,
+                &[("filter", &shown), ("chain", &chain)],
             ));
             let rows = page
                 .entries
                 .iter()
                 .map(|e| {
                     format!(
-                        "{:>7} {} {:<10} {:<16} {:>4} {}",
+                        "{:>7} {} {:<10} {:<18} {:>4} {}",
                         e.seq,
                         local(model, e.at),
                         cut(&e.actor, 10),
-                        cut(&e.action, 16),
+                        cut(&words(model, &e.action), 18),
                         e.compartment.map(|c| c.to_string()).unwrap_or_default(),
-                        cut(&e.detail, 22)
+                        cut(
+                            &audit_detail(model.facts.language, &e.action, &e.detail),
+                            20
+                        )
                     )
                 })
                 .collect();
-            list(
-                &mut b,
-                "    Seq When        Actor      Action           Door Detail",
-                rows,
-                None,
+            let header = header(
+                model,
+                &[
+                    (Text::ColSeq, -7),
+                    (Text::ColWhen, 11),
+                    (Text::ColActor, 10),
+                    (Text::ColAction, 18),
+                    (Text::ColDoor, -4),
+                    (Text::ColDetail, 0),
+                ],
             );
+            list(model, &mut b, &header, rows, None);
             b
         }
         Screen::Bus { bus, cursor } => {
-            let mut b = Body::new(
-                "Lock bus",
-                format!("{MOVE}  1 pulse test  C refresh  * menu"),
-            );
+            let mut b = Body::new(say(model, Text::BusTitle), say(model, Text::KeysBus));
             for board in &bus.boards {
-                b.text(format!(
-                    "  Board {:>3}: {:<7} firmware {}  supply {}  polls {}  failed {}",
-                    board.address,
-                    if board.online { "online" } else { "OFFLINE" },
-                    board
-                        .firmware
-                        .map(|f| format!("{}.{}", f >> 8, f & 0xFF))
-                        .unwrap_or_else(|| "-".into()),
-                    board
-                        .voltage_mv
-                        .map(|v| format!("{}.{:02} V", v / 1000, (v % 1000) / 10))
-                        .unwrap_or_else(|| "-".into()),
-                    board.polls,
-                    board.failed_polls
+                let address = format!("{:>3}", board.address);
+                let online = format!("{:<7}", online_word(model, board.online));
+                let firmware = board
+                    .firmware
+                    .map(|f| format!("{}.{}", f >> 8, f & 0xFF))
+                    .unwrap_or_else(|| "-".into());
+                let supply = board
+                    .voltage_mv
+                    .map(|v| format!("{}.{:02} V", v / 1000, (v % 1000) / 10))
+                    .unwrap_or_else(|| "-".into());
+                b.text(say_with(
+                    model,
+                    Text::BusBoard,
+                    &[
+                        ("address", &address),
+                        ("online", &online),
+                        ("firmware", &firmware),
+                        ("supply", &supply),
+                        ("polls", &board.polls),
+                        ("failed", &board.failed_polls),
+                    ],
                 ));
             }
             match &bus.link {
                 Some(l) => {
-                    b.text(format!(
-                        "  Line: {} requests, {} timeouts, {} bad replies, {} retries, {} reopens",
-                        l.requests, l.timeouts, l.bad_replies, l.retries, l.reopens
+                    b.text(say_with(
+                        model,
+                        Text::BusLine,
+                        &[
+                            ("requests", &l.requests),
+                            ("timeouts", &l.timeouts),
+                            ("bad", &l.bad_replies),
+                            ("retries", &l.retries),
+                            ("reopens", &l.reopens),
+                        ],
                     ));
-                    b.text(format!(
-                        "  Pulses: {} sent, {} failed; {} rounds over every board",
-                        bus.pulses, bus.failed_pulses, bus.cycles
+                    b.text(say_with(
+                        model,
+                        Text::BusPulses,
+                        &[
+                            ("sent", &bus.pulses),
+                            ("failed", &bus.failed_pulses),
+                            ("rounds", &bus.cycles),
+                        ],
                     ));
-                    b.text(format!(
-                        "  Last round: {:.1} ms, wire-time limit {:.1} ms",
-                        bus.last_cycle_us as f64 / 1000.0,
-                        bus.cycle_limit_us as f64 / 1000.0
+                    let last = format!("{:.1}", bus.last_cycle_us as f64 / 1000.0);
+                    let limit = format!("{:.1}", bus.cycle_limit_us as f64 / 1000.0);
+                    b.text(say_with(
+                        model,
+                        Text::BusRound,
+                        &[("last", &last), ("limit", &limit)],
                     ))
                 }
-                None => b.text("  Line: no counters on this bus"),
+                None => b.text(say(model, Text::BusNoCounters)),
             };
             let rows = bus
                 .doors
                 .iter()
                 .map(|d| {
-                    let door = match d.door {
-                        DoorState::Open => "OPEN",
-                        DoorState::Closed => "closed",
-                        DoorState::Unknown => "unknown",
+                    let state = words(model, &name_of(&d.door));
+                    let state = if d.door == DoorState::Open {
+                        state.to_uppercase()
+                    } else {
+                        state
                     };
                     let item = match d.item {
-                        Some(true) => "item",
-                        Some(false) => "empty",
+                        Some(true) => say(model, Text::ItemInside),
+                        Some(false) => say(model, Text::ItemNone),
                         None => "-",
                     };
-                    format!(
-                        "door {:>3}  board {:>3} channel {:>2}  {door:<8} {item}",
-                        d.id.0, d.board, d.channel
+                    say_with(
+                        model,
+                        Text::BusDoorRow,
+                        &[
+                            ("door", &format!("{:>3}", d.id.0)),
+                            ("board", &format!("{:>3}", d.board)),
+                            ("channel", &format!("{:>2}", d.channel)),
+                            ("state", &format!("{:<10}", cut(&state, 10))),
+                            ("item", &item),
+                        ],
                     )
                 })
                 .collect();
-            list(&mut b, "Doors", rows, Some(*cursor));
+            list(
+                model,
+                &mut b,
+                say(model, Text::DoorsHeader),
+                rows,
+                Some(*cursor),
+            );
             b
         }
         Screen::Alerts { rows, cursor } => {
-            let mut b = Body::new(
-                "Alerts (open first)",
-                format!("{MOVE}  # acknowledge with a note  * menu"),
-            );
+            let mut b = Body::new(say(model, Text::AlertsTitle), say(model, Text::KeysAlerts));
             let rows = rows
                 .iter()
                 .map(|a| {
                     let ack = match &a.acknowledged {
-                        Some((who, _)) => format!("ok {}", cut(who, 8)),
-                        None => "OPEN".into(),
+                        Some((who, _)) => {
+                            say_with(model, Text::AlertSeenBy, &[("who", &cut(who, 8))])
+                        }
+                        None => say(model, Text::AlertOpen).into(),
                     };
                     format!(
                         "{:>4} {} {:<11} {:<16} {:>4} {}",
                         a.id,
                         local(model, a.at),
                         ack,
-                        cut(&format!("{:?}", a.kind), 16),
+                        cut(&words(model, &name_of(&a.kind)), 16),
                         a.compartment.map(|c| c.to_string()).unwrap_or_default(),
-                        cut(&a.text, 24)
+                        cut(&humanize(model.facts.language, &a.text), 24)
                     )
                 })
                 .collect();
-            list(
-                &mut b,
-                "  Id When        State       Kind             Door Text",
-                rows,
-                Some(*cursor),
+            let header = header(
+                model,
+                &[
+                    (Text::ColId, -4),
+                    (Text::ColWhen, 11),
+                    (Text::ColState, 11),
+                    (Text::ColKind, 16),
+                    (Text::ColDoor, -4),
+                    (Text::ColText, 0),
+                ],
             );
+            list(model, &mut b, &header, rows, Some(*cursor));
             b
         }
         Screen::Outbox { rows, cursor } => {
-            let mut b = Body::new(
-                "Outbox (newest first)",
-                format!("{MOVE}  1 retry this one  2 retry all  * menu"),
-            );
+            let mut b = Body::new(say(model, Text::OutboxTitle), say(model, Text::KeysOutbox));
             let rows = rows
                 .iter()
                 .map(|n| {
-                    let state = match n.state {
-                        DeliveryState::Queued => "queued",
-                        DeliveryState::Sent => "sent",
-                        DeliveryState::Dead => "DEAD",
-                    };
                     format!(
-                        "{:>5} {} {:<16} {:<6} to {:<2} tries {:<2} {}",
+                        "{:>5} {} {:<16} {:<9} {:>4} {:>8} {}",
                         n.id,
                         local(model, n.created_at),
-                        cut(&format!("{:?}", n.kind), 16),
-                        state,
+                        cut(&words(model, &name_of(&n.kind)), 16),
+                        cut(&words(model, &name_of(&n.state)), 9),
                         n.recipients,
                         n.attempts,
                         cut(n.last_error.as_deref().unwrap_or(""), 18)
                     )
                 })
                 .collect();
-            list(
-                &mut b,
-                "   Id Created     Kind             State",
-                rows,
-                Some(*cursor),
+            let header = header(
+                model,
+                &[
+                    (Text::ColId, -5),
+                    (Text::ColCreated, 11),
+                    (Text::ColKind, 16),
+                    (Text::ColState, 9),
+                    (Text::ColTo, -4),
+                    (Text::ColTries, -8),
+                    (Text::ColLastError, 0),
+                ],
             );
+            list(model, &mut b, &header, rows, Some(*cursor));
             b
         }
         _ => Body::new("", ""),
     }
 }
 
-fn describe(f: &crate::store::audit::AuditFilter) -> String {
+fn describe(model: &Model, f: &crate::store::audit::AuditFilter) -> String {
     let mut parts = Vec::new();
     if let Some(c) = f.compartment {
-        parts.push(format!("door {c}"));
+        parts.push(say_with(model, Text::FilterDoor, &[("door", &c)]));
     }
     if let Some(a) = &f.actor {
-        parts.push(format!("actor {a}"));
+        parts.push(say_with(model, Text::FilterActor, &[("actor", a)]));
     }
     if let Some(a) = &f.action {
-        parts.push(format!("action {a}"));
+        let action = words(model, a);
+        parts.push(say_with(model, Text::FilterAction, &[("action", &action)]));
     }
     if let Some(d) = f.from {
-        parts.push(format!("since {}", d.format("%Y-%m-%d")));
+        let date = d.format("%Y-%m-%d");
+        parts.push(say_with(model, Text::FilterSince, &[("date", &date)]));
     }
     if let Some(d) = f.to {
-        parts.push(format!("until {}", d.format("%Y-%m-%d")));
+        let date = d.format("%Y-%m-%d");
+        parts.push(say_with(model, Text::FilterUntil, &[("date", &date)]));
     }
     if parts.is_empty() {
-        "all".into()
+        say(model, Text::FilterAll).into()
     } else {
         parts.join(", ")
     }
 }
 
-fn list_title(list: ParcelList) -> &'static str {
+fn list_title(list: ParcelList) -> Text {
     match list {
-        ParcelList::Live => "Parcels in the locker",
-        ParcelList::Found => "Parcels found",
-        ParcelList::Expired => "Expired, to remove",
+        ParcelList::Live => Text::ParcelsLive,
+        ParcelList::Found => Text::ParcelsFound,
+        ParcelList::Expired => Text::ParcelsExpired,
     }
+}
+
+/// A column header: each name padded to its column's width, right-aligned
+/// where the width is negative; the last column takes the rest.
+fn header(model: &Model, columns: &[(Text, i8)]) -> String {
+    columns
+        .iter()
+        .map(|&(id, width)| {
+            let name = say(model, id);
+            let w = usize::from(width.unsigned_abs());
+            if width < 0 {
+                format!("{name:>w$}")
+            } else {
+                format!("{name:<w$}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A lock board's state, in the console's language.
+pub(super) fn online_word(model: &Model, online: bool) -> &'static str {
+    say(model, if online { Text::Online } else { Text::Offline })
 }

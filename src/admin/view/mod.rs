@@ -14,6 +14,7 @@ use ratatui::widgets::Paragraph;
 
 use super::model::{Model, Screen};
 use crate::domain::printable;
+use crate::wording::{self, Text};
 
 /// What one screen puts in the shared frame.
 pub(super) struct Body {
@@ -60,7 +61,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
     let body = match &model.screen {
         Screen::SignIn { .. } | Screen::Menu | Screen::Form { .. } => screens::body(model),
         Screen::Bank(b) => bank::body(model, b),
-        Screen::Compartment(c) => screens::compartment(c, model.facts.bus_only),
+        Screen::Compartment(c) => screens::compartment(model, c),
         Screen::Parcel(p) => screens::parcel(model, p),
         _ => lists::body(model),
     };
@@ -93,7 +94,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
     let keys = if model.facts.keypad {
         body.keys
     } else {
-        keyboard_keys(&body.keys)
+        keyboard_keys(model, &body.keys)
     };
     frame.render_widget(
         Paragraph::new(Line::raw(format!(" {keys}"))),
@@ -107,30 +108,34 @@ pub fn view(model: &Model, frame: &mut Frame) {
 
 /// The keys line names the keypad's keys; on a laptop keyboard (the pc
 /// keymap) the same intents sit on other keys.
-fn keyboard_keys(keys: &str) -> String {
-    [
-        ("A/B up/down", "j/k down/up"),
-        ("A/B newer/older page", "k/j newer/older page"),
-        ("C refresh", "h refresh"),
-        ("# ", "Enter "),
-        ("* ", "Esc "),
-        ("0-9 door number", "0-9 door number"),
+fn keyboard_keys(model: &Model, keys: &str) -> String {
+    let moves = [
+        (Text::KeysMovePad, Text::KeysMoveBoard),
+        (Text::KeysPagePad, Text::KeysPageBoard),
+        (Text::KeysRefreshPad, Text::KeysRefreshBoard),
     ]
-    .iter()
-    .fold(keys.to_string(), |k, (from, to)| k.replace(from, to))
+    .map(|(pad, board)| (say(model, pad), say(model, board)));
+    moves
+        .into_iter()
+        .chain([("# ", "Enter "), ("* ", "Esc ")])
+        .fold(keys.to_string(), |k, (from, to)| k.replace(from, to))
 }
 
 fn header(model: &Model, frame: &mut Frame, area: Rect) {
     let facts = &model.facts;
     let left = if facts.letter.is_empty() {
-        format!("Admin - {}", facts.name)
+        say_with(model, Text::ConsoleTitle, &[("name", &facts.name)])
     } else {
-        format!("Admin - Kiosk {} {}", facts.letter, facts.name)
+        say_with(
+            model,
+            Text::ConsoleTitleKiosk,
+            &[("letter", &facts.letter), ("name", &facts.name)],
+        )
     };
     let who = model
         .session
         .as_ref()
-        .map(|s| format!("{} ({})   ", s.user, s.role))
+        .map(|s| format!("{} ({})   ", s.user, words(model, s.role.as_str())))
         .unwrap_or_default();
     let right = format!("{who}{}", model.clock);
     let width = usize::from(area.width);
@@ -158,6 +163,21 @@ fn local(model: &Model, at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&model.facts.tz)
         .format("%d.%m %H:%M")
         .to_string()
+}
+
+/// A message in the console's language.
+fn say(model: &Model, id: Text) -> &'static str {
+    wording::tr(model.facts.language, id)
+}
+
+/// A message in the console's language, placeholders filled.
+fn say_with(model: &Model, id: Text, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    wording::fill(model.facts.language, id, args)
+}
+
+/// A machine name (an action, a kind, a state) in the console's language.
+fn words(model: &Model, machine: &str) -> String {
+    wording::named(model.facts.language, machine)
 }
 
 /// Cuts a text to `n` characters, for columns.

@@ -3,29 +3,28 @@
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::{Body, cut, local};
+use super::lists::online_word;
+use super::{Body, cut, local, say, say_with, words};
 use crate::admin::forms::REASONS;
 use crate::admin::menu;
 use crate::admin::model::{Model, Screen};
-use crate::bus::DoorState;
 use crate::domain::CompartmentState;
 use crate::engine::read::{CompartmentView, ParcelView};
+use crate::wording::{Text, audit_detail, name_of};
 
 pub(super) fn body(model: &Model) -> Body {
     match &model.screen {
         Screen::SignIn { user, pin, on_pin } => {
             let mut b = Body::new(
-                "Sign in: admin or technician",
-                "# next / sign in   * erase or back",
+                say(model, Text::SignInStaff),
+                say(model, Text::KeysStaffSignIn),
             );
             let cursor = |on: bool| if on { "_" } else { "" };
-            b.text(format!("  User number: {user}{}", cursor(!on_pin)));
+            let user = format!("{user}{}", cursor(!on_pin));
+            b.text(say_with(model, Text::UserNumber, &[("user", &user)]));
             if *on_pin {
-                b.text(format!(
-                    "  PIN:         {}{}",
-                    "*".repeat(pin.len()),
-                    cursor(true)
-                ));
+                let pin = format!("{}{}", "*".repeat(pin.len()), cursor(true));
+                b.text(say_with(model, Text::PinField, &[("pin", &pin)]));
             }
             b
         }
@@ -34,20 +33,26 @@ pub(super) fn body(model: &Model) -> Body {
                 .session
                 .as_ref()
                 .map_or(crate::domain::Role::Courier, |s| s.role);
-            let mut b = Body::new("Menu", "1-9 choose   0 sign out");
+            let mut b = Body::new(say(model, Text::MenuTitle), say(model, Text::KeysMenu));
             for item in menu::items(role, model.facts.bus_only) {
-                b.text(format!("  {}  {}", item.key, item.label));
+                b.text(format!("  {}  {}", item.key, say(model, item.label)));
             }
             b.text("");
-            b.text(if model.facts.bus_only {
-                "  0  Leave (ends the service session)"
-            } else {
-                "  0  Sign out"
-            });
+            b.text(say(
+                model,
+                if model.facts.bus_only {
+                    Text::LeaveService
+                } else {
+                    Text::SignOutItem
+                },
+            ));
             b
         }
         Screen::Form { form, text, .. } => {
-            let mut b = Body::new(form.prompt(), "# confirm   * erase or cancel");
+            let mut b = Body::new(
+                form.prompt(model.facts.language),
+                say(model, Text::KeysForm),
+            );
             let shown = if form.secret() {
                 "*".repeat(text.chars().count())
             } else {
@@ -62,9 +67,9 @@ pub(super) fn body(model: &Model) -> Body {
             ]));
             if form.takes_reason() && text.is_empty() && model.facts.keypad {
                 b.text("");
-                b.text("  On the keypad, pick a reason by number:");
+                b.text(say(model, Text::PickReason));
                 for (i, r) in REASONS.iter().enumerate() {
-                    b.text(format!("    {}  {r}", i + 1));
+                    b.text(format!("    {}  {}", i + 1, say(model, *r)));
                 }
             }
             b
@@ -73,77 +78,85 @@ pub(super) fn body(model: &Model) -> Body {
     }
 }
 
-fn door_text(d: DoorState) -> &'static str {
-    match d {
-        DoorState::Open => "open",
-        DoorState::Closed => "closed",
-        DoorState::Unknown => "unknown (no reading)",
-    }
-}
-
-pub(super) fn compartment(view: &CompartmentView, bus_only: bool) -> Body {
+pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
     let r = &view.row;
     let mut b = Body::new(
-        format!("Door {} ({})", r.id, r.size),
-        "1-5 action   C refresh   * back to the bank",
+        say_with(
+            model,
+            Text::DoorTitle,
+            &[("door", &r.id), ("size", &r.size)],
+        ),
+        say(model, Text::KeysDoor),
     );
-    b.text(format!(
-        "  State: {}{}",
-        r.state.as_str(),
-        if r.needs_inspection {
-            ", to inspect"
-        } else {
-            ""
-        }
-    ));
-    b.text(format!("  Door sensor: {}", door_text(r.door)));
-    let item = match view.item {
-        Some(true) => "something inside",
-        Some(false) => "empty",
-        None => "no item sensor",
+    let state = words(model, &format!("compartment.{}", r.state.as_str()));
+    let inspect = if r.needs_inspection {
+        say(model, Text::ToInspect)
+    } else {
+        ""
     };
-    b.text(format!("  Item sensor: {item}"));
-    b.text(format!(
-        "  Lock: board {} channel {} ({}), camera {}",
-        r.board,
-        r.channel,
-        if r.board_online { "online" } else { "OFFLINE" },
-        r.camera.as_deref().unwrap_or("none")
+    b.text(say_with(
+        model,
+        Text::DoorStateLine,
+        &[("state", &state), ("inspect", &inspect)],
+    ));
+    let door = words(model, &name_of(&r.door));
+    b.text(say_with(model, Text::DoorSensorLine, &[("state", &door)]));
+    let item = match view.item {
+        Some(true) => say(model, Text::SomethingInside),
+        Some(false) => say(model, Text::ItemNone),
+        None => say(model, Text::NoItemSensor),
+    };
+    b.text(say_with(model, Text::ItemSensorLine, &[("item", &item)]));
+    let online = online_word(model, r.board_online);
+    let camera = r.camera.as_deref().unwrap_or(say(model, Text::NoneWord));
+    b.text(say_with(
+        model,
+        Text::LockLine,
+        &[
+            ("board", &r.board),
+            ("channel", &r.channel),
+            ("online", &online),
+            ("camera", &camera),
+        ],
     ));
     match (&view.parcel, r.parcel) {
         (Some(p), _) => {
-            b.text(format!(
-                "  Parcel: {} {} for {} ({})",
-                p.id,
-                cut(&p.tracking, 20),
-                p.recipient,
-                p.state.as_str()
+            let state = words(model, &format!("parcel.{}", p.state.as_str()));
+            b.text(say_with(
+                model,
+                Text::ParcelInDoor,
+                &[
+                    ("id", &p.id),
+                    ("tracking", &cut(&p.tracking, 20)),
+                    ("recipient", &p.recipient),
+                    ("state", &state),
+                ],
             ));
         }
         (None, Some(p)) => {
-            b.text(format!("  Parcel: {p}"));
+            b.text(say_with(model, Text::ParcelOnly, &[("id", &p)]));
         }
         (None, None) => {
-            b.text("  Parcel: none");
+            b.text(say(model, Text::NoParcel));
         }
     }
     b.text("");
     let toggle = if r.state == CompartmentState::Disabled {
-        "Enable (back into allocation)"
+        Text::DoEnable
     } else {
-        "Disable (out of allocation)"
+        Text::DoDisable
     };
     for (k, label) in [
-        (1, "Open the door (manual unlock, reason required)"),
+        (1, Text::DoOpen),
         (2, toggle),
-        (3, "Inspected: empty"),
-        (4, "Inspected: a parcel is inside"),
-        (5, "CCTV marker at this door"),
+        (3, Text::DoInspectedEmpty),
+        (4, Text::DoInspectedParcel),
+        (5, Text::DoMarker),
     ]
     .into_iter()
-    .take(if bus_only { 1 } else { 5 })
+    .take(if model.facts.bus_only { 1 } else { 5 })
     {
-        b.text(format!("  {k}  {label}"));
+        b.text(format!("  {k}  {}", say(model, label)));
     }
     b
 }
@@ -151,44 +164,68 @@ pub(super) fn compartment(view: &CompartmentView, bus_only: bool) -> Body {
 pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
     let p = &view.parcel;
     let mut b = Body::new(
-        format!("Parcel {} - {}", p.id, cut(&p.tracking, 40)),
-        "1-5 action   C refresh   * back",
+        say_with(
+            model,
+            Text::ParcelTitle,
+            &[("id", &p.id), ("tracking", &cut(&p.tracking, 40))],
+        ),
+        say(model, Text::KeysParcel),
     );
-    b.text(format!(
-        "  For {}   door {}   {}   {:?}",
-        p.recipient,
-        p.door,
-        p.state.as_str(),
-        p.class
+    let state = words(model, &format!("parcel.{}", p.state.as_str()));
+    b.text(say_with(
+        model,
+        Text::ParcelFor,
+        &[
+            ("recipient", &p.recipient),
+            ("door", &p.door),
+            ("state", &state),
+        ],
     ));
+    let class = words(model, &format!("class.{}", p.class.as_str()));
+    b.text(say_with(model, Text::ParcelClassLine, &[("class", &class)]));
     let deadline = p
         .deadline
         .map(|d| local(model, d))
         .unwrap_or_else(|| "-".into());
-    b.text(format!(
-        "  Deposited {} by {}   held until {deadline} (+{} days)   reminders {}",
-        view.deposited_at
-            .map(|d| local(model, d))
-            .unwrap_or_else(|| "-".into()),
-        cut(&view.courier, 12),
-        view.extension_days,
-        view.reminders_sent
+    let at = view
+        .deposited_at
+        .map(|d| local(model, d))
+        .unwrap_or_else(|| "-".into());
+    b.text(say_with(
+        model,
+        Text::ParcelDeposited,
+        &[
+            ("at", &at),
+            ("courier", &cut(&view.courier, 12)),
+            ("deadline", &deadline),
+        ],
     ));
-    b.text("  1 resend code  2 extend hold  3 reassign  4 vacation  5 open for removal");
+    b.text(say_with(
+        model,
+        Text::ParcelExtended,
+        &[
+            ("days", &view.extension_days),
+            ("reminders", &view.reminders_sent),
+        ],
+    ));
+    b.text(say(model, Text::ParcelActions));
     b.text("");
-    b.text("  History (newest first)");
+    b.text(say(model, Text::HistoryTitle));
     for e in view.history.iter().take(10) {
         b.text(format!(
             "  {:>7} {} {:<16} {:<12} {}",
             e.seq,
             local(model, e.at),
-            cut(&e.action, 16),
+            cut(&words(model, &e.action), 16),
             cut(&e.actor, 12),
-            cut(&e.detail, 24)
+            cut(
+                &audit_detail(model.facts.language, &e.action, &e.detail),
+                24
+            )
         ));
     }
     if view.history.is_empty() {
-        b.text("  (nothing recorded)");
+        b.text(say(model, Text::NothingRecorded));
     }
     b
 }

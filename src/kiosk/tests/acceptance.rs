@@ -124,7 +124,7 @@ fn reopen_after_the_window_asks_for_staff() {
     d.press("#");
     assert!(matches!(d.screen(), Screen::PickupDone { .. }));
     let notice = d.kiosk.model().notice.clone().map(|n| n.text);
-    assert_eq!(notice, Some(crate::kiosk::i18n::Text::ReopenOver));
+    assert_eq!(notice, Some(crate::wording::Text::ReopenOver));
     snap!("kiosk_reopen_too_late", d.screen_text());
 }
 
@@ -458,7 +458,7 @@ fn five_wrong_pins_pause_that_courier_only() {
     assert!(matches!(d.screen(), Screen::SignInUser { .. }));
     assert_eq!(
         d.model().notice.as_ref().map(|n| n.text),
-        Some(crate::kiosk::i18n::Text::SignInPaused)
+        Some(crate::wording::Text::SignInPaused)
     );
     snap!("kiosk_courier_sign_in_paused", d.screen_text());
     // Another courier signs in and out.

@@ -5,9 +5,9 @@ use chrono::Duration;
 use super::{kiosk, snap};
 use crate::domain::{CompartmentId, Size};
 use crate::kiosk::Screen;
-use crate::kiosk::i18n::Text;
 use crate::store::IntentKind;
 use crate::testkit::driver::{ANA, Driver};
+use crate::wording::Text;
 
 fn signed_in(d: &mut Driver) {
     d.press("B1001#4321#");

@@ -7,9 +7,9 @@ use crate::store::IntentKind;
 
 use super::{back_home, lockout, notice};
 use crate::kiosk::courier;
-use crate::kiosk::i18n::Text;
 use crate::kiosk::model::{DoorSpot, Model, Notice, Request, Screen};
 use crate::link::Failure;
+use crate::wording::Text;
 
 pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
     match event {

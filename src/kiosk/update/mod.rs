@@ -16,8 +16,8 @@ use crate::domain::Size;
 use crate::engine::{Actor, Command};
 use crate::ui::Input;
 
-use super::i18n::Text;
 use super::model::{KEPT_EVENTS, Model, Msg, Notice, Request, Screen};
+use crate::wording::Text;
 use events::{on_event, on_failure};
 use keys::on_input;
 

@@ -7,8 +7,8 @@ use super::pickup::where_door;
 use super::{Body, t};
 use crate::domain::Size;
 use crate::kiosk::courier::may_remove;
-use crate::kiosk::i18n::{Text, fill};
 use crate::kiosk::model::{Model, Screen};
+use crate::wording::{Text, fill};
 
 pub(super) fn body(model: &Model) -> Body {
     let lang = model.language;

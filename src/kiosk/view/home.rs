@@ -2,8 +2,8 @@
 //! and no door is involved in.
 
 use super::{Body, t};
-use crate::kiosk::i18n::{Text, fill};
 use crate::kiosk::model::{Model, Screen};
+use crate::wording::{Text, fill};
 
 pub(super) fn body(model: &Model) -> Body {
     match model.screen {

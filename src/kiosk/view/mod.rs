@@ -14,8 +14,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::i18n::{Text, fill, tr};
 use super::model::{Model, Screen};
+use crate::wording::{Text, fill, tr};
 
 /// What one screen puts in the shared frame.
 pub(super) struct Body {

@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use super::{Body, bank, t};
 use crate::domain::fees::format_money;
 use crate::engine::{Refusal, Scanned};
-use crate::kiosk::i18n::{Text, fill};
 use crate::kiosk::model::{DoorSpot, Model, Screen};
 use crate::kiosk::update::CODE_DIGITS;
+use crate::wording::{Text, fill};
 
 /// What a typed secret digit shows as ('o' on an ASCII terminal).
 pub(super) const MASK: &str = "●";

@@ -1,0 +1,71 @@
+//! Finds code among words meant for people: a `snake_case` or `CamelCase`
+//! name, `Some(` or a lone `None`, as `{:?}` or a stored machine name would
+//! put them on a screen or in an e-mail.
+
+/// The words in `text` that are code, each once, in the order met.
+/// E-mail addresses, paths and web addresses are left alone, as are
+/// uppercase codes with digits and dashes: the locker code (`LK-0001`),
+/// parcel ids (`P000007`), recipient ids (`PX-111111`) and tracking
+/// numbers.
+pub fn code_words(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut note = |w: &str| {
+        if !found.iter().any(|f| f == w) {
+            found.push(w.to_string());
+        }
+    };
+    if text.contains("Some(") {
+        note("Some(");
+    }
+    for raw in text.split_whitespace() {
+        if raw.contains('@') || raw.contains('/') || raw.contains("::") {
+            continue;
+        }
+        let word = raw.trim_matches(|c: char| !(c.is_alphanumeric() || c == '_'));
+        if word == "None" || crate::wording::is_code_name(word) {
+            note(word);
+        }
+    }
+    found
+}
+
+/// Panics naming every piece of code in each text, with where it was seen.
+pub fn assert_plain<'a>(texts: impl IntoIterator<Item = (String, &'a str)>) {
+    let bad: Vec<String> = texts
+        .into_iter()
+        .filter_map(|(label, text)| {
+            let words = code_words(text);
+            (!words.is_empty()).then(|| format!("{label}: {words:?}\n{text}"))
+        })
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "code shown to people:\n{}",
+        bad.join("\n\n")
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_code_and_lets_words_and_ids_be() {
+        let bad = "Locker A alert: inspection_needed  WrongPin  until Some(2026-12-15) \
+                   ProblemReported, None";
+        assert_eq!(
+            code_words(bad),
+            [
+                "Some(",
+                "inspection_needed",
+                "WrongPin",
+                "ProblemReported",
+                "None"
+            ]
+        );
+        let good = "Parcel P000007 (1Z999AA10123456784) for PX-111111 in locker LK-0001: \
+                    Wrong code typed. Código incorrecto. ana_b@example.org /var/lib/x_y \
+                    none of them. 24.11 10:00 ~ - Nonetheless";
+        assert!(code_words(good).is_empty(), "{:?}", code_words(good));
+    }
+}

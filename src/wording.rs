@@ -1,0 +1,1918 @@
+//! Every word the kiosk, the admin console, the service screens and the
+//! e-mails show, in English and Spanish, keyed by message id.
+//!
+//! One table, so a translator sees every string side by side and a screen
+//! can never show half a language. Placeholders are `{name}`, filled by
+//! [`fill`]. Lines are kept under 76 columns so nothing wraps mid-word at
+//! 80x24.
+
+use std::fmt::Display;
+
+use crate::domain::Language;
+
+/// A message id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Text {
+    // Chrome.
+    KioskTitle,
+    LockerCode,
+    // Home.
+    Welcome,
+    HomeIntro,
+    HomePickup,
+    HomeDeposit,
+    HomeHelp,
+    HomeLanguage,
+    // Code entry.
+    PickupTitle,
+    EnterCode,
+    OrScan,
+    KeysCodeEntry,
+    // Door open for a pickup.
+    DoorIsOpen,
+    DoorOpening,
+    TakeParcel,
+    CloseWhenDone,
+    WhereDoor,
+    // After the pickup.
+    ThankYou,
+    PickupComplete,
+    ReopenKey,
+    ReportKey,
+    DoneKey,
+    // Problems.
+    ReportTitle,
+    ProblemWrongParcel,
+    ProblemDamaged,
+    ProblemEmpty,
+    ProblemDoorDidNotOpen,
+    BackKey,
+    ProblemRecorded,
+    ProblemReference,
+    ProblemNextStep,
+    // Invalid code.
+    CodeNotAccepted,
+    CodeUsed,
+    CodeExpired,
+    CodeReplaced,
+    CodeOtherKiosk,
+    CodeNeedsInspection,
+    CodeDoorBusy,
+    CodeMalformed,
+    CodeUnknown,
+    ScannedTracking,
+    ScannedRecipientId,
+    ScannedOther,
+    CheckRightKiosk,
+    CheckSixDigits,
+    CheckNotOld,
+    CheckAskStaff,
+    TriesLeft,
+    OneTryLeft,
+    KeysTryAgain,
+    // Lockout.
+    LockedTitle,
+    LockedWhy,
+    LockedWait,
+    LockedStillWorks,
+    KeysLocked,
+    NeedHelp,
+    // Fee.
+    FeeTitle,
+    FeeBeforeOpen,
+    FeeUse,
+    FeeStorage,
+    FeeTotal,
+    KeysFee,
+    // Door faults.
+    DoorDidNotOpen,
+    CannotOpenNow,
+    CodeStillValid,
+    StaffAlerted,
+    DepositDoorFault,
+    KeysHome,
+    KeysFaultDeposit,
+    // Courier sign-in.
+    SignInTitle,
+    EnterUser,
+    OrBadge,
+    UserLabel,
+    PinLabel,
+    EnterPin,
+    KeysSignIn,
+    WrongPin,
+    SignInPaused,
+    /// Between `#` and the engine's answer.
+    Checking,
+    /// Shortly before the inactivity reset.
+    StillThere,
+    // Staff menu.
+    SignedInAs,
+    MenuDeposit,
+    MenuRemoval,
+    MenuSignOut,
+    // Deposit.
+    TrackingTitle,
+    TrackingHow,
+    TrackingInvalid,
+    RecipientTitle,
+    RecipientHow,
+    RecipientInvalid,
+    KeysTyping,
+    NotRegisteredTitle,
+    NotRegisteredWhy,
+    KeysNextOrMenu,
+    SizeTitle,
+    SizeLine,
+    SizeDimensions,
+    DimensionsTitle,
+    DimensionsHow,
+    Height,
+    Width,
+    Depth,
+    OversizedTitle,
+    OversizedWhy,
+    NoCompartmentTitle,
+    NoCompartmentWhy,
+    TryLarger,
+    CancelKey,
+    PutParcelIn,
+    DepositKeys,
+    /// The largest size: nothing bigger to offer.
+    DepositKeysLargest,
+    DimensionZero,
+    ClosedEmpty,
+    MovedDoor,
+    CancelledClose,
+    DepositCancelled,
+    /// A door opened by an admin or technician (the console, the socket).
+    StaffOpened,
+    StoredTitle,
+    Receipt,
+    RecipientTold,
+    KeysStored,
+    // Removal walk.
+    RemovalTitle,
+    RemovalLeft,
+    RemovalNext,
+    RemovalOpen,
+    RemovalTakeOut,
+    RemovalCount,
+    RemovalNone,
+    RemovalDone,
+    KeysRemoval,
+    KeysRemovalDone,
+    // Out of service.
+    OutOfServiceTitle,
+    OutOfServiceWhy,
+    OutOfServiceContact,
+    CodesStayValid,
+    // Help.
+    HelpTitle,
+    HelpPickup,
+    HelpScan,
+    HelpDoor,
+    HelpCourier,
+    HelpKeys,
+    HelpContact,
+    // Notices.
+    NotAccepted,
+    SessionEnded,
+    NotAllowed,
+    ReopenOver,
+    NoLargerDoor,
+    SomethingWrong,
+    TypeFirst,
+    // Audit actions, as stored in the audit log.
+    DidAccountClosed,
+    DidAlertAcknowledged,
+    DidBoardOffline,
+    DidBusUp,
+    DidCodeResent,
+    DidControl,
+    DidDepositCancelled,
+    DidDepositDoorReleased,
+    DidDepositStarted,
+    DidDepositStored,
+    DidDisabled,
+    DidDoesNotFit,
+    DidDoorClosed,
+    DidEnabled,
+    DidExpired,
+    DidForcedOpen,
+    DidHoldExtended,
+    DidInspected,
+    DidInspectionNeeded,
+    DidIntentSettled,
+    DidItemInputsRefused,
+    DidJammed,
+    DidManualUnlock,
+    DidMarkerAdded,
+    DidMarkersExported,
+    DidOutboxRetry,
+    DidParcelPlaced,
+    DidPickedUp,
+    DidPinReset,
+    DidProblemReported,
+    DidPulse,
+    DidPulseFailed,
+    DidReassigned,
+    DidRecipientSaved,
+    DidRecovery,
+    DidReminder,
+    DidRemoved,
+    DidSignIn,
+    DidUserAdded,
+    DidUserRemoved,
+    DidVacation,
+    DidWrongCode,
+    DidWrongPin,
+    // Alert kinds.
+    AlertJam,
+    AlertDoorLeftOpen,
+    AlertLockout,
+    AlertDailyCap,
+    AlertBusDown,
+    AlertNotificationDead,
+    AlertCodesReissued,
+    AlertItemSensorsUnreadable,
+    // Marker kinds.
+    MarkManual,
+    // Door-opening reasons.
+    WhyDeposit,
+    WhyPickup,
+    WhyReopen,
+    WhyRemoval,
+    // Parcel states.
+    StateDepositing,
+    StateStored,
+    StateExpired,
+    StateRemoved,
+    // Parcel classes.
+    ClassDomestic,
+    ClassInternational,
+    ClassExpress,
+    // Roles.
+    RoleCourier,
+    RoleAdmin,
+    RoleTechnician,
+    // Door sensor and compartment states.
+    DoorOpen,
+    DoorClosedState,
+    DoorUnknown,
+    SlotFree,
+    SlotReserved,
+    SlotOccupied,
+    SlotDisabled,
+    SlotFaulty,
+    // E-mail delivery states and kinds.
+    MailQueued,
+    MailSent,
+    MailDead,
+    MailDelivered,
+    MailReminder1,
+    MailReminder2,
+    MailFinalNotice,
+    MailProofOfDelivery,
+    MailAdminAlert,
+    // Why a code or PIN was refused.
+    NoMalformed,
+    NoUnknown,
+    NoUsed,
+    NoExpired,
+    NoReplaced,
+    NoOtherKiosk,
+    NoNotACode,
+    NoSignInLocked,
+    NoNeedsInspection,
+    NoDoorBusy,
+    NoNotRegistered,
+    NoOversized,
+    NoNoCompartment,
+    NoBusDown,
+    NoWrongPin,
+    NoReopenClosed,
+    NoParcelsWaiting,
+    // What a recipient reported, what an inspection found.
+    SaysWrongParcel,
+    SaysDamaged,
+    SaysEmpty,
+    SaysDoorDidNotOpen,
+    FoundEmpty,
+    FoundParcel,
+    VacationEnded,
+    VacationUntil,
+    // The admin console: the keys line (keypad names; a laptop keyboard's
+    // are put in by the console).
+    KeysMovePad,
+    KeysMoveBoard,
+    KeysPagePad,
+    KeysPageBoard,
+    KeysRefreshPad,
+    KeysRefreshBoard,
+    KeysParcels,
+    KeysPeople,
+    KeysMarkers,
+    KeysAudit,
+    KeysBus,
+    KeysAlerts,
+    KeysOutbox,
+    KeysStaffSignIn,
+    KeysMenu,
+    KeysForm,
+    KeysDoor,
+    KeysParcel,
+    KeysBank,
+    // The admin console: sign-in, menu, forms, the bank.
+    ConsoleTitle,
+    ConsoleTitleKiosk,
+    SignInStaff,
+    UserNumber,
+    PinField,
+    MenuTitle,
+    LeaveService,
+    SignOutItem,
+    PickReason,
+    SignedOutIdle,
+    MenuBank,
+    MenuParcels,
+    MenuExpired,
+    MenuPeople,
+    MenuMarkers,
+    MenuAudit,
+    MenuBus,
+    MenuAlerts,
+    MenuOutbox,
+    BankLegend1,
+    BankLegend2,
+    BankLegend3,
+    LockBoards,
+    BoardState,
+    FormUnlock,
+    FormDisable,
+    FormEnable,
+    FormInspectedEmpty,
+    FormInspectedParcel,
+    FormExtend,
+    FormReassign,
+    FormVacation,
+    FormAck,
+    FormMarkerDoor,
+    FormMarker,
+    FormPin,
+    FormAddUser,
+    FormAddRecipient,
+    FormEditRecipient,
+    FormDelegate,
+    FormMarkerFilter,
+    FormParcelSearch,
+    FormAuditFilter,
+    FormDoor,
+    ReasonPulseTest,
+    ReasonStuck,
+    ReasonInspection,
+    ReasonAtDesk,
+    ReasonMaintenance,
+    NeedReason,
+    NeedDays,
+    NeedDate,
+    NeedMarkerNote,
+    NeedRole,
+    NeedNameRolePin,
+    NeedIdEmailName,
+    NeedRecipientId,
+    NeedEmailName,
+    NeedNameEmail,
+    TryMarkerFilter,
+    TryAuditFilter,
+    NeedDoor,
+    ServiceLaptop,
+    // E-mails.
+    MailDeliveredSubject,
+    MailDeliveredBody,
+    MailReminderSubject,
+    MailReminderBody,
+    MailFinalSubject,
+    MailFinalBody,
+    MailHeldAtOffice,
+    MailReturnedToSender,
+    MailPickedUpSubject,
+    MailPickedUpBody,
+    MailReassignedSubject,
+    MailReassignedBody,
+    MailProofSubject,
+    MailProofBody,
+    MailAlertSubject,
+    MailAlertBody,
+    // The admin console: lists.
+    ListNone,
+    ListPosition,
+    ParcelsLive,
+    ParcelsFound,
+    ParcelsExpired,
+    ColParcel,
+    ColTracking,
+    ColRecipient,
+    ColDoor,
+    ColState,
+    ColHeldUntil,
+    ColKind,
+    ColNameId,
+    ColId,
+    ColWhen,
+    ColCamera,
+    ColActor,
+    ColNote,
+    ColSeq,
+    ColAction,
+    ColDetail,
+    ColText,
+    ColCreated,
+    ColTo,
+    ColTries,
+    ColLastError,
+    PeopleTitle,
+    PeopleHelp1,
+    PeopleHelp2,
+    RecipientKind,
+    AccountClosed,
+    AwayUntil,
+    MarkersTitle,
+    AuditTitle,
+    FilterLine,
+    FilterAll,
+    FilterDoor,
+    FilterCamera,
+    FilterActor,
+    FilterAction,
+    FilterSince,
+    FilterUntil,
+    ChainLine,
+    ChainPress9,
+    ChainOk,
+    ChainBroken,
+    BusTitle,
+    BusBoard,
+    Online,
+    Offline,
+    BusLine,
+    BusPulses,
+    BusRound,
+    BusNoCounters,
+    DoorsHeader,
+    BusDoorRow,
+    ItemInside,
+    ItemNone,
+    AlertsTitle,
+    AlertOpen,
+    AlertSeenBy,
+    OutboxTitle,
+    // The admin console: a door and a parcel.
+    DoorTitle,
+    DoorStateLine,
+    ToInspect,
+    DoorSensorLine,
+    ItemSensorLine,
+    SomethingInside,
+    NoItemSensor,
+    LockLine,
+    NoneWord,
+    ParcelInDoor,
+    ParcelOnly,
+    NoParcel,
+    DoEnable,
+    DoDisable,
+    DoOpen,
+    DoInspectedEmpty,
+    DoInspectedParcel,
+    DoMarker,
+    ParcelTitle,
+    ParcelFor,
+    ParcelClassLine,
+    ParcelDeposited,
+    ParcelExtended,
+    ParcelActions,
+    HistoryTitle,
+    NothingRecorded,
+    // The admin console: notices.
+    CouriersAtKiosk,
+    WrongUserOrPin,
+    SignInPausedUntil,
+    DoorOpeningNotice,
+    CodeReplacedNotice,
+    DoorUpdated,
+    DoneNotice,
+    MarkersWritten,
+    SessionEndedAgain,
+    NotAllowedRole,
+    NotDone,
+    NotFoundNotice,
+    DatabaseFailed,
+}
+
+use Text::*;
+
+/// `(English, Spanish)` for one message.
+fn strings(id: Text) -> (&'static str, &'static str) {
+    match id {
+        KioskTitle => ("Kiosk {letter} - {name}", "Quiosco {letter} - {name}"),
+        LockerCode => ("Locker code {code}", "Código del casillero {code}"),
+        Welcome => ("Welcome", "Bienvenido"),
+        HomeIntro => (
+            "Type your 6-digit code, or scan the QR code from your message.",
+            "Escriba su código de 6 dígitos o escanee el código QR de su mensaje.",
+        ),
+        HomePickup => ("A  Pick up a parcel", "A  Recoger un paquete"),
+        HomeDeposit => ("B  Deposit (couriers)", "B  Depositar (mensajeros)"),
+        HomeHelp => ("C  Help", "C  Ayuda"),
+        HomeLanguage => ("D  Español", "D  English"),
+        PickupTitle => ("Pick up a parcel", "Recoger un paquete"),
+        EnterCode => (
+            "Enter the 6-digit code from your message:",
+            "Escriba el código de 6 dígitos de su mensaje:",
+        ),
+        OrScan => (
+            "Or scan the QR code from your message.",
+            "O escanee el código QR de su mensaje.",
+        ),
+        KeysCodeEntry => ("# Open door   * Delete", "# Abrir puerta   * Borrar"),
+        DoorIsOpen => ("Door {door} is open", "La puerta {door} está abierta"),
+        DoorOpening => (
+            "Door {door} is opening",
+            "La puerta {door} se está abriendo",
+        ),
+        TakeParcel => ("Take your parcel.", "Tome su paquete."),
+        CloseWhenDone => (
+            "Please close the door when done.",
+            "Cierre la puerta al terminar, por favor.",
+        ),
+        WhereDoor => (
+            "Door {door}: column {column} from the left, row {row} from the top.",
+            "Puerta {door}: columna {column} desde la izquierda, fila {row} desde arriba.",
+        ),
+        ThankYou => ("Thank you!", "¡Gracias!"),
+        PickupComplete => (
+            "Door {door} is closed. Your pickup is complete.",
+            "La puerta {door} está cerrada. Recogida completada.",
+        ),
+        ReopenKey => (
+            "#  Re-open door {door} (within {secs} s)",
+            "#  Reabrir la puerta {door} (durante {secs} s)",
+        ),
+        ReportKey => ("C  Report a problem", "C  Informar de un problema"),
+        DoneKey => ("*  Done", "*  Terminar"),
+        ReportTitle => (
+            "Report a problem with door {door}",
+            "Informar de un problema con la puerta {door}",
+        ),
+        ProblemWrongParcel => ("1  Wrong parcel", "1  Paquete equivocado"),
+        ProblemDamaged => ("2  Parcel damaged", "2  Paquete dañado"),
+        ProblemEmpty => ("3  Compartment empty", "3  Compartimento vacío"),
+        ProblemDoorDidNotOpen => ("4  Door did not open", "4  La puerta no se abrió"),
+        BackKey => ("*  Back", "*  Volver"),
+        ProblemRecorded => (
+            "Staff have been told about door {door}.",
+            "El personal ha sido avisado sobre la puerta {door}.",
+        ),
+        ProblemReference => ("Your reference: {reference}", "Su referencia: {reference}"),
+        ProblemNextStep => (
+            "Quote it when you ask staff about it: {contact}",
+            "Indíquela cuando pregunte al personal: {contact}",
+        ),
+        CodeNotAccepted => ("Code not accepted", "Código no aceptado"),
+        CodeUsed => (
+            "This code was already used: its parcel was collected. Not you? Ask staff.",
+            "Este código ya se usó: el paquete fue recogido. ¿No fue usted? Avise.",
+        ),
+        CodeExpired => (
+            "This code has expired. Collect your parcel at the office.",
+            "Este código ha caducado. Recoja su paquete en la oficina.",
+        ),
+        CodeReplaced => (
+            "This code was replaced by a newer one. Use your latest message.",
+            "Este código fue sustituido por uno nuevo. Use su último mensaje.",
+        ),
+        CodeOtherKiosk => (
+            "This QR code is for Kiosk {kiosk}. This is Kiosk {letter}.",
+            "Este código QR es del quiosco {kiosk}. Este es el quiosco {letter}.",
+        ),
+        CodeNeedsInspection => (
+            "This door needs a check by staff. Please ask: {contact}",
+            "Esta puerta necesita una revisión. Pregunte a: {contact}",
+        ),
+        CodeDoorBusy => ("That door is already open.", "Esa puerta ya está abierta."),
+        CodeMalformed => ("A code has 6 digits.", "Un código tiene 6 dígitos."),
+        ScannedTracking => (
+            "That is a tracking label, not a pickup code. Couriers: press B.",
+            "Es una etiqueta de envío, no un código. Mensajeros: pulsen B.",
+        ),
+        ScannedRecipientId => (
+            "That is a recipient ID, not a pickup code. Your code is in your message.",
+            "Es un ID de destinatario, no un código. Su código está en su mensaje.",
+        ),
+        ScannedOther => (
+            "That barcode is not a pickup code. Scan the QR code from your message.",
+            "Ese código de barras no sirve. Escanee el código QR de su mensaje.",
+        ),
+        CodeUnknown => (
+            "We could not find this code. Please check:",
+            "No encontramos este código. Compruebe:",
+        ),
+        CheckRightKiosk => (
+            "1. The right kiosk: this is Kiosk {letter}, locker code {code}.",
+            "1. El quiosco correcto: este es el quiosco {letter}, código {code}.",
+        ),
+        CheckSixDigits => ("2. You typed all 6 digits.", "2. Escribió los 6 dígitos."),
+        CheckNotOld => (
+            "3. It is not an old code, already used for another parcel.",
+            "3. No es un código antiguo, ya usado para otro paquete.",
+        ),
+        CheckAskStaff => (
+            "4. Still not working? Ask staff: {contact}",
+            "4. ¿Sigue sin funcionar? Pregunte al personal: {contact}",
+        ),
+        TriesLeft => (
+            "{tries} tries left before typed codes pause.",
+            "Quedan {tries} intentos antes de pausar los códigos.",
+        ),
+        OneTryLeft => (
+            "1 try left before typed codes pause.",
+            "Queda 1 intento antes de pausar los códigos.",
+        ),
+        KeysTryAgain => ("# Try again   * Home", "# Reintentar   * Inicio"),
+        LockedTitle => ("Typed codes paused", "Códigos tecleados en pausa"),
+        LockedWhy => (
+            "Too many wrong codes were typed here.",
+            "Se han tecleado demasiados códigos incorrectos.",
+        ),
+        LockedWait => (
+            "Typed codes work again in {left}",
+            "Los códigos tecleados vuelven en {left}",
+        ),
+        LockedStillWorks => (
+            "You can still scan the QR code from your message.",
+            "Puede escanear el código QR de su mensaje.",
+        ),
+        KeysLocked => (
+            "B Deposit   C Help   D Language   * Home",
+            "B Depositar   C Ayuda   D Idioma   * Inicio",
+        ),
+        NeedHelp => ("Need help? {contact}", "¿Necesita ayuda? {contact}"),
+        FeeTitle => ("Fee to pay", "Tarifa a pagar"),
+        FeeBeforeOpen => (
+            "Door {door} opens after you accept the fee.",
+            "La puerta {door} se abre al aceptar la tarifa.",
+        ),
+        FeeUse => ("Use fee", "Tarifa de uso"),
+        FeeStorage => ("Storage, {days} days", "Almacenaje, {days} días"),
+        FeeTotal => ("Total", "Total"),
+        KeysFee => ("# Pay and open   * Cancel", "# Pagar y abrir   * Cancelar"),
+        DoorDidNotOpen => ("Door {door} did not open", "La puerta {door} no se abrió"),
+        CannotOpenNow => ("The door could not be opened", "No se pudo abrir la puerta"),
+        CodeStillValid => (
+            "Your code is still valid: you can try again later.",
+            "Su código sigue siendo válido: puede intentarlo más tarde.",
+        ),
+        StaffAlerted => (
+            "Staff have been alerted and will help you.",
+            "El personal ha sido avisado y le ayudará.",
+        ),
+        DepositDoorFault => (
+            "The parcel was not stored. Choose the size again for another door.",
+            "El paquete no se guardó. Elija el tamaño otra vez para otra puerta.",
+        ),
+        KeysHome => ("* Home", "* Inicio"),
+        KeysFaultDeposit => ("# Choose size   * Menu", "# Elegir tamaño   * Menú"),
+        SignInTitle => ("Courier sign-in", "Acceso de mensajeros"),
+        EnterUser => (
+            "Type your user number, then #.",
+            "Escriba su número de usuario y pulse #.",
+        ),
+        OrBadge => ("Or scan your badge.", "O escanee su tarjeta."),
+        UserLabel => ("User", "Usuario"),
+        PinLabel => ("PIN", "PIN"),
+        EnterPin => ("Type your PIN, then #.", "Escriba su PIN y pulse #."),
+        KeysSignIn => ("# Next   * Delete", "# Siguiente   * Borrar"),
+        WrongPin => ("Wrong user or PIN.", "Usuario o PIN incorrecto."),
+        Checking => ("Checking…", "Comprobando…"),
+        StillThere => (
+            "Still there? Press any key to stay on this screen.",
+            "¿Sigue ahí? Pulse una tecla para seguir en esta pantalla.",
+        ),
+        SignInPaused => (
+            "Too many wrong PINs for this user. Try after {reason}, or scan a badge.",
+            "Demasiados PIN incorrectos. Pruebe tras las {reason} o use su tarjeta.",
+        ),
+        SignedInAs => ("Signed in: {user}", "Sesión iniciada: {user}"),
+        MenuDeposit => ("1  Deposit a parcel", "1  Depositar un paquete"),
+        MenuRemoval => ("9  Remove expired parcels", "9  Retirar paquetes caducados"),
+        MenuSignOut => ("*  Sign out", "*  Cerrar sesión"),
+        TrackingTitle => ("Tracking number", "Número de seguimiento"),
+        TrackingInvalid => (
+            "A tracking number has 4 to 40 letters, digits or '-'. Try again.",
+            "Un número de seguimiento tiene de 4 a 40 letras, dígitos o '-'.",
+        ),
+        TrackingHow => (
+            "Scan the parcel's barcode, or type the number and press #.",
+            "Escanee el código de barras, o escriba el número y pulse #.",
+        ),
+        RecipientTitle => ("Recipient ID", "ID del destinatario"),
+        RecipientInvalid => (
+            "A recipient ID is PX- and 6 digits. Type the 6 digits again.",
+            "Un ID de destinatario es PX- y 6 dígitos. Escriba los 6 de nuevo.",
+        ),
+        RecipientHow => (
+            "Scan the ID, or type the 6 digits after PX- and press #.",
+            "Escanee el ID, o escriba los 6 dígitos tras PX- y pulse #.",
+        ),
+        KeysTyping => (
+            "# Next   * Delete / back",
+            "# Siguiente   * Borrar / volver",
+        ),
+        NotRegisteredTitle => (
+            "Not registered: deliver as usual",
+            "No registrado: entregue como de costumbre",
+        ),
+        NotRegisteredWhy => (
+            "{recipient} has no locker account here.",
+            "{recipient} no tiene cuenta de casillero aquí.",
+        ),
+        KeysNextOrMenu => ("# Next parcel   * Menu", "# Siguiente paquete   * Menú"),
+        SizeTitle => ("Parcel size", "Tamaño del paquete"),
+        SizeLine => (
+            "{key}  {size}   {h} x {w} x {d} cm",
+            "{key}  {size}   {h} x {w} x {d} cm",
+        ),
+        SizeDimensions => (
+            "5  Type the dimensions (cm)",
+            "5  Escribir las medidas (cm)",
+        ),
+        DimensionsTitle => ("Parcel dimensions (cm)", "Medidas del paquete (cm)"),
+        DimensionsHow => (
+            "Type each number and press #.",
+            "Escriba cada número y pulse #.",
+        ),
+        Height => ("Height", "Alto"),
+        Width => ("Width", "Ancho"),
+        Depth => ("Depth", "Fondo"),
+        OversizedTitle => (
+            "Oversized: deliver as you would without a locker",
+            "Demasiado grande: entréguelo como si no hubiera casillero",
+        ),
+        OversizedWhy => (
+            "The parcel fits no compartment (largest: 68 x 36 x 54 cm).",
+            "El paquete no cabe en ningún compartimento (máx.: 68 x 36 x 54 cm).",
+        ),
+        NoCompartmentTitle => ("No free compartment", "No hay compartimento libre"),
+        NoCompartmentWhy => (
+            "No free compartment of size {size} or larger right now.",
+            "Ahora no hay compartimento libre de tamaño {size} o mayor.",
+        ),
+        TryLarger => ("1  Try size {size}", "1  Probar tamaño {size}"),
+        CancelKey => ("*  Cancel", "*  Cancelar"),
+        PutParcelIn => (
+            "Put the parcel in and close the door.",
+            "Coloque el paquete y cierre la puerta.",
+        ),
+        DepositKeys => ("1 Does not fit   * Cancel", "1 No cabe   * Cancelar"),
+        DepositKeysLargest => ("* Cancel", "* Cancelar"),
+        DimensionZero => (
+            "A parcel is at least 1 cm in every direction. Type it again.",
+            "Un paquete mide al menos 1 cm en cada sentido. Escríbalo de nuevo.",
+        ),
+        ClosedEmpty => (
+            "Door {door} closed with nothing inside",
+            "La puerta {door} se cerró sin nada dentro",
+        ),
+        MovedDoor => (
+            "Close door {from}; put the parcel in door {door}.",
+            "Cierre la puerta {from}; ponga el paquete en la puerta {door}.",
+        ),
+        CancelledClose => (
+            "Deposit cancelled. Please close door {door}.",
+            "Depósito cancelado. Cierre la puerta {door}.",
+        ),
+        DepositCancelled => ("Deposit cancelled.", "Depósito cancelado."),
+        StaffOpened => (
+            "Door {reason} was opened by staff.",
+            "El personal abrió la puerta {reason}.",
+        ),
+        StoredTitle => (
+            "Parcel stored in door {door}",
+            "Paquete guardado en la puerta {door}",
+        ),
+        Receipt => ("Receipt: {receipt}", "Recibo: {receipt}"),
+        RecipientTold => (
+            "The recipient gets the code now.",
+            "El destinatario recibe ahora su código.",
+        ),
+        KeysStored => (
+            "# Next parcel   * Sign out",
+            "# Siguiente paquete   * Salir",
+        ),
+        RemovalTitle => (
+            "Expired parcels to remove",
+            "Paquetes caducados para retirar",
+        ),
+        RemovalLeft => ("Left to remove: {count}", "Por retirar: {count}"),
+        RemovalNext => (
+            "Next: door {door}, parcel {parcel}",
+            "Siguiente: puerta {door}, paquete {parcel}",
+        ),
+        RemovalOpen => (
+            "Door {door} is open: take parcel {parcel} out.",
+            "La puerta {door} está abierta: retire el paquete {parcel}.",
+        ),
+        RemovalTakeOut => (
+            "Close the door after taking it out.",
+            "Cierre la puerta después de retirarlo.",
+        ),
+        RemovalCount => ("Removed so far: {count}", "Retirados hasta ahora: {count}"),
+        RemovalNone => ("No expired parcels.", "No hay paquetes caducados."),
+        RemovalDone => (
+            "All expired parcels are out.",
+            "Todos los paquetes caducados están fuera.",
+        ),
+        KeysRemoval => ("# Open door   * Stop", "# Abrir puerta   * Salir"),
+        KeysRemovalDone => ("* Menu", "* Menú"),
+        OutOfServiceTitle => ("Out of service", "Fuera de servicio"),
+        OutOfServiceWhy => (
+            "The lockers cannot open right now. We keep trying.",
+            "Los casilleros no pueden abrirse ahora. Seguimos intentándolo.",
+        ),
+        OutOfServiceContact => ("Please contact: {contact}", "Contacte con: {contact}"),
+        CodesStayValid => (
+            "Your codes stay valid.",
+            "Sus códigos siguen siendo válidos.",
+        ),
+        HelpTitle => ("How to use this locker", "Cómo usar este casillero"),
+        HelpPickup => (
+            "Pick up: press A, type the 6-digit code from your message, then #.",
+            "Recoger: pulse A, escriba el código de 6 dígitos y pulse #.",
+        ),
+        HelpScan => (
+            "Or hold the QR code from your message under the scanner.",
+            "O acerque el código QR de su mensaje al lector.",
+        ),
+        HelpDoor => (
+            "The screen shows which door opens. Close it when you are done.",
+            "La pantalla indica qué puerta se abre. Ciérrela al terminar.",
+        ),
+        HelpCourier => (
+            "Couriers: press B and sign in.",
+            "Mensajeros: pulse B e inicie sesión.",
+        ),
+        HelpKeys => (
+            "*  deletes or goes back      #  confirms",
+            "*  borra o vuelve atrás      #  confirma",
+        ),
+        HelpContact => ("Questions: {contact}", "Preguntas: {contact}"),
+        NotAccepted => ("Not accepted: {reason}", "No aceptado: {reason}"),
+        SessionEnded => (
+            "Your session ended: please sign in again.",
+            "Su sesión terminó: inicie sesión de nuevo.",
+        ),
+        NotAllowed => (
+            "Not allowed for your account.",
+            "No permitido para su cuenta.",
+        ),
+        ReopenOver => (
+            "Re-open time is over. Please ask staff: {contact}",
+            "Se acabó el tiempo para reabrir. Pregunte a: {contact}",
+        ),
+        NoLargerDoor => (
+            "No larger free door: cancel with *.",
+            "No hay puerta libre mayor: cancele con *.",
+        ),
+        SomethingWrong => (
+            "Something went wrong. Please ask staff: {contact}",
+            "Algo salió mal. Pregunte al personal: {contact}",
+        ),
+        TypeFirst => ("Type a number first.", "Escriba primero un número."),
+        // Audit actions, as stored in the audit log.
+        DidAccountClosed => ("Recipient account closed", "Cuenta de destinatario cerrada"),
+        DidAlertAcknowledged => ("Alert acknowledged", "Alerta atendida"),
+        DidBoardOffline => (
+            "Lock board stopped answering",
+            "Una placa de cerraduras dejó de responder",
+        ),
+        DidBusUp => (
+            "Lock bus answers again",
+            "El bus de cerraduras responde de nuevo",
+        ),
+        DidCodeResent => ("New code sent", "Código nuevo enviado"),
+        DidControl => ("Control socket used", "Uso del socket de control"),
+        DidDepositCancelled => ("Deposit cancelled", "Depósito cancelado"),
+        DidDepositDoorReleased => ("Deposit door given up", "Puerta de depósito liberada"),
+        DidDepositStarted => ("Deposit started", "Depósito iniciado"),
+        DidDepositStored => ("Parcel stored", "Paquete guardado"),
+        DidDisabled => ("Door disabled", "Puerta desactivada"),
+        DidDoesNotFit => ("Parcel did not fit", "El paquete no cabía"),
+        DidDoorClosed => ("Door closed", "Puerta cerrada"),
+        DidEnabled => ("Door enabled", "Puerta habilitada"),
+        DidExpired => ("Hold ran out", "Plazo vencido"),
+        DidForcedOpen => ("Door forced open", "Puerta forzada"),
+        DidHoldExtended => ("Hold extended", "Plazo ampliado"),
+        DidInspected => ("Door inspected", "Puerta revisada"),
+        DidInspectionNeeded => (
+            "Door needs an inspection",
+            "La puerta necesita una revisión",
+        ),
+        DidIntentSettled => (
+            "Unfinished door opening settled at start",
+            "Apertura pendiente resuelta al arrancar",
+        ),
+        DidItemInputsRefused => (
+            "Item sensors could not be read",
+            "No se pudieron leer los sensores de objeto",
+        ),
+        DidJammed => ("Door jammed", "Puerta atascada"),
+        DidManualUnlock => ("Opened by staff", "Apertura manual"),
+        DidMarkerAdded => ("CCTV marker added", "Marca de CCTV añadida"),
+        DidMarkersExported => ("CCTV markers exported", "Marcas de CCTV exportadas"),
+        DidOutboxRetry => ("E-mail sent again", "Correo enviado de nuevo"),
+        DidParcelPlaced => ("Parcel placed", "Paquete colocado"),
+        DidPickedUp => ("Picked up", "Recogido"),
+        DidPinReset => ("PIN reset", "PIN restablecido"),
+        DidProblemReported => ("Problem reported", "Problema avisado"),
+        DidPulse => ("Lock opened", "Cerradura abierta"),
+        DidPulseFailed => ("Lock did not open", "La cerradura no se abrió"),
+        DidReassigned => ("Parcel reassigned", "Paquete reasignado"),
+        DidRecipientSaved => ("Recipient saved", "Destinatario guardado"),
+        DidRecovery => ("Checked at start", "Revisado al arrancar"),
+        DidReminder => ("Reminder sent", "Recordatorio enviado"),
+        DidRemoved => (
+            "Parcel removed by staff",
+            "Paquete retirado por el personal",
+        ),
+        DidSignIn => ("Signed in", "Sesión iniciada"),
+        DidUserAdded => ("Account added", "Cuenta añadida"),
+        DidUserRemoved => ("Account removed", "Cuenta eliminada"),
+        DidVacation => ("Vacation set", "Vacaciones fijadas"),
+        DidWrongCode => ("Wrong code typed", "Código incorrecto"),
+        DidWrongPin => ("Wrong PIN typed", "PIN incorrecto"),
+        // Alert kinds.
+        AlertJam => ("Door jammed", "Puerta atascada"),
+        AlertDoorLeftOpen => ("Door left open", "Puerta abierta demasiado tiempo"),
+        AlertLockout => ("Typed codes paused", "Códigos en pausa"),
+        AlertDailyCap => (
+            "Daily opening limit reached",
+            "Límite diario de aperturas alcanzado",
+        ),
+        AlertBusDown => ("Lock bus down", "Bus de cerraduras caído"),
+        AlertNotificationDead => (
+            "E-mail could not be delivered",
+            "No se pudo entregar un correo",
+        ),
+        AlertCodesReissued => ("Codes replaced", "Códigos reemplazados"),
+        AlertItemSensorsUnreadable => ("Item sensors unreadable", "Sensores de objeto ilegibles"),
+        // Marker kinds.
+        MarkManual => ("Added by hand", "Añadida a mano"),
+        // Door-opening reasons.
+        WhyDeposit => ("Deposit", "Depósito"),
+        WhyPickup => ("Pickup", "Recogida"),
+        WhyReopen => ("Opened again", "Reapertura"),
+        WhyRemoval => ("Removal by staff", "Retirada por el personal"),
+        // Parcel states.
+        StateDepositing => ("Depositing", "Depositándose"),
+        StateStored => ("In locker", "En casillero"),
+        StateExpired => ("Expired", "Vencido"),
+        StateRemoved => ("Removed", "Retirado"),
+        // Parcel classes.
+        ClassDomestic => (
+            "Domestic (10 days at the office after expiry)",
+            "Nacional (10 días en la oficina al vencer)",
+        ),
+        ClassInternational => (
+            "International (25 days at the office after expiry)",
+            "Internacional (25 días en la oficina al vencer)",
+        ),
+        ClassExpress => (
+            "Express (back to the sender after expiry)",
+            "Urgente (vuelve al remitente al vencer)",
+        ),
+        // Roles.
+        RoleCourier => ("Courier", "Repartidor"),
+        RoleAdmin => ("Admin", "Administrador"),
+        RoleTechnician => ("Technician", "Técnico"),
+        // Door sensor and compartment states.
+        DoorOpen => ("Open", "Abierta"),
+        DoorClosedState => ("Closed", "Cerrada"),
+        DoorUnknown => ("No reading", "Sin lectura"),
+        SlotFree => ("Free", "Libre"),
+        SlotReserved => ("Reserved", "Reservada"),
+        SlotOccupied => ("Occupied", "Ocupada"),
+        SlotDisabled => ("Out of service", "Fuera de servicio"),
+        SlotFaulty => ("Faulty", "Averiada"),
+        // E-mail delivery states and kinds.
+        MailQueued => ("Waiting", "En espera"),
+        MailSent => ("Sent", "Enviado"),
+        MailDead => ("Given up", "Abandonado"),
+        MailDelivered => ("Parcel waiting", "Aviso de paquete"),
+        MailReminder1 => ("First reminder", "1er recordatorio"),
+        MailReminder2 => ("Second reminder", "2º recordatorio"),
+        MailFinalNotice => ("Code expired", "Código vencido"),
+        MailProofOfDelivery => ("Proof of delivery", "Comprobante de entrega"),
+        MailAdminAlert => ("Alert to staff", "Alerta personal"),
+        // Why a code or PIN was refused.
+        NoMalformed => ("Not 6 digits", "No tiene 6 dígitos"),
+        NoUnknown => ("Unknown code", "Código desconocido"),
+        NoUsed => ("Code already used", "Código ya usado"),
+        NoExpired => ("Code expired", "Código vencido"),
+        NoReplaced => (
+            "Code replaced by a newer one",
+            "Código reemplazado por uno nuevo",
+        ),
+        NoOtherKiosk => ("Code for another kiosk", "Código de otro quiosco"),
+        NoNotACode => (
+            "Scanned something that is no code",
+            "Se escaneó algo que no es un código",
+        ),
+        NoSignInLocked => ("Sign-in paused", "Inicio de sesión en pausa"),
+        NoNeedsInspection => (
+            "Door needs an inspection",
+            "La puerta necesita una revisión",
+        ),
+        NoDoorBusy => ("Door already open", "Puerta ya abierta"),
+        NoNotRegistered => ("Recipient not registered", "Destinatario no registrado"),
+        NoOversized => ("Parcel too big", "Paquete demasiado grande"),
+        NoNoCompartment => (
+            "No free door of that size",
+            "No hay puerta libre de ese tamaño",
+        ),
+        NoBusDown => ("Lock bus down", "Bus de cerraduras caído"),
+        NoWrongPin => ("Wrong user or PIN", "Usuario o PIN incorrecto"),
+        NoReopenClosed => ("Too late to open again", "Demasiado tarde para reabrir"),
+        NoParcelsWaiting => ("Parcels still waiting", "Aún hay paquetes esperando"),
+        // What a recipient reported, what an inspection found.
+        SaysWrongParcel => ("wrong parcel", "paquete equivocado"),
+        SaysDamaged => ("damaged parcel", "paquete dañado"),
+        SaysEmpty => ("empty door", "puerta vacía"),
+        SaysDoorDidNotOpen => ("door did not open", "la puerta no se abrió"),
+        FoundEmpty => ("found empty", "encontrada vacía"),
+        FoundParcel => ("a parcel inside", "un paquete dentro"),
+        ServiceLaptop => (
+            "service laptop, bank {bank}",
+            "portátil de servicio, bloque {bank}",
+        ),
+        VacationUntil => ("{who} away until {until}", "{who} fuera hasta {until}"),
+        VacationEnded => ("{who}: vacation ended", "{who}: vacaciones terminadas"),
+        // The admin console: the keys line (keypad names; a laptop keyboard's
+        // are put in by the console).
+        KeysMovePad => ("A/B up/down", "A/B arriba/abajo"),
+        KeysMoveBoard => ("j/k down/up", "j/k abajo/arriba"),
+        KeysPagePad => ("A/B newer/older page", "A/B página más nueva/más vieja"),
+        KeysPageBoard => ("k/j newer/older page", "k/j página más nueva/más vieja"),
+        KeysRefreshPad => ("C refresh", "C actualizar"),
+        KeysRefreshBoard => ("h refresh", "h actualizar"),
+        KeysParcels => (
+            "A/B up/down  # open  0 find  * menu",
+            "A/B arriba/abajo  # abrir  0 buscar  * menú",
+        ),
+        KeysPeople => (
+            "A/B up/down  1 add account  2 add recipient  * menu",
+            "A/B arriba/abajo  1 añadir cuenta  2 añadir destinatario  * menú",
+        ),
+        KeysMarkers => (
+            "A/B up/down  0 filter  1 add a marker  2 export CSV  * menu",
+            "A/B arriba/abajo  0 filtrar  1 añadir marca  2 exportar CSV  * menú",
+        ),
+        KeysAudit => (
+            "A/B newer/older page  0 filter  9 verify chain  * menu",
+            "A/B página más nueva/más vieja  0 filtrar  9 comprobar cadena  * menú",
+        ),
+        KeysBus => (
+            "A/B up/down  1 pulse test  C refresh  * menu",
+            "A/B arriba/abajo  1 prueba de pulso  C actualizar  * menú",
+        ),
+        KeysAlerts => (
+            "A/B up/down  # acknowledge with a note  * menu",
+            "A/B arriba/abajo  # atender con una nota  * menú",
+        ),
+        KeysOutbox => (
+            "A/B up/down  1 retry this one  2 retry all  * menu",
+            "A/B arriba/abajo  1 reintentar este  2 reintentar todos  * menú",
+        ),
+        KeysStaffSignIn => (
+            "# next / sign in   * erase or back",
+            "# siguiente / entrar   * borrar o volver",
+        ),
+        KeysMenu => ("1-9 choose   0 sign out", "1-9 elegir   0 cerrar sesión"),
+        KeysForm => (
+            "# confirm   * erase or cancel",
+            "# confirmar   * borrar o cancelar",
+        ),
+        KeysDoor => (
+            "1-5 action   C refresh   * back to the bank",
+            "1-5 acción   C actualizar   * volver al bloque",
+        ),
+        KeysParcel => (
+            "1-5 action   C refresh   * back",
+            "1-5 acción   C actualizar   * volver",
+        ),
+        KeysBank => (
+            "0-9 door number  # open a door  C refresh  * menu",
+            "0-9 número de puerta  # abrir una puerta  C actualizar  * menú",
+        ),
+        // The admin console: sign-in, menu, forms, the bank.
+        ConsoleTitle => ("Admin - {name}", "Administración - {name}"),
+        ConsoleTitleKiosk => (
+            "Admin - Kiosk {letter} {name}",
+            "Administración - Quiosco {letter} {name}",
+        ),
+        SignInStaff => (
+            "Sign in: admin or technician",
+            "Iniciar sesión: administración o técnico",
+        ),
+        UserNumber => ("  User number: {user}", "  Número de usuario: {user}"),
+        PinField => ("  PIN:         {pin}", "  PIN:         {pin}"),
+        MenuTitle => ("Menu", "Menú"),
+        LeaveService => (
+            "  0  Leave (ends the service session)",
+            "  0  Salir (termina la sesión de servicio)",
+        ),
+        SignOutItem => ("  0  Sign out", "  0  Cerrar sesión"),
+        PickReason => (
+            "  On the keypad, pick a reason by number:",
+            "  En el teclado, elija un motivo por número:",
+        ),
+        SignedOutIdle => (
+            "Signed out after inactivity.",
+            "Sesión cerrada por inactividad.",
+        ),
+        MenuBank => (
+            "Bank: every compartment",
+            "Bloque: todos los compartimentos",
+        ),
+        MenuParcels => ("Parcels in the locker", "Paquetes en el casillero"),
+        MenuExpired => (
+            "Expired parcels, to remove",
+            "Paquetes vencidos, por retirar",
+        ),
+        MenuPeople => (
+            "People: recipients, couriers, staff",
+            "Personas: destinatarios, repartidores, personal",
+        ),
+        MenuMarkers => ("CCTV markers", "Marcas de CCTV"),
+        MenuAudit => ("Audit log", "Registro de auditoría"),
+        MenuBus => (
+            "Bus diagnostics and pulse test",
+            "Diagnóstico del bus y prueba de pulso",
+        ),
+        MenuAlerts => ("Alerts", "Alertas"),
+        MenuOutbox => ("Outbox: notifications", "Correos salientes: avisos"),
+        BankLegend1 => (
+            ". free   R reserved   2d occupied, days left   EXP expired, to remove",
+            ". libre   R reservada   2d ocupada, días que quedan   EXP vencida",
+        ),
+        BankLegend2 => (
+            "OPN door open   OFF disabled   FLT faulty   ? door sensor unknown",
+            "OPN abierta   OFF deshabilitada   FLT averiada   ? sensor sin lectura",
+        ),
+        BankLegend3 => (
+            "! to inspect    highlighted: needs a look",
+            "! por revisar   resaltada: hay que mirarla",
+        ),
+        LockBoards => (
+            "  Lock boards: {boards}",
+            "  Placas de cerraduras: {boards}",
+        ),
+        BoardState => ("board {board} {online}", "placa {board} {online}"),
+        FormUnlock => ("Open door {door}: reason", "Abrir la puerta {door}: motivo"),
+        FormDisable => (
+            "Disable door {door}: reason",
+            "Deshabilitar la puerta {door}: motivo",
+        ),
+        FormEnable => (
+            "Enable door {door}: reason",
+            "Habilitar la puerta {door}: motivo",
+        ),
+        FormInspectedEmpty => (
+            "Door {door} inspected, empty: note",
+            "Puerta {door} revisada, vacía: nota",
+        ),
+        FormInspectedParcel => (
+            "Door {door} inspected, parcel inside: note",
+            "Puerta {door} revisada, con paquete: nota",
+        ),
+        FormExtend => (
+            "Extend the hold of {parcel} by days ({from}-{to})",
+            "Ampliar el plazo de {parcel} en días ({from}-{to})",
+        ),
+        FormReassign => (
+            "Reassign {parcel} to recipient ID",
+            "Reasignar {parcel} al ID de destinatario",
+        ),
+        FormVacation => (
+            "Vacation of {recipient} until YYYY-MM-DD (empty ends it)",
+            "Vacaciones de {recipient} hasta AAAA-MM-DD (vacío las termina)",
+        ),
+        FormAck => (
+            "Acknowledge alert {id}: note",
+            "Atender la alerta {id}: nota",
+        ),
+        FormMarkerDoor => (
+            "CCTV marker at door {door}: note",
+            "Marca de CCTV en la puerta {door}: nota",
+        ),
+        FormMarker => ("CCTV marker: note", "Marca de CCTV: nota"),
+        FormPin => (
+            "New PIN for {name} ({from}-{to} digits)",
+            "PIN nuevo para {name} ({from}-{to} dígitos)",
+        ),
+        FormAddUser => (
+            "New account: NAME ROLE PIN (courier, admin or technician)",
+            "Cuenta nueva: NOMBRE FUNCIÓN PIN (courier, admin o technician)",
+        ),
+        FormAddRecipient => (
+            "New recipient: ID E-MAIL NAME",
+            "Destinatario nuevo: ID CORREO NOMBRE",
+        ),
+        FormEditRecipient => ("{id}: E-MAIL NAME", "{id}: CORREO NOMBRE"),
+        FormDelegate => (
+            "Delegate of {id}: NAME E-MAIL",
+            "Delegado de {id}: NOMBRE CORREO",
+        ),
+        FormMarkerFilter => (
+            "Markers: door N, camera NAME, since YYYY-MM-DD (empty: all)",
+            "Marcas: door N, camera NOMBRE, since AAAA-MM-DD (vacío: todas)",
+        ),
+        FormParcelSearch => (
+            "Find parcels: tracking, recipient ID or door",
+            "Buscar paquetes: seguimiento, ID de destinatario o puerta",
+        ),
+        FormAuditFilter => (
+            "Filter: door N, actor NAME, action WORD, since YYYY-MM-DD (empty: all)",
+            "Filtro: door N, actor NOMBRE, action PALABRA, since AAAA-MM-DD (vacío: todo)",
+        ),
+        FormDoor => ("Door number", "Número de puerta"),
+        ReasonPulseTest => ("pulse test", "prueba de pulso"),
+        ReasonStuck => ("parcel stuck", "paquete atascado"),
+        ReasonInspection => ("inspection", "revisión"),
+        ReasonAtDesk => ("recipient at the desk", "destinatario en el mostrador"),
+        ReasonMaintenance => ("maintenance", "mantenimiento"),
+        NeedReason => ("a reason is needed", "hace falta un motivo"),
+        NeedDays => ("type a number of days", "escriba un número de días"),
+        NeedDate => ("a date is YYYY-MM-DD", "una fecha es AAAA-MM-DD"),
+        NeedMarkerNote => ("a marker needs a note", "una marca necesita una nota"),
+        NeedRole => (
+            "the role is courier, admin or technician",
+            "la función es courier, admin o technician",
+        ),
+        NeedNameRolePin => ("type NAME ROLE PIN", "escriba NOMBRE FUNCIÓN PIN"),
+        NeedIdEmailName => ("type ID E-MAIL NAME", "escriba ID CORREO NOMBRE"),
+        NeedRecipientId => (
+            "a recipient ID has 6 digits, e.g. PX-482913",
+            "un ID de destinatario tiene 6 dígitos, p. ej. PX-482913",
+        ),
+        NeedEmailName => ("type E-MAIL NAME", "escriba CORREO NOMBRE"),
+        NeedNameEmail => ("type NAME E-MAIL", "escriba NOMBRE CORREO"),
+        TryMarkerFilter => (
+            "try: door 3, camera cam-1, since 2026-11-01",
+            "pruebe: door 3, camera cam-1, since 2026-11-01",
+        ),
+        TryAuditFilter => (
+            "try: door 3, actor admin, action unlock, since 2026-11-01",
+            "pruebe: door 3, actor admin, action unlock, since 2026-11-01",
+        ),
+        NeedDoor => ("type a door number", "escriba un número de puerta"),
+        // E-mails.
+        MailDeliveredSubject => (
+            "Your parcel is waiting in locker {kiosk} ({kiosk_name})",
+            "Su paquete le espera en el casillero {kiosk} ({kiosk_name})",
+        ),
+        MailDeliveredBody => (
+            "Your parcel {tracking} is in door {door} of kiosk {kiosk} ({kiosk_name}, locker code {locker_code}).\n\n\
+             Access code: {code}\n\n\
+             Press A (Pickup) at the kiosk and type the 6 digits, or scan the attached QR code.\n\
+             The code works once. Collect by {deadline}.\n\
+             Anyone you give the code or QR to can collect for you.",
+            "Su paquete {tracking} está en la puerta {door} del quiosco {kiosk} ({kiosk_name}, código de casillero {locker_code}).\n\n\
+             Código de acceso: {code}\n\n\
+             Pulse A (Recoger) en el quiosco y escriba los 6 dígitos, o escanee el código QR adjunto.\n\
+             El código sirve una sola vez. Recójalo antes de {deadline}.\n\
+             Quien tenga el código o el QR puede recogerlo por usted.",
+        ),
+        MailReminderSubject => (
+            "Reminder: your parcel is waiting in locker {kiosk}",
+            "Recordatorio: su paquete le espera en el casillero {kiosk}",
+        ),
+        MailReminderBody => (
+            "Your parcel {tracking} is still in door {door} of kiosk {kiosk} ({kiosk_name}).\n\
+             Collect it by {deadline} with the code from your first message.\n\
+             Lost it? Ask the building office to resend it (a new code is sent).",
+            "Su paquete {tracking} sigue en la puerta {door} del quiosco {kiosk} ({kiosk_name}).\n\
+             Recójalo antes de {deadline} con el código de su primer mensaje.\n\
+             ¿Lo perdió? Pida a la administración que se lo reenvíe (recibirá un código nuevo).",
+        ),
+        MailFinalSubject => (
+            "Your parcel {tracking} was not collected",
+            "Su paquete {tracking} no se recogió",
+        ),
+        MailFinalBody => (
+            "The pickup time for your parcel {tracking} at kiosk {kiosk} has ended and its code no longer works.\n{next}",
+            "El plazo para recoger su paquete {tracking} en el quiosco {kiosk} terminó y su código ya no sirve.\n{next}",
+        ),
+        MailHeldAtOffice => (
+            "It is being taken to the office, where it is held {days} more days. Bring an ID.",
+            "Se lleva a la oficina, donde se guarda {days} días más. Traiga su identificación.",
+        ),
+        MailReturnedToSender => (
+            "It is an express item and is being returned to the sender.",
+            "Es un envío urgente y se devuelve al remitente.",
+        ),
+        MailPickedUpSubject => ("Parcel {tracking} collected", "Paquete {tracking} recogido"),
+        MailPickedUpBody => (
+            "Your parcel {tracking} was collected from door {door} of kiosk {kiosk}. If this was not you, contact the building office.",
+            "Su paquete {tracking} se recogió de la puerta {door} del quiosco {kiosk}. Si no fue usted, avise a la administración.",
+        ),
+        MailReassignedSubject => (
+            "Parcel {tracking} was reassigned",
+            "El paquete {tracking} se reasignó",
+        ),
+        MailReassignedBody => (
+            "Parcel {tracking} in kiosk {kiosk} was given to another recipient by the building office; your code for it no longer works.",
+            "La administración asignó el paquete {tracking} del quiosco {kiosk} a otro destinatario; su código ya no sirve.",
+        ),
+        MailProofSubject => (
+            "Proof of delivery {receipt}",
+            "Comprobante de entrega {receipt}",
+        ),
+        MailProofBody => (
+            "Parcel {tracking} for recipient {recipient} was stored in door {door} of kiosk {kiosk} ({kiosk_name}, locker code {locker_code}).\n\
+             Receipt: {receipt}\nHeld until: {deadline}",
+            "El paquete {tracking} para el destinatario {recipient} se guardó en la puerta {door} del quiosco {kiosk} ({kiosk_name}, código de casillero {locker_code}).\n\
+             Comprobante: {receipt}\nGuardado hasta: {deadline}",
+        ),
+        MailAlertSubject => (
+            "Locker {kiosk} alert: {alert}",
+            "Alerta del casillero {kiosk}: {alert}",
+        ),
+        MailAlertBody => (
+            "Kiosk {kiosk} ({kiosk_name}): {text}",
+            "Quiosco {kiosk} ({kiosk_name}): {text}",
+        ),
+        // The admin console: lists.
+        ListNone => ("(none)", "(ninguno)"),
+        ListPosition => ("{at} of {total}", "{at} de {total}"),
+        ParcelsLive => ("Parcels in the locker", "Paquetes en el casillero"),
+        ParcelsFound => ("Parcels found", "Paquetes encontrados"),
+        ParcelsExpired => ("Expired, to remove", "Vencidos, por retirar"),
+        ColParcel => ("Parcel", "Paquete"),
+        ColTracking => ("Tracking", "Seguimiento"),
+        ColRecipient => ("Recipient", "Destinat."),
+        ColDoor => ("Door", "Pta."),
+        ColState => ("State", "Estado"),
+        ColHeldUntil => ("Held until", "Guardado hasta"),
+        ColKind => ("Kind", "Tipo"),
+        ColNameId => (
+            "Name / ID   E-mail   +delegates",
+            "Nombre / ID   Correo   +delegados",
+        ),
+        ColId => ("Id", "Id"),
+        ColWhen => ("When", "Cuándo"),
+        ColCamera => ("Camera", "Cámara"),
+        ColActor => ("Actor", "Quién"),
+        ColNote => ("Note", "Nota"),
+        ColSeq => ("Seq", "Núm."),
+        ColAction => ("Action", "Acción"),
+        ColDetail => ("Detail", "Detalle"),
+        ColText => ("Text", "Texto"),
+        ColCreated => ("Created", "Creado"),
+        ColTo => ("To", "Para"),
+        ColTries => ("Tries", "Intentos"),
+        ColLastError => ("Last error", "Último error"),
+        PeopleTitle => ("People", "Personas"),
+        PeopleHelp1 => (
+            "  Account: 3 new PIN  4 remove.  Recipient: 3 vacation  4 close account",
+            "  Cuenta: 3 PIN nuevo  4 quitar.  Destinatario: 3 vacaciones  4 cerrar",
+        ),
+        PeopleHelp2 => (
+            "  5 add a delegate  6 change e-mail and name",
+            "  5 añadir un delegado  6 cambiar correo y nombre",
+        ),
+        RecipientKind => ("Recipient", "Destinatario"),
+        AccountClosed => ("account closed", "cuenta cerrada"),
+        AwayUntil => (" away to {date}", " fuera hasta {date}"),
+        MarkersTitle => (
+            "CCTV markers (newest first)",
+            "Marcas de CCTV (las últimas primero)",
+        ),
+        AuditTitle => (
+            "Audit log (newest first)",
+            "Registro de auditoría (lo último primero)",
+        ),
+        FilterLine => ("  Filter: {filter}", "  Filtro: {filter}"),
+        FilterAll => ("all", "todo"),
+        FilterDoor => ("door {door}", "puerta {door}"),
+        FilterCamera => ("camera {camera}", "cámara {camera}"),
+        FilterActor => ("by {actor}", "por {actor}"),
+        FilterAction => ("action: {action}", "acción: {action}"),
+        FilterSince => ("since {date}", "desde {date}"),
+        FilterUntil => ("until {date}", "hasta {date}"),
+        ChainLine => (
+            "  Filter: {filter}   Chain of entries: {chain}",
+            "  Filtro: {filter}   Cadena de entradas: {chain}",
+        ),
+        ChainPress9 => ("press 9 to check it", "pulse 9 para comprobarla"),
+        ChainOk => (
+            "intact, {checked} entries checked",
+            "intacta, {checked} entradas comprobadas",
+        ),
+        ChainBroken => (
+            "BROKEN after {checked} entries: {why}",
+            "ROTA tras {checked} entradas: {why}",
+        ),
+        BusTitle => ("Lock bus", "Bus de cerraduras"),
+        BusBoard => (
+            "  Board {address}: {online} firmware {firmware}  supply {supply}  polls {polls}  failed {failed}",
+            "  Placa {address}: {online} firmware {firmware}  tensión {supply}  lecturas {polls}  fallos {failed}",
+        ),
+        Online => ("online", "en línea"),
+        Offline => ("OFFLINE", "SIN CONEXIÓN"),
+        BusLine => (
+            "  Line: {requests} requests, {timeouts} timeouts, {bad} bad replies, {retries} retries, {reopens} reopens",
+            "  Línea: {requests} peticiones, {timeouts} sin respuesta, {bad} erróneas, {retries} reintentos, {reopens} reaperturas",
+        ),
+        BusPulses => (
+            "  Pulses: {sent} sent, {failed} failed; {rounds} rounds over every board",
+            "  Pulsos: {sent} enviados, {failed} fallidos; {rounds} vueltas por todas las placas",
+        ),
+        BusRound => (
+            "  Last round: {last} ms, wire-time limit {limit} ms",
+            "  Última vuelta: {last} ms, límite de línea {limit} ms",
+        ),
+        BusNoCounters => (
+            "  Line: no counters on this bus",
+            "  Línea: este bus no tiene contadores",
+        ),
+        DoorsHeader => ("Doors", "Puertas"),
+        BusDoorRow => (
+            "door {door}  board {board} channel {channel}  {state} {item}",
+            "puerta {door}  placa {board} canal {channel}  {state} {item}",
+        ),
+        ItemInside => ("item", "objeto"),
+        ItemNone => ("empty", "vacía"),
+        AlertsTitle => ("Alerts (open first)", "Alertas (abiertas primero)"),
+        AlertOpen => ("OPEN", "ABIERTA"),
+        AlertSeenBy => ("ok {who}", "vista {who}"),
+        OutboxTitle => (
+            "Outbox (newest first)",
+            "Correos salientes (los últimos primero)",
+        ),
+        // The admin console: a door and a parcel.
+        DoorTitle => ("Door {door} ({size})", "Puerta {door} ({size})"),
+        DoorStateLine => ("  State: {state}{inspect}", "  Estado: {state}{inspect}"),
+        ToInspect => (", to inspect", ", por revisar"),
+        DoorSensorLine => ("  Door sensor: {state}", "  Sensor de puerta: {state}"),
+        ItemSensorLine => ("  Item sensor: {item}", "  Sensor de objeto: {item}"),
+        SomethingInside => ("something inside", "hay algo dentro"),
+        NoItemSensor => ("no item sensor", "sin sensor de objeto"),
+        LockLine => (
+            "  Lock: board {board} channel {channel} ({online}), camera {camera}",
+            "  Cerradura: placa {board} canal {channel} ({online}), cámara {camera}",
+        ),
+        NoneWord => ("none", "ninguna"),
+        ParcelInDoor => (
+            "  Parcel: {id} {tracking} for {recipient} ({state})",
+            "  Paquete: {id} {tracking} para {recipient} ({state})",
+        ),
+        ParcelOnly => ("  Parcel: {id}", "  Paquete: {id}"),
+        NoParcel => ("  Parcel: none", "  Paquete: ninguno"),
+        DoEnable => (
+            "Enable (back into allocation)",
+            "Habilitar (vuelve a asignarse)",
+        ),
+        DoDisable => ("Disable (out of allocation)", "Deshabilitar (no se asigna)"),
+        DoOpen => (
+            "Open the door (manual unlock, reason required)",
+            "Abrir la puerta (apertura manual, con motivo)",
+        ),
+        DoInspectedEmpty => ("Inspected: empty", "Revisada: vacía"),
+        DoInspectedParcel => (
+            "Inspected: a parcel is inside",
+            "Revisada: hay un paquete dentro",
+        ),
+        DoMarker => ("CCTV marker at this door", "Marca de CCTV en esta puerta"),
+        ParcelTitle => ("Parcel {id} - {tracking}", "Paquete {id} - {tracking}"),
+        ParcelFor => (
+            "  For {recipient}   door {door}   {state}",
+            "  Para {recipient}   puerta {door}   {state}",
+        ),
+        ParcelClassLine => ("  Class: {class}", "  Clase: {class}"),
+        ParcelDeposited => (
+            "  Deposited {at} by {courier}   held until {deadline}",
+            "  Depositado {at} por {courier}   guardado hasta {deadline}",
+        ),
+        ParcelExtended => (
+            "  Hold extended by {days} days   reminders e-mailed: {reminders}",
+            "  Plazo ampliado {days} días   recordatorios enviados: {reminders}",
+        ),
+        ParcelActions => (
+            "  1 resend code  2 extend hold  3 reassign  4 vacation  5 open for removal",
+            "  1 reenviar código  2 ampliar plazo  3 reasignar  4 vacaciones  5 retirar",
+        ),
+        HistoryTitle => (
+            "  History (newest first)",
+            "  Historial (lo último primero)",
+        ),
+        NothingRecorded => ("  (nothing recorded)", "  (nada registrado)"),
+        // The admin console: notices.
+        CouriersAtKiosk => (
+            "Couriers deposit at the kiosk; this console is for staff.",
+            "Los repartidores depositan en el quiosco; esta consola es para el personal.",
+        ),
+        WrongUserOrPin => ("Wrong user or PIN.", "Usuario o PIN incorrecto."),
+        SignInPausedUntil => (
+            "Too many wrong PINs for this user: sign-in paused until {time}.",
+            "Demasiados PIN incorrectos para este usuario: inicio de sesión en pausa hasta las {time}.",
+        ),
+        DoorOpeningNotice => (
+            "Door {door} is opening.",
+            "La puerta {door} se está abriendo.",
+        ),
+        CodeReplacedNotice => (
+            "A new code for {parcel} is on its way; the old code no longer works.",
+            "Un código nuevo para {parcel} está en camino; el anterior ya no sirve.",
+        ),
+        DoorUpdated => ("Door {door} updated.", "Puerta {door} actualizada."),
+        DoneNotice => ("Done.", "Hecho."),
+        MarkersWritten => ("Markers written to {path}", "Marcas guardadas en {path}"),
+        SessionEndedAgain => (
+            "Session ended: sign in again.",
+            "Sesión terminada: inicie sesión de nuevo.",
+        ),
+        NotAllowedRole => (
+            "Not allowed for your role.",
+            "No permitido para su función.",
+        ),
+        NotDone => ("Not done: {why}", "No se hizo: {why}"),
+        NotFoundNotice => ("Not found: {what}", "No encontrado: {what}"),
+        DatabaseFailed => (
+            "The kiosk's database failed; the log says why.",
+            "Falló la base de datos del quiosco; el registro dice por qué.",
+        ),
+    }
+}
+
+/// The message in `lang`, placeholders untouched.
+pub fn tr(lang: Language, id: Text) -> &'static str {
+    let (en, es) = strings(id);
+    match lang {
+        Language::En => en,
+        Language::Es => es,
+    }
+}
+
+/// The message in `lang` with `{name}` placeholders filled.
+pub fn fill(lang: Language, id: Text, args: &[(&str, &dyn Display)]) -> String {
+    let mut out = tr(lang, id).to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    out
+}
+
+/// The words for a machine name: an audit action as stored, an alert,
+/// marker or e-mail kind, a state or role as exported (`picked_up`), or a
+/// name in a namespace (`refusal.unknown`, `class.domestic`) where one
+/// name means two things. A namespaced name falls back to its bare one.
+/// docs/AUDIT.md lists the machine names.
+pub fn machine(name: &str) -> Option<Text> {
+    Some(match name {
+        "account_closed" => DidAccountClosed,
+        "alert_acknowledged" => DidAlertAcknowledged,
+        "board_offline" => DidBoardOffline,
+        "bus_up" => DidBusUp,
+        "code_resent" => DidCodeResent,
+        "control" => DidControl,
+        "deposit_cancelled" => DidDepositCancelled,
+        "deposit_door_released" => DidDepositDoorReleased,
+        "deposit_started" => DidDepositStarted,
+        "deposit_stored" => DidDepositStored,
+        "disabled" => DidDisabled,
+        "does_not_fit" => DidDoesNotFit,
+        "door_closed" => DidDoorClosed,
+        "enabled" => DidEnabled,
+        "expired" => DidExpired,
+        "forced_open" => DidForcedOpen,
+        "hold_extended" => DidHoldExtended,
+        "inspected" => DidInspected,
+        "inspection_needed" => DidInspectionNeeded,
+        "intent_settled" => DidIntentSettled,
+        "item_inputs_refused" => DidItemInputsRefused,
+        "jammed" => DidJammed,
+        "manual_unlock" => DidManualUnlock,
+        "marker_added" => DidMarkerAdded,
+        "markers_exported" => DidMarkersExported,
+        "outbox_retry" => DidOutboxRetry,
+        "parcel_placed" => DidParcelPlaced,
+        "picked_up" => DidPickedUp,
+        "pin_reset" => DidPinReset,
+        "problem_reported" => DidProblemReported,
+        "pulse" => DidPulse,
+        "pulse_failed" => DidPulseFailed,
+        "reassigned" => DidReassigned,
+        "recipient_saved" => DidRecipientSaved,
+        "recovery" => DidRecovery,
+        "reminder" => DidReminder,
+        "removed" => DidRemoved,
+        "sign_in" => DidSignIn,
+        "user_added" => DidUserAdded,
+        "user_removed" => DidUserRemoved,
+        "vacation" => DidVacation,
+        "wrong_code" => DidWrongCode,
+        "wrong_pin" => DidWrongPin,
+        "jam" => AlertJam,
+        "door_left_open" => AlertDoorLeftOpen,
+        "lockout" => AlertLockout,
+        "daily_cap" => AlertDailyCap,
+        "bus_down" => AlertBusDown,
+        "notification_dead" => AlertNotificationDead,
+        "codes_reissued" => AlertCodesReissued,
+        "item_sensors_unreadable" => AlertItemSensorsUnreadable,
+        "manual" => MarkManual,
+        "deposit" => WhyDeposit,
+        "pickup" => WhyPickup,
+        "reopen" => WhyReopen,
+        "removal" => WhyRemoval,
+        "depositing" => StateDepositing,
+        "stored" => StateStored,
+        "parcel.expired" => StateExpired,
+        "parcel.removed" => StateRemoved,
+        "class.domestic" => ClassDomestic,
+        "class.international" => ClassInternational,
+        "class.express" => ClassExpress,
+        "courier" => RoleCourier,
+        "admin" => RoleAdmin,
+        "technician" => RoleTechnician,
+        "open" => DoorOpen,
+        "closed" => DoorClosedState,
+        "unknown" => DoorUnknown,
+        "free" => SlotFree,
+        "reserved" => SlotReserved,
+        "occupied" => SlotOccupied,
+        "compartment.disabled" => SlotDisabled,
+        "faulty" => SlotFaulty,
+        "queued" => MailQueued,
+        "sent" => MailSent,
+        "dead" => MailDead,
+        "delivered" => MailDelivered,
+        "reminder1" => MailReminder1,
+        "reminder2" => MailReminder2,
+        "final_notice" => MailFinalNotice,
+        "proof_of_delivery" => MailProofOfDelivery,
+        "admin_alert" => MailAdminAlert,
+        "refusal.malformed" => NoMalformed,
+        "refusal.unknown" => NoUnknown,
+        "refusal.used" => NoUsed,
+        "refusal.expired" => NoExpired,
+        "refusal.replaced" => NoReplaced,
+        "refusal.other_kiosk" => NoOtherKiosk,
+        "refusal.not_a_code" => NoNotACode,
+        "refusal.sign_in_locked" => NoSignInLocked,
+        "refusal.needs_inspection" => NoNeedsInspection,
+        "refusal.door_busy" => NoDoorBusy,
+        "refusal.not_registered" => NoNotRegistered,
+        "refusal.oversized" => NoOversized,
+        "refusal.no_compartment" => NoNoCompartment,
+        "refusal.bus_down" => NoBusDown,
+        "refusal.wrong_pin" => NoWrongPin,
+        "refusal.reopen_closed" => NoReopenClosed,
+        "refusal.parcels_waiting" => NoParcelsWaiting,
+        "problem.wrong_parcel" => SaysWrongParcel,
+        "problem.damaged" => SaysDamaged,
+        "problem.empty" => SaysEmpty,
+        "problem.door_did_not_open" => SaysDoorDidNotOpen,
+        "found.empty" => FoundEmpty,
+        "found.parcel" => FoundParcel,
+        _ => return name.split_once('.').and_then(|(_, bare)| machine(bare)),
+    })
+}
+
+/// A machine name in words; one the table lacks is shown with spaces for
+/// its underscores, never as code.
+pub fn named(lang: Language, name: &str) -> String {
+    match machine(name) {
+        Some(id) => tr(lang, id).to_string(),
+        None => {
+            let bare = name.rsplit('.').next().unwrap_or(name);
+            let spaced = snake(bare).replace('_', " ");
+            let mut chars = spaced.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// The machine name of a value as it is stored and exported: a unit
+/// variant's serde name (`AlertKind::InspectionNeeded` → `inspection_needed`),
+/// or a tagged one's tag (`Refusal::WrongPin` → `wrong_pin`).
+pub fn name_of<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Object(fields)) => fields
+            .get("reason")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A value's machine name in words, looked up first in `space`
+/// (`"class"` for `class.domestic`).
+pub fn words_for<T: serde::Serialize>(lang: Language, space: &str, value: &T) -> String {
+    named(lang, &format!("{space}.{}", name_of(value)))
+}
+
+/// `WrongPin` → `wrong_pin`: a name as `{:?}` prints it, as a machine name.
+pub fn snake(camel: &str) -> String {
+    let mut out = String::new();
+    let mut lower_before = false;
+    for c in camel.chars() {
+        if c.is_uppercase() && lower_before {
+            out.push('_');
+        }
+        lower_before = c.is_lowercase() || c.is_ascii_digit();
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Whether a word is a name from the code: `snake_case` or `CamelCase`.
+pub fn is_code_name(word: &str) -> bool {
+    let letters = |c: char| c.is_alphanumeric();
+    let chars: Vec<char> = word.chars().collect();
+    let snake = chars
+        .windows(3)
+        .any(|w| letters(w[0]) && w[1] == '_' && letters(w[2]));
+    let camel = chars
+        .windows(2)
+        .any(|w| w[0].is_lowercase() && w[1].is_uppercase());
+    snake || camel
+}
+
+/// Text the machine wrote (an audit entry's detail, an alert's text), with
+/// its code in words: each `snake_case` or `CamelCase` name the table knows
+/// (bare, or as a refusal, a reported problem or a finding), `Some(x)` as
+/// `x` and a lone `None` as `-`.
+pub fn humanize(lang: Language, text: &str) -> String {
+    let mut text = text.to_string();
+    while let Some(at) = text.find("Some(") {
+        let inner = at + "Some(".len();
+        let mut depth = 1;
+        let close = text[inner..].char_indices().find_map(|(i, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            (depth == 0).then_some(inner + i)
+        });
+        let Some(close) = close else { break };
+        text = format!(
+            "{}{}{}",
+            &text[..at],
+            &text[inner..close],
+            &text[close + 1..]
+        );
+    }
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let known = ["", "refusal.", "problem.", "found."]
+            .iter()
+            .find_map(|ns| machine(&format!("{ns}{}", snake(word))));
+        match known {
+            Some(id) if is_code_name(word) => out.push_str(tr(lang, id)),
+            _ if word == "None" => out.push('-'),
+            _ => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// An audit entry's detail in words. Some actions store a machine name
+/// first: the refusal of a wrong code, a reported problem, what an
+/// inspection found, why a lock opened, the role signed in, the class of
+/// an expired parcel.
+pub fn audit_detail(lang: Language, action: &str, detail: &str) -> String {
+    let space = match action {
+        "wrong_code" => "refusal.",
+        "problem_reported" => "problem.",
+        "inspected" => "found.",
+        "expired" => "class.",
+        "pulse" | "sign_in" => "",
+        "vacation" => {
+            return match detail.split_once(" until ") {
+                Some((who, "None")) => fill(lang, VacationEnded, &[("who", &who)]),
+                Some((who, until)) => {
+                    let until = humanize(lang, until);
+                    fill(lang, VacationUntil, &[("who", &who), ("until", &until)])
+                }
+                None => humanize(lang, detail),
+            };
+        }
+        _ => return humanize(lang, detail),
+    };
+    let end = detail
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(detail.len());
+    let (head, rest) = detail.split_at(end);
+    match machine(&format!("{space}{}", snake(head))) {
+        // A refusal's fields (the other kiosk's letter) say nothing more.
+        Some(id) if space == "refusal." => tr(lang, id).to_string(),
+        Some(id) => format!("{}{}", tr(lang, id), humanize(lang, rest)),
+        None => humanize(lang, detail),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::profile::ascii_symbol;
+
+    /// Every id, so a test can walk the whole table.
+    const SAMPLE: [Text; 6] = [
+        Welcome,
+        CodeUnknown,
+        CheckRightKiosk,
+        KeysFee,
+        HelpKeys,
+        SizeLine,
+    ];
+
+    #[test]
+    fn spanish_is_not_a_copy_of_english_where_words_differ() {
+        for id in SAMPLE {
+            let (en, es) = strings(id);
+            assert!(!en.is_empty() && !es.is_empty());
+        }
+        assert_ne!(tr(Language::Es, Welcome), tr(Language::En, Welcome));
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let s = fill(Language::En, TriesLeft, &[("tries", &3)]);
+        assert_eq!(s, "3 tries left before typed codes pause.");
+        let s = fill(Language::Es, DoorIsOpen, &[("door", &14)]);
+        assert_eq!(s, "La puerta 14 está abierta");
+    }
+
+    #[test]
+    fn machine_names_read_as_words() {
+        assert_eq!(snake("WrongPin"), "wrong_pin");
+        assert_eq!(named(Language::En, "wrong_code"), "Wrong code typed");
+        assert_eq!(named(Language::Es, "wrong_code"), "Código incorrecto");
+        // A namespace picks the meaning and falls back to the bare name.
+        assert_eq!(named(Language::En, "refusal.unknown"), "Unknown code");
+        assert_eq!(named(Language::En, "parcel.picked_up"), "Picked up");
+        // A name the table lacks is still not shown as code.
+        assert_eq!(named(Language::En, "brand_new_thing"), "Brand new thing");
+        assert_eq!(
+            audit_detail(Language::En, "wrong_code", "OtherKiosk { kiosk: \"B\" }"),
+            "Code for another kiosk"
+        );
+        assert_eq!(
+            audit_detail(Language::Es, "inspected", "Empty: all clear"),
+            "encontrada vacía: all clear"
+        );
+        assert_eq!(
+            audit_detail(Language::En, "vacation", "PX-1 until Some(2026-12-15)"),
+            "PX-1 away until 2026-12-15"
+        );
+        assert_eq!(
+            humanize(
+                Language::En,
+                "door 2: recipient reports DoorDidNotOpen (manual_unlock)"
+            ),
+            "door 2: recipient reports door did not open (Opened by staff)"
+        );
+        assert_eq!(
+            humanize(Language::En, "ana_b@example.org"),
+            "ana_b@example.org"
+        );
+    }
+
+    #[test]
+    fn spanish_letters_survive_a_vt100_as_plain_ascii() {
+        let shown: String = "Código dañado ¿Sigue?"
+            .chars()
+            .map(|c| ascii_symbol(&c.to_string()))
+            .collect();
+        assert_eq!(shown, "Codigo danado ?Sigue?");
+    }
+}
