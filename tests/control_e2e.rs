@@ -357,13 +357,13 @@ fn a_second_process_lists_verifies_and_opens_a_door_while_the_kiosk_serves() {
 
     // The door really opened (the kiosk's bus read the simulated sensor),
     // and whoever stands at the kiosk is told which.
-    tmux.wait_for(&admin, "Door sensor: open");
+    tmux.wait_for(&admin, "Door sensor: Open");
     let notice = format!("Door {DOOR} was opened by staff.");
     tmux.wait_for(&kiosk, &notice);
     // The simulated door swings shut by itself; both screens follow.
     tmux.wait_gone(&kiosk, &notice);
     tmux.keys(&admin, &["h"]);
-    tmux.wait_for(&admin, "Door sensor: closed");
+    tmux.wait_for(&admin, "Door sensor: Closed");
 
     // Both stay live: the kiosk answers its keypad beside the console.
     tmux.keys(&kiosk, &["C"]);
