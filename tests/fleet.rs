@@ -251,6 +251,33 @@ fn the_retained_state_counts_the_doors_and_follows_a_deposit() {
     wait("one door occupied", &|s| {
         s.doors["occupied"] == 1 && s.doors["free"] == doors - 1
     });
+
+    // What support sees of the site, from the retained topics.
+    let status = |json: bool| {
+        let mut cmd = Process::new(env!("CARGO_BIN_EXE_locker"));
+        cmd.args([
+            "fleet",
+            "status",
+            "--broker",
+            &format!("mqtt://127.0.0.1:{port}"),
+        ])
+        .args(["--site", "riverside"]);
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.output().expect("fleet status runs");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let site: serde_json::Value = serde_json::from_str(&status(true)).expect("JSON");
+    assert_eq!(site["A"]["online"], true, "{site}");
+    assert_eq!(site["A"]["state"]["doors"]["occupied"], 1, "{site}");
+    let text = status(false);
+    assert!(text.starts_with("A  online  doors: "), "{text}");
+    assert!(
+        text.contains("1 occupied") && text.contains("boards 2/2 answer"),
+        "{text}"
+    );
 }
 
 /// Publishes `payload` on `topic` once, as anyone on the broker could.

@@ -5,17 +5,67 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use rumqttc::{Client, Event as MqttEvent, Packet, QoS};
 
 use super::CliError;
 use crate::config::FleetConfig;
 use crate::domain::CompartmentId;
-use crate::fleet::FleetLink;
 use crate::fleet::order::{Action, AgentKey, Order, Outcome};
+use crate::fleet::{FleetLink, FleetState};
 
 /// How long `unlock` waits for the broker and then for the kiosk.
 const WAIT: Duration = Duration::from_secs(20);
+/// `status` ends once the broker has been quiet this long after the
+/// retained messages.
+const QUIET: Duration = Duration::from_millis(500);
+
+/// Where the property's broker is, and who this is on it.
+#[derive(Debug, Args)]
+pub struct BrokerArgs {
+    /// mqtt://HOST[:PORT]
+    #[arg(long)]
+    broker: String,
+    /// The property.
+    #[arg(long)]
+    site: String,
+    /// Your user on the broker, if it asks for one.
+    #[arg(long, requires = "password_file")]
+    username: Option<String>,
+    /// A file holding that user's broker password.
+    #[arg(long, requires = "username")]
+    password_file: Option<PathBuf>,
+}
+
+impl BrokerArgs {
+    /// The broker, as a link to `kiosk` (`+` for every kiosk of the site).
+    fn link(&self, kiosk: &str) -> Result<FleetLink, CliError> {
+        let fleet = FleetConfig {
+            broker: Some(self.broker.clone()),
+            site: self.site.clone(),
+            ..FleetConfig::default()
+        };
+        let (host, port) = match fleet.broker_addr() {
+            Ok(Some(addr)) => addr,
+            Ok(None) => return Err(CliError::Usage("--broker: missing".into())),
+            Err(e) => return Err(CliError::Usage(format!("--broker: {e}"))),
+        };
+        let credentials = match (&self.username, &self.password_file) {
+            (Some(user), Some(file)) => Some((
+                user.clone(),
+                crate::fleet::read_password(file).map_err(CliError::Usage)?,
+            )),
+            _ => None,
+        };
+        Ok(FleetLink {
+            host,
+            port,
+            site: self.site.clone(),
+            kiosk: kiosk.to_string(),
+            credentials,
+        })
+    }
+}
 
 #[derive(Debug, Subcommand)]
 pub enum FleetCmd {
@@ -29,13 +79,19 @@ pub enum FleetCmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Every kiosk of a site: online or not, its doors, boards and open
+    /// alerts, as each last published them.
+    Status {
+        #[command(flatten)]
+        broker: BrokerArgs,
+        /// A JSON object keyed by kiosk id.
+        #[arg(long)]
+        json: bool,
+    },
     /// Open a door of a kiosk; exits 0 once the kiosk confirms the pulse.
     Unlock {
-        /// mqtt://HOST[:PORT]
-        #[arg(long)]
-        broker: String,
-        #[arg(long)]
-        site: String,
+        #[command(flatten)]
+        broker: BrokerArgs,
         /// The agent's key file from `locker fleet keygen`.
         #[arg(long)]
         key: PathBuf,
@@ -46,58 +102,26 @@ pub enum FleetCmd {
         /// Why, for the kiosk's audit log.
         #[arg(long)]
         reason: String,
-        /// The agent's user on the broker, if it asks for one.
-        #[arg(long, requires = "password_file")]
-        username: Option<String>,
-        /// A file holding that user's broker password.
-        #[arg(long, requires = "username")]
-        password_file: Option<PathBuf>,
     },
 }
 
 pub fn run(cmd: FleetCmd) -> Result<(), CliError> {
     match cmd {
         FleetCmd::Keygen { name, out } => keygen(&name, &out),
+        FleetCmd::Status { broker, json } => status(&broker.link("+")?, json),
         FleetCmd::Unlock {
             broker,
-            site,
             key,
             kiosk,
             door,
             reason,
-            username,
-            password_file,
         } => {
             let reason = reason.trim().to_string();
             if reason.is_empty() {
                 return Err(CliError::Usage("--reason: say why the door opens".into()));
             }
             let agent = read_key(&key)?;
-            let fleet = FleetConfig {
-                broker: Some(broker),
-                site: site.clone(),
-                ..FleetConfig::default()
-            };
-            let Ok(Some((host, port))) = fleet.broker_addr() else {
-                return Err(CliError::Usage(format!(
-                    "--broker: {}",
-                    fleet.broker_addr().err().unwrap_or_default()
-                )));
-            };
-            let credentials = match (username, password_file) {
-                (Some(user), Some(file)) => Some((
-                    user,
-                    crate::fleet::read_password(&file).map_err(CliError::Usage)?,
-                )),
-                _ => None,
-            };
-            let link = FleetLink {
-                host,
-                port,
-                site,
-                kiosk,
-                credentials,
-            };
+            let link = broker.link(&kiosk)?;
             let action = Action::Unlock {
                 door: CompartmentId(door),
                 reason,
@@ -111,6 +135,104 @@ pub fn run(cmd: FleetCmd) -> Result<(), CliError> {
             }
         }
     }
+}
+
+/// What one kiosk last published about itself.
+#[derive(Debug, Default, serde::Serialize)]
+struct KioskStatus {
+    online: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<FleetState>,
+}
+
+/// Reads the site's retained `online` and `state` topics: the broker hands
+/// them over at once on subscribing; a short quiet spell ends the listing.
+fn status(site: &FleetLink, json: bool) -> Result<(), CliError> {
+    let (client, mut connection) = Client::new(
+        site.options(format!(
+            "locker-status-{}",
+            hex::encode(rand::random::<[u8; 4]>())
+        )),
+        16,
+    );
+    let unreachable = |e: &dyn std::fmt::Display| {
+        CliError::Failed(format!("broker {}:{}: {e}", site.host, site.port))
+    };
+    for topic in [site.online_topic(), site.state_topic()] {
+        client
+            .subscribe(topic, QoS::AtLeastOnce)
+            .map_err(|e| unreachable(&e))?;
+    }
+    let mut kiosks: std::collections::BTreeMap<String, KioskStatus> = Default::default();
+    let mut subscribed = 0;
+    let mut quiet_from: Option<Instant> = None;
+    loop {
+        let n = match connection.recv_timeout(Duration::from_millis(100)) {
+            Ok(n) => n,
+            Err(_) => {
+                if quiet_from.is_some_and(|t| t.elapsed() > QUIET) {
+                    break;
+                }
+                continue;
+            }
+        };
+        match n.map_err(|e| unreachable(&e))? {
+            MqttEvent::Incoming(Packet::SubAck(_)) => {
+                subscribed += 1;
+                if subscribed == 2 {
+                    quiet_from = Some(Instant::now());
+                }
+            }
+            MqttEvent::Incoming(Packet::Publish(p)) => {
+                // locker/v1/<site>/<kiosk>/<what>
+                let parts: Vec<&str> = p.topic.split('/').collect();
+                if let [_, _, _, kiosk, what] = parts[..] {
+                    let k = kiosks.entry(kiosk.to_string()).or_default();
+                    match what {
+                        "online" => k.online = &p.payload[..] == b"true",
+                        "state" => k.state = serde_json::from_slice(&p.payload).ok(),
+                        _ => {}
+                    }
+                }
+                if quiet_from.is_some() {
+                    quiet_from = Some(Instant::now());
+                }
+            }
+            _ => {}
+        }
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&kiosks).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    if kiosks.is_empty() {
+        println!("no kiosk of {} has published on this broker", site.site);
+    }
+    for (id, k) in &kiosks {
+        let presence = if k.online { "online" } else { "offline" };
+        let Some(s) = &k.state else {
+            println!("{id}  {presence}");
+            continue;
+        };
+        let doors: Vec<String> = s
+            .doors
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(state, n)| format!("{n} {state}"))
+            .collect();
+        let up = s.boards.iter().filter(|b| b.1).count();
+        println!(
+            "{id}  {presence}  doors: {}  boards {up}/{} answer  open alerts {}  (as of {})",
+            doors.join(", "),
+            s.boards.len(),
+            s.open_alerts,
+            s.at.format("%Y-%m-%d %H:%M")
+        );
+    }
+    Ok(())
 }
 
 fn keygen(name: &str, out: &Path) -> Result<(), CliError> {
