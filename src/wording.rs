@@ -349,6 +349,9 @@ pub enum Text {
     LockBoards,
     BoardState,
     FormUnlock,
+    FormUnlockParcel,
+    FormUnlockSomething,
+    FormUnlockEmpty,
     FormDisable,
     FormEnable,
     FormInspectedEmpty,
@@ -1178,7 +1181,22 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "  Placas de cerraduras: {boards}",
         ),
         BoardState => ("board {board} {online}", "placa {board} {online}"),
-        FormUnlock => ("Open door {door}: reason", "Abrir la puerta {door}: motivo"),
+        FormUnlock => (
+            "Door {door}: nothing known inside. To open it, type the reason",
+            "Puerta {door}: no se sabe qué hay dentro. Para abrirla, escriba el motivo",
+        ),
+        FormUnlockParcel => (
+            "Door {door} holds parcel {parcel}. To open it, type the reason",
+            "La puerta {door} guarda el paquete {parcel}. Para abrirla, escriba el motivo",
+        ),
+        FormUnlockSomething => (
+            "Door {door} has something inside. To open it, type the reason",
+            "La puerta {door} tiene algo dentro. Para abrirla, escriba el motivo",
+        ),
+        FormUnlockEmpty => (
+            "Door {door} is empty. To open it, type the reason",
+            "La puerta {door} está vacía. Para abrirla, escriba el motivo",
+        ),
         FormDisable => (
             "Disable door {door}: reason",
             "Deshabilitar la puerta {door}: motivo",

@@ -577,7 +577,16 @@ fn service_laptop_opens_doors_on_the_boards_into_a_verified_audit_chain() {
         door_on_bus(c, 3) == Some(DoorState::Closed)
     });
     // Pulse test on the third door of the bus table.
+    // It says what is inside and asks why, as every door opening does.
     type_into(&mut kb, &mut console, &mut link, chrono::Utc::now, "↓↓1");
+    assert!(sim.pulses(lock(3)) == 0, "a pulse before the reason");
+    type_into(
+        &mut kb,
+        &mut console,
+        &mut link,
+        chrono::Utc::now,
+        "pulse test\n",
+    );
     wait(&mut console, &mut link, "door 3 open", &|c| {
         door_on_bus(c, 3) == Some(DoorState::Open)
     });

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::model::Form;
+use super::model::{Form, Inside};
 use crate::domain::Language;
 use crate::domain::{CompartmentId, RecipientId};
 use crate::engine::read::Query;
@@ -34,7 +34,14 @@ impl Form {
         let days = crate::domain::hold::EXTENSION_DAYS;
         let digits = crate::domain::code::PIN_DIGITS;
         match self {
-            Form::UnlockReason(c) => say(Text::FormUnlock, &[("door", c)]),
+            Form::UnlockReason(c, Inside::Parcel(p)) => {
+                say(Text::FormUnlockParcel, &[("door", c), ("parcel", p)])
+            }
+            Form::UnlockReason(c, Inside::Something) => {
+                say(Text::FormUnlockSomething, &[("door", c)])
+            }
+            Form::UnlockReason(c, Inside::Empty) => say(Text::FormUnlockEmpty, &[("door", c)]),
+            Form::UnlockReason(c, Inside::Unknown) => say(Text::FormUnlock, &[("door", c)]),
             Form::DisableReason(c, true) => say(Text::FormDisable, &[("door", c)]),
             Form::DisableReason(c, false) => say(Text::FormEnable, &[("door", c)]),
             Form::InspectNote(c, Found::Empty) => say(Text::FormInspectedEmpty, &[("door", c)]),
@@ -71,7 +78,7 @@ impl Form {
     pub fn takes_reason(&self) -> bool {
         matches!(
             self,
-            Form::UnlockReason(_)
+            Form::UnlockReason(..)
                 | Form::DisableReason(..)
                 | Form::InspectNote(..)
                 | Form::AckNote(_)
@@ -95,7 +102,7 @@ impl Form {
         };
         let command = |c| Outcome::Command(c);
         match self {
-            Form::UnlockReason(c) => match reason() {
+            Form::UnlockReason(c, _) => match reason() {
                 Ok(reason) => command(Command::ManualUnlock {
                     compartment: *c,
                     reason,
@@ -324,7 +331,7 @@ mod tests {
 
     #[test]
     fn a_manual_unlock_without_a_reason_stays_on_the_form() {
-        let form = Form::UnlockReason(CompartmentId(3));
+        let form = Form::UnlockReason(CompartmentId(3), Inside::Unknown);
         assert!(matches!(form.submit("  "), Outcome::Invalid(_)));
         assert!(matches!(form.submit("pulse test"), Outcome::Command(_)));
     }

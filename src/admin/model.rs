@@ -44,10 +44,36 @@ pub struct Session {
     pub role: Role,
 }
 
+/// What a door holds, as the console knows it when someone asks to open
+/// it: the form says it, so nobody opens a full door by mistake.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inside {
+    Parcel(ParcelId),
+    /// The item sensor sees something, with no parcel recorded.
+    Something,
+    Empty,
+    /// No sensor reading and no parcel recorded.
+    Unknown,
+}
+
+impl Inside {
+    /// From the parcel recorded for the door and its item sensor.
+    pub fn of(parcel: Option<ParcelId>, item: Option<bool>) -> Inside {
+        match (parcel, item) {
+            (Some(p), _) => Inside::Parcel(p),
+            (None, Some(true)) => Inside::Something,
+            (None, Some(false)) => Inside::Empty,
+            (None, None) => Inside::Unknown,
+        }
+    }
+}
+
 /// Something the console asks a person to type before a command goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Form {
-    UnlockReason(CompartmentId),
+    /// Opening a door: the reason, typed after being told what is inside,
+    /// is the confirmation.
+    UnlockReason(CompartmentId, Inside),
     DisableReason(CompartmentId, bool),
     InspectNote(CompartmentId, Found),
     ExtendDays(ParcelId),

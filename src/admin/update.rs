@@ -10,7 +10,7 @@ use chrono::Duration;
 
 use super::forms::{Outcome, REASONS};
 use super::menu::{self, MenuItem};
-use super::model::{Form, Model, Msg, Request, Screen};
+use super::model::{Form, Inside, Model, Msg, Request, Screen};
 use super::replies;
 use crate::domain::Role;
 use crate::engine::read::{ParcelList, Query};
@@ -292,7 +292,7 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             let c = view.row.id;
             let disabled = view.row.state == crate::domain::CompartmentState::Disabled;
             let form = match intent {
-                Intent::Digit(1) => Form::UnlockReason(c),
+                Intent::Digit(1) => Form::UnlockReason(c, Inside::of(view.row.parcel, view.item)),
                 _ if model.facts.bus_only => return Vec::new(),
                 Intent::Digit(2) => Form::DisableReason(c, !disabled),
                 Intent::Digit(3) => Form::InspectNote(c, Found::Empty),
@@ -422,16 +422,13 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             if move_cursor(cursor, bus.doors.len(), intent) {
                 return Vec::new();
             }
+            // A pulse test opens a door like any other: what is inside is
+            // said, and a reason asked for.
             if intent == Intent::Digit(1)
                 && let Some(door) = bus.doors.get(*cursor)
             {
-                let cmd = Command::ManualUnlock {
-                    compartment: door.id,
-                    reason: "pulse test".into(),
-                };
-                let mut out = command(model, cmd);
-                out.extend(read(model, Query::Bus));
-                return out;
+                let form = Form::UnlockReason(door.id, Inside::of(None, door.item));
+                open_form(model, form, String::new());
             }
         }
         Screen::Alerts { rows, cursor } => {

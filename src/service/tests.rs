@@ -65,7 +65,8 @@ fn service_laptop_pulses_and_unlocks_into_its_own_audit_chain() {
         "{shown}"
     );
     snap!("service_bus", shown);
-    // Pulse test on the third door of the table.
+    // Pulse test on the third door of the table: what is inside is said,
+    // and reason 1 (pulse test) picked by number.
     keys(
         &mut c,
         &mut link,
@@ -75,6 +76,9 @@ fn service_laptop_pulses_and_unlocks_into_its_own_audit_chain() {
             digit(1),
         ],
     );
+    assert!(bus.pulses().is_empty(), "a pulse before the reason");
+    assert!(text(&c).contains("To open it"), "{}", text(&c));
+    keys(&mut c, &mut link, &[digit(1), Input::Intent(Intent::Enter)]);
     let door3 = bank
         .layout
         .compartment(CompartmentId(3))
@@ -147,7 +151,11 @@ fn a_pulse_on_an_offline_board_is_refused_and_recorded() {
     let mut link = ServiceLink::new(Box::new(bus.clone()), bank.clone(), dir.path(), "ana")
         .expect("service link");
     let mut c = console(&bank, "ana", true, Language::En);
-    keys(&mut c, &mut link, &[digit(7), digit(1)]);
+    keys(
+        &mut c,
+        &mut link,
+        &[digit(7), digit(1), digit(1), Input::Intent(Intent::Enter)],
+    );
     assert!(bus.pulses().is_empty());
     let notice = c.model().notice.clone().unwrap_or_default();
     assert!(notice.contains("offline"), "{notice}");
@@ -204,6 +212,7 @@ fn service_screens_show_no_code_in_either_language() {
             (vec![digit(1), digit(1), enter.clone()], "unlocked"),
             (vec![back.clone(), back.clone(), digit(7)], "bus"),
             (vec![digit(1)], "pulse test"),
+            (vec![digit(1), enter.clone()], "pulse test reason"),
             (vec![back.clone(), digit(6)], "audit"),
         ] {
             keys(&mut c, &mut link, &inputs);

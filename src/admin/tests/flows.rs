@@ -233,6 +233,14 @@ fn pulse_test_from_the_bus_screen_is_an_audited_manual_unlock() {
     desk.keys("7");
     desk.down(2);
     desk.keys("1");
+    // What is inside is said, and a reason asked for, before any pulse.
+    assert!(desk.d.bus.pulses().is_empty());
+    assert!(
+        desk.text().contains("To open it, type the reason"),
+        "{}",
+        desk.text()
+    );
+    desk.keys("pulse test\n");
     assert_eq!(desk.d.bus.pulses(), vec![lock_of(&desk, 3)]);
     assert!(
         audit_actions(&desk)
@@ -459,5 +467,6 @@ fn browsing_screens_keeps_the_session_alive() {
     }
     // 800 s after signing in, with reads only: a command still goes through.
     desk.keys("1");
+    desk.keys("pulse test\n");
     assert_eq!(desk.d.bus.pulses(), vec![lock_of(&desk, 1)]);
 }

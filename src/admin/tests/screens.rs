@@ -182,7 +182,10 @@ fn compartment_detail_offers_unlock_disable_inspect_and_marker() {
     snap!("admin_compartment", text);
     desk.keys("1");
     let text = desk.text();
-    assert!(text.contains("Open door 1: reason"));
+    assert!(
+        text.contains("Door 1 holds parcel P") && text.contains("To open it, type the reason"),
+        "{text}"
+    );
     snap!("admin_unlock_reason", text);
 }
 
