@@ -11,12 +11,34 @@ use crate::engine::{Command, Found};
 use crate::store::audit::AuditFilter;
 use crate::wording::{Text, fill};
 
-/// Reasons a keypad picks by number (the keypad has no letters).
-pub const REASONS: [Text; 5] = [
+/// Reasons a keypad picks by number (the keypad has no letters), each
+/// list fitting its action.
+const UNLOCK_REASONS: &[Text] = &[
     Text::ReasonPulseTest,
     Text::ReasonStuck,
     Text::ReasonInspection,
     Text::ReasonAtDesk,
+    Text::ReasonMaintenance,
+];
+const DISABLE_REASONS: &[Text] = &[
+    Text::ReasonBroken,
+    Text::ReasonMaintenance,
+    Text::ReasonCleaning,
+];
+const ENABLE_REASONS: &[Text] = &[Text::ReasonRepaired, Text::ReasonCleaned];
+const INSPECT_NOTES: &[Text] = &[
+    Text::ReasonInspection,
+    Text::ReasonKeptAtDesk,
+    Text::ReasonReturnedToCourier,
+];
+const ALERT_NOTES: &[Text] = &[
+    Text::ReasonCheckedCamera,
+    Text::ReasonFalseAlarm,
+    Text::ReasonHandledOnSite,
+];
+const MARKER_NOTES: &[Text] = &[
+    Text::ReasonIncident,
+    Text::ReasonForCamera,
     Text::ReasonMaintenance,
 ];
 
@@ -74,16 +96,18 @@ impl Form {
         }
     }
 
-    /// Forms that take a reason or note offer the keypad presets.
-    pub fn takes_reason(&self) -> bool {
-        matches!(
-            self,
-            Form::UnlockReason(..)
-                | Form::DisableReason(..)
-                | Form::InspectNote(..)
-                | Form::AckNote(_)
-                | Form::MarkerNote(_)
-        )
+    /// The reasons or notes a keypad picks from for this form: none for
+    /// forms that take something else.
+    pub fn reasons(&self) -> &'static [Text] {
+        match self {
+            Form::UnlockReason(..) => UNLOCK_REASONS,
+            Form::DisableReason(_, true) => DISABLE_REASONS,
+            Form::DisableReason(_, false) => ENABLE_REASONS,
+            Form::InspectNote(..) => INSPECT_NOTES,
+            Form::AckNote(_) => ALERT_NOTES,
+            Form::MarkerNote(_) => MARKER_NOTES,
+            _ => &[],
+        }
     }
 
     /// The PIN field shows stars.
@@ -327,6 +351,28 @@ mod tests {
         assert!(audit_filter("door").is_none());
         assert!(audit_filter("colour blue").is_none());
         assert_eq!(audit_filter("").unwrap(), AuditFilter::default());
+    }
+
+    #[test]
+    fn each_form_offers_reasons_that_fit_its_action() {
+        let door = CompartmentId(3);
+        let unlock = Form::UnlockReason(door, Inside::Empty).reasons();
+        assert!(unlock.contains(&Text::ReasonPulseTest));
+        for form in [
+            Form::AckNote(1),
+            Form::DisableReason(door, true),
+            Form::DisableReason(door, false),
+            Form::InspectNote(door, Found::Empty),
+            Form::MarkerNote(None),
+        ] {
+            let offered = form.reasons();
+            assert!(!offered.is_empty(), "{form:?}");
+            assert!(
+                !offered.contains(&Text::ReasonPulseTest) && !offered.contains(&Text::ReasonStuck),
+                "{form:?} offers door-opening reasons"
+            );
+        }
+        assert!(Form::ParcelSearch.reasons().is_empty());
     }
 
     #[test]

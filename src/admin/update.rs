@@ -8,7 +8,7 @@
 
 use chrono::Duration;
 
-use super::forms::{Outcome, REASONS};
+use super::forms::Outcome;
 use super::menu::{self, MenuItem};
 use super::model::{Form, Inside, Model, Msg, Request, Screen};
 use super::replies;
@@ -196,8 +196,9 @@ fn form_input(model: &mut Model, input: Input) -> Vec<Request> {
         return Vec::new();
     };
     match input {
-        Input::Intent(Intent::Digit(d)) if text.is_empty() && form.takes_reason() => {
-            if let Some(r) = usize::from(d).checked_sub(1).and_then(|i| REASONS.get(i)) {
+        Input::Intent(Intent::Digit(d)) if text.is_empty() && !form.reasons().is_empty() => {
+            let reasons = form.reasons();
+            if let Some(r) = usize::from(d).checked_sub(1).and_then(|i| reasons.get(i)) {
                 *text = crate::wording::tr(model.facts.language, *r).to_string();
             }
         }

@@ -5,7 +5,6 @@ use ratatui::text::{Line, Span};
 
 use super::lists::online_word;
 use super::{Body, cut, local, say, say_with, words};
-use crate::admin::forms::REASONS;
 use crate::admin::menu;
 use crate::admin::model::{Model, Screen};
 use crate::domain::CompartmentState;
@@ -65,10 +64,10 @@ pub(super) fn body(model: &Model) -> Body {
                     Style::default().add_modifier(Modifier::UNDERLINED),
                 ),
             ]));
-            if form.takes_reason() && text.is_empty() && model.facts.keypad {
+            if !form.reasons().is_empty() && text.is_empty() && model.facts.keypad {
                 b.text("");
                 b.text(say(model, Text::PickReason));
-                for (i, r) in REASONS.iter().enumerate() {
+                for (i, r) in form.reasons().iter().enumerate() {
                     b.text(format!("    {}  {}", i + 1, say(model, *r)));
                 }
             }
