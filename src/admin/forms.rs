@@ -110,9 +110,33 @@ impl Form {
         }
     }
 
-    /// The PIN field shows stars.
-    pub fn secret(&self) -> bool {
-        matches!(self, Form::PinReset(_))
+    /// The field as the screen shows it: a PIN as stars, also the PIN at
+    /// the end of a new account's line.
+    pub fn shown(&self, text: &str) -> String {
+        let stars = |s: &str| "*".repeat(s.chars().count());
+        match self {
+            Form::PinReset(_) => stars(text),
+            Form::AddUser => {
+                // NAME ROLE PIN: everything after the second word's end.
+                let mut words = 0;
+                let mut in_word = false;
+                for (i, c) in text.char_indices() {
+                    match (c.is_whitespace(), in_word) {
+                        (false, false) => {
+                            words += 1;
+                            in_word = true;
+                            if words == 3 {
+                                return format!("{}{}", &text[..i], stars(&text[i..]));
+                            }
+                        }
+                        (true, true) => in_word = false,
+                        _ => {}
+                    }
+                }
+                text.to_string()
+            }
+            _ => text.to_string(),
+        }
     }
 
     pub fn submit(&self, text: &str) -> Outcome {
@@ -351,6 +375,17 @@ mod tests {
         assert!(audit_filter("door").is_none());
         assert!(audit_filter("colour blue").is_none());
         assert_eq!(audit_filter("").unwrap(), AuditFilter::default());
+    }
+
+    #[test]
+    fn a_pin_is_never_shown_as_typed() {
+        assert_eq!(Form::PinReset("nina".into()).shown("4321"), "****");
+        let add = Form::AddUser;
+        assert_eq!(add.shown("nina cour"), "nina cour");
+        assert_eq!(add.shown("nina courier "), "nina courier ");
+        assert_eq!(add.shown("nina courier 4321"), "nina courier ****");
+        assert_eq!(add.shown("nina  courier  43"), "nina  courier  **");
+        assert_eq!(Form::ParcelSearch.shown("4321"), "4321");
     }
 
     #[test]

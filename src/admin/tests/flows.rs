@@ -253,6 +253,31 @@ fn pulse_test_from_the_bus_screen_is_an_audited_manual_unlock() {
 }
 
 #[test]
+fn a_new_accounts_pin_is_starred_on_the_screen_and_works_at_the_keypad() {
+    let mut desk = Desk::new();
+    desk.sign_in(ADMIN.0, ADMIN.1);
+    desk.keys("4");
+    desk.keys("1");
+    desk.keys("1005 courier 80");
+    let text = desk.text();
+    assert!(text.contains("1005 courier **"), "{text}");
+    desk.keys("4217");
+    let text = desk.text();
+    assert!(
+        !text.contains("804217") && text.contains("1005 courier ******"),
+        "{text}"
+    );
+    desk.keys("\n");
+    assert!(desk.text().contains("Done."), "{}", desk.text());
+    desk.d.press("*****B1005#804217#");
+    assert!(
+        matches!(desk.d.screen(), KioskScreen::StaffMenu),
+        "{:?}",
+        desk.d.screen()
+    );
+}
+
+#[test]
 fn pin_reset_replaces_the_old_pin() {
     let mut desk = Desk::new();
     desk.sign_in(ADMIN.0, ADMIN.1);

@@ -52,11 +52,7 @@ pub(super) fn body(model: &Model) -> Body {
                 form.prompt(model.facts.language),
                 say(model, Text::KeysForm),
             );
-            let shown = if form.secret() {
-                "*".repeat(text.chars().count())
-            } else {
-                text.clone()
-            };
+            let shown = form.shown(text);
             b.line(Line::from(vec![
                 Span::raw("  > "),
                 Span::styled(
