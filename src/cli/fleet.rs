@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use rumqttc::{Client, Event as MqttEvent, Packet, QoS};
 
 use super::CliError;
-use crate::config::FleetConfig;
+use crate::config::broker_addr;
 use crate::domain::CompartmentId;
 use crate::fleet::order::{Action, AgentKey, Order, Outcome};
 use crate::fleet::{FleetLink, FleetState};
@@ -40,16 +40,8 @@ pub struct BrokerArgs {
 impl BrokerArgs {
     /// The broker, as a link to `kiosk` (`+` for every kiosk of the site).
     fn link(&self, kiosk: &str) -> Result<FleetLink, CliError> {
-        let fleet = FleetConfig {
-            broker: Some(self.broker.clone()),
-            site: self.site.clone(),
-            ..FleetConfig::default()
-        };
-        let (host, port) = match fleet.broker_addr() {
-            Ok(Some(addr)) => addr,
-            Ok(None) => return Err(CliError::Usage("--broker: missing".into())),
-            Err(e) => return Err(CliError::Usage(format!("--broker: {e}"))),
-        };
+        let (host, port) =
+            broker_addr(&self.broker).map_err(|e| CliError::Usage(format!("--broker: {e}")))?;
         let credentials = match (&self.username, &self.password_file) {
             (Some(user), Some(file)) => Some((
                 user.clone(),

@@ -61,29 +61,32 @@ impl FleetConfig {
     /// The broker's host and port, if one is set; an error says what is
     /// wrong with the URL.
     pub fn broker_addr(&self) -> Result<Option<(String, u16)>, String> {
-        let Some(url) = &self.broker else {
-            return Ok(None);
-        };
-        let rest = url
-            .strip_prefix("mqtt://")
-            .ok_or_else(|| format!("{url:?} is not mqtt://HOST:PORT"))?;
-        let (host, port) = match rest.rsplit_once(':') {
-            Some((h, p)) => (
-                h,
-                p.parse::<u16>()
-                    .map_err(|_| format!("{p:?} is not a port number"))?,
-            ),
-            None => (rest, 1883),
-        };
-        if host.is_empty()
-            || !host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
-        {
-            return Err(format!("{host:?} is not a host name or address"));
-        }
-        Ok(Some((host.to_string(), port)))
+        self.broker.as_deref().map(broker_addr).transpose()
     }
+}
+
+/// The host and port of an `mqtt://HOST[:PORT]` URL; the error says what
+/// is wrong with it.
+pub fn broker_addr(url: &str) -> Result<(String, u16), String> {
+    let rest = url
+        .strip_prefix("mqtt://")
+        .ok_or_else(|| format!("{url:?} is not mqtt://HOST:PORT"))?;
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, p)) => (
+            h,
+            p.parse::<u16>()
+                .map_err(|_| format!("{p:?} is not a port number"))?,
+        ),
+        None => (rest, 1883),
+    };
+    if host.is_empty()
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+    {
+        return Err(format!("{host:?} is not a host name or address"));
+    }
+    Ok((host.to_string(), port))
 }
 
 /// The control socket (`data_dir/control.sock`) that `locker admin` and the

@@ -117,19 +117,7 @@ impl Call {
                     .unwrap_or_default();
                 format!("command {name}")
             }
-            Call::Read { query } => {
-                let name = serde_json::to_value(query)
-                    .ok()
-                    .map(|v| match v {
-                        serde_json::Value::String(s) => s,
-                        serde_json::Value::Object(m) => {
-                            m.keys().next().cloned().unwrap_or_default()
-                        }
-                        _ => String::new(),
-                    })
-                    .unwrap_or_default();
-                format!("read {name}")
-            }
+            Call::Read { query } => format!("read {}", query.name()),
             Call::Parcels { all } => format!("parcels all={all}"),
             Call::AuditRange { after, limit } => format!("audit_range after={after} limit={limit}"),
             other => other.name().to_string(),

@@ -243,6 +243,7 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
     let Some(mut done) = read_published(&engine).await else {
         return;
     };
+    let mut recorded = done;
     loop {
         // Wait for a connection (repeats of Down and stray acks go by).
         loop {
@@ -313,19 +314,27 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
                 }
                 continue;
             }
+            let mut stopped = Sent::Acked;
             for entry in &batch {
                 let payload = serde_json::to_vec(&FleetEvent::from(entry)).unwrap_or_default();
-                match send(&client, &mut wire, &link.events_topic(), false, payload).await {
-                    Sent::Acked => {}
-                    Sent::Unanswered => continue 'connected,
-                    Sent::Down => break 'connected,
+                stopped = send(&client, &mut wire, &link.events_topic(), false, payload).await;
+                if stopped != Sent::Acked {
+                    break;
                 }
                 done = entry.seq;
                 // Something happened: the retained state follows.
                 state_due = true;
-                if let Err(e) = engine.send(actor(), Command::Published { seq: done }).await {
-                    tracing::warn!(error = %e, "could not record the published place");
+            }
+            // One write per batch, not per entry: after a crash the rest of
+            // a batch goes out again, and receivers drop repeats.
+            if done > recorded {
+                match engine.send(actor(), Command::Published { seq: done }).await {
+                    Ok(_) => recorded = done,
+                    Err(e) => tracing::warn!(error = %e, "could not record the published place"),
                 }
+            }
+            if stopped == Sent::Down {
+                break 'connected;
             }
         }
     }
