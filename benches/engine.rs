@@ -124,20 +124,8 @@ fn pickup(c: &mut Criterion) {
                         }
                     }
                     // A parcel waits in door 1 with a fresh code.
-                    let ev = e
-                        .handle(
-                            &op,
-                            Command::PlaceParcel {
-                                compartment: door,
-                                tracking: "BENCH1".into(),
-                                recipient: "482913".into(),
-                                class: ParcelClass::Domestic,
-                            },
-                        )
-                        .unwrap();
-                    let Some(Event::DepositStored { parcel, .. }) = ev.first() else {
-                        panic!("{ev:?}")
-                    };
+                    let ev = e.handle(&op, common::place(door)).unwrap();
+                    let parcel = &common::stored(&ev);
                     e.outbox_with_codes()
                         .unwrap()
                         .into_iter()

@@ -20,9 +20,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use locker::bus::LockBus;
 use locker::bus::modbus::{BusConfig, ModbusLockBus};
 use locker::clock::SystemClock;
-use locker::domain::{CompartmentId, ParcelClass};
+use locker::domain::CompartmentId;
 use locker::engine::runner::EngineHandle;
-use locker::engine::{Command, Engine, EngineSettings, Event};
+use locker::engine::{Engine, EngineSettings};
 use locker::hardware::{Bank, embedded_profile};
 use locker::kiosk::{Kiosk, KioskFacts};
 use locker::sim::{SimLink, SimOptions, Simulator};
@@ -98,19 +98,9 @@ fn main() {
     let mut to_engine = Vec::with_capacity(runs);
     for _ in 0..runs {
         let placed = handle
-            .send_blocking(
-                op.clone(),
-                Command::PlaceParcel {
-                    compartment: door,
-                    tracking: "BENCH".into(),
-                    recipient: "482913".into(),
-                    class: ParcelClass::Domestic,
-                },
-            )
+            .send_blocking(op.clone(), common::place(door))
             .expect("place");
-        let Some(Event::DepositStored { parcel, .. }) = placed.first().cloned() else {
-            panic!("{placed:?}")
-        };
+        let parcel = common::stored(&placed);
         sim.set_item(lock, true);
         let outbox = handle
             .inspect_blocking(|e| e.outbox_with_codes())

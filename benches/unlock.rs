@@ -18,7 +18,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use locker::bus::modbus::{BusConfig, ModbusLockBus};
 use locker::bus::{BusEvent, LockBus};
 use locker::clock::SystemClock;
-use locker::domain::{CompartmentId, HashCost, ParcelClass};
+use locker::domain::{CompartmentId, HashCost};
 use locker::engine::{Actor, Command, Engine, EngineSettings, Event};
 use locker::hardware::Bank;
 use locker::sim::{SimLink, SimOptions, Simulator};
@@ -75,20 +75,8 @@ fn enter_to_unlock_frame(c: &mut Criterion) {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
                     // A parcel waits in door 1 with a fresh code (not timed).
-                    let ev = engine
-                        .handle(
-                            &op,
-                            Command::PlaceParcel {
-                                compartment: door,
-                                tracking: "BENCH".into(),
-                                recipient: "482913".into(),
-                                class: ParcelClass::Domestic,
-                            },
-                        )
-                        .expect("place");
-                    let Some(Event::DepositStored { parcel, .. }) = ev.first().cloned() else {
-                        panic!("{ev:?}")
-                    };
+                    let ev = engine.handle(&op, common::place(door)).expect("place");
+                    let parcel = common::stored(&ev);
                     sim.set_item(lock, true);
                     let code = common::code_in(engine.outbox_with_codes().expect("outbox"), parcel);
                     let pulses = sim.pulses(lock);

@@ -31,6 +31,24 @@ pub fn picked_up(engine: &Engine, parcel: ParcelId) -> bool {
     done && !intents_pending(engine)
 }
 
+/// A bench parcel for PX-482913 into `door`.
+pub fn place(door: locker::domain::CompartmentId) -> Command {
+    Command::PlaceParcel {
+        compartment: door,
+        tracking: "BENCH".into(),
+        recipient: "482913".into(),
+        class: locker::domain::ParcelClass::Domestic,
+    }
+}
+
+/// The parcel a `place` stored.
+pub fn stored(events: &[locker::engine::Event]) -> ParcelId {
+    match events.first() {
+        Some(locker::engine::Event::DepositStored { parcel, .. }) => *parcel,
+        _ => panic!("not stored: {events:?}"),
+    }
+}
+
 /// The operator the benches act as, after registering the recipient
 /// PX-482913 that their parcels go to.
 pub fn bench_recipient(engine: &mut Engine) -> Actor {
