@@ -304,12 +304,6 @@ pub enum Text {
     VacationUntil,
     // The admin console: the keys line (keypad names; a laptop keyboard's
     // are put in by the console).
-    KeysMovePad,
-    KeysMoveBoard,
-    KeysPagePad,
-    KeysPageBoard,
-    KeysRefreshPad,
-    KeysRefreshBoard,
     KeysParcels,
     KeysPeople,
     KeysMarkers,
@@ -536,10 +530,13 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Type your 6-digit code, or scan the QR code from your message.",
             "Escriba su código de 6 dígitos o escanee el código QR de su mensaje.",
         ),
-        HomePickup => ("A  Pick up a parcel", "A  Recoger un paquete"),
-        HomeDeposit => ("B  Deposit (couriers)", "B  Depositar (mensajeros)"),
-        HomeHelp => ("C  Help", "C  Ayuda"),
-        HomeLanguage => ("D  Español", "D  English"),
+        HomePickup => ("{pickup}  Pick up a parcel", "{pickup}  Recoger un paquete"),
+        HomeDeposit => (
+            "{deposit}  Deposit (couriers)",
+            "{deposit}  Depositar (mensajeros)",
+        ),
+        HomeHelp => ("{help}  Help", "{help}  Ayuda"),
+        HomeLanguage => ("{language}  Español", "{language}  English"),
         PickupTitle => ("Pick up a parcel", "Recoger un paquete"),
         EnterCode => (
             "Enter the 6-digit code from your message:",
@@ -549,7 +546,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Or scan the QR code from your message.",
             "O escanee el código QR de su mensaje.",
         ),
-        KeysCodeEntry => ("# Open door   * Delete", "# Abrir puerta   * Borrar"),
+        KeysCodeEntry => (
+            "{enter} Open door   {back} Delete",
+            "{enter} Abrir puerta   {back} Borrar",
+        ),
         DoorIsOpen => ("Door {door} is open", "La puerta {door} está abierta"),
         DoorOpening => (
             "Door {door} is opening",
@@ -570,11 +570,14 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "La puerta {door} está cerrada. Recogida completada.",
         ),
         ReopenKey => (
-            "#  Re-open door {door} (within {secs} s)",
-            "#  Reabrir la puerta {door} (durante {secs} s)",
+            "{enter}  Re-open door {door} (within {secs} s)",
+            "{enter}  Reabrir la puerta {door} (durante {secs} s)",
         ),
-        ReportKey => ("C  Report a problem", "C  Informar de un problema"),
-        DoneKey => ("*  Done", "*  Terminar"),
+        ReportKey => (
+            "{help}  Report a problem",
+            "{help}  Informar de un problema",
+        ),
+        DoneKey => ("{back}  Done", "{back}  Terminar"),
         ReportTitle => (
             "Report a problem with door {door}",
             "Informar de un problema con la puerta {door}",
@@ -583,7 +586,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ProblemDamaged => ("2  Parcel damaged", "2  Paquete dañado"),
         ProblemEmpty => ("3  Compartment empty", "3  Compartimento vacío"),
         ProblemDoorDidNotOpen => ("4  Door did not open", "4  La puerta no se abrió"),
-        BackKey => ("*  Back", "*  Volver"),
+        BackKey => ("{back}  Back", "{back}  Volver"),
         ProblemRecorded => (
             "Staff have been told about door {door}.",
             "El personal ha sido avisado sobre la puerta {door}.",
@@ -617,7 +620,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         CodeDoorBusy => ("That door is already open.", "Esa puerta ya está abierta."),
         CodeMalformed => ("A code has 6 digits.", "Un código tiene 6 dígitos."),
         ScannedTracking => (
-            "That is a tracking label, not a pickup code. Couriers: press B.",
+            "That is a tracking label, not a pickup code. Couriers: press {deposit}.",
             "Es una etiqueta de envío, no un código. Mensajeros: pulsen B.",
         ),
         ScannedRecipientId => (
@@ -653,7 +656,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "1 try left before typed codes pause.",
             "Queda 1 intento antes de pausar los códigos.",
         ),
-        KeysTryAgain => ("# Try again   * Home", "# Reintentar   * Inicio"),
+        KeysTryAgain => (
+            "{enter} Try again   {back} Home",
+            "{enter} Reintentar   {back} Inicio",
+        ),
         LockedTitle => ("Typed codes paused", "Códigos tecleados en pausa"),
         LockedWhy => (
             "Too many wrong codes were typed here.",
@@ -668,8 +674,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Puede escanear el código QR de su mensaje.",
         ),
         KeysLocked => (
-            "B Deposit   C Help   D Language   * Home",
-            "B Depositar   C Ayuda   D Idioma   * Inicio",
+            "{deposit} Deposit   {help} Help   {language} Language   {back} Home",
+            "{deposit} Depositar   {help} Ayuda   {language} Idioma   {back} Inicio",
         ),
         NeedHelp => ("Need help? {contact}", "¿Necesita ayuda? {contact}"),
         FeeTitle => ("Fee to pay", "Tarifa a pagar"),
@@ -680,7 +686,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         FeeUse => ("Use fee", "Tarifa de uso"),
         FeeStorage => ("Storage, {days} days", "Almacenaje, {days} días"),
         FeeTotal => ("Total", "Total"),
-        KeysFee => ("# Pay and open   * Cancel", "# Pagar y abrir   * Cancelar"),
+        KeysFee => (
+            "{enter} Pay and open   {back} Cancel",
+            "{enter} Pagar y abrir   {back} Cancelar",
+        ),
         DoorDidNotOpen => ("Door {door} did not open", "La puerta {door} no se abrió"),
         CannotOpenNow => ("The door could not be opened", "No se pudo abrir la puerta"),
         CodeStillValid => (
@@ -695,18 +704,27 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "The parcel was not stored. Choose the size again for another door.",
             "El paquete no se guardó. Elija el tamaño otra vez para otra puerta.",
         ),
-        KeysHome => ("* Home", "* Inicio"),
-        KeysFaultDeposit => ("# Choose size   * Menu", "# Elegir tamaño   * Menú"),
+        KeysHome => ("{back} Home", "{back} Inicio"),
+        KeysFaultDeposit => (
+            "{enter} Choose size   {back} Menu",
+            "{enter} Elegir tamaño   {back} Menú",
+        ),
         SignInTitle => ("Courier sign-in", "Acceso de mensajeros"),
         EnterUser => (
-            "Type your user number, then #.",
-            "Escriba su número de usuario y pulse #.",
+            "Type your user number, then {enter}.",
+            "Escriba su número de usuario y pulse {enter}.",
         ),
         OrBadge => ("Or scan your badge.", "O escanee su tarjeta."),
         UserLabel => ("User", "Usuario"),
         PinLabel => ("PIN", "PIN"),
-        EnterPin => ("Type your PIN, then #.", "Escriba su PIN y pulse #."),
-        KeysSignIn => ("# Next   * Delete", "# Siguiente   * Borrar"),
+        EnterPin => (
+            "Type your PIN, then {enter}.",
+            "Escriba su PIN y pulse {enter}.",
+        ),
+        KeysSignIn => (
+            "{enter} Next   {back} Delete",
+            "{enter} Siguiente   {back} Borrar",
+        ),
         WrongPin => ("Wrong user or PIN.", "Usuario o PIN incorrecto."),
         Checking => ("Checking…", "Comprobando…"),
         StillThere => (
@@ -720,15 +738,15 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         SignedInAs => ("Signed in: {user}", "Sesión iniciada: {user}"),
         MenuDeposit => ("1  Deposit a parcel", "1  Depositar un paquete"),
         MenuRemoval => ("9  Remove expired parcels", "9  Retirar paquetes caducados"),
-        MenuSignOut => ("*  Sign out", "*  Cerrar sesión"),
+        MenuSignOut => ("{back}  Sign out", "{back}  Cerrar sesión"),
         TrackingTitle => ("Tracking number", "Número de seguimiento"),
         TrackingInvalid => (
             "A tracking number has 4 to 40 letters, digits or '-'. Try again.",
             "Un número de seguimiento tiene de 4 a 40 letras, dígitos o '-'.",
         ),
         TrackingHow => (
-            "Scan the parcel's barcode, or type the number and press #.",
-            "Escanee el código de barras, o escriba el número y pulse #.",
+            "Scan the parcel's barcode, or type the number and press {enter}.",
+            "Escanee el código de barras, o escriba el número y pulse {enter}.",
         ),
         RecipientTitle => ("Recipient ID", "ID del destinatario"),
         RecipientInvalid => (
@@ -736,12 +754,12 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Un ID de destinatario es PX- y 6 dígitos. Escriba los 6 de nuevo.",
         ),
         RecipientHow => (
-            "Scan the ID, or type the 6 digits after PX- and press #.",
-            "Escanee el ID, o escriba los 6 dígitos tras PX- y pulse #.",
+            "Scan the ID, or type the 6 digits after PX- and press {enter}.",
+            "Escanee el ID, o escriba los 6 dígitos tras PX- y pulse {enter}.",
         ),
         KeysTyping => (
-            "# Next   * Delete / back",
-            "# Siguiente   * Borrar / volver",
+            "{enter} Next   {back} Delete / back",
+            "{enter} Siguiente   {back} Borrar / volver",
         ),
         NotRegisteredTitle => (
             "Not registered: deliver as usual",
@@ -751,7 +769,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "{recipient} has no locker account here.",
             "{recipient} no tiene cuenta de casillero aquí.",
         ),
-        KeysNextOrMenu => ("# Next parcel   * Menu", "# Siguiente paquete   * Menú"),
+        KeysNextOrMenu => (
+            "{enter} Next parcel   {back} Menu",
+            "{enter} Siguiente paquete   {back} Menú",
+        ),
         SizeTitle => ("Parcel size", "Tamaño del paquete"),
         SizeLine => (
             "{key}  {size}   {h} x {w} x {d} cm",
@@ -763,8 +784,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         DimensionsTitle => ("Parcel dimensions (cm)", "Medidas del paquete (cm)"),
         DimensionsHow => (
-            "Type each number and press #.",
-            "Escriba cada número y pulse #.",
+            "Type each number and press {enter}.",
+            "Escriba cada número y pulse {enter}.",
         ),
         Height => ("Height", "Alto"),
         Width => ("Width", "Ancho"),
@@ -783,13 +804,16 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Ahora no hay compartimento libre de tamaño {size} o mayor.",
         ),
         TryLarger => ("1  Try size {size}", "1  Probar tamaño {size}"),
-        CancelKey => ("*  Cancel", "*  Cancelar"),
+        CancelKey => ("{back}  Cancel", "{back}  Cancelar"),
         PutParcelIn => (
             "Put the parcel in and close the door.",
             "Coloque el paquete y cierre la puerta.",
         ),
-        DepositKeys => ("1 Does not fit   * Cancel", "1 No cabe   * Cancelar"),
-        DepositKeysLargest => ("* Cancel", "* Cancelar"),
+        DepositKeys => (
+            "1 Does not fit   {back} Cancel",
+            "1 No cabe   {back} Cancelar",
+        ),
+        DepositKeysLargest => ("{back} Cancel", "{back} Cancelar"),
         DimensionZero => (
             "A parcel is at least 1 cm in every direction. Type it again.",
             "Un paquete mide al menos 1 cm en cada sentido. Escríbalo de nuevo.",
@@ -821,8 +845,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "El destinatario recibe ahora su código.",
         ),
         KeysStored => (
-            "# Next parcel   * Sign out",
-            "# Siguiente paquete   * Salir",
+            "{enter} Next parcel   {back} Sign out",
+            "{enter} Siguiente paquete   {back} Salir",
         ),
         RemovalTitle => (
             "Expired parcels to remove",
@@ -847,8 +871,11 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "All expired parcels are out.",
             "Todos los paquetes caducados están fuera.",
         ),
-        KeysRemoval => ("# Open door   * Stop", "# Abrir puerta   * Salir"),
-        KeysRemovalDone => ("* Menu", "* Menú"),
+        KeysRemoval => (
+            "{enter} Open door   {back} Stop",
+            "{enter} Abrir puerta   {back} Salir",
+        ),
+        KeysRemovalDone => ("{back} Menu", "{back} Menú"),
         OutOfServiceTitle => ("Out of service", "Fuera de servicio"),
         OutOfServiceWhy => (
             "The lockers cannot open right now. We keep trying.",
@@ -861,8 +888,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         HelpTitle => ("How to use this locker", "Cómo usar este casillero"),
         HelpPickup => (
-            "Pick up: press A, type the 6-digit code from your message, then #.",
-            "Recoger: pulse A, escriba el código de 6 dígitos y pulse #.",
+            "Pick up: press {pickup}, type the 6-digit code from your message, then {enter}.",
+            "Recoger: pulse {pickup}, escriba el código de 6 dígitos y pulse {enter}.",
         ),
         HelpScan => (
             "Or hold the QR code from your message under the scanner.",
@@ -873,12 +900,12 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "La pantalla indica qué puerta se abre. Ciérrela al terminar.",
         ),
         HelpCourier => (
-            "Couriers: press B and sign in.",
-            "Mensajeros: pulse B e inicie sesión.",
+            "Couriers: press {deposit} and sign in.",
+            "Mensajeros: pulse {deposit} e inicie sesión.",
         ),
         HelpKeys => (
-            "*  deletes or goes back      #  confirms",
-            "*  borra o vuelve atrás      #  confirma",
+            "{back}  deletes or goes back      {enter}  confirms",
+            "{back}  borra o vuelve atrás      {enter}  confirma",
         ),
         HelpContact => ("Questions: {contact}", "Preguntas: {contact}"),
         NotAccepted => ("Not accepted: {reason}", "No aceptado: {reason}"),
@@ -895,8 +922,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Se acabó el tiempo para reabrir. Pregunte a: {contact}",
         ),
         NoLargerDoor => (
-            "No larger free door: cancel with *.",
-            "No hay puerta libre mayor: cancele con *.",
+            "No larger free door: cancel with {back}.",
+            "No hay puerta libre mayor: cancele con {back}.",
         ),
         SomethingWrong => (
             "Something went wrong. Please ask staff: {contact}",
@@ -1071,62 +1098,56 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         VacationUntil => ("{who} away until {until}", "{who} fuera hasta {until}"),
         VacationEnded => ("{who}: vacation ended", "{who}: vacaciones terminadas"),
-        // The admin console: the keys line (keypad names; a laptop keyboard's
-        // are put in by the console).
-        KeysMovePad => ("A/B up/down", "A/B arriba/abajo"),
-        KeysMoveBoard => ("j/k down/up", "j/k abajo/arriba"),
-        KeysPagePad => ("A/B newer/older page", "A/B página más nueva/más vieja"),
-        KeysPageBoard => ("k/j newer/older page", "k/j página más nueva/más vieja"),
-        KeysRefreshPad => ("C refresh", "C actualizar"),
-        KeysRefreshBoard => ("h refresh", "h actualizar"),
+        // The admin console: the keys line. `{enter}`, `{back}`, `{up}` … are
+        // the keys of the keymap in use (`ui::KeyHints`).
         KeysParcels => (
-            "A/B up/down  # open  0 find  * menu",
-            "A/B arriba/abajo  # abrir  0 buscar  * menú",
+            "{up}/{down} up/down  {enter} open  0 find  {back} menu",
+            "{up}/{down} arriba/abajo  {enter} abrir  0 buscar  {back} menú",
         ),
         KeysPeople => (
-            "A/B up/down  1 add account  2 add recipient  * menu",
-            "A/B arriba/abajo  1 añadir cuenta  2 añadir destinatario  * menú",
+            "{up}/{down} up/down  1 add account  2 add recipient  {back} menu",
+            "{up}/{down} arriba/abajo  1 añadir cuenta  2 añadir destinatario  {back} menú",
         ),
         KeysMarkers => (
-            "A/B up/down  0 filter  1 add a marker  2 export CSV  * menu",
-            "A/B arriba/abajo  0 filtrar  1 añadir marca  2 exportar CSV  * menú",
+            "{up}/{down} up/down  0 filter  1 add a marker  2 export CSV  {back} menu",
+            "{up}/{down} arriba/abajo  0 filtrar  1 añadir marca  2 exportar CSV  {back} menú",
         ),
         KeysAudit => (
-            "A/B newer/older page  0 filter  9 verify chain  * menu",
-            "A/B página más nueva/más vieja  0 filtrar  9 comprobar cadena  * menú",
+            "{up}/{down} newer/older page  0 filter  9 verify chain  {back} menu",
+            "{up}/{down} página más nueva/más vieja  0 filtrar  9 comprobar cadena  {back} menú",
         ),
         KeysBus => (
-            "A/B up/down  1 pulse test  C refresh  * menu",
-            "A/B arriba/abajo  1 prueba de pulso  C actualizar  * menú",
+            "{up}/{down} up/down  1 pulse test  {help} refresh  {back} menu",
+            "{up}/{down} arriba/abajo  1 prueba de pulso  {help} actualizar  {back} menú",
         ),
         KeysAlerts => (
-            "A/B up/down  # acknowledge with a note  * menu",
-            "A/B arriba/abajo  # atender con una nota  * menú",
+            "{up}/{down} up/down  {enter} acknowledge with a note  {back} menu",
+            "{up}/{down} arriba/abajo  {enter} atender con una nota  {back} menú",
         ),
         KeysOutbox => (
-            "A/B up/down  1 retry this one  2 retry all  * menu",
-            "A/B arriba/abajo  1 reintentar este  2 reintentar todos  * menú",
+            "{up}/{down} up/down  1 retry this one  2 retry all  {back} menu",
+            "{up}/{down} arriba/abajo  1 reintentar este  2 reintentar todos  {back} menú",
         ),
         KeysStaffSignIn => (
-            "# next / sign in   * erase or back",
-            "# siguiente / entrar   * borrar o volver",
+            "{enter} next / sign in   {back} erase or back",
+            "{enter} siguiente / entrar   {back} borrar o volver",
         ),
         KeysMenu => ("1-9 choose   0 sign out", "1-9 elegir   0 cerrar sesión"),
         KeysForm => (
-            "# confirm   * erase or cancel",
-            "# confirmar   * borrar o cancelar",
+            "{enter} confirm   {back} erase or cancel",
+            "{enter} confirmar   {back} borrar o cancelar",
         ),
         KeysDoor => (
-            "1-5 action   C refresh   * back to the bank",
-            "1-5 acción   C actualizar   * volver al bloque",
+            "1-5 action   {help} refresh   {back} back to the bank",
+            "1-5 acción   {help} actualizar   {back} volver al bloque",
         ),
         KeysParcel => (
-            "1-5 action   C refresh   * back",
-            "1-5 acción   C actualizar   * volver",
+            "1-5 action   {help} refresh   {back} back",
+            "1-5 acción   {help} actualizar   {back} volver",
         ),
         KeysBank => (
-            "0-9 door number  # open a door  C refresh  * menu",
-            "0-9 número de puerta  # abrir una puerta  C actualizar  * menú",
+            "0-9 door number  {enter} open a door  {help} refresh  {back} menu",
+            "0-9 número de puerta  {enter} abrir una puerta  {help} actualizar  {back} menú",
         ),
         // The admin console: sign-in, menu, forms, the bank.
         ConsoleTitle => ("Admin - {name}", "Administración - {name}"),

@@ -114,6 +114,7 @@ impl Desk {
             bus_only: false,
             keypad: false,
             language: locker::domain::Language::En,
+            keys: locker::ui::KeyHints::new(&locker::ui::Keymap::pc()),
         };
         let mut desk = Desk {
             console: Console::new(facts, r.clock.now()),
@@ -524,7 +525,12 @@ fn service_laptop_opens_doors_on_the_boards_into_a_verified_audit_chain() {
     locker::store::prepare_private_dir(&audit_dir).expect("audit dir");
     let mut link =
         ServiceLink::new(Box::new(bus), bank.clone(), &audit_dir, "ana").expect("service link");
-    let mut console = locker::service::console(&bank, "ana", false, locker::domain::Language::En);
+    let mut console = locker::service::console(
+        &bank,
+        "ana",
+        &locker::ui::Keymap::pc(),
+        locker::domain::Language::En,
+    );
     let first = vec![Request::Read {
         actor: console.model().actor(),
         query: Query::Bus,

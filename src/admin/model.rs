@@ -13,7 +13,7 @@ use crate::engine::{Actor, Command, Event, Found};
 use crate::hardware::BankLayout;
 use crate::link::Failure;
 use crate::store::audit::AuditFilter;
-use crate::ui::Input;
+use crate::ui::{Input, KeyHints};
 
 /// What the console shows about the locker; fixed while it runs.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,6 +34,8 @@ pub struct ConsoleFacts {
     pub keypad: bool,
     /// The language of every word shown: the kiosk's configured one.
     pub language: Language,
+    /// The keys the screens name: those of the keymap in use.
+    pub keys: KeyHints,
 }
 
 /// The signed-in admin or technician.

@@ -21,7 +21,7 @@ use crate::notify::Transport;
 use crate::sim::{SimLink, SimOptions, Simulator};
 use crate::store::Store;
 use crate::ui::app::TerminalSetup;
-use crate::ui::{Keymap, ScreenSize, TerminalProfile, screen_size_from_environment};
+use crate::ui::{KeyHints, Keymap, ScreenSize, TerminalProfile, screen_size_from_environment};
 
 /// Time for the bus to read every board once before start-up recovery.
 const SETTLE: Duration = Duration::from_millis(1200);
@@ -177,7 +177,8 @@ pub fn kiosk(config: &Path, size: Option<&str>) -> Result<(), CliError> {
     let rt = runtime()?;
     let _enter = rt.enter();
     let started = start(&cfg, store, &bank, &cfg.bus.port, |_| Ok(()))?;
-    let facts = KioskFacts::from_config(&cfg, &bank.layout);
+    let mut facts = KioskFacts::from_config(&cfg, &bank.layout);
+    facts.keys = KeyHints::new(&setup.keymap);
     run(started.handle.clone(), facts, setup).map_err(failed("terminal"))
 }
 
@@ -198,7 +199,7 @@ pub fn admin(data: &super::DataArgs, size: Option<&str>, keymap: &str) -> Result
         size,
         Keymap::resolve(keymap).map_err(|e| CliError::Usage(e.to_string()))?,
     )?;
-    let facts = console_facts(&cfg, &bank, keymap);
+    let facts = console_facts(&cfg, &bank, &setup.keymap);
     match crate::control::Client::connect(&crate::control::socket_path(&cfg.kiosk.data_dir)) {
         Ok(client) => return remote_admin(client, facts, setup),
         Err(e) if crate::control::Client::nobody_there(&e) => {}
@@ -242,7 +243,7 @@ fn remote_admin(
     .map_err(failed("terminal"))
 }
 
-fn console_facts(cfg: &Config, bank: &Bank, keymap: &str) -> crate::admin::ConsoleFacts {
+fn console_facts(cfg: &Config, bank: &Bank, keymap: &Keymap) -> crate::admin::ConsoleFacts {
     crate::admin::ConsoleFacts {
         letter: cfg.kiosk.id.clone(),
         name: cfg.kiosk.name.clone(),
@@ -251,8 +252,9 @@ fn console_facts(cfg: &Config, bank: &Bank, keymap: &str) -> crate::admin::Conso
         from_kiosk: false,
         idle_secs: 300,
         bus_only: false,
-        keypad: keymap == "keypad-16",
+        keypad: keymap.name() == "keypad-16",
         language: cfg.kiosk.language,
+        keys: KeyHints::new(keymap),
     }
 }
 
@@ -307,6 +309,7 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
     })?;
     let mut facts = KioskFacts::from_config(&cfg, &bank.layout);
     facts.demo_help = facts_out.as_ref().map(help_text);
+    facts.keys = KeyHints::new(&setup.keymap);
     if let Some(f) = &facts_out {
         // Left on the terminal's main screen, so it is there after the demo too.
         println!("{}", banner(f, &data_dir, temporary));
@@ -456,8 +459,8 @@ pub fn service(args: crate::service::ServiceArgs) -> Result<(), CliError> {
     )?;
     // Time for one poll of every board, so the first screen has readings.
     std::thread::sleep(crate::service::SETTLE);
-    let keypad = args.keymap == "keypad-16";
-    let mut console = crate::service::console(&bank, &args.technician, keypad, args.language);
+    let mut console =
+        crate::service::console(&bank, &args.technician, &setup.keymap, args.language);
     let first = vec![crate::admin::Request::Read {
         actor: console.model().actor(),
         query: crate::engine::read::Query::Bus,

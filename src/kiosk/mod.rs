@@ -116,6 +116,7 @@ impl Kiosk {
             bus_only: false,
             keypad: true,
             language: f.language,
+            keys: f.keys.clone(),
         };
         self.admin = Some(crate::admin::Console::new(facts, self.model.now()));
         self.clear = true;

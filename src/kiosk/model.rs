@@ -13,6 +13,7 @@ use crate::link::Failure;
 use crate::store::IntentKind;
 use crate::ui::Input;
 
+use crate::ui::KeyHints;
 use crate::wording::Text;
 
 /// What the kiosk shows about itself; fixed while it runs.
@@ -35,6 +36,8 @@ pub struct KioskFacts {
     pub bank: BankLayout,
     /// Extra lines on the help screen (the demo lists its codes and PINs).
     pub demo_help: Option<String>,
+    /// The keys the screens name: those of the keymap in use.
+    pub keys: KeyHints,
 }
 
 impl KioskFacts {
@@ -76,6 +79,7 @@ impl KioskFacts {
             inactivity_secs: 60,
             bank: bank.clone(),
             demo_help: None,
+            keys: KeyHints::default(),
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::hardware::Bank;
 use crate::link::EngineLink;
 use crate::store::audit::AuditDraft;
 use crate::store::{IntentKind, Store};
+use crate::ui::{KeyHints, Keymap};
 
 /// The default place of the service audit log, beside the laptop's shell.
 pub const DEFAULT_AUDIT_DIR: &str = "./locker-service-audit";
@@ -213,7 +214,7 @@ impl EngineLink for ServiceLink {
 pub fn console(
     bank: &Bank,
     technician: &str,
-    keypad: bool,
+    keymap: &Keymap,
     language: Language,
 ) -> crate::admin::Console {
     let facts = crate::admin::ConsoleFacts {
@@ -228,8 +229,9 @@ pub fn console(
         from_kiosk: true,
         idle_secs: 8 * 3600,
         bus_only: true,
-        keypad,
+        keypad: keymap.name() == "keypad-16",
         language,
+        keys: KeyHints::new(keymap),
     };
     crate::admin::Console::signed_in(
         facts,

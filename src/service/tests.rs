@@ -13,7 +13,7 @@ use crate::hardware::Bank;
 use crate::store::audit::{self, AuditFilter};
 use crate::testkit::driver::frame_text;
 use crate::testkit::snap;
-use crate::ui::{Input, Intent};
+use crate::ui::{Input, Intent, Keymap};
 
 fn keys(c: &mut Console, link: &mut ServiceLink, inputs: &[Input]) {
     for input in inputs {
@@ -52,7 +52,7 @@ fn service_laptop_pulses_and_unlocks_into_its_own_audit_chain() {
     );
     let mut link = ServiceLink::new(Box::new(bus.clone()), bank.clone(), dir.path(), "ana")
         .expect("service link");
-    let mut c = console(&bank, "ana", true, Language::En);
+    let mut c = console(&bank, "ana", &Keymap::keypad16(), Language::En);
     let first = vec![Request::Read {
         actor: c.model().actor(),
         query: Query::Bus,
@@ -150,7 +150,7 @@ fn a_pulse_on_an_offline_board_is_refused_and_recorded() {
     bus.set_board_offline(1, true);
     let mut link = ServiceLink::new(Box::new(bus.clone()), bank.clone(), dir.path(), "ana")
         .expect("service link");
-    let mut c = console(&bank, "ana", true, Language::En);
+    let mut c = console(&bank, "ana", &Keymap::keypad16(), Language::En);
     keys(
         &mut c,
         &mut link,
@@ -169,7 +169,7 @@ fn service_menu_and_door_offer_only_what_the_boards_can_do() {
     let bank = Bank::demo();
     let mut link = ServiceLink::new(Box::new(FakeBus::new()), bank.clone(), dir.path(), "ana")
         .expect("service link");
-    let mut c = console(&bank, "ana", true, Language::En);
+    let mut c = console(&bank, "ana", &Keymap::keypad16(), Language::En);
     let menu = text(&c);
     assert!(menu.contains("1  Bank") && menu.contains("6  Audit log") && menu.contains("7  Bus"));
     assert!(!menu.contains("CCTV") && !menu.contains("Alerts"), "{menu}");
@@ -202,7 +202,7 @@ fn service_screens_show_no_code_in_either_language() {
         bus.set_board_offline(2, true);
         let mut link =
             ServiceLink::new(Box::new(bus), bank.clone(), dir.path(), "ana").expect("service link");
-        let mut c = console(&bank, "ana", true, lang);
+        let mut c = console(&bank, "ana", &Keymap::keypad16(), lang);
         seen.push((format!("{lang:?} menu"), text(&c)));
         let back = Input::Intent(Intent::Back);
         let enter = Input::Intent(Intent::Enter);

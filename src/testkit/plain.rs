@@ -17,6 +17,9 @@ pub fn code_words(text: &str) -> Vec<String> {
     if text.contains("Some(") {
         note("Some(");
     }
+    for name in placeholders(text) {
+        note(&name);
+    }
     for raw in text.split_whitespace() {
         if raw.contains('@') || raw.contains('/') || raw.contains("::") {
             continue;
@@ -25,6 +28,27 @@ pub fn code_words(text: &str) -> Vec<String> {
         if word == "None" || crate::wording::is_code_name(word) {
             note(word);
         }
+    }
+    found
+}
+
+/// Every `{name}` left in a text: a placeholder nobody filled, such as a
+/// key hint drawn without the keymap's keys.
+pub fn placeholders(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        let name = &after[..end];
+        if !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
+        {
+            found.push(format!("{{{name}}}"));
+        }
+        rest = &after[end..];
     }
     found
 }
@@ -52,11 +76,12 @@ mod tests {
     #[test]
     fn finds_code_and_lets_words_and_ids_be() {
         let bad = "Locker A alert: inspection_needed  WrongPin  until Some(2026-12-15) \
-                   ProblemReported, None";
+                   ProblemReported, None {enter} Open door";
         assert_eq!(
             code_words(bad),
             [
                 "Some(",
+                "{enter}",
                 "inspection_needed",
                 "WrongPin",
                 "ProblemReported",

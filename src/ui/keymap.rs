@@ -6,6 +6,7 @@ use std::fmt;
 use std::path::Path;
 
 use crossterm::event::KeyEvent;
+use ratatui::text::Line;
 use serde::Deserialize;
 
 use super::key_chord::KeyChord;
@@ -304,6 +305,82 @@ impl Keymap {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+}
+
+/// The keys a screen names in its hints, read from the keymap in use: a
+/// wording text writes `{enter}`, `{back}`, `{up}` … and gets the first key
+/// bound to that intent, so a site's own keymap is what the screen says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyHints {
+    labels: Vec<(&'static str, String)>,
+}
+
+/// Each placeholder and the intents that serve it, first bound first: the
+/// console moves with up/down, or with pickup/deposit (A/B) on a keypad
+/// that has no arrows.
+const HINTS: [(&str, &[Intent]); 8] = [
+    ("enter", &[Intent::Enter]),
+    ("back", &[Intent::Back]),
+    ("pickup", &[Intent::Pickup]),
+    ("deposit", &[Intent::Deposit]),
+    ("help", &[Intent::Help]),
+    ("language", &[Intent::Language]),
+    ("up", &[Intent::Up, Intent::Pickup]),
+    ("down", &[Intent::Down, Intent::Deposit]),
+];
+
+impl KeyHints {
+    pub fn new(keymap: &Keymap) -> Self {
+        let labels = HINTS
+            .iter()
+            .map(|(name, intents)| {
+                let label = intents
+                    .iter()
+                    .find_map(|i| keymap.keys_for(*i).first())
+                    .map_or_else(|| "-".to_string(), ToString::to_string);
+                (*name, label)
+            })
+            .collect();
+        Self { labels }
+    }
+
+    /// The text with every key placeholder replaced by its key's name;
+    /// other placeholders are left for the wording's `fill`.
+    pub fn fill(&self, text: &str) -> String {
+        if !text.contains('{') {
+            return text.to_string();
+        }
+        self.labels
+            .iter()
+            .fold(text.to_string(), |out, (name, label)| {
+                out.replace(&format!("{{{name}}}"), label)
+            })
+    }
+
+    /// A drawn line with its key placeholders filled.
+    pub fn line(&self, mut line: Line<'static>) -> Line<'static> {
+        for span in &mut line.spans {
+            if span.content.contains('{') {
+                span.content = self.fill(&span.content).into();
+            }
+        }
+        line
+    }
+
+    /// The key an intent's hint names.
+    pub fn label(&self, name: &str) -> &str {
+        self.labels
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("-", |(_, l)| l.as_str())
+    }
+}
+
+impl Default for KeyHints {
+    /// The kiosk's 16-key keypad.
+    fn default() -> Self {
+        Self::new(&Keymap::keypad16())
     }
 }
 

@@ -93,7 +93,7 @@ pub mod terminal;
 pub use counting::{ByteMeter, CountingWriter};
 pub use input::{Input, InputDecoder, ScanSettings};
 pub use key_chord::KeyChord;
-pub use keymap::{Intent, Keymap, KeymapError};
+pub use keymap::{Intent, KeyHints, Keymap, KeymapError};
 pub use profile::TerminalProfile;
 pub use screen_size::{ScreenSize, SizeSources, choose_screen_size, screen_size_from_environment};
 pub use terminal::KioskBackend;

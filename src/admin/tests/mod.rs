@@ -44,6 +44,7 @@ pub fn facts(d: &Driver) -> ConsoleFacts {
         bus_only: false,
         keypad: false,
         language: crate::domain::Language::En,
+        keys: crate::ui::KeyHints::new(&Keymap::pc()),
     }
 }
 

@@ -65,9 +65,14 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Screen::Parcel(p) => screens::parcel(model, p),
         _ => lists::body(model),
     };
+    let hints = &model.facts.keys;
     let body = Body {
-        lines: body.lines.into_iter().map(shown).collect(),
-        keys: body.keys,
+        lines: body
+            .lines
+            .into_iter()
+            .map(|l| hints.line(shown(l)))
+            .collect(),
+        keys: hints.fill(&body.keys),
     };
     header(model, frame, Rect { height: 1, ..area });
     let inner = Rect {
@@ -80,7 +85,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
     if let Some(notice) = &model.notice {
         frame.render_widget(
             Paragraph::new(Line::styled(
-                printable(notice).into_owned(),
+                hints.fill(&printable(notice)),
                 Style::default().add_modifier(Modifier::BOLD),
             )),
             Rect {
@@ -91,34 +96,14 @@ pub fn view(model: &Model, frame: &mut Frame) {
             },
         );
     }
-    let keys = if model.facts.keypad {
-        body.keys
-    } else {
-        keyboard_keys(model, &body.keys)
-    };
     frame.render_widget(
-        Paragraph::new(Line::raw(format!(" {keys}"))),
+        Paragraph::new(Line::raw(format!(" {}", body.keys))),
         Rect {
             y: area.bottom() - 1,
             height: 1,
             ..area
         },
     );
-}
-
-/// The keys line names the keypad's keys; on a laptop keyboard (the pc
-/// keymap) the same intents sit on other keys.
-fn keyboard_keys(model: &Model, keys: &str) -> String {
-    let moves = [
-        (Text::KeysMovePad, Text::KeysMoveBoard),
-        (Text::KeysPagePad, Text::KeysPageBoard),
-        (Text::KeysRefreshPad, Text::KeysRefreshBoard),
-    ]
-    .map(|(pad, board)| (say(model, pad), say(model, board)));
-    moves
-        .into_iter()
-        .chain([("# ", "Enter "), ("* ", "Esc ")])
-        .fold(keys.to_string(), |k, (from, to)| k.replace(from, to))
 }
 
 fn header(model: &Model, frame: &mut Frame, area: Rect) {

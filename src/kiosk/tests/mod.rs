@@ -4,6 +4,7 @@
 mod acceptance;
 mod bytes;
 mod courier;
+mod keys;
 mod no_panic;
 mod screens;
 

@@ -75,6 +75,11 @@ pub fn view(model: &Model, frame: &mut Frame) {
         | Screen::DoorFault { .. } => pickup::body(model),
         _ => courier::body(model),
     };
+    let hints = &model.facts.keys;
+    let body = Body {
+        lines: body.lines.into_iter().map(|l| hints.line(l)).collect(),
+        keys: hints.fill(&body.keys),
+    };
     header(model, frame, Rect { height: 1, ..area });
     let inner = Rect {
         x: area.x + 2,
@@ -96,14 +101,14 @@ pub fn view(model: &Model, frame: &mut Frame) {
         model.notice.as_ref()
     };
     if let Some(notice) = notice {
-        let text = fill(
+        let text = hints.fill(&fill(
             model.language,
             notice.text,
             &[
                 ("reason", &notice.reason),
                 ("contact", &model.facts.admin_contact),
             ],
-        );
+        ));
         frame.render_widget(
             Paragraph::new(Line::styled(
                 text,
