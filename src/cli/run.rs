@@ -219,7 +219,8 @@ fn remote_admin(
     setup: TerminalSetup,
 ) -> Result<(), CliError> {
     let unasked = client.take_unasked();
-    let mut link = crate::control::RemoteEngine { client };
+    let mut link =
+        crate::control::RemoteEngine::new(client).map_err(|e| CliError::Failed(e.to_string()))?;
     let console = crate::admin::Console::new(facts, chrono::Utc::now());
     crate::admin::runtime::run_with(&mut link, console, setup, move |sink| {
         let Some(unasked) = unasked else {

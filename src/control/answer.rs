@@ -1,9 +1,11 @@
 //! The socket's read calls are queries of the engine's read side; this
 //! maps each call to its query and the answer back to the call's reply, so
 //! `locker parcel list --json` prints the same whether it went through the
-//! socket or opened the database itself.
+//! socket or opened the database itself: the socket's own rows
+//! ([`super::wire`]), mapped from the read side here.
 
 use super::proto::{Call, Reply};
+use super::wire::rows;
 use crate::engine::read::{Answer, Query};
 use crate::engine::{Actor, Engine, EngineError};
 
@@ -35,13 +37,13 @@ impl Call {
     pub fn reply(&self, answer: Answer) -> Reply {
         match (self, answer) {
             (Call::Read { .. }, a) => Reply::Loaded(a),
-            (_, Answer::ParcelRecords(p)) => Reply::Parcels(p),
-            (_, Answer::Users(u)) => Reply::Users(u),
-            (_, Answer::Recipients(r)) => Reply::Recipients(r),
-            (_, Answer::OutboxEntries(o)) => Reply::Outbox(o),
+            (_, Answer::ParcelRecords(p)) => Reply::Parcels(rows(p)),
+            (_, Answer::Users(u)) => Reply::Users(rows(u)),
+            (_, Answer::Recipients(r)) => Reply::Recipients(rows(r)),
+            (_, Answer::OutboxEntries(o)) => Reply::Outbox(rows(o)),
             (_, Answer::Verified { checked, broken }) => Reply::Verified { checked, broken },
-            (_, Answer::AuditEntries(a)) => Reply::Audit(a),
-            (_, Answer::MarkerRecords(m)) => Reply::Markers(m),
+            (_, Answer::AuditEntries(a)) => Reply::Audit(rows(a)),
+            (_, Answer::MarkerRecords(m)) => Reply::Markers(rows(m)),
             (_, a) => Reply::Loaded(a),
         }
     }

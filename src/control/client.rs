@@ -28,6 +28,12 @@ pub enum ClientError {
     Timeout,
     #[error("the kiosk answered something unexpected")]
     Unexpected,
+    /// The console's calls carry the engine's own reads and commands, which
+    /// only a kiosk of the same release speaks.
+    #[error(
+        "the kiosk runs locker {kiosk} and this console is locker {ours}: use the kiosk's own `locker admin` (list calls and --json work across releases)"
+    )]
+    OtherRelease { kiosk: String, ours: String },
 }
 
 impl From<ClientError> for EngineError {
@@ -66,6 +72,8 @@ pub struct Client {
     next_id: u64,
     /// The kiosk's letter and name, from its hello.
     pub kiosk: (String, String),
+    /// The kiosk's release, from its hello.
+    pub release: String,
 }
 
 impl Client {
@@ -82,6 +90,7 @@ impl Client {
             unasked: Some(unasked),
             next_id: 1,
             kiosk: (String::new(), String::new()),
+            release: String::new(),
         };
         client.hello()?;
         Ok(client)
@@ -90,7 +99,15 @@ impl Client {
     fn hello(&mut self) -> Result<(), ClientError> {
         let client = format!("locker {}", env!("CARGO_PKG_VERSION"));
         match self.call(Call::Hello { client })? {
-            Reply::Hello { kiosk, name, .. } => self.kiosk = (kiosk, name),
+            Reply::Hello {
+                kiosk,
+                name,
+                version,
+                ..
+            } => {
+                self.kiosk = (kiosk, name);
+                self.release = version;
+            }
             _ => return Err(ClientError::Unexpected),
         }
         Ok(())
@@ -238,10 +255,23 @@ fn read_loop(stream: UnixStream, answers: mpsc::Sender<Response>, unasked: mpsc:
 /// The admin console on a running kiosk's engine. The actor a console
 /// names is ignored: the kiosk acts as whoever signed in on the connection.
 pub struct RemoteEngine {
-    pub client: Client,
+    client: Client,
 }
 
 impl RemoteEngine {
+    /// The console's link on `client`'s kiosk, which must be of this
+    /// console's own release.
+    pub fn new(client: Client) -> Result<Self, ClientError> {
+        let ours = env!("CARGO_PKG_VERSION");
+        if client.release != ours {
+            return Err(ClientError::OtherRelease {
+                kiosk: client.release.clone(),
+                ours: ours.to_string(),
+            });
+        }
+        Ok(Self { client })
+    }
+
     fn events(reply: Result<Reply, ClientError>) -> EngineResult {
         match reply.map_err(session_over)? {
             Reply::Events(ev) => Ok(ev),

@@ -8,7 +8,7 @@
 //! a script     ─┘  line-delimited JSON  └─ event broadcast ─▶ subscribers
 //! ```
 //!
-//! The wire format is in [`proto`]; who may connect in [`peer`]; what the
+//! The wire format is in [`proto`], its rows in [`wire`]; who may connect in [`peer`]; what the
 //! kiosk does with a call in [`server`]. Every call after a sign-in, and
 //! every sign-in attempt, is recorded in the audit log with its actor and
 //! the peer's user and process; other calls before a sign-in are counted.
@@ -18,6 +18,7 @@ pub mod client;
 pub mod peer;
 pub mod proto;
 pub mod server;
+pub mod wire;
 
 pub use client::{Client, ClientError, RemoteEngine, Unasked};
 pub use server::{ControlServer, Limits, ServerInfo, serve, socket_path};

@@ -17,11 +17,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Parcel, Permission, Recipient};
-use crate::engine::read::{Answer, OutboxEntry, Query, UserRow};
+use super::wire;
+use crate::domain::Permission;
+use crate::engine::read::{Answer, Query};
 use crate::engine::{Command, EngineError, Event, Refusal};
-use crate::store::CctvMarker;
-use crate::store::audit::AuditEntry;
 
 /// The protocol version this build speaks; a request with another is refused.
 pub const VERSION: u32 = 1;
@@ -141,17 +140,20 @@ pub enum Reply {
     },
     /// What a command (or sign-in, sign-out) produced.
     Events(Vec<Event>),
+    /// A console read: the read side's own answer. Only the console of
+    /// the same build asks these (see docs/CONTROL.md); scripts use the
+    /// calls below, whose rows are the socket's own ([`wire`]).
     Loaded(Answer),
-    Parcels(Vec<Parcel>),
-    Users(Vec<UserRow>),
-    Recipients(Vec<Recipient>),
-    Outbox(Vec<OutboxEntry>),
+    Parcels(Vec<wire::Parcel>),
+    Users(Vec<wire::User>),
+    Recipients(Vec<wire::Recipient>),
+    Outbox(Vec<wire::OutboxMessage>),
     Verified {
         checked: u64,
         broken: Option<String>,
     },
-    Audit(Vec<AuditEntry>),
-    Markers(Vec<CctvMarker>),
+    Audit(Vec<wire::Audit>),
+    Markers(Vec<wire::Marker>),
     Subscribed,
 }
 

@@ -8,7 +8,7 @@ use clap::{Subcommand, ValueEnum};
 use super::backend::{Backend, Data, remote, unexpected};
 use crate::cli::{CliError, DataArgs};
 use crate::control::proto::{Call, MAX_AUDIT_RANGE, Reply};
-use crate::store::audit::AuditEntry;
+use crate::control::wire;
 use crate::store::csv;
 
 #[derive(Subcommand, Debug)]
@@ -66,7 +66,7 @@ pub fn audit(cmd: AuditCmd) -> Result<(), CliError> {
             if let Format::Csv = format {
                 writeln!(out, "seq,at,actor,action,compartment,parcel,detail")?;
             }
-            let mut write = |e: AuditEntry| match format {
+            let mut write = |e: wire::Audit| match format {
                 Format::Jsonl => writeln!(out, "{}", serde_json::to_string(&e).unwrap_or_default()),
                 Format::Csv => writeln!(
                     out,
@@ -82,7 +82,7 @@ pub fn audit(cmd: AuditCmd) -> Result<(), CliError> {
             };
             match &mut data.backend {
                 Backend::Database { engine, actor } => {
-                    engine.each_audit_entry(actor, &mut write)?;
+                    engine.each_audit_entry(actor, &mut |e| write(wire::Audit::from(e)))?;
                 }
                 Backend::Kiosk(client) => {
                     // In pieces, so neither side holds the whole log.
@@ -124,7 +124,10 @@ pub fn markers(cmd: MarkersCmd) -> Result<(), CliError> {
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
-        Format::Csv => crate::store::csv::write_markers(&markers, &mut out)?,
+        Format::Csv => {
+            let records: Vec<crate::store::CctvMarker> = wire::rows(markers);
+            crate::store::csv::write_markers(&records, &mut out)?
+        }
         Format::Jsonl => {
             for m in &markers {
                 writeln!(

@@ -106,6 +106,10 @@ fn bad_frames_are_answered_and_logged_without_their_content() {
             .finish(),
     );
     let s = served_with(Limits::default(), Some(dispatch));
+    // Other tests hit the same log lines on threads with no subscriber; a
+    // callsite first met while this subscriber registered can keep a stale
+    // "nobody listens". Asking again now, with it registered, settles it.
+    tracing::callsite::rebuild_interest_cache();
     let mut raw = Raw::open(&s);
     let frames: [&[u8]; 4] = [
         b"{\"v\":1,\"id\":1,\"call\":{\"op\":\"sign_in\",\"user\":\"admin\",\"pin\":123456}}\n",

@@ -7,6 +7,7 @@ mod audit;
 mod clients;
 mod frames;
 mod windows;
+mod wire;
 
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;

@@ -148,7 +148,7 @@ fn the_console_whose_connection_was_closed_signs_in_again() {
         },
         None,
     );
-    let mut console = super::RemoteEngine { client: s.client() };
+    let mut console = super::RemoteEngine::new(s.client()).expect("same release");
     let sign_in = || Command::SignIn {
         user: "admin".into(),
         pin: "9999".into(),
