@@ -6,7 +6,7 @@
 
 use crate::engine::read::{Answer, Query};
 use crate::engine::runner::EngineHandle;
-use crate::engine::{Actor, Command, Engine, EngineError, EngineResult, Refusal};
+use crate::engine::{Actor, Command, Engine, EngineError, EngineResult, Refusal, Rejection};
 
 /// Why the engine said no, in a form a screen can keep and compare.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -17,6 +17,8 @@ pub enum Failure {
     NotSignedIn,
     #[error("not allowed for your role")]
     Denied,
+    #[error("{0}")]
+    Rejected(Rejection),
     #[error("{0}")]
     Invalid(String),
     #[error("{0} not found")]
@@ -32,6 +34,7 @@ impl From<&EngineError> for Failure {
             EngineError::Refused(r) => Failure::Refused(r.clone()),
             EngineError::NotSignedIn => Failure::NotSignedIn,
             EngineError::Denied { .. } => Failure::Denied,
+            EngineError::Rejected(r) => Failure::Rejected(r.clone()),
             EngineError::Invalid(s) => Failure::Invalid(s.clone()),
             EngineError::NotFound(s) => Failure::NotFound(s.clone()),
             EngineError::Store(e) => {

@@ -221,18 +221,24 @@ pub(super) fn failure_words(lang: Language, failure: &Failure) -> String {
     let why = match failure {
         Failure::Refused(r) => named(lang, &format!("refusal.{}", name_of(r))),
         Failure::NotFound(what) => {
-            return fill(
-                lang,
-                Text::NotFoundNotice,
-                &[("what", &humanize(lang, what))],
-            );
+            return fill(lang, Text::NotFoundNotice, &[("what", &thing(lang, what))]);
         }
         Failure::Store => return tr(lang, Text::DatabaseFailed).to_string(),
         Failure::NotSignedIn => tr(lang, Text::SessionEndedAgain).to_string(),
         Failure::Denied => tr(lang, Text::NotAllowedRole).to_string(),
+        Failure::Rejected(r) => r.words(lang),
         Failure::Invalid(why) => humanize(lang, why),
     };
     fill(lang, Text::NotDone, &[("why", &why)])
+}
+
+/// What was not found, "parcel P000007", with its kind in words.
+fn thing(lang: Language, what: &str) -> String {
+    let (kind, id) = what.split_once(' ').unwrap_or((what, ""));
+    match crate::wording::machine(&format!("thing.{kind}")) {
+        Some(words) => format!("{} {id}", tr(lang, words)).trim_end().to_string(),
+        None => humanize(lang, what),
+    }
 }
 
 /// A notice in the console's language.

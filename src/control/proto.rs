@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::wire;
 use crate::domain::Permission;
 use crate::engine::read::{Answer, Query};
-use crate::engine::{Command, EngineError, Event, Refusal};
+use crate::engine::{Command, EngineError, Event, Refusal, Rejection};
 
 /// The protocol version this build speaks; a request with another is refused.
 pub const VERSION: u32 = 1;
@@ -171,6 +171,8 @@ pub enum WireError {
     NotFound { what: String },
     #[error("{refusal}")]
     Refused { refusal: Refusal },
+    #[error("{rejection}")]
+    Rejected { rejection: Rejection },
     #[error("the kiosk's database: {message}")]
     Store { message: String },
     /// Not a request: not UTF-8, not JSON, or not a known call.
@@ -205,6 +207,9 @@ impl From<&EngineError> for WireError {
             EngineError::Invalid(m) => WireError::Invalid { message: m.clone() },
             EngineError::NotFound(w) => WireError::NotFound { what: w.clone() },
             EngineError::Refused(r) => WireError::Refused { refusal: r.clone() },
+            EngineError::Rejected(r) => WireError::Rejected {
+                rejection: r.clone(),
+            },
             EngineError::Store(s) => WireError::Store {
                 message: s.to_string(),
             },
@@ -220,6 +225,7 @@ impl From<WireError> for EngineError {
             WireError::Invalid { message } => EngineError::Invalid(message),
             WireError::NotFound { what } => EngineError::NotFound(what),
             WireError::Refused { refusal } => EngineError::Refused(refusal),
+            WireError::Rejected { rejection } => EngineError::Rejected(rejection),
             other => EngineError::Invalid(other.to_string()),
         }
     }

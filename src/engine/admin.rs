@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::tx::{Refusal, abort};
-use super::{Command, Engine, EngineError, EngineResult, Event, Found};
+use super::{Command, Engine, EngineError, EngineResult, Event, Found, Rejection};
 use crate::domain::code::validate_pin;
 use crate::domain::hold::local_date;
 use crate::domain::people::validate_user_name;
@@ -60,9 +60,7 @@ impl Engine {
     ) -> EngineResult {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(EngineError::Invalid(
-                "a manual unlock needs a reason".into(),
-            ));
+            return Err(EngineError::Rejected(Rejection::ReasonNeeded));
         }
         let parcel = self.commit(|tx| tx.compartment(c))?.parcel;
         self.pulse_with(c, IntentKind::ManualUnlock, parcel, who, |e, tx| {
@@ -164,7 +162,8 @@ impl Engine {
         parcel: ParcelId,
         recipient: &str,
     ) -> EngineResult {
-        let rid = RecipientId::parse(recipient).map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let rid = RecipientId::parse(recipient)
+            .map_err(|_| EngineError::Rejected(Rejection::RecipientIdMalformed))?;
         match self.commit(|tx| tx.recipient(&rid))? {
             Some(r) if !r.closed => {}
             _ => return Err(EngineError::Refused(Refusal::NotRegistered)),
@@ -215,9 +214,7 @@ impl Engine {
         self.commit(|tx| {
             let mut p = tx.parcel(parcel)?;
             if p.state != ParcelState::Stored {
-                return abort(EngineError::Invalid(format!(
-                    "parcel {parcel} is not waiting in the locker"
-                )));
+                return abort(EngineError::Rejected(Rejection::NotWaiting { parcel }));
             }
             self.kill_codes(tx, &mut p, DeadReason::Replaced)?;
             if let Some(rid) = &new_recipient {
@@ -286,18 +283,15 @@ impl Engine {
     ) -> EngineResult {
         let range = crate::domain::hold::EXTENSION_DAYS;
         if !range.contains(&days) {
-            return Err(EngineError::Invalid(format!(
-                "extend by {} to {} days",
-                range.start(),
-                range.end()
-            )));
+            return Err(EngineError::Rejected(Rejection::ExtendDays {
+                min: *range.start(),
+                max: *range.end(),
+            }));
         }
         self.commit(|tx| {
             let mut p = tx.parcel(parcel)?;
             if p.state != ParcelState::Stored {
-                return abort(EngineError::Invalid(format!(
-                    "parcel {parcel} is not waiting in the locker"
-                )));
+                return abort(EngineError::Rejected(Rejection::NotWaiting { parcel }));
             }
             p.extension_days += days;
             p.deadline = p.deposited_at.map(|d| {
@@ -325,7 +319,8 @@ impl Engine {
         recipient: &str,
         until: Option<NaiveDate>,
     ) -> EngineResult {
-        let rid = RecipientId::parse(recipient).map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let rid = RecipientId::parse(recipient)
+            .map_err(|_| EngineError::Rejected(Rejection::RecipientIdMalformed))?;
         let waiting: Vec<ParcelId> = super::query::live_parcels(&self.store)?
             .into_iter()
             .filter(|p| p.recipient == rid && p.state == ParcelState::Stored)
@@ -365,18 +360,16 @@ impl Engine {
         self.commit(|tx| {
             match tx.recipient(&r.id)? {
                 Some(old) if old.closed => {
-                    return abort(EngineError::Invalid(format!(
-                        "recipient ID {} belonged to a closed account",
-                        r.id
-                    )));
+                    return abort(EngineError::Rejected(Rejection::ClosedAccount {
+                        recipient: r.id.to_string(),
+                    }));
                 }
                 // Saving over it would drop its vacation, delegates and
                 // language.
                 Some(_) => {
-                    return abort(EngineError::Invalid(format!(
-                        "recipient {} already exists: `recipient update {}` changes it",
-                        r.id, r.id
-                    )));
+                    return abort(EngineError::Rejected(Rejection::RecipientExists {
+                        recipient: r.id.to_string(),
+                    }));
                 }
                 None => {}
             }
@@ -393,18 +386,21 @@ impl Engine {
         recipient: &str,
         change: &RecipientChange,
     ) -> EngineResult {
-        let rid = RecipientId::parse(recipient).map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let rid = RecipientId::parse(recipient)
+            .map_err(|_| EngineError::Rejected(Rejection::RecipientIdMalformed))?;
         if change.is_empty() {
-            return Err(EngineError::Invalid(format!("nothing to change in {rid}")));
+            return Err(EngineError::Rejected(Rejection::NothingToChange {
+                recipient: rid.to_string(),
+            }));
         }
         self.commit(|tx| {
             let Some(mut r) = tx.recipient(&rid)? else {
                 return abort(EngineError::NotFound(format!("recipient {rid}")));
             };
             if r.closed {
-                return abort(EngineError::Invalid(format!(
-                    "recipient ID {rid} belonged to a closed account"
-                )));
+                return abort(EngineError::Rejected(Rejection::ClosedAccount {
+                    recipient: rid.to_string(),
+                }));
             }
             change.apply(&mut r);
             tx.put(T::Recipients, rid.digits().as_bytes(), &r)?;
@@ -416,7 +412,8 @@ impl Engine {
     /// Deletes personal data but keeps the ID for the audit trail; refused
     /// while the recipient has parcels in the locker.
     pub(super) fn close_account(&mut self, who: &str, recipient: &str) -> EngineResult {
-        let rid = RecipientId::parse(recipient).map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let rid = RecipientId::parse(recipient)
+            .map_err(|_| EngineError::Rejected(Rejection::RecipientIdMalformed))?;
         let waiting = super::query::live_parcels(&self.store)?
             .iter()
             .any(|p| p.recipient == rid);
@@ -447,7 +444,7 @@ impl Engine {
         carrier_email: Option<String>,
     ) -> EngineResult {
         validate_user_name(name)?;
-        validate_pin(pin).map_err(|e| EngineError::Invalid(e.into()))?;
+        validate_pin(pin).map_err(|_| EngineError::Rejected(Rejection::PinMalformed))?;
         let user = User {
             name: name.to_string(),
             role,
@@ -457,7 +454,9 @@ impl Engine {
         };
         self.commit(|tx| {
             if tx.raw(T::Users).get(name.as_bytes())?.is_some() {
-                return abort(EngineError::Invalid(format!("user {name} already exists")));
+                return abort(EngineError::Rejected(Rejection::UserExists {
+                    user: name.to_string(),
+                }));
             }
             tx.put(T::Users, name.as_bytes(), &user)?;
             tx.audit(self.audit_draft(who, "user_added", None, None, format!("{name} ({role})")))
@@ -471,9 +470,7 @@ impl Engine {
             return Err(EngineError::NotFound(format!("user {name}")));
         };
         if user.role == Role::Admin && users.iter().filter(|u| u.role == Role::Admin).count() == 1 {
-            return Err(EngineError::Invalid(
-                "the last admin cannot be removed".into(),
-            ));
+            return Err(EngineError::Rejected(Rejection::LastAdmin));
         }
         self.commit(|tx| {
             tx.del(T::Users, name.as_bytes())?;
@@ -484,7 +481,7 @@ impl Engine {
 
     /// A new PIN for an existing account; the old one stops working at once.
     pub(super) fn reset_pin(&mut self, who: &str, name: &str, pin: &str) -> EngineResult {
-        validate_pin(pin).map_err(|e| EngineError::Invalid(e.into()))?;
+        validate_pin(pin).map_err(|_| EngineError::Rejected(Rejection::PinMalformed))?;
         let pin_hash = self.hasher.hash_pin(pin);
         self.commit(|tx| {
             let Some(mut user) = tx.get::<User, _>(T::Users, name.as_bytes())? else {

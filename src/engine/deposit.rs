@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 
 use super::tx::{Refusal, TxResult, refuse};
-use super::{Engine, EngineError, EngineResult, Event, SizeChoice};
+use super::{Engine, EngineError, EngineResult, Event, Rejection, SizeChoice};
 use crate::domain::compartment::choose;
 use crate::domain::hold::local_date;
 use crate::domain::throttle::PINS;
@@ -131,9 +131,7 @@ impl Engine {
         let size = match size {
             SizeChoice::Size(s) => s,
             SizeChoice::Dimensions(d) if !d.is_real() => {
-                return Err(EngineError::Invalid(
-                    "each dimension is at least 1 cm".into(),
-                ));
+                return Err(EngineError::Rejected(Rejection::DimensionTooSmall));
             }
             SizeChoice::Dimensions(d) => {
                 Size::smallest_fit(d).ok_or(EngineError::Refused(Refusal::Oversized))?
@@ -169,9 +167,7 @@ impl Engine {
     ) -> Result<(String, RecipientId), EngineError> {
         let tracking = tracking.trim();
         if !crate::domain::parcel::is_tracking_number(tracking) {
-            return Err(EngineError::Invalid(
-                "a tracking number has 4 to 40 letters, digits or '-'".into(),
-            ));
+            return Err(EngineError::Rejected(Rejection::TrackingMalformed));
         }
         let (rid, _) = self.registered_recipient(recipient)?;
         Ok((tracking.to_string(), rid))
@@ -268,9 +264,9 @@ impl Engine {
     ) -> EngineResult {
         let p = self.commit(|tx| tx.parcel(parcel))?;
         if p.state != ParcelState::Depositing {
-            return Err(EngineError::Invalid(format!(
-                "parcel {parcel} is not being deposited"
-            )));
+            return Err(EngineError::Rejected(Rejection::NotBeingDeposited {
+                parcel,
+            }));
         }
         let compartments: Vec<Compartment> = self.store.all(T::Compartments)?;
         let old = compartments
@@ -279,7 +275,7 @@ impl Engine {
             .ok_or_else(|| EngineError::NotFound(format!("door {}", p.compartment)))?;
         let want = match size {
             Some(s) if s > old.size => s,
-            Some(_) => return Err(EngineError::Invalid("choose a larger size".into())),
+            Some(_) => return Err(EngineError::Rejected(Rejection::LargerSize)),
             None => old
                 .size
                 .larger()
@@ -313,9 +309,9 @@ impl Engine {
         let c = self.commit(|tx| {
             let p = tx.parcel(parcel)?;
             if p.state != ParcelState::Depositing {
-                return super::tx::abort(EngineError::Invalid(format!(
-                    "parcel {parcel} is not being deposited"
-                )));
+                return super::tx::abort(EngineError::Rejected(Rejection::NotBeingDeposited {
+                    parcel,
+                }));
             }
             tx.del(T::Parcels, &seq_key(parcel.0))?;
             tx.del(T::Live, &seq_key(parcel.0))?;
@@ -412,9 +408,9 @@ impl Engine {
         self.commit(|tx| {
             let mut p = tx.parcel(parcel)?;
             if p.state != ParcelState::Depositing {
-                return super::tx::abort(EngineError::Invalid(format!(
-                    "parcel {parcel} is not being deposited"
-                )));
+                return super::tx::abort(EngineError::Rejected(Rejection::NotBeingDeposited {
+                    parcel,
+                }));
             }
             let recipient = tx.recipient(&p.recipient)?;
             let base = self.settings.hold.deadline(now, self.settings.tz, 0);
@@ -503,9 +499,7 @@ impl Engine {
                 });
             }
         }
-        Err(EngineError::Invalid(
-            "could not find a free access code".into(),
-        ))
+        Err(EngineError::Rejected(Rejection::NoFreeCode))
     }
 
     /// Files a fresh code for a parcel in the live indexes and queues the

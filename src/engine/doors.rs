@@ -23,7 +23,7 @@ impl Engine {
     ) -> EngineResult {
         let lock = self
             .lock_of(c)
-            .ok_or_else(|| EngineError::NotFound(format!("door {c} in the bank layout")))?;
+            .ok_or_else(|| EngineError::NotFound(format!("door {c}")))?;
         if self.bus_down || !self.bus.board_online(lock.board) {
             return Err(EngineError::Refused(Refusal::BusDown));
         }

@@ -15,6 +15,7 @@ mod pickup;
 pub(crate) mod query;
 pub mod read;
 mod recovery;
+mod rejection;
 pub mod runner;
 mod schedule;
 mod sessions;
@@ -37,6 +38,7 @@ use crate::hardware::BankLayout;
 use crate::store::{Store, StoreError, T, TxFailure, compartment_key};
 
 pub use api::{Actor, Command, Event, Found, Problem, SizeChoice};
+pub use rejection::Rejection;
 use sessions::Session;
 pub use settings::{EngineSettings, KeySetupError};
 pub use tx::{Refusal, Scanned};
@@ -53,6 +55,9 @@ pub enum EngineError {
     NotFound(String),
     #[error("{0}")]
     Refused(Refusal),
+    /// A command a person gave that cannot be carried out, and why.
+    #[error("{0}")]
+    Rejected(Rejection),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -390,9 +395,10 @@ impl Engine {
                         .get::<DateTime<Utc>, _>(T::Meta, key.as_bytes())?
                         .is_some()
                     {
-                        return tx::abort(EngineError::Invalid(format!(
-                            "order {id} from {who} was carried out before"
-                        )));
+                        return tx::abort(EngineError::Rejected(Rejection::OrderRepeated {
+                            id: id.to_string(),
+                            who: who.to_string(),
+                        }));
                     }
                     tx.put(T::Meta, key.as_bytes(), &until)
                 })?;

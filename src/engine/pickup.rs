@@ -4,7 +4,8 @@ use chrono::Duration;
 
 use super::tx::{Refusal, Scanned, TxResult};
 use super::{
-    Engine, EngineError, EngineResult, Event, PendingPickup, Problem, ReopenWindow, crash,
+    Engine, EngineError, EngineResult, Event, PendingPickup, Problem, Rejection, ReopenWindow,
+    crash,
 };
 use crate::domain::{
     AccessCode, CodeThrottle, Compartment, CompartmentId, Parcel, ParcelId, ParcelState, QrToken,
@@ -212,9 +213,7 @@ impl Engine {
         let now = self.now();
         self.pending.retain(|_, p| p.expires > now);
         let Some(p) = self.pending.remove(&ticket) else {
-            return Err(EngineError::Invalid(
-                "that fee offer has expired: enter the code again".into(),
-            ));
+            return Err(EngineError::Rejected(Rejection::FeeOfferExpired));
         };
         let _ = &p.fee;
         self.pulse(p.compartment, IntentKind::Pickup, Some(p.parcel), "kiosk")

@@ -1,7 +1,7 @@
 //! Time-driven rules: reminders, expiry, and the staff's removal walk.
 
 use super::tx::TxResult;
-use super::{Engine, EngineError, EngineResult, Event};
+use super::{Engine, EngineError, EngineResult, Event, Rejection};
 use crate::domain::{CompartmentId, Parcel, ParcelId, ParcelState};
 use crate::store::{DeadReason, IntentKind, NotificationKind, Tx};
 
@@ -103,9 +103,7 @@ impl Engine {
     pub(super) fn open_for_removal(&mut self, who: &str, parcel: ParcelId) -> EngineResult {
         let p: Parcel = self.commit(|tx| tx.parcel(parcel))?;
         if p.state != ParcelState::Expired {
-            return Err(EngineError::Invalid(format!(
-                "parcel {parcel} is not expired"
-            )));
+            return Err(EngineError::Rejected(Rejection::NotExpired { parcel }));
         }
         self.pulse(p.compartment, IntentKind::Removal, Some(parcel), who)
     }

@@ -480,7 +480,7 @@ pub(super) fn on_refusal(model: &mut Model, refusal: Refusal) {
     }
 }
 
-pub(super) fn on_invalid(model: &mut Model, reason: String) {
+pub(super) fn on_invalid(model: &mut Model, reason: String, tracking: bool) {
     // A fee offer that timed out: the code has to be entered again.
     if matches!(model.screen, Screen::Fee { .. }) {
         model.screen = Screen::CodeEntry {
@@ -492,7 +492,7 @@ pub(super) fn on_invalid(model: &mut Model, reason: String) {
     if matches!(
         model.screen,
         Screen::Size { .. } | Screen::Dimensions { .. } | Screen::NoCompartment { .. }
-    ) && reason.contains("tracking")
+    ) && tracking
     {
         model.screen = Screen::Tracking {
             typed: String::new(),

@@ -79,8 +79,8 @@ impl ServiceLink {
     fn unlock(&self, c: CompartmentId, reason: &str) -> EngineResult {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(EngineError::Invalid(
-                "a manual unlock needs a reason".into(),
+            return Err(EngineError::Rejected(
+                crate::engine::Rejection::ReasonNeeded,
             ));
         }
         let layout = self

@@ -352,3 +352,24 @@ fn every_e_mail_and_alert_mail_shows_no_code_in_either_language() {
     );
     assert!(es.body.contains("paquete equivocado"), "{}", es.body);
 }
+
+/// What the engine says when it will not do something reaches a Spanish
+/// console in Spanish, as does what it could not find.
+#[test]
+fn the_engine_says_no_in_the_console_language() {
+    let mut desk = Desk::speaking(Language::Es);
+    desk.sign_in(ADMIN.0, ADMIN.1);
+    desk.keys("4");
+    desk.keys(&format!("2PX-{ANA} otra@example.org Ana Otra\n"));
+    let text = desk.text();
+    assert!(
+        text.contains(&format!("No se hizo: el destinatario PX-{ANA} ya existe")),
+        "{text}"
+    );
+    assert!(!text.contains("already exists"), "{text}");
+    let failure = crate::link::Failure::NotFound("parcel P000042".into());
+    assert_eq!(
+        crate::admin::replies::failure_words(Language::Es, &failure),
+        "No encontrado: paquete P000042"
+    );
+}

@@ -249,7 +249,14 @@ pub(super) fn on_failure(model: &mut Model, failure: Failure) {
             };
         }
         Failure::Refused(r) => courier::on_refusal(model, r),
-        Failure::Invalid(reason) => courier::on_invalid(model, reason),
+        Failure::Rejected(r) => {
+            let tracking = r == crate::engine::Rejection::TrackingMalformed;
+            courier::on_invalid(model, r.words(model.language), tracking);
+        }
+        Failure::Invalid(reason) => {
+            let tracking = reason.contains("tracking");
+            courier::on_invalid(model, reason, tracking);
+        }
         Failure::NotFound(_) | Failure::Store => {
             model.notice = Some(notice(Text::SomethingWrong));
         }
