@@ -516,6 +516,39 @@ pub enum Text {
     NotDone,
     NotFoundNotice,
     DatabaseFailed,
+    // Sentences the engine stores in alerts and the audit log, in English
+    // (`said`), read back in the console's language (`reword`).
+    SaidItemInputsRefused,
+    SaidBoardSilent,
+    SaidBusDown,
+    SaidBoard,
+    SaidBoardBack,
+    SaidLeftOpen,
+    SaidForcedOpen,
+    SaidSomethingInside,
+    SaidParcelGone,
+    SaidJam,
+    SaidRestartInspection,
+    SaidSensorUnreadable,
+    SaidSensorsUndecided,
+    SaidGivenUpFull,
+    SaidGivenUp,
+    SaidNotFitOrCancelled,
+    SaidDidNotOpen,
+    SaidRestartEmpty,
+    SaidSignInPaused,
+    SaidCodesPaused,
+    SaidDailyCap,
+    SaidProblem,
+    SaidCodesReissued,
+    SaidMessageDead,
+    SaidReminder,
+    SaidReturnToSender,
+    SaidToOffice,
+    SaidMovedTo,
+    SaidExtended,
+    SaidNothingChanged,
+    SaidMessages,
     // What was not found (`thing.*`).
     ThingParcel,
     ThingDoor,
@@ -1643,6 +1676,100 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "The kiosk's database failed; the log says why.",
             "Falló la base de datos del quiosco; el registro dice por qué.",
         ),
+        SaidItemInputsRefused => (
+            "lock board {board} refuses its item sensor inputs {inputs} (Modbus exception {exception}): deposits and pickups are not seen; check the board's profile",
+            "la placa {board} rechaza sus entradas de sensor {inputs} (excepción Modbus {exception}): no se ven depósitos ni recogidas; revise el perfil de la placa",
+        ),
+        SaidBoardSilent => (
+            "lock board {board} does not answer",
+            "la placa de cerraduras {board} no responde",
+        ),
+        SaidBusDown => (
+            "no lock board answers: the kiosk is out of service",
+            "ninguna placa de cerraduras responde: el quiosco está fuera de servicio",
+        ),
+        SaidBoard => ("board {board}", "placa {board}"),
+        SaidBoardBack => (
+            "board {board} answers again",
+            "la placa {board} responde de nuevo",
+        ),
+        SaidLeftOpen => (
+            "door {door} has been left open",
+            "la puerta {door} se ha quedado abierta",
+        ),
+        SaidForcedOpen => (
+            "door {door} was opened without a command",
+            "la puerta {door} se abrió sin una orden",
+        ),
+        SaidSomethingInside => (
+            "door {door}: something is inside after a {purpose} but no parcel is booked there",
+            "puerta {door}: hay algo dentro tras {purpose} pero no consta ningún paquete",
+        ),
+        SaidParcelGone => (
+            "door {door}: its parcel is no longer inside after a {purpose}",
+            "puerta {door}: su paquete ya no está dentro tras {purpose}",
+        ),
+        SaidJam => (
+            "door {door} did not open ({purpose})",
+            "la puerta {door} no se abrió ({purpose})",
+        ),
+        SaidRestartInspection => (
+            "door {door} needs an inspection after a restart: {why} ({purpose})",
+            "la puerta {door} necesita una revisión tras un reinicio: {why} ({purpose})",
+        ),
+        SaidSensorUnreadable => (
+            "its door sensor cannot be read",
+            "no se puede leer su sensor de puerta",
+        ),
+        SaidSensorsUndecided => (
+            "the sensors cannot tell whether the parcel is inside",
+            "los sensores no saben si el paquete está dentro",
+        ),
+        SaidGivenUpFull => (
+            "door {door} was given up ({why}) but its item sensor sees something inside",
+            "la puerta {door} se dejó ({why}) pero su sensor ve algo dentro",
+        ),
+        SaidGivenUp => ("given up", "abandonada"),
+        SaidNotFitOrCancelled => ("does not fit or cancelled", "no cabe o cancelado"),
+        SaidDidNotOpen => ("door did not open", "la puerta no se abrió"),
+        SaidRestartEmpty => (
+            "restart: the compartment is empty",
+            "reinicio: el compartimento está vacío",
+        ),
+        SaidSignInPaused => (
+            "sign-in for {who} paused until {time} after repeated wrong PINs",
+            "inicio de sesión de {who} en pausa hasta las {time} tras varios PIN incorrectos",
+        ),
+        SaidCodesPaused => (
+            "typed codes paused until {time} after repeated wrong codes; QR codes and sign-in still work",
+            "códigos tecleados en pausa hasta las {time} tras varios códigos incorrectos; los QR y el inicio de sesión siguen funcionando",
+        ),
+        SaidDailyCap => (
+            "{count} wrong codes today: someone may be guessing",
+            "{count} códigos incorrectos hoy: alguien puede estar probando",
+        ),
+        SaidProblem => (
+            "door {door}: recipient reports {problem}",
+            "puerta {door}: el destinatario informa de {problem}",
+        ),
+        SaidCodesReissued => (
+            "{count} live codes were made with a code key that is not in the key file: their recipients were sent new codes",
+            "{count} códigos vigentes se hicieron con una clave que no está en el archivo de claves: se enviaron códigos nuevos",
+        ),
+        SaidMessageDead => (
+            "message {id} to {to} could not be delivered: {error}",
+            "el mensaje {id} para {to} no se pudo entregar: {error}",
+        ),
+        SaidReturnToSender => ("return to sender", "devolución al remitente"),
+        SaidReminder => ("reminder {number}", "recordatorio {number}"),
+        SaidToOffice => (
+            "to the office, held {days} more days",
+            "a la oficina, se guarda {days} días más",
+        ),
+        SaidMovedTo => ("moved to door {door}", "movido a la puerta {door}"),
+        SaidExtended => ("+{days} days: {reason}", "+{days} días: {reason}"),
+        SaidNothingChanged => ("{purpose}: nothing changed", "{purpose}: nada cambió"),
+        SaidMessages => ("{count} messages", "{count} mensajes"),
         ThingParcel => ("parcel", "paquete"),
         ThingDoor => ("door", "puerta"),
         ThingCompartment => ("door", "puerta"),
@@ -1738,6 +1865,127 @@ pub fn fill(lang: Language, id: Text, args: &[(&str, &dyn Display)]) -> String {
         out = out.replace(&format!("{{{name}}}"), &value.to_string());
     }
     out
+}
+
+/// The sentences the engine stores, most particular first.
+const SENTENCES: &[Text] = &[
+    SaidItemInputsRefused,
+    SaidBoardSilent,
+    SaidBusDown,
+    SaidBoard,
+    SaidBoardBack,
+    SaidLeftOpen,
+    SaidForcedOpen,
+    SaidSomethingInside,
+    SaidParcelGone,
+    SaidJam,
+    SaidRestartInspection,
+    SaidSensorUnreadable,
+    SaidSensorsUndecided,
+    SaidGivenUpFull,
+    SaidGivenUp,
+    SaidNotFitOrCancelled,
+    SaidDidNotOpen,
+    SaidRestartEmpty,
+    SaidSignInPaused,
+    SaidCodesPaused,
+    SaidDailyCap,
+    SaidProblem,
+    SaidCodesReissued,
+    SaidMessageDead,
+    SaidReminder,
+    SaidReturnToSender,
+    SaidToOffice,
+    SaidMovedTo,
+    SaidExtended,
+    SaidNothingChanged,
+    SaidMessages,
+];
+
+/// Placeholders that hold a machine name, and the namespace its words
+/// are under.
+const MACHINE_ARGS: [(&str, &str); 2] = [("purpose", ""), ("problem", "problem.")];
+
+/// Placeholders that hold words (a reason typed by a person, a server's
+/// error, another stored sentence); any other holds one token.
+const FREE_ARGS: [&str; 5] = ["why", "reason", "error", "to", "inputs"];
+
+/// A sentence for an alert or the audit log, as it is stored: English,
+/// which [`reword`] reads back into any language.
+pub fn said(id: Text, args: &[(&str, &dyn Display)]) -> String {
+    fill(Language::En, id, args)
+}
+
+/// A sentence the engine stored, in `lang`: matched against the English of
+/// each of [`SENTENCES`], its values put into `lang`'s words (machine
+/// names in words, a nested sentence reworded). Anything else, such as a
+/// note typed by a person, keeps its words, with machine names in words.
+pub fn reword(lang: Language, stored: &str) -> String {
+    for &id in SENTENCES {
+        let Some(values) = captures(tr(Language::En, id), stored) else {
+            continue;
+        };
+        let values: Vec<(String, String)> = values
+            .into_iter()
+            .map(|(name, value)| {
+                let shown = match MACHINE_ARGS.iter().find(|(n, _)| *n == name) {
+                    Some((_, space)) => {
+                        lowercase_first(&named(lang, &format!("{space}{}", snake(&value))))
+                    }
+                    None if FREE_ARGS.contains(&name.as_str()) => reword(lang, &value),
+                    None => value,
+                };
+                (name, shown)
+            })
+            .collect();
+        let args: Vec<(&str, &dyn Display)> = values
+            .iter()
+            .map(|(n, v)| (n.as_str(), v as &dyn Display))
+            .collect();
+        return fill(lang, id, &args);
+    }
+    humanize(lang, stored)
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The values of `template`'s placeholders in `text`, if `text` is that
+/// template filled: literal parts match exactly, a placeholder takes one
+/// token (or words, for [`FREE_ARGS`]) up to the next literal part.
+fn captures(template: &str, text: &str) -> Option<Vec<(String, String)>> {
+    let mut values = Vec::new();
+    let mut rest_t = template;
+    let mut rest = text;
+    loop {
+        let Some(open) = rest_t.find('{') else {
+            return (rest_t == rest).then_some(values);
+        };
+        rest = rest.strip_prefix(&rest_t[..open])?;
+        let close = open + rest_t[open..].find('}')?;
+        let name = &rest_t[open + 1..close];
+        rest_t = &rest_t[close + 1..];
+        let next = rest_t.find('{').unwrap_or(rest_t.len());
+        let literal = &rest_t[..next];
+        let end = if literal.is_empty() {
+            rest.len()
+        } else if next == rest_t.len() {
+            rest.strip_suffix(literal).map(str::len)?
+        } else {
+            rest.find(literal)?
+        };
+        let value = &rest[..end];
+        if value.is_empty() || (!FREE_ARGS.contains(&name) && value.contains(char::is_whitespace)) {
+            return None;
+        }
+        values.push((name.to_string(), value.to_string()));
+        rest = &rest[end..];
+    }
 }
 
 /// The words for a machine name: an audit action as stored, an alert,
@@ -2015,10 +2263,10 @@ pub fn audit_detail(lang: Language, action: &str, detail: &str) -> String {
                     let until = humanize(lang, until);
                     fill(lang, VacationUntil, &[("who", &who), ("until", &until)])
                 }
-                None => humanize(lang, detail),
+                None => reword(lang, detail),
             };
         }
-        _ => return humanize(lang, detail),
+        _ => return reword(lang, detail),
     };
     let end = detail
         .find(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -2028,13 +2276,45 @@ pub fn audit_detail(lang: Language, action: &str, detail: &str) -> String {
         // A refusal's fields (the other kiosk's letter) say nothing more.
         Some(id) if space == "refusal." => tr(lang, id).to_string(),
         Some(id) => format!("{}{}", tr(lang, id), humanize(lang, rest)),
-        None => humanize(lang, detail),
+        None => reword(lang, detail),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_sentences_read_back_in_either_language() {
+        let jam = said(SaidJam, &[("door", &15), ("purpose", &"pickup")]);
+        assert_eq!(jam, "door 15 did not open (pickup)");
+        assert_eq!(
+            reword(Language::Es, &jam),
+            "la puerta 15 no se abrió (recogida)"
+        );
+        let full = said(
+            SaidGivenUpFull,
+            &[("door", &5), ("why", &said(SaidNotFitOrCancelled, &[]))],
+        );
+        assert_eq!(
+            reword(Language::Es, &full),
+            "la puerta 5 se dejó (no cabe o cancelado) pero su sensor ve algo dentro"
+        );
+        // Written before the sentences were named: a problem as `{:?}`.
+        assert_eq!(
+            reword(Language::Es, "door 2: recipient reports WrongParcel"),
+            "puerta 2: el destinatario informa de paquete equivocado"
+        );
+        let typed = "+3 days: the receipt is lost";
+        assert_eq!(reword(Language::Es, typed), "+3 días: the receipt is lost");
+        assert_eq!(
+            reword(Language::Es, "the receipt is lost"),
+            "the receipt is lost"
+        );
+        for &id in SENTENCES {
+            assert_ne!(tr(Language::En, id), tr(Language::Es, id), "{id:?}");
+        }
+    }
     use crate::ui::profile::ascii_symbol;
 
     /// Every id, so a test can walk the whole table.

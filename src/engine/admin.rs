@@ -15,6 +15,7 @@ use crate::domain::{
 use crate::store::{
     Alert, AlertKind, DeadReason, IntentKind, MarkerKind, NotificationKind, T, seq_key,
 };
+use crate::wording::{Text, said};
 
 impl From<TextError> for EngineError {
     fn from(e: TextError) -> Self {
@@ -190,10 +191,7 @@ impl Engine {
             self.rotate("kiosk", *parcel, None)?;
         }
         if !orphans.is_empty() {
-            let text = format!(
-                "{} live codes were made with a code key that is not in the key file: their recipients were sent new codes",
-                orphans.len()
-            );
+            let text = said(Text::SaidCodesReissued, &[("count", &orphans.len())]);
             self.commit(|tx| {
                 self.raise(tx, AlertKind::CodesReissued, None, text.clone())
                     .map(|_| ())
@@ -305,7 +303,7 @@ impl Engine {
                 "hold_extended",
                 Some(p.compartment),
                 Some(parcel),
-                format!("+{days} days: {reason}"),
+                said(Text::SaidExtended, &[("days", &days), ("reason", &reason)]),
             ))
         })?;
         Ok(vec![Event::Done])

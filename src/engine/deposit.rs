@@ -12,6 +12,7 @@ use crate::domain::{
     TryBudget, User,
 };
 use crate::store::{IntentKind, NotificationKind, T, Tx, seq_key};
+use crate::wording::{Text, said};
 
 impl Engine {
     /// A user number and PIN. Wrong PINs draw on that account's own budget
@@ -58,10 +59,8 @@ impl Engine {
             tx.put(T::Meta, &budget_key, &budget)?;
             let mut alert = None;
             if let Some(until) = spent.locked_until {
-                let text = format!(
-                    "sign-in for {who} paused until {} after repeated wrong PINs",
-                    until.with_timezone(&self.settings.tz).format("%H:%M:%S")
-                );
+                let time = until.with_timezone(&self.settings.tz).format("%H:%M:%S");
+                let text = said(Text::SaidSignInPaused, &[("who", &who), ("time", &time)]);
                 alert = Some(self.raise(tx, crate::store::AlertKind::Lockout, None, text)?);
             }
             tx.audit(self.audit_draft(&who, "wrong_pin", None, None, String::new()))?;
@@ -297,7 +296,7 @@ impl Engine {
                     "does_not_fit",
                     Some(from),
                     Some(parcel),
-                    format!("moved to door {to}"),
+                    said(Text::SaidMovedTo, &[("door", &to)]),
                 ))?;
                 Ok(())
             })?;
@@ -346,7 +345,7 @@ impl Engine {
                 i.abandon = true;
                 tx.put_intent(&i)
             }
-            _ => self.release_deposit_door(tx, c, parcel, "given up"),
+            _ => self.release_deposit_door(tx, c, parcel, Text::SaidGivenUp),
         }
     }
 
@@ -356,7 +355,7 @@ impl Engine {
         tx: &Tx<'_>,
         c: CompartmentId,
         parcel: ParcelId,
-        why: &str,
+        why: Text,
     ) -> TxResult<()> {
         let mut comp = tx.compartment(c)?;
         if comp.parcel == Some(parcel) {
@@ -373,7 +372,10 @@ impl Engine {
                 tx,
                 crate::store::AlertKind::InspectionNeeded,
                 Some(c),
-                format!("door {c} was given up ({why}) but its item sensor sees something inside"),
+                said(
+                    Text::SaidGivenUpFull,
+                    &[("door", &c), ("why", &said(why, &[]))],
+                ),
             )?;
         }
         tx.put_compartment(&comp)?;
@@ -390,7 +392,7 @@ impl Engine {
             "deposit_door_released",
             Some(c),
             Some(parcel),
-            why.to_string(),
+            said(why, &[]),
         ))?;
         Ok(())
     }

@@ -9,6 +9,7 @@ use super::{Engine, EngineError, EngineResult, Event, crash};
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind};
 use crate::domain::{Compartment, CompartmentId, ParcelId};
 use crate::store::{Alert, AlertKind, DoorIntent, IntentKind, MarkerKind, T, Tx, seq_key};
+use crate::wording::{Text, said};
 
 impl Engine {
     /// Commits the intent (with `also`, in the same transaction), flushes,
@@ -90,10 +91,13 @@ impl Engine {
                 count,
                 exception,
             } => {
-                let text = format!(
-                    "lock board {board} refuses its item sensor inputs {} (Modbus exception {exception:02}): \
-                     deposits and pickups are not seen; check the board's profile",
-                    crate::bus::input_range(input_base, count)
+                let text = said(
+                    Text::SaidItemInputsRefused,
+                    &[
+                        ("board", &board),
+                        ("inputs", &crate::bus::input_range(input_base, count)),
+                        ("exception", &format!("{exception:02}")),
+                    ],
                 );
                 let alert = self.commit(|tx| {
                     let alert =
@@ -127,14 +131,14 @@ impl Engine {
                 AlertKind::BoardOffline,
                 None,
                 Some(board),
-                format!("lock board {board} does not answer"),
+                said(Text::SaidBoardSilent, &[("board", &board)]),
             )?];
             if newly_down {
                 alerts.push(self.raise(
                     tx,
                     AlertKind::BusDown,
                     None,
-                    "no lock board answers: the kiosk is out of service".into(),
+                    said(Text::SaidBusDown, &[]),
                 )?);
             }
             tx.audit(self.audit_draft(
@@ -142,7 +146,7 @@ impl Engine {
                 "board_offline",
                 None,
                 None,
-                format!("board {board}"),
+                said(Text::SaidBoard, &[("board", &board)]),
             ))?;
             Ok(alerts)
         })?;
@@ -161,7 +165,7 @@ impl Engine {
     fn board_back(&mut self, board: u8) -> EngineResult {
         tracing::info!(board, "board back online");
         let bus_up = std::mem::replace(&mut self.bus_down, false);
-        let note = format!("board {board} answers again");
+        let note = said(Text::SaidBoardBack, &[("board", &board)]);
         let settled: Vec<u64> = self
             .store
             .all::<Alert>(T::Alerts)?
@@ -222,7 +226,7 @@ impl Engine {
                         tx,
                         AlertKind::DoorLeftOpen,
                         Some(c),
-                        format!("door {c} has been left open"),
+                        said(Text::SaidLeftOpen, &[("door", &c)]),
                     )
                 })?;
                 Ok(vec![Event::AlertRaised { alert }])
@@ -257,7 +261,7 @@ impl Engine {
                 comp.needs_inspection = true;
             }
             tx.put_compartment(&comp)?;
-            let text = format!("door {c} was opened without a command");
+            let text = said(Text::SaidForcedOpen, &[("door", &c)]);
             let alert = self.raise(tx, AlertKind::ForcedOpen, Some(c), text.clone())?;
             self.marker(tx, MarkerKind::ForcedOpen, Some(c), "bus", &text)?;
             tx.audit(self.audit_draft("bus", "forced_open", Some(c), comp.parcel, text))?;
@@ -302,7 +306,7 @@ impl Engine {
                 });
             }
             (IntentKind::Deposit, Some(p)) if i.abandon => {
-                self.commit(|tx| self.release_deposit_door(tx, c, p, "does not fit or cancelled"))?;
+                self.commit(|tx| self.release_deposit_door(tx, c, p, Text::SaidNotFitOrCancelled))?;
             }
             (IntentKind::Deposit, Some(p)) if item == Some(false) => {
                 // Nothing went in: keep the reservation so the courier can retry.
@@ -393,19 +397,12 @@ impl Engine {
         match item {
             Some(inside) if inside != booked && !comp.needs_inspection => {
                 comp.needs_inspection = true;
-                let text = if inside {
-                    format!(
-                        "door {}: something is inside after a {} but no parcel is booked there",
-                        comp.id,
-                        kind.as_str()
-                    )
+                let sentence = if inside {
+                    Text::SaidSomethingInside
                 } else {
-                    format!(
-                        "door {}: its parcel is no longer inside after a {}",
-                        comp.id,
-                        kind.as_str()
-                    )
+                    Text::SaidParcelGone
                 };
+                let text = said(sentence, &[("door", &comp.id), ("purpose", &kind.as_str())]);
                 let alert = self.raise(tx, AlertKind::InspectionNeeded, Some(comp.id), text)?;
                 Ok(Some(alert))
             }
@@ -431,13 +428,16 @@ impl Engine {
                     tx,
                     AlertKind::Jam,
                     Some(c),
-                    format!("door {c} did not open ({})", purpose.as_str()),
+                    said(
+                        Text::SaidJam,
+                        &[("door", &c), ("purpose", &purpose.as_str())],
+                    ),
                 )?);
             }
             match &intent {
                 Some(i) if i.kind == IntentKind::Deposit => {
                     if let Some(p) = i.parcel {
-                        self.release_deposit_door(tx, c, p, "door did not open")?;
+                        self.release_deposit_door(tx, c, p, Text::SaidDidNotOpen)?;
                     }
                 }
                 Some(_) => tx.clear_intent(c)?,

@@ -10,6 +10,7 @@ use rand::Rng;
 use super::tx::abort;
 use super::{Engine, EngineError, EngineResult, Event};
 use crate::store::{AlertKind, DeliveryState, Notification, NotificationKind, T, seq_key};
+use crate::wording::{Text, said};
 
 /// First retry after this, doubling up to [`MAX_BACKOFF_SECS`].
 pub const FIRST_BACKOFF_SECS: i64 = 30;
@@ -122,9 +123,9 @@ impl Engine {
                 n.next_attempt = None;
                 // An alert about a failing alert would only fail the same way.
                 if n.kind != NotificationKind::AdminAlert {
-                    let text = format!(
-                        "message {id} to {} could not be delivered: {error}",
-                        n.to.join(", ")
+                    let text = said(
+                        Text::SaidMessageDead,
+                        &[("id", &id), ("to", &n.to.join(", ")), ("error", &error)],
                     );
                     alert = Some(self.raise(tx, AlertKind::NotificationDead, None, text)?);
                 }
@@ -161,7 +162,7 @@ impl Engine {
                 "outbox_retry",
                 None,
                 None,
-                format!("{} messages", ids.len()),
+                said(Text::SaidMessages, &[("count", &ids.len())]),
             ))
         })?;
         Ok(vec![Event::Done])

@@ -15,6 +15,7 @@ use crate::store::{
     AlertKind, DeadCode, DeadReason, DoorIntent, IntentKind, MarkerKind, T, Tx, compartment_key,
     seq_key,
 };
+use crate::wording::{Text, name_of, said};
 
 /// The typed-code budget in `meta` (a new key: the old throttle's doubling
 /// and resets are not carried over).
@@ -113,17 +114,12 @@ impl Engine {
             tx.put(T::Meta, THROTTLE_KEY, &t)?;
             let mut alerts = Vec::new();
             if let (Some(until), true) = (outcome.spent.locked_until, outcome.alert_lock) {
-                let text = format!(
-                    "typed codes paused until {} after repeated wrong codes; QR codes and sign-in still work",
-                    until.with_timezone(&self.settings.tz).format("%H:%M:%S")
-                );
+                let time = until.with_timezone(&self.settings.tz).format("%H:%M:%S");
+                let text = said(Text::SaidCodesPaused, &[("time", &time)]);
                 alerts.push(self.raise(tx, AlertKind::Lockout, None, text)?);
             }
             if outcome.cap_reached {
-                let text = format!(
-                    "{} wrong codes today: someone may be guessing",
-                    t.wrong_today
-                );
+                let text = said(Text::SaidDailyCap, &[("count", &t.wrong_today)]);
                 alerts.push(self.raise(tx, AlertKind::DailyCap, None, text.clone())?);
                 self.marker(tx, MarkerKind::DailyCap, None, "kiosk", &text)?;
             }
@@ -235,7 +231,10 @@ impl Engine {
         compartment: CompartmentId,
         problem: Problem,
     ) -> EngineResult {
-        let text = format!("door {compartment}: recipient reports {problem:?}");
+        let text = said(
+            Text::SaidProblem,
+            &[("door", &compartment), ("problem", &name_of(&problem))],
+        );
         // The report follows a pickup: the parcel is the one last taken
         // from this door.
         let parcel = self.reopen.get(&compartment).map(|w| w.parcel);
@@ -259,7 +258,7 @@ impl Engine {
                 "problem_reported",
                 Some(compartment),
                 parcel,
-                format!("{problem:?}"),
+                name_of(&problem),
             ))?;
             Ok(alert)
         })?;

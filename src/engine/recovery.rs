@@ -7,6 +7,7 @@ use super::{Engine, EngineResult, Event};
 use crate::bus::DoorState;
 use crate::domain::CompartmentId;
 use crate::store::{AlertKind, DoorIntent, IntentKind};
+use crate::wording::{Text, said};
 
 /// What the sensors let us conclude about an intent whose door is closed.
 #[derive(Debug, PartialEq, Eq)]
@@ -77,13 +78,9 @@ impl Engine {
                 })?;
                 Ok(vec![Event::DoorOpened { compartment: c }])
             }
-            DoorState::Unknown => self.needs_inspection(c, &i, "its door sensor cannot be read"),
+            DoorState::Unknown => self.needs_inspection(c, &i, Text::SaidSensorUnreadable),
             DoorState::Closed => match (verdict(&i, item), i.parcel) {
-                (Verdict::Undecided, _) => self.needs_inspection(
-                    c,
-                    &i,
-                    "the sensors cannot tell whether the parcel is inside",
-                ),
+                (Verdict::Undecided, _) => self.needs_inspection(c, &i, Text::SaidSensorsUndecided),
                 (Verdict::Done, Some(p)) if i.kind == IntentKind::Deposit => {
                     let receipt = self.confirm_deposit(c, p)?;
                     Ok(vec![Event::DepositStored {
@@ -104,9 +101,7 @@ impl Engine {
                     }])
                 }
                 (Verdict::NotDone, Some(p)) if i.kind == IntentKind::Deposit => {
-                    self.commit(|tx| {
-                        self.release_deposit_door(tx, c, p, "restart: the compartment is empty")
-                    })?;
+                    self.commit(|tx| self.release_deposit_door(tx, c, p, Text::SaidRestartEmpty))?;
                     Ok(vec![Event::CompartmentChanged { compartment: c }])
                 }
                 _ => {
@@ -124,7 +119,7 @@ impl Engine {
                             "intent_settled",
                             Some(c),
                             i.parcel,
-                            format!("{}: nothing changed", i.kind.as_str()),
+                            said(Text::SaidNothingChanged, &[("purpose", &i.kind.as_str())]),
                         ))?;
                         Ok(alert)
                     })?;
@@ -136,10 +131,14 @@ impl Engine {
         }
     }
 
-    fn needs_inspection(&mut self, c: CompartmentId, i: &DoorIntent, why: &str) -> EngineResult {
-        let text = format!(
-            "door {c} needs an inspection after a restart: {why} ({})",
-            i.kind.as_str()
+    fn needs_inspection(&mut self, c: CompartmentId, i: &DoorIntent, why: Text) -> EngineResult {
+        let text = said(
+            Text::SaidRestartInspection,
+            &[
+                ("door", &c),
+                ("why", &said(why, &[])),
+                ("purpose", &i.kind.as_str()),
+            ],
         );
         let alert = self.commit(|tx| {
             let mut comp = tx.compartment(c)?;

@@ -4,6 +4,7 @@ use super::tx::TxResult;
 use super::{Engine, EngineError, EngineResult, Event, Rejection};
 use crate::domain::{CompartmentId, Parcel, ParcelId, ParcelState};
 use crate::store::{DeadReason, IntentKind, NotificationKind, Tx};
+use crate::wording::{Text, said};
 
 impl Engine {
     /// Fires what is due at the clock's time. Call it every few seconds; it
@@ -59,7 +60,13 @@ impl Engine {
         } else {
             NotificationKind::Reminder2
         };
-        self.settle_by_scheduler(tx, &p, kind, "reminder", format!("reminder {number}"))
+        self.settle_by_scheduler(
+            tx,
+            &p,
+            kind,
+            "reminder",
+            said(Text::SaidReminder, &[("number", &number)]),
+        )
     }
 
     /// The hold ran out: the code dies, the recipient gets the final notice
@@ -128,9 +135,9 @@ impl Engine {
         tx.clear_intent(c)?;
         let detail = match p.class.after_expiry() {
             crate::domain::AfterExpiry::HeldAtOffice { days } => {
-                format!("to the office, held {days} more days")
+                said(Text::SaidToOffice, &[("days", &days)])
             }
-            crate::domain::AfterExpiry::ReturnedToSender => "return to sender".to_string(),
+            crate::domain::AfterExpiry::ReturnedToSender => said(Text::SaidReturnToSender, &[]),
         };
         tx.audit(self.audit_draft(actor, "removed", Some(c), Some(parcel), detail))?;
         Ok(())

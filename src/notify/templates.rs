@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::domain::Language;
 use crate::store::{Notification, NotificationKind};
-use crate::wording::{Text as Words, fill, humanize, named, tr};
+use crate::wording::{Text as Words, fill, named, reword, tr};
 
 /// Subject and plain-text body.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,7 +60,7 @@ pub fn render(n: &Notification) -> Text {
     let code = n.code.clone().unwrap_or_default();
     let next = after_expiry(f, lang);
     let alert = named(lang, &fact(f, "alert"));
-    let text = humanize(lang, &fact(f, "text"));
+    let text = reword(lang, &fact(f, "text"));
     let args: [(&str, &dyn std::fmt::Display); 12] = [
         ("door", &door),
         ("kiosk", &kiosk),

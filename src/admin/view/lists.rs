@@ -7,7 +7,7 @@ use super::{BODY_ROWS, Body, cut, local, reversed, say, say_with, words};
 use crate::admin::model::{Model, Screen};
 use crate::bus::DoorState;
 use crate::engine::read::{ParcelList, PersonRow};
-use crate::wording::{Text, audit_detail, humanize, name_of};
+use crate::wording::{Text, audit_detail, name_of, reword};
 
 fn list(model: &Model, body: &mut Body, header: &str, rows: Vec<String>, cursor: Option<usize>) {
     body.text(format!("  {header}"));
@@ -333,7 +333,7 @@ pub(super) fn body(model: &Model) -> Body {
                         ack,
                         cut(&words(model, &name_of(&a.kind)), 16),
                         a.compartment.map(|c| c.to_string()).unwrap_or_default(),
-                        cut(&humanize(model.facts.language, &a.text), 24)
+                        cut(&reword(model.facts.language, &a.text), 24)
                     )
                 })
                 .collect();
