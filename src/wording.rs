@@ -799,12 +799,12 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "La puerta {door} se cerró sin nada dentro",
         ),
         MovedDoor => (
-            "Close door {from}; put the parcel in door {door}.",
-            "Cierre la puerta {from}; ponga el paquete en la puerta {door}.",
+            "Take the parcel out of door {from} and close it; use door {door}.",
+            "Saque el paquete de la puerta {from} y ciérrela; use la puerta {door}.",
         ),
         CancelledClose => (
-            "Deposit cancelled. Please close door {door}.",
-            "Depósito cancelado. Cierre la puerta {door}.",
+            "Deposit cancelled. Take the parcel out and close door {door}.",
+            "Depósito cancelado. Saque el paquete y cierre la puerta {door}.",
         ),
         DepositCancelled => ("Deposit cancelled.", "Depósito cancelado."),
         StaffOpened => (

@@ -106,6 +106,7 @@ impl Engine {
                 (Verdict::NotDone, Some(p)) if i.kind == IntentKind::Deposit => {
                     self.commit(|tx| {
                         self.release_deposit_door(tx, c, p, "restart: the compartment is empty")
+                            .map(drop)
                     })?;
                     Ok(vec![Event::CompartmentChanged { compartment: c }])
                 }

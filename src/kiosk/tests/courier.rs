@@ -201,6 +201,34 @@ fn cancelled_deposit_frees_the_door() {
 }
 
 #[test]
+fn cancelled_before_the_door_opens_the_courier_still_closes_it_and_a_parcel_left_in_is_flagged() {
+    let (mut d, _dir) = kiosk();
+    at_size(&mut d, ANA);
+    d.press("1");
+    let c = door(&d);
+    d.press("*");
+    assert_eq!(*d.screen(), Screen::DepositCancelled { door: c });
+    d.open_door(c);
+    d.press("#");
+    assert_eq!(
+        *d.screen(),
+        Screen::DepositCancelled { door: c },
+        "no key goes on while the door is open"
+    );
+    d.close_door(c, true);
+    assert_eq!(*d.screen(), Screen::StaffMenu);
+    let comp = crate::engine::query::compartments(d.engine.store())
+        .unwrap()
+        .into_iter()
+        .find(|x| x.id == c)
+        .unwrap();
+    assert!(
+        comp.needs_inspection,
+        "not shown free with something inside"
+    );
+}
+
+#[test]
 fn no_free_compartment_offers_the_next_size() {
     let (mut d, _dir) = kiosk();
     for size in [Size::L, Size::XL] {

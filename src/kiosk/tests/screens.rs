@@ -301,6 +301,14 @@ fn every_screen_in_spanish() {
     for screen in all_screens() {
         let mut m = model(screen);
         m.language = crate::domain::Language::Es;
+        // The door given up is still open: the screen says to close it.
+        if let Screen::DepositDoor {
+            moved_from: Some(from),
+            ..
+        } = m.screen
+        {
+            m.open_doors.insert(from);
+        }
         m.session = Some(crate::kiosk::StaffSession {
             id: 1,
             user: "1001".into(),

@@ -161,11 +161,13 @@ pub(super) fn body(model: &Model) -> Body {
                 (false, false) => Text::DoorOpening,
             };
             b.title(fill(lang, title, &[("door", &spot.door)]));
-            if let Some(from) = moved_from {
+            // Said while the door given up is open: once it is closed there
+            // is nothing left to do there.
+            if let Some(from) = moved_from.filter(|from| model.open_doors.contains(from)) {
                 b.text(fill(
                     lang,
                     Text::MovedDoor,
-                    &[("from", from), ("door", &spot.door)],
+                    &[("from", &from), ("door", &spot.door)],
                 ));
             }
             if !*closed_empty {
