@@ -791,8 +791,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         DepositKeys => ("1 Does not fit   * Cancel", "1 No cabe   * Cancelar"),
         DepositKeysLargest => ("* Cancel", "* Cancelar"),
         DimensionZero => (
-            "A parcel is at least 1 cm in every direction. Type it again.",
-            "Un paquete mide al menos 1 cm en cada sentido. Escríbalo de nuevo.",
+            "Each side is 1 to {reason} cm. Type it again.",
+            "Cada lado mide de 1 a {reason} cm. Escríbalo de nuevo.",
         ),
         ClosedEmpty => (
             "Door {door} closed with nothing inside",

@@ -18,8 +18,7 @@ const USER_DIGITS: usize = crate::domain::people::USER_NAME_MAX;
 const PIN_DIGITS: usize = *crate::domain::code::PIN_DIGITS.end();
 const TRACKING_CHARS: usize = *crate::domain::parcel::TRACKING_LEN.end();
 const RECIPIENT_DIGITS: usize = crate::domain::RecipientId::DIGITS;
-/// Centimetres: three digits cover any parcel a locker could take.
-const DIMENSION_DIGITS: usize = 3;
+const DIMENSION_DIGITS: usize = Dimensions::MAX_CM.ilog10() as usize + 1;
 
 pub(super) fn is_courier_screen(screen: &Screen) -> bool {
     matches!(
@@ -183,7 +182,10 @@ pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             // A zero is a slip: said at once, and typed again.
             Intent::Enter if fields[*field].parse::<u32>().unwrap_or(0) == 0 => {
                 fields[*field].clear();
-                model.notice = Some(notice(Text::DimensionZero));
+                model.notice = Some(Notice {
+                    text: Text::DimensionZero,
+                    reason: Dimensions::MAX_CM.to_string(),
+                });
             }
             Intent::Enter if *field < 2 => *field += 1,
             Intent::Enter => {

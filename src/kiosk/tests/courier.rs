@@ -410,6 +410,19 @@ fn a_zero_dimension_is_typed_again_and_opens_no_door() {
     d.press("0#0#");
     assert!(matches!(d.screen(), Screen::Dimensions { .. }));
     assert_eq!(d.door_on_screen(), None);
+    snap!("kiosk_dimension_zero", d.screen_text());
+    assert!(
+        d.screen_text().contains("1 to 999 cm"),
+        "{}",
+        d.screen_text()
+    );
+    // Typed again: the number, the cursor, then the unit.
+    d.press("12");
+    assert!(
+        d.screen_text().contains("Height:  12_ cm"),
+        "{}",
+        d.screen_text()
+    );
 }
 
 #[test]
