@@ -318,8 +318,10 @@ pub enum Text {
     KeysAlerts,
     KeysOutbox,
     KeysStaffSignIn,
+    KeysStaffSignInBoard,
     KeysMenu,
     KeysForm,
+    KeysFormBoard,
     KeysDoor,
     KeysParcel,
     KeysBank,
@@ -1111,10 +1113,18 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "# next / sign in   * erase or back",
             "# siguiente / entrar   * borrar o volver",
         ),
+        KeysStaffSignInBoard => (
+            "Enter next / sign in   Backspace erase   Esc clear",
+            "Enter siguiente / entrar   Retroceso borrar   Esc vaciar",
+        ),
         KeysMenu => ("1-9 choose   0 sign out", "1-9 elegir   0 cerrar sesión"),
         KeysForm => (
             "# confirm   * erase or cancel",
             "# confirmar   * borrar o cancelar",
+        ),
+        KeysFormBoard => (
+            "Enter confirm   Backspace erase   Esc cancel",
+            "Enter confirmar   Retroceso borrar   Esc cancelar",
         ),
         KeysDoor => (
             "1-5 action   C refresh   * back to the bank",

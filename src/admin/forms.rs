@@ -110,6 +110,12 @@ impl Form {
         }
     }
 
+    /// Whether the field is a number (days, a PIN, a door): letters are
+    /// never typed into it.
+    pub fn takes_digits_only(&self) -> bool {
+        matches!(self, Form::ExtendDays(_) | Form::PinReset(_) | Form::Door)
+    }
+
     /// The field as the screen shows it: a PIN as stars, also the PIN at
     /// the end of a new account's line.
     pub fn shown(&self, text: &str) -> String {

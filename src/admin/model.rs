@@ -237,7 +237,13 @@ impl Model {
 
     /// Whether a text field has the keys (the runtime then sends letters as
     /// typed text, not as shortcuts).
+    /// A PIN, a number of days or a door takes digits only: there letters
+    /// stay keys (`q` leaves) and never go into the field.
     pub fn wants_text(&self) -> bool {
-        matches!(self.screen, Screen::Form { .. } | Screen::SignIn { .. })
+        match &self.screen {
+            Screen::Form { form, .. } => !form.takes_digits_only(),
+            Screen::SignIn { on_pin, .. } => !on_pin,
+            _ => false,
+        }
     }
 }

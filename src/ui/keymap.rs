@@ -19,6 +19,9 @@ pub enum Intent {
     /// `*` on the keypad: erase the last digit, or go back when nothing is
     /// typed. The screen knows which.
     Back,
+    /// Esc on a keyboard: leave the field or screen at once, whatever is
+    /// typed (Backspace erases one character). The kiosk takes it as Back.
+    Cancel,
     /// `#` on the keypad: confirm.
     Enter,
     Pickup,
@@ -39,8 +42,9 @@ pub enum Intent {
     Quit,
 }
 
-const NAMED_INTENTS: [(Intent, &str); 16] = [
+const NAMED_INTENTS: [(Intent, &str); 17] = [
     (Intent::Back, "back"),
+    (Intent::Cancel, "cancel"),
     (Intent::Enter, "enter"),
     (Intent::Pickup, "pickup"),
     (Intent::Deposit, "deposit"),
@@ -58,7 +62,7 @@ const NAMED_INTENTS: [(Intent, &str); 16] = [
     (Intent::Back, "clear"),
 ];
 
-const INTENT_NAMES: &str = "digit-0 .. digit-9, back, enter, pickup, deposit, help, language, \
+const INTENT_NAMES: &str = "digit-0 .. digit-9, back, cancel, enter, pickup, deposit, help, language, \
      up, down, left, right, page-up, page-down, next-field, previous-field, quit";
 
 impl Intent {
@@ -352,7 +356,7 @@ mod tests {
         let pc = Keymap::pc();
         assert_eq!(pc.intent(key(KeyCode::F(1))), Some(Intent::Pickup));
         assert_eq!(pc.intent(key(KeyCode::F(4))), Some(Intent::Language));
-        assert_eq!(pc.intent(key(KeyCode::Esc)), Some(Intent::Back));
+        assert_eq!(pc.intent(key(KeyCode::Esc)), Some(Intent::Cancel));
         assert_eq!(pc.intent(key(KeyCode::Backspace)), Some(Intent::Back));
         assert_eq!(pc.intent(key(KeyCode::PageDown)), Some(Intent::PageDown));
         assert_eq!(pc.intent(key(KeyCode::Tab)), Some(Intent::NextField));

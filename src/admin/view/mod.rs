@@ -113,6 +113,9 @@ fn keyboard_keys(model: &Model, keys: &str) -> String {
         (Text::KeysMovePad, Text::KeysMoveBoard),
         (Text::KeysPagePad, Text::KeysPageBoard),
         (Text::KeysRefreshPad, Text::KeysRefreshBoard),
+        // Backspace and Esc do different things on a keyboard.
+        (Text::KeysStaffSignIn, Text::KeysStaffSignInBoard),
+        (Text::KeysForm, Text::KeysFormBoard),
     ]
     .map(|(pad, board)| (say(model, pad), say(model, board)));
     moves
