@@ -55,6 +55,8 @@ pub enum Text {
     CodeUsed,
     CodeExpired,
     CodeReplaced,
+    CodeReassigned,
+    AskStaff,
     CodeOtherKiosk,
     CodeNeedsInspection,
     CodeDoorBusy,
@@ -281,6 +283,7 @@ pub enum Text {
     NoUsed,
     NoExpired,
     NoReplaced,
+    NoReassigned,
     NoOtherKiosk,
     NoNotACode,
     NoSignInLocked,
@@ -607,6 +610,14 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         CodeReplaced => (
             "This code was replaced by a newer one. Use your latest message.",
             "Este código fue sustituido por uno nuevo. Use su último mensaje.",
+        ),
+        CodeReassigned => (
+            "This code no longer works: its parcel went to another recipient.",
+            "Este código ya no sirve: el paquete se asignó a otro destinatario.",
+        ),
+        AskStaff => (
+            "Please ask staff: {contact}",
+            "Pregunte al personal: {contact}",
         ),
         CodeOtherKiosk => (
             "This QR code is for Kiosk {kiosk}. This is Kiosk {letter}.",
@@ -1038,6 +1049,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         NoReplaced => (
             "Code replaced by a newer one",
             "Código reemplazado por uno nuevo",
+        ),
+        NoReassigned => (
+            "Parcel given to another recipient",
+            "Paquete asignado a otro destinatario",
         ),
         NoOtherKiosk => ("Code for another kiosk", "Código de otro quiosco"),
         NoNotACode => (
@@ -1721,6 +1736,7 @@ pub fn machine(name: &str) -> Option<Text> {
         "refusal.used" => NoUsed,
         "refusal.expired" => NoExpired,
         "refusal.replaced" => NoReplaced,
+        "refusal.reassigned" => NoReassigned,
         "refusal.other_kiosk" => NoOtherKiosk,
         "refusal.not_a_code" => NoNotACode,
         "refusal.sign_in_locked" => NoSignInLocked,

@@ -251,6 +251,7 @@ fn every_machine_name_has_plain_words() {
         Refusal::Used,
         Refusal::Expired,
         Refusal::Replaced,
+        Refusal::Reassigned,
         Refusal::OtherKiosk { kiosk: "B".into() },
         Refusal::NotACode {
             scanned: Scanned::Other,
