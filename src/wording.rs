@@ -323,6 +323,7 @@ pub enum Text {
     KeysStaffSignIn,
     KeysStaffSignInBoard,
     KeysMenu,
+    KeysMenuService,
     KeysForm,
     KeysFormBoard,
     KeysDoor,
@@ -351,6 +352,7 @@ pub enum Text {
     BankLegend1,
     BankLegend2,
     BankLegend3,
+    ServiceLegend,
     LockBoards,
     BoardState,
     FormUnlock,
@@ -1132,7 +1134,11 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Enter next / sign in   Backspace erase   Esc clear",
             "Enter siguiente / entrar   Retroceso borrar   Esc vaciar",
         ),
-        KeysMenu => ("1-9 choose   0 sign out", "1-9 elegir   0 cerrar sesión"),
+        KeysMenu => (
+            "{keys} choose   0 sign out",
+            "{keys} elegir   0 cerrar sesión",
+        ),
+        KeysMenuService => ("{keys} choose   0 leave", "{keys} elegir   0 salir"),
         KeysForm => (
             "# confirm   * erase or cancel",
             "# confirmar   * borrar o cancelar",
@@ -1142,8 +1148,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Enter confirmar   Retroceso borrar   Esc cancelar",
         ),
         KeysDoor => (
-            "1-5 action   C refresh   * back to the bank",
-            "1-5 acción   C actualizar   * volver al bloque",
+            "{keys} action   C refresh   * back to the bank",
+            "{keys} acción   C actualizar   * volver al bloque",
         ),
         KeysParcel => (
             "1-5 action   C refresh   * back",
@@ -1211,6 +1217,11 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         BankLegend3 => (
             "! to inspect    highlighted: needs a look",
             "! por revisar   resaltada: hay que mirarla",
+        ),
+        // A service laptop reads the boards alone: doors, no parcels.
+        ServiceLegend => (
+            ". closed   OPN door open   ? door sensor unknown   highlighted: needs a look",
+            ". cerrada   OPN abierta   ? sensor sin lectura   resaltada: hay que mirarla",
         ),
         LockBoards => (
             "  Lock boards: {boards}",

@@ -257,6 +257,10 @@ pub struct User {
 /// The longest user name (a user number at the keypad).
 pub const USER_NAME_MAX: usize = 32;
 
+/// How a service laptop's technician is named in its audit log:
+/// `service:NAME`, never taken for an account of the kiosk.
+pub const SERVICE_ACTOR_PREFIX: &str = "service:";
+
 /// One character a user name may have: `a-z 0-9 . _ -`.
 pub fn is_user_name_char(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)

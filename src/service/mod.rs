@@ -43,7 +43,10 @@ impl ServiceLink {
             bus,
             bank,
             audit: Store::open(audit_dir)?,
-            technician: format!("service:{technician}"),
+            technician: format!(
+                "{}{technician}",
+                crate::domain::people::SERVICE_ACTOR_PREFIX
+            ),
         })
     }
 

@@ -4,7 +4,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::lists::online_word;
-use super::{Body, cut, local, say, say_with, words};
+use super::{Body, cut, key_list, local, say, say_with, words};
 use crate::admin::menu;
 use crate::admin::model::{Model, Screen};
 use crate::domain::CompartmentState;
@@ -32,8 +32,18 @@ pub(super) fn body(model: &Model) -> Body {
                 .session
                 .as_ref()
                 .map_or(crate::domain::Role::Courier, |s| s.role);
-            let mut b = Body::new(say(model, Text::MenuTitle), say(model, Text::KeysMenu));
-            for item in menu::items(role, model.facts.bus_only) {
+            let items = menu::items(role, model.facts.bus_only);
+            let keys = key_list(&items.iter().map(|i| i.key).collect::<Vec<_>>());
+            let hint = if model.facts.bus_only {
+                Text::KeysMenuService
+            } else {
+                Text::KeysMenu
+            };
+            let mut b = Body::new(
+                say(model, Text::MenuTitle),
+                say_with(model, hint, &[("keys", &keys)]),
+            );
+            for item in items {
                 b.text(format!("  {}  {}", item.key, say(model, item.label)));
             }
             b.text("");
@@ -75,13 +85,30 @@ pub(super) fn body(model: &Model) -> Body {
 
 pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
     let r = &view.row;
+    let toggle = if r.state == CompartmentState::Disabled {
+        Text::DoEnable
+    } else {
+        Text::DoDisable
+    };
+    // A service laptop only opens doors: the keys line offers what is listed.
+    let actions: Vec<(u8, Text)> = [
+        (1, Text::DoOpen),
+        (2, toggle),
+        (3, Text::DoInspectedEmpty),
+        (4, Text::DoInspectedParcel),
+        (5, Text::DoMarker),
+    ]
+    .into_iter()
+    .take(if model.facts.bus_only { 1 } else { 5 })
+    .collect();
+    let keys = key_list(&actions.iter().map(|(k, _)| *k).collect::<Vec<_>>());
     let mut b = Body::new(
         say_with(
             model,
             Text::DoorTitle,
             &[("door", &r.id), ("size", &r.size)],
         ),
-        say(model, Text::KeysDoor),
+        say_with(model, Text::KeysDoor, &[("keys", &keys)]),
     );
     let state = words(model, &format!("compartment.{}", r.state.as_str()));
     let inspect = if r.needs_inspection {
@@ -136,21 +163,7 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
         }
     }
     b.text("");
-    let toggle = if r.state == CompartmentState::Disabled {
-        Text::DoEnable
-    } else {
-        Text::DoDisable
-    };
-    for (k, label) in [
-        (1, Text::DoOpen),
-        (2, toggle),
-        (3, Text::DoInspectedEmpty),
-        (4, Text::DoInspectedParcel),
-        (5, Text::DoMarker),
-    ]
-    .into_iter()
-    .take(if model.facts.bus_only { 1 } else { 5 })
-    {
+    for (k, label) in actions {
         b.text(format!("  {k}  {}", say(model, label)));
     }
     b
