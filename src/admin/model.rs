@@ -92,8 +92,20 @@ pub enum Form {
     /// `door N`, `camera NAME`, `since YYYY-MM-DD` or empty.
     MarkerFilter,
     ParcelSearch,
-    /// `door N`, `actor NAME`, `action WORD`, `since YYYY-MM-DD` or empty.
+    /// `door N`, `actor NAME`, `action WORD`, `since YYYY-MM-DD` or empty;
+    /// one of its picks (door, action, actor, since) asks for that alone.
     AuditFilter,
+    AuditDoor,
+    /// Picked from everyday actions on a keypad, or a word typed.
+    AuditAction,
+    /// A user number (or name) whose entries are shown.
+    AuditActor,
+    /// A date, `YYYYMMDD` on a keypad.
+    AuditSince,
+    /// A new account's role, after its user number (keypad: picked).
+    NewUserRole(String),
+    /// A new account's PIN, after its role.
+    NewUserPin(String, crate::domain::Role),
     /// A door number for the compartment screen.
     Door,
 }

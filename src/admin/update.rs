@@ -250,9 +250,14 @@ fn form_input(model: &mut Model, input: Input) -> Vec<Request> {
                 model.notice = Some(crate::wording::tr(model.facts.language, why).into());
                 return Vec::new();
             }
+            if let Outcome::Next(next) = outcome {
+                *form = next;
+                text.clear();
+                return Vec::new();
+            }
             model.screen = std::mem::replace(back.as_mut(), Screen::Menu);
             return match outcome {
-                Outcome::Invalid(_) => Vec::new(),
+                Outcome::Invalid(_) | Outcome::Next(_) => Vec::new(),
                 Outcome::Read(query) => read(model, query),
                 Outcome::Command(cmd) => {
                     let mut out = command(model, cmd);

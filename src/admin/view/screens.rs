@@ -72,7 +72,7 @@ pub(super) fn body(model: &Model) -> Body {
             ]));
             if !form.reasons().is_empty() && text.is_empty() && model.facts.keypad {
                 b.text("");
-                b.text(say(model, Text::PickReason));
+                b.text(say(model, form.pick_title()));
                 for (i, r) in form.reasons().iter().enumerate() {
                     b.text(format!("    {}  {}", i + 1, say(model, *r)));
                 }
