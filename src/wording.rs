@@ -1334,8 +1334,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Delegado de {id}: NOMBRE CORREO",
         ),
         FormMarkerFilter => (
-            "Markers: door N, camera NAME, since YYYY-MM-DD (empty: all)",
-            "Marcas: door N, camera NOMBRE, since AAAA-MM-DD (vacío: todas)",
+            "Markers: door N, camera NAME, since YYYY-MM-DD; keypad: N, YYYYMMDD",
+            "Marcas: door N, camera NOMBRE, since AAAA-MM-DD; teclado: N, AAAAMMDD",
         ),
         FormParcelSearch => (
             "Find parcels: tracking, recipient ID or door",

@@ -459,13 +459,26 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
         .ok()
 }
 
-/// Marker filters as typed; digits alone are a door.
+/// A keypad's date: eight digits, `YYYYMMDD` (no door has that many).
+fn keypad_date(word: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    if word.len() != 8 || !word.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(parse_date(word)?.and_hms_opt(0, 0, 0)?.and_utc())
+}
+
+/// Marker filters as typed; digits alone are a door, eight a date (since).
 pub fn marker_filter(text: &str) -> Option<crate::engine::read::MarkerFilter> {
     let mut filter = crate::engine::read::MarkerFilter::default();
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut i = 0;
     while i < words.len() {
         match (words[i], words.get(i + 1)) {
+            (w, _) if w.len() == 8 && w.bytes().all(|b| b.is_ascii_digit()) => {
+                filter.since = Some(keypad_date(w)?);
+                i += 1;
+                continue;
+            }
             (w, _) if w.bytes().all(|b| b.is_ascii_digit()) => {
                 filter.door = Some(CompartmentId(w.parse().ok()?));
                 i += 1;
@@ -491,6 +504,11 @@ pub fn audit_filter(text: &str) -> Option<AuditFilter> {
     while i < words.len() {
         let value = words.get(i + 1).copied();
         match (words[i], value) {
+            (w, _) if w.len() == 8 && w.bytes().all(|b| b.is_ascii_digit()) => {
+                filter.from = Some(keypad_date(w)?);
+                i += 1;
+                continue;
+            }
             (w, _) if w.bytes().all(|b| b.is_ascii_digit()) => {
                 filter.compartment = Some(CompartmentId(w.parse().ok()?));
                 i += 1;
@@ -535,6 +553,17 @@ mod tests {
         assert_eq!(action("action Unlock").as_deref(), Some("unlock"));
         assert_eq!(action("action removal").as_deref(), Some("removed"));
         assert_eq!(action("action recogido").as_deref(), Some("picked_up"));
+        // A keypad types a date as eight digits.
+        let f = audit_filter("20261201").unwrap();
+        assert_eq!(f.compartment, None);
+        assert_eq!(
+            f.from.map(|d| d.date_naive().to_string()).as_deref(),
+            Some("2026-12-01")
+        );
+        let m = marker_filter("4 20261201").unwrap();
+        assert_eq!(m.door, Some(CompartmentId(4)));
+        assert!(m.since.is_some());
+        assert!(marker_filter("20261399").is_none(), "no 13th month");
         assert!(audit_filter("colour blue").is_none());
         assert_eq!(audit_filter("").unwrap(), AuditFilter::default());
     }
