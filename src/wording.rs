@@ -147,6 +147,7 @@ pub enum Text {
     MovedDoor,
     CancelledClose,
     DepositCancelled,
+    LeftInside,
     /// A door opened by an admin or technician (the console, the socket).
     StaffOpened,
     StoredTitle,
@@ -832,6 +833,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Depósito cancelado. Saque el paquete y cierre la puerta {door}.",
         ),
         DepositCancelled => ("Deposit cancelled.", "Depósito cancelado."),
+        LeftInside => (
+            "Door {reason} closed with something inside: staff will check it.",
+            "La puerta {reason} se cerró con algo dentro: el personal la revisará.",
+        ),
         StaffOpened => (
             "Door {reason} was opened by staff.",
             "El personal abrió la puerta {reason}.",
