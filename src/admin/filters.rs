@@ -29,6 +29,18 @@ pub fn action_named(word: &str) -> String {
         .map_or(w, |a| a.to_string())
 }
 
+/// The filter `shown` with what `added` sets put in its place.
+pub fn narrowed(shown: &AuditFilter, added: AuditFilter) -> AuditFilter {
+    AuditFilter {
+        actor: added.actor.or_else(|| shown.actor.clone()),
+        compartment: added.compartment.or(shown.compartment),
+        parcel: added.parcel.or(shown.parcel),
+        action: added.action.or_else(|| shown.action.clone()),
+        from: added.from.or(shown.from),
+        to: added.to.or(shown.to),
+    }
+}
+
 /// `2026-12-01`, or `20261201` as typed on a keypad.
 pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")

@@ -158,6 +158,14 @@ impl Form {
         }
     }
 
+    /// A form that adds one criterion to the audit filter shown.
+    pub fn narrows_audit(&self) -> bool {
+        matches!(
+            self,
+            Form::AuditDoor | Form::AuditAction | Form::AuditActor | Form::AuditSince
+        )
+    }
+
     /// What the keypad's numbered list is: reasons, or choices.
     pub fn pick_title(&self) -> Text {
         match self {

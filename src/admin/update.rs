@@ -255,9 +255,20 @@ fn form_input(model: &mut Model, input: Input) -> Vec<Request> {
                 text.clear();
                 return Vec::new();
             }
+            let narrows = form.narrows_audit();
             model.screen = std::mem::replace(back.as_mut(), Screen::Menu);
             return match outcome {
                 Outcome::Invalid(_) | Outcome::Next(_) => Vec::new(),
+                // One picked criterion joins those already shown.
+                Outcome::Read(Query::Audit { before, filter }) if narrows => {
+                    let filter = match &model.screen {
+                        Screen::Audit { filter: shown, .. } => {
+                            super::filters::narrowed(shown, filter)
+                        }
+                        _ => filter,
+                    };
+                    read(model, Query::Audit { before, filter })
+                }
                 Outcome::Read(query) => read(model, query),
                 Outcome::Command(cmd) => {
                     let mut out = command(model, cmd);

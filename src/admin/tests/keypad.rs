@@ -151,6 +151,11 @@ fn the_audit_is_filtered_with_the_keypad_alone_by_action_and_by_date() {
         filter.from.map(|f| f.date_naive().to_string()).as_deref(),
         Some("2026-12-01")
     );
+    assert_eq!(
+        filter.action.as_deref(),
+        Some("sign_in"),
+        "each pick joins the filter shown"
+    );
     // 3 User: a user number.
     d.press(&format!("03#{}#", ADMIN.0));
     let Some(Screen::Audit { filter, page, .. }) = console_screen(&d) else {
@@ -158,4 +163,10 @@ fn the_audit_is_filtered_with_the_keypad_alone_by_action_and_by_date() {
     };
     assert_eq!(filter.actor.as_deref(), Some(ADMIN.0));
     assert!(page.entries.iter().all(|e| e.actor == ADMIN.0));
+    // An empty filter shows everything again.
+    d.press("0#");
+    let Some(Screen::Audit { filter, .. }) = console_screen(&d) else {
+        panic!("{}", d.screen_text())
+    };
+    assert_eq!(filter, AuditFilter::default());
 }
