@@ -55,6 +55,8 @@ pub enum Text {
     CodeUsed,
     CodeExpired,
     CodeReplaced,
+    CodeReassigned,
+    AskStaff,
     CodeOtherKiosk,
     CodeNeedsInspection,
     CodeDoorBusy,
@@ -145,6 +147,7 @@ pub enum Text {
     MovedDoor,
     CancelledClose,
     DepositCancelled,
+    LeftInside,
     /// A door opened by an admin or technician (the console, the socket).
     StaffOpened,
     StoredTitle,
@@ -281,6 +284,7 @@ pub enum Text {
     NoUsed,
     NoExpired,
     NoReplaced,
+    NoReassigned,
     NoOtherKiosk,
     NoNotACode,
     NoSignInLocked,
@@ -312,8 +316,11 @@ pub enum Text {
     KeysAlerts,
     KeysOutbox,
     KeysStaffSignIn,
+    KeysStaffSignInBoard,
     KeysMenu,
+    KeysMenuService,
     KeysForm,
+    KeysFormBoard,
     KeysDoor,
     KeysParcel,
     KeysBank,
@@ -340,6 +347,7 @@ pub enum Text {
     BankLegend1,
     BankLegend2,
     BankLegend3,
+    ServiceLegend,
     LockBoards,
     BoardState,
     FormUnlock,
@@ -358,6 +366,16 @@ pub enum Text {
     FormMarker,
     FormPin,
     FormAddUser,
+    FormNewUserRole,
+    FormNewUserPin,
+    FormAuditAction,
+    FormAuditActor,
+    FormAuditSince,
+    FilterByDoor,
+    FilterByAction,
+    FilterByActor,
+    FilterBySince,
+    PickOne,
     FormAddRecipient,
     FormEditRecipient,
     FormDelegate,
@@ -669,6 +687,14 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "This code was replaced by a newer one. Use your latest message.",
             "Este código fue sustituido por uno nuevo. Use su último mensaje.",
         ),
+        CodeReassigned => (
+            "This code no longer works: its parcel went to another recipient.",
+            "Este código ya no sirve: el paquete se asignó a otro destinatario.",
+        ),
+        AskStaff => (
+            "Please ask staff: {contact}",
+            "Pregunte al personal: {contact}",
+        ),
         CodeOtherKiosk => (
             "This QR code is for Kiosk {kiosk}. This is Kiosk {letter}.",
             "Este código QR es del quiosco {kiosk}. Este es el quiosco {letter}.",
@@ -875,22 +901,26 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         DepositKeysLargest => ("{back} Cancel", "{back} Cancelar"),
         DimensionZero => (
-            "A parcel is at least 1 cm in every direction. Type it again.",
-            "Un paquete mide al menos 1 cm en cada sentido. Escríbalo de nuevo.",
+            "Each side is 1 to {reason} cm. Type it again.",
+            "Cada lado mide de 1 a {reason} cm. Escríbalo de nuevo.",
         ),
         ClosedEmpty => (
             "Door {door} closed with nothing inside",
             "La puerta {door} se cerró sin nada dentro",
         ),
         MovedDoor => (
-            "Close door {from}; put the parcel in door {door}.",
-            "Cierre la puerta {from}; ponga el paquete en la puerta {door}.",
+            "Take the parcel out of door {from} and close it; use door {door}.",
+            "Saque el paquete de la puerta {from} y ciérrela; use la puerta {door}.",
         ),
         CancelledClose => (
-            "Deposit cancelled. Please close door {door}.",
-            "Depósito cancelado. Cierre la puerta {door}.",
+            "Deposit cancelled. Take the parcel out and close door {door}.",
+            "Depósito cancelado. Saque el paquete y cierre la puerta {door}.",
         ),
         DepositCancelled => ("Deposit cancelled.", "Depósito cancelado."),
+        LeftInside => (
+            "Door {reason} closed with something inside: staff will check it.",
+            "La puerta {reason} se cerró con algo dentro: el personal la revisará.",
+        ),
         StaffOpened => (
             "Door {reason} was opened by staff.",
             "El personal abrió la puerta {reason}.",
@@ -1124,6 +1154,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Code replaced by a newer one",
             "Código reemplazado por uno nuevo",
         ),
+        NoReassigned => (
+            "Parcel given to another recipient",
+            "Paquete asignado a otro destinatario",
+        ),
         NoOtherKiosk => ("Code for another kiosk", "Código de otro quiosco"),
         NoNotACode => (
             "Scanned something that is no code",
@@ -1161,53 +1195,65 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         // The admin console: the keys line. `{enter}`, `{back}`, `{up}` … are
         // the keys of the keymap in use (`ui::KeyHints`).
         KeysParcels => (
-            "{up}/{down} up/down  {enter} open  0 find  {back} menu",
-            "{up}/{down} arriba/abajo  {enter} abrir  0 buscar  {back} menú",
+            "{up}/{down} up/down  {enter} open  0 find  {cancel} menu",
+            "{up}/{down} arriba/abajo  {enter} abrir  0 buscar  {cancel} menú",
         ),
         KeysPeople => (
-            "{up}/{down} up/down  1 add account  2 add recipient  {back} menu",
-            "{up}/{down} arriba/abajo  1 añadir cuenta  2 añadir destinatario  {back} menú",
+            "{up}/{down} up/down  1 add account  2 add recipient  {cancel} menu",
+            "{up}/{down} arriba/abajo  1 añadir cuenta  2 añadir destinatario  {cancel} menú",
         ),
         KeysMarkers => (
-            "{up}/{down} up/down  0 filter  1 add a marker  2 export CSV  {back} menu",
-            "{up}/{down} arriba/abajo  0 filtrar  1 añadir marca  2 exportar CSV  {back} menú",
+            "{up}/{down} up/down  0 filter  1 add a marker  2 export CSV  {cancel} menu",
+            "{up}/{down} arriba/abajo  0 filtrar  1 añadir marca  2 exportar CSV  {cancel} menú",
         ),
         KeysAudit => (
-            "{up}/{down} newer/older page  0 filter  9 verify chain  {back} menu",
-            "{up}/{down} página más nueva/más vieja  0 filtrar  9 comprobar cadena  {back} menú",
+            "{up}/{down} newer/older page  0 filter  9 verify chain  {cancel} menu",
+            "{up}/{down} página más nueva/más vieja  0 filtrar  9 comprobar cadena  {cancel} menú",
         ),
         KeysBus => (
-            "{up}/{down} up/down  1 pulse test  {help} refresh  {back} menu",
-            "{up}/{down} arriba/abajo  1 prueba de pulso  {help} actualizar  {back} menú",
+            "{up}/{down} up/down  1 pulse test  {help} refresh  {cancel} menu",
+            "{up}/{down} arriba/abajo  1 prueba de pulso  {help} actualizar  {cancel} menú",
         ),
         KeysAlerts => (
-            "{up}/{down} up/down  {enter} acknowledge with a note  {back} menu",
-            "{up}/{down} arriba/abajo  {enter} atender con una nota  {back} menú",
+            "{up}/{down} up/down  {enter} acknowledge with a note  {cancel} menu",
+            "{up}/{down} arriba/abajo  {enter} atender con una nota  {cancel} menú",
         ),
         KeysOutbox => (
-            "{up}/{down} up/down  1 retry this one  2 retry all  {back} menu",
-            "{up}/{down} arriba/abajo  1 reintentar este  2 reintentar todos  {back} menú",
+            "{up}/{down} up/down  1 retry this one  2 retry all  {cancel} menu",
+            "{up}/{down} arriba/abajo  1 reintentar este  2 reintentar todos  {cancel} menú",
         ),
         KeysStaffSignIn => (
             "{enter} next / sign in   {back} erase or back",
             "{enter} siguiente / entrar   {back} borrar o volver",
         ),
-        KeysMenu => ("1-9 choose   0 sign out", "1-9 elegir   0 cerrar sesión"),
+        KeysStaffSignInBoard => (
+            "{enter} next / sign in   {back} erase   {cancel} clear",
+            "{enter} siguiente / entrar   {back} borrar   {cancel} vaciar",
+        ),
+        KeysMenu => (
+            "{keys} choose   0 sign out",
+            "{keys} elegir   0 cerrar sesión",
+        ),
+        KeysMenuService => ("{keys} choose   0 leave", "{keys} elegir   0 salir"),
         KeysForm => (
             "{enter} confirm   {back} erase or cancel",
             "{enter} confirmar   {back} borrar o cancelar",
         ),
+        KeysFormBoard => (
+            "{enter} confirm   {back} erase   {cancel} cancel",
+            "{enter} confirmar   {back} borrar   {cancel} cancelar",
+        ),
         KeysDoor => (
-            "1-5 action   {help} refresh   {back} back to the bank",
-            "1-5 acción   {help} actualizar   {back} volver al bloque",
+            "{keys} action   {help} refresh   {cancel} back to the bank",
+            "{keys} acción   {help} actualizar   {cancel} volver al bloque",
         ),
         KeysParcel => (
-            "1-5 action   {help} refresh   {back} back",
-            "1-5 acción   {help} actualizar   {back} volver",
+            "1-5 action   {help} refresh   {cancel} back",
+            "1-5 acción   {help} actualizar   {cancel} volver",
         ),
         KeysBank => (
-            "0-9 door number  {enter} open a door  {help} refresh  {back} menu",
-            "0-9 número de puerta  {enter} abrir una puerta  {help} actualizar  {back} menú",
+            "0-9 door number  {enter} open a door  {help} refresh  {cancel} menu",
+            "0-9 número de puerta  {enter} abrir una puerta  {help} actualizar  {cancel} menú",
         ),
         // The admin console: sign-in, menu, forms, the bank.
         ConsoleTitle => ("Admin - {name}", "Administración - {name}"),
@@ -1230,6 +1276,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         PickReason => (
             "  On the keypad, pick a reason by number:",
             "  En el teclado, elija un motivo por número:",
+        ),
+        PickOne => (
+            "  On the keypad, pick one by number, then #:",
+            "  En el teclado, elija uno por número y pulse #:",
         ),
         SignedOutIdle => (
             "Signed out after inactivity.",
@@ -1267,6 +1317,11 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         BankLegend3 => (
             "! to inspect    highlighted: needs a look",
             "! por revisar   resaltada: hay que mirarla",
+        ),
+        // A service laptop reads the boards alone: doors, no parcels.
+        ServiceLegend => (
+            ". closed   OPN door open   ? door sensor unknown   highlighted: needs a look",
+            ". cerrada   OPN abierta   ? sensor sin lectura   resaltada: hay que mirarla",
         ),
         LockBoards => (
             "  Lock boards: {boards}",
@@ -1331,9 +1386,30 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "PIN nuevo para {name} ({from}-{to} dígitos)",
         ),
         FormAddUser => (
-            "New account: NAME ROLE PIN (courier, admin or technician)",
-            "Cuenta nueva: NOMBRE FUNCIÓN PIN (courier, admin o technician)",
+            "New account: NAME ROLE PIN, or a user number alone",
+            "Cuenta nueva: NOMBRE FUNCIÓN PIN, o solo un número de usuario",
         ),
+        FormNewUserRole => ("Role of account {name}", "Función de la cuenta {name}"),
+        FormNewUserPin => (
+            "PIN of account {name} ({role}), {from}-{to} digits",
+            "PIN de la cuenta {name} ({role}), {from}-{to} dígitos",
+        ),
+        FormAuditAction => (
+            "Show one action (a word, e.g. pickup)",
+            "Mostrar una acción (una palabra, p. ej. recogido)",
+        ),
+        FormAuditActor => (
+            "Show the entries of one user number",
+            "Mostrar las entradas de un número de usuario",
+        ),
+        FormAuditSince => (
+            "Show entries since a date (YYYYMMDD)",
+            "Mostrar entradas desde una fecha (AAAAMMDD)",
+        ),
+        FilterByDoor => ("Door", "Puerta"),
+        FilterByAction => ("Action", "Acción"),
+        FilterByActor => ("User", "Usuario"),
+        FilterBySince => ("Since a date", "Desde una fecha"),
         FormAddRecipient => (
             "New recipient: ID E-MAIL NAME",
             "Destinatario nuevo: ID CORREO NOMBRE",
@@ -1344,8 +1420,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Delegado de {id}: NOMBRE CORREO",
         ),
         FormMarkerFilter => (
-            "Markers: door N, camera NAME, since YYYY-MM-DD (empty: all)",
-            "Marcas: door N, camera NOMBRE, since AAAA-MM-DD (vacío: todas)",
+            "Markers: door N, camera NAME, since YYYY-MM-DD; keypad: N, YYYYMMDD",
+            "Marcas: door N, camera NOMBRE, since AAAA-MM-DD; teclado: N, AAAAMMDD",
         ),
         FormParcelSearch => (
             "Find parcels: tracking, recipient ID or door",
@@ -1988,6 +2064,54 @@ fn captures(template: &str, text: &str) -> Option<Vec<(String, String)>> {
     }
 }
 
+/// The actions the engine and the service laptop write to the audit log
+/// (docs/AUDIT.md).
+pub const AUDIT_ACTIONS: &[&str] = &[
+    "account_closed",
+    "alert_acknowledged",
+    "board_offline",
+    "bus_up",
+    "code_resent",
+    "control",
+    "deposit_cancelled",
+    "deposit_door_released",
+    "deposit_started",
+    "deposit_stored",
+    "disabled",
+    "does_not_fit",
+    "door_closed",
+    "enabled",
+    "expired",
+    "forced_open",
+    "hold_extended",
+    "inspected",
+    "inspection_needed",
+    "intent_settled",
+    "item_inputs_refused",
+    "jammed",
+    "manual_unlock",
+    "marker_added",
+    "markers_exported",
+    "outbox_retry",
+    "parcel_placed",
+    "picked_up",
+    "pin_reset",
+    "problem_reported",
+    "pulse",
+    "pulse_failed",
+    "reassigned",
+    "recipient_saved",
+    "recovery",
+    "reminder",
+    "removed",
+    "sign_in",
+    "user_added",
+    "user_removed",
+    "vacation",
+    "wrong_code",
+    "wrong_pin",
+];
+
 /// The words for a machine name: an audit action as stored, an alert,
 /// marker or e-mail kind, a state or role as exported (`picked_up`), or a
 /// name in a namespace (`refusal.unknown`, `class.domestic`) where one
@@ -2083,6 +2207,7 @@ pub fn machine(name: &str) -> Option<Text> {
         "refusal.used" => NoUsed,
         "refusal.expired" => NoExpired,
         "refusal.replaced" => NoReplaced,
+        "refusal.reassigned" => NoReassigned,
         "refusal.other_kiosk" => NoOtherKiosk,
         "refusal.not_a_code" => NoNotACode,
         "refusal.sign_in_locked" => NoSignInLocked,

@@ -294,7 +294,7 @@ fn does_not_fit_then_a_larger_door_opens() {
     r.wait_door_open(larger);
     assert!(
         r.text().contains(&format!(
-            "Close door {small}; put the parcel in door {larger}."
+            "Take the parcel out of door {small} and close it; use door {larger}."
         )),
         "{}",
         r.text()
@@ -318,7 +318,9 @@ fn cancelled_deposit_frees_the_door() {
     let door = r.door_on_screen();
     r.wait_door_open(door);
     r.press("*");
-    r.wait_text(&format!("Deposit cancelled. Please close door {door}."));
+    r.wait_text(&format!(
+        "Deposit cancelled. Take the parcel out and close door {door}."
+    ));
     r.close(door, false);
     r.wait_for("back at the staff menu", |r| {
         *r.screen() == Screen::StaffMenu

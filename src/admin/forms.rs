@@ -1,15 +1,14 @@
 //! The console's one-line forms: what each asks, what a keypad digit picks
 //! on an empty field, and the command (or read) the typed text becomes.
 
-use chrono::NaiveDate;
-
+use super::filters::{action_named, audit_filter, marker_filter, parse_date};
 use super::model::{Form, Inside};
 use crate::domain::Language;
-use crate::domain::{CompartmentId, RecipientId};
+use crate::domain::{CompartmentId, RecipientId, Role};
 use crate::engine::read::Query;
 use crate::engine::{Command, Found};
 use crate::store::audit::AuditFilter;
-use crate::wording::{Text, fill};
+use crate::wording::{AUDIT_ACTIONS, Text, fill};
 
 /// Reasons a keypad picks by number (the keypad has no letters), each
 /// list fitting its action.
@@ -42,10 +41,42 @@ const MARKER_NOTES: &[Text] = &[
     Text::ReasonMaintenance,
 ];
 
+/// Roles a keypad picks by number, in `ROLES` order.
+const ROLE_PICKS: &[Text] = &[Text::RoleCourier, Text::RoleAdmin, Text::RoleTechnician];
+const ROLES: [Role; 3] = [Role::Courier, Role::Admin, Role::Technician];
+/// What the audit can be narrowed to.
+const AUDIT_PICKS: &[Text] = &[
+    Text::FilterByDoor,
+    Text::FilterByAction,
+    Text::FilterByActor,
+    Text::FilterBySince,
+];
+/// Everyday actions a keypad picks from (each the words of an action).
+const ACTION_PICKS: &[Text] = &[
+    Text::DidPickedUp,
+    Text::DidDepositStored,
+    Text::DidManualUnlock,
+    Text::DidRemoved,
+    Text::DidSignIn,
+    Text::DidWrongCode,
+];
+
+/// Which of `options` the text is, as a keypad pick puts it (in either
+/// language) or as someone types it.
+fn picked(text: &str, options: &[Text]) -> Option<usize> {
+    options.iter().position(|t| {
+        [Language::En, Language::Es]
+            .into_iter()
+            .any(|l| crate::wording::tr(l, *t).eq_ignore_ascii_case(text))
+    })
+}
+
 /// What a form's text becomes.
 pub enum Outcome {
     Command(Command),
     Read(Query),
+    /// The form asks its next question (a keypad's role, then PIN).
+    Next(Form),
     /// The text does not fit the form: say why, keep the form.
     Invalid(Text),
 }
@@ -92,6 +123,20 @@ impl Form {
             Form::MarkerFilter => say(Text::FormMarkerFilter, &[]),
             Form::ParcelSearch => say(Text::FormParcelSearch, &[]),
             Form::AuditFilter => say(Text::FormAuditFilter, &[]),
+            Form::AuditDoor => say(Text::FormDoor, &[]),
+            Form::AuditAction => say(Text::FormAuditAction, &[]),
+            Form::AuditActor => say(Text::FormAuditActor, &[]),
+            Form::AuditSince => say(Text::FormAuditSince, &[]),
+            Form::NewUserRole(name) => say(Text::FormNewUserRole, &[("name", name)]),
+            Form::NewUserPin(name, role) => say(
+                Text::FormNewUserPin,
+                &[
+                    ("name", name),
+                    ("role", &crate::wording::named(lang, role.as_str())),
+                    ("from", digits.start()),
+                    ("to", digits.end()),
+                ],
+            ),
             Form::Door => say(Text::FormDoor, &[]),
         }
     }
@@ -106,8 +151,41 @@ impl Form {
             Form::InspectNote(..) => INSPECT_NOTES,
             Form::AckNote(_) => ALERT_NOTES,
             Form::MarkerNote(_) => MARKER_NOTES,
+            Form::NewUserRole(_) => ROLE_PICKS,
+            Form::AuditFilter => AUDIT_PICKS,
+            Form::AuditAction => ACTION_PICKS,
             _ => &[],
         }
+    }
+
+    /// A form that adds one criterion to the audit filter shown.
+    pub fn narrows_audit(&self) -> bool {
+        matches!(
+            self,
+            Form::AuditDoor | Form::AuditAction | Form::AuditActor | Form::AuditSince
+        )
+    }
+
+    /// What the keypad's numbered list is: reasons, or choices.
+    pub fn pick_title(&self) -> Text {
+        match self {
+            Form::NewUserRole(_) | Form::AuditFilter | Form::AuditAction => Text::PickOne,
+            _ => Text::PickReason,
+        }
+    }
+
+    /// Whether the field is a number (days, a PIN, a door): letters are
+    /// never typed into it.
+    pub fn takes_digits_only(&self) -> bool {
+        matches!(
+            self,
+            Form::ExtendDays(_)
+                | Form::PinReset(_)
+                | Form::Door
+                | Form::NewUserPin(..)
+                | Form::AuditDoor
+                | Form::AuditSince
+        )
     }
 
     /// The field as the screen shows it: a PIN as stars, also the PIN at
@@ -115,7 +193,7 @@ impl Form {
     pub fn shown(&self, text: &str) -> String {
         let stars = |s: &str| "*".repeat(s.chars().count());
         match self {
-            Form::PinReset(_) => stars(text),
+            Form::PinReset(_) | Form::NewUserPin(..) => stars(text),
             Form::AddUser => {
                 // NAME ROLE PIN: everything after the second word's end.
                 let mut words = 0;
@@ -149,6 +227,12 @@ impl Form {
             }
         };
         let command = |c| Outcome::Command(c);
+        let audit = |filter| {
+            Outcome::Read(Query::Audit {
+                before: None,
+                filter,
+            })
+        };
         match self {
             Form::UnlockReason(c, _) => match reason() {
                 Ok(reason) => command(Command::ManualUnlock {
@@ -214,6 +298,10 @@ impl Form {
             Form::AddUser => {
                 let words: Vec<&str> = text.split_whitespace().collect();
                 match words.as_slice() {
+                    // A user number alone: the role and PIN are asked next.
+                    [name] if crate::domain::people::validate_user_name(name).is_ok() => {
+                        Outcome::Next(Form::NewUserRole((*name).to_string()))
+                    }
                     [name, role, pin] => match role.parse() {
                         Ok(role) => command(Command::AddUser {
                             name: (*name).to_string(),
@@ -281,13 +369,66 @@ impl Form {
                 None => Outcome::Invalid(Text::TryMarkerFilter),
             },
             Form::ParcelSearch => Outcome::Read(Query::Parcels(text.to_string())),
-            Form::AuditFilter => match audit_filter(text) {
-                Some(filter) => Outcome::Read(Query::Audit {
-                    before: None,
-                    filter,
-                }),
-                None => Outcome::Invalid(Text::TryAuditFilter),
+            Form::AuditFilter => match picked(text, AUDIT_PICKS) {
+                Some(0) => Outcome::Next(Form::AuditDoor),
+                Some(1) => Outcome::Next(Form::AuditAction),
+                Some(2) => Outcome::Next(Form::AuditActor),
+                Some(_) => Outcome::Next(Form::AuditSince),
+                None => match audit_filter(text) {
+                    Some(filter) => audit(filter),
+                    None => Outcome::Invalid(Text::TryAuditFilter),
+                },
             },
+            Form::AuditDoor => match text.parse::<u16>() {
+                Ok(n) => audit(AuditFilter {
+                    compartment: Some(CompartmentId(n)),
+                    ..Default::default()
+                }),
+                Err(_) => Outcome::Invalid(Text::NeedDoor),
+            },
+            Form::AuditAction if text.is_empty() => Outcome::Invalid(Text::TryAuditFilter),
+            Form::AuditAction => {
+                let action = match picked(text, ACTION_PICKS) {
+                    Some(i) => AUDIT_ACTIONS
+                        .iter()
+                        .find(|a| crate::wording::machine(a) == Some(ACTION_PICKS[i]))
+                        .map_or_else(|| action_named(text), |a| a.to_string()),
+                    None => action_named(text),
+                };
+                audit(AuditFilter {
+                    action: Some(action),
+                    ..Default::default()
+                })
+            }
+            Form::AuditActor if text.is_empty() => Outcome::Invalid(Text::TryAuditFilter),
+            Form::AuditActor => audit(AuditFilter {
+                actor: Some(text.to_string()),
+                ..Default::default()
+            }),
+            Form::AuditSince => match parse_date(text).and_then(|d| d.and_hms_opt(0, 0, 0)) {
+                Some(from) => audit(AuditFilter {
+                    from: Some(from.and_utc()),
+                    ..Default::default()
+                }),
+                None => Outcome::Invalid(Text::NeedDate),
+            },
+            Form::NewUserRole(name) => {
+                let role = match picked(text, ROLE_PICKS) {
+                    Some(i) => Some(ROLES[i]),
+                    None => text.to_lowercase().parse().ok(),
+                };
+                match role {
+                    Some(role) => Outcome::Next(Form::NewUserPin(name.clone(), role)),
+                    None => Outcome::Invalid(Text::NeedRole),
+                }
+            }
+            Form::NewUserPin(name, role) => command(Command::AddUser {
+                name: name.clone(),
+                role: *role,
+                pin: text.to_string(),
+                badge: None,
+                carrier_email: None,
+            }),
             Form::Door => match text.parse::<u16>() {
                 Ok(n) => Outcome::Read(Query::Compartment(CompartmentId(n))),
                 Err(_) => Outcome::Invalid(Text::NeedDoor),
@@ -296,86 +437,9 @@ impl Form {
     }
 }
 
-/// `2026-12-01`, or `20261201` as typed on a keypad.
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%Y%m%d"))
-        .ok()
-}
-
-/// Marker filters as typed; digits alone are a door.
-pub fn marker_filter(text: &str) -> Option<crate::engine::read::MarkerFilter> {
-    let mut filter = crate::engine::read::MarkerFilter::default();
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let mut i = 0;
-    while i < words.len() {
-        match (words[i], words.get(i + 1)) {
-            (w, _) if w.bytes().all(|b| b.is_ascii_digit()) => {
-                filter.door = Some(CompartmentId(w.parse().ok()?));
-                i += 1;
-                continue;
-            }
-            ("door", Some(v)) => filter.door = Some(CompartmentId(v.parse().ok()?)),
-            ("camera", Some(v)) => filter.camera = Some((*v).to_string()),
-            ("since", Some(v)) => {
-                filter.since = Some(parse_date(v)?.and_hms_opt(0, 0, 0)?.and_utc());
-            }
-            _ => return None,
-        }
-        i += 2;
-    }
-    Some(filter)
-}
-
-/// Audit filters as typed; digits alone are a door (the keypad's way).
-pub fn audit_filter(text: &str) -> Option<AuditFilter> {
-    let mut filter = AuditFilter::default();
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let mut i = 0;
-    while i < words.len() {
-        let value = words.get(i + 1).copied();
-        match (words[i], value) {
-            (w, _) if w.bytes().all(|b| b.is_ascii_digit()) => {
-                filter.compartment = Some(CompartmentId(w.parse().ok()?));
-                i += 1;
-                continue;
-            }
-            ("door", Some(v)) => filter.compartment = Some(CompartmentId(v.parse().ok()?)),
-            ("actor", Some(v)) => filter.actor = Some(v.to_string()),
-            ("action", Some(v)) => filter.action = Some(v.to_string()),
-            ("since", Some(v)) => {
-                let d = parse_date(v)?;
-                filter.from = Some(d.and_hms_opt(0, 0, 0)?.and_utc());
-            }
-            ("until", Some(v)) => {
-                let d = parse_date(v)?;
-                filter.to = Some(d.and_hms_opt(23, 59, 59)?.and_utc());
-            }
-            _ => return None,
-        }
-        i += 2;
-    }
-    Some(filter)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn audit_filter_reads_door_actor_and_dates() {
-        let f = audit_filter("door 3 actor admin since 2026-11-01").unwrap();
-        assert_eq!(f.compartment, Some(CompartmentId(3)));
-        assert_eq!(f.actor.as_deref(), Some("admin"));
-        assert!(f.from.is_some());
-        assert_eq!(
-            audit_filter("7").unwrap().compartment,
-            Some(CompartmentId(7))
-        );
-        assert!(audit_filter("door").is_none());
-        assert!(audit_filter("colour blue").is_none());
-        assert_eq!(audit_filter("").unwrap(), AuditFilter::default());
-    }
 
     #[test]
     fn a_pin_is_never_shown_as_typed() {

@@ -12,6 +12,7 @@
 //! loop holds; an [`EngineLink`] reaches an engine owned by this thread (tests)
 //! or the engine thread behind an [`EngineHandle`].
 
+pub mod filters;
 pub mod forms;
 pub mod menu;
 pub mod model;

@@ -94,8 +94,20 @@ pub enum Form {
     /// `door N`, `camera NAME`, `since YYYY-MM-DD` or empty.
     MarkerFilter,
     ParcelSearch,
-    /// `door N`, `actor NAME`, `action WORD`, `since YYYY-MM-DD` or empty.
+    /// `door N`, `actor NAME`, `action WORD`, `since YYYY-MM-DD` or empty;
+    /// one of its picks (door, action, actor, since) asks for that alone.
     AuditFilter,
+    AuditDoor,
+    /// Picked from everyday actions on a keypad, or a word typed.
+    AuditAction,
+    /// A user number (or name) whose entries are shown.
+    AuditActor,
+    /// A date, `YYYYMMDD` on a keypad.
+    AuditSince,
+    /// A new account's role, after its user number (keypad: picked).
+    NewUserRole(String),
+    /// A new account's PIN, after its role.
+    NewUserPin(String, crate::domain::Role),
     /// A door number for the compartment screen.
     Door,
 }
@@ -239,7 +251,13 @@ impl Model {
 
     /// Whether a text field has the keys (the runtime then sends letters as
     /// typed text, not as shortcuts).
+    /// A PIN, a number of days or a door takes digits only: there letters
+    /// stay keys (`q` leaves) and never go into the field.
     pub fn wants_text(&self) -> bool {
-        matches!(self.screen, Screen::Form { .. } | Screen::SignIn { .. })
+        match &self.screen {
+            Screen::Form { form, .. } => !form.takes_digits_only(),
+            Screen::SignIn { on_pin, .. } => !on_pin,
+            _ => false,
+        }
     }
 }

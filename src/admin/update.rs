@@ -3,8 +3,9 @@
 //! answer (the menu only hides what a role cannot do).
 //!
 //! Keys work on the kiosk's 16-key keypad and on a laptop alike: digits
-//! pick menu items and actions, `#`/Enter confirms or opens, `*`/Esc goes
-//! back, A/B (or the arrows) move through a list, C refreshes.
+//! pick menu items and actions, `#`/Enter confirms or opens, `*`/Backspace
+//! erases or goes back, Esc leaves a field or screen at once, A/B (or the
+//! arrows) move through a list, C refreshes.
 
 use chrono::Duration;
 
@@ -137,6 +138,11 @@ fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
         Screen::SignIn { .. } => sign_in_input(model, input),
         Screen::Form { .. } => form_input(model, input),
         _ => {
+            // Nothing is typed on a list or menu: leaving it is going back.
+            let input = match input {
+                Input::Intent(Intent::Cancel) => Input::Intent(Intent::Back),
+                other => other,
+            };
             let Input::Intent(intent) = input else {
                 return match input {
                     // A scanned tracking number or recipient ID finds its parcels.
@@ -162,7 +168,26 @@ fn sign_in_input(model: &mut Model, input: Input) -> Vec<Request> {
         Input::Intent(Intent::Digit(d)) if field.len() < room => {
             field.extend(char::from_digit(u32::from(d), 10));
         }
-        Input::Typed(c) if field.len() < room && !c.is_whitespace() => field.push(c),
+        // A user name is lower-case letters, digits and `._-`; a PIN is
+        // digits only, so there letters are never typed (see `wants_text`).
+        Input::Typed(c) if field.len() < room && !*on_pin => {
+            let c = c.to_ascii_lowercase();
+            if crate::domain::people::is_user_name_char(c) {
+                field.push(c);
+            }
+        }
+        Input::Typed(c) if field.len() < room && c.is_ascii_digit() => field.push(c),
+        // Esc: whatever is typed goes, in one press; an empty sign-in at
+        // the kiosk goes back to it.
+        Input::Intent(Intent::Cancel) => {
+            let typed = !user.is_empty() || !pin.is_empty();
+            user.clear();
+            pin.clear();
+            *on_pin = false;
+            if !typed && model.facts.from_kiosk {
+                return vec![Request::Leave];
+            }
+        }
         // A scanned or pasted user number ends with Enter: on to the PIN.
         Input::Scan(s) if !*on_pin => {
             *user = s;
@@ -216,15 +241,34 @@ fn form_input(model: &mut Model, input: Input) -> Vec<Request> {
         Input::Intent(Intent::Back) if text.pop().is_none() => {
             model.screen = std::mem::replace(back.as_mut(), Screen::Menu);
         }
+        Input::Intent(Intent::Cancel) => {
+            model.screen = std::mem::replace(back.as_mut(), Screen::Menu);
+        }
         Input::Intent(Intent::Enter) => {
             let outcome = form.submit(text);
             if let Outcome::Invalid(why) = outcome {
                 model.notice = Some(crate::wording::tr(model.facts.language, why).into());
                 return Vec::new();
             }
+            if let Outcome::Next(next) = outcome {
+                *form = next;
+                text.clear();
+                return Vec::new();
+            }
+            let narrows = form.narrows_audit();
             model.screen = std::mem::replace(back.as_mut(), Screen::Menu);
             return match outcome {
-                Outcome::Invalid(_) => Vec::new(),
+                Outcome::Invalid(_) | Outcome::Next(_) => Vec::new(),
+                // One picked criterion joins those already shown.
+                Outcome::Read(Query::Audit { before, filter }) if narrows => {
+                    let filter = match &model.screen {
+                        Screen::Audit { filter: shown, .. } => {
+                            super::filters::narrowed(shown, filter)
+                        }
+                        _ => filter,
+                    };
+                    read(model, Query::Audit { before, filter })
+                }
                 Outcome::Read(query) => read(model, query),
                 Outcome::Command(cmd) => {
                     let mut out = command(model, cmd);

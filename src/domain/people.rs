@@ -257,14 +257,20 @@ pub struct User {
 /// The longest user name (a user number at the keypad).
 pub const USER_NAME_MAX: usize = 32;
 
+/// How a service laptop's technician is named in its audit log:
+/// `service:NAME`, never taken for an account of the kiosk.
+pub const SERVICE_ACTOR_PREFIX: &str = "service:";
+
+/// One character a user name may have: `a-z 0-9 . _ -`.
+pub fn is_user_name_char(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)
+}
+
 /// A user name: 1 to 32 of `a-z 0-9 . _ -`. It is typed on keypads and
 /// laptop keyboards alike, and it is the actor in every audit entry, so it
 /// is kept to what any terminal shows the same way.
 pub fn validate_user_name(name: &str) -> Result<(), TextError> {
-    let ok = (1..=USER_NAME_MAX).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    let ok = (1..=USER_NAME_MAX).contains(&name.len()) && name.chars().all(is_user_name_char);
     if ok {
         Ok(())
     } else {

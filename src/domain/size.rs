@@ -23,6 +23,10 @@ pub struct Dimensions {
 }
 
 impl Dimensions {
+    /// The most centimetres a side may be typed as: three digits cover any
+    /// parcel a locker could take.
+    pub const MAX_CM: u32 = 999;
+
     /// A parcel has some size in every direction: a zero is a typing slip.
     pub fn is_real(&self) -> bool {
         self.h > 0 && self.w > 0 && self.d > 0

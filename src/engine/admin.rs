@@ -214,7 +214,11 @@ impl Engine {
             if p.state != ParcelState::Stored {
                 return abort(EngineError::Rejected(Rejection::NotWaiting { parcel }));
             }
-            self.kill_codes(tx, &mut p, DeadReason::Replaced)?;
+            let why = match new_recipient {
+                Some(_) => DeadReason::Reassigned,
+                None => DeadReason::Replaced,
+            };
+            self.kill_codes(tx, &mut p, why)?;
             if let Some(rid) = &new_recipient {
                 let old = tx.recipient(&p.recipient)?;
                 if let Some(old) = &old {

@@ -330,11 +330,14 @@ impl Engine {
         }])
     }
 
-    /// An open door is freed when it closes; a closed one right away.
+    /// An open door is freed when it closes; so is one pulsed and not yet
+    /// seen open, which may still open: freed now, it would close later
+    /// with nobody checking what was left inside. A closed door is freed
+    /// right away.
     fn give_up_door(&self, tx: &Tx<'_>, c: CompartmentId, parcel: ParcelId) -> TxResult<()> {
         let mut comp = tx.compartment(c)?;
         match tx.intent(c)? {
-            Some(mut i) if comp.door_open => {
+            Some(mut i) if comp.door_open || !i.opened => {
                 // The parcel leaves this door's books now; the open door
                 // itself keeps the compartment out of allocation until closed.
                 if comp.parcel == Some(parcel) {
@@ -345,18 +348,21 @@ impl Engine {
                 i.abandon = true;
                 tx.put_intent(&i)
             }
-            _ => self.release_deposit_door(tx, c, parcel, Text::SaidGivenUp),
+            _ => self
+                .release_deposit_door(tx, c, parcel, Text::SaidGivenUp)
+                .map(drop),
         }
     }
 
     /// Frees a deposit's door; a parcel still assigned to it is dropped.
+    /// The alert, when the item sensor sees something left inside.
     pub(super) fn release_deposit_door(
         &self,
         tx: &Tx<'_>,
         c: CompartmentId,
         parcel: ParcelId,
         why: Text,
-    ) -> TxResult<()> {
+    ) -> TxResult<Option<crate::store::Alert>> {
         let mut comp = tx.compartment(c)?;
         if comp.parcel == Some(parcel) {
             comp.parcel = None;
@@ -366,9 +372,10 @@ impl Engine {
         // A door given up with something still inside is not free: the
         // books say empty, the sensor says otherwise, so someone looks.
         let inside = self.lock_of(c).and_then(|l| self.bus.item_present(l)) == Some(true);
+        let mut alert = None;
         if inside && !comp.needs_inspection {
             comp.needs_inspection = true;
-            self.raise(
+            alert = Some(self.raise(
                 tx,
                 crate::store::AlertKind::InspectionNeeded,
                 Some(c),
@@ -376,7 +383,7 @@ impl Engine {
                     Text::SaidGivenUpFull,
                     &[("door", &c), ("why", &said(why, &[]))],
                 ),
-            )?;
+            )?);
         }
         tx.put_compartment(&comp)?;
         if let Some(p) = tx.get::<Parcel, _>(T::Parcels, &seq_key(parcel.0))?
@@ -394,7 +401,7 @@ impl Engine {
             Some(parcel),
             said(why, &[]),
         ))?;
-        Ok(())
+        Ok(alert)
     }
 
     /// The deposit door closed with the parcel inside: only now is the code

@@ -306,17 +306,20 @@ impl Engine {
                 });
             }
             (IntentKind::Deposit, Some(p)) if i.abandon => {
-                self.commit(|tx| self.release_deposit_door(tx, c, p, Text::SaidNotFitOrCancelled))?;
+                let alert = self.commit(|tx| {
+                    self.release_deposit_door(tx, c, p, Text::SaidNotFitOrCancelled)
+                })?;
+                events.push(Event::CompartmentChanged { compartment: c });
+                events.extend(alert.map(|alert| Event::AlertRaised { alert }));
             }
             (IntentKind::Deposit, Some(p)) if item == Some(false) => {
-                // Nothing went in: keep the reservation so the courier can retry.
+                // Nothing went in: keep the reservation so the courier can
+                // retry. The intent stays `opened`: its pulse was answered,
+                // so giving the door up now frees it at once.
                 self.commit(|tx| {
                     let mut comp = tx.compartment(c)?;
                     comp.door_open = false;
-                    tx.put_compartment(&comp)?;
-                    let mut i = i.clone();
-                    i.opened = false;
-                    tx.put_intent(&i)
+                    tx.put_compartment(&comp)
                 })?;
                 events.push(Event::DepositDoorClosedEmpty {
                     parcel: p,
@@ -437,7 +440,8 @@ impl Engine {
             match &intent {
                 Some(i) if i.kind == IntentKind::Deposit => {
                     if let Some(p) = i.parcel {
-                        self.release_deposit_door(tx, c, p, Text::SaidDidNotOpen)?;
+                        alert =
+                            alert.or(self.release_deposit_door(tx, c, p, Text::SaidDidNotOpen)?);
                     }
                 }
                 Some(_) => tx.clear_intent(c)?,

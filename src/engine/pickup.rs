@@ -379,6 +379,7 @@ fn refusal_for(dead: Option<DeadCode>) -> Refusal {
         Some(DeadReason::Used) => Refusal::Used,
         Some(DeadReason::Expired) => Refusal::Expired,
         Some(DeadReason::Replaced) => Refusal::Replaced,
+        Some(DeadReason::Reassigned) => Refusal::Reassigned,
         None => Refusal::Unknown,
     }
 }

@@ -101,7 +101,10 @@ impl Engine {
                     }])
                 }
                 (Verdict::NotDone, Some(p)) if i.kind == IntentKind::Deposit => {
-                    self.commit(|tx| self.release_deposit_door(tx, c, p, Text::SaidRestartEmpty))?;
+                    self.commit(|tx| {
+                        self.release_deposit_door(tx, c, p, Text::SaidRestartEmpty)
+                            .map(drop)
+                    })?;
                     Ok(vec![Event::CompartmentChanged { compartment: c }])
                 }
                 _ => {

@@ -27,6 +27,8 @@ pub enum Refusal {
     Expired,
     #[error("this code was replaced by a newer one")]
     Replaced,
+    #[error("this parcel was given to another recipient: ask staff")]
+    Reassigned,
     #[error("this code is for kiosk {kiosk}")]
     OtherKiosk { kiosk: String },
     #[error("this is not a pickup code")]

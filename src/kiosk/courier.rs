@@ -5,7 +5,7 @@ use crate::domain::ParcelClass;
 use crate::domain::permission::allows;
 use crate::domain::{CompartmentId, Dimensions, ParcelId, Permission};
 use crate::engine::{Command, Event, Refusal, SizeChoice};
-use crate::store::IntentKind;
+use crate::store::{AlertKind, IntentKind};
 use crate::ui::Intent;
 
 use super::model::{DoorSpot, Draft, Model, Notice, Request, Screen, StaffSession, size_choice};
@@ -18,8 +18,7 @@ const USER_DIGITS: usize = crate::domain::people::USER_NAME_MAX;
 const PIN_DIGITS: usize = *crate::domain::code::PIN_DIGITS.end();
 const TRACKING_CHARS: usize = *crate::domain::parcel::TRACKING_LEN.end();
 const RECIPIENT_DIGITS: usize = crate::domain::RecipientId::DIGITS;
-/// Centimetres: three digits cover any parcel a locker could take.
-const DIMENSION_DIGITS: usize = 3;
+const DIMENSION_DIGITS: usize = Dimensions::MAX_CM.ilog10() as usize + 1;
 
 pub(super) fn is_courier_screen(screen: &Screen) -> bool {
     matches!(
@@ -183,7 +182,10 @@ pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             // A zero is a slip: said at once, and typed again.
             Intent::Enter if fields[*field].parse::<u32>().unwrap_or(0) == 0 => {
                 fields[*field].clear();
-                model.notice = Some(notice(Text::DimensionZero));
+                model.notice = Some(Notice {
+                    text: Text::DimensionZero,
+                    reason: Dimensions::MAX_CM.to_string(),
+                });
             }
             Intent::Enter if *field < 2 => *field += 1,
             Intent::Enter => {
@@ -438,6 +440,18 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<crate::kiosk::Req
                 model.notice = Some(notice(Text::DepositCancelled));
             }
         }
+        // A door given up (cancelled, too small) closed on something: the
+        // courier hears it at once; staff have the alert.
+        Event::AlertRaised { alert } if alert.kind == AlertKind::InspectionNeeded => {
+            if let Some(door) = alert.compartment
+                && given_up(model, door)
+            {
+                model.notice = Some(Notice {
+                    text: Text::LeftInside,
+                    reason: door.to_string(),
+                });
+            }
+        }
         Event::ParcelRemoved { parcel, .. } => {
             if let Screen::Removal {
                 list,
@@ -453,6 +467,17 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<crate::kiosk::Req
         _ => {}
     }
     Vec::new()
+}
+
+/// Whether `door` is one the courier here has just given up.
+fn given_up(model: &Model, door: CompartmentId) -> bool {
+    let cancelled = model
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.text == Text::DepositCancelled && n.reason == door.to_string());
+    let moved =
+        matches!(model.screen, Screen::DepositDoor { moved_from: Some(from), .. } if from == door);
+    cancelled || moved
 }
 
 pub(super) fn on_refusal(model: &mut Model, refusal: Refusal) {

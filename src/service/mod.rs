@@ -44,7 +44,10 @@ impl ServiceLink {
             bus,
             bank,
             audit: Store::open(audit_dir)?,
-            technician: format!("service:{technician}"),
+            technician: format!(
+                "{}{technician}",
+                crate::domain::people::SERVICE_ACTOR_PREFIX
+            ),
         })
     }
 

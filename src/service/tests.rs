@@ -173,6 +173,7 @@ fn service_menu_and_door_offer_only_what_the_boards_can_do() {
     let menu = text(&c);
     assert!(menu.contains("1  Bank") && menu.contains("6  Audit log") && menu.contains("7  Bus"));
     assert!(!menu.contains("CCTV") && !menu.contains("Alerts"), "{menu}");
+    assert!(menu.contains("1/6/7 choose   0 leave"), "{menu}");
     snap!("service_menu", menu);
     keys(
         &mut c,
@@ -185,6 +186,7 @@ fn service_menu_and_door_offer_only_what_the_boards_can_do() {
         "{door}"
     );
     assert!(!door.contains("Disable"));
+    assert!(door.contains(" 1 action   C refresh"), "{door}");
     keys(&mut c, &mut link, &[digit(2)]);
     assert!(
         matches!(c.model().screen, Screen::Compartment(_)),
@@ -220,4 +222,49 @@ fn service_screens_show_no_code_in_either_language() {
         }
     }
     crate::testkit::plain::assert_plain(seen.iter().map(|(l, t)| (l.clone(), t.as_str())));
+}
+
+#[test]
+fn the_service_bank_explains_only_what_the_boards_show() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bank = Bank::demo();
+    let mut link = ServiceLink::new(Box::new(FakeBus::new()), bank.clone(), dir.path(), "ana")
+        .expect("service link");
+    let mut c = console(&bank, "ana", &Keymap::keypad16(), Language::En);
+    keys(&mut c, &mut link, &[digit(1)]);
+    let shown = text(&c);
+    assert!(shown.contains("OPN door open"), "{shown}");
+    assert!(
+        !shown.contains("days left") && !shown.contains("expired"),
+        "no parcels here: {shown}"
+    );
+    snap!("service_bank", shown);
+}
+
+#[test]
+fn the_service_audit_names_the_technician_in_full() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bank = Bank::demo();
+    let mut link = ServiceLink::new(
+        Box::new(FakeBus::new()),
+        bank.clone(),
+        dir.path(),
+        "technician",
+    )
+    .expect("service link");
+    let mut c = console(&bank, "technician", &Keymap::keypad16(), Language::En);
+    let enter = Input::Intent(Intent::Enter);
+    let back = Input::Intent(Intent::Back);
+    keys(
+        &mut c,
+        &mut link,
+        &[digit(1), digit(4), enter.clone(), digit(1), digit(1), enter],
+    );
+    keys(&mut c, &mut link, &[back.clone(), back, digit(6)]);
+    let shown = text(&c);
+    assert!(matches!(c.model().screen, Screen::Audit { .. }), "{shown}");
+    assert!(
+        shown.contains(" technician ") && !shown.contains("service:t~"),
+        "{shown}"
+    );
 }

@@ -60,8 +60,10 @@ pub fn compartment_key(id: CompartmentId) -> [u8; 2] {
 pub enum DeadReason {
     Used,
     Expired,
-    /// A newer code was sent (resend or reassignment).
+    /// A newer code was sent to the same recipient (resend, new key file).
     Replaced,
+    /// The parcel was given to another recipient, who got a code of their own.
+    Reassigned,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,6 +20,9 @@ pub enum Intent {
     /// `*` on the keypad: erase the last digit, or go back when nothing is
     /// typed. The screen knows which.
     Back,
+    /// Esc on a keyboard: leave the field or screen at once, whatever is
+    /// typed (Backspace erases one character). The kiosk takes it as Back.
+    Cancel,
     /// `#` on the keypad: confirm.
     Enter,
     Pickup,
@@ -40,8 +43,9 @@ pub enum Intent {
     Quit,
 }
 
-const NAMED_INTENTS: [(Intent, &str); 16] = [
+const NAMED_INTENTS: [(Intent, &str); 17] = [
     (Intent::Back, "back"),
+    (Intent::Cancel, "cancel"),
     (Intent::Enter, "enter"),
     (Intent::Pickup, "pickup"),
     (Intent::Deposit, "deposit"),
@@ -59,7 +63,7 @@ const NAMED_INTENTS: [(Intent, &str); 16] = [
     (Intent::Back, "clear"),
 ];
 
-const INTENT_NAMES: &str = "digit-0 .. digit-9, back, enter, pickup, deposit, help, language, \
+const INTENT_NAMES: &str = "digit-0 .. digit-9, back, cancel, enter, pickup, deposit, help, language, \
      up, down, left, right, page-up, page-down, next-field, previous-field, quit";
 
 impl Intent {
@@ -319,9 +323,11 @@ pub struct KeyHints {
 /// Each placeholder and the intents that serve it, first bound first: the
 /// console moves with up/down, or with pickup/deposit (A/B) on a keypad
 /// that has no arrows.
-const HINTS: [(&str, &[Intent]); 8] = [
+const HINTS: [(&str, &[Intent]); 9] = [
     ("enter", &[Intent::Enter]),
     ("back", &[Intent::Back]),
+    // Esc on a keyboard; the keypad's `*` does both.
+    ("cancel", &[Intent::Cancel, Intent::Back]),
     ("pickup", &[Intent::Pickup]),
     ("deposit", &[Intent::Deposit]),
     ("help", &[Intent::Help]),
@@ -356,6 +362,12 @@ impl KeyHints {
             .fold(text.to_string(), |out, (name, label)| {
                 out.replace(&format!("{{{name}}}"), label)
             })
+    }
+
+    /// Whether leaving a field has a key of its own (Esc on a keyboard),
+    /// apart from erasing one character.
+    pub fn separate_cancel(&self) -> bool {
+        self.label("cancel") != self.label("back")
     }
 
     /// A drawn line with its key placeholders filled.
@@ -429,7 +441,7 @@ mod tests {
         let pc = Keymap::pc();
         assert_eq!(pc.intent(key(KeyCode::F(1))), Some(Intent::Pickup));
         assert_eq!(pc.intent(key(KeyCode::F(4))), Some(Intent::Language));
-        assert_eq!(pc.intent(key(KeyCode::Esc)), Some(Intent::Back));
+        assert_eq!(pc.intent(key(KeyCode::Esc)), Some(Intent::Cancel));
         assert_eq!(pc.intent(key(KeyCode::Backspace)), Some(Intent::Back));
         assert_eq!(pc.intent(key(KeyCode::PageDown)), Some(Intent::PageDown));
         assert_eq!(pc.intent(key(KeyCode::Tab)), Some(Intent::NextField));

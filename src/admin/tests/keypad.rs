@@ -89,3 +89,84 @@ fn an_idle_console_at_the_kiosk_goes_back_home() {
     assert!(d.kiosk.console().is_none());
     assert_eq!(*d.screen(), KioskScreen::Home);
 }
+
+/// Signed in at the kiosk's console with the keypad alone.
+fn console_at_the_keypad() -> (Driver, tempfile::TempDir) {
+    let (mut d, dir) = kiosk();
+    d.press("*#*#0");
+    d.press(&format!("{}#{}#", ADMIN.0, ADMIN.1));
+    assert_eq!(console_screen(&d), Some(Screen::Menu));
+    (d, dir)
+}
+
+#[test]
+fn a_new_account_is_added_with_the_keypad_alone_its_role_picked_from_a_list() {
+    let (mut d, _dir) = console_at_the_keypad();
+    d.press("4");
+    d.press("1");
+    d.press("1005#");
+    let text = d.screen_text();
+    assert!(
+        text.contains("1  Courier") && text.contains("3  Technician"),
+        "{text}"
+    );
+    snap!("admin_keypad_new_account_role", text);
+    d.press("1#");
+    d.press("804217");
+    let text = d.screen_text();
+    assert!(
+        text.contains("******") && !text.contains("804217"),
+        "{text}"
+    );
+    d.press("#");
+    let users = crate::engine::query::users(d.engine.store()).expect("users");
+    assert!(
+        users
+            .iter()
+            .any(|u| u.name == "1005" && u.role == crate::domain::Role::Courier),
+        "{users:?}"
+    );
+}
+
+#[test]
+fn the_audit_is_filtered_with_the_keypad_alone_by_action_and_by_date() {
+    let (mut d, _dir) = console_at_the_keypad();
+    d.press("6");
+    d.press("0");
+    assert!(d.screen_text().contains("1  Door"), "{}", d.screen_text());
+    snap!("admin_keypad_audit_filter", d.screen_text());
+    // 2 Action, then 5 Signed in from the list of everyday actions.
+    d.press("2#");
+    d.press("5#");
+    let Some(Screen::Audit { filter, .. }) = console_screen(&d) else {
+        panic!("{}", d.screen_text())
+    };
+    assert_eq!(filter.action.as_deref(), Some("sign_in"));
+    // 4 Since a date, typed as digits.
+    d.press("04#20261201#");
+    let Some(Screen::Audit { filter, .. }) = console_screen(&d) else {
+        panic!("{}", d.screen_text())
+    };
+    assert_eq!(
+        filter.from.map(|f| f.date_naive().to_string()).as_deref(),
+        Some("2026-12-01")
+    );
+    assert_eq!(
+        filter.action.as_deref(),
+        Some("sign_in"),
+        "each pick joins the filter shown"
+    );
+    // 3 User: a user number.
+    d.press(&format!("03#{}#", ADMIN.0));
+    let Some(Screen::Audit { filter, page, .. }) = console_screen(&d) else {
+        panic!("{}", d.screen_text())
+    };
+    assert_eq!(filter.actor.as_deref(), Some(ADMIN.0));
+    assert!(page.entries.iter().all(|e| e.actor == ADMIN.0));
+    // An empty filter shows everything again.
+    d.press("0#");
+    let Some(Screen::Audit { filter, .. }) = console_screen(&d) else {
+        panic!("{}", d.screen_text())
+    };
+    assert_eq!(filter, AuditFilter::default());
+}

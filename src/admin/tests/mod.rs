@@ -2,6 +2,7 @@
 //! real engine on a fake bus, and the screen as text.
 
 mod flows;
+mod keyboard;
 mod keypad;
 mod million;
 mod no_panic;
@@ -96,12 +97,14 @@ impl Desk {
         }
     }
 
-    /// Types on a laptop keyboard: `\n` is Enter, `\x1b` is Esc.
+    /// Types on a laptop keyboard: `\n` is Enter, `\x1b` is Esc, `\x08`
+    /// is Backspace.
     pub fn keys(&mut self, s: &str) {
         for c in s.chars() {
             let code = match c {
                 '\n' => KeyCode::Enter,
                 '\x1b' => KeyCode::Esc,
+                '\x08' => KeyCode::Backspace,
                 c => KeyCode::Char(c),
             };
             self.feed(KeyEvent::new(code, KeyModifiers::NONE));

@@ -13,57 +13,9 @@ use crate::notify::templates::tests::note;
 use crate::store::{AlertKind, DeliveryState, MarkerKind, Notification, NotificationKind};
 use crate::testkit::driver::{ADMIN, ANA};
 use crate::testkit::plain::assert_plain;
-use crate::wording::{machine, name_of, named};
+use crate::wording::{AUDIT_ACTIONS, machine, name_of, named};
 
 const LANGUAGES: [Language; 2] = [Language::En, Language::Es];
-
-/// The actions the engine and the service laptop write to the audit log
-/// (docs/AUDIT.md).
-const AUDIT_ACTIONS: &[&str] = &[
-    "account_closed",
-    "alert_acknowledged",
-    "board_offline",
-    "bus_up",
-    "code_resent",
-    "control",
-    "deposit_cancelled",
-    "deposit_door_released",
-    "deposit_started",
-    "deposit_stored",
-    "disabled",
-    "does_not_fit",
-    "door_closed",
-    "enabled",
-    "expired",
-    "forced_open",
-    "hold_extended",
-    "inspected",
-    "inspection_needed",
-    "intent_settled",
-    "item_inputs_refused",
-    "jammed",
-    "manual_unlock",
-    "marker_added",
-    "markers_exported",
-    "outbox_retry",
-    "parcel_placed",
-    "picked_up",
-    "pin_reset",
-    "problem_reported",
-    "pulse",
-    "pulse_failed",
-    "reassigned",
-    "recipient_saved",
-    "recovery",
-    "reminder",
-    "removed",
-    "sign_in",
-    "user_added",
-    "user_removed",
-    "vacation",
-    "wrong_code",
-    "wrong_pin",
-];
 
 const ALERTS: [AlertKind; 12] = [
     AlertKind::Jam,
@@ -251,6 +203,7 @@ fn every_machine_name_has_plain_words() {
         Refusal::Used,
         Refusal::Expired,
         Refusal::Replaced,
+        Refusal::Reassigned,
         Refusal::OtherKiosk { kiosk: "B".into() },
         Refusal::NotACode {
             scanned: Scanned::Other,

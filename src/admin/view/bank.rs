@@ -82,12 +82,16 @@ pub(super) fn body(model: &Model, bank: &BankView) -> Body {
     for line in lines {
         body.line(line);
     }
-    let legend = [Text::BankLegend1, Text::BankLegend2, Text::BankLegend3].map(|id| say(model, id));
+    let legend: &[Text] = if model.facts.bus_only {
+        &[Text::ServiceLegend]
+    } else {
+        &[Text::BankLegend1, Text::BankLegend2, Text::BankLegend3]
+    };
     if room > 1 {
         body.text("");
     }
     for l in legend.iter().take(room.saturating_sub(2)) {
-        body.text(format!("  {l}"));
+        body.text(format!("  {}", say(model, *l)));
     }
     let boards: Vec<String> = bank
         .boards

@@ -3,7 +3,7 @@
 
 use ratatui::text::Line;
 
-use super::{BODY_ROWS, Body, cut, local, reversed, say, say_with, words};
+use super::{BODY_ROWS, Body, actor_shown, cut, local, reversed, say, say_with, words};
 use crate::admin::model::{Model, Screen};
 use crate::bus::DoorState;
 use crate::engine::read::{ParcelList, PersonRow};
@@ -156,7 +156,7 @@ pub(super) fn body(model: &Model) -> Body {
                         m.compartment.map(|c| c.to_string()).unwrap_or_default(),
                         cut(m.camera.as_deref().unwrap_or("-"), 7),
                         cut(&words(model, &name_of(&m.kind)), 18),
-                        cut(&m.actor, 10),
+                        actor_shown(model, &m.actor),
                         cut(&m.note, 14)
                     )
                 })
@@ -196,7 +196,7 @@ pub(super) fn body(model: &Model) -> Body {
                         "{:>7} {} {:<10} {:<18} {:>4} {}",
                         e.seq,
                         local(model, e.at),
-                        cut(&e.actor, 10),
+                        actor_shown(model, &e.actor),
                         cut(&words(model, &e.action), 18),
                         e.compartment.map(|c| c.to_string()).unwrap_or_default(),
                         cut(

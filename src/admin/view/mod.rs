@@ -165,6 +165,29 @@ fn words(model: &Model, machine: &str) -> String {
     wording::named(model.facts.language, machine)
 }
 
+/// The keys a screen offers, as its keys line names them: `1-5` for a
+/// run, `1/6/7` otherwise.
+fn key_list(keys: &[u8]) -> String {
+    match keys {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, .., last] if usize::from(last - first) + 1 == keys.len() => {
+            format!("{first}-{last}")
+        }
+        _ => keys.iter().map(u8::to_string).collect::<Vec<_>>().join("/"),
+    }
+}
+
+/// Who did something, for a narrow column: on a service laptop every
+/// entry is the service's, so the technician's own name is enough.
+fn actor_shown(model: &Model, actor: &str) -> String {
+    let name = match actor.strip_prefix(crate::domain::people::SERVICE_ACTOR_PREFIX) {
+        Some(name) if model.facts.bus_only => name,
+        _ => actor,
+    };
+    cut(name, 10)
+}
+
 /// Cuts a text to `n` characters, for columns.
 fn cut(s: &str, n: usize) -> String {
     if s.chars().count() <= n {

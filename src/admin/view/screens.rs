@@ -4,7 +4,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::lists::online_word;
-use super::{Body, cut, local, say, say_with, words};
+use super::{Body, cut, key_list, local, say, say_with, words};
 use crate::admin::menu;
 use crate::admin::model::{Model, Screen};
 use crate::domain::CompartmentState;
@@ -16,7 +16,10 @@ pub(super) fn body(model: &Model) -> Body {
         Screen::SignIn { user, pin, on_pin } => {
             let mut b = Body::new(
                 say(model, Text::SignInStaff),
-                say(model, Text::KeysStaffSignIn),
+                say(
+                    model,
+                    cancel_apart(model, Text::KeysStaffSignIn, Text::KeysStaffSignInBoard),
+                ),
             );
             let cursor = |on: bool| if on { "_" } else { "" };
             let user = format!("{user}{}", cursor(!on_pin));
@@ -32,8 +35,18 @@ pub(super) fn body(model: &Model) -> Body {
                 .session
                 .as_ref()
                 .map_or(crate::domain::Role::Courier, |s| s.role);
-            let mut b = Body::new(say(model, Text::MenuTitle), say(model, Text::KeysMenu));
-            for item in menu::items(role, model.facts.bus_only) {
+            let items = menu::items(role, model.facts.bus_only);
+            let keys = key_list(&items.iter().map(|i| i.key).collect::<Vec<_>>());
+            let hint = if model.facts.bus_only {
+                Text::KeysMenuService
+            } else {
+                Text::KeysMenu
+            };
+            let mut b = Body::new(
+                say(model, Text::MenuTitle),
+                say_with(model, hint, &[("keys", &keys)]),
+            );
+            for item in items {
                 b.text(format!("  {}  {}", item.key, say(model, item.label)));
             }
             b.text("");
@@ -50,7 +63,10 @@ pub(super) fn body(model: &Model) -> Body {
         Screen::Form { form, text, .. } => {
             let mut b = Body::new(
                 form.prompt(model.facts.language),
-                say(model, Text::KeysForm),
+                say(
+                    model,
+                    cancel_apart(model, Text::KeysForm, Text::KeysFormBoard),
+                ),
             );
             let shown = form.shown(text);
             b.line(Line::from(vec![
@@ -62,7 +78,7 @@ pub(super) fn body(model: &Model) -> Body {
             ]));
             if !form.reasons().is_empty() && text.is_empty() && model.facts.keypad {
                 b.text("");
-                b.text(say(model, Text::PickReason));
+                b.text(say(model, form.pick_title()));
                 for (i, r) in form.reasons().iter().enumerate() {
                     b.text(format!("    {}  {}", i + 1, say(model, *r)));
                 }
@@ -75,13 +91,30 @@ pub(super) fn body(model: &Model) -> Body {
 
 pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
     let r = &view.row;
+    let toggle = if r.state == CompartmentState::Disabled {
+        Text::DoEnable
+    } else {
+        Text::DoDisable
+    };
+    // A service laptop only opens doors: the keys line offers what is listed.
+    let actions: Vec<(u8, Text)> = [
+        (1, Text::DoOpen),
+        (2, toggle),
+        (3, Text::DoInspectedEmpty),
+        (4, Text::DoInspectedParcel),
+        (5, Text::DoMarker),
+    ]
+    .into_iter()
+    .take(if model.facts.bus_only { 1 } else { 5 })
+    .collect();
+    let keys = key_list(&actions.iter().map(|(k, _)| *k).collect::<Vec<_>>());
     let mut b = Body::new(
         say_with(
             model,
             Text::DoorTitle,
             &[("door", &r.id), ("size", &r.size)],
         ),
-        say(model, Text::KeysDoor),
+        say_with(model, Text::KeysDoor, &[("keys", &keys)]),
     );
     let state = words(model, &format!("compartment.{}", r.state.as_str()));
     let inspect = if r.needs_inspection {
@@ -136,21 +169,7 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
         }
     }
     b.text("");
-    let toggle = if r.state == CompartmentState::Disabled {
-        Text::DoEnable
-    } else {
-        Text::DoDisable
-    };
-    for (k, label) in [
-        (1, Text::DoOpen),
-        (2, toggle),
-        (3, Text::DoInspectedEmpty),
-        (4, Text::DoInspectedParcel),
-        (5, Text::DoMarker),
-    ]
-    .into_iter()
-    .take(if model.facts.bus_only { 1 } else { 5 })
-    {
+    for (k, label) in actions {
         b.text(format!("  {k}  {}", say(model, label)));
     }
     b
@@ -223,4 +242,14 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
         b.text(say(model, Text::NothingRecorded));
     }
     b
+}
+
+/// The keys line that names Esc apart from Backspace, where the keymap has
+/// a key to leave a field besides the one that erases (a keyboard).
+fn cancel_apart(model: &Model, one_key: Text, two_keys: Text) -> Text {
+    if model.facts.keys.separate_cancel() {
+        two_keys
+    } else {
+        one_key
+    }
 }

@@ -11,7 +11,7 @@ use crate::store::{AlertKind, NotificationKind, T};
 #[test]
 fn reassigned_parcel_gets_a_new_code_and_both_recipients_are_told() {
     let mut rig = Rig::new();
-    let (parcel, _, _) = rig.deposit("111111", Size::S);
+    let (parcel, _, old) = rig.deposit("111111", Size::S);
     rig.engine
         .handle(
             &rig.admin.clone(),
@@ -21,6 +21,10 @@ fn reassigned_parcel_gets_a_new_code_and_both_recipients_are_told() {
             },
         )
         .unwrap();
+    // The old code says why it died: not a newer code for the same person.
+    if old != rig.code_of(parcel) {
+        assert_eq!(refusal(&rig.enter(&old)), Some(Refusal::Reassigned));
+    }
     let msgs = query::outbox(rig.engine.store()).unwrap();
     assert!(
         msgs.iter().any(|n| n.kind == NotificationKind::Reassigned

@@ -158,3 +158,65 @@ fn a_deposit_given_up_with_the_parcel_inside_is_flagged_not_freed() {
         "{alerts:?}"
     );
 }
+
+#[test]
+fn a_deposit_cancelled_before_its_door_reports_open_is_settled_when_it_closes() {
+    let mut rig = Rig::new();
+    let ev = rig.start_deposit(Size::L).unwrap();
+    let c = opening(&ev).unwrap();
+    let parcel = rig.compartment(c).parcel.unwrap();
+    // Cancelled while the pulse is still on its way: the door may yet open.
+    rig.engine
+        .handle(&rig.courier.clone(), Command::CancelDeposit { parcel })
+        .unwrap();
+    let intents = query::intents(rig.engine.store()).unwrap();
+    assert!(
+        intents.iter().any(|i| i.compartment == c && i.abandon),
+        "kept until the door closes: {intents:?}"
+    );
+    rig.door(c, DoorEventKind::Opened);
+    rig.bus.set_item(lock(c), true);
+    let ev = rig.door(c, DoorEventKind::Closed);
+    assert!(rig.compartment(c).needs_inspection, "left inside: flagged");
+    assert!(!rig.compartment(c).allocatable());
+    assert!(
+        ev.iter().any(|e| matches!(e, Event::AlertRaised { alert }
+            if alert.kind == AlertKind::InspectionNeeded && alert.compartment == Some(c))),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn a_door_given_up_as_too_small_with_the_parcel_left_inside_is_flagged() {
+    let mut rig = Rig::new();
+    let ev = rig.start_deposit(Size::S).unwrap();
+    let small = opening(&ev).unwrap();
+    rig.door(small, DoorEventKind::Opened);
+    let parcel = rig.compartment(small).parcel.unwrap();
+    rig.engine
+        .handle(
+            &rig.courier.clone(),
+            Command::DoesNotFit { parcel, size: None },
+        )
+        .unwrap();
+    rig.bus.set_item(lock(small), true);
+    let ev = rig.door(small, DoorEventKind::Closed);
+    assert!(rig.compartment(small).needs_inspection);
+    assert!(ev.iter().any(|e| matches!(e, Event::AlertRaised { .. })));
+}
+
+#[test]
+fn a_door_closed_empty_then_given_up_is_free_at_once() {
+    let mut rig = Rig::new();
+    let ev = rig.start_deposit(Size::L).unwrap();
+    let c = opening(&ev).unwrap();
+    let parcel = rig.compartment(c).parcel.unwrap();
+    rig.door(c, DoorEventKind::Opened);
+    rig.bus.set_item(lock(c), false);
+    rig.door(c, DoorEventKind::Closed);
+    rig.engine
+        .handle(&rig.courier.clone(), Command::CancelDeposit { parcel })
+        .unwrap();
+    assert!(rig.compartment(c).allocatable());
+    assert!(query::intents(rig.engine.store()).unwrap().is_empty());
+}

@@ -163,22 +163,41 @@ fn dimensions_pick_the_smallest_size_that_fits() {
     assert_eq!(door(&d), CompartmentId(2), "20 x 30 x 50 cm fits M");
 }
 
+/// A small door opened, then "does not fit": the doors (small, larger).
+fn moved_to_a_larger_door(d: &mut Driver) -> (CompartmentId, CompartmentId) {
+    at_size(d, ANA);
+    d.press("1");
+    let small = door(d);
+    d.open_door(small);
+    d.press("1");
+    (small, door(d))
+}
+
 #[test]
 fn does_not_fit_then_a_larger_door() {
     let (mut d, _dir) = kiosk();
-    at_size(&mut d, ANA);
-    d.press("1");
-    let small = door(&d);
-    d.open_door(small);
-    d.press("1");
-    let larger = door(&d);
+    let (small, larger) = moved_to_a_larger_door(&mut d);
     assert_ne!(small, larger);
     assert!(matches!(d.screen(), Screen::DepositDoor { moved_from: Some(c), .. } if *c == small));
     snap!("kiosk_deposit_moved", d.screen_text());
     d.close_door(small, false);
+    assert_eq!(d.model().notice, None, "nothing left in the small door");
     d.open_door(larger);
     d.close_door(larger, true);
     assert!(matches!(d.screen(), Screen::DepositStored { door, .. } if *door == larger));
+}
+
+#[test]
+fn a_door_given_up_as_too_small_that_closes_on_the_parcel_is_said_and_flagged() {
+    let (mut d, _dir) = kiosk();
+    let (small, larger) = moved_to_a_larger_door(&mut d);
+    d.close_door(small, true);
+    assert_eq!(door(&d), larger, "the courier stays at the larger door");
+    let notice = d.model().notice.clone().expect("a notice");
+    assert_eq!(
+        (notice.text, notice.reason),
+        (Text::LeftInside, small.to_string())
+    );
 }
 
 #[test]
@@ -198,6 +217,39 @@ fn cancelled_deposit_frees_the_door() {
     d.scan("TRK-9912");
     d.press("111111#1");
     assert_eq!(door(&d), c);
+}
+
+#[test]
+fn cancelled_before_the_door_opens_the_courier_still_closes_it_and_a_parcel_left_in_is_flagged() {
+    let (mut d, _dir) = kiosk();
+    at_size(&mut d, ANA);
+    d.press("1");
+    let c = door(&d);
+    d.press("*");
+    assert_eq!(*d.screen(), Screen::DepositCancelled { door: c });
+    d.open_door(c);
+    d.press("#");
+    assert_eq!(
+        *d.screen(),
+        Screen::DepositCancelled { door: c },
+        "no key goes on while the door is open"
+    );
+    d.close_door(c, true);
+    assert_eq!(*d.screen(), Screen::StaffMenu);
+    assert_eq!(
+        d.model().notice.as_ref().map(|n| n.text),
+        Some(Text::LeftInside),
+        "the courier hears it too"
+    );
+    let comp = crate::engine::query::compartments(d.engine.store())
+        .unwrap()
+        .into_iter()
+        .find(|x| x.id == c)
+        .unwrap();
+    assert!(
+        comp.needs_inspection,
+        "not shown free with something inside"
+    );
 }
 
 #[test]
@@ -382,6 +434,19 @@ fn a_zero_dimension_is_typed_again_and_opens_no_door() {
     d.press("0#0#");
     assert!(matches!(d.screen(), Screen::Dimensions { .. }));
     assert_eq!(d.door_on_screen(), None);
+    snap!("kiosk_dimension_zero", d.screen_text());
+    assert!(
+        d.screen_text().contains("1 to 999 cm"),
+        "{}",
+        d.screen_text()
+    );
+    // Typed again: the number, the cursor, then the unit.
+    d.press("12");
+    assert!(
+        d.screen_text().contains("Height:  12_ cm"),
+        "{}",
+        d.screen_text()
+    );
 }
 
 #[test]

@@ -55,7 +55,7 @@ fn a_site_keymap_is_what_the_hints_name() {
 fn the_console_moves_with_arrows_on_a_keyboard_and_a_b_on_the_keypad() {
     let pad = KeyHints::new(&Keymap::keypad16());
     let pc = KeyHints::new(&Keymap::pc());
-    let hint = "{up}/{down} up/down  {enter} open  {back} menu";
+    let hint = "{up}/{down} up/down  {enter} open  {cancel} menu";
     assert_eq!(pad.fill(hint), "A/B up/down  # open  * menu");
     assert_eq!(pc.fill(hint), "Up/Down up/down  Enter open  Esc menu");
 }

@@ -67,6 +67,33 @@ fn replaced_code_says_use_the_latest_message() {
 }
 
 #[test]
+fn a_code_of_a_reassigned_parcel_says_so_and_not_replaced() {
+    let (mut d, _dir) = kiosk();
+    let (parcel, _, old) = d.stored_parcel(ANA, Size::S).unwrap();
+    let admin = Actor::Local {
+        name: "test".into(),
+    };
+    d.engine
+        .handle(
+            &admin,
+            Command::Reassign {
+                parcel,
+                recipient: crate::testkit::driver::BEN.into(),
+            },
+        )
+        .unwrap();
+    d.press(&format!("{old}#"));
+    assert!(matches!(
+        d.screen(),
+        Screen::CodeRefused {
+            refusal: Refusal::Reassigned,
+            ..
+        }
+    ));
+    snap!("kiosk_invalid_code_reassigned", d.screen_text());
+}
+
+#[test]
 fn a_door_opened_by_staff_elsewhere_is_named_until_it_closes() {
     let (mut d, _dir) = kiosk();
     let admin = Actor::Local {
@@ -221,6 +248,10 @@ pub(super) fn all_screens() -> Vec<Screen> {
             tries_left: 3,
         },
         Screen::CodeRefused {
+            refusal: Refusal::Reassigned,
+            tries_left: 3,
+        },
+        Screen::CodeRefused {
             refusal: Refusal::OtherKiosk { kiosk: "B".into() },
             tries_left: 3,
         },
@@ -301,6 +332,14 @@ fn every_screen_in_spanish() {
     for screen in all_screens() {
         let mut m = model(screen);
         m.language = crate::domain::Language::Es;
+        // The door given up is still open: the screen says to close it.
+        if let Screen::DepositDoor {
+            moved_from: Some(from),
+            ..
+        } = m.screen
+        {
+            m.open_doors.insert(from);
+        }
         m.session = Some(crate::kiosk::StaffSession {
             id: 1,
             user: "1001".into(),

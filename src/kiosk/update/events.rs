@@ -77,7 +77,11 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
             model.idle_since = model.now;
             if model.screen == (Screen::DepositCancelled { door: compartment }) {
                 model.screen = Screen::StaffMenu;
-                model.notice = Some(notice(Text::DepositCancelled));
+                // The door, for an alert that it closed on something.
+                model.notice = Some(Notice {
+                    text: Text::DepositCancelled,
+                    reason: compartment.to_string(),
+                });
             }
         }
         Event::DoorJammed {

@@ -45,6 +45,11 @@ pub(super) fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
     let Input::Intent(intent) = input else {
         return Vec::new();
     };
+    // The kiosk's screens hold a few digits at most: leaving one is going back.
+    let intent = match intent {
+        Intent::Cancel => Intent::Back,
+        other => other,
+    };
     if model.screen == Screen::Home {
         // `*` and `#` do nothing on the home screen, so the sequence
         // costs nothing to anyone who types part of it by chance.

@@ -101,12 +101,13 @@ pub(super) fn body(model: &Model) -> Body {
                 .blank();
             let labels = [Text::Height, Text::Width, Text::Depth];
             for (i, label) in labels.iter().enumerate() {
-                let value = if fields[i].is_empty() && i != *at {
-                    "".to_string()
+                // The typed number, then the cursor, then the unit.
+                let unit = if fields[i].is_empty() && i != *at {
+                    ""
                 } else {
-                    format!("{} cm", fields[i])
+                    " cm"
                 };
-                b.line(field(&t(model, *label), &value, i == *at));
+                b.line(field_in(&t(model, *label), &fields[i], unit, i == *at));
             }
             b
         }
@@ -161,11 +162,13 @@ pub(super) fn body(model: &Model) -> Body {
                 (false, false) => Text::DoorOpening,
             };
             b.title(fill(lang, title, &[("door", &spot.door)]));
-            if let Some(from) = moved_from {
+            // Said while the door given up is open: once it is closed there
+            // is nothing left to do there.
+            if let Some(from) = moved_from.filter(|from| model.open_doors.contains(from)) {
                 b.text(fill(
                     lang,
                     Text::MovedDoor,
-                    &[("from", from), ("door", &spot.door)],
+                    &[("from", &from), ("door", &spot.door)],
                 ));
             }
             if !*closed_empty {
@@ -239,12 +242,17 @@ pub(super) fn body(model: &Model) -> Body {
 
 /// `Label: value_` with the cursor mark on the field being typed.
 fn field(label: &str, value: &str, active: bool) -> Line<'static> {
+    field_in(label, value, "", active)
+}
+
+/// `Label: value_ unit`: the cursor where the next key goes, before the unit.
+fn field_in(label: &str, value: &str, unit: &str, active: bool) -> Line<'static> {
     let mark = if active { "_" } else { "" };
     if label.is_empty() {
-        return Line::raw(format!("    {value}{mark}"));
+        return Line::raw(format!("    {value}{mark}{unit}"));
     }
     let label = format!("{label}:");
-    Line::raw(format!("    {label:<8} {value}{mark}"))
+    Line::raw(format!("    {label:<8} {value}{mark}{unit}"))
 }
 
 fn shown_recipient(typed: &str) -> String {

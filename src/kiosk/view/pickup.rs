@@ -197,6 +197,14 @@ fn refused(model: &Model, refusal: &Refusal, tries_left: u32) -> Body {
             b.text(t(model, Text::CodeReplaced));
             false
         }
+        Refusal::Reassigned => {
+            b.text(t(model, Text::CodeReassigned)).text(fill(
+                lang,
+                Text::AskStaff,
+                &[("contact", contact)],
+            ));
+            false
+        }
         Refusal::OtherKiosk { kiosk } => {
             b.text(fill(
                 lang,
