@@ -533,6 +533,13 @@ pub enum Text {
     NotAllowedRole,
     NotDone,
     NotFoundNotice,
+    DetailAuditTitle,
+    DetailAlertTitle,
+    DetailDoor,
+    DetailBoard,
+    DetailSeen,
+    KeysDetail,
+    KeysDetailAlert,
     DatabaseFailed,
     // Sentences the engine stores in alerts and the audit log, in English
     // (`said`), read back in the console's language (`reword`).
@@ -1207,16 +1214,16 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "{up}/{down} arriba/abajo  0 filtrar  1 añadir marca  2 exportar CSV  {cancel} menú",
         ),
         KeysAudit => (
-            "{up}/{down} newer/older page  0 filter  9 verify chain  {cancel} menu",
-            "{up}/{down} página más nueva/más vieja  0 filtrar  9 comprobar cadena  {cancel} menú",
+            "{up}/{down} move  {enter} open  0 filter  9 verify chain  {cancel} menu",
+            "{up}/{down} mover  {enter} abrir  0 filtrar  9 comprobar cadena  {cancel} menú",
         ),
         KeysBus => (
             "{up}/{down} up/down  1 pulse test  {help} refresh  {cancel} menu",
             "{up}/{down} arriba/abajo  1 prueba de pulso  {help} actualizar  {cancel} menú",
         ),
         KeysAlerts => (
-            "{up}/{down} up/down  {enter} acknowledge with a note  {cancel} menu",
-            "{up}/{down} arriba/abajo  {enter} atender con una nota  {cancel} menú",
+            "{up}/{down} move  {enter} open  1 acknowledge  {cancel} menu",
+            "{up}/{down} mover  {enter} abrir  1 atender  {cancel} menú",
         ),
         KeysOutbox => (
             "{up}/{down} up/down  1 retry this one  2 retry all  {cancel} menu",
@@ -1747,6 +1754,16 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "No permitido para su función.",
         ),
         NotDone => ("Not done: {why}", "No se hizo: {why}"),
+        DetailAuditTitle => ("Audit entry {seq}", "Entrada de auditoría {seq}"),
+        DetailAlertTitle => ("Alert {id}", "Alerta {id}"),
+        DetailDoor => ("Door", "Puerta"),
+        DetailBoard => ("Lock board", "Placa"),
+        DetailSeen => ("seen by {who}: {note}", "vista por {who}: {note}"),
+        KeysDetail => ("{cancel} back", "{cancel} volver"),
+        KeysDetailAlert => (
+            "1 acknowledge with a note   {cancel} back",
+            "1 atender con una nota   {cancel} volver",
+        ),
         NotFoundNotice => ("Not found: {what}", "No encontrado: {what}"),
         DatabaseFailed => (
             "The kiosk's database failed; the log says why.",

@@ -315,7 +315,7 @@ fn forced_open_door_shows_up_as_an_alert_and_is_acknowledged() {
             && m.camera.as_deref() == Some("cam-2")),
         "{markers:?}"
     );
-    d.keys("\nchecked the camera\n");
+    d.keys("1checked the camera\n");
     d.wait_text("ok 9001");
     let alerts = d.r.alerts();
     let forced: Vec<_> = alerts

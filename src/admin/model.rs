@@ -144,6 +144,9 @@ pub enum Screen {
         filter: AuditFilter,
         /// `before` of each page shown so far, to go back.
         trail: Vec<Option<u64>>,
+        /// The entry picked on this page ([`LAST_ROW`]: the last one, once
+        /// the newer page it asked for is loaded).
+        cursor: usize,
     },
     Bus {
         bus: BusView,
@@ -157,6 +160,11 @@ pub enum Screen {
         rows: Vec<OutboxRow>,
         cursor: usize,
     },
+    /// One audit entry or alert in full, over the list it came from.
+    Detail {
+        item: Detail,
+        back: Box<Screen>,
+    },
     /// A form over the screen it came from.
     Form {
         form: Form,
@@ -164,6 +172,16 @@ pub enum Screen {
         back: Box<Screen>,
     },
 }
+
+/// What a detail screen shows whole: the list's row cut nothing off.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Detail {
+    Audit(crate::store::audit::AuditEntry),
+    Alert(crate::engine::read::AlertRow),
+}
+
+/// An audit cursor that stands on the last row of whatever page loads.
+pub const LAST_ROW: usize = usize::MAX;
 
 impl Screen {
     pub fn sign_in() -> Self {

@@ -1,7 +1,7 @@
 //! What comes back to the console: read results, engine events (a
 //! command's outcome or a door on the bus) and refusals.
 
-use super::model::{Model, Request, Screen, Session};
+use super::model::{LAST_ROW, Model, Request, Screen, Session};
 use super::update::{read, refresh_query};
 use crate::domain::{Language, Role};
 use crate::engine::read::Answer;
@@ -55,16 +55,31 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
         }
         Answer::Audit(page) => {
             let filter = page.filter.clone();
-            let trail = match old {
+            let (trail, cursor) = match old {
                 Screen::Audit {
-                    filter: f, trail, ..
-                } if *f == filter => trail.clone(),
-                _ => Vec::new(),
+                    filter: f,
+                    trail,
+                    cursor,
+                    page: was,
+                } if *f == filter => {
+                    // The same page again keeps its row; another page starts
+                    // at its top, or its end when it was asked for from above.
+                    let cursor = match *cursor {
+                        LAST_ROW => page.entries.len().saturating_sub(1),
+                        c if was.before == page.before => {
+                            c.min(page.entries.len().saturating_sub(1))
+                        }
+                        _ => 0,
+                    };
+                    (trail.clone(), cursor)
+                }
+                _ => (Vec::new(), 0),
             };
             Screen::Audit {
                 page,
                 filter,
                 trail,
+                cursor,
             }
         }
         Answer::Bus(bus) => {

@@ -11,7 +11,7 @@ use chrono::Duration;
 
 use super::forms::Outcome;
 use super::menu::{self, MenuItem};
-use super::model::{Form, Inside, Model, Msg, Request, Screen};
+use super::model::{Detail, Form, Inside, LAST_ROW, Model, Msg, Request, Screen};
 use super::replies;
 use crate::domain::Role;
 use crate::engine::read::{ParcelList, Query};
@@ -116,9 +116,17 @@ pub(super) fn refresh_query(screen: &Screen) -> Option<Query> {
         Screen::Bus { .. } => Query::Bus,
         Screen::Alerts { .. } => Query::Alerts,
         Screen::Outbox { .. } => Query::Outbox,
-        Screen::Form { back, .. } => return refresh_query(back),
+        Screen::Form { back, .. } | Screen::Detail { back, .. } => return refresh_query(back),
         Screen::SignIn { .. } | Screen::Menu => return None,
     })
+}
+
+fn open_detail(model: &mut Model, item: Detail) {
+    let back = std::mem::replace(&mut model.screen, Screen::Menu);
+    model.screen = Screen::Detail {
+        item,
+        back: Box::new(back),
+    };
 }
 
 fn open_form(model: &mut Model, form: Form, text: String) {
@@ -305,6 +313,23 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             None => Vec::new(),
         };
     }
+    if let Screen::Detail { item, back } = &mut model.screen {
+        let alert = match item {
+            Detail::Alert(a) if a.acknowledged.is_none() => Some(a.id),
+            _ => None,
+        };
+        match intent {
+            Intent::Back => model.screen = std::mem::replace(back.as_mut(), Screen::Menu),
+            Intent::Digit(1) if alert.is_some() => {
+                model.screen = std::mem::replace(back.as_mut(), Screen::Menu);
+                if let Some(id) = alert {
+                    open_form(model, Form::AckNote(id), String::new());
+                }
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
     if intent == Intent::Back && !matches!(model.screen, Screen::Menu) {
         return match &model.screen {
             Screen::Compartment(_) => read(model, Query::Bank),
@@ -439,7 +464,16 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             page,
             filter,
             trail,
+            cursor,
         } => match intent {
+            Intent::Down | Intent::Deposit if *cursor + 1 < page.entries.len() => *cursor += 1,
+            Intent::Up | Intent::Pickup if *cursor > 0 => *cursor -= 1,
+            Intent::Enter => {
+                if let Some(e) = page.entries.get(*cursor) {
+                    let item = Detail::Audit(e.clone());
+                    open_detail(model, item);
+                }
+            }
             Intent::Down | Intent::Deposit | Intent::PageDown => {
                 if let Some(older) = page.older {
                     trail.push(page.before);
@@ -452,6 +486,9 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             }
             Intent::Up | Intent::Pickup | Intent::PageUp => {
                 if let Some(before) = trail.pop() {
+                    if intent != Intent::PageUp {
+                        *cursor = LAST_ROW;
+                    }
                     let q = Query::Audit {
                         before,
                         filter: filter.clone(),
@@ -459,7 +496,7 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
                     return read(model, q);
                 }
             }
-            Intent::Digit(0) | Intent::Enter => open_form(model, Form::AuditFilter, String::new()),
+            Intent::Digit(0) => open_form(model, Form::AuditFilter, String::new()),
             Intent::Digit(9) => return read(model, Query::VerifyAudit),
             _ => {}
         },
@@ -480,11 +517,16 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             if move_cursor(cursor, rows.len(), intent) {
                 return Vec::new();
             }
-            if matches!(intent, Intent::Enter | Intent::Digit(1))
-                && let Some(a) = rows.get(*cursor)
-            {
-                let id = a.id;
-                open_form(model, Form::AckNote(id), String::new());
+            match (intent, rows.get(*cursor)) {
+                (Intent::Enter, Some(a)) => {
+                    let item = Detail::Alert(a.clone());
+                    open_detail(model, item);
+                }
+                (Intent::Digit(1), Some(a)) if a.acknowledged.is_none() => {
+                    let id = a.id;
+                    open_form(model, Form::AckNote(id), String::new());
+                }
+                _ => {}
             }
         }
         Screen::Outbox { rows, cursor } => {
@@ -503,7 +545,7 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             out.extend(read(model, Query::Outbox));
             return out;
         }
-        Screen::SignIn { .. } | Screen::Form { .. } => {}
+        Screen::SignIn { .. } | Screen::Form { .. } | Screen::Detail { .. } => {}
     }
     Vec::new()
 }

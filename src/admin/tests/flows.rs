@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use super::{Desk, TECH};
+use super::{Desk, TECH, snap};
 use crate::admin::{Request, Screen};
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind};
 use crate::clock::Clock;
@@ -88,7 +88,15 @@ fn forced_open_door_shows_up_as_an_alert_and_can_be_acknowledged() {
         text.contains("Door forced open") && text.contains("OPEN"),
         "{text}"
     );
-    desk.keys("\nchecked the camera\n");
+    // The alert opens whole, its text uncut, and is acknowledged from there.
+    desk.keys("\n");
+    let detail = desk.text();
+    assert!(
+        detail.contains("Alert 1") && detail.contains("door 6 was opened without a command"),
+        "{detail}"
+    );
+    snap!("admin_alert_detail", detail);
+    desk.keys("1checked the camera\n");
     let alerts = query::alerts(desk.d.engine.store()).expect("alerts");
     assert_eq!(
         alerts[0].acknowledged,

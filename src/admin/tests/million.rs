@@ -45,6 +45,12 @@ fn audit_viewer_pages_through_a_million_entries() {
     assert_eq!(page.entries[0].action, "sign_in");
     assert_eq!(page.entries[1].seq, total);
     assert_eq!(page.entries[1].detail, format!("entry {}", ENTRIES - 1));
+    // Down walks the page's rows, then on to the older page.
+    desk.down(crate::engine::read::AUDIT_PAGE - 1);
+    let Screen::Audit { cursor, .. } = desk.screen().clone() else {
+        panic!("not the audit screen");
+    };
+    assert_eq!(cursor, crate::engine::read::AUDIT_PAGE - 1);
     desk.down(1);
     let Screen::Audit { page: second, .. } = desk.screen().clone() else {
         panic!("not the audit screen");

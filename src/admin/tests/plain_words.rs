@@ -87,9 +87,11 @@ fn console_tour(lang: Language) -> Vec<(String, String)> {
         ("\x1b5", "markers"),
         ("\x1b6", "audit"),
         ("9", "audit verified"),
-        ("\x1b7", "bus"),
+        ("\n", "audit entry"),
+        ("\x1b\x1b7", "bus"),
         ("\x1b8", "alerts"),
-        ("\x1b9", "outbox"),
+        ("\n", "alert"),
+        ("\x1b\x1b9", "outbox"),
         ("\x1b0", "signed out"),
     ] {
         desk.keys(keys);

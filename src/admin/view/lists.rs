@@ -176,7 +176,12 @@ pub(super) fn body(model: &Model) -> Body {
             list(model, &mut b, &header, rows, Some(*cursor));
             b
         }
-        Screen::Audit { page, filter, .. } => {
+        Screen::Audit {
+            page,
+            filter,
+            cursor,
+            ..
+        } => {
             let mut b = Body::new(say(model, Text::AuditTitle), say(model, Text::KeysAudit));
             let shown = describe(model, filter);
             let chain = page
@@ -217,7 +222,7 @@ pub(super) fn body(model: &Model) -> Body {
                     (Text::ColDetail, 0),
                 ],
             );
-            list(model, &mut b, &header, rows, None);
+            list(model, &mut b, &header, rows, Some(*cursor));
             b
         }
         Screen::Bus { bus, cursor } => {

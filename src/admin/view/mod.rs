@@ -3,6 +3,7 @@
 //! for every screen: a header, a body, a notice line and the keys line.
 
 mod bank;
+mod detail;
 mod lists;
 mod screens;
 
@@ -63,6 +64,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Screen::Bank(b) => bank::body(model, b),
         Screen::Compartment(c) => screens::compartment(model, c),
         Screen::Parcel(p) => screens::parcel(model, p),
+        Screen::Detail { item, .. } => detail::body(model, item),
         _ => lists::body(model),
     };
     let hints = &model.facts.keys;
