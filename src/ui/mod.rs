@@ -85,6 +85,7 @@ pub mod counting;
 pub mod input;
 pub mod key_chord;
 pub mod keymap;
+pub mod page;
 pub mod profile;
 pub mod reader;
 pub mod screen_size;

@@ -4,12 +4,13 @@
 use ratatui::style::Style;
 
 use super::lists::online_word;
-use super::{Body, reversed, say, say_with};
+use super::{Body, reversed, say, say_with, titled};
 use crate::admin::model::Model;
 use crate::bus::DoorState;
 use crate::domain::CompartmentState;
 use crate::engine::read::{BankView, CompartmentRow};
 use crate::ui::bank::{door_digits, drawing};
+use crate::ui::page::Part;
 use crate::wording::Text;
 
 /// A compartment's mark: at most three characters.
@@ -46,7 +47,7 @@ fn needs_a_look(r: &CompartmentRow) -> bool {
 }
 
 pub(super) fn body(model: &Model, bank: &BankView) -> Body {
-    let mut body = Body::new(say(model, Text::MenuBank), say(model, Text::KeysBank));
+    let mut body = titled(say(model, Text::MenuBank), say(model, Text::KeysBank));
     let layout = crate::hardware::BankLayout {
         name: String::new(),
         compartments: bank
@@ -64,30 +65,32 @@ pub(super) fn body(model: &Model, bank: &BankView) -> Body {
             .collect(),
     };
     let digits = door_digits(&layout);
-    let cell = digits + 6;
-    let lines = drawing(&layout, "  ", cell, |c| {
-        let Some(r) = bank.rows.iter().find(|r| r.id == c.id) else {
-            return (String::new(), Style::default());
-        };
-        let text = format!("{:>digits$} {:<4} ", c.id.0, mark(r));
-        let style = if needs_a_look(r) {
-            reversed()
-        } else {
-            Style::default()
-        };
-        (text, style)
+    // Roomy cells where the screen is wide enough, tight ones where not.
+    let variants = [digits + 6, digits + 5]
+        .into_iter()
+        .map(|cell| {
+            drawing(&layout, "  ", cell, |c| {
+                let Some(r) = bank.rows.iter().find(|r| r.id == c.id) else {
+                    return (String::new(), Style::default());
+                };
+                let text = format!("{:>digits$} {:<4} ", c.id.0, mark(r));
+                let style = if needs_a_look(r) {
+                    reversed()
+                } else {
+                    Style::default()
+                };
+                (text, style)
+            })
+        })
+        .collect();
+    body.parts.push(Part::Drawing {
+        variants,
+        focus: None,
     });
-    // The legend wants 4 lines and the boards 1: a tall bank keeps the boards.
-    let room = super::BODY_ROWS.saturating_sub(2 + lines.len());
-    for line in lines {
-        body.line(line);
-    }
-    let legend = [Text::BankLegend1, Text::BankLegend2, Text::BankLegend3].map(|id| say(model, id));
-    if room > 1 {
-        body.text("");
-    }
-    for l in legend.iter().take(room.saturating_sub(2)) {
-        body.text(format!("  {l}"));
+    // A short screen keeps the boards and lets the legend go.
+    body.gap();
+    for id in [Text::BankLegend1, Text::BankLegend2, Text::BankLegend3] {
+        body.extra(format!("  {}", say(model, id)));
     }
     let boards: Vec<String> = bank
         .boards
@@ -102,6 +105,6 @@ pub(super) fn body(model: &Model, bank: &BankView) -> Body {
         })
         .collect();
     let boards = boards.join(", ");
-    body.text(say_with(model, Text::LockBoards, &[("boards", &boards)]));
+    body.words(say_with(model, Text::LockBoards, &[("boards", &boards)]));
     body
 }

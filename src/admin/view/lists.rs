@@ -3,36 +3,32 @@
 
 use ratatui::text::Line;
 
-use super::{BODY_ROWS, Body, cut, local, reversed, say, say_with, words};
+use super::{Body, cut, local, say, say_with, titled, words};
 use crate::admin::model::{Model, Screen};
 use crate::bus::DoorState;
 use crate::engine::read::{ParcelList, PersonRow};
+use crate::ui::page::Part;
 use crate::wording::{Text, audit_detail, humanize, name_of};
 
+/// A column header, the rows (the frame shows the window of them that
+/// fits, around the cursor) and, with a cursor, the position under them.
 fn list(model: &Model, body: &mut Body, header: &str, rows: Vec<String>, cursor: Option<usize>) {
-    body.text(format!("  {header}"));
-    // What fits under the lines above and over the position line.
-    let room = BODY_ROWS.saturating_sub(body.lines.len() + 1).max(1);
+    body.words(format!("  {header}"));
     if rows.is_empty() {
-        body.text(format!("  {}", say(model, Text::ListNone)));
+        body.words(format!("  {}", say(model, Text::ListNone)));
         return;
     }
-    let at = cursor.unwrap_or(0).min(rows.len() - 1);
-    let start = at
-        .saturating_sub(room / 2)
-        .min(rows.len().saturating_sub(room));
     let total = rows.len();
-    for (i, row) in rows.into_iter().enumerate().skip(start).take(room) {
-        let text = format!("  {row}");
-        if Some(i) == cursor {
-            body.line(Line::styled(format!("{text:<78}"), reversed()));
-        } else {
-            body.text(text);
-        }
-    }
+    body.parts.push(Part::List {
+        rows: rows
+            .into_iter()
+            .map(|r| Line::raw(format!("  {r}")))
+            .collect(),
+        cursor,
+    });
     if let Some(c) = cursor {
         let at = c + 1;
-        body.text(format!(
+        body.words(format!(
             "  {}",
             say_with(model, Text::ListPosition, &[("at", &at), ("total", &total)])
         ));
@@ -46,7 +42,7 @@ pub(super) fn body(model: &Model) -> Body {
             rows,
             cursor,
         } => {
-            let mut b = Body::new(
+            let mut b = titled(
                 say(model, list_title(*which)),
                 say(model, Text::KeysParcels),
             );
@@ -79,9 +75,9 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::People { people, cursor } => {
-            let mut b = Body::new(say(model, Text::PeopleTitle), say(model, Text::KeysPeople));
-            b.text(say(model, Text::PeopleHelp1));
-            b.text(say(model, Text::PeopleHelp2));
+            let mut b = titled(say(model, Text::PeopleTitle), say(model, Text::KeysPeople));
+            b.extra(say(model, Text::PeopleHelp1));
+            b.extra(say(model, Text::PeopleHelp2));
             let recipient = say(model, Text::RecipientKind);
             let rows = people
                 .rows
@@ -127,7 +123,7 @@ pub(super) fn body(model: &Model) -> Body {
             filter,
             cursor,
         } => {
-            let mut b = Body::new(
+            let mut b = titled(
                 say(model, Text::MarkersTitle),
                 say(model, Text::KeysMarkers),
             );
@@ -144,7 +140,7 @@ pub(super) fn body(model: &Model) -> Body {
             }
             if !shown.is_empty() {
                 let filter = shown.join(", ");
-                b.text(say_with(model, Text::FilterLine, &[("filter", &filter)]));
+                b.words(say_with(model, Text::FilterLine, &[("filter", &filter)]));
             }
             let rows = rows
                 .iter()
@@ -177,13 +173,13 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::Audit { page, filter, .. } => {
-            let mut b = Body::new(say(model, Text::AuditTitle), say(model, Text::KeysAudit));
+            let mut b = titled(say(model, Text::AuditTitle), say(model, Text::KeysAudit));
             let shown = describe(model, filter);
             let chain = page
                 .verified
                 .as_deref()
                 .unwrap_or(say(model, Text::ChainPress9));
-            b.text(say_with(
+            b.words(say_with(
                 model,
                 Text::ChainLine,
                 &[("filter", &shown), ("chain", &chain)],
@@ -221,7 +217,7 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::Bus { bus, cursor } => {
-            let mut b = Body::new(say(model, Text::BusTitle), say(model, Text::KeysBus));
+            let mut b = titled(say(model, Text::BusTitle), say(model, Text::KeysBus));
             for board in &bus.boards {
                 let address = format!("{:>3}", board.address);
                 let online = format!("{:<7}", online_word(model, board.online));
@@ -233,7 +229,7 @@ pub(super) fn body(model: &Model) -> Body {
                     .voltage_mv
                     .map(|v| format!("{}.{:02} V", v / 1000, (v % 1000) / 10))
                     .unwrap_or_else(|| "-".into());
-                b.text(say_with(
+                b.words(say_with(
                     model,
                     Text::BusBoard,
                     &[
@@ -248,7 +244,7 @@ pub(super) fn body(model: &Model) -> Body {
             }
             match &bus.link {
                 Some(l) => {
-                    b.text(say_with(
+                    b.words(say_with(
                         model,
                         Text::BusLine,
                         &[
@@ -259,7 +255,7 @@ pub(super) fn body(model: &Model) -> Body {
                             ("reopens", &l.reopens),
                         ],
                     ));
-                    b.text(say_with(
+                    b.words(say_with(
                         model,
                         Text::BusPulses,
                         &[
@@ -270,13 +266,13 @@ pub(super) fn body(model: &Model) -> Body {
                     ));
                     let last = format!("{:.1}", bus.last_cycle_us as f64 / 1000.0);
                     let limit = format!("{:.1}", bus.cycle_limit_us as f64 / 1000.0);
-                    b.text(say_with(
+                    b.words(say_with(
                         model,
                         Text::BusRound,
                         &[("last", &last), ("limit", &limit)],
                     ))
                 }
-                None => b.text(say(model, Text::BusNoCounters)),
+                None => b.words(say(model, Text::BusNoCounters)),
             };
             let rows = bus
                 .doors
@@ -316,7 +312,7 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::Alerts { rows, cursor } => {
-            let mut b = Body::new(say(model, Text::AlertsTitle), say(model, Text::KeysAlerts));
+            let mut b = titled(say(model, Text::AlertsTitle), say(model, Text::KeysAlerts));
             let rows = rows
                 .iter()
                 .map(|a| {
@@ -352,7 +348,7 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::Outbox { rows, cursor } => {
-            let mut b = Body::new(say(model, Text::OutboxTitle), say(model, Text::KeysOutbox));
+            let mut b = titled(say(model, Text::OutboxTitle), say(model, Text::KeysOutbox));
             let rows = rows
                 .iter()
                 .map(|n| {
@@ -383,7 +379,7 @@ pub(super) fn body(model: &Model) -> Body {
             list(model, &mut b, &header, rows, Some(*cursor));
             b
         }
-        _ => Body::new("", ""),
+        _ => titled("", ""),
     }
 }
 

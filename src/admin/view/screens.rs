@@ -4,26 +4,27 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::lists::online_word;
-use super::{Body, cut, local, say, say_with, words};
+use super::{Body, cut, local, say, say_with, titled, words};
 use crate::admin::menu;
 use crate::admin::model::{Model, Screen};
 use crate::domain::CompartmentState;
 use crate::engine::read::{CompartmentView, ParcelView};
+use crate::ui::page::Page;
 use crate::wording::{Text, audit_detail, name_of};
 
 pub(super) fn body(model: &Model) -> Body {
     match &model.screen {
         Screen::SignIn { user, pin, on_pin } => {
-            let mut b = Body::new(
+            let mut b = titled(
                 say(model, Text::SignInStaff),
                 say(model, Text::KeysStaffSignIn),
             );
             let cursor = |on: bool| if on { "_" } else { "" };
             let user = format!("{user}{}", cursor(!on_pin));
-            b.text(say_with(model, Text::UserNumber, &[("user", &user)]));
+            b.words(say_with(model, Text::UserNumber, &[("user", &user)]));
             if *on_pin {
                 let pin = format!("{}{}", "*".repeat(pin.len()), cursor(true));
-                b.text(say_with(model, Text::PinField, &[("pin", &pin)]));
+                b.words(say_with(model, Text::PinField, &[("pin", &pin)]));
             }
             b
         }
@@ -32,12 +33,19 @@ pub(super) fn body(model: &Model) -> Body {
                 .session
                 .as_ref()
                 .map_or(crate::domain::Role::Courier, |s| s.role);
-            let mut b = Body::new(say(model, Text::MenuTitle), say(model, Text::KeysMenu));
+            // The header says whose console it is, and the keys line how
+            // to sign out: a short screen keeps only the items.
+            let mut b = Page::with_keys(say(model, Text::KeysMenu));
+            b.extra(Line::styled(
+                say(model, Text::MenuTitle),
+                Style::default().add_modifier(Modifier::BOLD),
+            ))
+            .gap();
             for item in menu::items(role, model.facts.bus_only) {
-                b.text(format!("  {}  {}", item.key, say(model, item.label)));
+                b.words(format!("  {}  {}", item.key, say(model, item.label)));
             }
-            b.text("");
-            b.text(say(
+            b.gap();
+            b.extra(say(
                 model,
                 if model.facts.bus_only {
                     Text::LeaveService
@@ -48,12 +56,12 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::Form { form, text, .. } => {
-            let mut b = Body::new(
+            let mut b = titled(
                 form.prompt(model.facts.language),
                 say(model, Text::KeysForm),
             );
             let shown = form.shown(text);
-            b.line(Line::from(vec![
+            b.words(Line::from(vec![
                 Span::raw("  > "),
                 Span::styled(
                     format!("{}_", cut(&shown, 70)),
@@ -61,21 +69,21 @@ pub(super) fn body(model: &Model) -> Body {
                 ),
             ]));
             if !form.reasons().is_empty() && text.is_empty() && model.facts.keypad {
-                b.text("");
-                b.text(say(model, Text::PickReason));
+                b.gap();
+                b.words(say(model, Text::PickReason));
                 for (i, r) in form.reasons().iter().enumerate() {
-                    b.text(format!("    {}  {}", i + 1, say(model, *r)));
+                    b.words(format!("    {}  {}", i + 1, say(model, *r)));
                 }
             }
             b
         }
-        _ => Body::new("", ""),
+        _ => titled("", ""),
     }
 }
 
 pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
     let r = &view.row;
-    let mut b = Body::new(
+    let mut b = titled(
         say_with(
             model,
             Text::DoorTitle,
@@ -89,22 +97,22 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
     } else {
         ""
     };
-    b.text(say_with(
+    b.words(say_with(
         model,
         Text::DoorStateLine,
         &[("state", &state), ("inspect", &inspect)],
     ));
     let door = words(model, &name_of(&r.door));
-    b.text(say_with(model, Text::DoorSensorLine, &[("state", &door)]));
+    b.words(say_with(model, Text::DoorSensorLine, &[("state", &door)]));
     let item = match view.item {
         Some(true) => say(model, Text::SomethingInside),
         Some(false) => say(model, Text::ItemNone),
         None => say(model, Text::NoItemSensor),
     };
-    b.text(say_with(model, Text::ItemSensorLine, &[("item", &item)]));
+    b.words(say_with(model, Text::ItemSensorLine, &[("item", &item)]));
     let online = online_word(model, r.board_online);
     let camera = r.camera.as_deref().unwrap_or(say(model, Text::NoneWord));
-    b.text(say_with(
+    b.words(say_with(
         model,
         Text::LockLine,
         &[
@@ -117,7 +125,7 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
     match (&view.parcel, r.parcel) {
         (Some(p), _) => {
             let state = words(model, &format!("parcel.{}", p.state.as_str()));
-            b.text(say_with(
+            b.words(say_with(
                 model,
                 Text::ParcelInDoor,
                 &[
@@ -129,13 +137,13 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
             ));
         }
         (None, Some(p)) => {
-            b.text(say_with(model, Text::ParcelOnly, &[("id", &p)]));
+            b.words(say_with(model, Text::ParcelOnly, &[("id", &p)]));
         }
         (None, None) => {
-            b.text(say(model, Text::NoParcel));
+            b.words(say(model, Text::NoParcel));
         }
     }
-    b.text("");
+    b.gap();
     let toggle = if r.state == CompartmentState::Disabled {
         Text::DoEnable
     } else {
@@ -151,14 +159,14 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
     .into_iter()
     .take(if model.facts.bus_only { 1 } else { 5 })
     {
-        b.text(format!("  {k}  {}", say(model, label)));
+        b.words(format!("  {k}  {}", say(model, label)));
     }
     b
 }
 
 pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
     let p = &view.parcel;
-    let mut b = Body::new(
+    let mut b = titled(
         say_with(
             model,
             Text::ParcelTitle,
@@ -167,7 +175,7 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
         say(model, Text::KeysParcel),
     );
     let state = words(model, &format!("parcel.{}", p.state.as_str()));
-    b.text(say_with(
+    b.words(say_with(
         model,
         Text::ParcelFor,
         &[
@@ -177,7 +185,7 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
         ],
     ));
     let class = words(model, &format!("class.{}", p.class.as_str()));
-    b.text(say_with(model, Text::ParcelClassLine, &[("class", &class)]));
+    b.words(say_with(model, Text::ParcelClassLine, &[("class", &class)]));
     let deadline = p
         .deadline
         .map(|d| local(model, d))
@@ -186,7 +194,7 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
         .deposited_at
         .map(|d| local(model, d))
         .unwrap_or_else(|| "-".into());
-    b.text(say_with(
+    b.words(say_with(
         model,
         Text::ParcelDeposited,
         &[
@@ -195,7 +203,7 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
             ("deadline", &deadline),
         ],
     ));
-    b.text(say_with(
+    b.words(say_with(
         model,
         Text::ParcelExtended,
         &[
@@ -203,11 +211,11 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
             ("reminders", &view.reminders_sent),
         ],
     ));
-    b.text(say(model, Text::ParcelActions));
-    b.text("");
-    b.text(say(model, Text::HistoryTitle));
+    b.words(say(model, Text::ParcelActions));
+    b.gap();
+    b.words(say(model, Text::HistoryTitle));
     for e in view.history.iter().take(10) {
-        b.text(format!(
+        b.words(format!(
             "  {:>7} {} {:<16} {:<12} {}",
             e.seq,
             local(model, e.at),
@@ -220,7 +228,7 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
         ));
     }
     if view.history.is_empty() {
-        b.text(say(model, Text::NothingRecorded));
+        b.words(say(model, Text::NothingRecorded));
     }
     b
 }

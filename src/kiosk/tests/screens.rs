@@ -1,9 +1,10 @@
 //! Screens that are rare to reach by keys alone, and the VT100 byte
 //! stream of the home screen.
 
-use super::{kiosk, snap};
+use super::{kiosk, snap, snap_sizes};
 use crate::domain::Size;
 use crate::engine::{Actor, Command, EngineSettings, Refusal};
+use crate::kiosk::page_of;
 use crate::kiosk::{KioskFacts, Model, Screen};
 use crate::store::IntentKind;
 use crate::testkit::driver::{ANA, Driver, screen_text, start_time, test_bank};
@@ -63,7 +64,7 @@ fn replaced_code_says_use_the_latest_message() {
             ..
         }
     ));
-    snap!("kiosk_invalid_code_replaced", d.screen_text());
+    snap_sizes!("kiosk_invalid_code_replaced", d.page());
 }
 
 #[test]
@@ -94,7 +95,7 @@ fn a_door_opened_by_staff_elsewhere_is_named_until_it_closes() {
     );
     let text = d.screen_text();
     assert!(text.contains("Door 5 was opened by staff."), "{text}");
-    snap!("kiosk_home_door_opened_by_staff", text);
+    snap_sizes!("kiosk_home_door_opened_by_staff", d.page());
     d.open_door(door);
     d.close_door(door, false);
     assert!(
@@ -113,7 +114,7 @@ fn door_that_could_not_be_pulsed_keeps_the_code() {
     });
     let text = screen_text(&m);
     assert!(text.contains("Your code is still valid"));
-    snap!("kiosk_door_could_not_open", text);
+    snap_sizes!("kiosk_door_could_not_open", page_of(&m));
 }
 
 #[test]
@@ -122,7 +123,7 @@ fn demo_help_lists_the_demo_codes() {
     m.facts.demo_help = Some("Demo: code 123456 opens door 3.\nCourier 1001, PIN 4321.".into());
     let text = screen_text(&m);
     assert!(text.contains("Courier 1001, PIN 4321."));
-    snap!("kiosk_help_demo", text);
+    snap_sizes!("kiosk_help_demo", page_of(&m));
 }
 
 #[test]
@@ -134,7 +135,7 @@ fn lockout_in_spanish_counts_down_in_minutes_and_seconds() {
     m.language = crate::domain::Language::Es;
     let text = screen_text(&m);
     assert!(text.contains("02:05"));
-    snap!("kiosk_lockout_es", text);
+    snap_sizes!("kiosk_lockout_es", page_of(&m));
 }
 
 #[test]
@@ -297,6 +298,13 @@ pub(super) fn all_screens() -> Vec<Screen> {
 /// in place: the longest words must still fit 80 columns.
 #[test]
 fn every_screen_in_spanish() {
+    for (width, height) in crate::testkit::SIZES {
+        let out = every_screen_in_spanish_at(width, height);
+        crate::testkit::snap_at!("kiosk_every_screen_es", width, height, out);
+    }
+}
+
+fn every_screen_in_spanish_at(width: u16, height: u16) -> String {
     let mut out = String::new();
     for screen in all_screens() {
         let mut m = model(screen);
@@ -306,18 +314,11 @@ fn every_screen_in_spanish() {
             user: "1001".into(),
             role: crate::domain::Role::Courier,
         });
-        let text = screen_text(&m);
-        for line in text.lines().take(24) {
-            assert!(
-                line.chars().count() <= 80,
-                "{line:?} is wider than the screen"
-            );
-        }
-        out.push_str(&text);
-        out.push_str(&"=".repeat(80));
+        out.push_str(&crate::testkit::page_text(&page_of(&m), width, height));
+        out.push_str(&"=".repeat(usize::from(width)));
         out.push('\n');
     }
-    snap!("kiosk_every_screen_es", out);
+    out
 }
 
 #[test]
@@ -444,7 +445,7 @@ fn the_screen_says_checking_between_hash_and_the_answer() {
     );
     assert_eq!(sent.len(), 1, "the code goes to the engine");
     assert!(kiosk.model().checking);
-    snap!("kiosk_checking", screen_text(kiosk.model()));
+    snap_sizes!("kiosk_checking", page_of(kiosk.model()));
     kiosk.on_reply(&Ok(vec![crate::engine::Event::CodeRefused {
         refusal: Refusal::Unknown,
         tries_left: 4,
