@@ -303,11 +303,7 @@ pub fn wrap(line: &Line<'static>, width: usize) -> Vec<Line<'static>> {
     if width == 0 {
         return Vec::new();
     }
-    let cells: Vec<Cell> = line
-        .spans
-        .iter()
-        .flat_map(|s| s.content.chars().map(move |c| (c, s.style)))
-        .collect();
+    let cells = cells_of(line);
     if cells.len() <= width {
         return vec![line.clone()];
     }
@@ -357,6 +353,13 @@ pub fn wrap(line: &Line<'static>, width: usize) -> Vec<Line<'static>> {
     }
     rows.into_iter()
         .map(|cells| styled(&cells).style(line.style))
+        .collect()
+}
+
+fn cells_of(line: &Line<'_>) -> Vec<Cell> {
+    line.spans
+        .iter()
+        .flat_map(|s| s.content.chars().map(move |c| (c, s.style)))
         .collect()
 }
 
@@ -590,15 +593,7 @@ fn fitting(variants: &[Vec<Line<'static>>], width: usize) -> Option<Vec<Line<'st
             return Some(
                 lines
                     .iter()
-                    .map(|l| {
-                        let cells: Vec<Cell> = l
-                            .spans
-                            .iter()
-                            .flat_map(|s| s.content.chars().map(move |c| (c, s.style)))
-                            .skip(indent)
-                            .collect();
-                        styled(&cells).style(l.style)
-                    })
+                    .map(|l| styled(&cells_of(l)[indent..]).style(l.style))
                     .collect(),
             );
         }
@@ -714,6 +709,29 @@ mod tests {
         assert!(shown.contains(&"row4".to_string()), "{shown:?}");
         let shown = texts(&lay_out(&parts, 40, 1));
         assert_eq!(shown, ["Door 16 is open"]);
+    }
+
+    #[test]
+    fn misfits_name_a_cut_word_and_keys_off_the_last_row() {
+        let mut page = Page::with_keys("# Open door   * Delete");
+        page.title = "Kiosk A".into();
+        page.words("Welcome to the locker");
+        let rows: Vec<String> = [
+            " Kiosk A",
+            " Welcome to the lo",
+            " # Open door   * Delete",
+            "",
+        ]
+        .map(String::from)
+        .into();
+        let found = misfits(&page, &rows);
+        assert!(found.iter().any(|f| f.contains("\"lo\"")), "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.contains("keys are not on the last row")),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! stream of the home screen.
 
 use super::{kiosk, snap, snap_sizes};
-use crate::domain::Size;
+use crate::domain::{CompartmentId, Language, Size};
 use crate::engine::{Actor, Command, EngineSettings, Refusal};
 use crate::kiosk::page_of;
-use crate::kiosk::{KioskFacts, Model, Screen};
+use crate::kiosk::{DoorSpot, KioskFacts, Model, Screen};
 use crate::store::IntentKind;
 use crate::testkit::driver::{ANA, Driver, screen_text, start_time, test_bank};
 use crate::ui::TerminalProfile;
@@ -167,8 +167,8 @@ fn open_door_on_a_vt100_is_drawn_in_ascii_with_the_door_in_reverse_video() {
 
 /// One of each screen, with typical contents.
 pub(super) fn all_screens() -> Vec<Screen> {
-    use crate::domain::{CompartmentId, Fee, ParcelId};
-    use crate::kiosk::{DoorSpot, Draft, ExpiredParcel};
+    use crate::domain::{Fee, ParcelId};
+    use crate::kiosk::{Draft, ExpiredParcel};
     let spot = DoorSpot {
         door: CompartmentId(14),
         column: 3,
@@ -292,6 +292,44 @@ pub(super) fn all_screens() -> Vec<Screen> {
             open: Some((expired, spot)),
         },
     ]
+}
+
+/// Door 16 is in the bottom row: a short screen keeps that row of the
+/// drawing under the words, in either language.
+#[test]
+fn a_small_screen_keeps_the_row_of_the_open_door() {
+    for lang in [Language::En, Language::Es] {
+        let mut m = model(Screen::DoorOpen {
+            spot: DoorSpot {
+                door: CompartmentId(16),
+                column: 3,
+                row: 3,
+            },
+            purpose: IntentKind::Pickup,
+            opened: true,
+        });
+        m.language = lang;
+        for (width, height) in crate::testkit::SIZES {
+            let text = crate::testkit::page_text(&page_of(&m), width, height);
+            assert!(
+                text.contains("column 4") || text.contains("columna 4"),
+                "{text}"
+            );
+            assert!(text.contains(": \" 16 \"]"), "door 16 not shown:\n{text}");
+        }
+    }
+}
+
+/// Every screen in English at every size: no word cut, nothing of another
+/// screen, the keys on the last row (the Spanish walk below snapshots).
+#[test]
+fn every_screen_fits_every_size() {
+    for screen in all_screens() {
+        let m = model(screen);
+        for (width, height) in crate::testkit::SIZES {
+            crate::testkit::page_text(&page_of(&m), width, height);
+        }
+    }
 }
 
 /// Every screen in Spanish, one after another, to read the translation
