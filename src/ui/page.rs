@@ -485,20 +485,28 @@ fn lay_out(parts: &[Part], width: usize, height: usize) -> Vec<Line<'static>> {
     {
         *last = Laid::Gone;
     }
-    // Gaps, then extras, go from the bottom up.
-    for extra in [false, true] {
-        for i in (0..laid.len()).rev() {
-            if total(&laid) <= height {
-                break;
+    // Gaps go all at once, so what is left stays evenly spaced: first
+    // those between the lines, then the one under the title. Extras go
+    // from the bottom up.
+    let title_gap = laid.iter().position(|p| matches!(p, Laid::Gap));
+    if total(&laid) > height {
+        for (i, part) in laid.iter_mut().enumerate() {
+            if matches!(part, Laid::Gap) && Some(i) != title_gap {
+                *part = Laid::Gone;
             }
-            let goes = if extra {
-                matches!(laid[i], Laid::Extra(_))
-            } else {
-                matches!(laid[i], Laid::Gap)
-            };
-            if goes {
-                laid[i] = Laid::Gone;
-            }
+        }
+    }
+    if total(&laid) > height
+        && let Some(i) = title_gap
+    {
+        laid[i] = Laid::Gone;
+    }
+    for i in (0..laid.len()).rev() {
+        if total(&laid) <= height {
+            break;
+        }
+        if matches!(laid[i], Laid::Extra(_)) {
+            laid[i] = Laid::Gone;
         }
     }
     // The drawing shrinks to the rows around its focus, then goes.

@@ -2,6 +2,7 @@
 //! what needs a look in reverse video, the boards underneath.
 
 use ratatui::style::Style;
+use ratatui::text::Line;
 
 use super::lists::online_word;
 use super::{Body, reversed, say, say_with, titled};
@@ -65,8 +66,9 @@ pub(super) fn body(model: &Model, bank: &BankView) -> Body {
             .collect(),
     };
     let digits = door_digits(&layout);
-    // Roomy cells where the screen is wide enough, tight ones where not.
-    let variants = [digits + 6, digits + 5]
+    // Roomy cells where the screen is wide enough, tight ones where not;
+    // the tightest drops a mark's "!" (such a door is highlighted anyway).
+    let boxes: Vec<Vec<Line<'static>>> = [digits + 6, digits + 5, digits + 4]
         .into_iter()
         .map(|cell| {
             drawing(&layout, "  ", cell, |c| {
@@ -83,15 +85,21 @@ pub(super) fn body(model: &Model, bank: &BankView) -> Body {
             })
         })
         .collect();
+    // The legend goes with the drawing: where the screen is too narrow
+    // for it, or too short, the drawing goes on alone.
+    let mut legend = vec![Line::raw("")];
+    for id in [Text::BankLegend1, Text::BankLegend2, Text::BankLegend3] {
+        legend.push(Line::raw(format!("  {}", say(model, id))));
+    }
+    let with_legend = boxes.iter().take(2).map(|lines| {
+        let mut lines = lines.clone();
+        lines.extend(legend.iter().cloned());
+        lines
+    });
     body.parts.push(Part::Drawing {
-        variants,
+        variants: with_legend.chain(boxes.iter().cloned()).collect(),
         focus: None,
     });
-    // A short screen keeps the boards and lets the legend go.
-    body.gap();
-    for id in [Text::BankLegend1, Text::BankLegend2, Text::BankLegend3] {
-        body.extra(format!("  {}", say(model, id)));
-    }
     let boards: Vec<String> = bank
         .boards
         .iter()
