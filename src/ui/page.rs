@@ -50,6 +50,76 @@ pub enum Part {
         rows: Vec<Line<'static>>,
         cursor: Option<usize>,
     },
+    /// A list in columns under their names: a narrow screen drops whole
+    /// columns, the least needed first, rather than wrap a row.
+    Table {
+        columns: Vec<Column>,
+        /// One text per column, each already fitting its column.
+        rows: Vec<Vec<String>>,
+        cursor: Option<usize>,
+    },
+}
+
+/// A column of a [`Part::Table`].
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    /// Characters; 0 for as wide as its widest text.
+    pub width: usize,
+    /// Numbers line up on the right.
+    pub right: bool,
+    /// Which columns a narrow screen keeps: the lowest goes first.
+    pub rank: u8,
+}
+
+/// A table's heading and rows as lines of `width`: the columns that fit.
+fn table(
+    columns: &[Column],
+    rows: &[Vec<String>],
+    width: usize,
+) -> (Line<'static>, Vec<Line<'static>>) {
+    let widths: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let widest = rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|t| t.chars().count())
+                .max()
+                .unwrap_or(0);
+            c.width
+                .max(c.name.chars().count())
+                .max(if c.width == 0 { widest } else { 0 })
+        })
+        .collect();
+    let mut shown: Vec<usize> = (0..columns.len()).collect();
+    let used = |shown: &[usize]| 2 + shown.iter().map(|&i| widths[i] + 1).sum::<usize>() - 1;
+    while shown.len() > 1 && used(&shown) > width {
+        if let Some(at) = (0..shown.len()).min_by_key(|&k| columns[shown[k]].rank) {
+            shown.remove(at);
+        }
+    }
+    let line = |texts: &dyn Fn(usize) -> String| {
+        let cells: Vec<String> = shown
+            .iter()
+            .map(|&i| {
+                let (text, w) = (texts(i), widths[i]);
+                if columns[i].right {
+                    format!("{text:>w$}")
+                } else {
+                    format!("{text:<w$}")
+                }
+            })
+            .collect();
+        Line::raw(format!("  {}", cells.join(" ").trim_end()))
+    };
+    let heading = line(&|i| columns[i].name.clone());
+    let rows = rows
+        .iter()
+        .map(|r| line(&|i| r.get(i).cloned().unwrap_or_default()))
+        .collect();
+    (heading, rows)
 }
 
 impl Page {
@@ -142,6 +212,7 @@ pub fn draw(page: &Page, frame: &mut Frame) {
             Part::Gap => 1,
             Part::Drawing { variants, .. } => variants.first().map_or(0, Vec::len),
             Part::List { rows, .. } => rows.iter().map(|r| wrap(r, inner).len()).sum(),
+            Part::Table { rows, .. } => 1 + rows.len(),
         })
         .sum();
     let free = usize::from(keys_top.saturating_sub(area.y + 1));
@@ -445,26 +516,37 @@ fn window(
 
 /// The body in `height` rows of `width`.
 fn lay_out(parts: &[Part], width: usize, height: usize) -> Vec<Line<'static>> {
+    let list = |rows: &[Line<'static>], cursor: &Option<usize>| {
+        let rows: Vec<_> = rows.iter().map(|r| wrap(r, width)).collect();
+        let room = rows.iter().map(Vec::len).sum();
+        Laid::List {
+            rows,
+            cursor: *cursor,
+            room,
+        }
+    };
     let mut laid: Vec<Laid> = parts
         .iter()
-        .map(|p| match p {
-            Part::Words(l) => Laid::Words(wrap(l, width)),
-            Part::Extra(l) => Laid::Extra(wrap(l, width)),
-            Part::Gap => Laid::Gap,
+        .flat_map(|p| match p {
+            Part::Words(l) => vec![Laid::Words(wrap(l, width))],
+            Part::Extra(l) => vec![Laid::Extra(wrap(l, width))],
+            Part::Gap => vec![Laid::Gap],
             Part::Drawing { variants, focus } => {
-                fitting(variants, width).map_or(Laid::Gone, |lines| Laid::Drawing {
-                    lines,
-                    focus: *focus,
-                })
+                vec![
+                    fitting(variants, width).map_or(Laid::Gone, |lines| Laid::Drawing {
+                        lines,
+                        focus: *focus,
+                    }),
+                ]
             }
-            Part::List { rows, cursor } => {
-                let rows: Vec<_> = rows.iter().map(|r| wrap(r, width)).collect();
-                let room = rows.iter().map(Vec::len).sum();
-                Laid::List {
-                    rows,
-                    cursor: *cursor,
-                    room,
-                }
+            Part::List { rows, cursor } => vec![list(rows, cursor)],
+            Part::Table {
+                columns,
+                rows,
+                cursor,
+            } => {
+                let (heading, rows) = table(columns, rows, width);
+                vec![Laid::Words(wrap(&heading, width)), list(&rows, cursor)]
             }
         })
         .collect();
@@ -629,13 +711,20 @@ pub fn misfits(page: &Page, rows: &[String]) -> Vec<String> {
     if let Some(n) = &page.notice {
         known.extend(words_of(n));
     }
-    let mut line_words = |l: &Line<'_>| known.extend(words_of(&line_text(l)));
     for part in &page.parts {
-        match part {
-            Part::Words(l) | Part::Extra(l) => line_words(l),
-            Part::Gap => {}
-            Part::Drawing { variants, .. } => variants.iter().flatten().for_each(&mut line_words),
-            Part::List { rows, .. } => rows.iter().for_each(&mut line_words),
+        let texts: Vec<String> = match part {
+            Part::Words(l) | Part::Extra(l) => vec![line_text(l)],
+            Part::Gap => Vec::new(),
+            Part::Drawing { variants, .. } => variants.iter().flatten().map(line_text).collect(),
+            Part::List { rows, .. } => rows.iter().map(line_text).collect(),
+            Part::Table { columns, rows, .. } => columns
+                .iter()
+                .map(|c| c.name.clone())
+                .chain(rows.iter().flatten().cloned())
+                .collect(),
+        };
+        for text in texts {
+            known.extend(words_of(&text));
         }
     }
     if let Some(first) = rows.first() {

@@ -7,7 +7,7 @@ use super::{Body, cut, local, say, say_with, titled, words};
 use crate::admin::model::{Model, Screen};
 use crate::bus::DoorState;
 use crate::engine::read::{ParcelList, PersonRow};
-use crate::ui::page::Part;
+use crate::ui::page::{Column, Part};
 use crate::wording::{Text, audit_detail, humanize, name_of};
 
 /// A column header, the rows (the frame shows the window of them that
@@ -26,6 +26,34 @@ fn list(model: &Model, body: &mut Body, header: &str, rows: Vec<String>, cursor:
             .collect(),
         cursor,
     });
+    position(model, body, cursor, total);
+}
+
+/// A list in columns, as [`list`] but a narrow screen drops columns.
+fn table(
+    model: &Model,
+    body: &mut Body,
+    columns: Vec<Column>,
+    rows: Vec<Vec<String>>,
+    cursor: Option<usize>,
+) {
+    if rows.is_empty() {
+        let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+        body.words(format!("  {}", names.join(" ")));
+        body.words(format!("  {}", say(model, Text::ListNone)));
+        return;
+    }
+    let total = rows.len();
+    body.parts.push(Part::Table {
+        columns,
+        rows,
+        cursor,
+    });
+    position(model, body, cursor, total);
+}
+
+/// "3 of 40" under a list with a cursor.
+fn position(model: &Model, body: &mut Body, cursor: Option<usize>, total: usize) {
     if let Some(c) = cursor {
         let at = c + 1;
         body.words(format!(
@@ -49,29 +77,28 @@ pub(super) fn body(model: &Model) -> Body {
             let rows = rows
                 .iter()
                 .map(|p| {
-                    format!(
-                        "{} {:<18} {} {:>4} {:<13} {}",
-                        p.id,
+                    vec![
+                        p.id.to_string(),
                         cut(&p.tracking, 18),
-                        p.recipient,
-                        p.door.0,
+                        p.recipient.to_string(),
+                        p.door.0.to_string(),
                         cut(&words(model, &format!("parcel.{}", p.state.as_str())), 13),
-                        p.deadline.map(|d| local(model, d)).unwrap_or_default()
-                    )
+                        p.deadline.map(|d| local(model, d)).unwrap_or_default(),
+                    ]
                 })
                 .collect();
-            let header = header(
+            let columns = columns(
                 model,
                 &[
-                    (Text::ColParcel, 7),
-                    (Text::ColTracking, 18),
-                    (Text::ColRecipient, 9),
-                    (Text::ColDoor, -4),
-                    (Text::ColState, 13),
-                    (Text::ColHeldUntil, 0),
+                    (Text::ColParcel, 7, 5),
+                    (Text::ColTracking, 18, 2),
+                    (Text::ColRecipient, 9, 4),
+                    (Text::ColDoor, -4, 5),
+                    (Text::ColState, 13, 3),
+                    (Text::ColHeldUntil, 0, 1),
                 ],
             );
-            list(model, &mut b, &header, rows, Some(*cursor));
+            table(model, &mut b, columns, rows, Some(*cursor));
             b
         }
         Screen::People { people, cursor } => {
@@ -114,7 +141,11 @@ pub(super) fn body(model: &Model) -> Body {
                     }
                 })
                 .collect();
-            let header = header(model, &[(Text::ColKind, 14), (Text::ColNameId, 0)]);
+            let header = format!(
+                "{:<14} {}",
+                say(model, Text::ColKind),
+                say(model, Text::ColNameId)
+            );
             list(model, &mut b, &header, rows, Some(*cursor));
             b
         }
@@ -145,31 +176,30 @@ pub(super) fn body(model: &Model) -> Body {
             let rows = rows
                 .iter()
                 .map(|m| {
-                    format!(
-                        "{:>5} {} {:>4} {:<7} {:<18} {:<10} {}",
-                        m.id,
+                    vec![
+                        m.id.to_string(),
                         local(model, m.at),
                         m.compartment.map(|c| c.to_string()).unwrap_or_default(),
                         cut(m.camera.as_deref().unwrap_or("-"), 7),
                         cut(&words(model, &name_of(&m.kind)), 18),
                         cut(&m.actor, 10),
-                        cut(&m.note, 14)
-                    )
+                        cut(&m.note, 14),
+                    ]
                 })
                 .collect();
-            let header = header(
+            let columns = columns(
                 model,
                 &[
-                    (Text::ColId, -5),
-                    (Text::ColWhen, 11),
-                    (Text::ColDoor, -4),
-                    (Text::ColCamera, 7),
-                    (Text::ColKind, 18),
-                    (Text::ColActor, 10),
-                    (Text::ColNote, 0),
+                    (Text::ColId, -5, 3),
+                    (Text::ColWhen, 11, 5),
+                    (Text::ColDoor, -4, 5),
+                    (Text::ColCamera, 7, 1),
+                    (Text::ColKind, 18, 6),
+                    (Text::ColActor, 10, 2),
+                    (Text::ColNote, 0, 1),
                 ],
             );
-            list(model, &mut b, &header, rows, Some(*cursor));
+            table(model, &mut b, columns, rows, Some(*cursor));
             b
         }
         Screen::Audit { page, filter, .. } => {
@@ -188,32 +218,31 @@ pub(super) fn body(model: &Model) -> Body {
                 .entries
                 .iter()
                 .map(|e| {
-                    format!(
-                        "{:>7} {} {:<10} {:<18} {:>4} {}",
-                        e.seq,
+                    vec![
+                        e.seq.to_string(),
                         local(model, e.at),
                         cut(&e.actor, 10),
                         cut(&words(model, &e.action), 18),
                         e.compartment.map(|c| c.to_string()).unwrap_or_default(),
                         cut(
                             &audit_detail(model.facts.language, &e.action, &e.detail),
-                            20
-                        )
-                    )
+                            20,
+                        ),
+                    ]
                 })
                 .collect();
-            let header = header(
+            let columns = columns(
                 model,
                 &[
-                    (Text::ColSeq, -7),
-                    (Text::ColWhen, 11),
-                    (Text::ColActor, 10),
-                    (Text::ColAction, 18),
-                    (Text::ColDoor, -4),
-                    (Text::ColDetail, 0),
+                    (Text::ColSeq, -7, 1),
+                    (Text::ColWhen, 11, 5),
+                    (Text::ColActor, 10, 3),
+                    (Text::ColAction, 18, 6),
+                    (Text::ColDoor, -4, 4),
+                    (Text::ColDetail, 0, 2),
                 ],
             );
-            list(model, &mut b, &header, rows, None);
+            table(model, &mut b, columns, rows, None);
             b
         }
         Screen::Bus { bus, cursor } => {
@@ -322,29 +351,28 @@ pub(super) fn body(model: &Model) -> Body {
                         }
                         None => say(model, Text::AlertOpen).into(),
                     };
-                    format!(
-                        "{:>4} {} {:<11} {:<16} {:>4} {}",
-                        a.id,
+                    vec![
+                        a.id.to_string(),
                         local(model, a.at),
                         ack,
                         cut(&words(model, &name_of(&a.kind)), 16),
                         a.compartment.map(|c| c.to_string()).unwrap_or_default(),
-                        cut(&humanize(model.facts.language, &a.text), 24)
-                    )
+                        cut(&humanize(model.facts.language, &a.text), 24),
+                    ]
                 })
                 .collect();
-            let header = header(
+            let columns = columns(
                 model,
                 &[
-                    (Text::ColId, -4),
-                    (Text::ColWhen, 11),
-                    (Text::ColState, 11),
-                    (Text::ColKind, 16),
-                    (Text::ColDoor, -4),
-                    (Text::ColText, 0),
+                    (Text::ColId, -4, 1),
+                    (Text::ColWhen, 11, 3),
+                    (Text::ColState, 11, 5),
+                    (Text::ColKind, 16, 6),
+                    (Text::ColDoor, -4, 4),
+                    (Text::ColText, 0, 2),
                 ],
             );
-            list(model, &mut b, &header, rows, Some(*cursor));
+            table(model, &mut b, columns, rows, Some(*cursor));
             b
         }
         Screen::Outbox { rows, cursor } => {
@@ -352,31 +380,30 @@ pub(super) fn body(model: &Model) -> Body {
             let rows = rows
                 .iter()
                 .map(|n| {
-                    format!(
-                        "{:>5} {} {:<16} {:<9} {:>4} {:>8} {}",
-                        n.id,
+                    vec![
+                        n.id.to_string(),
                         local(model, n.created_at),
                         cut(&words(model, &name_of(&n.kind)), 16),
                         cut(&words(model, &name_of(&n.state)), 9),
-                        n.recipients,
-                        n.attempts,
-                        cut(n.last_error.as_deref().unwrap_or(""), 18)
-                    )
+                        n.recipients.to_string(),
+                        n.attempts.to_string(),
+                        cut(n.last_error.as_deref().unwrap_or(""), 18),
+                    ]
                 })
                 .collect();
-            let header = header(
+            let columns = columns(
                 model,
                 &[
-                    (Text::ColId, -5),
-                    (Text::ColCreated, 11),
-                    (Text::ColKind, 16),
-                    (Text::ColState, 9),
-                    (Text::ColTo, -4),
-                    (Text::ColTries, -8),
-                    (Text::ColLastError, 0),
+                    (Text::ColId, -5, 0),
+                    (Text::ColCreated, 11, 4),
+                    (Text::ColKind, 16, 6),
+                    (Text::ColState, 9, 5),
+                    (Text::ColTo, -4, 1),
+                    (Text::ColTries, -8, 3),
+                    (Text::ColLastError, 0, 2),
                 ],
             );
-            list(model, &mut b, &header, rows, Some(*cursor));
+            table(model, &mut b, columns, rows, Some(*cursor));
             b
         }
         _ => titled("", ""),
@@ -418,22 +445,18 @@ fn list_title(list: ParcelList) -> Text {
     }
 }
 
-/// A column header: each name padded to its column's width, right-aligned
-/// where the width is negative; the last column takes the rest.
-fn header(model: &Model, columns: &[(Text, i8)]) -> String {
+/// Columns by name, width (negative: numbers, right-aligned; 0: as wide
+/// as the widest text) and rank (a narrow screen drops the lowest first).
+fn columns(model: &Model, columns: &[(Text, i8, u8)]) -> Vec<Column> {
     columns
         .iter()
-        .map(|&(id, width)| {
-            let name = say(model, id);
-            let w = usize::from(width.unsigned_abs());
-            if width < 0 {
-                format!("{name:>w$}")
-            } else {
-                format!("{name:<w$}")
-            }
+        .map(|&(id, width, rank)| Column {
+            name: say(model, id).to_string(),
+            width: usize::from(width.unsigned_abs()),
+            right: width < 0,
+            rank,
         })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect()
 }
 
 /// A lock board's state, in the console's language.
