@@ -832,6 +832,52 @@ mod tests {
     }
 
     #[test]
+    fn any_size_down_to_one_cell_draws_without_a_panic() {
+        let mut page = Page::with_keys("A/B up/down  1 add account  * menu");
+        page.title = "Admin - Kiosk A Lobby".into();
+        page.status = vec!["9001 (Admin)".into(), "10:00".into()];
+        page.notice = Some("Not allowed for your role.".into());
+        page.heading("People")
+            .words("    Type your code, then press #.");
+        page.parts.push(Part::Drawing {
+            variants: vec![vec![
+                Line::raw("    ┌──┐"),
+                Line::raw("    │16│"),
+                Line::raw("    └──┘"),
+            ]],
+            focus: Some(1),
+        });
+        page.parts.push(Part::Table {
+            columns: vec![
+                Column {
+                    name: "Door".into(),
+                    width: 4,
+                    right: true,
+                    rank: 2,
+                },
+                Column {
+                    name: "State".into(),
+                    width: 0,
+                    right: false,
+                    rank: 1,
+                },
+            ],
+            rows: (0..30)
+                .map(|i| vec![i.to_string(), "Closed".into()])
+                .collect(),
+            cursor: Some(29),
+        });
+        for width in 0..45 {
+            for height in 0..15 {
+                let mut terminal =
+                    ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
+                        .expect("terminal");
+                terminal.draw(|f| draw(&page, f)).expect("draw");
+            }
+        }
+    }
+
+    #[test]
     fn a_list_window_keeps_the_cursor() {
         let rows = (0..30).map(|i| Line::raw(format!("r{i}"))).collect();
         let parts = vec![Part::List {
