@@ -3,6 +3,7 @@
 //! part of the shipped binary.
 
 pub mod driver;
+pub mod misfits;
 #[cfg(test)]
 pub mod plain;
 
@@ -36,7 +37,7 @@ pub fn page_text(page: &crate::ui::page::Page, width: u16, height: u16) -> Strin
         .take(usize::from(height))
         .map(str::to_string)
         .collect();
-    let misfits = crate::ui::page::misfits(page, &rows);
+    let misfits = misfits::misfits(page, &rows);
     assert!(
         misfits.is_empty(),
         "at {width}x{height}: {misfits:#?}\n{text}"
