@@ -3,8 +3,8 @@
 //!
 //! One table, so a translator sees every string side by side and a screen
 //! can never show half a language. Placeholders are `{name}`, filled by
-//! [`fill`]. Lines are kept under 76 columns so nothing wraps mid-word at
-//! 80x24.
+//! [`fill`]. The screens wrap lines at spaces (`ui::page`); lines kept
+//! under 76 columns fit one row at 80x24.
 
 use std::fmt::Display;
 

@@ -31,7 +31,7 @@ use ratatui::backend::Backend;
 pub use crate::link::Failure;
 pub use model::{ConsoleFacts, Form, Model, Msg, Request, Screen, Session};
 pub use update::update;
-pub use view::view;
+pub use view::{page_of, view};
 
 use crate::engine::{EngineResult, Event};
 use crate::link::EngineLink;

@@ -32,7 +32,7 @@ pub enum Cmd {
     /// Everything in one process: simulated lock boards, demo people and
     /// parcels, the kiosk screen. Ctrl-C leaves.
     Demo {
-        /// Screen size, e.g. 80x24.
+        /// Screen size, e.g. 80x24 (default: the terminal's, as it changes).
         #[arg(long)]
         size: Option<String>,
         /// Keep the demo's data in this (new) directory instead of a temporary one.

@@ -282,7 +282,9 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
     let bank = Bank::demo();
     let keymap =
         Keymap::resolve(crate::site::DEFAULT_KEYMAP).map_err(|e| CliError::Usage(e.to_string()))?;
-    let setup = terminal_setup(&cfg, size.or(Some("80x24")), keymap)?;
+    // The terminal's own size, followed as the window changes, unless one
+    // is given.
+    let setup = terminal_setup(&cfg, size, keymap)?;
     let rt = runtime()?;
     let _enter = rt.enter();
     // From here on a hang-up or termination ends the demo as Ctrl-C does,

@@ -45,7 +45,7 @@ pub use model::{
     DoorSpot, Draft, ExpiredParcel, KioskFacts, Model, Msg, Notice, Request, Screen, StaffSession,
 };
 pub use update::update;
-pub use view::view;
+pub use view::{page_of, view};
 
 use crate::engine::read::{Answer, Query};
 use crate::engine::{Engine, EngineError, Event};

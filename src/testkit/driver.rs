@@ -391,9 +391,15 @@ impl Driver {
     /// The screen as a person sees it at 80x24: text rows, then the cells
     /// shown in reverse video (which a plain-text snapshot cannot show).
     pub fn screen_text(&self) -> String {
+        frame_text(|f| crate::ui::page::draw(&self.page(), f))
+    }
+
+    /// What is on the screen, the kiosk's or the console it hosts, before
+    /// it is laid out at a size.
+    pub fn page(&self) -> crate::ui::page::Page {
         match self.kiosk.console() {
-            Some(console) => frame_text(|f| crate::admin::view(console.model(), f)),
-            None => screen_text(self.kiosk.model()),
+            Some(console) => crate::admin::page_of(console.model()),
+            None => crate::kiosk::page_of(self.kiosk.model()),
         }
     }
 }
@@ -407,7 +413,12 @@ pub fn screen_text(model: &crate::kiosk::Model) -> String {
 /// Any screen drawn on an 80x24 test terminal, as text with its reverse
 /// video listed (the admin console's snapshots use it too).
 pub fn frame_text(draw: impl FnOnce(&mut ratatui::Frame)) -> String {
-    let mut terminal = match Terminal::new(TestBackend::new(80, 24)) {
+    frame_text_at(80, 24, draw)
+}
+
+/// [`frame_text`] on a `width` x `height` test terminal.
+pub fn frame_text_at(width: u16, height: u16, draw: impl FnOnce(&mut ratatui::Frame)) -> String {
+    let mut terminal = match Terminal::new(TestBackend::new(width, height)) {
         Ok(t) => t,
         Err(e) => return format!("no test terminal: {e}"),
     };

@@ -85,10 +85,13 @@ pub mod counting;
 pub mod input;
 pub mod key_chord;
 pub mod keymap;
+pub mod page;
+mod page_body;
 pub mod profile;
 pub mod reader;
 pub mod screen_size;
 pub mod terminal;
+pub mod wrap;
 
 pub use counting::{ByteMeter, CountingWriter};
 pub use input::{Input, InputDecoder, ScanSettings};

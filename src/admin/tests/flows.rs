@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use super::{Desk, TECH, snap};
+use super::{Desk, TECH, snap_sizes};
 use crate::admin::{Request, Screen};
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind};
 use crate::clock::Clock;
@@ -95,7 +95,7 @@ fn forced_open_door_shows_up_as_an_alert_and_can_be_acknowledged() {
         detail.contains("Alert 1") && detail.contains("door 6 was opened without a command"),
         "{detail}"
     );
-    snap!("admin_alert_detail", detail);
+    snap_sizes!("admin_alert_detail", desk.page());
     desk.keys("1checked the camera\n");
     let alerts = query::alerts(desk.d.engine.store()).expect("alerts");
     assert_eq!(

@@ -1,7 +1,7 @@
 //! The console at the kiosk: the hidden sequence on the home screen, then
 //! everything with the 16 keys alone.
 
-use super::snap;
+use super::snap_sizes;
 use crate::admin::Screen;
 use crate::domain::CompartmentId;
 use crate::kiosk::Screen as KioskScreen;
@@ -27,7 +27,7 @@ fn star_hash_star_hash_zero_opens_the_console_and_signing_out_returns_home() {
     assert!(matches!(console_screen(&d), Some(Screen::SignIn { .. })));
     let text = d.screen_text();
     assert!(text.contains("Sign in: admin or technician"));
-    snap!("admin_keypad_sign_in", text);
+    snap_sizes!("admin_keypad_sign_in", d.page());
     d.press(&format!("{}#{}#", ADMIN.0, ADMIN.1));
     assert_eq!(console_screen(&d), Some(Screen::Menu));
     // Door 3, manual unlock, reason 1 (pulse test) picked by number.
@@ -110,7 +110,7 @@ fn a_new_account_is_added_with_the_keypad_alone_its_role_picked_from_a_list() {
         text.contains("1  Courier") && text.contains("3  Technician"),
         "{text}"
     );
-    snap!("admin_keypad_new_account_role", text);
+    snap_sizes!("admin_keypad_new_account_role", d.page());
     d.press("1#");
     d.press("804217");
     let text = d.screen_text();
@@ -134,7 +134,7 @@ fn the_audit_is_filtered_with_the_keypad_alone_by_action_and_by_date() {
     d.press("6");
     d.press("0");
     assert!(d.screen_text().contains("1  Door"), "{}", d.screen_text());
-    snap!("admin_keypad_audit_filter", d.screen_text());
+    snap_sizes!("admin_keypad_audit_filter", d.page());
     // 2 Action, then 5 Signed in from the list of everyday actions.
     d.press("2#");
     d.press("5#");

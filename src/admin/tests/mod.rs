@@ -20,7 +20,7 @@ use crate::clock::Clock;
 use crate::testkit::driver::{Driver, frame_text};
 use crate::ui::{InputDecoder, Keymap, ScanSettings};
 
-pub(crate) use crate::testkit::snap;
+pub(crate) use crate::testkit::{snap, snap_sizes};
 
 /// A technician account the tests add beside the driver's admin.
 pub const TECH: (&str, &str) = ("7001", "7777");
@@ -137,6 +137,11 @@ impl Desk {
     pub fn text(&self) -> String {
         let model = self.console.model();
         frame_text(|f| super::view(model, f))
+    }
+
+    /// The console's screen before it is laid out at a size.
+    pub fn page(&self) -> crate::ui::page::Page {
+        super::page_of(self.console.model())
     }
 
     /// Engine events nobody asked for (the bus), shown on the console.

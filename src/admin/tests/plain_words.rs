@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::screens::busy_bank;
-use super::{Desk, TECH, snap};
+use super::{Desk, TECH};
 use crate::domain::{CompartmentId, Language, ParcelClass, ParcelState, Role};
 use crate::engine::{Actor, Command, Found, Problem, Refusal, Scanned};
 use crate::notify::templates::render;
@@ -13,6 +13,8 @@ use crate::notify::templates::tests::note;
 use crate::store::{AlertKind, DeliveryState, MarkerKind, Notification, NotificationKind};
 use crate::testkit::driver::{ADMIN, ANA};
 use crate::testkit::plain::assert_plain;
+use crate::testkit::{SIZES, page_text, snap_at};
+use crate::ui::page::Page;
 use crate::wording::{AUDIT_ACTIONS, machine, name_of, named};
 
 const LANGUAGES: [Language; 2] = [Language::En, Language::Es];
@@ -45,6 +47,14 @@ const MAILS: [NotificationKind; 8] = [
 
 /// Each console screen an admin and a technician reach, as text.
 fn console_tour(lang: Language) -> Vec<(String, String)> {
+    console_pages(lang)
+        .into_iter()
+        .map(|(label, page)| (label, page_text(&page, 80, 24)))
+        .collect()
+}
+
+/// The tour's screens before they are laid out at a size.
+fn console_pages(lang: Language) -> Vec<(String, Page)> {
     let mut desk = Desk::speaking(lang);
     busy_bank(&mut desk);
     // Details the audit log keeps as machine names: a wrong code, a
@@ -70,7 +80,7 @@ fn console_tour(lang: Language) -> Vec<(String, String)> {
         let _ = desk.d.engine.handle(&local, command);
     }
     let mut seen = Vec::new();
-    let mut look = |desk: &Desk, label: &str| seen.push((format!("{lang:?} {label}"), desk.text()));
+    let mut look = |desk: &Desk, label: &str| seen.push((format!("{lang:?} {label}"), desk.page()));
     look(&desk, "sign-in");
     desk.sign_in(ADMIN.0, "0000");
     look(&desk, "wrong PIN");
@@ -105,11 +115,17 @@ fn console_tour(lang: Language) -> Vec<(String, String)> {
 #[test]
 fn console_screens_show_no_code_in_either_language() {
     for lang in LANGUAGES {
-        let tour = console_tour(lang);
-        assert_plain(tour.iter().map(|(l, t)| (l.clone(), t.as_str())));
-        if lang == Language::Es {
-            let all: Vec<String> = tour.iter().map(|(l, t)| format!("== {l}\n{t}")).collect();
-            snap!("admin_every_screen_es", all.join("\n"));
+        let tour = console_pages(lang);
+        for (width, height) in SIZES {
+            let texts: Vec<(String, String)> = tour
+                .iter()
+                .map(|(l, p)| (l.clone(), page_text(p, width, height)))
+                .collect();
+            assert_plain(texts.iter().map(|(l, t)| (l.clone(), t.as_str())));
+            if lang == Language::Es {
+                let all: Vec<String> = texts.iter().map(|(l, t)| format!("== {l}\n{t}")).collect();
+                snap_at!("admin_every_screen_es", width, height, all.join("\n"));
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use super::{Desk, TECH, snap};
+use super::{Desk, TECH, snap, snap_sizes};
 use crate::bus::{BusEvent, DoorEvent, DoorEventKind, DoorState};
 use crate::clock::Clock;
 use crate::domain::{CompartmentId, ParcelClass, Size};
@@ -106,12 +106,12 @@ pub fn busy_bank(desk: &mut Desk) {
 #[test]
 fn sign_in_asks_for_user_then_pin() {
     let mut desk = Desk::new();
-    snap!("admin_sign_in", desk.text());
+    snap_sizes!("admin_sign_in", desk.page());
     desk.keys("9001\n99");
     let text = desk.text();
     assert!(text.contains("PIN:         **"));
     assert!(!text.contains("99"), "a PIN never shows");
-    snap!("admin_sign_in_pin", text);
+    snap_sizes!("admin_sign_in_pin", desk.page());
 }
 
 #[test]
@@ -120,13 +120,13 @@ fn admin_menu_lists_everything_and_technician_menu_hides_personal_data() {
     desk.sign_in(ADMIN.0, ADMIN.1);
     let text = desk.text();
     assert!(text.contains("9  Outbox"));
-    snap!("admin_menu", text);
+    snap_sizes!("admin_menu", desk.page());
     desk.keys("0");
     desk.sign_in(TECH.0, TECH.1);
     let text = desk.text();
     assert!(!text.contains("Parcels") && !text.contains("People"));
     assert!(text.contains("7  Bus diagnostics"));
-    snap!("admin_menu_technician", text);
+    snap_sizes!("admin_menu_technician", desk.page());
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn bank_shows_every_state() {
     for mark in ["EXP", "OFF", "FLT", "OPN", " ? ", " R ", "3d", "5d", " . "] {
         assert!(text.contains(mark), "{mark} missing:\n{text}");
     }
-    snap!("admin_bank", text);
+    snap_sizes!("admin_bank", desk.page());
 }
 
 #[test]
@@ -179,14 +179,14 @@ fn compartment_detail_offers_unlock_disable_inspect_and_marker() {
     desk.keys("1\n");
     let text = desk.text();
     assert!(text.contains("Door 1 (S)") && text.contains("Parcel: P"));
-    snap!("admin_compartment", text);
+    snap_sizes!("admin_compartment", desk.page());
     desk.keys("1");
     let text = desk.text();
     assert!(
         text.contains("Door 1 holds parcel P") && text.contains("To open it, type the reason"),
         "{text}"
     );
-    snap!("admin_unlock_reason", text);
+    snap_sizes!("admin_unlock_reason", desk.page());
 }
 
 #[test]
@@ -197,15 +197,15 @@ fn parcel_lists_detail_and_expired() {
     desk.keys("2");
     let text = desk.text();
     assert!(text.contains("PX-111111"));
-    snap!("admin_parcels", text);
+    snap_sizes!("admin_parcels", desk.page());
     desk.keys("\n");
     let text = desk.text();
     assert!(text.contains("History") && text.contains("Deposit"));
-    snap!("admin_parcel", text);
+    snap_sizes!("admin_parcel", desk.page());
     desk.keys("\x1b\x1b3");
     let text = desk.text();
     assert!(text.contains("Expired, to remove"));
-    snap!("admin_expired", text);
+    snap_sizes!("admin_expired", desk.page());
 }
 
 #[test]
@@ -224,7 +224,7 @@ fn people_markers_alerts_outbox_audit_and_bus() {
         desk.keys(key);
         let text = desk.text();
         assert!(text.contains(expect), "{name} lacks {expect}:\n{text}");
-        snap!(name, text);
+        snap_sizes!(name, desk.page());
         desk.keys("\x1b");
     }
 }

@@ -2,14 +2,16 @@
 //! what needs a look in reverse video, the boards underneath.
 
 use ratatui::style::Style;
+use ratatui::text::Line;
 
 use super::lists::online_word;
-use super::{Body, reversed, say, say_with};
+use super::{Body, reversed, say, say_with, titled};
 use crate::admin::model::Model;
 use crate::bus::DoorState;
 use crate::domain::CompartmentState;
 use crate::engine::read::{BankView, CompartmentRow};
 use crate::ui::bank::{door_digits, drawing};
+use crate::ui::page::Part;
 use crate::wording::Text;
 
 /// A compartment's mark: at most three characters.
@@ -46,7 +48,7 @@ fn needs_a_look(r: &CompartmentRow) -> bool {
 }
 
 pub(super) fn body(model: &Model, bank: &BankView) -> Body {
-    let mut body = Body::new(say(model, Text::MenuBank), say(model, Text::KeysBank));
+    let mut body = titled(say(model, Text::MenuBank), say(model, Text::KeysBank));
     let layout = crate::hardware::BankLayout {
         name: String::new(),
         compartments: bank
@@ -64,35 +66,45 @@ pub(super) fn body(model: &Model, bank: &BankView) -> Body {
             .collect(),
     };
     let digits = door_digits(&layout);
-    let cell = digits + 6;
-    let lines = drawing(&layout, "  ", cell, |c| {
-        let Some(r) = bank.rows.iter().find(|r| r.id == c.id) else {
-            return (String::new(), Style::default());
-        };
-        let text = format!("{:>digits$} {:<4} ", c.id.0, mark(r));
-        let style = if needs_a_look(r) {
-            reversed()
-        } else {
-            Style::default()
-        };
-        (text, style)
-    });
-    // The legend wants 4 lines and the boards 1: a tall bank keeps the boards.
-    let room = super::BODY_ROWS.saturating_sub(2 + lines.len());
-    for line in lines {
-        body.line(line);
-    }
-    let legend: &[Text] = if model.facts.bus_only {
+    // Roomy cells where the screen is wide enough, tight ones where not;
+    // the tightest drops a mark's "!" (such a door is highlighted anyway).
+    let boxes: Vec<Vec<Line<'static>>> = [digits + 6, digits + 5, digits + 4]
+        .into_iter()
+        .map(|cell| {
+            drawing(&layout, "  ", cell, |c| {
+                let Some(r) = bank.rows.iter().find(|r| r.id == c.id) else {
+                    return (String::new(), Style::default());
+                };
+                let text = format!("{:>digits$} {:<4} ", c.id.0, mark(r));
+                let style = if needs_a_look(r) {
+                    reversed()
+                } else {
+                    Style::default()
+                };
+                (text, style)
+            })
+        })
+        .collect();
+    // The legend goes with the drawing: where the screen is too narrow
+    // for it, or too short, the drawing goes on alone.
+    let mut legend = vec![Line::raw("")];
+    let words: &[Text] = if model.facts.bus_only {
         &[Text::ServiceLegend]
     } else {
         &[Text::BankLegend1, Text::BankLegend2, Text::BankLegend3]
     };
-    if room > 1 {
-        body.text("");
+    for id in words {
+        legend.push(Line::raw(format!("  {}", say(model, *id))));
     }
-    for l in legend.iter().take(room.saturating_sub(2)) {
-        body.text(format!("  {}", say(model, *l)));
-    }
+    let with_legend = boxes.iter().take(2).map(|lines| {
+        let mut lines = lines.clone();
+        lines.extend(legend.iter().cloned());
+        lines
+    });
+    body.parts.push(Part::Drawing {
+        variants: with_legend.chain(boxes.iter().cloned()).collect(),
+        focus: None,
+    });
     let boards: Vec<String> = bank
         .boards
         .iter()
@@ -106,6 +118,6 @@ pub(super) fn body(model: &Model, bank: &BankView) -> Body {
         })
         .collect();
     let boards = boards.join(", ");
-    body.text(say_with(model, Text::LockBoards, &[("boards", &boards)]));
+    body.words(say_with(model, Text::LockBoards, &[("boards", &boards)]));
     body
 }

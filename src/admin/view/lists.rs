@@ -3,36 +3,60 @@
 
 use ratatui::text::Line;
 
-use super::{BODY_ROWS, Body, actor_shown, cut, local, reversed, say, say_with, words};
+use super::{Body, actor_shown, cut, local, say, say_with, titled, words};
 use crate::admin::model::{Model, Screen};
 use crate::bus::DoorState;
 use crate::engine::read::{ParcelList, PersonRow};
+use crate::ui::page::{Column, Part};
 use crate::wording::{Text, audit_detail, name_of, reword};
 
+/// A column header, the rows (the frame shows the window of them that
+/// fits, around the cursor) and, with a cursor, the position under them.
 fn list(model: &Model, body: &mut Body, header: &str, rows: Vec<String>, cursor: Option<usize>) {
-    body.text(format!("  {header}"));
-    // What fits under the lines above and over the position line.
-    let room = BODY_ROWS.saturating_sub(body.lines.len() + 1).max(1);
+    body.words(format!("  {header}"));
     if rows.is_empty() {
-        body.text(format!("  {}", say(model, Text::ListNone)));
+        body.words(format!("  {}", say(model, Text::ListNone)));
         return;
     }
-    let at = cursor.unwrap_or(0).min(rows.len() - 1);
-    let start = at
-        .saturating_sub(room / 2)
-        .min(rows.len().saturating_sub(room));
     let total = rows.len();
-    for (i, row) in rows.into_iter().enumerate().skip(start).take(room) {
-        let text = format!("  {row}");
-        if Some(i) == cursor {
-            body.line(Line::styled(format!("{text:<78}"), reversed()));
-        } else {
-            body.text(text);
-        }
+    body.parts.push(Part::List {
+        rows: rows
+            .into_iter()
+            .map(|r| Line::raw(format!("  {r}")))
+            .collect(),
+        cursor,
+    });
+    position(model, body, cursor, total);
+}
+
+/// A list in columns, as [`list`] but a narrow screen drops columns.
+fn table(
+    model: &Model,
+    body: &mut Body,
+    columns: Vec<Column>,
+    rows: Vec<Vec<String>>,
+    cursor: Option<usize>,
+) {
+    if rows.is_empty() {
+        let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+        body.words(format!("  {}", names.join(" ")));
+        body.words(format!("  {}", say(model, Text::ListNone)));
+        return;
     }
+    let total = rows.len();
+    body.parts.push(Part::Table {
+        columns,
+        rows,
+        cursor,
+    });
+    position(model, body, cursor, total);
+}
+
+/// "3 of 40" under a list with a cursor.
+fn position(model: &Model, body: &mut Body, cursor: Option<usize>, total: usize) {
     if let Some(c) = cursor {
         let at = c + 1;
-        body.text(format!(
+        body.words(format!(
             "  {}",
             say_with(model, Text::ListPosition, &[("at", &at), ("total", &total)])
         ));
@@ -46,42 +70,41 @@ pub(super) fn body(model: &Model) -> Body {
             rows,
             cursor,
         } => {
-            let mut b = Body::new(
+            let mut b = titled(
                 say(model, list_title(*which)),
                 say(model, Text::KeysParcels),
             );
             let rows = rows
                 .iter()
                 .map(|p| {
-                    format!(
-                        "{} {:<18} {} {:>4} {:<13} {}",
-                        p.id,
+                    vec![
+                        p.id.to_string(),
                         cut(&p.tracking, 18),
-                        p.recipient,
-                        p.door.0,
+                        p.recipient.to_string(),
+                        p.door.0.to_string(),
                         cut(&words(model, &format!("parcel.{}", p.state.as_str())), 13),
-                        p.deadline.map(|d| local(model, d)).unwrap_or_default()
-                    )
+                        p.deadline.map(|d| local(model, d)).unwrap_or_default(),
+                    ]
                 })
                 .collect();
-            let header = header(
+            let columns = columns(
                 model,
                 &[
-                    (Text::ColParcel, 7),
-                    (Text::ColTracking, 18),
-                    (Text::ColRecipient, 9),
-                    (Text::ColDoor, -4),
-                    (Text::ColState, 13),
-                    (Text::ColHeldUntil, 0),
+                    (Text::ColParcel, 7, 5),
+                    (Text::ColTracking, 18, 2),
+                    (Text::ColRecipient, 9, 4),
+                    (Text::ColDoor, -4, 5),
+                    (Text::ColState, 13, 3),
+                    (Text::ColHeldUntil, 0, 1),
                 ],
             );
-            list(model, &mut b, &header, rows, Some(*cursor));
+            table(model, &mut b, columns, rows, Some(*cursor));
             b
         }
         Screen::People { people, cursor } => {
-            let mut b = Body::new(say(model, Text::PeopleTitle), say(model, Text::KeysPeople));
-            b.text(say(model, Text::PeopleHelp1));
-            b.text(say(model, Text::PeopleHelp2));
+            let mut b = titled(say(model, Text::PeopleTitle), say(model, Text::KeysPeople));
+            b.extra(say(model, Text::PeopleHelp1));
+            b.extra(say(model, Text::PeopleHelp2));
             let recipient = say(model, Text::RecipientKind);
             let rows = people
                 .rows
@@ -118,7 +141,11 @@ pub(super) fn body(model: &Model) -> Body {
                     }
                 })
                 .collect();
-            let header = header(model, &[(Text::ColKind, 14), (Text::ColNameId, 0)]);
+            let header = format!(
+                "{:<14} {}",
+                say(model, Text::ColKind),
+                say(model, Text::ColNameId)
+            );
             list(model, &mut b, &header, rows, Some(*cursor));
             b
         }
@@ -127,7 +154,7 @@ pub(super) fn body(model: &Model) -> Body {
             filter,
             cursor,
         } => {
-            let mut b = Body::new(
+            let mut b = titled(
                 say(model, Text::MarkersTitle),
                 say(model, Text::KeysMarkers),
             );
@@ -144,36 +171,35 @@ pub(super) fn body(model: &Model) -> Body {
             }
             if !shown.is_empty() {
                 let filter = shown.join(", ");
-                b.text(say_with(model, Text::FilterLine, &[("filter", &filter)]));
+                b.words(say_with(model, Text::FilterLine, &[("filter", &filter)]));
             }
             let rows = rows
                 .iter()
                 .map(|m| {
-                    format!(
-                        "{:>5} {} {:>4} {:<7} {:<18} {:<10} {}",
-                        m.id,
+                    vec![
+                        m.id.to_string(),
                         local(model, m.at),
                         m.compartment.map(|c| c.to_string()).unwrap_or_default(),
                         cut(m.camera.as_deref().unwrap_or("-"), 7),
                         cut(&words(model, &name_of(&m.kind)), 18),
                         actor_shown(model, &m.actor),
-                        cut(&m.note, 14)
-                    )
+                        cut(&m.note, 14),
+                    ]
                 })
                 .collect();
-            let header = header(
+            let columns = columns(
                 model,
                 &[
-                    (Text::ColId, -5),
-                    (Text::ColWhen, 11),
-                    (Text::ColDoor, -4),
-                    (Text::ColCamera, 7),
-                    (Text::ColKind, 18),
-                    (Text::ColActor, 10),
-                    (Text::ColNote, 0),
+                    (Text::ColId, -5, 3),
+                    (Text::ColWhen, 11, 5),
+                    (Text::ColDoor, -4, 5),
+                    (Text::ColCamera, 7, 1),
+                    (Text::ColKind, 18, 6),
+                    (Text::ColActor, 10, 2),
+                    (Text::ColNote, 0, 1),
                 ],
             );
-            list(model, &mut b, &header, rows, Some(*cursor));
+            table(model, &mut b, columns, rows, Some(*cursor));
             b
         }
         Screen::Audit {
@@ -182,13 +208,13 @@ pub(super) fn body(model: &Model) -> Body {
             cursor,
             ..
         } => {
-            let mut b = Body::new(say(model, Text::AuditTitle), say(model, Text::KeysAudit));
+            let mut b = titled(say(model, Text::AuditTitle), say(model, Text::KeysAudit));
             let shown = describe(model, filter);
             let chain = page
                 .verified
                 .as_deref()
                 .unwrap_or(say(model, Text::ChainPress9));
-            b.text(say_with(
+            b.words(say_with(
                 model,
                 Text::ChainLine,
                 &[("filter", &shown), ("chain", &chain)],
@@ -197,36 +223,35 @@ pub(super) fn body(model: &Model) -> Body {
                 .entries
                 .iter()
                 .map(|e| {
-                    format!(
-                        "{:>7} {} {:<10} {:<18} {:>4} {}",
-                        e.seq,
+                    vec![
+                        e.seq.to_string(),
                         local(model, e.at),
                         actor_shown(model, &e.actor),
                         cut(&words(model, &e.action), 18),
                         e.compartment.map(|c| c.to_string()).unwrap_or_default(),
                         cut(
                             &audit_detail(model.facts.language, &e.action, &e.detail),
-                            20
-                        )
-                    )
+                            20,
+                        ),
+                    ]
                 })
                 .collect();
-            let header = header(
+            let columns = columns(
                 model,
                 &[
-                    (Text::ColSeq, -7),
-                    (Text::ColWhen, 11),
-                    (Text::ColActor, 10),
-                    (Text::ColAction, 18),
-                    (Text::ColDoor, -4),
-                    (Text::ColDetail, 0),
+                    (Text::ColSeq, -7, 1),
+                    (Text::ColWhen, 11, 5),
+                    (Text::ColActor, 10, 3),
+                    (Text::ColAction, 18, 6),
+                    (Text::ColDoor, -4, 4),
+                    (Text::ColDetail, 0, 2),
                 ],
             );
-            list(model, &mut b, &header, rows, Some(*cursor));
+            table(model, &mut b, columns, rows, Some(*cursor));
             b
         }
         Screen::Bus { bus, cursor } => {
-            let mut b = Body::new(say(model, Text::BusTitle), say(model, Text::KeysBus));
+            let mut b = titled(say(model, Text::BusTitle), say(model, Text::KeysBus));
             for board in &bus.boards {
                 let address = format!("{:>3}", board.address);
                 let online = format!("{:<7}", online_word(model, board.online));
@@ -238,7 +263,7 @@ pub(super) fn body(model: &Model) -> Body {
                     .voltage_mv
                     .map(|v| format!("{}.{:02} V", v / 1000, (v % 1000) / 10))
                     .unwrap_or_else(|| "-".into());
-                b.text(say_with(
+                b.words(say_with(
                     model,
                     Text::BusBoard,
                     &[
@@ -253,7 +278,7 @@ pub(super) fn body(model: &Model) -> Body {
             }
             match &bus.link {
                 Some(l) => {
-                    b.text(say_with(
+                    b.words(say_with(
                         model,
                         Text::BusLine,
                         &[
@@ -264,7 +289,7 @@ pub(super) fn body(model: &Model) -> Body {
                             ("reopens", &l.reopens),
                         ],
                     ));
-                    b.text(say_with(
+                    b.words(say_with(
                         model,
                         Text::BusPulses,
                         &[
@@ -275,13 +300,13 @@ pub(super) fn body(model: &Model) -> Body {
                     ));
                     let last = format!("{:.1}", bus.last_cycle_us as f64 / 1000.0);
                     let limit = format!("{:.1}", bus.cycle_limit_us as f64 / 1000.0);
-                    b.text(say_with(
+                    b.words(say_with(
                         model,
                         Text::BusRound,
                         &[("last", &last), ("limit", &limit)],
                     ))
                 }
-                None => b.text(say(model, Text::BusNoCounters)),
+                None => b.words(say(model, Text::BusNoCounters)),
             };
             let rows = bus
                 .doors
@@ -321,7 +346,7 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::Alerts { rows, cursor } => {
-            let mut b = Body::new(say(model, Text::AlertsTitle), say(model, Text::KeysAlerts));
+            let mut b = titled(say(model, Text::AlertsTitle), say(model, Text::KeysAlerts));
             let rows = rows
                 .iter()
                 .map(|a| {
@@ -331,64 +356,62 @@ pub(super) fn body(model: &Model) -> Body {
                         }
                         None => say(model, Text::AlertOpen).into(),
                     };
-                    format!(
-                        "{:>4} {} {:<11} {:<16} {:>4} {}",
-                        a.id,
+                    vec![
+                        a.id.to_string(),
                         local(model, a.at),
                         ack,
                         cut(&words(model, &name_of(&a.kind)), 16),
                         a.compartment.map(|c| c.to_string()).unwrap_or_default(),
-                        cut(&reword(model.facts.language, &a.text), 24)
-                    )
+                        cut(&reword(model.facts.language, &a.text), 24),
+                    ]
                 })
                 .collect();
-            let header = header(
+            let columns = columns(
                 model,
                 &[
-                    (Text::ColId, -4),
-                    (Text::ColWhen, 11),
-                    (Text::ColState, 11),
-                    (Text::ColKind, 16),
-                    (Text::ColDoor, -4),
-                    (Text::ColText, 0),
+                    (Text::ColId, -4, 1),
+                    (Text::ColWhen, 11, 3),
+                    (Text::ColState, 11, 5),
+                    (Text::ColKind, 16, 6),
+                    (Text::ColDoor, -4, 4),
+                    (Text::ColText, 0, 2),
                 ],
             );
-            list(model, &mut b, &header, rows, Some(*cursor));
+            table(model, &mut b, columns, rows, Some(*cursor));
             b
         }
         Screen::Outbox { rows, cursor } => {
-            let mut b = Body::new(say(model, Text::OutboxTitle), say(model, Text::KeysOutbox));
+            let mut b = titled(say(model, Text::OutboxTitle), say(model, Text::KeysOutbox));
             let rows = rows
                 .iter()
                 .map(|n| {
-                    format!(
-                        "{:>5} {} {:<16} {:<9} {:>4} {:>8} {}",
-                        n.id,
+                    vec![
+                        n.id.to_string(),
                         local(model, n.created_at),
                         cut(&words(model, &name_of(&n.kind)), 16),
                         cut(&words(model, &name_of(&n.state)), 9),
-                        n.recipients,
-                        n.attempts,
-                        cut(n.last_error.as_deref().unwrap_or(""), 18)
-                    )
+                        n.recipients.to_string(),
+                        n.attempts.to_string(),
+                        cut(n.last_error.as_deref().unwrap_or(""), 18),
+                    ]
                 })
                 .collect();
-            let header = header(
+            let columns = columns(
                 model,
                 &[
-                    (Text::ColId, -5),
-                    (Text::ColCreated, 11),
-                    (Text::ColKind, 16),
-                    (Text::ColState, 9),
-                    (Text::ColTo, -4),
-                    (Text::ColTries, -8),
-                    (Text::ColLastError, 0),
+                    (Text::ColId, -5, 0),
+                    (Text::ColCreated, 11, 4),
+                    (Text::ColKind, 16, 6),
+                    (Text::ColState, 9, 5),
+                    (Text::ColTo, -4, 1),
+                    (Text::ColTries, -8, 3),
+                    (Text::ColLastError, 0, 2),
                 ],
             );
-            list(model, &mut b, &header, rows, Some(*cursor));
+            table(model, &mut b, columns, rows, Some(*cursor));
             b
         }
-        _ => Body::new("", ""),
+        _ => titled("", ""),
     }
 }
 
@@ -427,22 +450,18 @@ fn list_title(list: ParcelList) -> Text {
     }
 }
 
-/// A column header: each name padded to its column's width, right-aligned
-/// where the width is negative; the last column takes the rest.
-fn header(model: &Model, columns: &[(Text, i8)]) -> String {
+/// Columns by name, width (negative: numbers, right-aligned; 0: as wide
+/// as the widest text) and rank (a narrow screen drops the lowest first).
+fn columns(model: &Model, columns: &[(Text, i8, u8)]) -> Vec<Column> {
     columns
         .iter()
-        .map(|&(id, width)| {
-            let name = say(model, id);
-            let w = usize::from(width.unsigned_abs());
-            if width < 0 {
-                format!("{name:>w$}")
-            } else {
-                format!("{name:<w$}")
-            }
+        .map(|&(id, width, rank)| Column {
+            name: say(model, id).to_string(),
+            width: usize::from(width.unsigned_abs()),
+            right: width < 0,
+            rank,
         })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect()
 }
 
 /// A lock board's state, in the console's language.

@@ -1,6 +1,7 @@
-//! `view`: a pure function of the console's model, at 80x24 and on a VT100
-//! (reverse video and bold only, ASCII boxes via the backend). One frame
-//! for every screen: a header, a body, a notice line and the keys line.
+//! `view`: a pure function of the console's model, at any size from 40x12
+//! and on a VT100 (reverse video and bold only, ASCII boxes via the
+//! backend). Every screen is laid out in the shared frame (`ui::page`): a
+//! header, a body, a notice line and the keys line.
 
 mod bank;
 mod detail;
@@ -8,58 +9,36 @@ mod lists;
 mod screens;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 
 use super::model::{Model, Screen};
 use crate::domain::printable;
+use crate::ui::page::{self, Page, Part};
 use crate::wording::{self, Text};
 
 /// What one screen puts in the shared frame.
-pub(super) struct Body {
-    pub lines: Vec<Line<'static>>,
-    pub keys: String,
-}
+pub(super) type Body = Page;
 
-impl Body {
-    fn new(title: impl Into<String>, keys: impl Into<String>) -> Self {
-        Self {
-            lines: vec![
-                Line::styled(title.into(), Style::default().add_modifier(Modifier::BOLD)),
-                Line::raw(""),
-            ],
-            keys: keys.into(),
-        }
-    }
-
-    fn text(&mut self, s: impl Into<String>) -> &mut Self {
-        self.lines.push(Line::raw(s.into()));
-        self
-    }
-
-    fn line(&mut self, line: Line<'static>) -> &mut Self {
-        self.lines.push(line);
-        self
-    }
+/// A page with a bold title over its body.
+fn titled(title: impl Into<String>, keys: impl Into<String>) -> Body {
+    let mut page = Page::with_keys(keys);
+    page.heading(title);
+    page
 }
 
 fn reversed() -> Style {
     Style::default().add_modifier(Modifier::REVERSED)
 }
 
-/// Lines the body may use: the frame takes the header, a gap, the notice
-/// and the keys.
-pub(super) const BODY_ROWS: usize = 20;
-
 /// Draws the model. Never changes it.
 pub fn view(model: &Model, frame: &mut Frame) {
-    let area = frame.area();
-    if area.height < 6 || area.width < 30 {
-        return;
-    }
-    let body = match &model.screen {
+    page::draw(&page_of(model), frame);
+}
+
+/// The console's screen as a page: header, body, notice and keys.
+pub fn page_of(model: &Model) -> Page {
+    let mut page = match &model.screen {
         Screen::SignIn { .. } | Screen::Menu | Screen::Form { .. } => screens::body(model),
         Screen::Bank(b) => bank::body(model, b),
         Screen::Compartment(c) => screens::compartment(model, c),
@@ -67,50 +46,27 @@ pub fn view(model: &Model, frame: &mut Frame) {
         Screen::Detail { item, .. } => detail::body(model, item),
         _ => lists::body(model),
     };
-    let hints = &model.facts.keys;
-    let body = Body {
-        lines: body
-            .lines
-            .into_iter()
-            .map(|l| hints.line(shown(l)))
-            .collect(),
-        keys: hints.fill(&body.keys),
-    };
-    header(model, frame, Rect { height: 1, ..area });
-    let inner = Rect {
-        x: area.x + 1,
-        y: area.y + 2,
-        width: area.width.saturating_sub(2),
-        height: area.height.saturating_sub(4),
-    };
-    frame.render_widget(Paragraph::new(body.lines), inner);
-    if let Some(notice) = &model.notice {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                hints.fill(&printable(notice)),
-                Style::default().add_modifier(Modifier::BOLD),
-            )),
-            Rect {
-                x: area.x + 1,
-                y: area.bottom() - 2,
-                width: area.width.saturating_sub(2),
-                height: 1,
-            },
-        );
+    for part in &mut page.parts {
+        match part {
+            Part::Words(l) | Part::Extra(l) => shown(l),
+            Part::Gap => {}
+            Part::Drawing { variants, .. } => variants.iter_mut().flatten().for_each(shown),
+            Part::List { rows, .. } => rows.iter_mut().for_each(shown),
+            Part::Table { rows, .. } => {
+                for text in rows.iter_mut().flatten() {
+                    if let std::borrow::Cow::Owned(clean) = printable(text) {
+                        *text = clean;
+                    }
+                }
+            }
+        }
     }
-    frame.render_widget(
-        Paragraph::new(Line::raw(format!(" {}", body.keys))),
-        Rect {
-            y: area.bottom() - 1,
-            height: 1,
-            ..area
-        },
-    );
-}
-
-fn header(model: &Model, frame: &mut Frame, area: Rect) {
+    page.notice = model
+        .notice
+        .as_ref()
+        .map(|notice| printable(notice).into_owned());
     let facts = &model.facts;
-    let left = if facts.letter.is_empty() {
+    page.title = if facts.letter.is_empty() {
         say_with(model, Text::ConsoleTitle, &[("name", &facts.name)])
     } else {
         say_with(
@@ -119,30 +75,26 @@ fn header(model: &Model, frame: &mut Frame, area: Rect) {
             &[("letter", &facts.letter), ("name", &facts.name)],
         )
     };
-    let who = model
-        .session
-        .as_ref()
-        .map(|s| format!("{} ({})   ", s.user, words(model, s.role.as_str())))
-        .unwrap_or_default();
-    let right = format!("{who}{}", model.clock);
-    let width = usize::from(area.width);
-    let used = left.chars().count() + right.chars().count() + 2;
-    let gap = width.saturating_sub(used).max(1);
-    let line = shown(Line::raw(format!(" {left}{}{right} ", " ".repeat(gap))).style(reversed()));
-    frame.render_widget(Paragraph::new(line), area);
+    page.title = printable(&page.title).into_owned();
+    if let Some(s) = &model.session {
+        let who = format!("{} ({})", s.user, words(model, s.role.as_str()));
+        page.status.push(printable(&who).into_owned());
+    }
+    page.status.push(model.clock.to_string());
+    page.name_keys(&model.facts.keys);
+    page
 }
 
 /// A line as the terminal may get it: names, notes and audit details come
 /// from people and from older databases, and a control character among
 /// them would act on the terminal (or, dropped, shift every column after
 /// it). Each becomes one visible U+FFFD.
-fn shown(mut line: Line<'static>) -> Line<'static> {
+fn shown(line: &mut Line<'static>) {
     for span in &mut line.spans {
         if let std::borrow::Cow::Owned(clean) = printable(&span.content) {
             span.content = clean.into();
         }
     }
-    line
 }
 
 /// Local time of a moment, for lists.

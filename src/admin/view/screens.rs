@@ -4,17 +4,18 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::lists::online_word;
-use super::{Body, cut, key_list, local, say, say_with, words};
+use super::{Body, cut, key_list, local, say, say_with, titled, words};
 use crate::admin::menu;
 use crate::admin::model::{Model, Screen};
 use crate::domain::CompartmentState;
 use crate::engine::read::{CompartmentView, ParcelView};
+use crate::ui::page::Page;
 use crate::wording::{Text, audit_detail, name_of};
 
 pub(super) fn body(model: &Model) -> Body {
     match &model.screen {
         Screen::SignIn { user, pin, on_pin } => {
-            let mut b = Body::new(
+            let mut b = titled(
                 say(model, Text::SignInStaff),
                 say(
                     model,
@@ -23,10 +24,10 @@ pub(super) fn body(model: &Model) -> Body {
             );
             let cursor = |on: bool| if on { "_" } else { "" };
             let user = format!("{user}{}", cursor(!on_pin));
-            b.text(say_with(model, Text::UserNumber, &[("user", &user)]));
+            b.words(say_with(model, Text::UserNumber, &[("user", &user)]));
             if *on_pin {
                 let pin = format!("{}{}", "*".repeat(pin.len()), cursor(true));
-                b.text(say_with(model, Text::PinField, &[("pin", &pin)]));
+                b.words(say_with(model, Text::PinField, &[("pin", &pin)]));
             }
             b
         }
@@ -42,15 +43,19 @@ pub(super) fn body(model: &Model) -> Body {
             } else {
                 Text::KeysMenu
             };
-            let mut b = Body::new(
+            // The header says whose console it is, and the keys line how
+            // to sign out: a short screen keeps only the items.
+            let mut b = Page::with_keys(say_with(model, hint, &[("keys", &keys)]));
+            b.extra(Line::styled(
                 say(model, Text::MenuTitle),
-                say_with(model, hint, &[("keys", &keys)]),
-            );
+                Style::default().add_modifier(Modifier::BOLD),
+            ))
+            .gap();
             for item in items {
-                b.text(format!("  {}  {}", item.key, say(model, item.label)));
+                b.words(format!("  {}  {}", item.key, say(model, item.label)));
             }
-            b.text("");
-            b.text(say(
+            b.gap();
+            b.extra(say(
                 model,
                 if model.facts.bus_only {
                     Text::LeaveService
@@ -61,7 +66,7 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::Form { form, text, .. } => {
-            let mut b = Body::new(
+            let mut b = titled(
                 form.prompt(model.facts.language),
                 say(
                     model,
@@ -69,7 +74,7 @@ pub(super) fn body(model: &Model) -> Body {
                 ),
             );
             let shown = form.shown(text);
-            b.line(Line::from(vec![
+            b.words(Line::from(vec![
                 Span::raw("  > "),
                 Span::styled(
                     format!("{}_", cut(&shown, 70)),
@@ -77,15 +82,15 @@ pub(super) fn body(model: &Model) -> Body {
                 ),
             ]));
             if !form.reasons().is_empty() && text.is_empty() && model.facts.keypad {
-                b.text("");
-                b.text(say(model, form.pick_title()));
+                b.gap();
+                b.words(say(model, form.pick_title()));
                 for (i, r) in form.reasons().iter().enumerate() {
-                    b.text(format!("    {}  {}", i + 1, say(model, *r)));
+                    b.words(format!("    {}  {}", i + 1, say(model, *r)));
                 }
             }
             b
         }
-        _ => Body::new("", ""),
+        _ => titled("", ""),
     }
 }
 
@@ -108,7 +113,7 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
     .take(if model.facts.bus_only { 1 } else { 5 })
     .collect();
     let keys = key_list(&actions.iter().map(|(k, _)| *k).collect::<Vec<_>>());
-    let mut b = Body::new(
+    let mut b = titled(
         say_with(
             model,
             Text::DoorTitle,
@@ -122,22 +127,22 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
     } else {
         ""
     };
-    b.text(say_with(
+    b.words(say_with(
         model,
         Text::DoorStateLine,
         &[("state", &state), ("inspect", &inspect)],
     ));
     let door = words(model, &name_of(&r.door));
-    b.text(say_with(model, Text::DoorSensorLine, &[("state", &door)]));
+    b.words(say_with(model, Text::DoorSensorLine, &[("state", &door)]));
     let item = match view.item {
         Some(true) => say(model, Text::SomethingInside),
         Some(false) => say(model, Text::ItemNone),
         None => say(model, Text::NoItemSensor),
     };
-    b.text(say_with(model, Text::ItemSensorLine, &[("item", &item)]));
+    b.words(say_with(model, Text::ItemSensorLine, &[("item", &item)]));
     let online = online_word(model, r.board_online);
     let camera = r.camera.as_deref().unwrap_or(say(model, Text::NoneWord));
-    b.text(say_with(
+    b.words(say_with(
         model,
         Text::LockLine,
         &[
@@ -150,7 +155,7 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
     match (&view.parcel, r.parcel) {
         (Some(p), _) => {
             let state = words(model, &format!("parcel.{}", p.state.as_str()));
-            b.text(say_with(
+            b.words(say_with(
                 model,
                 Text::ParcelInDoor,
                 &[
@@ -162,22 +167,22 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
             ));
         }
         (None, Some(p)) => {
-            b.text(say_with(model, Text::ParcelOnly, &[("id", &p)]));
+            b.words(say_with(model, Text::ParcelOnly, &[("id", &p)]));
         }
         (None, None) => {
-            b.text(say(model, Text::NoParcel));
+            b.words(say(model, Text::NoParcel));
         }
     }
-    b.text("");
+    b.gap();
     for (k, label) in actions {
-        b.text(format!("  {k}  {}", say(model, label)));
+        b.words(format!("  {k}  {}", say(model, label)));
     }
     b
 }
 
 pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
     let p = &view.parcel;
-    let mut b = Body::new(
+    let mut b = titled(
         say_with(
             model,
             Text::ParcelTitle,
@@ -186,7 +191,7 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
         say(model, Text::KeysParcel),
     );
     let state = words(model, &format!("parcel.{}", p.state.as_str()));
-    b.text(say_with(
+    b.words(say_with(
         model,
         Text::ParcelFor,
         &[
@@ -196,7 +201,7 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
         ],
     ));
     let class = words(model, &format!("class.{}", p.class.as_str()));
-    b.text(say_with(model, Text::ParcelClassLine, &[("class", &class)]));
+    b.words(say_with(model, Text::ParcelClassLine, &[("class", &class)]));
     let deadline = p
         .deadline
         .map(|d| local(model, d))
@@ -205,7 +210,7 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
         .deposited_at
         .map(|d| local(model, d))
         .unwrap_or_else(|| "-".into());
-    b.text(say_with(
+    b.words(say_with(
         model,
         Text::ParcelDeposited,
         &[
@@ -214,7 +219,7 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
             ("deadline", &deadline),
         ],
     ));
-    b.text(say_with(
+    b.words(say_with(
         model,
         Text::ParcelExtended,
         &[
@@ -222,11 +227,11 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
             ("reminders", &view.reminders_sent),
         ],
     ));
-    b.text(say(model, Text::ParcelActions));
-    b.text("");
-    b.text(say(model, Text::HistoryTitle));
+    b.words(say(model, Text::ParcelActions));
+    b.gap();
+    b.words(say(model, Text::HistoryTitle));
     for e in view.history.iter().take(10) {
-        b.text(format!(
+        b.words(format!(
             "  {:>7} {} {:<16} {:<12} {}",
             e.seq,
             local(model, e.at),
@@ -239,7 +244,7 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
         ));
     }
     if view.history.is_empty() {
-        b.text(say(model, Text::NothingRecorded));
+        b.words(say(model, Text::NothingRecorded));
     }
     b
 }

@@ -14,7 +14,8 @@ use crate::hardware::CompartmentLayout;
 use crate::store::audit::{self, AuditEntry, AuditFilter};
 use crate::store::{Alert, CctvMarker, DeliveryState, Notification, NotificationKind};
 
-/// Entries on one page of the audit viewer: what fits at 80x24.
+/// Entries on one page of the audit viewer: what fits at 80x24 (a smaller
+/// screen shows the newest of them).
 pub const AUDIT_PAGE: usize = 14;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

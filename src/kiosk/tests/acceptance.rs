@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 
-use super::{kiosk, snap};
+use super::{kiosk, snap_sizes};
 use crate::domain::Size;
 use crate::engine::Refusal;
 use crate::kiosk::Screen;
@@ -13,7 +13,7 @@ use crate::testkit::driver::ANA;
 fn pickup_with_a_code_opens_the_door_and_thanks_when_it_closes() {
     let (mut d, _dir) = kiosk();
     let (_, door, code) = d.stored_parcel(ANA, Size::M).unwrap();
-    snap!("kiosk_home", d.screen_text());
+    snap_sizes!("kiosk_home", d.page());
     d.press("A");
     d.press(&code[..3]);
     assert_eq!(
@@ -22,7 +22,7 @@ fn pickup_with_a_code_opens_the_door_and_thanks_when_it_closes() {
             digits: code[..3].to_string()
         }
     );
-    snap!("kiosk_pickup_entry_3_digits", d.screen_text());
+    snap_sizes!("kiosk_pickup_entry_3_digits", d.page());
     assert!(
         !d.screen_text().contains(&code[..3]),
         "typed digits are masked"
@@ -32,10 +32,10 @@ fn pickup_with_a_code_opens_the_door_and_thanks_when_it_closes() {
     assert_eq!(d.door_on_screen(), Some(door));
     d.open_door(door);
     assert!(matches!(d.screen(), Screen::DoorOpen { opened: true, .. }));
-    snap!("kiosk_pickup_door_open", d.screen_text());
+    snap_sizes!("kiosk_pickup_door_open", d.page());
     d.close_door(door, false);
     assert!(matches!(d.screen(), Screen::PickupDone { door: c, reopen_secs: 60 } if *c == door));
-    snap!("kiosk_pickup_thank_you", d.screen_text());
+    snap_sizes!("kiosk_pickup_thank_you", d.page());
     d.press("*");
     assert_eq!(*d.screen(), Screen::Home);
 }
@@ -125,7 +125,7 @@ fn reopen_after_the_window_asks_for_staff() {
     assert!(matches!(d.screen(), Screen::PickupDone { .. }));
     let notice = d.kiosk.model().notice.clone().map(|n| n.text);
     assert_eq!(notice, Some(crate::wording::Text::ReopenOver));
-    snap!("kiosk_reopen_too_late", d.screen_text());
+    snap_sizes!("kiosk_reopen_too_late", d.page());
 }
 
 #[test]
@@ -137,12 +137,12 @@ fn report_a_problem_after_pickup_tells_staff() {
     d.close_door(door, false);
     d.press("C");
     assert_eq!(*d.screen(), Screen::ReportProblem { door });
-    snap!("kiosk_report_problem", d.screen_text());
+    snap_sizes!("kiosk_report_problem", d.page());
     d.press("2");
     assert!(
         matches!(d.screen(), Screen::ProblemRecorded { door: c, reference } if *c == door && *reference > 0)
     );
-    snap!("kiosk_problem_recorded", d.screen_text());
+    snap_sizes!("kiosk_problem_recorded", d.page());
 }
 
 #[test]
@@ -161,13 +161,13 @@ fn five_wrong_codes_pause_typed_codes_but_qr_deposit_help_and_language_work() {
             }
         );
         if left == 4 {
-            snap!("kiosk_invalid_code_checklist", d.screen_text());
+            snap_sizes!("kiosk_invalid_code_checklist", d.page());
         }
         d.press("*");
     }
     d.press(&format!("{wrong}#"));
     assert!(matches!(d.screen(), Screen::Lockout { secs_left: 360, .. }));
-    snap!("kiosk_lockout", d.screen_text());
+    snap_sizes!("kiosk_lockout", d.page());
     // Digits cannot be typed while typed codes are paused...
     d.press(&format!("{code}#"));
     assert!(matches!(d.screen(), Screen::Lockout { .. }));
@@ -214,7 +214,7 @@ fn a_short_code_gets_the_checklist() {
             ..
         }
     ));
-    snap!("kiosk_invalid_code_malformed", d.screen_text());
+    snap_sizes!("kiosk_invalid_code_malformed", d.page());
 }
 
 #[test]
@@ -230,7 +230,7 @@ fn pickup_after_deadline_says_expired_collect_at_the_office() {
             ..
         }
     ));
-    snap!("kiosk_invalid_code_expired", d.screen_text());
+    snap_sizes!("kiosk_invalid_code_expired", d.page());
 }
 
 #[test]
@@ -248,7 +248,7 @@ fn used_code_says_it_opens_once() {
             ..
         }
     ));
-    snap!("kiosk_invalid_code_used", d.screen_text());
+    snap_sizes!("kiosk_invalid_code_used", d.page());
 }
 
 #[test]
@@ -264,7 +264,7 @@ fn qr_scan_opens_the_door_and_a_qr_for_another_kiosk_says_so() {
             tries_left: 0
         }
     );
-    snap!("kiosk_invalid_code_other_kiosk", d.screen_text());
+    snap_sizes!("kiosk_invalid_code_other_kiosk", d.page());
     d.scan(&qr);
     assert_eq!(d.door_on_screen(), Some(door));
 }
@@ -283,7 +283,7 @@ fn jammed_door_keeps_the_code_valid() {
             draft: None
         }
     );
-    snap!("kiosk_door_jammed", d.screen_text());
+    snap_sizes!("kiosk_door_jammed", d.page());
     d.press("*");
     assert_eq!(*d.screen(), Screen::Home);
 }
@@ -306,7 +306,7 @@ fn fee_is_shown_before_the_door_opens() {
     d.wait(Duration::days(3), Duration::hours(12));
     d.press(&format!("{code}#"));
     assert!(matches!(d.screen(), Screen::Fee { door: c, .. } if *c == door));
-    snap!("kiosk_fee", d.screen_text());
+    snap_sizes!("kiosk_fee", d.page());
     d.press("#");
     assert_eq!(d.door_on_screen(), Some(door));
     assert!(matches!(d.screen(), Screen::DoorOpen { .. }));
@@ -348,7 +348,7 @@ fn out_of_service_shows_the_contact_and_comes_back() {
     d.press("12");
     d.bus_down();
     assert_eq!(*d.screen(), Screen::OutOfService);
-    snap!("kiosk_out_of_service", d.screen_text());
+    snap_sizes!("kiosk_out_of_service", d.page());
     assert!(d.screen_text().contains("Front desk, 555-0100"));
     d.press("A123456#");
     assert_eq!(*d.screen(), Screen::OutOfService, "keys wait for the bus");
@@ -373,7 +373,7 @@ fn help_explains_the_keys() {
     let (mut d, _dir) = kiosk();
     d.press("C");
     assert_eq!(*d.screen(), Screen::Help);
-    snap!("kiosk_help", d.screen_text());
+    snap_sizes!("kiosk_help", d.page());
     d.press("*");
     assert_eq!(*d.screen(), Screen::Home);
 }
@@ -382,11 +382,11 @@ fn help_explains_the_keys() {
 fn spanish_on_the_home_screen_and_through_pickup() {
     let (mut d, _dir) = kiosk();
     d.press("D");
-    snap!("kiosk_home_es", d.screen_text());
+    snap_sizes!("kiosk_home_es", d.page());
     d.press("A123");
-    snap!("kiosk_pickup_entry_es", d.screen_text());
+    snap_sizes!("kiosk_pickup_entry_es", d.page());
     d.press("456#");
-    snap!("kiosk_invalid_code_checklist_es", d.screen_text());
+    snap_sizes!("kiosk_invalid_code_checklist_es", d.page());
     d.press("*D");
     assert_eq!(d.kiosk.model().language, crate::domain::Language::En);
 }
@@ -408,7 +408,7 @@ fn a_scanned_tracking_label_at_home_is_told_for_what_it_is_and_costs_no_try() {
             tries_left: 0
         }
     );
-    snap!("kiosk_scanned_tracking_label", d.screen_text());
+    snap_sizes!("kiosk_scanned_tracking_label", d.page());
     d.scan("PX-482913");
     assert!(matches!(
         d.screen(),
@@ -460,7 +460,7 @@ fn five_wrong_pins_pause_that_courier_only() {
         d.model().notice.as_ref().map(|n| n.text),
         Some(crate::wording::Text::SignInPaused)
     );
-    snap!("kiosk_courier_sign_in_paused", d.screen_text());
+    snap_sizes!("kiosk_courier_sign_in_paused", d.page());
     // Another courier signs in and out.
     d.press("*B1002#2468#");
     assert_eq!(*d.screen(), Screen::StaffMenu);
@@ -479,7 +479,7 @@ fn still_there_comes_before_the_inactivity_reset_and_the_answering_key_does_noth
     assert!(!d.model().still_there);
     d.wait(Duration::seconds(1), Duration::seconds(1));
     assert!(d.model().still_there, "15 s before the reset");
-    snap!("kiosk_still_there", d.screen_text());
+    snap_sizes!("kiosk_still_there", d.page());
     // The courier's "1" answers the question; it starts no deposit.
     d.press("1");
     assert_eq!(*d.screen(), Screen::StaffMenu);

@@ -2,7 +2,7 @@
 
 use chrono::Duration;
 
-use super::{kiosk, snap};
+use super::{kiosk, snap_sizes};
 use crate::domain::{CompartmentId, Size};
 use crate::kiosk::Screen;
 use crate::store::IntentKind;
@@ -35,7 +35,7 @@ fn each_field_is_checked_when_it_is_entered_and_the_recipient_is_named_short() {
         d.model().notice.as_ref().map(|n| n.text),
         Some(Text::TrackingInvalid)
     );
-    snap!("kiosk_courier_tracking_invalid_es", d.screen_text());
+    snap_sizes!("kiosk_courier_tracking_invalid_es", d.page());
     d.press("D");
     d.scan("TRK-9911-AB");
     d.press("12#");
@@ -48,7 +48,7 @@ fn each_field_is_checked_when_it_is_entered_and_the_recipient_is_named_short() {
         panic!("{:?}", d.screen())
     };
     assert_eq!(draft.recipient_name.as_deref(), Some("Ana R."));
-    snap!("kiosk_courier_size_names_the_recipient", d.screen_text());
+    snap_sizes!("kiosk_courier_size_names_the_recipient", d.page());
 }
 
 fn door(d: &Driver) -> CompartmentId {
@@ -59,25 +59,25 @@ fn door(d: &Driver) -> CompartmentId {
 fn courier_deposit_shows_where_the_door_is_and_the_receipt() {
     let (mut d, _dir) = kiosk();
     d.press("B1001");
-    snap!("kiosk_courier_sign_in", d.screen_text());
+    snap_sizes!("kiosk_courier_sign_in", d.page());
     d.press("#43");
-    snap!("kiosk_courier_pin", d.screen_text());
+    snap_sizes!("kiosk_courier_pin", d.page());
     assert!(!d.screen_text().contains("43"), "the PIN is masked");
     d.press("21#");
     assert_eq!(*d.screen(), Screen::StaffMenu);
-    snap!("kiosk_staff_menu", d.screen_text());
+    snap_sizes!("kiosk_staff_menu", d.page());
     d.press("1");
     d.press("40442");
-    snap!("kiosk_tracking", d.screen_text());
+    snap_sizes!("kiosk_tracking", d.page());
     d.press("#");
     d.press("1111");
-    snap!("kiosk_recipient", d.screen_text());
+    snap_sizes!("kiosk_recipient", d.page());
     d.press("11#");
-    snap!("kiosk_size", d.screen_text());
+    snap_sizes!("kiosk_size", d.page());
     d.press("2");
     let c = door(&d);
     assert_eq!(c, CompartmentId(2), "the smallest free M");
-    snap!("kiosk_deposit_door_open", d.screen_text());
+    snap_sizes!("kiosk_deposit_door_open", d.page());
     d.open_door(c);
     d.close_door(c, true);
     assert_eq!(
@@ -87,7 +87,7 @@ fn courier_deposit_shows_where_the_door_is_and_the_receipt() {
             receipt: "R-A-000001".into()
         }
     );
-    snap!("kiosk_deposit_stored", d.screen_text());
+    snap_sizes!("kiosk_deposit_stored", d.page());
     d.press("#");
     assert!(matches!(d.screen(), Screen::Tracking { .. }), "next parcel");
     d.press("**");
@@ -121,7 +121,7 @@ fn wrong_pin_asks_again() {
         d.kiosk.model().notice.as_ref().map(|n| n.text),
         Some(Text::WrongPin)
     );
-    snap!("kiosk_courier_wrong_pin", d.screen_text());
+    snap_sizes!("kiosk_courier_wrong_pin", d.page());
 }
 
 #[test]
@@ -138,7 +138,7 @@ fn unknown_recipient_is_told_to_deliver_as_usual() {
             recipient: "999999".into()
         }
     );
-    snap!("kiosk_not_registered", d.screen_text());
+    snap_sizes!("kiosk_not_registered", d.page());
     d.press("#");
     assert!(matches!(d.screen(), Screen::Tracking { .. }));
 }
@@ -148,11 +148,11 @@ fn oversized_parcel_is_refused() {
     let (mut d, _dir) = kiosk();
     at_size(&mut d, ANA);
     d.press("530#20");
-    snap!("kiosk_dimensions", d.screen_text());
+    snap_sizes!("kiosk_dimensions", d.page());
     d.press("0#60#");
     // 30 x 200 x 60 cm fits nowhere.
     assert_eq!(*d.screen(), Screen::Oversized);
-    snap!("kiosk_oversized", d.screen_text());
+    snap_sizes!("kiosk_oversized", d.page());
 }
 
 #[test]
@@ -179,7 +179,7 @@ fn does_not_fit_then_a_larger_door() {
     let (small, larger) = moved_to_a_larger_door(&mut d);
     assert_ne!(small, larger);
     assert!(matches!(d.screen(), Screen::DepositDoor { moved_from: Some(c), .. } if *c == small));
-    snap!("kiosk_deposit_moved", d.screen_text());
+    snap_sizes!("kiosk_deposit_moved", d.page());
     d.close_door(small, false);
     assert_eq!(d.model().notice, None, "nothing left in the small door");
     d.open_door(larger);
@@ -209,7 +209,7 @@ fn cancelled_deposit_frees_the_door() {
     d.open_door(c);
     d.press("*");
     assert_eq!(*d.screen(), Screen::DepositCancelled { door: c });
-    snap!("kiosk_deposit_cancelled", d.screen_text());
+    snap_sizes!("kiosk_deposit_cancelled", d.page());
     d.close_door(c, false);
     assert_eq!(*d.screen(), Screen::StaffMenu);
     // The same door is free for the next parcel.
@@ -269,7 +269,7 @@ fn no_free_compartment_offers_the_next_size() {
             ..
         }
     ));
-    snap!("kiosk_no_compartment", d.screen_text());
+    snap_sizes!("kiosk_no_compartment", d.page());
     d.press("1");
     assert!(matches!(
         d.screen(),
@@ -297,7 +297,7 @@ fn jammed_deposit_door_lets_the_courier_choose_again() {
             ..
         }
     ));
-    snap!("kiosk_deposit_door_jammed", d.screen_text());
+    snap_sizes!("kiosk_deposit_door_jammed", d.page());
     d.press("#1");
     assert_ne!(door(&d), c, "the jammed door is out of the running");
 }
@@ -311,10 +311,10 @@ fn expired_parcels_are_removed_door_by_door() {
     signed_in(&mut d);
     d.press("9");
     assert!(matches!(d.screen(), Screen::Removal { list, .. } if list.len() == 2));
-    snap!("kiosk_removal_list", d.screen_text());
+    snap_sizes!("kiosk_removal_list", d.page());
     d.press("#");
     assert_eq!(d.door_on_screen(), Some(first));
-    snap!("kiosk_removal_door_open", d.screen_text());
+    snap_sizes!("kiosk_removal_door_open", d.page());
     d.open_door(first);
     d.close_door(first, false);
     assert!(
@@ -325,7 +325,7 @@ fn expired_parcels_are_removed_door_by_door() {
     d.open_door(second);
     d.close_door(second, false);
     assert!(matches!(d.screen(), Screen::Removal { list, removed: 2, .. } if list.is_empty()));
-    snap!("kiosk_removal_done", d.screen_text());
+    snap_sizes!("kiosk_removal_done", d.page());
     d.press("*");
     assert_eq!(*d.screen(), Screen::StaffMenu);
 }
@@ -354,7 +354,7 @@ fn deposit_door_closed_empty_keeps_the_door_for_the_courier() {
             ..
         }
     ));
-    snap!("kiosk_deposit_closed_empty", d.screen_text());
+    snap_sizes!("kiosk_deposit_closed_empty", d.page());
     d.press("*");
     assert_eq!(*d.screen(), Screen::StaffMenu, "cancelled, door shut");
 }
@@ -434,7 +434,7 @@ fn a_zero_dimension_is_typed_again_and_opens_no_door() {
     d.press("0#0#");
     assert!(matches!(d.screen(), Screen::Dimensions { .. }));
     assert_eq!(d.door_on_screen(), None);
-    snap!("kiosk_dimension_zero", d.screen_text());
+    snap_sizes!("kiosk_dimension_zero", d.page());
     assert!(
         d.screen_text().contains("1 to 999 cm"),
         "{}",

@@ -12,7 +12,7 @@ use tempfile::TempDir;
 
 use crate::testkit::driver::Driver;
 
-pub(crate) use crate::testkit::snap;
+pub(crate) use crate::testkit::{snap, snap_sizes};
 
 /// A fresh kiosk; keep the directory alive as long as the driver.
 fn kiosk() -> (Driver, TempDir) {

@@ -1,10 +1,11 @@
 //! Screens that are rare to reach by keys alone, and the VT100 byte
 //! stream of the home screen.
 
-use super::{kiosk, snap};
-use crate::domain::Size;
+use super::{kiosk, snap, snap_sizes};
+use crate::domain::{CompartmentId, Language, Size};
 use crate::engine::{Actor, Command, EngineSettings, Refusal};
-use crate::kiosk::{KioskFacts, Model, Screen};
+use crate::kiosk::page_of;
+use crate::kiosk::{DoorSpot, KioskFacts, Model, Screen};
 use crate::store::IntentKind;
 use crate::testkit::driver::{ANA, Driver, screen_text, start_time, test_bank};
 use crate::ui::TerminalProfile;
@@ -63,7 +64,7 @@ fn replaced_code_says_use_the_latest_message() {
             ..
         }
     ));
-    snap!("kiosk_invalid_code_replaced", d.screen_text());
+    snap_sizes!("kiosk_invalid_code_replaced", d.page());
 }
 
 #[test]
@@ -90,7 +91,7 @@ fn a_code_of_a_reassigned_parcel_says_so_and_not_replaced() {
             ..
         }
     ));
-    snap!("kiosk_invalid_code_reassigned", d.screen_text());
+    snap_sizes!("kiosk_invalid_code_reassigned", d.page());
 }
 
 #[test]
@@ -121,7 +122,7 @@ fn a_door_opened_by_staff_elsewhere_is_named_until_it_closes() {
     );
     let text = d.screen_text();
     assert!(text.contains("Door 5 was opened by staff."), "{text}");
-    snap!("kiosk_home_door_opened_by_staff", text);
+    snap_sizes!("kiosk_home_door_opened_by_staff", d.page());
     d.open_door(door);
     d.close_door(door, false);
     assert!(
@@ -140,7 +141,7 @@ fn door_that_could_not_be_pulsed_keeps_the_code() {
     });
     let text = screen_text(&m);
     assert!(text.contains("Your code is still valid"));
-    snap!("kiosk_door_could_not_open", text);
+    snap_sizes!("kiosk_door_could_not_open", page_of(&m));
 }
 
 #[test]
@@ -149,7 +150,7 @@ fn demo_help_lists_the_demo_codes() {
     m.facts.demo_help = Some("Demo: code 123456 opens door 3.\nCourier 1001, PIN 4321.".into());
     let text = screen_text(&m);
     assert!(text.contains("Courier 1001, PIN 4321."));
-    snap!("kiosk_help_demo", text);
+    snap_sizes!("kiosk_help_demo", page_of(&m));
 }
 
 #[test]
@@ -161,7 +162,7 @@ fn lockout_in_spanish_counts_down_in_minutes_and_seconds() {
     m.language = crate::domain::Language::Es;
     let text = screen_text(&m);
     assert!(text.contains("02:05"));
-    snap!("kiosk_lockout_es", text);
+    snap_sizes!("kiosk_lockout_es", page_of(&m));
 }
 
 #[test]
@@ -193,8 +194,8 @@ fn open_door_on_a_vt100_is_drawn_in_ascii_with_the_door_in_reverse_video() {
 
 /// One of each screen, with typical contents.
 pub(super) fn all_screens() -> Vec<Screen> {
-    use crate::domain::{CompartmentId, Fee, ParcelId};
-    use crate::kiosk::{DoorSpot, Draft, ExpiredParcel};
+    use crate::domain::{Fee, ParcelId};
+    use crate::kiosk::{Draft, ExpiredParcel};
     let spot = DoorSpot {
         door: CompartmentId(14),
         column: 3,
@@ -324,10 +325,55 @@ pub(super) fn all_screens() -> Vec<Screen> {
     ]
 }
 
+/// Door 16 is in the bottom row: a short screen keeps that row of the
+/// drawing under the words, in either language.
+#[test]
+fn a_small_screen_keeps_the_row_of_the_open_door() {
+    for lang in [Language::En, Language::Es] {
+        let mut m = model(Screen::DoorOpen {
+            spot: DoorSpot {
+                door: CompartmentId(16),
+                column: 3,
+                row: 3,
+            },
+            purpose: IntentKind::Pickup,
+            opened: true,
+        });
+        m.language = lang;
+        for (width, height) in crate::testkit::SIZES {
+            let text = crate::testkit::page_text(&page_of(&m), width, height);
+            assert!(
+                text.contains("column 4") || text.contains("columna 4"),
+                "{text}"
+            );
+            assert!(text.contains(": \" 16 \"]"), "door 16 not shown:\n{text}");
+        }
+    }
+}
+
+/// Every screen in English at every size: no word cut, nothing of another
+/// screen, the keys on the last row (the Spanish walk below snapshots).
+#[test]
+fn every_screen_fits_every_size() {
+    for screen in all_screens() {
+        let m = model(screen);
+        for (width, height) in crate::testkit::SIZES {
+            crate::testkit::page_text(&page_of(&m), width, height);
+        }
+    }
+}
+
 /// Every screen in Spanish, one after another, to read the translation
 /// in place: the longest words must still fit 80 columns.
 #[test]
 fn every_screen_in_spanish() {
+    for (width, height) in crate::testkit::SIZES {
+        let out = every_screen_in_spanish_at(width, height);
+        crate::testkit::snap_at!("kiosk_every_screen_es", width, height, out);
+    }
+}
+
+fn every_screen_in_spanish_at(width: u16, height: u16) -> String {
     let mut out = String::new();
     for screen in all_screens() {
         let mut m = model(screen);
@@ -345,18 +391,11 @@ fn every_screen_in_spanish() {
             user: "1001".into(),
             role: crate::domain::Role::Courier,
         });
-        let text = screen_text(&m);
-        for line in text.lines().take(24) {
-            assert!(
-                line.chars().count() <= 80,
-                "{line:?} is wider than the screen"
-            );
-        }
-        out.push_str(&text);
-        out.push_str(&"=".repeat(80));
+        out.push_str(&crate::testkit::page_text(&page_of(&m), width, height));
+        out.push_str(&"=".repeat(usize::from(width)));
         out.push('\n');
     }
-    snap!("kiosk_every_screen_es", out);
+    out
 }
 
 #[test]
@@ -483,7 +522,7 @@ fn the_screen_says_checking_between_hash_and_the_answer() {
     );
     assert_eq!(sent.len(), 1, "the code goes to the engine");
     assert!(kiosk.model().checking);
-    snap!("kiosk_checking", screen_text(kiosk.model()));
+    snap_sizes!("kiosk_checking", page_of(kiosk.model()));
     kiosk.on_reply(&Ok(vec![crate::engine::Event::CodeRefused {
         refusal: Refusal::Unknown,
         tries_left: 4,

@@ -14,23 +14,23 @@ pub(super) fn body(model: &Model) -> Body {
     let lang = model.language;
     match &model.screen {
         Screen::SignInUser { user } => {
-            let mut b = Body::new(t(model, Text::KeysSignIn));
-            b.title(t(model, Text::SignInTitle))
-                .text(t(model, Text::EnterUser))
-                .text(t(model, Text::OrBadge))
-                .blank()
-                .line(field(&t(model, Text::UserLabel), user, true))
-                .line(field(&t(model, Text::PinLabel), "", false));
+            let mut b = Body::with_keys(t(model, Text::KeysSignIn));
+            b.heading(t(model, Text::SignInTitle))
+                .words(t(model, Text::EnterUser))
+                .words(t(model, Text::OrBadge))
+                .gap()
+                .words(field(&t(model, Text::UserLabel), user, true))
+                .words(field(&t(model, Text::PinLabel), "", false));
             b
         }
         Screen::SignInPin { user, pin } => {
-            let mut b = Body::new(t(model, Text::KeysSignIn));
-            b.title(t(model, Text::SignInTitle))
-                .text(t(model, Text::EnterPin))
-                .blank()
-                .blank()
-                .line(field(&t(model, Text::UserLabel), user, false))
-                .line(field(
+            let mut b = Body::with_keys(t(model, Text::KeysSignIn));
+            b.heading(t(model, Text::SignInTitle))
+                .words(t(model, Text::EnterPin))
+                .gap()
+                .gap()
+                .words(field(&t(model, Text::UserLabel), user, false))
+                .words(field(
                     &t(model, Text::PinLabel),
                     &super::pickup::MASK.repeat(pin.len()),
                     true,
@@ -39,40 +39,40 @@ pub(super) fn body(model: &Model) -> Body {
         }
         Screen::StaffMenu => {
             let user = model.session.as_ref().map_or("", |s| s.user.as_str());
-            let mut b = Body::new("");
-            b.title(fill(lang, Text::SignedInAs, &[("user", &user)]))
-                .text(format!("    {}", t(model, Text::MenuDeposit)));
+            let mut b = Body::with_keys("");
+            b.heading(fill(lang, Text::SignedInAs, &[("user", &user)]))
+                .words(format!("    {}", t(model, Text::MenuDeposit)));
             if may_remove(model) {
-                b.text(format!("    {}", t(model, Text::MenuRemoval)));
+                b.words(format!("    {}", t(model, Text::MenuRemoval)));
             }
-            b.blank()
-                .text(format!("    {}", t(model, Text::MenuSignOut)));
+            b.gap()
+                .words(format!("    {}", t(model, Text::MenuSignOut)));
             b
         }
         Screen::Tracking { typed } => {
-            let mut b = Body::new(t(model, Text::KeysTyping));
-            b.title(t(model, Text::TrackingTitle))
-                .text(t(model, Text::TrackingHow))
-                .blank()
-                .line(field("", typed, true));
+            let mut b = Body::with_keys(t(model, Text::KeysTyping));
+            b.heading(t(model, Text::TrackingTitle))
+                .words(t(model, Text::TrackingHow))
+                .gap()
+                .words(field("", typed, true));
             b
         }
         Screen::Recipient { tracking, typed } => {
-            let mut b = Body::new(t(model, Text::KeysTyping));
-            b.title(t(model, Text::RecipientTitle))
-                .text(t(model, Text::RecipientHow))
-                .blank()
-                .line(field("", &format!("PX-{typed}"), true))
-                .blank()
-                .text(format!("{}: {tracking}", t(model, Text::TrackingTitle)));
+            let mut b = Body::with_keys(t(model, Text::KeysTyping));
+            b.heading(t(model, Text::RecipientTitle))
+                .words(t(model, Text::RecipientHow))
+                .gap()
+                .words(field("", &format!("PX-{typed}"), true))
+                .gap()
+                .words(format!("{}: {tracking}", t(model, Text::TrackingTitle)));
             b
         }
         Screen::Size { draft } => {
-            let mut b = Body::new(t(model, Text::BackKey));
-            b.title(t(model, Text::SizeTitle));
+            let mut b = Body::with_keys(t(model, Text::BackKey));
+            b.heading(t(model, Text::SizeTitle));
             for (key, size) in Size::ALL.iter().enumerate() {
                 let d = size.dimensions();
-                b.text(format!(
+                b.words(format!(
                     "    {}",
                     fill(
                         lang,
@@ -87,18 +87,18 @@ pub(super) fn body(model: &Model) -> Body {
                     )
                 ));
             }
-            b.text(format!("    {}", t(model, Text::SizeDimensions)))
-                .blank()
-                .text(summary(model, draft));
+            b.words(format!("    {}", t(model, Text::SizeDimensions)))
+                .gap()
+                .words(summary(model, draft));
             b
         }
         Screen::Dimensions {
             fields, field: at, ..
         } => {
-            let mut b = Body::new(t(model, Text::KeysTyping));
-            b.title(t(model, Text::DimensionsTitle))
-                .text(t(model, Text::DimensionsHow))
-                .blank();
+            let mut b = Body::with_keys(t(model, Text::KeysTyping));
+            b.heading(t(model, Text::DimensionsTitle))
+                .words(t(model, Text::DimensionsHow))
+                .gap();
             let labels = [Text::Height, Text::Width, Text::Depth];
             for (i, label) in labels.iter().enumerate() {
                 // The typed number, then the cursor, then the unit.
@@ -107,13 +107,13 @@ pub(super) fn body(model: &Model) -> Body {
                 } else {
                     " cm"
                 };
-                b.line(field_in(&t(model, *label), &fields[i], unit, i == *at));
+                b.words(field_in(&t(model, *label), &fields[i], unit, i == *at));
             }
             b
         }
         Screen::NotRegistered { recipient } => {
-            let mut b = Body::new(t(model, Text::KeysNextOrMenu));
-            b.title(t(model, Text::NotRegisteredTitle)).text(fill(
+            let mut b = Body::with_keys(t(model, Text::KeysNextOrMenu));
+            b.heading(t(model, Text::NotRegisteredTitle)).words(fill(
                 lang,
                 Text::NotRegisteredWhy,
                 &[("recipient", &shown_recipient(recipient))],
@@ -121,20 +121,20 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::Oversized => {
-            let mut b = Body::new(t(model, Text::KeysNextOrMenu));
-            b.title(t(model, Text::OversizedTitle))
-                .text(t(model, Text::OversizedWhy));
+            let mut b = Body::with_keys(t(model, Text::KeysNextOrMenu));
+            b.heading(t(model, Text::OversizedTitle))
+                .words(t(model, Text::OversizedWhy));
             b
         }
         Screen::NoCompartment { wanted, .. } => {
-            let mut b = Body::new("");
-            b.title(t(model, Text::NoCompartmentTitle))
-                .text(fill(lang, Text::NoCompartmentWhy, &[("size", wanted)]))
-                .blank();
+            let mut b = Body::with_keys("");
+            b.heading(t(model, Text::NoCompartmentTitle))
+                .words(fill(lang, Text::NoCompartmentWhy, &[("size", wanted)]))
+                .gap();
             if let Some(larger) = wanted.larger() {
-                b.text(fill(lang, Text::TryLarger, &[("size", &larger)]));
+                b.words(fill(lang, Text::TryLarger, &[("size", &larger)]));
             }
-            b.text(t(model, Text::CancelKey));
+            b.words(t(model, Text::CancelKey));
             b
         }
         Screen::DepositDoor {
@@ -155,42 +155,42 @@ pub(super) fn body(model: &Model) -> Body {
             } else {
                 Text::DepositKeysLargest
             };
-            let mut b = Body::new(t(model, keys));
+            let mut b = Body::with_keys(t(model, keys));
             let title = match (*closed_empty, *opened) {
                 (true, _) => Text::ClosedEmpty,
                 (false, true) => Text::DoorIsOpen,
                 (false, false) => Text::DoorOpening,
             };
-            b.title(fill(lang, title, &[("door", &spot.door)]));
+            b.heading(fill(lang, title, &[("door", &spot.door)]));
             // Said while the door given up is open: once it is closed there
             // is nothing left to do there.
             if let Some(from) = moved_from.filter(|from| model.open_doors.contains(from)) {
-                b.text(fill(
+                b.words(fill(
                     lang,
                     Text::MovedDoor,
                     &[("from", &from), ("door", &spot.door)],
                 ));
             }
             if !*closed_empty {
-                b.text(t(model, Text::PutParcelIn)).blank();
+                b.words(t(model, Text::PutParcelIn)).gap();
             }
             where_door(model, &mut b, spot);
             b
         }
         Screen::DepositCancelled { door } => {
-            let mut b = Body::new("");
-            b.title(fill(lang, Text::CancelledClose, &[("door", door)]));
+            let mut b = Body::with_keys("");
+            b.heading(fill(lang, Text::CancelledClose, &[("door", door)]));
             b
         }
         Screen::DepositStored { door, receipt } => {
-            let mut b = Body::new(t(model, Text::KeysStored));
-            b.title(fill(lang, Text::StoredTitle, &[("door", door)]))
-                .line(Line::styled(
+            let mut b = Body::with_keys(t(model, Text::KeysStored));
+            b.heading(fill(lang, Text::StoredTitle, &[("door", door)]))
+                .words(Line::styled(
                     fill(lang, Text::Receipt, &[("receipt", receipt)]),
                     Style::default().add_modifier(Modifier::BOLD),
                 ))
-                .blank()
-                .text(t(model, Text::RecipientTold));
+                .gap()
+                .words(t(model, Text::RecipientTold));
             b
         }
         Screen::Removal {
@@ -198,23 +198,23 @@ pub(super) fn body(model: &Model) -> Body {
             removed,
             open,
         } => {
-            let mut b = Body::new(t(model, Text::KeysRemoval));
-            b.title(t(model, Text::RemovalTitle));
+            let mut b = Body::with_keys(t(model, Text::KeysRemoval));
+            b.heading(t(model, Text::RemovalTitle));
             match (open, list.first()) {
                 (Some((p, spot)), _) => {
                     b.keys.clear();
-                    b.text(fill(
+                    b.words(fill(
                         lang,
                         Text::RemovalOpen,
                         &[("door", &spot.door), ("parcel", &p.parcel)],
                     ))
-                    .text(t(model, Text::RemovalTakeOut))
-                    .blank();
+                    .words(t(model, Text::RemovalTakeOut))
+                    .gap();
                     where_door(model, &mut b, spot);
                 }
                 (None, Some(next)) => {
-                    b.text(fill(lang, Text::RemovalLeft, &[("count", &list.len())]))
-                        .text(fill(
+                    b.words(fill(lang, Text::RemovalLeft, &[("count", &list.len())]))
+                        .words(fill(
                             lang,
                             Text::RemovalNext,
                             &[("door", &next.door), ("parcel", &next.parcel)],
@@ -227,16 +227,16 @@ pub(super) fn body(model: &Model) -> Body {
                     } else {
                         Text::RemovalNone
                     };
-                    b.text(t(model, done));
+                    b.words(t(model, done));
                 }
             }
             if *removed > 0 {
-                b.blank()
-                    .text(fill(lang, Text::RemovalCount, &[("count", removed)]));
+                b.gap()
+                    .words(fill(lang, Text::RemovalCount, &[("count", removed)]));
             }
             b
         }
-        _ => Body::new(""),
+        _ => Body::with_keys(""),
     }
 }
 

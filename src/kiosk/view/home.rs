@@ -14,39 +14,39 @@ pub(super) fn body(model: &Model) -> Body {
 }
 
 fn home(model: &Model) -> Body {
-    let mut b = Body::new("");
-    b.title(t(model, Text::Welcome))
-        .text(t(model, Text::HomeIntro))
-        .blank()
-        .blank()
-        .text(format!("    {}", t(model, Text::HomePickup)))
-        .blank()
-        .text(format!("    {}", t(model, Text::HomeDeposit)))
-        .blank()
-        .text(format!("    {}", t(model, Text::HomeHelp)))
-        .blank()
-        .text(format!("    {}", t(model, Text::HomeLanguage)));
+    let mut b = Body::with_keys("");
+    b.heading(t(model, Text::Welcome))
+        .words(t(model, Text::HomeIntro))
+        .gap()
+        .gap()
+        .words(format!("    {}", t(model, Text::HomePickup)))
+        .gap()
+        .words(format!("    {}", t(model, Text::HomeDeposit)))
+        .gap()
+        .words(format!("    {}", t(model, Text::HomeHelp)))
+        .gap()
+        .words(format!("    {}", t(model, Text::HomeLanguage)));
     b
 }
 
 fn help(model: &Model) -> Body {
     let lang = model.language;
     let contact = &model.facts.admin_contact;
-    let mut b = Body::new(t(model, Text::KeysHome));
-    b.title(t(model, Text::HelpTitle))
-        .text(t(model, Text::HelpPickup))
-        .text(t(model, Text::HelpScan))
-        .text(t(model, Text::HelpDoor))
-        .blank()
-        .text(t(model, Text::HelpCourier))
-        .blank()
-        .text(t(model, Text::HelpKeys))
-        .blank()
-        .text(fill(lang, Text::HelpContact, &[("contact", contact)]));
+    let mut b = Body::with_keys(t(model, Text::KeysHome));
+    b.heading(t(model, Text::HelpTitle))
+        .words(t(model, Text::HelpPickup))
+        .extra(t(model, Text::HelpScan))
+        .words(t(model, Text::HelpDoor))
+        .gap()
+        .words(t(model, Text::HelpCourier))
+        .gap()
+        .extra(t(model, Text::HelpKeys))
+        .gap()
+        .words(fill(lang, Text::HelpContact, &[("contact", contact)]));
     if let Some(demo) = &model.facts.demo_help {
-        b.blank();
+        b.gap();
         for line in demo.lines() {
-            b.text(line.to_string());
+            b.extra(line.to_string());
         }
     }
     b
@@ -55,12 +55,12 @@ fn help(model: &Model) -> Body {
 fn out_of_service(model: &Model) -> Body {
     let lang = model.language;
     let contact = &model.facts.admin_contact;
-    let mut b = Body::new("");
-    b.title(t(model, Text::OutOfServiceTitle))
-        .text(t(model, Text::OutOfServiceWhy))
-        .text(t(model, Text::CodesStayValid))
-        .blank()
-        .text(fill(
+    let mut b = Body::with_keys("");
+    b.heading(t(model, Text::OutOfServiceTitle))
+        .words(t(model, Text::OutOfServiceWhy))
+        .words(t(model, Text::CodesStayValid))
+        .gap()
+        .words(fill(
             lang,
             Text::OutOfServiceContact,
             &[("contact", contact)],

@@ -10,6 +10,7 @@ use crate::domain::fees::format_money;
 use crate::engine::{Refusal, Scanned};
 use crate::kiosk::model::{DoorSpot, Model, Screen};
 use crate::kiosk::update::CODE_DIGITS;
+use crate::ui::page::Part;
 use crate::wording::{Text, fill};
 
 /// What a typed secret digit shows as ('o' on an ASCII terminal).
@@ -20,68 +21,68 @@ pub(super) fn body(model: &Model) -> Body {
     let contact = &model.facts.admin_contact;
     match &model.screen {
         Screen::CodeEntry { digits } => {
-            let mut b = Body::new(t(model, Text::KeysCodeEntry));
-            b.title(t(model, Text::PickupTitle))
-                .text(t(model, Text::EnterCode))
-                .blank()
-                .line(slots(digits.len()))
-                .blank()
-                .blank()
-                .text(t(model, Text::OrScan));
+            let mut b = Body::with_keys(t(model, Text::KeysCodeEntry));
+            b.heading(t(model, Text::PickupTitle))
+                .words(t(model, Text::EnterCode))
+                .gap()
+                .words(slots(digits.len()))
+                .gap()
+                .gap()
+                .words(t(model, Text::OrScan));
             b
         }
         Screen::DoorOpen { spot, opened, .. } => {
-            let mut b = Body::new("");
+            let mut b = Body::with_keys("");
             let title = if *opened {
                 Text::DoorIsOpen
             } else {
                 Text::DoorOpening
             };
-            b.title(fill(lang, title, &[("door", &spot.door)]))
-                .text(t(model, Text::TakeParcel))
-                .text(t(model, Text::CloseWhenDone))
-                .blank();
+            b.heading(fill(lang, title, &[("door", &spot.door)]))
+                .words(t(model, Text::TakeParcel))
+                .words(t(model, Text::CloseWhenDone))
+                .gap();
             where_door(model, &mut b, spot);
             b
         }
         Screen::PickupDone { door, reopen_secs } => {
-            let mut b = Body::new("");
-            b.title(t(model, Text::ThankYou))
-                .text(fill(lang, Text::PickupComplete, &[("door", door)]))
-                .blank();
+            let mut b = Body::with_keys("");
+            b.heading(t(model, Text::ThankYou))
+                .words(fill(lang, Text::PickupComplete, &[("door", door)]))
+                .gap();
             // Once the window is over only staff can open the door.
             if *reopen_secs > 0 {
-                b.text(fill(
+                b.words(fill(
                     lang,
                     Text::ReopenKey,
                     &[("door", door), ("secs", reopen_secs)],
                 ));
             }
-            b.text(t(model, Text::ReportKey))
-                .text(t(model, Text::DoneKey));
+            b.words(t(model, Text::ReportKey))
+                .words(t(model, Text::DoneKey));
             b
         }
         Screen::ReportProblem { door } => {
-            let mut b = Body::new("");
-            b.title(fill(lang, Text::ReportTitle, &[("door", door)]))
-                .text(t(model, Text::ProblemWrongParcel))
-                .text(t(model, Text::ProblemDamaged))
-                .text(t(model, Text::ProblemEmpty))
-                .text(t(model, Text::ProblemDoorDidNotOpen))
-                .blank()
-                .text(t(model, Text::BackKey));
+            let mut b = Body::with_keys("");
+            b.heading(fill(lang, Text::ReportTitle, &[("door", door)]))
+                .words(t(model, Text::ProblemWrongParcel))
+                .words(t(model, Text::ProblemDamaged))
+                .words(t(model, Text::ProblemEmpty))
+                .words(t(model, Text::ProblemDoorDidNotOpen))
+                .gap()
+                .words(t(model, Text::BackKey));
             b
         }
         Screen::ProblemRecorded { door, reference } => {
-            let mut b = Body::new(t(model, Text::KeysHome));
-            b.title(t(model, Text::ThankYou))
-                .text(fill(lang, Text::ProblemRecorded, &[("door", door)]))
-                .blank()
-                .line(Line::styled(
+            let mut b = Body::with_keys(t(model, Text::KeysHome));
+            b.heading(t(model, Text::ThankYou))
+                .words(fill(lang, Text::ProblemRecorded, &[("door", door)]))
+                .gap()
+                .words(Line::styled(
                     fill(lang, Text::ProblemReference, &[("reference", reference)]),
                     Style::default().add_modifier(Modifier::BOLD),
                 ))
-                .text(fill(lang, Text::ProblemNextStep, &[("contact", contact)]));
+                .words(fill(lang, Text::ProblemNextStep, &[("contact", contact)]));
             b
         }
         Screen::CodeRefused {
@@ -89,36 +90,36 @@ pub(super) fn body(model: &Model) -> Body {
             tries_left,
         } => refused(model, refusal, *tries_left),
         Screen::Lockout { secs_left, .. } => {
-            let mut b = Body::new(t(model, Text::KeysLocked));
+            let mut b = Body::with_keys(t(model, Text::KeysLocked));
             let left = format!("{:02}:{:02}", secs_left / 60, secs_left % 60);
-            b.title(t(model, Text::LockedTitle))
-                .text(t(model, Text::LockedWhy))
-                .blank()
-                .line(Line::styled(
+            b.heading(t(model, Text::LockedTitle))
+                .words(t(model, Text::LockedWhy))
+                .gap()
+                .words(Line::styled(
                     fill(lang, Text::LockedWait, &[("left", &left)]),
                     Style::default().add_modifier(Modifier::BOLD),
                 ))
-                .blank()
-                .text(t(model, Text::LockedStillWorks))
-                .text(fill(lang, Text::NeedHelp, &[("contact", contact)]));
+                .gap()
+                .words(t(model, Text::LockedStillWorks))
+                .words(fill(lang, Text::NeedHelp, &[("contact", contact)]));
             b
         }
         Screen::Fee { door, fee, .. } => {
-            let mut b = Body::new(t(model, Text::KeysFee));
-            b.title(t(model, Text::FeeTitle))
-                .text(fill(lang, Text::FeeBeforeOpen, &[("door", door)]))
-                .blank();
+            let mut b = Body::with_keys(t(model, Text::KeysFee));
+            b.heading(t(model, Text::FeeTitle))
+                .words(fill(lang, Text::FeeBeforeOpen, &[("door", door)]))
+                .gap();
             if fee.use_cents > 0 {
                 let use_fee = format_money(fee.use_cents, &fee.currency);
-                b.text(format!("  {:<28}{use_fee:>12}", t(model, Text::FeeUse)));
+                b.words(format!("  {:<22}{use_fee:>12}", t(model, Text::FeeUse)));
             }
             if fee.storage_cents > 0 {
                 let label = fill(lang, Text::FeeStorage, &[("days", &fee.storage_days)]);
                 let storage = format_money(fee.storage_cents, &fee.currency);
-                b.text(format!("  {label:<28}{storage:>12}"));
+                b.words(format!("  {label:<22}{storage:>12}"));
             }
-            b.line(Line::styled(
-                format!("  {:<28}{:>12}", t(model, Text::FeeTotal), fee.display()),
+            b.words(Line::styled(
+                format!("  {:<22}{:>12}", t(model, Text::FeeTotal), fee.display()),
                 Style::default().add_modifier(Modifier::BOLD),
             ));
             b
@@ -129,24 +130,24 @@ pub(super) fn body(model: &Model) -> Body {
             } else {
                 Text::KeysHome
             };
-            let mut b = Body::new(t(model, keys));
+            let mut b = Body::with_keys(t(model, keys));
             match door {
-                Some(door) => b.title(fill(lang, Text::DoorDidNotOpen, &[("door", door)])),
-                None => b.title(t(model, Text::CannotOpenNow)),
+                Some(door) => b.heading(fill(lang, Text::DoorDidNotOpen, &[("door", door)])),
+                None => b.heading(t(model, Text::CannotOpenNow)),
             };
             if draft.is_some() {
-                b.text(t(model, Text::DepositDoorFault));
+                b.words(t(model, Text::DepositDoorFault));
             } else {
-                b.text(t(model, Text::CodeStillValid));
+                b.words(t(model, Text::CodeStillValid));
             }
             if door.is_some() {
-                b.text(t(model, Text::StaffAlerted));
+                b.words(t(model, Text::StaffAlerted));
             } else {
-                b.text(fill(lang, Text::NeedHelp, &[("contact", contact)]));
+                b.words(fill(lang, Text::NeedHelp, &[("contact", contact)]));
             }
             b
         }
-        _ => Body::new(""),
+        _ => Body::with_keys(""),
     }
 }
 
@@ -163,7 +164,7 @@ fn slots(typed: usize) -> Line<'static> {
 }
 
 pub(super) fn where_door(model: &Model, b: &mut Body, spot: &DoorSpot) {
-    b.text(fill(
+    b.words(fill(
         model.language,
         Text::WhereDoor,
         &[
@@ -172,33 +173,35 @@ pub(super) fn where_door(model: &Model, b: &mut Body, spot: &DoorSpot) {
             ("row", &(spot.row + 1)),
         ],
     ))
-    .blank();
-    for line in bank::drawing(&model.facts.bank, spot.door) {
-        b.line(line);
-    }
+    .gap();
+    // Its first line is the box's top: a row of doors is one line lower.
+    b.parts.push(Part::Drawing {
+        variants: bank::drawings(&model.facts.bank, spot.door),
+        focus: Some(usize::from(spot.row) + 1),
+    });
 }
 
 fn refused(model: &Model, refusal: &Refusal, tries_left: u32) -> Body {
     let lang = model.language;
     let facts = &model.facts;
     let contact = &facts.admin_contact;
-    let mut b = Body::new(t(model, Text::KeysTryAgain));
-    b.title(t(model, Text::CodeNotAccepted));
+    let mut b = Body::with_keys(t(model, Text::KeysTryAgain));
+    b.heading(t(model, Text::CodeNotAccepted));
     let checklist = match refusal {
         Refusal::Used => {
-            b.text(t(model, Text::CodeUsed));
+            b.words(t(model, Text::CodeUsed));
             false
         }
         Refusal::Expired => {
-            b.text(t(model, Text::CodeExpired));
+            b.words(t(model, Text::CodeExpired));
             false
         }
         Refusal::Replaced => {
-            b.text(t(model, Text::CodeReplaced));
+            b.words(t(model, Text::CodeReplaced));
             false
         }
         Refusal::Reassigned => {
-            b.text(t(model, Text::CodeReassigned)).text(fill(
+            b.words(t(model, Text::CodeReassigned)).words(fill(
                 lang,
                 Text::AskStaff,
                 &[("contact", contact)],
@@ -206,7 +209,7 @@ fn refused(model: &Model, refusal: &Refusal, tries_left: u32) -> Body {
             false
         }
         Refusal::OtherKiosk { kiosk } => {
-            b.text(fill(
+            b.words(fill(
                 lang,
                 Text::CodeOtherKiosk,
                 &[("kiosk", kiosk), ("letter", &facts.letter)],
@@ -214,7 +217,7 @@ fn refused(model: &Model, refusal: &Refusal, tries_left: u32) -> Body {
             false
         }
         Refusal::NeedsInspection => {
-            b.text(fill(
+            b.words(fill(
                 lang,
                 Text::CodeNeedsInspection,
                 &[("contact", contact)],
@@ -222,15 +225,15 @@ fn refused(model: &Model, refusal: &Refusal, tries_left: u32) -> Body {
             false
         }
         Refusal::DoorBusy => {
-            b.text(t(model, Text::CodeDoorBusy));
+            b.words(t(model, Text::CodeDoorBusy));
             false
         }
         Refusal::Malformed => {
-            b.text(t(model, Text::CodeMalformed)).blank();
+            b.words(t(model, Text::CodeMalformed)).gap();
             true
         }
         Refusal::NotACode { scanned } => {
-            b.text(t(
+            b.words(t(
                 model,
                 match scanned {
                     Scanned::Tracking => Text::ScannedTracking,
@@ -241,28 +244,28 @@ fn refused(model: &Model, refusal: &Refusal, tries_left: u32) -> Body {
             false
         }
         _ => {
-            b.text(t(model, Text::CodeUnknown)).blank();
+            b.words(t(model, Text::CodeUnknown)).gap();
             true
         }
     };
     if checklist {
-        b.text(fill(
+        b.words(fill(
             lang,
             Text::CheckRightKiosk,
             &[("letter", &facts.letter), ("code", &facts.locker_code)],
         ))
-        .text(t(model, Text::CheckSixDigits))
-        .text(t(model, Text::CheckNotOld))
-        .text(fill(lang, Text::CheckAskStaff, &[("contact", contact)]));
+        // A short screen keeps the first and the last check.
+        .extra(t(model, Text::CheckSixDigits))
+        .extra(t(model, Text::CheckNotOld))
+        .words(fill(lang, Text::CheckAskStaff, &[("contact", contact)]));
     }
     match tries_left {
         0 => {}
         1 => {
-            b.blank().text(t(model, Text::OneTryLeft));
+            b.gap().words(t(model, Text::OneTryLeft));
         }
         n => {
-            b.blank()
-                .text(fill(lang, Text::TriesLeft, &[("tries", &n)]));
+            b.gap().words(fill(lang, Text::TriesLeft, &[("tries", &n)]));
         }
     }
     b
