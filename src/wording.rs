@@ -533,6 +533,13 @@ pub enum Text {
     NotAllowedRole,
     NotDone,
     NotFoundNotice,
+    FormCloseAccount,
+    FormRemoveUser,
+    FormAuditFilterKeypad,
+    FormMarkerFilterKeypad,
+    NeedsKeyboard,
+    KeysPeopleKeypad,
+    PeopleHelp2Keypad,
     DetailAuditTitle,
     DetailAlertTitle,
     DetailDoor,
@@ -1763,6 +1770,34 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         KeysDetailAlert => (
             "1 acknowledge with a note   {cancel} back",
             "1 atender con una nota   {cancel} volver",
+        ),
+        FormCloseAccount => (
+            "Close the account of {recipient}? {enter} closes it, {cancel} keeps it.",
+            "¿Cerrar la cuenta de {recipient}? {enter} la cierra, {cancel} la mantiene.",
+        ),
+        FormRemoveUser => (
+            "Remove the account {name}? {enter} removes it, {cancel} keeps it.",
+            "¿Quitar la cuenta {name}? {enter} la quita, {cancel} la mantiene.",
+        ),
+        FormAuditFilterKeypad => (
+            "Filter the audit log: pick what to narrow it by",
+            "Filtrar el registro: elija por qué",
+        ),
+        FormMarkerFilterKeypad => (
+            "Markers: a door number, or a day as YYYYMMDD",
+            "Marcas: un número de puerta, o un día como AAAAMMDD",
+        ),
+        NeedsKeyboard => (
+            "E-mail addresses and names need a keyboard: use locker admin on a laptop.",
+            "Correos y nombres necesitan un teclado: use locker admin en un portátil.",
+        ),
+        KeysPeopleKeypad => (
+            "{up}/{down} up/down  1 add account  {cancel} menu",
+            "{up}/{down} arriba/abajo  1 añadir cuenta  {cancel} menú",
+        ),
+        PeopleHelp2Keypad => (
+            "  E-mail and names: locker admin on a laptop",
+            "  Correos y nombres: locker admin en un portátil",
         ),
         NotFoundNotice => ("Not found: {what}", "No encontrado: {what}"),
         DatabaseFailed => (

@@ -138,6 +138,18 @@ impl Form {
                 ],
             ),
             Form::Door => say(Text::FormDoor, &[]),
+            Form::CloseAccount(r) => say(Text::FormCloseAccount, &[("recipient", r)]),
+            Form::RemoveUser(name) => say(Text::FormRemoveUser, &[("name", name)]),
+        }
+    }
+
+    /// What the form asks on a 16-key keypad, where it differs: a filter
+    /// is picked from a list or typed as digits, never as words.
+    pub fn keypad_prompt(&self, lang: Language) -> String {
+        match self {
+            Form::AuditFilter => crate::wording::tr(lang, Text::FormAuditFilterKeypad).into(),
+            Form::MarkerFilter => crate::wording::tr(lang, Text::FormMarkerFilterKeypad).into(),
+            other => other.prompt(lang),
         }
     }
 
@@ -429,6 +441,10 @@ impl Form {
                 badge: None,
                 carrier_email: None,
             }),
+            Form::CloseAccount(r) => command(Command::CloseAccount {
+                recipient: r.clone(),
+            }),
+            Form::RemoveUser(name) => command(Command::RemoveUser { name: name.clone() }),
             Form::Door => match text.parse::<u16>() {
                 Ok(n) => Outcome::Read(Query::Compartment(CompartmentId(n))),
                 Err(_) => Outcome::Invalid(Text::NeedDoor),

@@ -110,6 +110,10 @@ pub enum Form {
     NewUserPin(String, crate::domain::Role),
     /// A door number for the compartment screen.
     Door,
+    /// Closing a recipient's account, confirmed with Enter.
+    CloseAccount(String),
+    /// Removing a staff account, confirmed with Enter.
+    RemoveUser(String),
 }
 
 /// One variant per screen; lists carry their rows and cursor.

@@ -415,18 +415,27 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             let selected = people.rows.get(*cursor).cloned();
             let (form, cmd) = match (intent, selected) {
                 (Intent::Digit(1), _) => (Some(Form::AddUser), None),
+                // E-mail addresses and names need letters.
+                (Intent::Digit(2 | 5 | 6), _) if model.facts.keypad => {
+                    model.notice = Some(crate::wording::fill(
+                        model.facts.language,
+                        crate::wording::Text::NeedsKeyboard,
+                        &[],
+                    ));
+                    (None, None)
+                }
                 (Intent::Digit(2), _) => (Some(Form::AddRecipient), None),
                 (Intent::Digit(3), Some(PersonRow::User { name, .. })) => {
                     (Some(Form::PinReset(name)), None)
                 }
                 (Intent::Digit(4), Some(PersonRow::User { name, .. })) => {
-                    (None, Some(Command::RemoveUser { name }))
+                    (Some(Form::RemoveUser(name)), None)
                 }
                 (Intent::Digit(3), Some(PersonRow::Recipient { id, .. })) => {
                     (Some(Form::Vacation(id)), None)
                 }
-                (Intent::Digit(4), Some(PersonRow::Recipient { id, .. })) => {
-                    (None, Some(Command::CloseAccount { recipient: id }))
+                (Intent::Digit(4), Some(PersonRow::Recipient { id, closed, .. })) if !closed => {
+                    (Some(Form::CloseAccount(id)), None)
                 }
                 (Intent::Digit(5), Some(PersonRow::Recipient { record, closed, .. }))
                     if !closed =>

@@ -170,3 +170,42 @@ fn the_audit_is_filtered_with_the_keypad_alone_by_action_and_by_date() {
     };
     assert_eq!(filter, AuditFilter::default());
 }
+
+/// Closing an account asks first; what needs letters is not offered on
+/// the keypad, and it says where to do it.
+#[test]
+fn the_keypad_closes_an_account_only_when_confirmed_and_sends_words_to_a_keyboard() {
+    use crate::engine::read::PersonRow;
+    let (mut d, _dir) = kiosk();
+    d.press("*#*#0");
+    d.press(&format!("{}#{}#", ADMIN.0, ADMIN.1));
+    d.press("4");
+    let people = d.screen_text();
+    assert!(!people.contains("2 add recipient"), "{people}");
+    d.press("2");
+    let told = d.screen_text();
+    assert!(told.contains("need a keyboard"), "{told}");
+    assert!(matches!(console_screen(&d), Some(Screen::People { .. })));
+    // Down (B) to the first recipient.
+    for _ in 0..10 {
+        match console_screen(&d) {
+            Some(Screen::People { people, cursor })
+                if matches!(people.rows.get(cursor), Some(PersonRow::Recipient { .. })) =>
+            {
+                break;
+            }
+            _ => d.press("B"),
+        }
+    }
+    d.press("4");
+    let asked = d.screen_text();
+    assert!(asked.contains("Close the account of PX-"), "{asked}");
+    assert!(asked.contains("# closes it, * keeps it"), "{asked}");
+    d.press("*");
+    let open = crate::engine::query::recipients(d.engine.store()).expect("recipients");
+    assert!(open.iter().all(|r| !r.closed), "kept: {open:?}");
+    d.press("4");
+    d.press("#");
+    let after = crate::engine::query::recipients(d.engine.store()).expect("recipients");
+    assert_eq!(after.iter().filter(|r| r.closed).count(), 1);
+}

@@ -102,9 +102,15 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::People { people, cursor } => {
-            let mut b = titled(say(model, Text::PeopleTitle), say(model, Text::KeysPeople));
+            // A keypad types no e-mail address or name: it offers what it can.
+            let (keys, help) = if model.facts.keypad {
+                (Text::KeysPeopleKeypad, Text::PeopleHelp2Keypad)
+            } else {
+                (Text::KeysPeople, Text::PeopleHelp2)
+            };
+            let mut b = titled(say(model, Text::PeopleTitle), say(model, keys));
             b.extra(say(model, Text::PeopleHelp1));
-            b.extra(say(model, Text::PeopleHelp2));
+            b.extra(say(model, help));
             let recipient = say(model, Text::RecipientKind);
             let rows = people
                 .rows

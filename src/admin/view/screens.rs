@@ -66,8 +66,13 @@ pub(super) fn body(model: &Model) -> Body {
             b
         }
         Screen::Form { form, text, .. } => {
+            let prompt = if model.facts.keypad {
+                form.keypad_prompt(model.facts.language)
+            } else {
+                form.prompt(model.facts.language)
+            };
             let mut b = titled(
-                form.prompt(model.facts.language),
+                prompt,
                 say(
                     model,
                     cancel_apart(model, Text::KeysForm, Text::KeysFormBoard),
