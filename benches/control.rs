@@ -69,6 +69,7 @@ fn bench(c: &mut Criterion) {
             ServerInfo {
                 kiosk: "A".into(),
                 name: "bench".into(),
+                ..ServerInfo::default()
             },
             Limits::default(),
         )

@@ -533,6 +533,15 @@ pub enum Text {
     NotAllowedRole,
     NotDone,
     NotFoundNotice,
+    DemoCodes,
+    DemoCodeLine,
+    DemoCouriers,
+    DemoQr,
+    DemoRecipients,
+    DemoConsole,
+    DemoClose,
+    ActorHere,
+    AlertAlreadySeen,
     FormCloseAccount,
     FormRemoveUser,
     FormAuditFilterKeypad,
@@ -736,17 +745,17 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "No encontramos este código. Compruebe:",
         ),
         CheckRightKiosk => (
-            "1. The right kiosk: this is Kiosk {letter}, locker code {code}.",
-            "1. El quiosco correcto: este es el quiosco {letter}, código {code}.",
+            "- The right kiosk: this is Kiosk {letter}, locker code {code}.",
+            "- El quiosco correcto: este es el quiosco {letter}, código {code}.",
         ),
-        CheckSixDigits => ("2. You typed all 6 digits.", "2. Escribió los 6 dígitos."),
+        CheckSixDigits => ("- You typed all 6 digits.", "- Escribió los 6 dígitos."),
         CheckNotOld => (
-            "3. It is not an old code, already used for another parcel.",
-            "3. No es un código antiguo, ya usado para otro paquete.",
+            "- It is not an old code, already used for another parcel.",
+            "- No es un código antiguo, ya usado para otro paquete.",
         ),
         CheckAskStaff => (
-            "4. Still not working? Ask staff: {contact}",
-            "4. ¿Sigue sin funcionar? Pregunte al personal: {contact}",
+            "- Still not working? Ask staff: {contact}",
+            "- ¿Sigue sin funcionar? Pregunte al personal: {contact}",
         ),
         TriesLeft => (
             "{tries} tries left before typed codes pause.",
@@ -1241,8 +1250,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "{enter} siguiente / entrar   {back} borrar o volver",
         ),
         KeysStaffSignInBoard => (
-            "{enter} next / sign in   {back} erase   {cancel} clear",
-            "{enter} siguiente / entrar   {back} borrar   {cancel} vaciar",
+            "{enter} next / sign in   {back} erase   {cancel} clear / leave",
+            "{enter} siguiente / entrar   {back} borrar   {cancel} vaciar / salir",
         ),
         KeysMenu => (
             "{keys} choose   0 sign out",
@@ -1669,7 +1678,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ItemNone => ("empty", "vacía"),
         AlertsTitle => ("Alerts (open first)", "Alertas (abiertas primero)"),
         AlertOpen => ("OPEN", "ABIERTA"),
-        AlertSeenBy => ("ok {who}", "vista {who}"),
+        AlertSeenBy => ("seen {who}", "vista {who}"),
         OutboxTitle => (
             "Outbox (newest first)",
             "Correos salientes (los últimos primero)",
@@ -1799,6 +1808,36 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "  E-mail and names: locker admin on a laptop",
             "  Correos y nombres: locker admin en un portátil",
         ),
+        ActorHere => ("{name} (here)", "{name} (aquí)"),
+        AlertAlreadySeen => (
+            "Alert {id} was already seen by {who}.",
+            "La alerta {id} ya la vio {who}.",
+        ),
+        DemoCodes => (
+            "Demo codes ({pickup}, then the code, then {enter}):",
+            "Códigos de la demo ({pickup}, luego el código, luego {enter}):",
+        ),
+        DemoCodeLine => (
+            "  {code}  door {door}  {recipient}",
+            "  {code}  puerta {door}  {recipient}",
+        ),
+        DemoCouriers => (
+            "Couriers ({deposit}): {couriers}",
+            "Mensajeros ({deposit}): {couriers}",
+        ),
+        DemoQr => (
+            "QR of door {door}, typed fast: {qr}",
+            "QR de la puerta {door}, tecleado rápido: {qr}",
+        ),
+        DemoRecipients => ("Recipients: {recipients}", "Destinatarios: {recipients}"),
+        DemoConsole => (
+            "Console: locker admin --data-dir {dir}",
+            "Consola: locker admin --data-dir {dir}",
+        ),
+        DemoClose => (
+            "Doors close by themselves after {secs} s. Ctrl-C leaves.",
+            "Las puertas se cierran solas a los {secs} s. Ctrl-C sale.",
+        ),
         NotFoundNotice => ("Not found: {what}", "No encontrado: {what}"),
         DatabaseFailed => (
             "The kiosk's database failed; the log says why.",
@@ -1830,12 +1869,12 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "la puerta {door} se abrió sin una orden",
         ),
         SaidSomethingInside => (
-            "door {door}: something is inside after a {purpose} but no parcel is booked there",
-            "puerta {door}: hay algo dentro tras {purpose} pero no consta ningún paquete",
+            "door {door}: something is inside but no parcel is booked there ({purpose})",
+            "puerta {door}: hay algo dentro pero no consta ningún paquete ({purpose})",
         ),
         SaidParcelGone => (
-            "door {door}: its parcel is no longer inside after a {purpose}",
-            "puerta {door}: su paquete ya no está dentro tras {purpose}",
+            "door {door}: its parcel is no longer inside ({purpose})",
+            "puerta {door}: su paquete ya no está dentro ({purpose})",
         ),
         SaidJam => (
             "door {door} did not open ({purpose})",

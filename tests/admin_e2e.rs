@@ -316,7 +316,7 @@ fn forced_open_door_shows_up_as_an_alert_and_is_acknowledged() {
         "{markers:?}"
     );
     d.keys("1checked the camera\n");
-    d.wait_text("ok 9001");
+    d.wait_text("seen 9001");
     let alerts = d.r.alerts();
     let forced: Vec<_> = alerts
         .iter()

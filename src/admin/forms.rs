@@ -170,6 +170,15 @@ impl Form {
         }
     }
 
+    /// Whether `text` is one of this form's keypad picks, as picked.
+    pub fn is_pick(&self, text: &str, lang: Language) -> bool {
+        !text.is_empty()
+            && self
+                .reasons()
+                .iter()
+                .any(|r| crate::wording::tr(lang, *r) == text)
+    }
+
     /// A form that adds one criterion to the audit filter shown.
     pub fn narrows_audit(&self) -> bool {
         matches!(

@@ -185,14 +185,14 @@ fn sign_in_input(model: &mut Model, input: Input) -> Vec<Request> {
             }
         }
         Input::Typed(c) if field.len() < room && c.is_ascii_digit() => field.push(c),
-        // Esc: whatever is typed goes, in one press; an empty sign-in at
-        // the kiosk goes back to it.
+        // Esc: whatever is typed goes, in one press; on an empty sign-in it
+        // leaves (back to the kiosk, or `locker admin` ends).
         Input::Intent(Intent::Cancel) => {
             let typed = !user.is_empty() || !pin.is_empty();
             user.clear();
             pin.clear();
             *on_pin = false;
-            if !typed && model.facts.from_kiosk {
+            if !typed {
                 return vec![Request::Leave];
             }
         }
@@ -228,13 +228,19 @@ fn form_input(model: &mut Model, input: Input) -> Vec<Request> {
     let Screen::Form { form, text, back } = &mut model.screen else {
         return Vec::new();
     };
+    // A reason picked by number is one choice: another digit picks again,
+    // Back takes the whole pick away.
+    let picked = form.is_pick(text, model.facts.language);
     match input {
-        Input::Intent(Intent::Digit(d)) if text.is_empty() && !form.reasons().is_empty() => {
+        Input::Intent(Intent::Digit(d))
+            if (text.is_empty() || picked) && !form.reasons().is_empty() =>
+        {
             let reasons = form.reasons();
             if let Some(r) = usize::from(d).checked_sub(1).and_then(|i| reasons.get(i)) {
                 *text = crate::wording::tr(model.facts.language, *r).to_string();
             }
         }
+        Input::Intent(Intent::Back) if picked => text.clear(),
         Input::Intent(Intent::Digit(d)) if text.len() < crate::domain::text::NOTE_MAX => {
             text.extend(char::from_digit(u32::from(d), 10));
         }
@@ -531,10 +537,20 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
                     let item = Detail::Alert(a.clone());
                     open_detail(model, item);
                 }
-                (Intent::Digit(1), Some(a)) if a.acknowledged.is_none() => {
-                    let id = a.id;
-                    open_form(model, Form::AckNote(id), String::new());
-                }
+                (Intent::Digit(1), Some(a)) => match &a.acknowledged {
+                    None => {
+                        let id = a.id;
+                        open_form(model, Form::AckNote(id), String::new());
+                    }
+                    Some((who, _)) => {
+                        let (id, who) = (a.id, who.clone());
+                        model.notice = Some(crate::wording::fill(
+                            model.facts.language,
+                            crate::wording::Text::AlertAlreadySeen,
+                            &[("id", &id), ("who", &who)],
+                        ));
+                    }
+                },
                 _ => {}
             }
         }

@@ -125,6 +125,8 @@ fn start(
         crate::control::ServerInfo {
             kiosk: cfg.kiosk.id.clone(),
             name: cfg.kiosk.name.clone(),
+            time_zone: cfg.kiosk.time_zone.name().to_string(),
+            language: cfg.kiosk.language,
         },
         crate::control::Limits::from_config(&cfg.control),
     )
@@ -199,9 +201,22 @@ pub fn admin(data: &super::DataArgs, size: Option<&str>, keymap: &str) -> Result
         size,
         Keymap::resolve(keymap).map_err(|e| CliError::Usage(e.to_string()))?,
     )?;
-    let facts = console_facts(&cfg, &bank, &setup.keymap);
+    let mut facts = console_facts(&cfg, &bank, &setup.keymap);
     match crate::control::Client::connect(&crate::control::socket_path(&cfg.kiosk.data_dir)) {
-        Ok(client) => return remote_admin(client, facts, setup),
+        Ok(client) => {
+            // The kiosk's own name, time zone and language, whatever this
+            // side's config (or bare data directory) says.
+            let (letter, name) = client.kiosk.clone();
+            facts.letter = letter;
+            facts.name = name;
+            if let Ok(tz) = client.time_zone.parse() {
+                facts.tz = tz;
+            }
+            if let Some(language) = client.language {
+                facts.language = language;
+            }
+            return remote_admin(client, facts, setup);
+        }
         Err(e) if crate::control::Client::nobody_there(&e) => {}
         Err(e) => return Err(CliError::Failed(e.to_string())),
     }
@@ -291,7 +306,7 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
     // with its temporary directory removed.
     let signals = EndSignals::register().map_err(failed("signals"))?;
     let opts = SimOptions {
-        auto_close: Some(Duration::from_secs(4)),
+        auto_close: Some(DEMO_CLOSE),
         items_follow_doors: true,
         ..SimOptions::default()
     };
@@ -311,7 +326,7 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
         Ok(())
     })?;
     let mut facts = KioskFacts::from_config(&cfg, &bank.layout);
-    facts.demo_help = facts_out.as_ref().map(help_text);
+    facts.demo_help = facts_out.as_ref().map(|f| help_text(f, &data_dir));
     facts.keys = KeyHints::new(&setup.keymap);
     if let Some(f) = &facts_out {
         // Left on the terminal's main screen, so it is there after the demo too.
@@ -407,26 +422,29 @@ fn account_lines(f: &DemoFacts) -> Vec<String> {
 }
 
 /// The demo's help panel: its codes and PINs.
-fn help_text(f: &DemoFacts) -> String {
-    let mut lines = vec!["Demo codes (A, then the code, then #):".to_string()];
-    for (door, code, recipient) in &f.codes {
-        lines.push(format!("  {code}  door {door}  {recipient}"));
-    }
+/// How soon the demo's simulated doors close by themselves.
+const DEMO_CLOSE: Duration = Duration::from_secs(4);
+
+fn help_text(f: &DemoFacts, data_dir: &Path) -> crate::kiosk::DemoHelp {
     let accounts = account_lines(f);
-    let couriers: Vec<&str> = f
-        .accounts
-        .iter()
-        .zip(&accounts)
-        .filter(|((_, _, role), _)| *role == Role::Courier)
-        .map(|(_, line)| line.as_str())
-        .collect();
-    lines.push(format!("B: {}", couriers.join(", ")));
-    if let (Some(qr), Some((door, _, _))) = (&f.qr, f.codes.first()) {
-        lines.push(format!("QR of door {door}, typed fast: {qr}"));
+    crate::kiosk::DemoHelp {
+        codes: f
+            .codes
+            .iter()
+            .map(|(door, code, recipient)| (*door, code.clone(), recipient.clone()))
+            .collect(),
+        couriers: f
+            .accounts
+            .iter()
+            .zip(&accounts)
+            .filter(|((_, _, role), _)| *role == Role::Courier)
+            .map(|(_, line)| line.clone())
+            .collect(),
+        qr: f.codes.first().map(|(door, _, _)| *door).zip(f.qr.clone()),
+        recipients: f.recipients.clone(),
+        data_dir: data_dir.display().to_string(),
+        close_secs: DEMO_CLOSE.as_secs(),
     }
-    lines.push(format!("Recipients: {}", f.recipients.join(" ")));
-    lines.push("Doors close by themselves after 4 s. Ctrl-C leaves.".into());
-    lines.join("\n")
 }
 
 /// `locker service --port DEV --hardware BANK`: the technician's laptop on

@@ -74,6 +74,10 @@ pub struct Client {
     pub kiosk: (String, String),
     /// The kiosk's release, from its hello.
     pub release: String,
+    /// The kiosk's time zone and staff language, from its hello (empty and
+    /// none from a kiosk that does not say).
+    pub time_zone: String,
+    pub language: Option<crate::domain::Language>,
 }
 
 impl Client {
@@ -91,6 +95,8 @@ impl Client {
             next_id: 1,
             kiosk: (String::new(), String::new()),
             release: String::new(),
+            time_zone: String::new(),
+            language: None,
         };
         client.hello()?;
         Ok(client)
@@ -103,10 +109,14 @@ impl Client {
                 kiosk,
                 name,
                 version,
+                time_zone,
+                language,
                 ..
             } => {
                 self.kiosk = (kiosk, name);
                 self.release = version;
+                self.time_zone = time_zone;
+                self.language = language;
             }
             _ => return Err(ClientError::Unexpected),
         }

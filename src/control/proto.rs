@@ -137,6 +137,10 @@ pub enum Reply {
         version: String,
         kiosk: String,
         name: String,
+        #[serde(default)]
+        time_zone: String,
+        #[serde(default)]
+        language: Option<crate::domain::Language>,
     },
     /// What a command (or sign-in, sign-out) produced.
     Events(Vec<Event>),

@@ -34,8 +34,9 @@ pub struct KioskFacts {
     pub inactivity_secs: u32,
     /// For the drawing of the bank on door screens.
     pub bank: BankLayout,
-    /// Extra lines on the help screen (the demo lists its codes and PINs).
-    pub demo_help: Option<String>,
+    /// What the demo's help screen lists: its codes, couriers and where a
+    /// console attaches.
+    pub demo_help: Option<DemoHelp>,
     /// The keys the screens name: those of the keymap in use.
     pub keys: KeyHints,
 }
@@ -99,6 +100,21 @@ impl KioskFacts {
         facts.inactivity_secs = config.policy.inactivity_secs;
         facts
     }
+}
+
+/// The demo's own lines on the help screen, in words of the wording table.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct DemoHelp {
+    /// (door, code, recipient) of each parcel waiting.
+    pub codes: Vec<(CompartmentId, String, String)>,
+    /// `user/PIN` of each courier.
+    pub couriers: Vec<String>,
+    /// The first parcel's door and QR payload, typed fast as a scanner would.
+    pub qr: Option<(CompartmentId, String)>,
+    pub recipients: Vec<String>,
+    /// Where `locker admin --data-dir` attaches.
+    pub data_dir: String,
+    pub close_secs: u64,
 }
 
 /// A door and where it is in the bank drawing.

@@ -102,7 +102,7 @@ fn forced_open_door_shows_up_as_an_alert_and_can_be_acknowledged() {
         alerts[0].acknowledged,
         Some((ADMIN.0.to_string(), "checked the camera".to_string()))
     );
-    assert!(desk.text().contains("ok 9001"), "{}", desk.text());
+    assert!(desk.text().contains("seen 9001"), "{}", desk.text());
 }
 
 #[test]

@@ -209,3 +209,34 @@ fn the_keypad_closes_an_account_only_when_confirmed_and_sends_words_to_a_keyboar
     let after = crate::engine::query::recipients(d.engine.store()).expect("recipients");
     assert_eq!(after.iter().filter(|r| r.closed).count(), 1);
 }
+
+/// A reason picked by number is changed by picking again, and `*` takes
+/// the whole pick away: never "pulse tes" or "pulse test3".
+#[test]
+fn a_picked_reason_is_replaced_by_the_next_pick_and_erased_whole() {
+    let (mut d, _dir) = kiosk();
+    d.press("*#*#0");
+    d.press(&format!("{}#{}#", ADMIN.0, ADMIN.1));
+    d.press("1");
+    d.press("3#");
+    d.press("1");
+    d.press("1");
+    d.press("2");
+    let Some(Screen::Form { text, .. }) = console_screen(&d) else {
+        panic!("the reason form");
+    };
+    assert_eq!(text, "parcel stuck");
+    d.press("*");
+    let Some(Screen::Form { text, .. }) = console_screen(&d) else {
+        panic!("still the reason form");
+    };
+    assert_eq!(text, "");
+    d.press("3#");
+    let entries = audit::page(d.engine.store(), None, 5, &AuditFilter::default()).expect("audit");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "manual_unlock" && e.detail == "inspection"),
+        "{entries:?}"
+    );
+}

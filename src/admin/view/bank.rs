@@ -101,9 +101,16 @@ pub(super) fn body(model: &Model, bank: &BankView) -> Body {
         lines.extend(legend.iter().cloned());
         lines
     });
+    // A short screen keeps the row of the first door that needs a look.
+    let focus = bank
+        .rows
+        .iter()
+        .filter(|r| needs_a_look(r))
+        .map(|r| usize::from(r.row) + 1)
+        .min();
     body.parts.push(Part::Drawing {
         variants: with_legend.chain(boxes.iter().cloned()).collect(),
-        focus: None,
+        focus,
     });
     let boards: Vec<String> = bank
         .boards

@@ -18,7 +18,7 @@ pub(super) fn body(model: &Model, item: &Detail) -> Body {
             Text::KeysDetail,
             vec![
                 (Text::ColWhen, when(e.at)),
-                (Text::ColActor, e.actor.clone()),
+                (Text::ColActor, super::actor_words(model, &e.actor)),
                 (Text::ColAction, words(model, &e.action)),
                 (
                     Text::DetailDoor,

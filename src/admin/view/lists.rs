@@ -109,7 +109,7 @@ pub(super) fn body(model: &Model) -> Body {
                 (Text::KeysPeople, Text::PeopleHelp2)
             };
             let mut b = titled(say(model, Text::PeopleTitle), say(model, keys));
-            b.extra(say(model, Text::PeopleHelp1));
+            b.words(say(model, Text::PeopleHelp1));
             b.extra(say(model, help));
             let recipient = say(model, Text::RecipientKind);
             let rows = people

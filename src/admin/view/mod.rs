@@ -135,11 +135,26 @@ fn key_list(keys: &[u8]) -> String {
 /// Who did something, for a narrow column: on a service laptop every
 /// entry is the service's, so the technician's own name is enough.
 fn actor_shown(model: &Model, actor: &str) -> String {
-    let name = match actor.strip_prefix(crate::domain::people::SERVICE_ACTOR_PREFIX) {
-        Some(name) if model.facts.bus_only => name,
-        _ => actor,
-    };
-    cut(name, 10)
+    // A column has no room for "(here)": the detail says it.
+    let local = actor.strip_prefix("local:");
+    cut(
+        &local.map_or_else(|| actor_words(model, actor), str::to_string),
+        10,
+    )
+}
+
+/// Who did something, as a person reads it: a technician on the service
+/// laptop by name, the command line of this machine as such.
+fn actor_words(model: &Model, actor: &str) -> String {
+    if let Some(name) = actor.strip_prefix(crate::domain::people::SERVICE_ACTOR_PREFIX)
+        && model.facts.bus_only
+    {
+        return name.to_string();
+    }
+    match actor.strip_prefix("local:") {
+        Some(name) => say_with(model, Text::ActorHere, &[("name", &name)]),
+        None => actor.to_string(),
+    }
 }
 
 /// Cuts a text to `n` characters, for columns.

@@ -86,7 +86,8 @@ pub(super) fn body(model: &Model) -> Body {
                     Style::default().add_modifier(Modifier::UNDERLINED),
                 ),
             ]));
-            if !form.reasons().is_empty() && text.is_empty() && model.facts.keypad {
+            let choosing = text.is_empty() || form.is_pick(text, model.facts.language);
+            if !form.reasons().is_empty() && choosing && model.facts.keypad {
                 b.gap();
                 b.words(say(model, form.pick_title()));
                 for (i, r) in form.reasons().iter().enumerate() {
@@ -137,8 +138,14 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
         Text::DoorStateLine,
         &[("state", &state), ("inspect", &inspect)],
     ));
+    // The actions before the details: a short screen drops details first.
+    b.gap();
+    for (k, label) in actions {
+        b.words(format!("  {k}  {}", say(model, label)));
+    }
+    b.gap();
     let door = words(model, &name_of(&r.door));
-    b.words(say_with(model, Text::DoorSensorLine, &[("state", &door)]));
+    b.extra(say_with(model, Text::DoorSensorLine, &[("state", &door)]));
     let item = match view.item {
         Some(true) => say(model, Text::SomethingInside),
         Some(false) => say(model, Text::ItemNone),
@@ -147,7 +154,7 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
     b.words(say_with(model, Text::ItemSensorLine, &[("item", &item)]));
     let online = online_word(model, r.board_online);
     let camera = r.camera.as_deref().unwrap_or(say(model, Text::NoneWord));
-    b.words(say_with(
+    b.extra(say_with(
         model,
         Text::LockLine,
         &[
@@ -177,10 +184,6 @@ pub(super) fn compartment(model: &Model, view: &CompartmentView) -> Body {
         (None, None) => {
             b.words(say(model, Text::NoParcel));
         }
-    }
-    b.gap();
-    for (k, label) in actions {
-        b.words(format!("  {k}  {}", say(model, label)));
     }
     b
 }
@@ -220,7 +223,10 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
         Text::ParcelDeposited,
         &[
             ("at", &at),
-            ("courier", &cut(&view.courier, 12)),
+            (
+                "courier",
+                &cut(&super::actor_words(model, &view.courier), 20),
+            ),
             ("deadline", &deadline),
         ],
     ));

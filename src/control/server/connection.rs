@@ -250,6 +250,8 @@ impl Connection {
                 version: env!("CARGO_PKG_VERSION").into(),
                 kiosk: self.info.kiosk.clone(),
                 name: self.info.name.clone(),
+                time_zone: self.info.time_zone.clone(),
+                language: Some(self.info.language),
             }),
             Call::SignIn { user, pin } => self.sign_in(Command::SignIn { user, pin }).await,
             Call::SignOut => self.sign_out().await,

@@ -52,10 +52,15 @@ pub const WRITE_STALL: Duration = Duration::from_secs(10);
 const STOP_WAIT: Duration = Duration::from_secs(5);
 
 /// What `hello` answers.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ServerInfo {
     pub kiosk: String,
     pub name: String,
+    /// The kiosk's time zone (IANA name): a console on the socket shows
+    /// the kiosk's times, not its own machine's.
+    pub time_zone: String,
+    /// The language the kiosk's staff read.
+    pub language: crate::domain::Language,
 }
 
 /// Where the socket lives in a data directory.

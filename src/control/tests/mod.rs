@@ -101,6 +101,8 @@ fn served_with(limits: Limits, log: Option<tracing::Dispatch>) -> Served {
             ServerInfo {
                 kiosk: "A".into(),
                 name: "Lobby".into(),
+                time_zone: "Europe/Madrid".into(),
+                ..ServerInfo::default()
             },
             limits,
         )

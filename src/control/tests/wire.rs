@@ -75,3 +75,12 @@ fn the_console_works_only_with_a_kiosk_of_its_own_release() {
         .expect("refused");
     assert!(e.to_string().contains("locker 0.0.1"), "{e}");
 }
+
+#[test]
+fn the_hello_names_the_kiosk_its_time_zone_and_its_staff_language() {
+    let s = served();
+    let client = s.client();
+    assert_eq!(client.kiosk, ("A".to_string(), "Lobby".to_string()));
+    assert_eq!(client.time_zone, "Europe/Madrid");
+    assert_eq!(client.language, Some(crate::domain::Language::En));
+}

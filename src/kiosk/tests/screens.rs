@@ -147,10 +147,28 @@ fn door_that_could_not_be_pulsed_keeps_the_code() {
 #[test]
 fn demo_help_lists_the_demo_codes() {
     let mut m = model(Screen::Help);
-    m.facts.demo_help = Some("Demo: code 123456 opens door 3.\nCourier 1001, PIN 4321.".into());
+    m.facts.demo_help = Some(crate::kiosk::DemoHelp {
+        codes: vec![(CompartmentId(3), "123456".into(), "PX-100001".into())],
+        couriers: vec!["1001/4321".into()],
+        qr: Some((CompartmentId(3), "LKR1:A:abc".into())),
+        recipients: vec!["PX-100001".into()],
+        data_dir: "/tmp/locker-demo-1".into(),
+        close_secs: 4,
+    });
     let text = screen_text(&m);
-    assert!(text.contains("Courier 1001, PIN 4321."));
+    assert!(text.contains("123456  door 3  PX-100001"), "{text}");
+    assert!(text.contains("Couriers (B): 1001/4321"), "{text}");
+    assert!(
+        text.contains("locker admin --data-dir /tmp/locker-demo-1"),
+        "{text}"
+    );
     snap_sizes!("kiosk_help_demo", page_of(&m));
+    m.language = Language::Es;
+    let es = screen_text(&m);
+    assert!(es.contains("123456  puerta 3  PX-100001"), "{es}");
+    // At the smallest size the codes stay; the extras give way.
+    let small = crate::testkit::page_text(&page_of(&m), 40, 12);
+    assert!(small.contains("123456"), "{small}");
 }
 
 #[test]

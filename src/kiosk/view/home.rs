@@ -44,12 +44,36 @@ fn help(model: &Model) -> Body {
         .gap()
         .words(fill(lang, Text::HelpContact, &[("contact", contact)]));
     if let Some(demo) = &model.facts.demo_help {
-        b.gap();
-        for line in demo.lines() {
-            b.extra(line.to_string());
-        }
+        demo_lines(model, demo, &mut b);
     }
     b
+}
+
+/// The demo's codes come first on a short screen: they are what a
+/// newcomer came to try.
+fn demo_lines(model: &Model, demo: &crate::kiosk::model::DemoHelp, b: &mut Body) {
+    let lang = model.language;
+    b.gap().words(t(model, Text::DemoCodes));
+    for (door, code, recipient) in &demo.codes {
+        b.words(fill(
+            lang,
+            Text::DemoCodeLine,
+            &[("code", code), ("door", door), ("recipient", recipient)],
+        ));
+    }
+    let couriers = demo.couriers.join(", ");
+    b.words(fill(lang, Text::DemoCouriers, &[("couriers", &couriers)]));
+    if let Some((door, qr)) = &demo.qr {
+        b.extra(fill(lang, Text::DemoQr, &[("door", door), ("qr", qr)]));
+    }
+    let recipients = demo.recipients.join(" ");
+    b.extra(fill(
+        lang,
+        Text::DemoRecipients,
+        &[("recipients", &recipients)],
+    ));
+    b.words(fill(lang, Text::DemoConsole, &[("dir", &demo.data_dir)]));
+    b.extra(fill(lang, Text::DemoClose, &[("secs", &demo.close_secs)]));
 }
 
 fn out_of_service(model: &Model) -> Body {
