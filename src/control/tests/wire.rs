@@ -40,6 +40,7 @@ fn wire_v1_is_frozen() {
         Call::Outbox,
         Call::Markers,
         Call::AuditRange { after: 0, limit: 3 },
+        Call::Fees { since: None },
     ]
     .into_iter()
     .enumerate()
