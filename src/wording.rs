@@ -416,6 +416,9 @@ pub enum Text {
     // E-mails.
     MailDeliveredSubject,
     MailDeliveredBody,
+    MailFeePerUse,
+    MailFeeStorage,
+    MailFeeBilled,
     MailReminderSubject,
     MailReminderBody,
     MailFinalSubject,
@@ -1508,13 +1511,25 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Your parcel {tracking} is in door {door} of kiosk {kiosk} ({kiosk_name}, locker code {locker_code}).\n\n\
              Access code: {code}\n\n\
              Press A (Pickup) at the kiosk and type the 6 digits, or scan the attached QR code.\n\
-             The code works once. Collect by {deadline}.\n\
+             The code works once. Collect by {deadline}.{fees}\n\
              Anyone you give the code or QR to can collect for you.",
             "Su paquete {tracking} está en la puerta {door} del quiosco {kiosk} ({kiosk_name}, código de casillero {locker_code}).\n\n\
              Código de acceso: {code}\n\n\
              Pulse A (Recoger) en el quiosco y escriba los 6 dígitos, o escanee el código QR adjunto.\n\
-             El código sirve una sola vez. Recójalo antes de {deadline}.\n\
+             El código sirve una sola vez. Recójalo antes de {deadline}.{fees}\n\
              Quien tenga el código o el QR puede recogerlo por usted.",
+        ),
+        MailFeePerUse => (
+            "\nThis locker charges a fee of {amount} per pickup.",
+            "\nEste casillero cobra una tarifa de {amount} por recogida.",
+        ),
+        MailFeeStorage => (
+            "\nAfter {free_days} free days, storage costs {amount} a day (not while on vacation mode).",
+            "\nPasados {free_days} días gratis, el almacenaje cuesta {amount} al día (no en modo vacaciones).",
+        ),
+        MailFeeBilled => (
+            "\nFees are billed by your building, not paid at the locker.",
+            "\nLas tarifas las factura su edificio; no se pagan en el casillero.",
         ),
         MailReminderSubject => (
             "Reminder: your parcel is waiting in locker {kiosk}",
