@@ -86,6 +86,7 @@ pub enum Text {
     FeeStorage,
     FeeTotal,
     KeysFee,
+    FeeBilledLater,
     // Door faults.
     DoorDidNotOpen,
     CannotOpenNow,
@@ -790,7 +791,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "{deposit} Depositar   {help} Ayuda   {language} Idioma   {back} Inicio",
         ),
         NeedHelp => ("Need help? {contact}", "¿Necesita ayuda? {contact}"),
-        FeeTitle => ("Fee to pay", "Tarifa a pagar"),
+        FeeTitle => ("Fee for this pickup", "Tarifa de esta recogida"),
         FeeBeforeOpen => (
             "Door {door} opens after you accept the fee.",
             "La puerta {door} se abre al aceptar la tarifa.",
@@ -799,8 +800,12 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         FeeStorage => ("Storage, {days} days", "Almacenaje, {days} días"),
         FeeTotal => ("Total", "Total"),
         KeysFee => (
-            "{enter} Pay and open   {back} Cancel",
-            "{enter} Pagar y abrir   {back} Cancelar",
+            "{enter} Accept and open   {back} Cancel",
+            "{enter} Aceptar y abrir   {back} Cancelar",
+        ),
+        FeeBilledLater => (
+            "Your building bills it; not paid here.",
+            "Lo cobra su edificio; aquí no se paga.",
         ),
         DoorDidNotOpen => ("Door {door} did not open", "La puerta {door} no se abrió"),
         CannotOpenNow => ("The door could not be opened", "No se pudo abrir la puerta"),
