@@ -5,7 +5,6 @@ use sha2::{Digest, Sha256};
 use super::tx::{Refusal, TxResult, refuse};
 use super::{Engine, EngineError, EngineResult, Event, Rejection, SizeChoice};
 use crate::domain::compartment::choose;
-use crate::domain::fees::format_money;
 use crate::domain::hold::local_date;
 use crate::domain::throttle::PINS;
 use crate::domain::{
@@ -552,22 +551,7 @@ impl Engine {
             "class": p.class,
             "after_expiry": p.class.after_expiry(),
             "receipt": p.receipt,
-            "fees": self.fee_facts(),
-        })
-    }
-
-    /// What this locker charges, for the messages to say before pickup;
-    /// `null` where it charges nothing.
-    fn fee_facts(&self) -> serde_json::Value {
-        let f = &self.settings.fees;
-        if f.per_use_cents == 0 && f.storage_per_day_cents == 0 {
-            return serde_json::Value::Null;
-        }
-        let money = |cents: u32| (cents > 0).then(|| format_money(cents, &f.currency));
-        serde_json::json!({
-            "per_use": money(f.per_use_cents),
-            "storage_per_day": money(f.storage_per_day_cents),
-            "free_days": f.free_days,
+            "fees": self.settings.fees.notice(),
         })
     }
 }

@@ -1,9 +1,11 @@
 //! What each message says, in English and Spanish. Facts come from the
 //! notification record; nothing here reads the store.
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::domain::Language;
+use crate::domain::fees::FeeNotice;
 use crate::store::{Notification, NotificationKind};
 use crate::wording::{Text as Words, fill, named, reword, tr};
 
@@ -37,19 +39,21 @@ fn after_expiry(facts: &Value, lang: Language) -> String {
 /// What the locker charges, from the `fees` fact: a line per fee, and who
 /// bills them; empty where it charges nothing.
 fn fees(facts: &Value, lang: Language) -> String {
-    let Some(fees) = facts.get("fees").filter(|f| f.is_object()) else {
+    let Some(notice) = facts
+        .get("fees")
+        .and_then(|f| FeeNotice::deserialize(f).ok())
+    else {
         return String::new();
     };
     let mut out = String::new();
-    if let Some(Value::String(amount)) = fees.get("per_use") {
+    if let Some(amount) = &notice.per_use {
         out.push_str(&fill(lang, Words::MailFeePerUse, &[("amount", amount)]));
     }
-    if let Some(Value::String(amount)) = fees.get("storage_per_day") {
-        let days = fact(fees, "free_days");
+    if let Some(amount) = &notice.storage_per_day {
         out.push_str(&fill(
             lang,
             Words::MailFeeStorage,
-            &[("amount", amount), ("free_days", &days)],
+            &[("amount", amount), ("free_days", &notice.free_days)],
         ));
     }
     if !out.is_empty() {
