@@ -1,7 +1,9 @@
 //! The demo's people and pre-filled locker, made through the engine's own
 //! commands so the demo runs the same rules as a real kiosk.
 
-use crate::domain::{CompartmentId, Delegate, Language, ParcelClass, Recipient, RecipientId, Role};
+use crate::domain::{
+    CompartmentId, Delegate, FeePolicy, Language, ParcelClass, Recipient, RecipientId, Role,
+};
 use crate::engine::{Actor, Command, Engine, EngineError, Event};
 use crate::store::NotificationKind;
 
@@ -31,6 +33,18 @@ const RECIPIENTS: [(&str, &str, Language); 4] = [
     ("100003", "Chen Wei", Language::En),
     ("100004", "Dolores Vega", Language::Es),
 ];
+
+/// The demo charges for storage after three free days, as many residential
+/// lockers do: the delivery messages name the fee, and a parcel left past
+/// the free days shows it before its door opens and lands on the ledger.
+pub fn fees() -> FeePolicy {
+    FeePolicy {
+        per_use_cents: 0,
+        storage_per_day_cents: 50,
+        free_days: 3,
+        currency: "EUR".into(),
+    }
+}
 
 /// Adds the demo accounts, recipients and a few parcels to a fresh store.
 pub fn seed(engine: &mut Engine) -> Result<DemoFacts, EngineError> {

@@ -86,6 +86,7 @@ pub enum Text {
     FeeStorage,
     FeeTotal,
     KeysFee,
+    FeeBilledLater,
     // Door faults.
     DoorDidNotOpen,
     CannotOpenNow,
@@ -416,6 +417,9 @@ pub enum Text {
     // E-mails.
     MailDeliveredSubject,
     MailDeliveredBody,
+    MailFeePerUse,
+    MailFeeStorage,
+    MailFeeBilled,
     MailReminderSubject,
     MailReminderBody,
     MailFinalSubject,
@@ -548,6 +552,15 @@ pub enum Text {
     FormMarkerFilterKeypad,
     NeedsKeyboard,
     KeysPeopleKeypad,
+    FeesTitle,
+    KeysFees,
+    FeesHelp,
+    FeeDueState,
+    FeesTotal,
+    ColFeeUse,
+    ColFeeDays,
+    ColFeeStorage,
+    ColFeeTotal,
     PeopleHelp2Keypad,
     DetailAuditTitle,
     DetailAlertTitle,
@@ -787,7 +800,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "{deposit} Depositar   {help} Ayuda   {language} Idioma   {back} Inicio",
         ),
         NeedHelp => ("Need help? {contact}", "¿Necesita ayuda? {contact}"),
-        FeeTitle => ("Fee to pay", "Tarifa a pagar"),
+        FeeTitle => ("Fee for this pickup", "Tarifa de esta recogida"),
         FeeBeforeOpen => (
             "Door {door} opens after you accept the fee.",
             "La puerta {door} se abre al aceptar la tarifa.",
@@ -796,8 +809,12 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         FeeStorage => ("Storage, {days} days", "Almacenaje, {days} días"),
         FeeTotal => ("Total", "Total"),
         KeysFee => (
-            "{enter} Pay and open   {back} Cancel",
-            "{enter} Pagar y abrir   {back} Cancelar",
+            "{enter} Accept and open   {back} Cancel",
+            "{enter} Aceptar y abrir   {back} Cancelar",
+        ),
+        FeeBilledLater => (
+            "Your building bills it; not paid here.",
+            "Lo cobra su edificio; aquí no se paga.",
         ),
         DoorDidNotOpen => ("Door {door} did not open", "La puerta {door} no se abrió"),
         CannotOpenNow => ("The door could not be opened", "No se pudo abrir la puerta"),
@@ -1508,13 +1525,25 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Your parcel {tracking} is in door {door} of kiosk {kiosk} ({kiosk_name}, locker code {locker_code}).\n\n\
              Access code: {code}\n\n\
              Press A (Pickup) at the kiosk and type the 6 digits, or scan the attached QR code.\n\
-             The code works once. Collect by {deadline}.\n\
+             The code works once. Collect by {deadline}.{fees}\n\
              Anyone you give the code or QR to can collect for you.",
             "Su paquete {tracking} está en la puerta {door} del quiosco {kiosk} ({kiosk_name}, código de casillero {locker_code}).\n\n\
              Código de acceso: {code}\n\n\
              Pulse A (Recoger) en el quiosco y escriba los 6 dígitos, o escanee el código QR adjunto.\n\
-             El código sirve una sola vez. Recójalo antes de {deadline}.\n\
+             El código sirve una sola vez. Recójalo antes de {deadline}.{fees}\n\
              Quien tenga el código o el QR puede recogerlo por usted.",
+        ),
+        MailFeePerUse => (
+            "\nThis locker charges a fee of {amount} per pickup.",
+            "\nEste casillero cobra una tarifa de {amount} por recogida.",
+        ),
+        MailFeeStorage => (
+            "\nAfter {free_days} free days, storage costs {amount} a day (not while on vacation mode).",
+            "\nPasados {free_days} días gratis, el almacenaje cuesta {amount} al día (no en modo vacaciones).",
+        ),
+        MailFeeBilled => (
+            "\nFees are billed by your building, not paid at the locker.",
+            "\nLas tarifas las factura su edificio; no se pagan en el casillero.",
         ),
         MailReminderSubject => (
             "Reminder: your parcel is waiting in locker {kiosk}",
@@ -1611,8 +1640,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "  Cuenta: 3 PIN nuevo  4 quitar.  Destinatario: 3 vacaciones  4 cerrar",
         ),
         PeopleHelp2 => (
-            "  5 add a delegate  6 change e-mail and name",
-            "  5 añadir un delegado  6 cambiar correo y nombre",
+            "  5 add a delegate  6 change e-mail and name  7 fees",
+            "  5 añadir un delegado  6 cambiar correo y nombre  7 tarifas",
         ),
         RecipientKind => ("Recipient", "Destinatario"),
         AccountClosed => ("account closed", "cuenta cerrada"),
@@ -1800,13 +1829,28 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "E-mail addresses and names need a keyboard: use locker admin on a laptop.",
             "Correos y nombres necesitan un teclado: use locker admin en un portátil.",
         ),
+        FeesTitle => ("Fees of {recipient}", "Tarifas de {recipient}"),
+        KeysFees => (
+            "{up}/{down} up/down  {cancel} people",
+            "{up}/{down} arriba/abajo  {cancel} personas",
+        ),
+        FeesHelp => (
+            "  Billed by the building: the locker takes no payment.",
+            "  Las factura el edificio: el casillero no cobra.",
+        ),
+        FeeDueState => ("due", "a cobrar"),
+        FeesTotal => ("Total due: {total}", "Total a cobrar: {total}"),
+        ColFeeUse => ("Use", "Uso"),
+        ColFeeDays => ("Days", "Días"),
+        ColFeeStorage => ("Storage", "Almacén"),
+        ColFeeTotal => ("Total", "Total"),
         KeysPeopleKeypad => (
             "{up}/{down} up/down  1 add account  {cancel} menu",
             "{up}/{down} arriba/abajo  1 añadir cuenta  {cancel} menú",
         ),
         PeopleHelp2Keypad => (
-            "  E-mail and names: locker admin on a laptop",
-            "  Correos y nombres: locker admin en un portátil",
+            "  7 fees.  E-mail and names: locker admin on a laptop",
+            "  7 tarifas.  Correos y nombres: locker admin en un portátil",
         ),
         ActorHere => ("{name} (here)", "{name} (aquí)"),
         AlertAlreadySeen => (

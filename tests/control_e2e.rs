@@ -310,6 +310,14 @@ fn a_second_process_lists_verifies_and_opens_a_door_while_the_kiosk_serves() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.starts_with("audit chain ok:"), "{said}");
 
+    // The fee ledger goes to billing with the kiosk running: nothing
+    // charged yet, so the header alone.
+    let out = site.run_as_admin(&["fees", "export", "--format", "csv"]);
+    assert!(out.status.success(), "{out:?}");
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(csv.lines().count(), 1, "{csv}");
+    assert!(csv.starts_with("id,at,recipient,parcel,"), "{csv}");
+
     // Without a sign-in the kiosk's data stays shut, said in one line.
     let out = locker()
         .args(["parcel", "list", "--config"])

@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::{CompartmentId, Language, ParcelId, Role};
+use crate::domain::{CompartmentId, Language, ParcelId, RecipientId, Role};
 use crate::engine::read::{
-    AlertRow, Answer, AuditPage, BankView, BusView, CompartmentView, MarkerRow, OutboxRow,
+    AlertRow, Answer, AuditPage, BankView, BusView, CompartmentView, FeeRow, MarkerRow, OutboxRow,
     ParcelList, ParcelRow, ParcelView, PeopleView, Query,
 };
 use crate::engine::{Actor, Command, Event, Found};
@@ -162,6 +162,12 @@ pub enum Screen {
     },
     Outbox {
         rows: Vec<OutboxRow>,
+        cursor: usize,
+    },
+    /// A recipient's fee ledger, oldest first; back goes to People.
+    Fees {
+        recipient: RecipientId,
+        rows: Vec<FeeRow>,
         cursor: usize,
     },
     /// One audit entry or alert in full, over the list it came from.

@@ -22,6 +22,7 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
             | Screen::Bus { cursor, .. }
             | Screen::Alerts { cursor, .. }
             | Screen::Outbox { cursor, .. }
+            | Screen::Fees { cursor, .. }
                 if same =>
             {
                 *cursor
@@ -94,6 +95,18 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
             let cursor = keep(old, rows.len(), matches!(old, Screen::Outbox { .. }));
             Screen::Outbox { rows, cursor }
         }
+        Answer::Fees {
+            recipient: Some(recipient),
+            rows,
+        } => {
+            let same = matches!(old, Screen::Fees { recipient: r, .. } if *r == recipient);
+            let cursor = keep(old, rows.len(), same);
+            Screen::Fees {
+                recipient,
+                rows,
+                cursor,
+            }
+        }
         Answer::Verified { checked, broken } => {
             let text = match broken {
                 None => say(model, Text::ChainOk, &[("checked", &checked)]),
@@ -118,6 +131,9 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
         | Answer::OutboxEntries(_)
         | Answer::AuditEntries(_)
         | Answer::MarkerRecords(_)
+        | Answer::Fees {
+            recipient: None, ..
+        }
         | Answer::Compartments(_)
         | Answer::Intents(_)
         | Answer::PublishedUpTo(_) => return,

@@ -116,6 +116,10 @@ pub(super) fn refresh_query(screen: &Screen) -> Option<Query> {
         Screen::Bus { .. } => Query::Bus,
         Screen::Alerts { .. } => Query::Alerts,
         Screen::Outbox { .. } => Query::Outbox,
+        Screen::Fees { recipient, .. } => Query::Fees {
+            recipient: Some(recipient.clone()),
+            since: None,
+        },
         Screen::Form { back, .. } | Screen::Detail { back, .. } => return refresh_query(back),
         Screen::SignIn { .. } | Screen::Menu => return None,
     })
@@ -340,6 +344,7 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
         return match &model.screen {
             Screen::Compartment(_) => read(model, Query::Bank),
             Screen::Parcel(_) => read(model, Query::Parcels(String::new())),
+            Screen::Fees { .. } => read(model, Query::People),
             _ => {
                 model.screen = Screen::Menu;
                 Vec::new()
@@ -452,6 +457,14 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
                     if !closed =>
                 {
                     (Some(Form::EditRecipient(record)), None)
+                }
+                // A closed account's fees stay on the ledger, to be billed.
+                (Intent::Digit(7), Some(PersonRow::Recipient { record, .. })) => {
+                    let query = Query::Fees {
+                        recipient: Some(record.id.clone()),
+                        since: None,
+                    };
+                    return read(model, query);
                 }
                 _ => (None, None),
             };
@@ -569,6 +582,9 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             let mut out = command(model, Command::RetryMessages { id });
             out.extend(read(model, Query::Outbox));
             return out;
+        }
+        Screen::Fees { rows, cursor, .. } => {
+            move_cursor(cursor, rows.len(), intent);
         }
         Screen::SignIn { .. } | Screen::Form { .. } | Screen::Detail { .. } => {}
     }

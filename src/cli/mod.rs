@@ -91,6 +91,10 @@ pub enum Cmd {
     /// CCTV event markers.
     #[command(subcommand)]
     Markers(data::MarkersCmd),
+    /// The fee ledger, for the property's billing (payment is not the
+    /// locker's: the property charges residents).
+    #[command(subcommand)]
+    Fees(data::FeesCmd),
     /// Configuration files.
     #[command(subcommand)]
     Config(ConfigCmd),
@@ -281,6 +285,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Cmd::Outbox(c) => data::outbox(c),
         Cmd::Audit(c) => data::audit(c),
         Cmd::Markers(c) => data::markers(c),
+        Cmd::Fees(c) => data::fees(c),
         Cmd::Bus(args) => hardware(bus::run(args)),
         Cmd::Sim(args) => hardware(sim::run(args)),
         Cmd::Fleet(cmd) => fleet::run(cmd),

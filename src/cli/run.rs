@@ -294,6 +294,7 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
     cfg.kiosk.admin_contact = "Building office, ext. 100".into();
     cfg.notify.admin_email = Some("admin@example.org".into());
     cfg.security.argon2 = HashCost::default();
+    cfg.fees = crate::demo::fees();
     let bank = Bank::demo();
     let keymap =
         Keymap::resolve(crate::site::DEFAULT_KEYMAP).map_err(|e| CliError::Usage(e.to_string()))?;

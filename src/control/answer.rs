@@ -25,6 +25,10 @@ impl Call {
                 limit: *limit,
             },
             Call::Markers => Query::MarkerRecords,
+            Call::Fees { since } => Query::Fees {
+                recipient: None,
+                since: *since,
+            },
             Call::Hello { .. }
             | Call::SignIn { .. }
             | Call::SignOut
@@ -44,6 +48,7 @@ impl Call {
             (_, Answer::Verified { checked, broken }) => Reply::Verified { checked, broken },
             (_, Answer::AuditEntries(a)) => Reply::Audit(rows(a)),
             (_, Answer::MarkerRecords(m)) => Reply::Markers(rows(m)),
+            (_, Answer::Fees { rows: f, .. }) => Reply::Fees(rows(f)),
             (_, a) => Reply::Loaded(a),
         }
     }

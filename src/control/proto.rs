@@ -15,6 +15,7 @@
 //! where, never what the frame said: a PIN sent as a number must not come
 //! back in an error, nor reach a log that copies one.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::wire;
@@ -78,6 +79,12 @@ pub enum Call {
         limit: u32,
     },
     Markers,
+    /// The fee ledger, oldest first, from a local day on (every fee
+    /// without `since`).
+    Fees {
+        #[serde(default)]
+        since: Option<NaiveDate>,
+    },
     /// Stream engine events on this connection from now on.
     Subscribe,
 }
@@ -99,6 +106,7 @@ impl Call {
             Call::AuditVerify => "audit_verify",
             Call::AuditRange { .. } => "audit_range",
             Call::Markers => "markers",
+            Call::Fees { .. } => "fees",
             Call::Subscribe => "subscribe",
         }
     }
@@ -119,6 +127,7 @@ impl Call {
             Call::Read { query } => format!("read {}", query.name()),
             Call::Parcels { all } => format!("parcels all={all}"),
             Call::AuditRange { after, limit } => format!("audit_range after={after} limit={limit}"),
+            Call::Fees { since: Some(d) } => format!("fees since={d}"),
             other => other.name().to_string(),
         }
     }
@@ -158,6 +167,7 @@ pub enum Reply {
     },
     Audit(Vec<wire::Audit>),
     Markers(Vec<wire::Marker>),
+    Fees(Vec<wire::Fee>),
     Subscribed,
 }
 

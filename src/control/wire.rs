@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{
     CompartmentId, Language, ParcelClass, ParcelId, ParcelState, RecipientId, Role,
 };
-use crate::engine::read::{OutboxEntry, UserRow};
+use crate::engine::read::{FeeRow, OutboxEntry, UserRow};
 use crate::store::audit::AuditEntry;
 use crate::store::{CctvMarker, DeliveryState, MarkerKind, NotificationKind};
 
@@ -223,6 +223,41 @@ impl From<Marker> for CctvMarker {
 }
 
 /// Each row of a list mapped to its wire form.
+/// One line of the fee ledger, for the property's billing: amounts in
+/// cents of `currency`; `total_cents` is the use fee plus the storage fee.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fee {
+    pub id: u64,
+    pub at: DateTime<Utc>,
+    pub recipient: RecipientId,
+    pub parcel: ParcelId,
+    pub tracking: String,
+    pub compartment: CompartmentId,
+    pub use_cents: u32,
+    pub storage_days: u32,
+    pub storage_cents: u32,
+    pub total_cents: u32,
+    pub currency: String,
+}
+
+impl From<FeeRow> for Fee {
+    fn from(f: FeeRow) -> Self {
+        Self {
+            total_cents: f.total_cents(),
+            id: f.id,
+            at: f.at,
+            recipient: f.recipient,
+            parcel: f.parcel,
+            tracking: f.tracking,
+            compartment: f.door,
+            use_cents: f.use_cents,
+            storage_days: f.storage_days,
+            storage_cents: f.storage_cents,
+            currency: f.currency,
+        }
+    }
+}
+
 pub fn rows<T, W: From<T>>(list: Vec<T>) -> Vec<W> {
     list.into_iter().map(W::from).collect()
 }

@@ -54,7 +54,29 @@ pub fn format_money(cents: u32, currency: &str) -> String {
     format!("{currency} {}.{:02}", cents / 100, cents % 100)
 }
 
+/// What a delivery message says the locker charges, amounts written out
+/// ("EUR 0.50"); a fee the locker does not charge is left out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeNotice {
+    pub per_use: Option<String>,
+    pub storage_per_day: Option<String>,
+    pub free_days: u32,
+}
+
 impl FeePolicy {
+    /// What residents are told before they come; `None` for a free locker.
+    pub fn notice(&self) -> Option<FeeNotice> {
+        if self.per_use_cents == 0 && self.storage_per_day_cents == 0 {
+            return None;
+        }
+        let money = |cents: u32| (cents > 0).then(|| format_money(cents, &self.currency));
+        Some(FeeNotice {
+            per_use: money(self.per_use_cents),
+            storage_per_day: money(self.storage_per_day_cents),
+            free_days: self.free_days,
+        })
+    }
+
     /// What a pickup at `now` costs. Calendar days are local days after the
     /// deposit day; a day is free while within `free_days` or on vacation.
     pub fn due(
@@ -119,6 +141,19 @@ mod tests {
         assert_eq!(f.storage_days, 2);
         assert_eq!(f.total_cents(), 100 + 2 * 50);
         assert_eq!(f.display(), "EUR 2.00");
+    }
+
+    #[test]
+    fn residents_are_told_only_of_the_fees_charged() {
+        assert_eq!(FeePolicy::default().notice(), None);
+        let storage_only = FeePolicy {
+            per_use_cents: 0,
+            ..paid()
+        };
+        let n = storage_only.notice().expect("storage is charged");
+        assert_eq!(n.per_use, None);
+        assert_eq!(n.storage_per_day.as_deref(), Some("EUR 0.50"));
+        assert_eq!(n.free_days, 2);
     }
 
     #[test]

@@ -551,6 +551,7 @@ impl Engine {
             "class": p.class,
             "after_expiry": p.class.after_expiry(),
             "receipt": p.receipt,
+            "fees": self.settings.fees.notice(),
         })
     }
 }

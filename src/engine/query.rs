@@ -1,7 +1,7 @@
 //! Read models over the store, for screens and the command line.
 
 use crate::domain::{Compartment, Parcel, ParcelState, Recipient, User};
-use crate::store::{Alert, CctvMarker, DoorIntent, Notification, Store, StoreError, T};
+use crate::store::{Alert, CctvMarker, DoorIntent, FeeRecord, Notification, Store, StoreError, T};
 
 /// Parcels in the locker (depositing, stored, expired), via the live index.
 pub fn live_parcels(store: &Store) -> Result<Vec<Parcel>, StoreError> {
@@ -46,6 +46,11 @@ pub fn alerts(store: &Store) -> Result<Vec<Alert>, StoreError> {
 
 pub fn markers(store: &Store) -> Result<Vec<CctvMarker>, StoreError> {
     store.all(T::Markers)
+}
+
+/// The fee ledger, oldest first.
+pub fn fees(store: &Store) -> Result<Vec<FeeRecord>, StoreError> {
+    store.all(T::Fees)
 }
 
 pub fn outbox(store: &Store) -> Result<Vec<Notification>, StoreError> {

@@ -1,9 +1,11 @@
 //! What each message says, in English and Spanish. Facts come from the
 //! notification record; nothing here reads the store.
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::domain::Language;
+use crate::domain::fees::FeeNotice;
 use crate::store::{Notification, NotificationKind};
 use crate::wording::{Text as Words, fill, named, reword, tr};
 
@@ -34,6 +36,32 @@ fn after_expiry(facts: &Value, lang: Language) -> String {
     }
 }
 
+/// What the locker charges, from the `fees` fact: a line per fee, and who
+/// bills them; empty where it charges nothing.
+fn fees(facts: &Value, lang: Language) -> String {
+    let Some(notice) = facts
+        .get("fees")
+        .and_then(|f| FeeNotice::deserialize(f).ok())
+    else {
+        return String::new();
+    };
+    let mut out = String::new();
+    if let Some(amount) = &notice.per_use {
+        out.push_str(&fill(lang, Words::MailFeePerUse, &[("amount", amount)]));
+    }
+    if let Some(amount) = &notice.storage_per_day {
+        out.push_str(&fill(
+            lang,
+            Words::MailFeeStorage,
+            &[("amount", amount), ("free_days", &notice.free_days)],
+        ));
+    }
+    if !out.is_empty() {
+        out.push_str(tr(lang, Words::MailFeeBilled));
+    }
+    out
+}
+
 pub fn render(n: &Notification) -> Text {
     let f = &n.facts;
     let lang = n.language;
@@ -61,7 +89,8 @@ pub fn render(n: &Notification) -> Text {
     let next = after_expiry(f, lang);
     let alert = named(lang, &fact(f, "alert"));
     let text = reword(lang, &fact(f, "text"));
-    let args: [(&str, &dyn std::fmt::Display); 12] = [
+    let fees = fees(f, lang);
+    let args: [(&str, &dyn std::fmt::Display); 13] = [
         ("door", &door),
         ("kiosk", &kiosk),
         ("kiosk_name", &kiosk_name),
@@ -74,6 +103,7 @@ pub fn render(n: &Notification) -> Text {
         ("next", &next),
         ("alert", &alert),
         ("text", &text),
+        ("fees", &fees),
     ];
     use NotificationKind::*;
     let (subject, body) = match n.kind {
@@ -136,6 +166,29 @@ pub(crate) mod tests {
         }
         let es = render(&note(NotificationKind::Delivered, Language::Es));
         assert!(es.body.contains("Código de acceso: 123456"));
+    }
+
+    #[test]
+    fn delivered_message_names_the_fee_per_use_and_storage_after_the_free_days() {
+        let mut n = note(NotificationKind::Delivered, Language::En);
+        n.facts["fees"] = serde_json::json!({
+            "per_use": "EUR 1.50", "storage_per_day": "EUR 0.50", "free_days": 2
+        });
+        let t = render(&n);
+        for needle in ["EUR 1.50 per pickup", "After 2 free days", "EUR 0.50 a day"] {
+            assert!(t.body.contains(needle), "{needle} missing in {}", t.body);
+        }
+        n.language = Language::Es;
+        let es = render(&n).body;
+        assert!(es.contains("EUR 1.50 por recogida"), "{es}");
+        assert!(es.contains("2 días gratis"), "{es}");
+    }
+
+    #[test]
+    fn a_free_locker_says_nothing_of_fees() {
+        let t = render(&note(NotificationKind::Delivered, Language::En));
+        assert!(!t.body.to_lowercase().contains("fee"), "{}", t.body);
+        assert!(!t.body.contains("{fees}"), "{}", t.body);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Whole-console tests: a person at a laptop keyboard (or the keypad), the
 //! real engine on a fake bus, and the screen as text.
 
+mod fees;
 mod flows;
 mod keyboard;
 mod keypad;
@@ -51,8 +52,19 @@ pub fn facts(d: &Driver) -> ConsoleFacts {
 
 impl Desk {
     pub fn new() -> Desk {
+        Desk::with(crate::engine::EngineSettings::for_tests())
+    }
+
+    /// A desk whose engine has `settings` (fees, holds...).
+    pub fn with(settings: crate::engine::EngineSettings) -> Desk {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut d = Driver::new(dir.path()).expect("kiosk driver");
+        let mut d = Driver::open(
+            dir.path(),
+            settings,
+            crate::ui::TerminalProfile::Ansi,
+            |_| {},
+        )
+        .expect("kiosk driver");
         let local = crate::engine::Actor::Local {
             name: "test".into(),
         };

@@ -94,7 +94,9 @@ fn console_pages(lang: Language) -> Vec<(String, Page)> {
         ("\n", "parcel"),
         ("\x1b\x1b3", "expired"),
         ("\x1b4", "people"),
-        ("\x1b5", "markers"),
+        // Down to the first recipient, and their fees.
+        ("jjj7", "fees"),
+        ("\x1b\x1b5", "markers"),
         ("\x1b6", "audit"),
         ("9", "audit verified"),
         ("\n", "audit entry"),

@@ -1,12 +1,16 @@
 //! The list screens: a title, a column header, a window of rows around the
 //! cursor (the selected row in reverse video) and a position line.
 
+use std::collections::BTreeMap;
+
 use ratatui::text::Line;
 
 use super::{Body, actor_shown, cut, local, say, say_with, titled, words};
 use crate::admin::model::{Model, Screen};
 use crate::bus::DoorState;
-use crate::engine::read::{ParcelList, PersonRow};
+use crate::domain::RecipientId;
+use crate::domain::fees::format_money;
+use crate::engine::read::{FeeRow, ParcelList, PersonRow};
 use crate::ui::page::{Column, Part};
 use crate::wording::{Text, audit_detail, name_of, reword};
 
@@ -417,8 +421,75 @@ pub(super) fn body(model: &Model) -> Body {
             table(model, &mut b, columns, rows, Some(*cursor));
             b
         }
+        Screen::Fees {
+            recipient,
+            rows,
+            cursor,
+        } => fees(model, recipient, rows, *cursor),
         _ => titled("", ""),
     }
+}
+
+/// A recipient's fee ledger and what is due in all. The locker takes no
+/// payment: every line is for the building to bill.
+fn fees(model: &Model, recipient: &RecipientId, ledger: &[FeeRow], cursor: usize) -> Body {
+    let mut b = titled(
+        say_with(model, Text::FeesTitle, &[("recipient", recipient)]),
+        say(model, Text::KeysFees),
+    );
+    b.extra(say(model, Text::FeesHelp));
+    let mut totals: BTreeMap<&str, u32> = BTreeMap::new();
+    for f in ledger {
+        let t = totals.entry(f.currency.as_str()).or_default();
+        *t = t.saturating_add(f.total_cents());
+    }
+    let due = say(model, Text::FeeDueState);
+    let rows = ledger
+        .iter()
+        .map(|f| {
+            vec![
+                local(model, f.at),
+                cut(&f.tracking, 18),
+                f.door.0.to_string(),
+                money(f.use_cents),
+                f.storage_days.to_string(),
+                money(f.storage_cents),
+                format_money(f.total_cents(), &f.currency),
+                due.to_string(),
+            ]
+        })
+        .collect();
+    let columns = columns(
+        model,
+        &[
+            (Text::ColWhen, 11, 6),
+            (Text::ColTracking, 18, 2),
+            (Text::ColDoor, -4, 1),
+            (Text::ColFeeUse, -7, 3),
+            (Text::ColFeeDays, -5, 4),
+            (Text::ColFeeStorage, -7, 3),
+            (Text::ColFeeTotal, -10, 7),
+            (Text::ColState, 0, 5),
+        ],
+    );
+    table(model, &mut b, columns, rows, Some(cursor));
+    if !totals.is_empty() {
+        let total = totals
+            .iter()
+            .map(|(currency, cents)| format_money(*cents, currency))
+            .collect::<Vec<_>>()
+            .join(", ");
+        b.words(format!(
+            "  {}",
+            say_with(model, Text::FeesTotal, &[("total", &total)])
+        ));
+    }
+    b
+}
+
+/// Cents as a plain amount, as the ledger's columns show them: "1.50".
+fn money(cents: u32) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
 }
 
 fn describe(model: &Model, f: &crate::store::audit::AuditFilter) -> String {

@@ -4,6 +4,7 @@
 
 mod audit;
 mod backend;
+mod fees;
 mod outbox;
 mod parcels;
 mod recipients;
@@ -24,6 +25,7 @@ use crate::hardware::BankLayout;
 use crate::store::Store;
 
 pub use audit::{AuditCmd, MarkersCmd, audit, markers};
+pub use fees::{FeesCmd, fees};
 pub use outbox::{OutboxCmd, outbox};
 pub use parcels::{ParcelCmd, parcel};
 pub use recipients::{RecipientCmd, recipient};

@@ -84,6 +84,10 @@ fn a_technician_opens_doors_but_never_sees_parcels() {
         refused(c.call(Call::Recipients)),
         WireError::Denied { .. }
     ));
+    assert!(matches!(
+        refused(c.call(Call::Fees { since: None })),
+        WireError::Denied { .. }
+    ));
     let before = s.bus.pulses().len();
     let Reply::Events(ev) = c
         .call(Call::Command {

@@ -40,6 +40,7 @@ fn wire_v1_is_frozen() {
         Call::Outbox,
         Call::Markers,
         Call::AuditRange { after: 0, limit: 3 },
+        Call::Fees { since: None },
     ]
     .into_iter()
     .enumerate()
@@ -83,4 +84,30 @@ fn the_hello_names_the_kiosk_its_time_zone_and_its_staff_language() {
     assert_eq!(client.kiosk, ("A".to_string(), "Lobby".to_string()));
     assert_eq!(client.time_zone, "Europe/Madrid");
     assert_eq!(client.language, Some(crate::domain::Language::En));
+}
+
+/// The frozen snapshot's fees answer is empty (its locker charges
+/// nothing), so a fee row's fields are pinned here, as docs/CONTROL.md
+/// and the CSV export list them.
+#[test]
+fn a_fee_row_keeps_its_documented_fields() {
+    use crate::domain::{CompartmentId, ParcelId, RecipientId};
+    use crate::engine::read::FeeRow;
+    let row = FeeRow {
+        id: 7,
+        at: chrono::DateTime::from_timestamp(1_795_000_000, 0).expect("a time"),
+        recipient: RecipientId::parse("482913").expect("an id"),
+        parcel: ParcelId(17),
+        tracking: "TRK1".into(),
+        door: CompartmentId(4),
+        use_cents: 150,
+        storage_days: 2,
+        storage_cents: 100,
+        currency: "EUR".into(),
+    };
+    let line = serde_json::to_string(&crate::control::wire::Fee::from(row)).expect("json");
+    assert_eq!(
+        line,
+        r#"{"id":7,"at":"2026-11-18T11:06:40Z","recipient":"PX-482913","parcel":17,"tracking":"TRK1","compartment":4,"use_cents":150,"storage_days":2,"storage_cents":100,"total_cents":250,"currency":"EUR"}"#
+    );
 }

@@ -7,14 +7,15 @@ mod rows;
 
 pub use rows::*;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Actor, Engine, EngineError, query};
 use crate::domain::hold::local_date;
 use crate::domain::permission::allows;
 use crate::domain::{
-    Compartment, CompartmentId, Parcel, ParcelId, ParcelState, Permission, Recipient, Role,
+    Compartment, CompartmentId, Parcel, ParcelId, ParcelState, Permission, Recipient, RecipientId,
+    Role,
 };
 use crate::store::audit::{self, AuditEntry, AuditFilter, VerifyReport};
 use crate::store::{CctvMarker, DoorIntent, Store, StoreError, T};
@@ -63,6 +64,12 @@ pub enum Query {
     },
     /// Every CCTV marker, oldest first.
     MarkerRecords,
+    /// The fee ledger, oldest first: one recipient's or everyone's, from a
+    /// local day on.
+    Fees {
+        recipient: Option<RecipientId>,
+        since: Option<NaiveDate>,
+    },
     /// Every compartment's record.
     Compartments,
     /// Doors the engine has decided to open and not yet seen through.
@@ -126,6 +133,11 @@ pub enum Answer {
     OutboxEntries(Vec<OutboxEntry>),
     AuditEntries(Vec<AuditEntry>),
     MarkerRecords(Vec<CctvMarker>),
+    /// The ledger, and whose it is (`None`: everyone's).
+    Fees {
+        recipient: Option<RecipientId>,
+        rows: Vec<FeeRow>,
+    },
     Compartments(Vec<Compartment>),
     Intents(Vec<DoorIntent>),
     PublishedUpTo(u64),
@@ -152,7 +164,8 @@ impl Query {
             // The removal walk: couriers do it too, and see only what expired.
             Query::Expired | Query::ExpiredRecords => P::RemoveExpired,
             Query::People | Query::Users => P::ManageUsers,
-            Query::Recipients => P::ManageRecipients,
+            // What residents were charged is theirs, as their records are.
+            Query::Recipients | Query::Fees { .. } => P::ManageRecipients,
             Query::Markers(_) | Query::MarkerRecords => P::Markers,
             Query::Audit { .. }
             | Query::VerifyAudit
@@ -320,6 +333,10 @@ impl Engine {
                 limit.min(MAX_AUDIT_RANGE) as usize,
             )?),
             Query::MarkerRecords => Answer::MarkerRecords(query::markers(store)?),
+            Query::Fees { recipient, since } => Answer::Fees {
+                rows: self.fee_rows(recipient.clone(), since)?,
+                recipient,
+            },
             Query::Compartments => Answer::Compartments(query::compartments(store)?),
             Query::Intents => Answer::Intents(query::intents(store)?),
             Query::PublishedUpTo => {
@@ -377,6 +394,41 @@ impl Engine {
             ParcelList::Found
         };
         Ok((list, rows))
+    }
+
+    fn fee_rows(
+        &self,
+        recipient: Option<RecipientId>,
+        since: Option<NaiveDate>,
+    ) -> Result<Vec<FeeRow>, EngineError> {
+        let tz = self.settings().tz;
+        let mut rows = Vec::new();
+        for f in query::fees(&self.store)? {
+            if since.is_some_and(|d| local_date(f.at, tz) < d) {
+                continue;
+            }
+            // The parcel says whose it was: a fee is recorded at pickup,
+            // after the last reassignment.
+            let Some(p) = self.parcel(f.parcel)? else {
+                continue;
+            };
+            if recipient.as_ref().is_some_and(|r| *r != p.recipient) {
+                continue;
+            }
+            rows.push(FeeRow {
+                id: f.id,
+                at: f.at,
+                recipient: p.recipient,
+                parcel: f.parcel,
+                tracking: p.tracking,
+                door: p.compartment,
+                use_cents: f.use_cents,
+                storage_days: f.storage_days,
+                storage_cents: f.storage_cents,
+                currency: f.currency,
+            });
+        }
+        Ok(rows)
     }
 
     fn people(&self) -> Result<PeopleView, EngineError> {

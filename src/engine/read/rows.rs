@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::bus::link::LinkStats;
 use crate::bus::{DoorState, LockBus};
 use crate::domain::{
-    CompartmentId, CompartmentState, ParcelClass, ParcelId, ParcelState, Role, Size,
+    CompartmentId, CompartmentState, ParcelClass, ParcelId, ParcelState, RecipientId, Role, Size,
 };
 use crate::hardware::CompartmentLayout;
 use crate::store::audit::{self, AuditEntry, AuditFilter};
@@ -135,6 +135,29 @@ impl From<&Notification> for OutboxEntry {
 }
 
 pub type MarkerRow = CctvMarker;
+
+/// One line of the fee ledger: what a pickup cost, with the parcel and the
+/// recipient it was charged to. The property bills it; the locker takes no
+/// payment, so every line is due until the property's billing says otherwise.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeRow {
+    pub id: u64,
+    pub at: DateTime<Utc>,
+    pub recipient: RecipientId,
+    pub parcel: ParcelId,
+    pub tracking: String,
+    pub door: CompartmentId,
+    pub use_cents: u32,
+    pub storage_days: u32,
+    pub storage_cents: u32,
+    pub currency: String,
+}
+
+impl FeeRow {
+    pub fn total_cents(&self) -> u32 {
+        self.use_cents.saturating_add(self.storage_cents)
+    }
+}
 pub type AlertRow = Alert;
 
 /// An outbox message without its code: the console never shows one.

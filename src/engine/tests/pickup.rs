@@ -6,7 +6,7 @@ use super::{Rig, lock, madrid, opening, refusal};
 use crate::bus::DoorEventKind;
 use crate::domain::{FeePolicy, ParcelState, Size};
 use crate::engine::{Actor, Command, EngineError, Event, Refusal};
-use crate::store::T;
+use crate::store::{NotificationKind, T};
 
 #[test]
 fn pickup_opens_the_door_and_the_code_dies_when_it_closes() {
@@ -121,6 +121,35 @@ fn qr_scan_opens_the_door_once() {
         .handle(&Actor::Kiosk, Command::ScanQr { payload: qr })
         .unwrap();
     assert_eq!(refusal(&ev), Some(Refusal::Used));
+}
+
+#[test]
+fn a_locker_with_fees_names_them_in_the_delivery_message_and_a_free_one_does_not() {
+    let mut rig = Rig::new();
+    rig.engine.settings.fees = FeePolicy {
+        per_use_cents: 100,
+        storage_per_day_cents: 25,
+        free_days: 2,
+        currency: "EUR".into(),
+    };
+    let (charged, _, _) = rig.deposit("111111", Size::S);
+    rig.engine.settings.fees = FeePolicy::default();
+    let (free, _, _) = rig.deposit("111111", Size::S);
+    let body = |parcel| {
+        let messages = rig.engine.outbox_with_codes().unwrap();
+        let n = messages
+            .iter()
+            .find(|n| n.parcel == Some(parcel) && n.kind == NotificationKind::Delivered)
+            .expect("a delivery message");
+        crate::notify::templates::render(n).body
+    };
+    let charged = body(charged);
+    // Ana reads Spanish.
+    assert!(charged.contains("EUR 1.00 por recogida"), "{charged}");
+    assert!(charged.contains("Pasados 2 días gratis"), "{charged}");
+    assert!(charged.contains("EUR 0.25 al día"), "{charged}");
+    let free = body(free);
+    assert!(!free.contains("EUR"), "{free}");
 }
 
 #[test]

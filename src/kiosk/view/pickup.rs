@@ -122,6 +122,8 @@ pub(super) fn body(model: &Model) -> Body {
                 format!("  {:<22}{:>12}", t(model, Text::FeeTotal), fee.display()),
                 Style::default().add_modifier(Modifier::BOLD),
             ));
+            // The kiosk takes no card: the building bills the ledger.
+            b.gap().words(t(model, Text::FeeBilledLater));
             b
         }
         Screen::DoorFault { door, draft, .. } => {
