@@ -117,6 +117,7 @@ pub enum Text {
     TrackingTitle,
     TrackingHow,
     TrackingInvalid,
+    TrackingCheckDigit,
     RecipientTitle,
     RecipientHow,
     RecipientInvalid,
@@ -595,6 +596,7 @@ pub enum Text {
     RejNotBeingDeposited,
     RejDimensionTooSmall,
     RejTrackingMalformed,
+    RejTrackingCheckDigit,
     RejLargerSize,
     RejNoFreeCode,
     RejFeeOfferExpired,
@@ -843,6 +845,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         TrackingInvalid => (
             "A tracking number has 4 to 40 letters, digits or '-'. Try again.",
             "Un número de seguimiento tiene de 4 a 40 letras, dígitos o '-'.",
+        ),
+        TrackingCheckDigit => (
+            "The check digit of this S10 number (2 letters, 9 digits, 2 letters) is wrong. Try again.",
+            "El dígito de control de este número S10 (2 letras, 9 dígitos, 2 letras) no es correcto.",
         ),
         TrackingHow => (
             "Scan the parcel's barcode, or type the number and press {enter}.",
@@ -1925,6 +1931,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "a tracking number has 4 to 40 letters, digits or '-'",
             "un número de seguimiento tiene de 4 a 40 letras, dígitos o '-'",
         ),
+        RejTrackingCheckDigit => (
+            "the check digit of this S10 tracking number is wrong: scan or type it again",
+            "el dígito de control de este número de seguimiento S10 no es correcto: escanéelo o escríbalo de nuevo",
+        ),
         RejLargerSize => ("choose a larger size", "elija un tamaño mayor"),
         RejNoFreeCode => (
             "no free access code was found: try again",
@@ -2284,6 +2294,7 @@ pub fn machine(name: &str) -> Option<Text> {
         "rejection.not_being_deposited" => RejNotBeingDeposited,
         "rejection.dimension_too_small" => RejDimensionTooSmall,
         "rejection.tracking_malformed" => RejTrackingMalformed,
+        "rejection.tracking_check_digit" => RejTrackingCheckDigit,
         "rejection.larger_size" => RejLargerSize,
         "rejection.no_free_code" => RejNoFreeCode,
         "rejection.fee_offer_expired" => RejFeeOfferExpired,

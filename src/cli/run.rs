@@ -276,6 +276,7 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
     cfg.kiosk.name = "Demo Lobby".into();
     cfg.kiosk.locker_code = "LK-0001".into();
     cfg.kiosk.time_zone = chrono_tz::Europe::Madrid;
+    cfg.kiosk.country = crate::domain::Country::SPAIN;
     cfg.kiosk.admin_contact = "Building office, ext. 100".into();
     cfg.notify.admin_email = Some("admin@example.org".into());
     cfg.security.argon2 = HashCost::default();
