@@ -118,6 +118,9 @@ pub enum Text {
     TrackingHow,
     TrackingInvalid,
     TrackingCheckDigit,
+    ClassTitle,
+    ClassHow,
+    KeysClass,
     RecipientTitle,
     RecipientHow,
     RecipientInvalid,
@@ -256,6 +259,7 @@ pub enum Text {
     ClassDomestic,
     ClassInternational,
     ClassExpress,
+    ClassExpressInternational,
     // Roles.
     RoleCourier,
     RoleAdmin,
@@ -850,6 +854,15 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "The check digit of this S10 number (2 letters, 9 digits, 2 letters) is wrong. Try again.",
             "El dígito de control de este número S10 (2 letras, 9 dígitos, 2 letras) no es correcto.",
         ),
+        ClassTitle => ("Parcel class", "Clase de paquete"),
+        ClassHow => (
+            "The label does not say it: press 1, 2 or 3.",
+            "La etiqueta no la indica: pulse 1, 2 o 3.",
+        ),
+        KeysClass => (
+            "{enter} Domestic   {back} Back",
+            "{enter} Nacional   {back} Volver",
+        ),
         TrackingHow => (
             "Scan the parcel's barcode, or type the number and press {enter}.",
             "Escanee el código de barras, o escriba el número y pulse {enter}.",
@@ -1141,6 +1154,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ClassExpress => (
             "Express (back to the sender after expiry)",
             "Urgente (vuelve al remitente al vencer)",
+        ),
+        ClassExpressInternational => (
+            "Express, international (back to the sender after expiry)",
+            "Urgente, internacional (vuelve al remitente al vencer)",
         ),
         // Roles.
         RoleCourier => ("Courier", "Repartidor"),

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::{CompartmentId, Fee, Language, ParcelId, Role, Size};
+use crate::domain::{CompartmentId, Country, Fee, Language, ParcelClass, ParcelId, Role, Size};
 use crate::engine::{Actor, Command, EngineSettings, Event, Refusal, SizeChoice};
 use crate::hardware::BankLayout;
 use crate::link::Failure;
@@ -26,6 +26,9 @@ pub struct KioskFacts {
     /// right locker.
     pub locker_code: String,
     pub tz: Tz,
+    /// Where the locker stands: an S10 parcel from elsewhere is
+    /// international (the engine decides the same way).
+    pub country: Country,
     /// Shown when something needs a person: out of service, invalid code.
     pub admin_contact: String,
     /// The language the kiosk falls back to after inactivity.
@@ -50,6 +53,7 @@ impl KioskFacts {
                 &settings.locker_code,
             ],
             settings.tz,
+            settings.country,
             bank,
             admin_contact,
             settings.admin_email.as_deref(),
@@ -59,6 +63,7 @@ impl KioskFacts {
     fn new(
         [letter, name, locker_code]: [&str; 3],
         tz: chrono_tz::Tz,
+        country: Country,
         bank: &BankLayout,
         admin_contact: &str,
         admin_email: Option<&str>,
@@ -74,6 +79,7 @@ impl KioskFacts {
             name: shown(name),
             locker_code: shown(locker_code),
             tz,
+            country,
             admin_contact: shown(&contact),
             language: Language::En,
             inactivity_secs: 60,
@@ -91,6 +97,7 @@ impl KioskFacts {
         let mut facts = Self::new(
             [&k.id, &k.name, &k.locker_code],
             k.time_zone,
+            k.country,
             bank,
             &k.admin_contact,
             config.notify.admin_email.as_deref(),
@@ -120,6 +127,36 @@ pub struct Draft {
     /// The recipient's short name ("Ana R."), once the engine confirmed
     /// the ID, for the courier to check.
     pub recipient_name: Option<String>,
+    /// The parcel's class, once its label or the courier said it.
+    pub class: Option<ClassShown>,
+}
+
+/// A parcel's class as the courier's screens say it: an express item
+/// posted abroad is express (it goes back to the sender) and international.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ClassShown {
+    pub class: ParcelClass,
+    /// Its S10 label names another country than the locker's.
+    pub abroad: bool,
+}
+
+impl ClassShown {
+    /// The class an S10 label gives, `None` for other tracking numbers
+    /// (the courier picks) or a wrong check digit (refused before).
+    pub fn of_label(tracking: &str, home: Country) -> Option<ClassShown> {
+        let label = crate::domain::s10::read(tracking).ok().flatten()?;
+        Some(ClassShown {
+            class: label.class(home),
+            abroad: label.is_international(home),
+        })
+    }
+
+    pub fn picked(class: ParcelClass) -> ClassShown {
+        ClassShown {
+            class,
+            abroad: false,
+        }
+    }
 }
 
 /// An expired parcel on the staff's removal list.
@@ -208,6 +245,10 @@ pub enum Screen {
         tracking: String,
         typed: String,
     },
+    /// The courier picks the class of a parcel whose label does not say it.
+    Class {
+        draft: Draft,
+    },
     Size {
         draft: Draft,
     },
@@ -238,6 +279,7 @@ pub enum Screen {
     DepositStored {
         door: CompartmentId,
         receipt: String,
+        class: Option<ClassShown>,
     },
     Removal {
         list: Vec<ExpiredParcel>,

@@ -194,8 +194,9 @@ fn open_door_on_a_vt100_is_drawn_in_ascii_with_the_door_in_reverse_video() {
 
 /// One of each screen, with typical contents.
 pub(super) fn all_screens() -> Vec<Screen> {
+    use crate::domain::ParcelClass;
     use crate::domain::{Fee, ParcelId};
-    use crate::kiosk::{Draft, ExpiredParcel};
+    use crate::kiosk::{ClassShown, Draft, ExpiredParcel};
     let spot = DoorSpot {
         door: CompartmentId(14),
         column: 3,
@@ -206,6 +207,7 @@ pub(super) fn all_screens() -> Vec<Screen> {
         recipient: "PX-111111".into(),
         size: Some(Size::M),
         recipient_name: Some("Ana R.".into()),
+        class: Some(ClassShown::picked(ParcelClass::Domestic)),
     };
     let expired = ExpiredParcel {
         parcel: ParcelId(7),
@@ -283,6 +285,12 @@ pub(super) fn all_screens() -> Vec<Screen> {
             tracking: "40442".into(),
             typed: "1111".into(),
         },
+        Screen::Class {
+            draft: Draft {
+                class: None,
+                ..draft.clone()
+            },
+        },
         Screen::Size {
             draft: draft.clone(),
         },
@@ -311,6 +319,10 @@ pub(super) fn all_screens() -> Vec<Screen> {
         Screen::DepositStored {
             door: spot.door,
             receipt: "R-A-000007".into(),
+            class: Some(ClassShown {
+                class: ParcelClass::Express,
+                abroad: true,
+            }),
         },
         Screen::Removal {
             list: vec![expired.clone()],
