@@ -422,6 +422,10 @@ fn help_text(f: &DemoFacts) -> String {
         .map(|(_, line)| line.as_str())
         .collect();
     lines.push(format!("B: {}", couriers.join(", ")));
+    lines.push(format!(
+        "Tracking label, typed fast: {} (express, from the US)",
+        crate::demo::S10_TO_SCAN
+    ));
     if let (Some(qr), Some((door, _, _))) = (&f.qr, f.codes.first()) {
         lines.push(format!("QR of door {door}, typed fast: {qr}"));
     }
@@ -515,5 +519,8 @@ mod tests {
         ] {
             assert!(text.contains(line), "{line} in {text}");
         }
+        // The demo's locker is in Madrid: the help offers an S10 label that
+        // is express and international there.
+        assert!(help_text(&facts).contains("EE123456785US"));
     }
 }
