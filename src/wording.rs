@@ -426,6 +426,8 @@ pub enum Text {
     MailFinalSubject,
     MailFinalBody,
     MailHeldAtOffice,
+    MailDomesticItem,
+    MailInternationalItem,
     MailReturnedToSender,
     MailPickedUpSubject,
     MailPickedUpBody,
@@ -1554,6 +1556,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "It is being taken to the office, where it is held {days} more days. Bring an ID.",
             "Se lleva a la oficina, donde se guarda {days} días más. Traiga su identificación.",
         ),
+        MailDomesticItem => ("It is a domestic item.", "Es un envío nacional."),
+        MailInternationalItem => ("It is an international item.", "Es un envío internacional."),
         MailReturnedToSender => (
             "It is an express item and is being returned to the sender.",
             "Es un envío urgente y se devuelve al remitente.",
@@ -1577,9 +1581,9 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         MailProofBody => (
             "Parcel {tracking} for recipient {recipient} was stored in door {door} of kiosk {kiosk} ({kiosk_name}, locker code {locker_code}).\n\
-             Receipt: {receipt}\nHeld until: {deadline}",
+             Receipt: {receipt}\nHeld until: {deadline}\nClass: {class}",
             "El paquete {tracking} para el destinatario {recipient} se guardó en la puerta {door} del quiosco {kiosk} ({kiosk_name}, código de casillero {locker_code}).\n\
-             Comprobante: {receipt}\nGuardado hasta: {deadline}",
+             Comprobante: {receipt}\nGuardado hasta: {deadline}\nClase: {class}",
         ),
         MailAlertSubject => (
             "Locker {kiosk} alert: {alert}",
