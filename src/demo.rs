@@ -20,6 +20,13 @@ pub struct DemoFacts {
     pub qr: Option<String>,
 }
 
+/// The label of the express parcel waiting in the demo's locker.
+const DEMO_EXPRESS_LABEL: &str = "EE246813576US";
+
+/// An S10 label a courier can scan (type fast) at the demo: express mail
+/// from the US, so express and international at the demo's Madrid locker.
+pub const S10_TO_SCAN: &str = "EE123456785US";
+
 const ACCOUNTS: [(&str, &str, Role); 4] = [
     ("1001", "1234", Role::Courier),
     ("1002", "2468", Role::Courier),
@@ -96,16 +103,19 @@ pub fn seed(engine: &mut Engine) -> Result<DemoFacts, EngineError> {
     let mut qr = None;
     for (i, door) in picks.enumerate() {
         let (digits, _, _) = RECIPIENTS[i % RECIPIENTS.len()];
-        let class = [
-            ParcelClass::Domestic,
-            ParcelClass::International,
-            ParcelClass::Express,
-        ][i % 3];
+        // The first is classed by hand; the others by their S10 labels,
+        // posted from Germany and (express) from the US to a locker in Spain.
+        let (tracking, class) = [
+            (format!("DEMO{:04}", i + 1), ParcelClass::Domestic),
+            ("RR102938478DE".to_string(), ParcelClass::International),
+            (DEMO_EXPRESS_LABEL.to_string(), ParcelClass::Express),
+        ][i % 3]
+            .clone();
         let events = engine.handle(
             &op,
             Command::PlaceParcel {
                 compartment: *door,
-                tracking: format!("DEMO{:04}", i + 1),
+                tracking,
                 recipient: digits.into(),
                 class,
             },
@@ -189,5 +199,22 @@ mod tests {
                 ..
             }
         ));
+        // The labels class the parcels: from Germany, and express from the US.
+        let local = Actor::Local {
+            name: "demo".into(),
+        };
+        let query = crate::engine::read::Query::Parcels(String::new());
+        let Ok(crate::engine::read::Answer::Parcels(_, rows)) = engine.read(&local, query) else {
+            panic!("no parcel list")
+        };
+        let class_of = |label: &str| {
+            let row = rows.iter().find(|r| r.tracking == label).unwrap();
+            (row.class, row.abroad)
+        };
+        assert_eq!(
+            class_of("RR102938478DE"),
+            (ParcelClass::International, true)
+        );
+        assert_eq!(class_of(DEMO_EXPRESS_LABEL), (ParcelClass::Express, true));
     }
 }

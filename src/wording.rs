@@ -118,6 +118,10 @@ pub enum Text {
     TrackingTitle,
     TrackingHow,
     TrackingInvalid,
+    TrackingCheckDigit,
+    ClassTitle,
+    ClassHow,
+    KeysClass,
     RecipientTitle,
     RecipientHow,
     RecipientInvalid,
@@ -256,6 +260,7 @@ pub enum Text {
     ClassDomestic,
     ClassInternational,
     ClassExpress,
+    ClassExpressInternational,
     // Roles.
     RoleCourier,
     RoleAdmin,
@@ -425,6 +430,8 @@ pub enum Text {
     MailFinalSubject,
     MailFinalBody,
     MailHeldAtOffice,
+    MailDomesticItem,
+    MailInternationalItem,
     MailReturnedToSender,
     MailPickedUpSubject,
     MailPickedUpBody,
@@ -541,6 +548,7 @@ pub enum Text {
     DemoCodeLine,
     DemoCouriers,
     DemoQr,
+    DemoLabel,
     DemoRecipients,
     DemoConsole,
     DemoClose,
@@ -617,6 +625,7 @@ pub enum Text {
     RejNotBeingDeposited,
     RejDimensionTooSmall,
     RejTrackingMalformed,
+    RejTrackingCheckDigit,
     RejLargerSize,
     RejNoFreeCode,
     RejFeeOfferExpired,
@@ -869,6 +878,19 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         TrackingInvalid => (
             "A tracking number has 4 to 40 letters, digits or '-'. Try again.",
             "Un número de seguimiento tiene de 4 a 40 letras, dígitos o '-'.",
+        ),
+        TrackingCheckDigit => (
+            "The check digit of this S10 number (2 letters, 9 digits, 2 letters) is wrong. Try again.",
+            "El dígito de control de este número S10 (2 letras, 9 dígitos, 2 letras) no es correcto.",
+        ),
+        ClassTitle => ("Parcel class", "Clase de paquete"),
+        ClassHow => (
+            "The label does not say it: press 1, 2 or 3.",
+            "La etiqueta no la indica: pulse 1, 2 o 3.",
+        ),
+        KeysClass => (
+            "{enter} Domestic   {back} Back",
+            "{enter} Nacional   {back} Volver",
         ),
         TrackingHow => (
             "Scan the parcel's barcode, or type the number and press {enter}.",
@@ -1161,6 +1183,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ClassExpress => (
             "Express (back to the sender after expiry)",
             "Urgente (vuelve al remitente al vencer)",
+        ),
+        ClassExpressInternational => (
+            "Express, international (back to the sender after expiry)",
+            "Urgente, internacional (vuelve al remitente al vencer)",
         ),
         // Roles.
         RoleCourier => ("Courier", "Repartidor"),
@@ -1569,6 +1595,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "It is being taken to the office, where it is held {days} more days. Bring an ID.",
             "Se lleva a la oficina, donde se guarda {days} días más. Traiga su identificación.",
         ),
+        MailDomesticItem => ("It is a domestic item.", "Es un envío nacional."),
+        MailInternationalItem => ("It is an international item.", "Es un envío internacional."),
         MailReturnedToSender => (
             "It is an express item and is being returned to the sender.",
             "Es un envío urgente y se devuelve al remitente.",
@@ -1592,9 +1620,9 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         MailProofBody => (
             "Parcel {tracking} for recipient {recipient} was stored in door {door} of kiosk {kiosk} ({kiosk_name}, locker code {locker_code}).\n\
-             Receipt: {receipt}\nHeld until: {deadline}",
+             Receipt: {receipt}\nHeld until: {deadline}\nClass: {class}",
             "El paquete {tracking} para el destinatario {recipient} se guardó en la puerta {door} del quiosco {kiosk} ({kiosk_name}, código de casillero {locker_code}).\n\
-             Comprobante: {receipt}\nGuardado hasta: {deadline}",
+             Comprobante: {receipt}\nGuardado hasta: {deadline}\nClase: {class}",
         ),
         MailAlertSubject => (
             "Locker {kiosk} alert: {alert}",
@@ -1869,6 +1897,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Couriers ({deposit}): {couriers}",
             "Mensajeros ({deposit}): {couriers}",
         ),
+        DemoLabel => (
+            "Tracking label, typed fast: {label} (express, from the US)",
+            "Etiqueta, tecleada rápido: {label} (urgente, de EE. UU.)",
+        ),
         DemoQr => (
             "QR of door {door}, typed fast: {qr}",
             "QR de la puerta {door}, tecleado rápido: {qr}",
@@ -2007,6 +2039,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         RejTrackingMalformed => (
             "a tracking number has 4 to 40 letters, digits or '-'",
             "un número de seguimiento tiene de 4 a 40 letras, dígitos o '-'",
+        ),
+        RejTrackingCheckDigit => (
+            "the check digit of this S10 tracking number is wrong: scan or type it again",
+            "el dígito de control de este número de seguimiento S10 no es correcto: escanéelo o escríbalo de nuevo",
         ),
         RejLargerSize => ("choose a larger size", "elija un tamaño mayor"),
         RejNoFreeCode => (
@@ -2367,6 +2403,7 @@ pub fn machine(name: &str) -> Option<Text> {
         "rejection.not_being_deposited" => RejNotBeingDeposited,
         "rejection.dimension_too_small" => RejDimensionTooSmall,
         "rejection.tracking_malformed" => RejTrackingMalformed,
+        "rejection.tracking_check_digit" => RejTrackingCheckDigit,
         "rejection.larger_size" => RejLargerSize,
         "rejection.no_free_code" => RejNoFreeCode,
         "rejection.fee_offer_expired" => RejFeeOfferExpired,

@@ -360,6 +360,8 @@ fn disabled_compartment_stays_out_of_allocation() {
     });
     d.r.press("40443#");
     d.r.press(&format!("{ANA}#"));
+    d.r.wait_text("Parcel class");
+    d.r.press("#");
     d.r.wait_text("Parcel size");
     d.r.press("1");
     assert_eq!(d.r.door_on_screen(), CompartmentId(1), "{}", d.r.text());

@@ -206,6 +206,8 @@ fn courier_deposit_opens_a_door_and_queues_the_code() {
     r.press("1");
     r.press("40442#");
     r.press("111111#");
+    r.wait_text("Parcel class");
+    r.press("#");
     r.wait_text("Parcel size");
     r.press("2");
     let door = r.door_on_screen();

@@ -291,6 +291,7 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
     cfg.kiosk.name = "Demo Lobby".into();
     cfg.kiosk.locker_code = "LK-0001".into();
     cfg.kiosk.time_zone = chrono_tz::Europe::Madrid;
+    cfg.kiosk.country = crate::domain::Country::SPAIN;
     cfg.kiosk.admin_contact = "Building office, ext. 100".into();
     cfg.notify.admin_email = Some("admin@example.org".into());
     cfg.security.argon2 = HashCost::default();
@@ -442,6 +443,7 @@ fn help_text(f: &DemoFacts, data_dir: &Path) -> crate::kiosk::DemoHelp {
             .map(|(_, line)| line.clone())
             .collect(),
         qr: f.codes.first().map(|(door, _, _)| *door).zip(f.qr.clone()),
+        label: crate::demo::S10_TO_SCAN.to_string(),
         recipients: f.recipients.clone(),
         data_dir: data_dir.display().to_string(),
         close_secs: DEMO_CLOSE.as_secs(),
@@ -533,5 +535,8 @@ mod tests {
         ] {
             assert!(text.contains(line), "{line} in {text}");
         }
+        // The demo's locker is in Madrid: the help offers an S10 label that
+        // is express and international there.
+        assert_eq!(help_text(&facts, dir).label, "EE123456785US");
     }
 }

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::text::{NAME_MAX, check_name, check_text};
-use crate::domain::{FeePolicy, HashCost, HoldPolicy, Language};
+use crate::domain::{Country, FeePolicy, HashCost, HoldPolicy, Language};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("{file}: {key}: {reason}")]
@@ -122,6 +122,10 @@ pub struct KioskConfig {
     pub locker_code: String,
     #[serde(default = "default_tz")]
     pub time_zone: Tz,
+    /// Where the locker stands (ISO 3166 alpha-2): a UPU S10 parcel posted
+    /// in another country is international.
+    #[serde(default)]
+    pub country: Country,
     pub data_dir: PathBuf,
     /// The bank layout, `hardware/banks/*.toml`.
     pub hardware: PathBuf,
@@ -499,6 +503,7 @@ impl Config {
                 name: "Locker".into(),
                 locker_code: "-".into(),
                 time_zone: default_tz(),
+                country: Country::default(),
                 data_dir,
                 hardware: PathBuf::from("hardware/banks/demo.toml"),
                 keymap: None,

@@ -19,6 +19,28 @@ fn minimal_config_gets_defaults() {
     assert_eq!(c.policy.reopen_secs, 60);
     assert_eq!(c.bus.baud, 9600);
     assert_eq!(c.kiosk.time_zone, chrono_tz::Europe::Madrid);
+    assert_eq!(c.kiosk.country, Country::SPAIN);
+}
+
+#[test]
+fn country_is_an_iso_code_and_a_wrong_one_names_file_and_key() {
+    let with = |country: &str| {
+        let line = format!("time_zone = \"Europe/Madrid\"\ncountry = \"{country}\"");
+        Config::parse(
+            &GOOD.replace("time_zone = \"Europe/Madrid\"", &line),
+            "k.toml",
+        )
+    };
+    assert_eq!(with("US").unwrap().kiosk.country.as_str(), "US");
+    for wrong in ["XX", "Spain"] {
+        let e = with(wrong).unwrap_err();
+        assert_eq!(
+            (e.file.as_str(), e.key.as_str()),
+            ("k.toml", "kiosk.country")
+        );
+        assert!(e.reason.contains("ISO 3166"), "{e}");
+        assert!(!e.to_string().contains('\n'), "{e}");
+    }
 }
 
 #[test]

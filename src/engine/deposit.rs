@@ -6,6 +6,7 @@ use super::tx::{Refusal, TxResult, refuse};
 use super::{Engine, EngineError, EngineResult, Event, Rejection, SizeChoice};
 use crate::domain::compartment::choose;
 use crate::domain::hold::local_date;
+use crate::domain::s10;
 use crate::domain::throttle::PINS;
 use crate::domain::{
     Compartment, CompartmentId, Parcel, ParcelClass, ParcelId, ParcelState, RecipientId, Size,
@@ -126,7 +127,7 @@ impl Engine {
         size: SizeChoice,
         class: ParcelClass,
     ) -> EngineResult {
-        let (tracking, rid) = self.check_new_parcel(tracking, recipient)?;
+        let (tracking, rid, class) = self.check_new_parcel(tracking, recipient, class)?;
         let size = match size {
             SizeChoice::Size(s) => s,
             SizeChoice::Dimensions(d) if !d.is_real() => {
@@ -158,18 +159,27 @@ impl Engine {
         Ok(events)
     }
 
-    /// A tracking number and a registered, open recipient, or why not.
+    /// A tracking number, a registered, open recipient and the parcel's
+    /// class, or why not.
     fn check_new_parcel(
         &self,
         tracking: &str,
         recipient: &str,
-    ) -> Result<(String, RecipientId), EngineError> {
+        class: ParcelClass,
+    ) -> Result<(String, RecipientId, ParcelClass), EngineError> {
         let tracking = tracking.trim();
         if !crate::domain::parcel::is_tracking_number(tracking) {
             return Err(EngineError::Rejected(Rejection::TrackingMalformed));
         }
+        // An S10 label says the class itself; what was picked counts only
+        // for the numbers that do not.
+        let class = match s10::read(tracking) {
+            Err(_) => return Err(EngineError::Rejected(Rejection::TrackingCheckDigit)),
+            Ok(Some(label)) => label.class(self.settings.country),
+            Ok(None) => class,
+        };
         let (rid, _) = self.registered_recipient(recipient)?;
-        Ok((tracking.to_string(), rid))
+        Ok((tracking.to_string(), rid, class))
     }
 
     /// A recipient ID that names an open account, or `NotRegistered`.
@@ -229,7 +239,7 @@ impl Engine {
         recipient: &str,
         class: ParcelClass,
     ) -> EngineResult {
-        let (tracking, rid) = self.check_new_parcel(tracking, recipient)?;
+        let (tracking, rid, class) = self.check_new_parcel(tracking, recipient, class)?;
         let parcel = self.new_parcel(tracking, rid, c, class, who)?;
         self.commit(|tx| {
             if tx.intent(c)?.is_some() {

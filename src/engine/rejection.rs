@@ -22,6 +22,8 @@ pub enum Rejection {
     DimensionTooSmall,
     #[error("a tracking number has 4 to 40 letters, digits or '-'")]
     TrackingMalformed,
+    #[error("the check digit of this S10 tracking number is wrong: scan or type it again")]
+    TrackingCheckDigit,
     #[error("choose a larger size")]
     LargerSize,
     #[error("could not find a free access code")]
@@ -60,6 +62,7 @@ impl Rejection {
             Self::NotBeingDeposited { .. } => "not_being_deposited",
             Self::DimensionTooSmall => "dimension_too_small",
             Self::TrackingMalformed => "tracking_malformed",
+            Self::TrackingCheckDigit => "tracking_check_digit",
             Self::LargerSize => "larger_size",
             Self::NoFreeCode => "no_free_code",
             Self::FeeOfferExpired => "fee_offer_expired",
@@ -129,6 +132,7 @@ mod tests {
             Rejection::NotBeingDeposited { parcel },
             Rejection::DimensionTooSmall,
             Rejection::TrackingMalformed,
+            Rejection::TrackingCheckDigit,
             Rejection::LargerSize,
             Rejection::NoFreeCode,
             Rejection::FeeOfferExpired,
@@ -157,6 +161,7 @@ mod tests {
                 | Rejection::NotBeingDeposited { .. }
                 | Rejection::DimensionTooSmall
                 | Rejection::TrackingMalformed
+                | Rejection::TrackingCheckDigit
                 | Rejection::LargerSize
                 | Rejection::NoFreeCode
                 | Rejection::FeeOfferExpired

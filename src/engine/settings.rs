@@ -4,7 +4,7 @@ use chrono_tz::Tz;
 
 use crate::config::Config;
 use crate::domain::code_keys::KeyFileError;
-use crate::domain::{CodeKeys, FeePolicy, HashCost, HoldPolicy};
+use crate::domain::{CodeKeys, Country, FeePolicy, HashCost, HoldPolicy};
 use crate::store::{Store, T};
 
 /// The key file could not be read or made; one line for `security.key_file`.
@@ -21,6 +21,8 @@ pub struct EngineSettings {
     pub kiosk_name: String,
     pub locker_code: String,
     pub tz: Tz,
+    /// Where the locker stands: S10 parcels from elsewhere are international.
+    pub country: Country,
     pub hold: HoldPolicy,
     pub fees: FeePolicy,
     pub hash_cost: HashCost,
@@ -45,6 +47,7 @@ impl EngineSettings {
             kiosk_name: c.kiosk.name.clone(),
             locker_code: c.kiosk.locker_code.clone(),
             tz: c.kiosk.time_zone,
+            country: c.kiosk.country,
             hold: c.policy.hold(),
             fees: c.fees.clone(),
             hash_cost: c.security.argon2,
@@ -98,6 +101,7 @@ impl EngineSettings {
             kiosk_name: "Lobby".into(),
             locker_code: "LK-1042".into(),
             tz: chrono_tz::Europe::Madrid,
+            country: Country::SPAIN,
             hold: HoldPolicy::default(),
             fees: FeePolicy::default(),
             hash_cost: HashCost::TEST,

@@ -8,7 +8,9 @@ use crate::engine::{Command, Event, Refusal, SizeChoice};
 use crate::store::{AlertKind, IntentKind};
 use crate::ui::Intent;
 
-use super::model::{DoorSpot, Draft, Model, Notice, Request, Screen, StaffSession, size_choice};
+use super::model::{
+    ClassShown, DoorSpot, Draft, Model, Notice, Request, Screen, StaffSession, size_choice,
+};
 use super::update::{digit_char, engine, notice, size_for_key};
 use crate::wording::Text;
 
@@ -28,6 +30,7 @@ pub(super) fn is_courier_screen(screen: &Screen) -> bool {
             | Screen::StaffMenu
             | Screen::Tracking { .. }
             | Screen::Recipient { .. }
+            | Screen::Class { .. }
             | Screen::Size { .. }
             | Screen::Dimensions { .. }
             | Screen::NotRegistered { .. }
@@ -79,6 +82,7 @@ fn push_digit(buf: &mut String, d: u8, max: usize) {
 }
 
 pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
+    let home = model.facts.country;
     match &mut model.screen {
         Screen::SignInUser { user } => match intent {
             Intent::Digit(d) => push_digit(user, d, USER_DIGITS),
@@ -140,6 +144,26 @@ pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             }
             _ => {}
         },
+        // One key: the usual class is also the one {enter} takes.
+        Screen::Class { draft } => {
+            let class = match intent {
+                Intent::Digit(1) | Intent::Enter => Some(ParcelClass::Domestic),
+                Intent::Digit(2) => Some(ParcelClass::International),
+                Intent::Digit(3) => Some(ParcelClass::Express),
+                _ => None,
+            };
+            if let Some(class) = class {
+                draft.class = Some(ClassShown::picked(class));
+                model.screen = Screen::Size {
+                    draft: draft.clone(),
+                };
+            } else if intent == Intent::Back {
+                model.screen = Screen::Recipient {
+                    tracking: draft.tracking.clone(),
+                    typed: String::new(),
+                };
+            }
+        }
         Screen::Size { draft } => match intent {
             Intent::Digit(5) => {
                 model.screen = Screen::Dimensions {
@@ -153,6 +177,12 @@ pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
                     draft.size = Some(size);
                     let command = start_deposit(draft, size_choice(size));
                     return engine(model, command);
+                }
+            }
+            // Back to the class picked, or past a class the label gave.
+            Intent::Back if ClassShown::of_label(&draft.tracking, home).is_none() => {
+                model.screen = Screen::Class {
+                    draft: draft.clone(),
                 }
             }
             Intent::Back => {
@@ -255,17 +285,26 @@ pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
 /// language, and can be typed again.
 fn tracking_entered(model: &mut Model, tracking: String) {
     let tracking = tracking.trim().to_string();
-    if crate::domain::parcel::is_tracking_number(&tracking) {
+    let wrong = if !crate::domain::parcel::is_tracking_number(&tracking) {
+        Text::TrackingInvalid
+    } else if crate::domain::s10::read(&tracking).is_err() {
+        Text::TrackingCheckDigit
+    } else {
         model.screen = Screen::Recipient {
             tracking,
             typed: String::new(),
         };
-    } else {
-        model.screen = Screen::Tracking {
-            typed: String::new(),
-        };
-        model.notice = Some(notice(Text::TrackingInvalid));
-    }
+        return;
+    };
+    model.screen = Screen::Tracking {
+        typed: String::new(),
+    };
+    model.notice = Some(notice(wrong));
+}
+
+/// The class the parcel's S10 label gives, with the locker's country.
+fn label_class(model: &Model, tracking: &str) -> Option<ClassShown> {
+    ClassShown::of_label(tracking, model.facts.country)
 }
 
 /// A recipient ID of the right form goes to the engine at once, which
@@ -299,9 +338,8 @@ fn start_deposit(draft: &Draft, size: SizeChoice) -> Command {
         tracking: draft.tracking.clone(),
         recipient: draft.recipient.clone(),
         size,
-        // The keypad has no key for parcel classes; the carrier's system
-        // sets express or international ones (see the admin console).
-        class: ParcelClass::Domestic,
+        // The engine reads an S10 label itself; this is the courier's pick.
+        class: draft.class.unwrap_or_default().class,
     }
 }
 
@@ -313,7 +351,8 @@ pub(super) fn draft_of(screen: &Screen) -> Draft {
             recipient: typed.clone(),
             ..Draft::default()
         },
-        Screen::Size { draft }
+        Screen::Class { draft }
+        | Screen::Size { draft }
         | Screen::Dimensions { draft, .. }
         | Screen::NoCompartment { draft, .. }
         | Screen::DepositDoor { draft, .. } => draft.clone(),
@@ -390,13 +429,18 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<crate::kiosk::Req
             short_name,
         } => {
             if let Screen::Recipient { tracking, .. } = &model.screen {
-                model.screen = Screen::Size {
-                    draft: Draft {
-                        tracking: tracking.clone(),
-                        recipient: recipient.as_str().to_string(),
-                        size: None,
-                        recipient_name: Some(short_name),
-                    },
+                let class = label_class(model, tracking);
+                let draft = Draft {
+                    tracking: tracking.clone(),
+                    recipient: recipient.as_str().to_string(),
+                    size: None,
+                    recipient_name: Some(short_name),
+                    class,
+                };
+                // A label that says the class spares the courier the question.
+                model.screen = match class {
+                    Some(_) => Screen::Size { draft },
+                    None => Screen::Class { draft },
                 };
             }
         }
@@ -425,10 +469,15 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<crate::kiosk::Req
             compartment,
             receipt,
         } => {
-            if matches!(&model.screen, Screen::DepositDoor { parcel: p, .. } if *p == parcel) {
+            if let Screen::DepositDoor {
+                parcel: p, draft, ..
+            } = &model.screen
+                && *p == parcel
+            {
                 model.screen = Screen::DepositStored {
                     door: compartment,
                     receipt,
+                    class: draft.class,
                 };
             }
         }

@@ -42,8 +42,8 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 
 pub use model::{
-    DemoHelp, DoorSpot, Draft, ExpiredParcel, KioskFacts, Model, Msg, Notice, Request, Screen,
-    StaffSession,
+    ClassShown, DemoHelp, DoorSpot, Draft, ExpiredParcel, KioskFacts, Model, Msg, Notice, Request,
+    Screen, StaffSession,
 };
 pub use update::update;
 pub use view::{page_of, view};

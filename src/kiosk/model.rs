@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::{CompartmentId, Fee, Language, ParcelId, Role, Size};
+use crate::domain::{CompartmentId, Country, Fee, Language, ParcelClass, ParcelId, Role, Size};
 use crate::engine::{Actor, Command, EngineSettings, Event, Refusal, SizeChoice};
 use crate::hardware::BankLayout;
 use crate::link::Failure;
@@ -26,6 +26,9 @@ pub struct KioskFacts {
     /// right locker.
     pub locker_code: String,
     pub tz: Tz,
+    /// Where the locker stands: an S10 parcel from elsewhere is
+    /// international (the engine decides the same way).
+    pub country: Country,
     /// Shown when something needs a person: out of service, invalid code.
     pub admin_contact: String,
     /// The language the kiosk falls back to after inactivity.
@@ -51,6 +54,7 @@ impl KioskFacts {
                 &settings.locker_code,
             ],
             settings.tz,
+            settings.country,
             bank,
             admin_contact,
             settings.admin_email.as_deref(),
@@ -60,6 +64,7 @@ impl KioskFacts {
     fn new(
         [letter, name, locker_code]: [&str; 3],
         tz: chrono_tz::Tz,
+        country: Country,
         bank: &BankLayout,
         admin_contact: &str,
         admin_email: Option<&str>,
@@ -75,6 +80,7 @@ impl KioskFacts {
             name: shown(name),
             locker_code: shown(locker_code),
             tz,
+            country,
             admin_contact: shown(&contact),
             language: Language::En,
             inactivity_secs: 60,
@@ -92,6 +98,7 @@ impl KioskFacts {
         let mut facts = Self::new(
             [&k.id, &k.name, &k.locker_code],
             k.time_zone,
+            k.country,
             bank,
             &k.admin_contact,
             config.notify.admin_email.as_deref(),
@@ -111,6 +118,9 @@ pub struct DemoHelp {
     pub couriers: Vec<String>,
     /// The first parcel's door and QR payload, typed fast as a scanner would.
     pub qr: Option<(CompartmentId, String)>,
+    /// A tracking label that says its class (UPU S10), to paste at the
+    /// courier's tracking step.
+    pub label: String,
     pub recipients: Vec<String>,
     /// Where `locker admin --data-dir` attaches.
     pub data_dir: String,
@@ -136,6 +146,36 @@ pub struct Draft {
     /// The recipient's short name ("Ana R."), once the engine confirmed
     /// the ID, for the courier to check.
     pub recipient_name: Option<String>,
+    /// The parcel's class, once its label or the courier said it.
+    pub class: Option<ClassShown>,
+}
+
+/// A parcel's class as the courier's screens say it: an express item
+/// posted abroad is express (it goes back to the sender) and international.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ClassShown {
+    pub class: ParcelClass,
+    /// Its S10 label names another country than the locker's.
+    pub abroad: bool,
+}
+
+impl ClassShown {
+    /// The class an S10 label gives, `None` for other tracking numbers
+    /// (the courier picks) or a wrong check digit (refused before).
+    pub fn of_label(tracking: &str, home: Country) -> Option<ClassShown> {
+        let label = crate::domain::s10::read(tracking).ok().flatten()?;
+        Some(ClassShown {
+            class: label.class(home),
+            abroad: label.is_international(home),
+        })
+    }
+
+    pub fn picked(class: ParcelClass) -> ClassShown {
+        ClassShown {
+            class,
+            abroad: false,
+        }
+    }
 }
 
 /// An expired parcel on the staff's removal list.
@@ -224,6 +264,10 @@ pub enum Screen {
         tracking: String,
         typed: String,
     },
+    /// The courier picks the class of a parcel whose label does not say it.
+    Class {
+        draft: Draft,
+    },
     Size {
         draft: Draft,
     },
@@ -254,6 +298,7 @@ pub enum Screen {
     DepositStored {
         door: CompartmentId,
         receipt: String,
+        class: Option<ClassShown>,
     },
     Removal {
         list: Vec<ExpiredParcel>,

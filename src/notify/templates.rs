@@ -24,16 +24,23 @@ fn fact(facts: &Value, key: &str) -> String {
     }
 }
 
-/// What happens after expiry, from the `after_expiry` fact.
+/// What happens after expiry, from the `after_expiry` fact, with the
+/// parcel's class from the `class` fact (older messages have none).
 fn after_expiry(facts: &Value, lang: Language) -> String {
     let held = facts
         .get("after_expiry")
         .and_then(|a| a.get("held_at_office"))
         .and_then(|h| h.get("days"));
-    match held {
-        Some(days) => fill(lang, Words::MailHeldAtOffice, &[("days", days)]),
-        None => tr(lang, Words::MailReturnedToSender).to_string(),
-    }
+    let Some(days) = held else {
+        return tr(lang, Words::MailReturnedToSender).to_string();
+    };
+    let held = fill(lang, Words::MailHeldAtOffice, &[("days", days)]);
+    let class = match facts.get("class").and_then(Value::as_str) {
+        Some("domestic") => Words::MailDomesticItem,
+        Some("international") => Words::MailInternationalItem,
+        _ => return held,
+    };
+    format!("{} {held}", tr(lang, class))
 }
 
 /// What the locker charges, from the `fees` fact: a line per fee, and who
@@ -90,7 +97,8 @@ pub fn render(n: &Notification) -> Text {
     let alert = named(lang, &fact(f, "alert"));
     let text = reword(lang, &fact(f, "text"));
     let fees = fees(f, lang);
-    let args: [(&str, &dyn std::fmt::Display); 13] = [
+    let class = named(lang, &format!("class.{}", fact(f, "class")));
+    let args: [(&str, &dyn std::fmt::Display); 14] = [
         ("door", &door),
         ("kiosk", &kiosk),
         ("kiosk_name", &kiosk_name),
@@ -104,6 +112,7 @@ pub fn render(n: &Notification) -> Text {
         ("alert", &alert),
         ("text", &text),
         ("fees", &fees),
+        ("class", &class),
     ];
     use NotificationKind::*;
     let (subject, body) = match n.kind {
@@ -189,6 +198,47 @@ pub(crate) mod tests {
         let t = render(&note(NotificationKind::Delivered, Language::En));
         assert!(!t.body.to_lowercase().contains("fee"), "{}", t.body);
         assert!(!t.body.contains("{fees}"), "{}", t.body);
+    }
+
+    #[test]
+    fn final_notice_names_the_class_and_its_days_as_the_postal_rules_do() {
+        let mut international = note(NotificationKind::FinalNotice, Language::En);
+        international.facts["class"] = serde_json::json!("international");
+        international.facts["after_expiry"] =
+            serde_json::json!({ "held_at_office": { "days": 25 } });
+        let body = render(&international).body;
+        assert!(
+            body.contains("It is an international item. It is being taken to the office, where it is held 25 more days."),
+            "{body}"
+        );
+        let mut domestic = note(NotificationKind::FinalNotice, Language::Es);
+        domestic.facts["class"] = serde_json::json!("domestic");
+        let body = render(&domestic).body;
+        assert!(
+            body.contains(
+                "Es un envío nacional. Se lleva a la oficina, donde se guarda 10 días más."
+            ),
+            "{body}"
+        );
+        let mut express = note(NotificationKind::FinalNotice, Language::En);
+        express.facts["class"] = serde_json::json!("express");
+        express.facts["after_expiry"] = serde_json::json!("returned_to_sender");
+        assert!(
+            render(&express)
+                .body
+                .contains("express item and is being returned to the sender")
+        );
+    }
+
+    #[test]
+    fn proof_of_delivery_names_the_class() {
+        let mut proof = note(NotificationKind::ProofOfDelivery, Language::En);
+        proof.facts["class"] = serde_json::json!("express");
+        let body = render(&proof).body;
+        assert!(
+            body.contains("Class: Express (back to the sender"),
+            "{body}"
+        );
     }
 
     #[test]

@@ -515,6 +515,9 @@ impl Rig {
         self.press("1");
         self.press("40442#");
         self.press(&format!("{recipient}#"));
+        // No S10 label: the class is asked, domestic with one key.
+        self.wait_text("Parcel class");
+        self.press("#");
         self.wait_text("Parcel size");
     }
 }

@@ -209,6 +209,31 @@ fn parcel_lists_detail_and_expired() {
 }
 
 #[test]
+fn an_express_parcel_posted_abroad_shows_as_express_and_international() {
+    let mut desk = Desk::new();
+    // Picked as domestic; its S10 label says otherwise (the locker is in Spain).
+    desk.d
+        .engine
+        .handle(
+            &local(),
+            Command::PlaceParcel {
+                compartment: CompartmentId(1),
+                tracking: "EE123456785US".into(),
+                recipient: ANA.into(),
+                class: ParcelClass::Domestic,
+            },
+        )
+        .unwrap();
+    desk.sign_in(ADMIN.0, ADMIN.1);
+    desk.keys("2\n");
+    let text = desk.text();
+    assert!(
+        text.contains("EE123456785US") && text.contains("Class: Express, international"),
+        "{text}"
+    );
+}
+
+#[test]
 fn people_markers_alerts_outbox_audit_and_bus() {
     let mut desk = Desk::new();
     busy_bank(&mut desk);

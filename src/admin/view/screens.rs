@@ -208,7 +208,13 @@ pub(super) fn parcel(model: &Model, view: &ParcelView) -> Body {
             ("state", &state),
         ],
     ));
-    let class = words(model, &format!("class.{}", p.class.as_str()));
+    // Express wins the class (back to the sender); one from abroad says
+    // it is international too.
+    let class = if p.abroad && p.class == crate::domain::ParcelClass::Express {
+        say(model, Text::ClassExpressInternational).to_string()
+    } else {
+        words(model, &format!("class.{}", p.class.as_str()))
+    };
     b.words(say_with(model, Text::ParcelClassLine, &[("class", &class)]));
     let deadline = p
         .deadline

@@ -14,8 +14,8 @@ use super::{Actor, Engine, EngineError, query};
 use crate::domain::hold::local_date;
 use crate::domain::permission::allows;
 use crate::domain::{
-    Compartment, CompartmentId, Parcel, ParcelId, ParcelState, Permission, Recipient, RecipientId,
-    Role,
+    Compartment, CompartmentId, Country, Parcel, ParcelId, ParcelState, Permission, Recipient,
+    RecipientId, Role,
 };
 use crate::store::audit::{self, AuditEntry, AuditFilter, VerifyReport};
 use crate::store::{CctvMarker, DoorIntent, Store, StoreError, T};
@@ -222,6 +222,7 @@ impl Engine {
     pub fn read(&self, actor: &Actor, query: Query) -> Result<Answer, EngineError> {
         let role = self.may_read(actor, query.permission())?;
         let store = &self.store;
+        let home = self.settings().country;
         Ok(match query {
             Query::Bank => Answer::Bank(self.bank_view()?),
             Query::Compartment(id) => {
@@ -233,7 +234,7 @@ impl Engine {
                     .ok_or_else(|| EngineError::NotFound(format!("door {id}")))?;
                 let parcel = match row.parcel {
                     Some(p) if allows(role, Permission::ViewParcels) => {
-                        self.parcel(p)?.map(|p| parcel_row(&p))
+                        self.parcel(p)?.map(|p| parcel_row(&p, home))
                     }
                     _ => None,
                 };
@@ -251,7 +252,7 @@ impl Engine {
                 ParcelList::Expired,
                 query::expired_parcels(store)?
                     .iter()
-                    .map(parcel_row)
+                    .map(|p| parcel_row(p, home))
                     .collect(),
             ),
             Query::Parcel(id) => {
@@ -263,7 +264,7 @@ impl Engine {
                     ..AuditFilter::default()
                 };
                 Answer::Parcel(ParcelView {
-                    parcel: parcel_row(&p),
+                    parcel: parcel_row(&p, home),
                     courier: p.courier.clone(),
                     deposited_at: p.deposited_at,
                     extension_days: p.extension_days,
@@ -386,7 +387,7 @@ impl Engine {
                 }
             })
             .take(MAX_PARCELS)
-            .map(parcel_row)
+            .map(|p| parcel_row(p, self.settings().country))
             .collect();
         let list = if text.is_empty() {
             ParcelList::Live
@@ -507,7 +508,7 @@ impl Engine {
     }
 }
 
-fn parcel_row(p: &Parcel) -> ParcelRow {
+fn parcel_row(p: &Parcel, home: Country) -> ParcelRow {
     ParcelRow {
         id: p.id,
         tracking: p.tracking.clone(),
@@ -515,6 +516,10 @@ fn parcel_row(p: &Parcel) -> ParcelRow {
         door: p.compartment,
         state: p.state,
         class: p.class,
+        abroad: crate::domain::s10::read(&p.tracking)
+            .ok()
+            .flatten()
+            .is_some_and(|label| label.is_international(home)),
         deadline: p.deadline,
     }
 }

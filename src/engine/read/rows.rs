@@ -59,6 +59,10 @@ pub struct ParcelRow {
     pub door: CompartmentId,
     pub state: ParcelState,
     pub class: ParcelClass,
+    /// Its S10 label names another country than the locker's: an express
+    /// item from abroad is international too.
+    #[serde(default)]
+    pub abroad: bool,
     pub deadline: Option<DateTime<Utc>>,
 }
 

@@ -220,3 +220,60 @@ fn a_door_closed_empty_then_given_up_is_free_at_once() {
     assert!(rig.compartment(c).allocatable());
     assert!(query::intents(rig.engine.store()).unwrap().is_empty());
 }
+
+/// The parcel a deposit of `tracking` started, the courier having picked
+/// `picked`.
+fn start_s10(
+    rig: &mut Rig,
+    tracking: &str,
+    picked: ParcelClass,
+) -> Result<crate::domain::ParcelId, EngineError> {
+    let ev = rig.engine.handle(
+        &rig.courier.clone(),
+        Command::StartDeposit {
+            tracking: tracking.into(),
+            recipient: "111111".into(),
+            size: SizeChoice::Size(Size::S),
+            class: picked,
+        },
+    )?;
+    Ok(ev
+        .iter()
+        .find_map(|e| match e {
+            Event::DoorOpening {
+                parcel: Some(p), ..
+            } => Some(*p),
+            _ => None,
+        })
+        .expect("a door opening"))
+}
+
+#[test]
+fn s10_label_sets_the_class_whatever_was_picked() {
+    let mut rig = Rig::new();
+    // The test locker is in Spain.
+    for (tracking, class) in [
+        ("EE123456785US", ParcelClass::Express),
+        ("RR123456785US", ParcelClass::International),
+        ("RR123456785ES", ParcelClass::Domestic),
+    ] {
+        let parcel = start_s10(&mut rig, tracking, ParcelClass::Domestic).unwrap();
+        assert_eq!(rig.parcel(parcel).class, class, "{tracking}");
+    }
+    let parcel = start_s10(&mut rig, "TRK77", ParcelClass::International).unwrap();
+    assert_eq!(rig.parcel(parcel).class, ParcelClass::International);
+}
+
+#[test]
+fn s10_label_with_a_wrong_check_digit_is_refused_before_a_door_opens() {
+    let mut rig = Rig::new();
+    let e = start_s10(&mut rig, "EE123456784US", ParcelClass::Domestic).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            EngineError::Rejected(crate::engine::Rejection::TrackingCheckDigit)
+        ),
+        "{e:?}"
+    );
+    assert!(rig.bus.pulses().is_empty());
+}

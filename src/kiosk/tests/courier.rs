@@ -3,8 +3,8 @@
 use chrono::Duration;
 
 use super::{kiosk, snap_sizes};
-use crate::domain::{CompartmentId, Size};
-use crate::kiosk::Screen;
+use crate::domain::{CompartmentId, ParcelClass, Size};
+use crate::kiosk::{ClassShown, Screen};
 use crate::store::IntentKind;
 use crate::testkit::driver::{ANA, Driver};
 use crate::wording::Text;
@@ -20,6 +20,9 @@ fn at_size(d: &mut Driver, recipient: &str) {
     d.press("1");
     d.scan("TRK-9911-AB");
     d.press(&format!("{recipient}#"));
+    // The label does not say the class: the usual one, with one key.
+    assert!(matches!(d.screen(), Screen::Class { .. }));
+    d.press("#");
     assert!(matches!(d.screen(), Screen::Size { .. }));
 }
 
@@ -31,10 +34,7 @@ fn each_field_is_checked_when_it_is_entered_and_the_recipient_is_named_short() {
     // A tracking number of the wrong form, in the screen's language.
     d.press("123#");
     assert!(matches!(d.screen(), Screen::Tracking { .. }));
-    assert_eq!(
-        d.model().notice.as_ref().map(|n| n.text),
-        Some(Text::TrackingInvalid)
-    );
+    assert_eq!(told(&d), Some(Text::TrackingInvalid));
     snap_sizes!("kiosk_courier_tracking_invalid_es", d.page());
     d.press("D");
     d.scan("TRK-9911-AB");
@@ -44,11 +44,30 @@ fn each_field_is_checked_when_it_is_entered_and_the_recipient_is_named_short() {
         Some(Text::RecipientInvalid)
     );
     d.press(&format!("{ANA}#"));
-    let Screen::Size { draft } = d.screen() else {
+    let Screen::Class { draft } = d.screen() else {
         panic!("{:?}", d.screen())
     };
     assert_eq!(draft.recipient_name.as_deref(), Some("Ana R."));
+    d.press("#");
     snap_sizes!("kiosk_courier_size_names_the_recipient", d.page());
+}
+
+/// What the notice line says.
+fn told(d: &Driver) -> Option<Text> {
+    d.model().notice.as_ref().map(|n| n.text)
+}
+
+/// The class the receipt screen names once the parcel is in the door the
+/// size screen's `key` opened.
+fn stored_class(d: &mut Driver, key: &str) -> Option<ClassShown> {
+    d.press(key);
+    let c = door(d);
+    d.open_door(c);
+    d.close_door(c, true);
+    let Screen::DepositStored { class, .. } = d.screen() else {
+        panic!("{:?}", d.screen())
+    };
+    *class
 }
 
 fn door(d: &Driver) -> CompartmentId {
@@ -73,6 +92,8 @@ fn courier_deposit_shows_where_the_door_is_and_the_receipt() {
     d.press("1111");
     snap_sizes!("kiosk_recipient", d.page());
     d.press("11#");
+    snap_sizes!("kiosk_class", d.page());
+    d.press("#");
     snap_sizes!("kiosk_size", d.page());
     d.press("2");
     let c = door(&d);
@@ -84,7 +105,8 @@ fn courier_deposit_shows_where_the_door_is_and_the_receipt() {
         *d.screen(),
         Screen::DepositStored {
             door: c,
-            receipt: "R-A-000001".into()
+            receipt: "R-A-000001".into(),
+            class: Some(ClassShown::picked(ParcelClass::Domestic)),
         }
     );
     snap_sizes!("kiosk_deposit_stored", d.page());
@@ -96,6 +118,54 @@ fn courier_deposit_shows_where_the_door_is_and_the_receipt() {
 }
 
 #[test]
+fn s10_label_says_the_class_and_one_with_a_wrong_check_digit_is_scanned_again() {
+    let (mut d, _dir) = kiosk();
+    signed_in(&mut d);
+    d.press("1");
+    d.scan("EE123456784US");
+    assert!(matches!(d.screen(), Screen::Tracking { .. }));
+    assert_eq!(told(&d), Some(Text::TrackingCheckDigit));
+    snap_sizes!("kiosk_courier_tracking_check_digit", d.page());
+    // Express mail posted in the US, at a locker in Spain: no class to pick.
+    d.scan("EE123456785US");
+    d.press(&format!("{ANA}#"));
+    let express_abroad = Some(ClassShown {
+        class: ParcelClass::Express,
+        abroad: true,
+    });
+    let Screen::Size { draft } = d.screen() else {
+        panic!("{:?}", d.screen())
+    };
+    assert_eq!(draft.class, express_abroad);
+    snap_sizes!("kiosk_size_express_international", d.page());
+    assert_eq!(stored_class(&mut d, "1"), express_abroad);
+    assert!(d.screen_text().contains("Express, international"));
+}
+
+#[test]
+fn the_courier_picks_the_class_of_a_parcel_whose_label_does_not_say_it() {
+    let (mut d, _dir) = kiosk();
+    signed_in(&mut d);
+    d.press("1");
+    d.scan("TRK-77");
+    d.press(&format!("{ANA}#"));
+    assert!(matches!(d.screen(), Screen::Class { .. }));
+    d.press("3");
+    let Screen::Size { draft } = d.screen() else {
+        panic!("{:?}", d.screen())
+    };
+    assert_eq!(draft.class, Some(ClassShown::picked(ParcelClass::Express)));
+    // Back goes to the pick, and back again to the recipient.
+    d.press("*");
+    assert!(matches!(d.screen(), Screen::Class { .. }));
+    d.press("2");
+    assert_eq!(
+        stored_class(&mut d, "1"),
+        Some(ClassShown::picked(ParcelClass::International))
+    );
+}
+
+#[test]
 fn scanned_recipient_id_and_badge_work_like_typed_ones() {
     let (mut d, _dir) = kiosk();
     d.press("B");
@@ -104,7 +174,7 @@ fn scanned_recipient_id_and_badge_work_like_typed_ones() {
     d.press("1");
     d.scan("TRK-77");
     d.scan("PX-111111");
-    assert!(matches!(d.screen(), Screen::Size { draft } if draft.recipient == "PX-111111"));
+    assert!(matches!(d.screen(), Screen::Class { draft } if draft.recipient == "PX-111111"));
 }
 
 #[test]
@@ -215,7 +285,7 @@ fn cancelled_deposit_frees_the_door() {
     // The same door is free for the next parcel.
     d.press("1");
     d.scan("TRK-9912");
-    d.press("111111#1");
+    d.press("111111##1");
     assert_eq!(door(&d), c);
 }
 

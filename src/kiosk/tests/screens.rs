@@ -151,6 +151,7 @@ fn demo_help_lists_the_demo_codes() {
         codes: vec![(CompartmentId(3), "123456".into(), "PX-100001".into())],
         couriers: vec!["1001/4321".into()],
         qr: Some((CompartmentId(3), "LKR1:A:abc".into())),
+        label: "EE123456785US".into(),
         recipients: vec!["PX-100001".into()],
         data_dir: "/tmp/locker-demo-1".into(),
         close_secs: 4,
@@ -212,8 +213,9 @@ fn open_door_on_a_vt100_is_drawn_in_ascii_with_the_door_in_reverse_video() {
 
 /// One of each screen, with typical contents.
 pub(super) fn all_screens() -> Vec<Screen> {
+    use crate::domain::ParcelClass;
     use crate::domain::{Fee, ParcelId};
-    use crate::kiosk::{Draft, ExpiredParcel};
+    use crate::kiosk::{ClassShown, Draft, ExpiredParcel};
     let spot = DoorSpot {
         door: CompartmentId(14),
         column: 3,
@@ -224,6 +226,7 @@ pub(super) fn all_screens() -> Vec<Screen> {
         recipient: "PX-111111".into(),
         size: Some(Size::M),
         recipient_name: Some("Ana R.".into()),
+        class: Some(ClassShown::picked(ParcelClass::Domestic)),
     };
     let expired = ExpiredParcel {
         parcel: ParcelId(7),
@@ -301,6 +304,12 @@ pub(super) fn all_screens() -> Vec<Screen> {
             tracking: "40442".into(),
             typed: "1111".into(),
         },
+        Screen::Class {
+            draft: Draft {
+                class: None,
+                ..draft.clone()
+            },
+        },
         Screen::Size {
             draft: draft.clone(),
         },
@@ -329,6 +338,10 @@ pub(super) fn all_screens() -> Vec<Screen> {
         Screen::DepositStored {
             door: spot.door,
             receipt: "R-A-000007".into(),
+            class: Some(ClassShown {
+                class: ParcelClass::Express,
+                abroad: true,
+            }),
         },
         Screen::Removal {
             list: vec![expired.clone()],

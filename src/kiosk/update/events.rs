@@ -254,7 +254,8 @@ pub(super) fn on_failure(model: &mut Model, failure: Failure) {
         }
         Failure::Refused(r) => courier::on_refusal(model, r),
         Failure::Rejected(r) => {
-            let tracking = r == crate::engine::Rejection::TrackingMalformed;
+            use crate::engine::Rejection::{TrackingCheckDigit, TrackingMalformed};
+            let tracking = matches!(r, TrackingMalformed | TrackingCheckDigit);
             courier::on_invalid(model, r.words(model.language), tracking);
         }
         Failure::Invalid(reason) => {

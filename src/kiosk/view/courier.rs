@@ -5,9 +5,9 @@ use ratatui::text::Line;
 
 use super::pickup::where_door;
 use super::{Body, t};
-use crate::domain::Size;
+use crate::domain::{ParcelClass, Size};
 use crate::kiosk::courier::may_remove;
-use crate::kiosk::model::{Model, Screen};
+use crate::kiosk::model::{ClassShown, Model, Screen};
 use crate::wording::{Text, fill};
 
 pub(super) fn body(model: &Model) -> Body {
@@ -67,6 +67,24 @@ pub(super) fn body(model: &Model) -> Body {
                 .words(format!("{}: {tracking}", t(model, Text::TrackingTitle)));
             b
         }
+        Screen::Class { draft } => {
+            let mut b = Body::with_keys(t(model, Text::KeysClass));
+            b.heading(t(model, Text::ClassTitle))
+                .words(t(model, Text::ClassHow));
+            for (key, class) in [
+                ParcelClass::Domestic,
+                ParcelClass::International,
+                ParcelClass::Express,
+            ]
+            .iter()
+            .enumerate()
+            {
+                let words = class_words(model, ClassShown::picked(*class));
+                b.words(format!("    {}  {words}", key + 1));
+            }
+            b.gap().words(summary(model, draft));
+            b
+        }
         Screen::Size { draft } => {
             let mut b = Body::with_keys(t(model, Text::BackKey));
             b.heading(t(model, Text::SizeTitle));
@@ -90,6 +108,9 @@ pub(super) fn body(model: &Model) -> Body {
             b.words(format!("    {}", t(model, Text::SizeDimensions)))
                 .gap()
                 .words(summary(model, draft));
+            if let Some(class) = draft.class {
+                b.words(class_line(model, class));
+            }
             b
         }
         Screen::Dimensions {
@@ -182,15 +203,21 @@ pub(super) fn body(model: &Model) -> Body {
             b.heading(fill(lang, Text::CancelledClose, &[("door", door)]));
             b
         }
-        Screen::DepositStored { door, receipt } => {
+        Screen::DepositStored {
+            door,
+            receipt,
+            class,
+        } => {
             let mut b = Body::with_keys(t(model, Text::KeysStored));
             b.heading(fill(lang, Text::StoredTitle, &[("door", door)]))
                 .words(Line::styled(
                     fill(lang, Text::Receipt, &[("receipt", receipt)]),
                     Style::default().add_modifier(Modifier::BOLD),
-                ))
-                .gap()
-                .words(t(model, Text::RecipientTold));
+                ));
+            if let Some(class) = class {
+                b.words(class_line(model, *class));
+            }
+            b.gap().words(t(model, Text::RecipientTold));
             b
         }
         Screen::Removal {
@@ -261,6 +288,23 @@ fn shown_recipient(typed: &str) -> String {
     } else {
         format!("PX-{typed}")
     }
+}
+
+/// The class and what becomes of the parcel after its hold, in the words
+/// the console uses; an express item from abroad says it is both.
+fn class_words(model: &Model, class: ClassShown) -> String {
+    let text = match class.class {
+        ParcelClass::Express if class.abroad => Text::ClassExpressInternational,
+        ParcelClass::Express => Text::ClassExpress,
+        ParcelClass::International => Text::ClassInternational,
+        ParcelClass::Domestic => Text::ClassDomestic,
+    };
+    t(model, text)
+}
+
+fn class_line(model: &Model, class: ClassShown) -> String {
+    let words = class_words(model, class);
+    fill(model.language, Text::ParcelClassLine, &[("class", &words)])
 }
 
 fn summary(model: &Model, draft: &crate::kiosk::Draft) -> String {

@@ -63,6 +63,7 @@ fn demo_lines(model: &Model, demo: &crate::kiosk::model::DemoHelp, b: &mut Body)
     }
     let couriers = demo.couriers.join(", ");
     b.words(fill(lang, Text::DemoCouriers, &[("couriers", &couriers)]));
+    b.extra(fill(lang, Text::DemoLabel, &[("label", &demo.label)]));
     if let Some((door, qr)) = &demo.qr {
         b.extra(fill(lang, Text::DemoQr, &[("door", door), ("qr", qr)]));
     }
