@@ -28,6 +28,7 @@ pub enum Text {
     EnterCode,
     OrScan,
     KeysCodeEntry,
+    KeysCodeEntryEmpty,
     // Door open for a pickup.
     DoorIsOpen,
     DoorOpening,
@@ -572,6 +573,7 @@ pub enum Text {
     PeopleHelp2Keypad,
     DetailAuditTitle,
     DetailAlertTitle,
+    DetailMarkerTitle,
     DetailDoor,
     DetailBoard,
     DetailSeen,
@@ -668,6 +670,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         OrScan => (
             "Or scan the QR code from your message.",
             "O escanee el código QR de su mensaje.",
+        ),
+        KeysCodeEntryEmpty => (
+            "{enter} Open door   {back} Home",
+            "{enter} Abrir puerta   {back} Inicio",
         ),
         KeysCodeEntry => (
             "{enter} Open door   {back} Delete",
@@ -1269,8 +1275,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "{up}/{down} arriba/abajo  1 añadir cuenta  2 añadir destinatario  {cancel} menú",
         ),
         KeysMarkers => (
-            "{up}/{down} up/down  0 filter  1 add a marker  2 export CSV  {cancel} menu",
-            "{up}/{down} arriba/abajo  0 filtrar  1 añadir marca  2 exportar CSV  {cancel} menú",
+            "{up}/{down} move  {enter} open  0 filter  1 add  2 export CSV  {cancel} menu",
+            "{up}/{down} mover  {enter} abrir  0 filtrar  1 añadir  2 exportar CSV  {cancel} menú",
         ),
         KeysAudit => (
             "{up}/{down} move  {enter} open  0 filter  9 verify chain  {cancel} menu",
@@ -1828,6 +1834,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         NotDone => ("Not done: {why}", "No se hizo: {why}"),
         DetailAuditTitle => ("Audit entry {seq}", "Entrada de auditoría {seq}"),
+        DetailMarkerTitle => ("CCTV marker {id}", "Marca de CCTV {id}"),
         DetailAlertTitle => ("Alert {id}", "Alerta {id}"),
         DetailDoor => ("Door", "Puerta"),
         DetailBoard => ("Lock board", "Placa"),

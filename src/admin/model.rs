@@ -188,6 +188,7 @@ pub enum Screen {
 pub enum Detail {
     Audit(crate::store::audit::AuditEntry),
     Alert(crate::engine::read::AlertRow),
+    Marker(crate::engine::read::MarkerRow),
 }
 
 /// An audit cursor that stands on the last row of whatever page loads.

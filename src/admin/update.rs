@@ -482,6 +482,12 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
                 return Vec::new();
             }
             match intent {
+                Intent::Enter => {
+                    if let Some(m) = rows.get(*cursor) {
+                        let item = Detail::Marker(m.clone());
+                        open_detail(model, item);
+                    }
+                }
                 Intent::Digit(0) => open_form(model, Form::MarkerFilter, String::new()),
                 Intent::Digit(1) => open_form(model, Form::MarkerNote(None), String::new()),
                 Intent::Digit(2) => return command(model, Command::ExportMarkers),

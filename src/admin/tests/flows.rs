@@ -503,3 +503,20 @@ fn browsing_screens_keeps_the_session_alive() {
     desk.keys("pulse test\n");
     assert_eq!(desk.d.bus.pulses(), vec![lock_of(&desk, 1)]);
 }
+
+#[test]
+fn a_marker_opens_to_its_whole_note() {
+    let mut desk = Desk::new();
+    desk.sign_in(ADMIN.0, ADMIN.1);
+    desk.keys("5");
+    let note = "lobby door propped open with a wedge by the delivery van driver";
+    desk.keys(&format!("1{note}\n"));
+    desk.keys("\n");
+    let text = desk.text();
+    assert!(text.contains("CCTV marker 1"), "{text}");
+    assert!(text.contains("propped open with a wedge"), "{text}");
+    assert!(text.contains("delivery van driver"), "{text}");
+    snap_sizes!("admin_marker_detail", desk.page());
+    desk.keys("\x1b");
+    assert!(matches!(desk.screen(), Screen::Markers { .. }));
+}

@@ -31,6 +31,21 @@ pub(super) fn body(model: &Model, item: &Detail) -> Body {
                 (Text::ColDetail, audit_detail(lang, &e.action, &e.detail)),
             ],
         ),
+        Detail::Marker(m) => (
+            say_with(model, Text::DetailMarkerTitle, &[("id", &m.id)]),
+            Text::KeysDetail,
+            vec![
+                (Text::ColWhen, when(m.at)),
+                (Text::ColKind, words(model, &name_of(&m.kind))),
+                (
+                    Text::DetailDoor,
+                    m.compartment.map(|c| c.to_string()).unwrap_or_default(),
+                ),
+                (Text::ColCamera, m.camera.clone().unwrap_or_default()),
+                (Text::ColActor, super::actor_words(model, &m.actor)),
+                (Text::ColNote, reword(lang, &m.note)),
+            ],
+        ),
         Detail::Alert(a) => (
             say_with(model, Text::DetailAlertTitle, &[("id", &a.id)]),
             if a.acknowledged.is_none() {

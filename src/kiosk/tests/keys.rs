@@ -38,7 +38,7 @@ fn a_site_keymap_is_what_the_hints_name() {
     .expect("site keymap");
     let hints = KeyHints::new(&site);
     let mut m = model(crate::kiosk::Screen::CodeEntry {
-        digits: String::new(),
+        digits: "12".into(),
     });
     m.facts.keys = hints.clone();
     let entry = screen_text(&m);

@@ -21,7 +21,13 @@ pub(super) fn body(model: &Model) -> Body {
     let contact = &model.facts.admin_contact;
     match &model.screen {
         Screen::CodeEntry { digits } => {
-            let mut b = Body::with_keys(t(model, Text::KeysCodeEntry));
+            // With nothing typed, `*` goes home rather than deleting.
+            let keys = if digits.is_empty() {
+                Text::KeysCodeEntryEmpty
+            } else {
+                Text::KeysCodeEntry
+            };
+            let mut b = Body::with_keys(t(model, keys));
             b.heading(t(model, Text::PickupTitle))
                 .words(t(model, Text::EnterCode))
                 .gap()
