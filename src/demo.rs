@@ -218,3 +218,115 @@ mod tests {
         assert_eq!(class_of(DEMO_EXPRESS_LABEL), (ParcelClass::Express, true));
     }
 }
+
+/// The demo kiosk's link to its engine. Each door the kiosk opens tells the
+/// simulated bank what the person at it will do, so the item sensors
+/// follow the story: a courier's parcel goes in, a recipient's comes out, a
+/// cancelled or moved deposit comes back out, a door opened again stays as
+/// it was. Without it a simulated door would only flip its sensor, and a
+/// cancelled deposit would leave a door "something inside" for staff.
+pub struct DemoLink<'a> {
+    pub engine: crate::engine::runner::EngineHandle,
+    pub sim: &'a crate::sim::SimHandle,
+    pub bank: &'a crate::hardware::BankLayout,
+}
+
+/// The door an event tells about, and whether a parcel is inside once the
+/// person at it is done (`None`: as it is now).
+fn left_inside(event: &Event) -> Option<(CompartmentId, Option<bool>)> {
+    use crate::store::IntentKind;
+    Some(match event {
+        Event::DoorOpening {
+            compartment,
+            purpose,
+            ..
+        } => (
+            *compartment,
+            match purpose {
+                IntentKind::Deposit => Some(true),
+                IntentKind::Pickup | IntentKind::Removal => Some(false),
+                IntentKind::Reopen | IntentKind::ManualUnlock => None,
+            },
+        ),
+        Event::DepositCancelled { compartment, .. } => (*compartment, Some(false)),
+        Event::DepositMoved { from, .. } => (*from, Some(false)),
+        _ => return None,
+    })
+}
+
+impl DemoLink<'_> {
+    fn follow(&self, event: &Event) {
+        let Some((door, inside)) = left_inside(event) else {
+            return;
+        };
+        let Some(lock) = self.bank.compartment(door).map(|c| c.lock()) else {
+            return;
+        };
+        let inside = inside.unwrap_or_else(|| self.sim.item(lock));
+        self.sim.set_item_on_close(lock, inside);
+    }
+}
+
+impl crate::link::EngineLink for DemoLink<'_> {
+    fn command(&mut self, actor: &Actor, command: Command) -> crate::engine::EngineResult {
+        let events = self.engine.command(actor, command)?;
+        for e in &events {
+            self.follow(e);
+        }
+        Ok(events)
+    }
+
+    fn read(
+        &mut self,
+        actor: &Actor,
+        query: crate::engine::read::Query,
+    ) -> Result<crate::engine::read::Answer, EngineError> {
+        crate::link::EngineLink::read(&mut self.engine, actor, query)
+    }
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+    use crate::domain::ParcelId;
+    use crate::store::IntentKind;
+
+    fn opening(door: u16, purpose: IntentKind) -> Event {
+        Event::DoorOpening {
+            compartment: CompartmentId(door),
+            purpose,
+            parcel: Some(ParcelId(1)),
+            column: 0,
+            row: 0,
+        }
+    }
+
+    #[test]
+    fn a_cancelled_or_moved_deposit_leaves_its_door_empty_and_a_reopen_as_it_was() {
+        let door = |n| CompartmentId(n);
+        assert_eq!(
+            left_inside(&opening(3, IntentKind::Deposit)),
+            Some((door(3), Some(true)))
+        );
+        assert_eq!(
+            left_inside(&opening(3, IntentKind::Pickup)),
+            Some((door(3), Some(false)))
+        );
+        assert_eq!(
+            left_inside(&opening(3, IntentKind::Reopen)),
+            Some((door(3), None))
+        );
+        let cancelled = Event::DepositCancelled {
+            parcel: ParcelId(1),
+            compartment: door(3),
+        };
+        assert_eq!(left_inside(&cancelled), Some((door(3), Some(false))));
+        let moved = Event::DepositMoved {
+            parcel: ParcelId(1),
+            from: door(3),
+            to: door(9),
+        };
+        assert_eq!(left_inside(&moved), Some((door(3), Some(false))));
+        assert_eq!(left_inside(&Event::Done), None);
+    }
+}

@@ -334,7 +334,12 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
         // Left on the terminal's main screen, so it is there after the demo too.
         println!("{}", banner(f, &data_dir, temporary));
     }
-    let result = crate::kiosk::runtime::run_and(started.handle.clone(), facts, setup, |sink| {
+    let mut link = crate::demo::DemoLink {
+        engine: started.handle.clone(),
+        sim: &sim,
+        bank: &bank.layout,
+    };
+    let result = crate::kiosk::runtime::run_on(&started.handle, &mut link, facts, setup, |sink| {
         signals.stop(sink);
         Ok(())
     })

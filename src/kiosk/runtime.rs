@@ -22,7 +22,21 @@ pub fn run(engine: EngineHandle, facts: KioskFacts, setup: TerminalSetup) -> io:
 /// [`run`], with `also` handed a way to stop the loop before it starts
 /// (the demo stops on a hang-up or a termination signal).
 pub fn run_and(
-    mut engine: EngineHandle,
+    engine: EngineHandle,
+    facts: KioskFacts,
+    setup: TerminalSetup,
+    also: impl FnOnce(app::Sink<Event>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut link = engine.clone();
+    run_on(&engine, &mut link, facts, setup, also)
+}
+
+/// [`run_and`], the kiosk's requests served on `link` (the demo's tells
+/// its simulated bank what each opened door is for); `engine` gives the
+/// events every screen follows.
+pub fn run_on<L: EngineLink>(
+    engine: &EngineHandle,
+    link: &mut L,
     facts: KioskFacts,
     setup: TerminalSetup,
     also: impl FnOnce(app::Sink<Event>) -> io::Result<()>,
@@ -31,12 +45,9 @@ pub fn run_and(
     let mut kiosk = Kiosk::new(facts, Utc::now());
     if engine.inspect_blocking(|e| e.bus_down()).unwrap_or(false) {
         let r = kiosk.on_event(Event::BusDown);
-        kiosk.serve(&mut engine, r);
+        kiosk.serve(link, r);
     }
-    let mut on_screen = OnScreen {
-        kiosk,
-        link: &mut engine,
-    };
+    let mut on_screen = OnScreen { kiosk, link };
     app::run(&mut on_screen, setup, |sink| {
         also(sink.clone())?;
         app::forward_broadcast(events, sink)

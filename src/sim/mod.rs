@@ -235,6 +235,13 @@ impl SimHandle {
         self.with_door(lock, |d| d.item = present);
     }
 
+    /// What the item sensor reads when this door next shuts after a pulse
+    /// (with `items_follow_doors`): a courier who cancels takes the parcel
+    /// back out, a recipient who opens again leaves the door empty.
+    pub fn set_item_on_close(&self, lock: LockId, present: bool) {
+        self.with_door(lock, |d| d.item_on_close = Some(present));
+    }
+
     /// A jammed door stays shut when its lock is pulsed.
     pub fn jam(&self, lock: LockId, jammed: bool) {
         self.with_door(lock, |d| d.jammed = jammed);

@@ -21,6 +21,9 @@ pub(crate) struct SimDoor {
     /// The sensor reads this (true = open) whatever the door does.
     pub stuck: Option<bool>,
     pub item: bool,
+    /// What the item sensor reads once this door next shuts, when someone
+    /// said what the person at it will do (the demo's kiosk does).
+    pub item_on_close: Option<bool>,
     pub opens_at: Option<Instant>,
     pub closes_at: Option<Instant>,
     /// Output energised until then (board-timed pulse, timed relay).
@@ -38,7 +41,7 @@ impl SimDoor {
     /// empty compartment, or a recipient took it out of a full one.
     pub fn shut(&mut self, items_follow: bool) {
         if self.open && self.opened_by_pulse && items_follow {
-            self.item = !self.item;
+            self.item = self.item_on_close.take().unwrap_or(!self.item);
         }
         self.open = false;
         self.opened_by_pulse = false;

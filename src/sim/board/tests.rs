@@ -10,6 +10,23 @@ const PHYSICS: Physics = Physics {
 };
 
 #[test]
+fn a_door_told_what_is_left_inside_shuts_on_that_instead_of_flipping() {
+    let physics = Physics {
+        items_follow: true,
+        ..PHYSICS
+    };
+    let mut b = SimBoard::new(1, BoardProfile::parse(LB48_TOML).unwrap());
+    let t0 = Instant::now();
+    b.answer(&[0x05, 0, 2, 0xFF, 0], t0, physics);
+    b.tick(t0 + Duration::from_millis(100), physics);
+    // A cancelled deposit: the courier takes the parcel back out.
+    b.doors[2].item_on_close = Some(false);
+    b.doors[2].shut(true);
+    assert!(!b.doors[2].item, "empty, as told");
+    assert_eq!(b.doors[2].item_on_close, None, "told once");
+}
+
+#[test]
 fn with_items_following_doors_a_deposit_fills_and_a_pickup_empties() {
     let physics = Physics {
         auto_close: Some(Duration::from_millis(500)),
