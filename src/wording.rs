@@ -720,7 +720,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Staff have been told about door {door}.",
             "El personal ha sido avisado sobre la puerta {door}.",
         ),
-        ProblemReference => ("Your reference: {reference}", "Su referencia: {reference}"),
+        ProblemReference => (
+            "Your report's reference number: {reference}",
+            "Número de referencia de su aviso: {reference}",
+        ),
         ProblemNextStep => (
             "Quote it when you ask staff about it: {contact}",
             "Indíquela cuando pregunte al personal: {contact}",
@@ -1004,7 +1007,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         KeysStored => (
             "{enter} Next parcel   {back} Sign out",
-            "{enter} Siguiente paquete   {back} Salir",
+            "{enter} Siguiente paquete   {back} Cerrar sesión",
         ),
         RemovalTitle => (
             "Expired parcels to remove",
@@ -1031,7 +1034,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         KeysRemoval => (
             "{enter} Open door   {back} Stop",
-            "{enter} Abrir puerta   {back} Salir",
+            "{enter} Abrir puerta   {back} Parar",
         ),
         KeysRemovalDone => ("{back} Menu", "{back} Menú"),
         OutOfServiceTitle => ("Out of service", "Fuera de servicio"),
@@ -1267,12 +1270,12 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         // The admin console: the keys line. `{enter}`, `{back}`, `{up}` … are
         // the keys of the keymap in use (`ui::KeyHints`).
         KeysParcels => (
-            "{up}/{down} up/down  {enter} open  0 find  {cancel} menu",
-            "{up}/{down} arriba/abajo  {enter} abrir  0 buscar  {cancel} menú",
+            "{up}/{down} move  {enter} open  0 find  {cancel} menu",
+            "{up}/{down} mover  {enter} abrir  0 buscar  {cancel} menú",
         ),
         KeysPeople => (
-            "{up}/{down} up/down  1 add account  2 add recipient  {cancel} menu",
-            "{up}/{down} arriba/abajo  1 añadir cuenta  2 añadir destinatario  {cancel} menú",
+            "{up}/{down} move  1 add account  2 add recipient  {cancel} menu",
+            "{up}/{down} mover  1 añadir cuenta  2 añadir destinatario  {cancel} menú",
         ),
         KeysMarkers => (
             "{up}/{down} move  {enter} open  0 filter  1 add  2 export CSV  {cancel} menu",
@@ -1283,16 +1286,16 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "{up}/{down} mover  {enter} abrir  0 filtrar  9 comprobar cadena  {cancel} menú",
         ),
         KeysBus => (
-            "{up}/{down} up/down  1 pulse test  {help} refresh  {cancel} menu",
-            "{up}/{down} arriba/abajo  1 prueba de pulso  {help} actualizar  {cancel} menú",
+            "{up}/{down} move  1 pulse test  {help} refresh  {cancel} menu",
+            "{up}/{down} mover  1 prueba de pulso  {help} actualizar  {cancel} menú",
         ),
         KeysAlerts => (
             "{up}/{down} move  {enter} open  1 acknowledge  {cancel} menu",
             "{up}/{down} mover  {enter} abrir  1 atender  {cancel} menú",
         ),
         KeysOutbox => (
-            "{up}/{down} up/down  1 retry this one  2 retry all  {cancel} menu",
-            "{up}/{down} arriba/abajo  1 reintentar este  2 reintentar todos  {cancel} menú",
+            "{up}/{down} move  1 retry this one  2 retry all  {cancel} menu",
+            "{up}/{down} mover  1 reintentar este  2 reintentar todos  {cancel} menú",
         ),
         KeysStaffSignIn => (
             "{enter} next / sign in   {back} erase or back",
@@ -1866,8 +1869,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         FeesTitle => ("Fees of {recipient}", "Tarifas de {recipient}"),
         KeysFees => (
-            "{up}/{down} up/down  {cancel} people",
-            "{up}/{down} arriba/abajo  {cancel} personas",
+            "{up}/{down} move  {cancel} people",
+            "{up}/{down} mover  {cancel} personas",
         ),
         FeesHelp => (
             "  Billed by the building: the locker takes no payment.",
@@ -1880,8 +1883,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ColFeeStorage => ("Storage", "Almacén"),
         ColFeeTotal => ("Total", "Total"),
         KeysPeopleKeypad => (
-            "{up}/{down} up/down  1 add account  {cancel} menu",
-            "{up}/{down} arriba/abajo  1 añadir cuenta  {cancel} menú",
+            "{up}/{down} move  1 add account  {cancel} menu",
+            "{up}/{down} mover  1 añadir cuenta  {cancel} menú",
         ),
         PeopleHelp2Keypad => (
             "  7 fees.  E-mail and names: locker admin on a laptop",
