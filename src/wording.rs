@@ -19,6 +19,7 @@ pub enum Text {
     // Home.
     Welcome,
     HomeIntro,
+    HomeIntroPaused,
     HomePickup,
     HomeDeposit,
     HomeHelp,
@@ -651,6 +652,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         KioskTitle => ("Kiosk {letter} - {name}", "Quiosco {letter} - {name}"),
         LockerCode => ("Locker code {code}", "Código del casillero {code}"),
         Welcome => ("Welcome", "Bienvenido"),
+        HomeIntroPaused => (
+            "Typed codes are paused until {time}. The QR code from your message still works.",
+            "Los códigos tecleados están en pausa hasta las {time}. El código QR de su mensaje sigue funcionando.",
+        ),
         HomeIntro => (
             "Type your 6-digit code, or scan the QR code from your message.",
             "Escriba su código de 6 dígitos o escanee el código QR de su mensaje.",

@@ -561,3 +561,15 @@ fn the_screen_says_checking_between_hash_and_the_answer() {
     assert!(!kiosk.model().checking);
     assert!(!screen_text(kiosk.model()).contains("Checking"));
 }
+
+#[test]
+fn while_typed_codes_pause_the_home_screen_says_so_before_anyone_types() {
+    let mut m = model(Screen::Home);
+    m.codes_locked_until = Some(start_time() + chrono::Duration::minutes(5));
+    let text = screen_text(&m);
+    assert!(text.contains("Typed codes are paused until"), "{text}");
+    assert!(!text.contains("Type your 6-digit code"), "{text}");
+    snap_sizes!("kiosk_home_codes_paused", page_of(&m));
+    m.codes_locked_until = Some(start_time() - chrono::Duration::minutes(1));
+    assert!(screen_text(&m).contains("Type your 6-digit code"));
+}

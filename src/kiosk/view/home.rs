@@ -14,9 +14,18 @@ pub(super) fn body(model: &Model) -> Body {
 }
 
 fn home(model: &Model) -> Body {
+    // While typed codes are paused, the home screen says so before anyone
+    // types one; the QR code still works.
+    let intro = match model.codes_locked_until.filter(|u| *u > model.now()) {
+        Some(until) => {
+            let time = until.with_timezone(&model.facts.tz).format("%H:%M");
+            fill(model.language, Text::HomeIntroPaused, &[("time", &time)])
+        }
+        None => t(model, Text::HomeIntro),
+    };
     let mut b = Body::with_keys("");
     b.heading(t(model, Text::Welcome))
-        .words(t(model, Text::HomeIntro))
+        .words(intro)
         .gap()
         .gap()
         .words(format!("    {}", t(model, Text::HomePickup)))
