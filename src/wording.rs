@@ -184,6 +184,13 @@ pub enum Text {
     HelpCourier,
     HelpKeys,
     HelpContact,
+    HelpLostCode,
+    LostCodeTitle,
+    LostCodeHow,
+    KeysLostCode,
+    LostCodeSentTitle,
+    LostCodeSent,
+    LostCodeSentWhere,
     // Notices.
     NotAccepted,
     SessionEnded,
@@ -1070,6 +1077,25 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "{back}  borra o vuelve atrás      {enter}  confirma",
         ),
         HelpContact => ("Questions: {contact}", "Preguntas: {contact}"),
+        HelpLostCode => ("Lost your code? Press 1.", "¿Perdió su código? Pulse 1."),
+        LostCodeTitle => ("Lost your code?", "¿Perdió su código?"),
+        LostCodeHow => (
+            "Scan your recipient ID, or type the 6 digits after PX- and press {enter}.",
+            "Escanee su ID de destinatario, o escriba los 6 dígitos tras PX- y pulse {enter}.",
+        ),
+        KeysLostCode => (
+            "{enter} Send   {back} Delete / back",
+            "{enter} Enviar   {back} Borrar / volver",
+        ),
+        LostCodeSentTitle => ("Thank you", "Gracias"),
+        LostCodeSent => (
+            "If this ID has parcels here, new codes are on their way.",
+            "Si este ID tiene paquetes aquí, los códigos nuevos van en camino.",
+        ),
+        LostCodeSentWhere => (
+            "They go to the e-mail addresses on file; the old codes stop working.",
+            "Llegan a los correos registrados; los códigos anteriores dejan de valer.",
+        ),
         NotAccepted => ("Not accepted: {reason}", "No aceptado: {reason}"),
         SessionEnded => (
             "Your session ended: please sign in again.",
