@@ -38,6 +38,10 @@ pub const PINS: TryRule = TryRule {
     refill_secs: 900,
 };
 
+/// A recipient who lost their codes gets new ones at most this often per
+/// recipient ID; each request also spends a typed-code try.
+pub const LOST_CODE_EVERY_SECS: i64 = 600;
+
 /// The space a typed code is drawn from.
 pub const CODE_SPACE: u32 = 1_000_000;
 
@@ -147,6 +151,21 @@ impl CodeThrottle {
         self.budget.left(TYPED_CODES, now)
     }
 
+    /// Spends one typed-code try for something other than a wrong code
+    /// (a lost-code request): the budget and its lock, not the day's count
+    /// of wrong codes. `true` when the lock that began deserves an alert.
+    pub fn spend(&mut self, now: DateTime<Utc>) -> (Spent, bool) {
+        let spent = self.budget.spend(TYPED_CODES, now);
+        let alert_lock = spent.locked_until.is_some()
+            && self
+                .lock_alerted_at
+                .is_none_or(|at| now - at >= Duration::seconds(LOCK_ALERT_EVERY_SECS));
+        if alert_lock {
+            self.lock_alerted_at = Some(now);
+        }
+        (spent, alert_lock)
+    }
+
     pub fn wrong_code(
         &mut self,
         now: DateTime<Utc>,
@@ -159,14 +178,7 @@ impl CodeThrottle {
             self.cap_alerted = false;
         }
         self.wrong_today += 1;
-        let spent = self.budget.spend(TYPED_CODES, now);
-        let alert_lock = spent.locked_until.is_some()
-            && self
-                .lock_alerted_at
-                .is_none_or(|at| now - at >= Duration::seconds(LOCK_ALERT_EVERY_SECS));
-        if alert_lock {
-            self.lock_alerted_at = Some(now);
-        }
+        let (spent, alert_lock) = self.spend(now);
         let cap_reached = self.wrong_today >= daily_cap && !self.cap_alerted;
         if cap_reached {
             self.cap_alerted = true;

@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 
-use super::tx::{Refusal, abort};
+use super::deposit::FreshCode;
+use super::tx::{Refusal, TxResult, abort};
 use super::{Command, Engine, EngineError, EngineResult, Event, Found, Rejection};
 use crate::domain::code::validate_pin;
 use crate::domain::hold::local_date;
@@ -13,7 +14,7 @@ use crate::domain::{
     User,
 };
 use crate::store::{
-    Alert, AlertKind, DeadReason, IntentKind, MarkerKind, NotificationKind, T, seq_key,
+    Alert, AlertKind, DeadReason, IntentKind, MarkerKind, NotificationKind, T, Tx, seq_key,
 };
 use crate::wording::{Text, said};
 
@@ -210,53 +211,67 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let fresh = self.fresh_code()?;
         self.commit(|tx| {
-            let mut p = tx.parcel(parcel)?;
+            let p = tx.parcel(parcel)?;
             if p.state != ParcelState::Stored {
                 return abort(EngineError::Rejected(Rejection::NotWaiting { parcel }));
             }
-            let why = match new_recipient {
-                Some(_) => DeadReason::Reassigned,
-                None => DeadReason::Replaced,
-            };
-            self.kill_codes(tx, &mut p, why)?;
-            if let Some(rid) = &new_recipient {
-                let old = tx.recipient(&p.recipient)?;
-                if let Some(old) = &old {
-                    tx.queue(self.notification(
-                        NotificationKind::Reassigned,
-                        &Engine::addressed(old),
-                        Some(parcel),
-                        self.parcel_facts(&p),
-                    ))?;
-                }
-                let new = tx.recipient(rid)?;
-                p.recipient = rid.clone();
-                self.hold_for(&mut p, old.as_ref(), new.as_ref());
-            }
-            let message = tx.recipient(&p.recipient)?.map(|r| {
-                self.notification(
-                    NotificationKind::Delivered,
-                    &Engine::addressed(&r),
+            self.rotate_in(tx, who, p, &fresh, new_recipient.as_ref())
+        })
+    }
+
+    /// [`Engine::rotate`] inside the caller's transaction, for a parcel
+    /// known to be stored.
+    pub(super) fn rotate_in(
+        &self,
+        tx: &Tx<'_>,
+        who: &str,
+        mut p: Parcel,
+        fresh: &FreshCode,
+        new_recipient: Option<&RecipientId>,
+    ) -> TxResult<()> {
+        let parcel = p.id;
+        let why = match new_recipient {
+            Some(_) => DeadReason::Reassigned,
+            None => DeadReason::Replaced,
+        };
+        self.kill_codes(tx, &mut p, why)?;
+        if let Some(rid) = new_recipient {
+            let old = tx.recipient(&p.recipient)?;
+            if let Some(old) = &old {
+                tx.queue(self.notification(
+                    NotificationKind::Reassigned,
+                    &Engine::addressed(old),
                     Some(parcel),
                     self.parcel_facts(&p),
-                )
-            });
-            self.file_code(tx, &mut p, &fresh, message)?;
-            tx.put_parcel(&p)?;
-            let action = if new_recipient.is_some() {
-                "reassigned"
-            } else {
-                "code_resent"
-            };
-            tx.audit(self.audit_draft(
-                who,
-                action,
-                Some(p.compartment),
+                ))?;
+            }
+            let new = tx.recipient(rid)?;
+            p.recipient = rid.clone();
+            self.hold_for(&mut p, old.as_ref(), new.as_ref());
+        }
+        let message = tx.recipient(&p.recipient)?.map(|r| {
+            self.notification(
+                NotificationKind::Delivered,
+                &Engine::addressed(&r),
                 Some(parcel),
-                p.recipient.to_string(),
-            ))?;
-            Ok(())
-        })
+                self.parcel_facts(&p),
+            )
+        });
+        self.file_code(tx, &mut p, fresh, message)?;
+        tx.put_parcel(&p)?;
+        let action = if new_recipient.is_some() {
+            "reassigned"
+        } else {
+            "code_resent"
+        };
+        tx.audit(self.audit_draft(
+            who,
+            action,
+            Some(p.compartment),
+            Some(parcel),
+            p.recipient.to_string(),
+        ))?;
+        Ok(())
     }
 
     /// A reassigned parcel's hold follows its new recipient: the old

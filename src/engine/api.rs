@@ -69,6 +69,12 @@ pub enum Command {
         compartment: CompartmentId,
         problem: Problem,
     },
+    /// "I lost my code": new codes for the waiting parcels of this
+    /// recipient ID (`PX-482913` or `482913`), sent to the addresses on
+    /// file. Answered with [`Event::LostCodesAsked`] whatever the ID.
+    ResendLostCodes {
+        recipient: String,
+    },
     // Staff sign-in.
     SignIn {
         user: String,
@@ -292,6 +298,9 @@ pub enum Event {
     CodeReplaced {
         parcel: ParcelId,
     },
+    /// A lost-code request was taken: the same answer whether or not the
+    /// ID has parcels here.
+    LostCodesAsked,
     SignedIn {
         session: u64,
         user: String,

@@ -10,6 +10,7 @@ mod api;
 mod crash;
 mod deposit;
 mod doors;
+mod lost;
 mod outbox;
 mod pickup;
 pub(crate) mod query;
@@ -264,6 +265,7 @@ impl Engine {
                 compartment,
                 problem,
             } => self.report_problem(compartment, problem),
+            ResendLostCodes { recipient } => self.resend_lost_codes(&recipient),
             SignIn { user, pin } => self.sign_in(&user, &pin),
             SignInBadge { badge } => self.sign_in_badge(&badge),
             SignOut => {

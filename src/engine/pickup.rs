@@ -19,7 +19,7 @@ use crate::wording::{Text, name_of, said};
 
 /// The typed-code budget in `meta` (a new key: the old throttle's doubling
 /// and resets are not carried over).
-const THROTTLE_KEY: &[u8] = b"code_throttle";
+pub(super) const THROTTLE_KEY: &[u8] = b"code_throttle";
 
 /// How a code reached the kiosk: only typed codes draw on the budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,9 +114,7 @@ impl Engine {
             tx.put(T::Meta, THROTTLE_KEY, &t)?;
             let mut alerts = Vec::new();
             if let (Some(until), true) = (outcome.spent.locked_until, outcome.alert_lock) {
-                let time = until.with_timezone(&self.settings.tz).format("%H:%M:%S");
-                let text = said(Text::SaidCodesPaused, &[("time", &time)]);
-                alerts.push(self.raise(tx, AlertKind::Lockout, None, text)?);
+                alerts.push(self.lock_alert(tx, until)?);
             }
             if outcome.cap_reached {
                 let text = said(Text::SaidDailyCap, &[("count", &t.wrong_today)]);
@@ -135,6 +133,17 @@ impl Engine {
         }
         events.extend(alerts.into_iter().map(|alert| Event::AlertRaised { alert }));
         Ok(events)
+    }
+
+    /// The admin's alert that typed codes are paused until then.
+    pub(super) fn lock_alert(
+        &self,
+        tx: &Tx<'_>,
+        until: chrono::DateTime<chrono::Utc>,
+    ) -> TxResult<crate::store::Alert> {
+        let time = until.with_timezone(&self.settings.tz).format("%H:%M:%S");
+        let text = said(Text::SaidCodesPaused, &[("time", &time)]);
+        self.raise(tx, AlertKind::Lockout, None, text)
     }
 
     fn open_for_pickup(&mut self, parcel: ParcelId, via: Via) -> EngineResult {

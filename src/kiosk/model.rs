@@ -206,6 +206,12 @@ pub struct Notice {
 pub enum Screen {
     Home,
     Help,
+    /// "Lost your code?": the recipient ID being typed, digits only.
+    LostCode {
+        typed: String,
+    },
+    /// The one answer to a lost-code request, whatever the ID.
+    LostCodeSent,
     OutOfService,
     /// Pickup code being typed: only the count of digits is ever shown.
     CodeEntry {

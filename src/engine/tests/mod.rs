@@ -6,6 +6,7 @@ mod codes;
 mod deposit;
 mod faults;
 mod hold;
+mod lost;
 mod pickup;
 mod recovery;
 mod thread;

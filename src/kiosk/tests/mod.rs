@@ -5,6 +5,7 @@ mod acceptance;
 mod bytes;
 mod courier;
 mod keys;
+mod lost;
 mod no_panic;
 mod screens;
 

@@ -235,6 +235,10 @@ pub(super) fn all_screens() -> Vec<Screen> {
     vec![
         Screen::Home,
         Screen::Help,
+        Screen::LostCode {
+            typed: "4829".into(),
+        },
+        Screen::LostCodeSent,
         Screen::OutOfService,
         Screen::CodeEntry {
             digits: "123".into(),

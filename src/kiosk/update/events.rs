@@ -125,10 +125,15 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
                 tries_left,
             };
         }
+        // The request that spent the last try still gets its answer.
+        Event::CodesLocked { until } if model.screen == Screen::LostCodeSent => {
+            model.codes_locked_until = Some(until);
+        }
         Event::CodesLocked { until } => {
             model.codes_locked_until = Some(until);
             lockout(model, until);
         }
+        Event::LostCodesAsked => model.screen = Screen::LostCodeSent,
         Event::FeeDue {
             ticket,
             compartment,

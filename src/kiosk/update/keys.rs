@@ -4,9 +4,11 @@
 use crate::engine::{Command, Problem};
 use crate::ui::{Input, Intent};
 
-use super::{CODE_DIGITS, digit_char, engine, lockout};
+use super::{CODE_DIGITS, digit_char, engine, lockout, notice};
+use crate::domain::RecipientId;
 use crate::kiosk::courier;
 use crate::kiosk::model::{Model, Request, Screen};
+use crate::wording::Text;
 
 /// Opens the admin console from the home screen: `* # * # 0`. Shown
 /// nowhere on the kiosk; documented in the README for staff.
@@ -25,6 +27,10 @@ pub(super) fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
     if let Input::Scan(payload) = &input {
         if let Some(out) = courier::on_scan(model, payload) {
             return out;
+        }
+        if let Screen::LostCode { typed } = &mut model.screen {
+            *typed = payload.trim().to_string();
+            return lost_code_entered(model);
         }
         return match model.screen {
             Screen::Home
@@ -73,13 +79,14 @@ pub(super) fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
     if intent == Intent::Language
         && (matches!(
             model.screen,
-            Screen::Home | Screen::Help | Screen::Lockout { .. }
+            Screen::Home | Screen::Help | Screen::LostCode { .. } | Screen::Lockout { .. }
         ) || courier::is_courier_screen(&model.screen))
     {
         model.language = model.language.toggle();
         return Vec::new();
     }
     match &mut model.screen {
+        Screen::Help if intent == Intent::Digit(1) => start_lost_code(model),
         Screen::Home | Screen::Help | Screen::ProblemRecorded { .. } => match intent {
             Intent::Digit(d) => start_code(model, Some(d)),
             Intent::Pickup => start_code(model, None),
@@ -103,6 +110,20 @@ pub(super) fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
             Intent::Help => model.screen = Screen::Help,
             _ => {}
         },
+        Screen::LostCode { typed } => match intent {
+            Intent::Digit(d) if typed.len() < RecipientId::DIGITS => typed.extend(digit_char(d)),
+            Intent::Back if typed.pop().is_none() => model.screen = Screen::Help,
+            Intent::Back => {}
+            Intent::Enter if typed.is_empty() => model.notice = Some(notice(Text::TypeFirst)),
+            Intent::Enter => return lost_code_entered(model),
+            Intent::Help => model.screen = Screen::Help,
+            _ => {}
+        },
+        Screen::LostCodeSent => {
+            if matches!(intent, Intent::Back | Intent::Enter | Intent::Help) {
+                model.screen = Screen::Home;
+            }
+        }
         // Typed codes are paused; everything else works.
         Screen::Lockout { .. } => match intent {
             Intent::Deposit => {
@@ -192,4 +213,36 @@ fn start_code(model: &mut Model, first: Option<u8>) {
     }
     let digits = first.and_then(digit_char).into_iter().collect();
     model.screen = Screen::CodeEntry { digits };
+}
+
+/// "Lost your code?", unless typed codes are paused: a request spends a
+/// try as a code does, so the person learns of the pause first.
+fn start_lost_code(model: &mut Model) {
+    if let Some(until) = model.codes_locked_until.filter(|u| *u > model.now) {
+        lockout(model, until);
+        return;
+    }
+    model.screen = Screen::LostCode {
+        typed: String::new(),
+    };
+}
+
+/// A recipient ID of the right form goes to the engine; one of the wrong
+/// form is said at once and costs no try.
+fn lost_code_entered(model: &mut Model) -> Vec<Request> {
+    let Screen::LostCode { typed } = &mut model.screen else {
+        return Vec::new();
+    };
+    match RecipientId::parse(typed) {
+        Ok(id) => {
+            *typed = id.digits().to_string();
+            let recipient = id.to_string();
+            engine(model, Command::ResendLostCodes { recipient })
+        }
+        Err(_) => {
+            typed.clear();
+            model.notice = Some(notice(Text::RecipientInvalid));
+            Vec::new()
+        }
+    }
 }

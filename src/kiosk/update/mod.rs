@@ -47,6 +47,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Request> {
                     r,
                     Request::Engine {
                         command: Command::EnterCode { .. }
+                            | Command::ResendLostCodes { .. }
                             | Command::ScanQr { .. }
                             | Command::SignIn { .. }
                             | Command::SignInBadge { .. },

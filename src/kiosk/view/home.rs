@@ -1,4 +1,4 @@
-//! Home, help and out of service: the screens nobody has to sign in for
+//! Home, help, a lost code and out of service: the screens nobody has to sign in for
 //! and no door is involved in.
 
 use super::{Body, t};
@@ -6,8 +6,10 @@ use crate::kiosk::model::{Model, Screen};
 use crate::wording::{Text, fill};
 
 pub(super) fn body(model: &Model) -> Body {
-    match model.screen {
+    match &model.screen {
         Screen::Help => help(model),
+        Screen::LostCode { typed } => lost_code(model, typed),
+        Screen::LostCodeSent => lost_code_sent(model),
         Screen::OutOfService => out_of_service(model),
         _ => home(model),
     }
@@ -45,8 +47,15 @@ fn help(model: &Model) -> Body {
     b.heading(t(model, Text::HelpTitle))
         .words(t(model, Text::HelpPickup))
         .extra(t(model, Text::HelpScan))
-        .words(t(model, Text::HelpDoor))
-        .gap()
+        .words(t(model, Text::HelpDoor));
+    // On a short screen the demo's codes come first (see `demo_lines`).
+    let lost = t(model, Text::HelpLostCode);
+    if model.facts.demo_help.is_some() {
+        b.extra(lost);
+    } else {
+        b.words(lost);
+    }
+    b.gap()
         .words(t(model, Text::HelpCourier))
         .gap()
         .extra(t(model, Text::HelpKeys))
@@ -84,6 +93,25 @@ fn demo_lines(model: &Model, demo: &crate::kiosk::model::DemoHelp, b: &mut Body)
     ));
     b.words(fill(lang, Text::DemoConsole, &[("dir", &demo.data_dir)]));
     b.extra(fill(lang, Text::DemoClose, &[("secs", &demo.close_secs)]));
+}
+
+/// Only the ID's digits are shown, as the courier's recipient field does.
+fn lost_code(model: &Model, typed: &str) -> Body {
+    let mut b = Body::with_keys(t(model, Text::KeysLostCode));
+    b.heading(t(model, Text::LostCodeTitle))
+        .words(t(model, Text::LostCodeHow))
+        .gap()
+        .words(format!("    PX-{typed}_"));
+    b
+}
+
+/// The same words for every ID: the screen must not tell which exist.
+fn lost_code_sent(model: &Model) -> Body {
+    let mut b = Body::with_keys(t(model, Text::KeysHome));
+    b.heading(t(model, Text::LostCodeSentTitle))
+        .words(t(model, Text::LostCodeSent))
+        .words(t(model, Text::LostCodeSentWhere));
+    b
 }
 
 fn out_of_service(model: &Model) -> Body {

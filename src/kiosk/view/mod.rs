@@ -25,7 +25,11 @@ pub fn view(model: &Model, frame: &mut Frame) {
 /// The model's screen as a page: header, body, notice and keys.
 pub fn page_of(model: &Model) -> Page {
     let mut page = match &model.screen {
-        Screen::Home | Screen::Help | Screen::OutOfService => home::body(model),
+        Screen::Home
+        | Screen::Help
+        | Screen::LostCode { .. }
+        | Screen::LostCodeSent
+        | Screen::OutOfService => home::body(model),
         Screen::CodeEntry { .. }
         | Screen::DoorOpen { .. }
         | Screen::PickupDone { .. }
