@@ -18,6 +18,7 @@ pub mod menu;
 pub mod model;
 mod replies;
 pub mod runtime;
+mod typing;
 mod update;
 pub mod view;
 
