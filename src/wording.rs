@@ -1940,8 +1940,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "  {code}  puerta {door}  {recipient}",
         ),
         DemoCouriers => (
-            "Couriers ({deposit}): {couriers}",
-            "Mensajeros ({deposit}): {couriers}",
+            "Couriers ({deposit}), user/PIN: {couriers}",
+            "Mensajeros ({deposit}), usuario/PIN: {couriers}",
         ),
         DemoLabel => (
             "Tracking label, typed fast: {label} (express, from the US)",

@@ -433,19 +433,18 @@ fn account_lines(f: &DemoFacts) -> Vec<String> {
 const DEMO_CLOSE: Duration = Duration::from_secs(4);
 
 fn help_text(f: &DemoFacts, data_dir: &Path) -> crate::kiosk::DemoHelp {
-    let accounts = account_lines(f);
     crate::kiosk::DemoHelp {
         codes: f
             .codes
             .iter()
             .map(|(door, code, recipient)| (*door, code.clone(), recipient.clone()))
             .collect(),
+        // User number and PIN, no words: the help is in either language.
         couriers: f
             .accounts
             .iter()
-            .zip(&accounts)
-            .filter(|((_, _, role), _)| *role == Role::Courier)
-            .map(|(_, line)| line.clone())
+            .filter(|(_, _, role)| *role == Role::Courier)
+            .map(|(user, pin, _)| format!("{user}/{pin}"))
             .collect(),
         qr: f.codes.first().map(|(door, _, _)| *door).zip(f.qr.clone()),
         label: crate::demo::S10_TO_SCAN.to_string(),
@@ -543,5 +542,6 @@ mod tests {
         // The demo's locker is in Madrid: the help offers an S10 label that
         // is express and international there.
         assert_eq!(help_text(&facts, dir).label, "EE123456785US");
+        assert_eq!(help_text(&facts, dir).couriers, ["1001/1234", "1002/2468"]);
     }
 }

@@ -158,7 +158,7 @@ fn demo_help_lists_the_demo_codes() {
     });
     let text = screen_text(&m);
     assert!(text.contains("123456  door 3  PX-100001"), "{text}");
-    assert!(text.contains("Couriers (B): 1001/4321"), "{text}");
+    assert!(text.contains("Couriers (B), user/PIN: 1001/4321"), "{text}");
     assert!(
         text.contains("locker admin --data-dir /tmp/locker-demo-1"),
         "{text}"
