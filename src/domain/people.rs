@@ -259,6 +259,8 @@ pub const USER_NAME_MAX: usize = 32;
 
 /// How a service laptop's technician is named in its audit log:
 /// `service:NAME`, never taken for an account of the kiosk.
+/// How the audit log names whoever acts from this machine's command line.
+pub const LOCAL_ACTOR_PREFIX: &str = "local:";
 pub const SERVICE_ACTOR_PREFIX: &str = "service:";
 
 /// One character a user name may have: `a-z 0-9 . _ -`.

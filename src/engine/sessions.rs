@@ -6,6 +6,7 @@ use rand::RngCore;
 use rand::rngs::OsRng;
 
 use super::{Actor, Engine, EngineError, Event};
+use crate::domain::people::LOCAL_ACTOR_PREFIX;
 use crate::domain::permission::allows;
 use crate::domain::{Permission, Role};
 use crate::store::T;
@@ -36,7 +37,9 @@ impl Engine {
         let now = self.now();
         match actor {
             Actor::Kiosk => Err(EngineError::NotSignedIn),
-            Actor::Local { name } if allows(Role::Admin, perm) => Ok(format!("local:{name}")),
+            Actor::Local { name } if allows(Role::Admin, perm) => {
+                Ok(format!("{LOCAL_ACTOR_PREFIX}{name}"))
+            }
             Actor::Local { .. } => Err(EngineError::Denied {
                 role: "local operator".into(),
                 perm,
@@ -72,7 +75,7 @@ impl Engine {
                 .get(id)
                 .map(|s| s.user.clone())
                 .unwrap_or_else(|| via.to_string()),
-            Actor::Local { name } => format!("local:{name}"),
+            Actor::Local { name } => format!("{LOCAL_ACTOR_PREFIX}{name}"),
             Actor::Kiosk => via.to_string(),
         };
         let detail = format!("{detail} ({via})");

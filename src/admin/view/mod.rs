@@ -136,7 +136,7 @@ fn key_list(keys: &[u8]) -> String {
 /// entry is the service's, so the technician's own name is enough.
 fn actor_shown(model: &Model, actor: &str) -> String {
     // A column has no room for "(here)": the detail says it.
-    let local = actor.strip_prefix("local:");
+    let local = actor.strip_prefix(crate::domain::people::LOCAL_ACTOR_PREFIX);
     cut(
         &local.map_or_else(|| actor_words(model, actor), str::to_string),
         10,
@@ -151,7 +151,7 @@ fn actor_words(model: &Model, actor: &str) -> String {
     {
         return name.to_string();
     }
-    match actor.strip_prefix("local:") {
+    match actor.strip_prefix(crate::domain::people::LOCAL_ACTOR_PREFIX) {
         Some(name) => say_with(model, Text::ActorHere, &[("name", &name)]),
         None => actor.to_string(),
     }
