@@ -94,3 +94,32 @@ mod tests {
         assert!(code_words(good).is_empty(), "{:?}", code_words(good));
     }
 }
+
+#[cfg(test)]
+mod every_snapshot {
+    use super::code_words;
+
+    /// Every screen snapshot is what a person reads: none shows code. The
+    /// byte-stream snapshots (`*vt100*`, the terminal's frames on the
+    /// wire) are escape sequences, not screens.
+    #[test]
+    fn no_screen_snapshot_shows_code() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots");
+        let mut bad = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("snapshots/") {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if !name.ends_with(".snap") || name.contains("vt100") || name.contains("__") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("snapshot");
+            // After insta's header, the screen.
+            let screen = text.splitn(3, "---\n").nth(2).unwrap_or("");
+            let words = code_words(screen);
+            if !words.is_empty() {
+                bad.push(format!("{name}: {words:?}"));
+            }
+        }
+        assert!(bad.is_empty(), "code shown to people:\n{}", bad.join("\n"));
+    }
+}

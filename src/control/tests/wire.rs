@@ -5,7 +5,6 @@
 use super::{Raw, served};
 use crate::control::proto::Call;
 use crate::engine::Command;
-use crate::testkit::snap;
 
 /// Each list call's answer as it goes over the wire, one JSON line each,
 /// with the admin's own sign-in entries (their session ids and times vary
@@ -60,7 +59,13 @@ fn wire_v1_is_frozen() {
         out.push_str(&line);
         out.push('\n');
     }
-    snap!("control_wire_v1", out);
+    // Beside the protocol's description, not among the screens people read.
+    insta::with_settings!({
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/docs/wire"),
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!("control_wire_v1", out);
+    });
 }
 
 #[test]
