@@ -10,7 +10,7 @@ use crate::domain::code::PIN_DIGITS;
 use crate::wording;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(rename_all = "snake_case", tag = "why")]
+#[serde(rename_all = "snake_case", tag = "reason")]
 pub enum Rejection {
     #[error("parcel {parcel} is not expired")]
     NotExpired { parcel: ParcelId },
@@ -54,29 +54,9 @@ pub enum Rejection {
 
 impl Rejection {
     /// The machine name the wording table knows it by
-    /// (`rejection.not_expired`).
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::NotExpired { .. } => "not_expired",
-            Self::NotWaiting { .. } => "not_waiting",
-            Self::NotBeingDeposited { .. } => "not_being_deposited",
-            Self::DimensionTooSmall => "dimension_too_small",
-            Self::TrackingMalformed => "tracking_malformed",
-            Self::TrackingCheckDigit => "tracking_check_digit",
-            Self::LargerSize => "larger_size",
-            Self::NoFreeCode => "no_free_code",
-            Self::FeeOfferExpired => "fee_offer_expired",
-            Self::ReasonNeeded => "reason_needed",
-            Self::ExtendDays { .. } => "extend_days",
-            Self::ClosedAccount { .. } => "closed_account",
-            Self::RecipientExists { .. } => "recipient_exists",
-            Self::NothingToChange { .. } => "nothing_to_change",
-            Self::RecipientIdMalformed => "recipient_id_malformed",
-            Self::UserExists { .. } => "user_exists",
-            Self::PinMalformed => "pin_malformed",
-            Self::LastAdmin => "last_admin",
-            Self::OrderRepeated { .. } => "order_repeated",
-        }
+    /// (`rejection.not_expired`): its serde tag.
+    pub fn name(&self) -> String {
+        wording::name_of(self)
     }
 
     /// What fills the words' placeholders: `{parcel}`, `{recipient}`,
