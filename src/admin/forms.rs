@@ -171,12 +171,8 @@ impl Form {
     }
 
     /// Whether `text` is one of this form's keypad picks, as picked.
-    pub fn is_pick(&self, text: &str, lang: Language) -> bool {
-        !text.is_empty()
-            && self
-                .reasons()
-                .iter()
-                .any(|r| crate::wording::tr(lang, *r) == text)
+    pub fn is_pick(&self, text: &str) -> bool {
+        !text.is_empty() && picked(text, self.reasons()).is_some()
     }
 
     /// A form that adds one criterion to the audit filter shown.

@@ -73,7 +73,7 @@ pub(super) fn form_input(model: &mut Model, input: Input) -> Vec<Request> {
     };
     // A reason picked by number is one choice: another digit picks again,
     // Back takes the whole pick away.
-    let picked = form.is_pick(text, model.facts.language);
+    let picked = form.is_pick(text);
     match input {
         Input::Intent(Intent::Digit(d))
             if (text.is_empty() || picked) && !form.reasons().is_empty() =>

@@ -86,7 +86,7 @@ pub(super) fn body(model: &Model) -> Body {
                     Style::default().add_modifier(Modifier::UNDERLINED),
                 ),
             ]));
-            let choosing = text.is_empty() || form.is_pick(text, model.facts.language);
+            let choosing = text.is_empty() || form.is_pick(text);
             if !form.reasons().is_empty() && choosing && model.facts.keypad {
                 b.gap();
                 b.words(say(model, form.pick_title()));
