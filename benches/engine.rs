@@ -189,6 +189,7 @@ fn start(c: &mut Criterion) {
                 qr_key: None,
                 key_id: None,
                 code_messages: vec![],
+                kind: Default::default(),
             };
             tree.insert(seq_key(p.id.0), serde_json::to_vec(&p).unwrap())
                 .unwrap();

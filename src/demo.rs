@@ -18,6 +18,8 @@ pub struct DemoFacts {
     pub recipients: Vec<String>,
     /// The QR payload of the first parcel, for typing as a scanner would.
     pub qr: Option<String>,
+    /// The code of a return waiting to be dropped off.
+    pub return_code: Option<String>,
 }
 
 /// The label of the express parcel waiting in the demo's locker.
@@ -137,10 +139,27 @@ pub fn seed(engine: &mut Engine) -> Result<DemoFacts, EngineError> {
             qr = qr.or(n.qr);
         }
     }
+    // A return Ben may drop off (help, 2): its code, as the message gives it.
+    let ret = crate::engine::NewReturn {
+        size: crate::domain::Size::M,
+        reference: "demo return".into(),
+        recipient: Some(RECIPIENTS[1].0.into()),
+        email: None,
+        language: None,
+        label: None,
+    };
+    let return_code = engine
+        .handle(&op, Command::IssueReturn { ret })?
+        .into_iter()
+        .find_map(|e| match e {
+            Event::ReturnIssued { code, .. } => code,
+            _ => None,
+        });
     engine.flush()?;
     Ok(DemoFacts {
         codes,
         qr,
+        return_code,
         accounts: ACCOUNTS
             .iter()
             .map(|(n, p, r)| (n.to_string(), p.to_string(), *r))
@@ -243,12 +262,13 @@ fn left_inside(event: &Event) -> Option<(CompartmentId, Option<bool>)> {
         } => (
             *compartment,
             match purpose {
-                IntentKind::Deposit => Some(true),
-                IntentKind::Pickup | IntentKind::Removal => Some(false),
+                IntentKind::Deposit | IntentKind::ReturnDrop => Some(true),
+                IntentKind::Pickup | IntentKind::Removal | IntentKind::ReturnCollect => Some(false),
                 IntentKind::Reopen | IntentKind::ManualUnlock => None,
             },
         ),
-        Event::DepositCancelled { compartment, .. } => (*compartment, Some(false)),
+        Event::DepositCancelled { compartment, .. }
+        | Event::ReturnNotDropped { compartment, .. } => (*compartment, Some(false)),
         Event::DepositMoved { from, .. } => (*from, Some(false)),
         _ => return None,
     })

@@ -559,6 +559,7 @@ pub enum Text {
     DemoCouriers,
     DemoQr,
     DemoLabel,
+    DemoReturn,
     DemoRecipients,
     DemoConsole,
     DemoClose,
@@ -650,6 +651,66 @@ pub enum Text {
     RejPinMalformed,
     RejLastAdmin,
     RejOrderRepeated,
+    RejRecipientIdReserved,
+    RejReturnLabelMalformed,
+    RejReturnLabelInUse,
+    RejReturnNotIssued,
+    RejNotAReturn,
+    RejIsAReturn,
+    RejReturnStillInside,
+    // Returns.
+    DidReturnIssued,
+    DidReturnWithdrawn,
+    DidReturnDropStarted,
+    DidReturnDropCancelled,
+    DidReturnDropped,
+    DidReturnCollected,
+    WhyReturnDrop,
+    WhyReturnCollect,
+    MailReturnReceipt,
+    NoReturnMalformed,
+    NoReturnUnknown,
+    ReturnStateIssued,
+    ReturnStateDropping,
+    ReturnStateWaiting,
+    ReturnStateCollected,
+    ReturnStateWithdrawn,
+    ThingReturn,
+    MailReturnIssuedSubject,
+    MailReturnIssuedBody,
+    MailReturnLabelBody,
+    MailReturnReceiptSubject,
+    MailReturnReceiptBody,
+    MailReturnCollectedSubject,
+    MailReturnCollectedBody,
+    HelpReturn,
+    ReturnTitle,
+    ReturnHow,
+    KeysReturnCode,
+    ReturnPutIn,
+    KeysReturnDoor,
+    ReturnNotDroppedTitle,
+    ReturnNotDroppedText,
+    ReturnCodeStillWorks,
+    ReturnDroppedText,
+    ReturnReceiptLine,
+    ReturnReceiptSent,
+    ReturnCodeUnknown,
+    ReturnCodeMalformed,
+    ReturnNoDoor,
+    ReturnDoorBusy,
+    MenuReturns,
+    ReturnsTitle,
+    ReturnsLeft,
+    ReturnsNext,
+    ReturnsOpen,
+    ReturnsCloseAfter,
+    ReturnsTaken,
+    KeysReturnsTaken,
+    ReturnsCount,
+    ReturnsNone,
+    ReturnsStillInside,
+    ReturnsDone,
 }
 
 use Text::*;
@@ -673,7 +734,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "{deposit}  Deposit (couriers)",
             "{deposit}  Depositar (mensajeros)",
         ),
-        HomeHelp => ("{help}  Help", "{help}  Ayuda"),
+        HomeHelp => (
+            "{help}  Help, returns, lost code",
+            "{help}  Ayuda, devolver, código perdido",
+        ),
         HomeLanguage => ("{language}  Español", "{language}  English"),
         PickupTitle => ("Pick up a parcel", "Recoger un paquete"),
         EnterCode => (
@@ -1943,6 +2007,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Couriers ({deposit}), user/PIN: {couriers}",
             "Mensajeros ({deposit}), usuario/PIN: {couriers}",
         ),
+        DemoReturn => (
+            "Return code ({help}, 2, the code, {enter}): {code}",
+            "Código de devolución ({help}, 2, el código, {enter}): {code}",
+        ),
         DemoLabel => (
             "Tracking label, typed fast: {label} (express, from the US)",
             "Etiqueta, tecleada rápido: {label} (urgente, de EE. UU.)",
@@ -2139,6 +2207,186 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "order {id} was carried out before",
             "la orden {id} ya se ejecutó antes",
         ),
+        RejRecipientIdReserved => (
+            "recipient ID {recipient} is reserved: choose another",
+            "el ID de destinatario {recipient} está reservado: elija otro",
+        ),
+        RejReturnLabelMalformed => (
+            "a label's barcode has 4 to 40 letters, digits or '-'",
+            "el código de barras de una etiqueta tiene de 4 a 40 letras, dígitos o '-'",
+        ),
+        RejReturnLabelInUse => (
+            "a return with this label's barcode is already issued",
+            "ya hay una devolución emitida con el código de barras de esta etiqueta",
+        ),
+        RejReturnNotIssued => (
+            "return {id} is not waiting to be dropped",
+            "la devolución {id} no está pendiente de depositar",
+        ),
+        RejNotAReturn => (
+            "parcel {parcel} is not a return",
+            "el paquete {parcel} no es una devolución",
+        ),
+        RejIsAReturn => (
+            "parcel {parcel} is a return: it has no code, hold or recipient to change",
+            "el paquete {parcel} es una devolución: no tiene código, plazo ni destinatario que cambiar",
+        ),
+        RejReturnStillInside => (
+            "the sensor of door {door} still sees something inside",
+            "el sensor de la puerta {door} aún detecta algo dentro",
+        ),
+        DidReturnIssued => ("Return issued", "Devolución emitida"),
+        DidReturnWithdrawn => ("Return withdrawn", "Devolución anulada"),
+        DidReturnDropStarted => ("Return drop-off started", "Entrega de devolución iniciada"),
+        DidReturnDropCancelled => (
+            "Return drop-off cancelled",
+            "Entrega de devolución cancelada",
+        ),
+        DidReturnDropped => ("Return dropped off", "Devolución entregada"),
+        DidReturnCollected => (
+            "Return collected by a courier",
+            "Devolución recogida por un mensajero",
+        ),
+        WhyReturnDrop => ("Return drop-off", "Entrega de devolución"),
+        WhyReturnCollect => ("Return collection", "Recogida de devolución"),
+        MailReturnReceipt => ("Return receipt", "Recibo de devolución"),
+        NoReturnMalformed => ("Not a return code", "No es un código de devolución"),
+        NoReturnUnknown => ("Unknown return code", "Código de devolución desconocido"),
+        ReturnStateIssued => ("Code issued", "Código emitido"),
+        ReturnStateDropping => ("Being dropped off", "Entregándose"),
+        ReturnStateWaiting => ("Waiting for a courier", "Esperando a un mensajero"),
+        ReturnStateCollected => ("Collected", "Recogida"),
+        ReturnStateWithdrawn => ("Withdrawn", "Anulada"),
+        ThingReturn => ("Return", "Devolución"),
+        MailReturnIssuedSubject => (
+            "Your return code for {kiosk_name}",
+            "Su código de devolución para {kiosk_name}",
+        ),
+        MailReturnIssuedBody => (
+            "Your return{reference} can be dropped off at kiosk {kiosk} ({kiosk_name}, locker code {locker_code}).\n\n\
+             Return code: {code}\n\n\
+             At the kiosk press C (Help), then 2, and type the 8 digits: a door of the right size opens.\n\
+             Put the parcel in and close the door; you get a receipt. The code works once.",
+            "Puede entregar su devolución{reference} en el quiosco {kiosk} ({kiosk_name}, código de casillero {locker_code}).\n\n\
+             Código de devolución: {code}\n\n\
+             En el quiosco pulse C (Ayuda), luego 2, y escriba los 8 dígitos: se abre una puerta del tamaño adecuado.\n\
+             Meta el paquete y cierre la puerta; recibirá un recibo. El código sirve una sola vez.",
+        ),
+        MailReturnLabelBody => (
+            "Your return{reference} can be dropped off at kiosk {kiosk} ({kiosk_name}, locker code {locker_code}).\n\n\
+             At the kiosk press C (Help), then 2, and scan the barcode of the prepaid label on your parcel: a door of the right size opens.\n\
+             Put the parcel in and close the door; you get a receipt. The label opens a door once.",
+            "Puede entregar su devolución{reference} en el quiosco {kiosk} ({kiosk_name}, código de casillero {locker_code}).\n\n\
+             En el quiosco pulse C (Ayuda), luego 2, y escanee el código de barras de la etiqueta prepagada de su paquete: se abre una puerta del tamaño adecuado.\n\
+             Meta el paquete y cierre la puerta; recibirá un recibo. La etiqueta abre una puerta una sola vez.",
+        ),
+        MailReturnReceiptSubject => ("Return {return} received", "Devolución {return} recibida"),
+        MailReturnReceiptBody => (
+            "Your return {return}{reference} is in door {door} of kiosk {kiosk} ({kiosk_name}).\n\
+             Receipt: {receipt}\n\
+             A courier will collect it; you will hear when they have.",
+            "Su devolución {return}{reference} está en la puerta {door} del quiosco {kiosk} ({kiosk_name}).\n\
+             Recibo: {receipt}\n\
+             Un mensajero la recogerá; le avisaremos cuando lo haga.",
+        ),
+        MailReturnCollectedSubject => (
+            "Return {return} is on its way",
+            "Su devolución {return} va en camino",
+        ),
+        MailReturnCollectedBody => (
+            "A courier collected your return {return}{reference} from kiosk {kiosk} ({kiosk_name}).\n\
+             Receipt: {receipt}",
+            "Un mensajero recogió su devolución {return}{reference} del quiosco {kiosk} ({kiosk_name}).\n\
+             Recibo: {receipt}",
+        ),
+        HelpReturn => (
+            "Returning a parcel? Press 2.",
+            "¿Devuelve un paquete? Pulse 2.",
+        ),
+        ReturnTitle => ("Drop off a return", "Entregar una devolución"),
+        ReturnHow => (
+            "Type the 8-digit return code from your message, or scan the barcode of your prepaid return label, then {enter}.",
+            "Escriba el código de devolución de 8 dígitos de su mensaje, o escanee el código de barras de su etiqueta prepagada, y pulse {enter}.",
+        ),
+        KeysReturnCode => (
+            "{enter} Open a door   {back} Delete / back",
+            "{enter} Abrir una puerta   {back} Borrar / volver",
+        ),
+        ReturnPutIn => (
+            "Put your return in and close the door.",
+            "Meta su devolución y cierre la puerta.",
+        ),
+        KeysReturnDoor => ("{back} Cancel", "{back} Cancelar"),
+        ReturnNotDroppedTitle => ("Nothing was dropped off", "No se entregó nada"),
+        ReturnNotDroppedText => (
+            "If your parcel is in door {door}, take it out and close the door.",
+            "Si su paquete está en la puerta {door}, sáquelo y cierre la puerta.",
+        ),
+        ReturnCodeStillWorks => (
+            "Your return code still works.",
+            "Su código de devolución sigue sirviendo.",
+        ),
+        ReturnDroppedText => (
+            "Your return is in door {door}. A courier will collect it.",
+            "Su devolución está en la puerta {door}. Un mensajero la recogerá.",
+        ),
+        ReturnReceiptLine => ("Receipt: {receipt}", "Recibo: {receipt}"),
+        ReturnReceiptSent => (
+            "A copy goes to the address given for this return, if any.",
+            "Se envía una copia a la dirección indicada para esta devolución, si la hay.",
+        ),
+        ReturnCodeUnknown => (
+            "That return code is not known: check it and try again. {reason}",
+            "Ese código de devolución no existe: revíselo e inténtelo de nuevo. {reason}",
+        ),
+        ReturnCodeMalformed => (
+            "A return code has 8 digits; or scan the label's barcode.",
+            "Un código de devolución tiene 8 dígitos; o escanee el código de barras de la etiqueta.",
+        ),
+        ReturnNoDoor => (
+            "No free door of this size right now: please try again later.",
+            "Ahora no hay una puerta libre de este tamaño: inténtelo más tarde.",
+        ),
+        ReturnDoorBusy => (
+            "A door is already open for this return.",
+            "Ya hay una puerta abierta para esta devolución.",
+        ),
+        MenuReturns => ("2  Returns to collect", "2  Devoluciones por recoger"),
+        ReturnsTitle => ("Returns to collect", "Devoluciones por recoger"),
+        ReturnsLeft => ("Left to collect: {count}", "Por recoger: {count}"),
+        ReturnsNext => (
+            "Next: door {door}, return {id}",
+            "Siguiente: puerta {door}, devolución {id}",
+        ),
+        ReturnsOpen => (
+            "Door {door} is open: take return {id} out.",
+            "La puerta {door} está abierta: saque la devolución {id}.",
+        ),
+        ReturnsCloseAfter => (
+            "Close the door after taking it out.",
+            "Cierre la puerta después de sacarla.",
+        ),
+        ReturnsTaken => (
+            "Did you take return {id} from door {door}?",
+            "¿Sacó la devolución {id} de la puerta {door}?",
+        ),
+        KeysReturnsTaken => (
+            "{enter} Yes, I have it   {back} No",
+            "{enter} Sí, la tengo   {back} No",
+        ),
+        ReturnsCount => (
+            "Collected so far: {count}",
+            "Recogidas hasta ahora: {count}",
+        ),
+        ReturnsStillInside => (
+            "Door {reason} still holds the return: it stays on the list.",
+            "La puerta {reason} aún tiene la devolución: sigue en la lista.",
+        ),
+        ReturnsNone => ("No returns to collect.", "No hay devoluciones por recoger."),
+        ReturnsDone => (
+            "All returns are collected.",
+            "Todas las devoluciones están recogidas.",
+        ),
     }
 }
 
@@ -2322,6 +2570,12 @@ pub const AUDIT_ACTIONS: &[&str] = &[
     "recovery",
     "reminder",
     "removed",
+    "return_collected",
+    "return_drop_cancelled",
+    "return_drop_started",
+    "return_dropped",
+    "return_issued",
+    "return_withdrawn",
     "sign_in",
     "user_added",
     "user_removed",
@@ -2465,6 +2719,30 @@ pub fn machine(name: &str) -> Option<Text> {
         "rejection.pin_malformed" => RejPinMalformed,
         "rejection.last_admin" => RejLastAdmin,
         "rejection.order_repeated" => RejOrderRepeated,
+        "rejection.recipient_id_reserved" => RejRecipientIdReserved,
+        "rejection.return_label_malformed" => RejReturnLabelMalformed,
+        "rejection.return_label_in_use" => RejReturnLabelInUse,
+        "rejection.return_not_issued" => RejReturnNotIssued,
+        "rejection.not_a_return" => RejNotAReturn,
+        "rejection.is_a_return" => RejIsAReturn,
+        "rejection.return_still_inside" => RejReturnStillInside,
+        "return_issued" => DidReturnIssued,
+        "return_withdrawn" => DidReturnWithdrawn,
+        "return_drop_started" => DidReturnDropStarted,
+        "return_drop_cancelled" => DidReturnDropCancelled,
+        "return_dropped" => DidReturnDropped,
+        "return_collected" => DidReturnCollected,
+        "return_drop" => WhyReturnDrop,
+        "return_collect" => WhyReturnCollect,
+        "return_receipt" => MailReturnReceipt,
+        "refusal.return_malformed" => NoReturnMalformed,
+        "refusal.return_unknown" => NoReturnUnknown,
+        "return.issued" => ReturnStateIssued,
+        "return.dropping" => ReturnStateDropping,
+        "return.waiting" => ReturnStateWaiting,
+        "return.collected" => ReturnStateCollected,
+        "return.withdrawn" => ReturnStateWithdrawn,
+        "return" => ThingReturn,
         "problem.wrong_parcel" => SaysWrongParcel,
         "problem.damaged" => SaysDamaged,
         "problem.empty" => SaysEmpty,

@@ -126,6 +126,7 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
         // Whole records are for the socket and the command line; the
         // console never asks for them.
         Answer::ParcelRecords(_)
+        | Answer::Returns(_)
         | Answer::Users(_)
         | Answer::Recipients(_)
         | Answer::OutboxEntries(_)

@@ -31,6 +31,11 @@ impl FakeBus {
         self.state().doors.insert(lock, state);
     }
 
+    /// The lock has no item sensor (or it cannot be read).
+    pub fn forget_item(&self, lock: LockId) {
+        self.state().items.remove(&lock);
+    }
+
     pub fn set_item(&self, lock: LockId, present: bool) {
         self.state().items.insert(lock, present);
     }

@@ -95,6 +95,9 @@ pub enum Cmd {
     /// locker's: the property charges residents).
     #[command(subcommand)]
     Fees(data::FeesCmd),
+    /// Returns dropped off at the kiosk and collected by couriers.
+    #[command(subcommand)]
+    Return(data::ReturnCmd),
     /// Configuration files.
     #[command(subcommand)]
     Config(ConfigCmd),
@@ -286,6 +289,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Cmd::Audit(c) => data::audit(c),
         Cmd::Markers(c) => data::markers(c),
         Cmd::Fees(c) => data::fees(c),
+        Cmd::Return(c) => data::returns(c),
         Cmd::Bus(args) => hardware(bus::run(args)),
         Cmd::Sim(args) => hardware(sim::run(args)),
         Cmd::Fleet(cmd) => fleet::run(cmd),

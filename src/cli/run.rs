@@ -448,6 +448,7 @@ fn help_text(f: &DemoFacts, data_dir: &Path) -> crate::kiosk::DemoHelp {
             .collect(),
         qr: f.codes.first().map(|(door, _, _)| *door).zip(f.qr.clone()),
         label: crate::demo::S10_TO_SCAN.to_string(),
+        return_code: f.return_code.clone(),
         recipients: f.recipients.clone(),
         data_dir: data_dir.display().to_string(),
         close_secs: DEMO_CLOSE.as_secs(),
@@ -525,6 +526,7 @@ mod tests {
             ],
             recipients: Vec::new(),
             qr: None,
+            return_code: None,
         };
         let dir = Path::new("/tmp/locker-demo-42");
         let text = banner(&facts, dir, true);

@@ -186,6 +186,33 @@ impl CodeKeys {
             .collect()
     }
 
+    /// The return code a seed stands for: eight digits, made like a
+    /// pickup code's but under its own label, so the two never coincide.
+    pub fn derive_return(&self, kiosk: &str, seed: &CodeSeed) -> Option<String> {
+        let key = self.by_id(&seed.key)?;
+        let nonce = hex::decode(&seed.nonce).ok()?;
+        let c = key.mac(&[b"locker return code v1", kiosk.as_bytes(), &nonce]);
+        let n = u64::from_be_bytes(c[..8].try_into().ok()?) % 100_000_000;
+        Some(format!("{n:08}"))
+    }
+
+    /// The index key of a return code (normalised, see
+    /// `returns::normalize_code`) under the key named by `id`.
+    pub fn return_index_under(&self, id: &str, code: &str) -> Option<[u8; 32]> {
+        self.by_id(id)
+            .map(|k| k.mac(&[b"locker return index v1", code.as_bytes()]))
+    }
+
+    /// The index keys a typed return code may be filed under, one per key.
+    pub fn return_index_keys(&self, code: &str) -> Vec<[u8; 32]> {
+        self.lookups
+            .fetch_add(self.keys.len() as u64, Ordering::Relaxed);
+        self.keys
+            .iter()
+            .map(|k| k.mac(&[b"locker return index v1", code.as_bytes()]))
+            .collect()
+    }
+
     /// Reads a key file: one key of 64 hex digits per line, newest first;
     /// `#` starts a comment. The file must not be readable by others.
     pub fn load(path: &Path) -> Result<CodeKeys, KeyFileError> {
@@ -281,6 +308,27 @@ mod tests {
         let code = AccessCode::parse("123456").unwrap();
         assert_eq!(a.index_keys(&code), a.index_keys(&code));
         assert_ne!(a.index_keys(&code), b.index_keys(&code));
+    }
+
+    #[test]
+    fn return_codes_are_eight_digits_apart_from_pickup_codes() {
+        let keys = CodeKeys::generate();
+        let seed = keys.new_seed();
+        let code = keys.derive_return("A", &seed).unwrap();
+        assert_eq!(code.len(), 8);
+        assert!(code.bytes().all(|b| b.is_ascii_digit()));
+        assert_eq!(keys.derive_return("A", &seed).unwrap(), code);
+        assert_ne!(keys.derive_return("B", &seed).unwrap(), code);
+        // The same text indexes differently as a pickup code and a return code.
+        let six = AccessCode::parse(&code[..6]).unwrap();
+        assert_ne!(
+            keys.index_under(&seed.key, &six),
+            keys.return_index_under(&seed.key, &code[..6])
+        );
+        assert!(
+            keys.return_index_keys(&code)
+                .contains(&keys.return_index_under(&seed.key, &code).unwrap())
+        );
     }
 
     #[test]

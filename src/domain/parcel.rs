@@ -95,6 +95,19 @@ pub struct Parcel {
     /// spooled copies are deleted, when the code dies.
     #[serde(default)]
     pub code_messages: Vec<u64>,
+    /// A delivery, or a return waiting for a courier (which has no code).
+    #[serde(default)]
+    pub kind: super::ParcelKind,
+}
+
+impl Parcel {
+    /// The return this parcel is, if it is one.
+    pub fn return_of(&self) -> Option<super::ReturnId> {
+        match self.kind {
+            super::ParcelKind::Return { of } => Some(of),
+            super::ParcelKind::Delivery => None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -38,6 +38,16 @@ impl RecipientId {
         Ok(Self(format!("{RECIPIENT_PREFIX}-{digits}")))
     }
 
+    /// Stands in a return's parcel record for a dropper with no account
+    /// here. No account can have it: a new account's ID is refused.
+    pub fn nobody() -> RecipientId {
+        RecipientId(format!("{RECIPIENT_PREFIX}-000000"))
+    }
+
+    pub fn is_nobody(&self) -> bool {
+        self.digits().bytes().all(|b| b == b'0')
+    }
+
     pub fn digits(&self) -> &str {
         &self.0[RECIPIENT_PREFIX.len() + 1..]
     }

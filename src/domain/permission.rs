@@ -32,10 +32,14 @@ pub enum Permission {
     AcknowledgeAlerts,
     /// See and retry the notification outbox.
     Outbox,
+    /// Authorise and withdraw returns.
+    IssueReturns,
+    /// Open waiting returns' doors and take them.
+    CollectReturns,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 15] = [
         Permission::Deposit,
         Permission::RemoveExpired,
         Permission::ViewParcels,
@@ -49,6 +53,8 @@ impl Permission {
         Permission::BusDiagnostics,
         Permission::AcknowledgeAlerts,
         Permission::Outbox,
+        Permission::IssueReturns,
+        Permission::CollectReturns,
     ];
 }
 
@@ -69,10 +75,12 @@ impl Permission {
 /// | bus diagnostics     | no      | yes   | yes        |
 /// | acknowledge alerts  | no      | yes   | yes        |
 /// | outbox              | no      | yes   | no         |
+/// | issue returns       | no      | yes   | no         |
+/// | collect returns     | yes     | yes   | no         |
 pub fn allows(role: Role, perm: Permission) -> bool {
     use Permission::*;
     match role {
-        Role::Courier => matches!(perm, Deposit | RemoveExpired),
+        Role::Courier => matches!(perm, Deposit | RemoveExpired | CollectReturns),
         Role::Admin => perm != Deposit,
         Role::Technician => matches!(
             perm,
@@ -93,7 +101,10 @@ mod tests {
     #[test]
     fn courier_cannot_reach_admin_permissions() {
         for p in Permission::ALL {
-            let expected = matches!(p, Permission::Deposit | Permission::RemoveExpired);
+            let expected = matches!(
+                p,
+                Permission::Deposit | Permission::RemoveExpired | Permission::CollectReturns
+            );
             assert_eq!(allows(Role::Courier, p), expected, "{p:?}");
         }
     }

@@ -106,12 +106,21 @@ impl Engine {
         if let (Some(p), Found::Parcel) = (&parcel, found)
             && p.state == ParcelState::Depositing
         {
-            let receipt = self.confirm_deposit(c, p.id)?;
-            events.push(Event::DepositStored {
-                parcel: p.id,
-                compartment: c,
-                receipt,
-            });
+            if p.return_of().is_some() {
+                let receipt = self.confirm_return_drop(c, p.id)?;
+                events.push(Event::ReturnDropped {
+                    parcel: p.id,
+                    compartment: c,
+                    receipt,
+                });
+            } else {
+                let receipt = self.confirm_deposit(c, p.id)?;
+                events.push(Event::DepositStored {
+                    parcel: p.id,
+                    compartment: c,
+                    receipt,
+                });
+            }
         }
         self.commit(|tx| {
             let mut comp = tx.compartment(c)?;
@@ -119,6 +128,7 @@ impl Engine {
             comp.faulty = false;
             if let (Some(p), Found::Empty) = (&parcel, found) {
                 let mut p = tx.parcel(p.id)?;
+                self.return_left_locker(tx, &p, who)?;
                 match p.state {
                     ParcelState::Depositing => {
                         tx.del(T::Parcels, &seq_key(p.id.0))?;
@@ -212,6 +222,9 @@ impl Engine {
         let fresh = self.fresh_code()?;
         self.commit(|tx| {
             let p = tx.parcel(parcel)?;
+            if let Err(e) = super::returns::refuse_returns(&p) {
+                return abort(e);
+            }
             if p.state != ParcelState::Stored {
                 return abort(EngineError::Rejected(Rejection::NotWaiting { parcel }));
             }
@@ -307,6 +320,9 @@ impl Engine {
         }
         self.commit(|tx| {
             let mut p = tx.parcel(parcel)?;
+            if let Err(e) = super::returns::refuse_returns(&p) {
+                return abort(e);
+            }
             if p.state != ParcelState::Stored {
                 return abort(EngineError::Rejected(Rejection::NotWaiting { parcel }));
             }
@@ -374,6 +390,11 @@ impl Engine {
 
     pub(super) fn add_recipient(&mut self, who: &str, r: Recipient) -> EngineResult {
         r.validate()?;
+        if r.id.is_nobody() {
+            return Err(EngineError::Rejected(Rejection::RecipientIdReserved {
+                recipient: r.id.to_string(),
+            }));
+        }
         self.commit(|tx| {
             match tx.recipient(&r.id)? {
                 Some(old) if old.closed => {
@@ -466,7 +487,7 @@ impl Engine {
             name: name.to_string(),
             role,
             pin_hash: self.hasher.hash_pin(pin),
-            badge_hash: badge.map(super::deposit::badge_hash),
+            badge_hash: badge.map(super::sign_in::badge_hash),
             carrier_email,
         };
         self.commit(|tx| {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Refusal;
 use crate::domain::fees::Fee;
-use crate::domain::{CompartmentId, Dimensions, ParcelClass, ParcelId, Role, Size};
+use crate::domain::{CompartmentId, Dimensions, ParcelClass, ParcelId, ReturnId, Role, Size};
 use crate::store::{Alert, IntentKind};
 
 /// Who is asking.
@@ -28,6 +28,27 @@ pub enum SizeChoice {
     Size(Size),
     /// The parcel's dimensions in cm; the smallest fitting size is used.
     Dimensions(Dimensions),
+}
+
+/// A return to authorise (`locker return add`, the console).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewReturn {
+    pub size: Size,
+    /// The shop's order or carrier's reference, for whoever collects it.
+    #[serde(default)]
+    pub reference: String,
+    /// A registered recipient, told at their addresses on file...
+    #[serde(default)]
+    pub recipient: Option<String>,
+    /// ...or an address for someone with no account here.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The messages' language when only an address is given.
+    #[serde(default)]
+    pub language: Option<crate::domain::Language>,
+    /// The prepaid label's barcode, when that is the code.
+    #[serde(default)]
+    pub label: Option<String>,
 }
 
 /// Problems a recipient can report after opening a door.
@@ -69,6 +90,15 @@ pub enum Command {
         compartment: CompartmentId,
         problem: Problem,
     },
+    /// A return code, typed or scanned from a prepaid label: opens a door
+    /// of the return's size for the parcel going back.
+    DropReturn {
+        code: String,
+    },
+    /// The person dropping a return gave up (door open or not yet).
+    CancelReturnDrop {
+        parcel: ParcelId,
+    },
     /// "I lost my code": new codes for the waiting parcels of this
     /// recipient ID (`PX-482913` or `482913`), sent to the addresses on
     /// file. Answered with [`Event::LostCodesAsked`] whatever the ID.
@@ -102,6 +132,16 @@ pub enum Command {
         size: Option<Size>,
     },
     CancelDeposit {
+        parcel: ParcelId,
+    },
+    // Couriers: returns.
+    /// Opens the door of a return waiting to be collected.
+    CollectReturn {
+        parcel: ParcelId,
+    },
+    /// The courier has the return in hand (its door closed again, on a
+    /// door whose item sensor cannot tell).
+    ConfirmReturnCollected {
         parcel: ParcelId,
     },
     // Staff: expired parcels.
@@ -173,6 +213,15 @@ pub enum Command {
     ResetPin {
         name: String,
         pin: String,
+    },
+    /// Authorise a return; its code (made here, or the prepaid label's
+    /// barcode) opens a door of its size once.
+    IssueReturn {
+        ret: NewReturn,
+    },
+    /// An issued return that was not dropped: its code stops working.
+    WithdrawReturn {
+        id: ReturnId,
     },
     AddMarker {
         compartment: Option<CompartmentId>,
@@ -297,6 +346,38 @@ pub enum Event {
     },
     CodeReplaced {
         parcel: ParcelId,
+    },
+    /// A return was authorised; `code` is the code made here, told once
+    /// to whoever issued it (a label's return has none).
+    ReturnIssued {
+        id: ReturnId,
+        code: Option<String>,
+    },
+    ReturnWithdrawn {
+        id: ReturnId,
+    },
+    /// A return's door closed with the return inside.
+    ReturnDropped {
+        parcel: ParcelId,
+        compartment: CompartmentId,
+        receipt: String,
+    },
+    /// A return's door was given up, jammed or closed with nothing inside:
+    /// the code still works.
+    ReturnNotDropped {
+        parcel: ParcelId,
+        compartment: CompartmentId,
+    },
+    /// The courier closed a return's door and its item sensor did not
+    /// see it empty: still inside, or (no sensor) did they take it?
+    ReturnDoorClosed {
+        parcel: ParcelId,
+        compartment: CompartmentId,
+        still_inside: bool,
+    },
+    ReturnCollected {
+        parcel: ParcelId,
+        compartment: CompartmentId,
     },
     /// A lost-code request was taken: the same answer whether or not the
     /// ID has parcels here.

@@ -168,6 +168,58 @@ fn no_code_or_token_is_left_anywhere_in_the_data_directory() {
 }
 
 #[test]
+fn no_return_code_or_label_is_left_in_the_data_directory() {
+    let mut rig = Rig::new();
+    let admin = rig.admin.clone();
+    let mut codes = Vec::new();
+    for label in [None, Some("EE123456785US")] {
+        let ret = crate::engine::NewReturn {
+            size: Size::S,
+            reference: String::new(),
+            recipient: Some("111111".into()),
+            email: None,
+            language: None,
+            label: label.map(str::to_string),
+        };
+        let ev = rig
+            .engine
+            .handle(&admin, Command::IssueReturn { ret })
+            .unwrap();
+        let Some(crate::engine::Event::ReturnIssued { code, .. }) = ev.first() else {
+            panic!("{ev:?}")
+        };
+        codes.push(code.clone().or(label.map(str::to_string)).unwrap());
+    }
+    // One dropped off (its message still queued), one still issued.
+    let ev = rig
+        .engine
+        .handle(
+            &Actor::Kiosk,
+            Command::DropReturn {
+                code: codes[1].clone(),
+            },
+        )
+        .unwrap();
+    let door = opening(&ev).expect("a door");
+    rig.door(door, DoorEventKind::Opened);
+    rig.bus.set_item(lock(door), true);
+    rig.door(door, DoorEventKind::Closed);
+    rig.engine.store().flush().unwrap();
+    let mut files = Vec::new();
+    files_under(rig.dir.path(), &mut files);
+    for file in files {
+        let bytes = std::fs::read(&file).unwrap();
+        for code in &codes {
+            assert!(
+                !holds_word(&bytes, code.as_bytes()),
+                "return code {code} in {}",
+                file.display()
+            );
+        }
+    }
+}
+
+#[test]
 fn the_scan_would_find_a_code_written_in_plain() {
     assert!(holds_word(b"{\"code\":\"041158\"}", b"041158"));
     assert!(holds_word(b"Your code: 041158\r\n", b"041158"));

@@ -58,6 +58,19 @@ pub(crate) const POINTS: &[&str] = &[
     "removal.door_opened",
     "removal.door_closed",
     "removal.after_remove",
+    // A return dropped off with its code, then collected by a courier.
+    "return_drop.after_intent",
+    "return_drop.before_pulse",
+    "return_drop.after_pulse",
+    "return_drop.door_opened",
+    "return_drop.door_closed",
+    "return.after_drop",
+    "return_collect.after_intent",
+    "return_collect.before_pulse",
+    "return_collect.after_pulse",
+    "return_collect.door_opened",
+    "return_collect.door_closed",
+    "return.after_collect",
 ];
 
 #[cfg(not(test))]

@@ -335,6 +335,44 @@ impl Engine {
                     receipt,
                 });
             }
+            (IntentKind::ReturnDrop, Some(p)) if i.abandon || item == Some(false) => {
+                let alert = self
+                    .commit(|tx| self.release_return_door(tx, c, p, Text::SaidNotFitOrCancelled))?;
+                events.push(Event::ReturnNotDropped {
+                    parcel: p,
+                    compartment: c,
+                });
+                events.push(Event::CompartmentChanged { compartment: c });
+                events.extend(alert.map(|alert| Event::AlertRaised { alert }));
+            }
+            (IntentKind::ReturnDrop, Some(p)) => {
+                let receipt = self.confirm_return_drop(c, p)?;
+                crash::point("return.after_drop");
+                events.push(Event::ReturnDropped {
+                    parcel: p,
+                    compartment: c,
+                    receipt,
+                });
+            }
+            // The item sensor says whether the courier took it; only a
+            // door without one asks the courier.
+            (IntentKind::ReturnCollect, Some(p)) if item == Some(false) => {
+                self.commit(|tx| self.collected_on_close(tx, c, p, &i.actor))?;
+                crash::point("return.after_collect");
+                events.push(Event::ReturnCollected {
+                    parcel: p,
+                    compartment: c,
+                });
+                events.push(Event::CompartmentChanged { compartment: c });
+            }
+            (IntentKind::ReturnCollect, Some(p)) => {
+                self.commit(|tx| self.return_door_closed(tx, c, p, &i.actor))?;
+                events.push(Event::ReturnDoorClosed {
+                    parcel: p,
+                    compartment: c,
+                    still_inside: item == Some(true),
+                });
+            }
             (IntentKind::Removal, Some(p)) => {
                 self.commit(|tx| self.confirm_removal(tx, c, p, &i.actor))?;
                 crash::point("removal.after_remove");
@@ -442,6 +480,12 @@ impl Engine {
                     if let Some(p) = i.parcel {
                         alert =
                             alert.or(self.release_deposit_door(tx, c, p, Text::SaidDidNotOpen)?);
+                    }
+                }
+                Some(i) if i.kind == IntentKind::ReturnDrop => {
+                    if let Some(p) = i.parcel {
+                        alert =
+                            alert.or(self.release_return_door(tx, c, p, Text::SaidDidNotOpen)?);
                     }
                 }
                 Some(_) => tx.clear_intent(c)?,

@@ -38,7 +38,9 @@ impl Engine {
         let waiting: Vec<ParcelId> = if due(self.store.get(T::Meta, &key)?) {
             super::query::live_parcels(&self.store)?
                 .into_iter()
-                .filter(|p| p.state == ParcelState::Stored && p.recipient == id)
+                .filter(|p| {
+                    p.state == ParcelState::Stored && p.recipient == id && p.return_of().is_none()
+                })
                 .map(|p| p.id)
                 .collect()
         } else {

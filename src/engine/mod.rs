@@ -17,10 +17,12 @@ pub(crate) mod query;
 pub mod read;
 mod recovery;
 mod rejection;
+mod returns;
 pub mod runner;
 mod schedule;
 mod sessions;
 mod settings;
+mod sign_in;
 pub mod started;
 mod tx;
 
@@ -38,7 +40,7 @@ use crate::domain::{Compartment, CompartmentId, Hasher, ParcelId, Permission};
 use crate::hardware::BankLayout;
 use crate::store::{Store, StoreError, T, TxFailure, compartment_key};
 
-pub use api::{Actor, Command, Event, Found, Problem, SizeChoice};
+pub use api::{Actor, Command, Event, Found, NewReturn, Problem, SizeChoice};
 pub use rejection::Rejection;
 use sessions::Session;
 pub use settings::{EngineSettings, KeySetupError};
@@ -266,6 +268,24 @@ impl Engine {
                 problem,
             } => self.report_problem(compartment, problem),
             ResendLostCodes { recipient } => self.resend_lost_codes(&recipient),
+            DropReturn { code } => self.drop_return(&code),
+            CancelReturnDrop { parcel } => self.cancel_return_drop(parcel),
+            CollectReturn { parcel } => {
+                let who = self.authorize(actor, Permission::CollectReturns)?;
+                self.collect_return(&who, parcel)
+            }
+            ConfirmReturnCollected { parcel } => {
+                let who = self.authorize(actor, Permission::CollectReturns)?;
+                self.confirm_return_collected(&who, parcel)
+            }
+            IssueReturn { ret } => {
+                let who = self.authorize(actor, Permission::IssueReturns)?;
+                self.issue_return(&who, &ret)
+            }
+            WithdrawReturn { id } => {
+                let who = self.authorize(actor, Permission::IssueReturns)?;
+                self.withdraw_return(&who, id)
+            }
             SignIn { user, pin } => self.sign_in(&user, &pin),
             SignInBadge { badge } => self.sign_in_badge(&badge),
             SignOut => {

@@ -77,11 +77,20 @@ impl Engine {
     /// Derives the code and QR payload a queued message gives, in memory
     /// only, for the delivery that is about to send it.
     pub fn reveal_code(&self, n: &mut Notification) {
-        if let Some(seed) = &n.seed
-            && let Some((code, qr)) = self.settings.keys.derive(&self.settings.kiosk_id, seed)
-        {
-            n.code = Some(code.as_str().to_string());
-            n.qr = Some(qr.payload());
+        let keys = &self.settings.keys;
+        let kiosk = &self.settings.kiosk_id;
+        match &n.seed {
+            // A return's code is made under its own label and has no QR.
+            Some(seed) if n.kind == crate::store::NotificationKind::ReturnIssued => {
+                n.code = keys.derive_return(kiosk, seed);
+            }
+            Some(seed) => {
+                if let Some((code, qr)) = keys.derive(kiosk, seed) {
+                    n.code = Some(code.as_str().to_string());
+                    n.qr = Some(qr.payload());
+                }
+            }
+            None => {}
         }
     }
 

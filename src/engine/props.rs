@@ -126,6 +126,49 @@ fn check_books(store: &Store, known_parcels: &HashSet<ParcelId>) -> Result<(), S
             return Err(format!("live code for parcel {id} in state {:?}", p.state));
         }
     }
+    check_returns(store, &parcels)
+}
+
+/// Each return's state agrees with its parcel, and only a return not yet
+/// in the locker has a live code.
+fn check_returns(store: &Store, parcels: &HashMap<ParcelId, Parcel>) -> Result<(), String> {
+    use crate::domain::ReturnState as R;
+    let returns = query::returns(store).map_err(|e| e.to_string())?;
+    for r in &returns {
+        let parcel = r.parcel.and_then(|p| parcels.get(&p));
+        let state = parcel.map(|p| p.state);
+        let ok = match r.state {
+            R::Issued | R::Withdrawn => parcel.is_none(),
+            R::Dropping => state == Some(ParcelState::Depositing),
+            R::Waiting => state == Some(ParcelState::Stored),
+            R::Collected => state == Some(ParcelState::Removed),
+        };
+        if !ok || parcel.is_some_and(|p| p.return_of() != Some(r.id)) {
+            return Err(format!(
+                "return {} is {:?} but its parcel is {state:?}",
+                r.id, r.state
+            ));
+        }
+    }
+    for p in parcels.values() {
+        if let Some(id) = p.return_of()
+            && p.state.in_locker()
+            && !returns.iter().any(|r| r.id == id && r.parcel == Some(p.id))
+        {
+            return Err(format!(
+                "parcel {} is return {id}, which does not know it",
+                p.id
+            ));
+        }
+    }
+    for item in store.tree(T::ReturnCodes).iter() {
+        let (_, v) = item.map_err(|e| e.to_string())?;
+        let id: crate::domain::ReturnId = serde_json::from_slice(&v).map_err(|e| e.to_string())?;
+        match returns.iter().find(|r| r.id == id) {
+            Some(r) if matches!(r.state, R::Issued | R::Dropping) => {}
+            other => return Err(format!("live return code for {id}: {other:?}")),
+        }
+    }
     Ok(())
 }
 

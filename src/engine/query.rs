@@ -28,6 +28,19 @@ pub fn expired_parcels(store: &Store) -> Result<Vec<Parcel>, StoreError> {
         .collect())
 }
 
+/// Returns in compartments, waiting for a courier.
+pub fn waiting_returns(store: &Store) -> Result<Vec<Parcel>, StoreError> {
+    Ok(live_parcels(store)?
+        .into_iter()
+        .filter(|p| p.state == ParcelState::Stored && p.return_of().is_some())
+        .collect())
+}
+
+/// Every return authorised, oldest first.
+pub fn returns(store: &Store) -> Result<Vec<crate::domain::ReturnAuth>, StoreError> {
+    store.all(T::Returns)
+}
+
 pub fn compartments(store: &Store) -> Result<Vec<Compartment>, StoreError> {
     store.all(T::Compartments)
 }

@@ -21,9 +21,13 @@ enum Verdict {
 
 fn verdict(i: &DoorIntent, item: Option<bool>) -> Verdict {
     let wanted_inside = match i.kind {
-        IntentKind::Deposit if i.abandon => return Verdict::NotDone,
-        IntentKind::Deposit => true,
+        IntentKind::Deposit | IntentKind::ReturnDrop if i.abandon => return Verdict::NotDone,
+        IntentKind::Deposit | IntentKind::ReturnDrop => true,
         IntentKind::Pickup | IntentKind::Removal => false,
+        // Only an item sensor that sees the compartment empty says the
+        // courier took it; otherwise it stays on their list.
+        IntentKind::ReturnCollect if item == Some(false) => return Verdict::Done,
+        IntentKind::ReturnCollect => return Verdict::NotDone,
         IntentKind::Reopen | IntentKind::ManualUnlock => return Verdict::Done,
     };
     match item {
@@ -96,6 +100,28 @@ impl Engine {
                 (Verdict::Done, Some(p)) if i.kind == IntentKind::Removal => {
                     self.commit(|tx| self.confirm_removal(tx, c, p, &i.actor))?;
                     Ok(vec![Event::ParcelRemoved {
+                        parcel: p,
+                        compartment: c,
+                    }])
+                }
+                (Verdict::Done, Some(p)) if i.kind == IntentKind::ReturnDrop => {
+                    let receipt = self.confirm_return_drop(c, p)?;
+                    Ok(vec![Event::ReturnDropped {
+                        parcel: p,
+                        compartment: c,
+                        receipt,
+                    }])
+                }
+                (Verdict::NotDone, Some(p)) if i.kind == IntentKind::ReturnDrop => {
+                    self.commit(|tx| {
+                        self.release_return_door(tx, c, p, Text::SaidRestartEmpty)
+                            .map(drop)
+                    })?;
+                    Ok(vec![Event::CompartmentChanged { compartment: c }])
+                }
+                (Verdict::Done, Some(p)) if i.kind == IntentKind::ReturnCollect => {
+                    self.commit(|tx| self.collected_on_close(tx, c, p, &i.actor))?;
+                    Ok(vec![Event::ReturnCollected {
                         parcel: p,
                         compartment: c,
                     }])

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Language;
-use crate::domain::ParcelId;
 use crate::domain::code::PIN_DIGITS;
+use crate::domain::{CompartmentId, ParcelId, ReturnId};
 use crate::wording;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -50,6 +50,20 @@ pub enum Rejection {
     LastAdmin,
     #[error("order {id} from {who} was carried out before")]
     OrderRepeated { id: String, who: String },
+    #[error("recipient ID {recipient} is reserved")]
+    RecipientIdReserved { recipient: String },
+    #[error("a label's barcode has 4 to 40 letters, digits or '-'")]
+    ReturnLabelMalformed,
+    #[error("a return with this label's barcode is already issued")]
+    ReturnLabelInUse,
+    #[error("return {id} is not waiting to be dropped")]
+    ReturnNotIssued { id: ReturnId },
+    #[error("parcel {parcel} is not a return")]
+    NotAReturn { parcel: ParcelId },
+    #[error("parcel {parcel} is a return: it has no code, hold or recipient to change")]
+    IsAReturn { parcel: ParcelId },
+    #[error("the sensor of door {door} still sees something inside")]
+    ReturnStillInside { door: CompartmentId },
 }
 
 impl Rejection {
@@ -65,13 +79,18 @@ impl Rejection {
         match self {
             Self::NotExpired { parcel }
             | Self::NotWaiting { parcel }
-            | Self::NotBeingDeposited { parcel } => vec![("parcel", parcel.to_string())],
+            | Self::NotBeingDeposited { parcel }
+            | Self::NotAReturn { parcel }
+            | Self::IsAReturn { parcel } => vec![("parcel", parcel.to_string())],
+            Self::ReturnNotIssued { id } => vec![("id", id.to_string())],
+            Self::ReturnStillInside { door } => vec![("door", door.to_string())],
             Self::ExtendDays { min, max } => {
                 vec![("min", min.to_string()), ("max", max.to_string())]
             }
             Self::ClosedAccount { recipient }
             | Self::RecipientExists { recipient }
-            | Self::NothingToChange { recipient } => vec![("recipient", recipient.clone())],
+            | Self::NothingToChange { recipient }
+            | Self::RecipientIdReserved { recipient } => vec![("recipient", recipient.clone())],
             Self::UserExists { user } => vec![("user", user.clone())],
             Self::OrderRepeated { id, .. } => vec![("id", id.clone())],
             Self::PinMalformed => vec![
@@ -133,6 +152,17 @@ mod tests {
                 id: "o-1".into(),
                 who: "support:eva".into(),
             },
+            Rejection::RecipientIdReserved {
+                recipient: "PX-000000".into(),
+            },
+            Rejection::ReturnLabelMalformed,
+            Rejection::ReturnLabelInUse,
+            Rejection::ReturnNotIssued { id: ReturnId(4) },
+            Rejection::NotAReturn { parcel },
+            Rejection::IsAReturn { parcel },
+            Rejection::ReturnStillInside {
+                door: CompartmentId(5),
+            },
         ];
         for r in &all {
             match r {
@@ -154,7 +184,14 @@ mod tests {
                 | Rejection::UserExists { .. }
                 | Rejection::PinMalformed
                 | Rejection::LastAdmin
-                | Rejection::OrderRepeated { .. } => {}
+                | Rejection::OrderRepeated { .. }
+                | Rejection::RecipientIdReserved { .. }
+                | Rejection::ReturnLabelMalformed
+                | Rejection::ReturnLabelInUse
+                | Rejection::ReturnNotIssued { .. }
+                | Rejection::NotAReturn { .. }
+                | Rejection::IsAReturn { .. }
+                | Rejection::ReturnStillInside { .. } => {}
             }
         }
         all

@@ -17,7 +17,8 @@ impl Engine {
         self.sessions.retain(|_, s| s.ends(idle) > now);
         let mut events = Vec::new();
         for p in super::query::live_parcels(&self.store)? {
-            if p.state != ParcelState::Stored {
+            // A return waits for a courier: no hold, no reminders.
+            if p.state != ParcelState::Stored || p.return_of().is_some() {
                 continue;
             }
             let deposited = p.deposited_at.unwrap_or(now);
@@ -109,6 +110,7 @@ impl Engine {
     /// Staff open an expired parcel's door to take it out.
     pub(super) fn open_for_removal(&mut self, who: &str, parcel: ParcelId) -> EngineResult {
         let p: Parcel = self.commit(|tx| tx.parcel(parcel))?;
+        super::returns::refuse_returns(&p)?;
         if p.state != ParcelState::Expired {
             return Err(EngineError::Rejected(Rejection::NotExpired { parcel }));
         }

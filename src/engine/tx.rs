@@ -53,6 +53,10 @@ pub enum Refusal {
     ReopenClosed,
     #[error("the recipient still has parcels in the locker")]
     ParcelsWaiting,
+    #[error("a return code has 8 digits, or is the label's barcode")]
+    ReturnMalformed,
+    #[error("unknown return code")]
+    ReturnUnknown,
 }
 
 /// What a scanned barcode that is no pickup code looks like, so the screen

@@ -40,6 +40,7 @@ pub(super) fn is_courier_screen(screen: &Screen) -> bool {
             | Screen::DepositCancelled { .. }
             | Screen::DepositStored { .. }
             | Screen::Removal { .. }
+            | Screen::Returns { .. }
     )
 }
 
@@ -112,6 +113,9 @@ pub(super) fn on_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
         },
         Screen::StaffMenu => match intent {
             Intent::Digit(1) | Intent::Deposit => start_tracking(model),
+            Intent::Digit(2) if super::returns::may_collect(model) => {
+                return super::returns::list(model);
+            }
             Intent::Digit(9) if may_remove(model) => {
                 return vec![Request::ListExpired {
                     actor: model.actor(),

@@ -30,6 +30,7 @@
 
 mod courier;
 pub mod model;
+mod returns;
 pub mod runtime;
 mod update;
 pub mod view;
@@ -246,8 +247,8 @@ impl Kiosk {
                     self.on_reply(&reply)
                 }
                 Request::ListExpired { actor } => {
-                    match engine.read(&actor, Query::ExpiredRecords) {
-                        Ok(Answer::ParcelRecords(parcels)) => self.handle(Msg::Expired(
+                    match walk(engine, &actor, Query::ExpiredRecords) {
+                        Some(parcels) => self.handle(Msg::Expired(
                             parcels
                                 .into_iter()
                                 .map(|p| ExpiredParcel {
@@ -256,10 +257,24 @@ impl Kiosk {
                                 })
                                 .collect(),
                         )),
-                        other => {
-                            tracing::warn!(answer = ?other.err(), "cannot list expired parcels");
-                            self.handle(Msg::Failed(Failure::Store))
-                        }
+                        None => self.handle(Msg::Failed(Failure::Store)),
+                    }
+                }
+                Request::ListReturns { actor } => {
+                    match walk(engine, &actor, Query::ReturnsToCollect) {
+                        Some(parcels) => self.handle(Msg::Returns(
+                            parcels
+                                .into_iter()
+                                .filter_map(|p| {
+                                    Some(model::WaitingReturn {
+                                        id: p.return_of()?,
+                                        parcel: p.id,
+                                        door: p.compartment,
+                                    })
+                                })
+                                .collect(),
+                        )),
+                        None => self.handle(Msg::Failed(Failure::Store)),
                     }
                 }
                 Request::Admin(r) => match &mut self.admin {
@@ -304,3 +319,19 @@ impl Kiosk {
 
 #[cfg(test)]
 pub(crate) mod tests;
+
+/// The parcels a staff walk goes through (expired, returns), or `None`
+/// when they cannot be read.
+fn walk(
+    engine: &mut impl EngineLink,
+    actor: &crate::engine::Actor,
+    query: Query,
+) -> Option<Vec<crate::domain::Parcel>> {
+    match engine.read(actor, query) {
+        Ok(Answer::ParcelRecords(parcels)) => Some(parcels),
+        other => {
+            tracing::warn!(answer = ?other.err(), "cannot list a staff walk");
+            None
+        }
+    }
+}

@@ -121,6 +121,8 @@ pub struct DemoHelp {
     /// A tracking label that says its class (UPU S10), to paste at the
     /// courier's tracking step.
     pub label: String,
+    /// A return's code, to drop one off from the help screen.
+    pub return_code: Option<String>,
     pub recipients: Vec<String>,
     /// Where `locker admin --data-dir` attaches.
     pub data_dir: String,
@@ -311,6 +313,41 @@ pub enum Screen {
         removed: u32,
         open: Option<(ExpiredParcel, DoorSpot)>,
     },
+    /// A return code being typed: only the count of digits is shown. A
+    /// prepaid label's barcode is scanned instead.
+    ReturnCode {
+        typed: String,
+    },
+    /// A door open for a return.
+    ReturnDoor {
+        spot: DoorSpot,
+        parcel: ParcelId,
+        opened: bool,
+    },
+    /// The return did not go in (given up, closed empty, jammed).
+    ReturnNotDropped {
+        door: CompartmentId,
+    },
+    ReturnDropped {
+        door: CompartmentId,
+        receipt: String,
+    },
+    /// A courier's walk of the returns waiting to be collected.
+    Returns {
+        list: Vec<WaitingReturn>,
+        collected: u32,
+        open: Option<(WaitingReturn, DoorSpot)>,
+        /// Its door closed: did the courier take it?
+        asking: Option<WaitingReturn>,
+    },
+}
+
+/// A return on the courier's list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaitingReturn {
+    pub parcel: ParcelId,
+    pub door: CompartmentId,
+    pub id: crate::domain::ReturnId,
 }
 
 impl Screen {
@@ -335,6 +372,8 @@ pub enum Msg {
     Failed(Failure),
     /// The answer to [`Request::ListExpired`].
     Expired(Vec<ExpiredParcel>),
+    /// The answer to [`Request::ListReturns`].
+    Returns(Vec<WaitingReturn>),
     /// The time, for the clock, the lockout countdown and inactivity.
     Tick(DateTime<Utc>),
 }
@@ -347,6 +386,9 @@ pub enum Request {
     /// Read the expired parcels (`query::expired_parcels`) and answer
     /// with [`Msg::Expired`].
     ListExpired { actor: Actor },
+    /// Read the returns waiting for a courier and answer with
+    /// [`Msg::Returns`].
+    ListReturns { actor: Actor },
     /// Repaint the whole terminal: after an outage it may have been
     /// power-cycled.
     ClearScreen,

@@ -98,7 +98,13 @@ pub fn render(n: &Notification) -> Text {
     let text = reword(lang, &fact(f, "text"));
     let fees = fees(f, lang);
     let class = named(lang, &format!("class.{}", fact(f, "class")));
-    let args: [(&str, &dyn std::fmt::Display); 14] = [
+    let ret = fact(f, "return");
+    // A return's reference, in brackets after its number when it has one.
+    let reference = match fact(f, "reference") {
+        r if r.is_empty() => r,
+        r => format!(" ({r})"),
+    };
+    let args: [(&str, &dyn std::fmt::Display); 16] = [
         ("door", &door),
         ("kiosk", &kiosk),
         ("kiosk_name", &kiosk_name),
@@ -113,6 +119,8 @@ pub fn render(n: &Notification) -> Text {
         ("text", &text),
         ("fees", &fees),
         ("class", &class),
+        ("return", &ret),
+        ("reference", &reference),
     ];
     use NotificationKind::*;
     let (subject, body) = match n.kind {
@@ -123,6 +131,18 @@ pub fn render(n: &Notification) -> Text {
         Reassigned => (Words::MailReassignedSubject, Words::MailReassignedBody),
         ProofOfDelivery => (Words::MailProofSubject, Words::MailProofBody),
         AdminAlert => (Words::MailAlertSubject, Words::MailAlertBody),
+        ReturnIssued if f.get("label").and_then(Value::as_bool) == Some(true) => {
+            (Words::MailReturnIssuedSubject, Words::MailReturnLabelBody)
+        }
+        ReturnIssued => (Words::MailReturnIssuedSubject, Words::MailReturnIssuedBody),
+        ReturnReceipt => (
+            Words::MailReturnReceiptSubject,
+            Words::MailReturnReceiptBody,
+        ),
+        ReturnCollected => (
+            Words::MailReturnCollectedSubject,
+            Words::MailReturnCollectedBody,
+        ),
     };
     Text {
         subject: fill(lang, subject, &args),

@@ -68,9 +68,13 @@ pub enum T {
     Outbox,
     Fees,
     Alerts,
+    /// Return id -> the return as authorised.
+    Returns,
+    /// Keyed hash of a return code -> return id (live returns only).
+    ReturnCodes,
 }
 
-const TREE_NAMES: [&str; 15] = [
+const TREE_NAMES: [&str; 17] = [
     "meta",
     "compartments",
     "parcels",
@@ -86,6 +90,8 @@ const TREE_NAMES: [&str; 15] = [
     "outbox",
     "fees",
     "alerts",
+    "returns",
+    "return_codes",
 ];
 
 impl T {

@@ -20,6 +20,10 @@ pub enum IntentKind {
     Removal,
     /// An admin's or technician's manual unlock.
     ManualUnlock,
+    /// Someone dropping a return.
+    ReturnDrop,
+    /// A courier collecting a return.
+    ReturnCollect,
 }
 
 impl IntentKind {
@@ -30,6 +34,8 @@ impl IntentKind {
             Self::Reopen => "reopen",
             Self::Removal => "removal",
             Self::ManualUnlock => "manual_unlock",
+            Self::ReturnDrop => "return_drop",
+            Self::ReturnCollect => "return_collect",
         }
     }
 }
@@ -87,6 +93,12 @@ pub enum NotificationKind {
     /// Courier's proof of delivery (to the carrier address).
     ProofOfDelivery,
     AdminAlert,
+    /// A return was authorised: its code (made here) or label.
+    ReturnIssued,
+    /// A return is in the locker: the dropper's receipt.
+    ReturnReceipt,
+    /// A courier took the return.
+    ReturnCollected,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

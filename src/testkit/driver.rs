@@ -250,6 +250,11 @@ impl Driver {
         self.door_event(door, DoorEventKind::Closed);
     }
 
+    /// The door closes; its item sensor (if any) left as it is.
+    pub fn shut(&mut self, door: CompartmentId) {
+        self.door_event(door, DoorEventKind::Closed);
+    }
+
     /// Pulsed twice and still shut.
     pub fn jam(&mut self, door: CompartmentId) {
         self.door_event(door, DoorEventKind::Jammed);
@@ -262,7 +267,13 @@ impl Driver {
             Screen::Removal {
                 open: Some((_, spot)),
                 ..
-            } => Some(spot.door),
+            }
+            | Screen::Returns {
+                open: Some((_, spot)),
+                ..
+            }
+            | Screen::ReturnDoor { spot, .. } => Some(spot.door),
+            Screen::ReturnNotDropped { door } | Screen::ReturnDropped { door, .. } => Some(*door),
             Screen::PickupDone { door, .. }
             | Screen::ReportProblem { door }
             | Screen::DepositCancelled { door }
@@ -348,6 +359,24 @@ impl Driver {
         self.engine.handle(&courier, Command::SignOut)?;
         let code = self.code_of(parcel)?;
         Ok((parcel, door, code))
+    }
+
+    /// A return an admin issued elsewhere (the console, the command
+    /// line): the code made for it, `None` for a label's.
+    pub fn issued_return(
+        &mut self,
+        ret: crate::engine::NewReturn,
+    ) -> Result<Option<String>, EngineError> {
+        let admin = self.sign_in(ADMIN.0, ADMIN.1)?;
+        let events = self.engine.handle(&admin, Command::IssueReturn { ret })?;
+        self.engine.handle(&admin, Command::SignOut)?;
+        events
+            .into_iter()
+            .find_map(|e| match e {
+                Event::ReturnIssued { code, .. } => Some(code),
+                _ => None,
+            })
+            .ok_or_else(|| setup_failed("no return issued"))
     }
 
     pub fn sign_in(&mut self, user: &str, pin: &str) -> Result<Actor, EngineError> {

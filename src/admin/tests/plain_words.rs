@@ -34,7 +34,7 @@ const ALERTS: [AlertKind; 12] = [
     AlertKind::ItemSensorsUnreadable,
 ];
 
-const MAILS: [NotificationKind; 8] = [
+const MAILS: [NotificationKind; 11] = [
     NotificationKind::Delivered,
     NotificationKind::Reminder1,
     NotificationKind::Reminder2,
@@ -43,6 +43,9 @@ const MAILS: [NotificationKind; 8] = [
     NotificationKind::Reassigned,
     NotificationKind::ProofOfDelivery,
     NotificationKind::AdminAlert,
+    NotificationKind::ReturnIssued,
+    NotificationKind::ReturnReceipt,
+    NotificationKind::ReturnCollected,
 ];
 
 /// Each console screen an admin and a technician reach, as text.
@@ -240,6 +243,8 @@ fn every_machine_name_has_plain_words() {
         Refusal::WrongPin,
         Refusal::ReopenClosed,
         Refusal::ParcelsWaiting,
+        Refusal::ReturnMalformed,
+        Refusal::ReturnUnknown,
     ] {
         add("refusal.", name_of(&r));
     }
@@ -255,9 +260,16 @@ fn every_machine_name_has_plain_words() {
         add("found.", crate::wording::snake(&format!("{f:?}")));
     }
     // Why a lock opened, and every action the audit log stores.
-    for k in ["deposit", "pickup", "reopen", "removal"]
-        .iter()
-        .chain(AUDIT_ACTIONS)
+    for k in [
+        "deposit",
+        "pickup",
+        "reopen",
+        "removal",
+        "return_drop",
+        "return_collect",
+    ]
+    .iter()
+    .chain(AUDIT_ACTIONS)
     {
         add("", k.to_string());
     }

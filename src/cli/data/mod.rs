@@ -8,6 +8,7 @@ mod fees;
 mod outbox;
 mod parcels;
 mod recipients;
+mod returns;
 mod users;
 
 use std::sync::Arc;
@@ -29,6 +30,7 @@ pub use fees::{FeesCmd, fees};
 pub use outbox::{OutboxCmd, outbox};
 pub use parcels::{ParcelCmd, parcel};
 pub use recipients::{RecipientCmd, recipient};
+pub use returns::{ReturnCmd, returns};
 pub use users::{UserCmd, user};
 
 /// `--json` and where the data is, shared by every listing.

@@ -197,6 +197,7 @@ impl Rig {
                 };
                 (seeded_state == Some(want), format!("{seeded_state:?}"))
             }
+            Flow::ReturnDrop | Flow::ReturnCollect => returned(k, flow, was_pulsed, comp)?,
         };
         let pulse = if was_pulsed { "pulsed" } else { "not pulsed" };
         if ok {
@@ -304,6 +305,47 @@ impl Rig {
     }
 }
 
+/// The return's outcome: dropped off when its door was pulsed (waiting in
+/// it, or collected once the courier's pulse came too), its code still
+/// live otherwise.
+fn returned(
+    k: &Kiosk,
+    flow: Flow,
+    was_pulsed: bool,
+    comp: &crate::domain::Compartment,
+) -> Result<(bool, String), String> {
+    use crate::domain::ReturnState as R;
+    let returns = query::returns(k.store()).map_err(|e| e.to_string())?;
+    let [r] = returns.as_slice() else {
+        return Err(format!("one return was seeded, there are {returns:?}"));
+    };
+    let in_door = comp.parcel.and_then(|p| {
+        k.parcels()
+            .into_iter()
+            .find(|q| q.id == p)
+            .map(|q| (q.state, q.return_of()))
+    });
+    let live_code = !k.store().tree(crate::store::T::ReturnCodes).is_empty();
+    let ok = match (flow, was_pulsed) {
+        (_, true) if flow != Flow::ReturnCollect => {
+            r.state == R::Waiting && in_door == Some((ParcelState::Stored, Some(r.id)))
+        }
+        (_, true) => r.state == R::Collected && in_door.is_none(),
+        // The drop itself was over before any collect point.
+        (Flow::ReturnCollect, false) => {
+            r.state == R::Waiting && in_door == Some((ParcelState::Stored, Some(r.id)))
+        }
+        (_, false) => r.state == R::Issued && in_door.is_none() && live_code,
+    };
+    Ok((
+        ok && live_code == (r.state == R::Issued),
+        format!(
+            "return {:?}, door {}: {in_door:?}, live code {live_code}",
+            r.state, comp.id
+        ),
+    ))
+}
+
 /// Every notification a state change causes is queued or sent, none given
 /// up; a message already handed to the relay is in the outbox, and if it
 /// is still queued it carries the very code the recipient has.
@@ -317,6 +359,14 @@ fn outbox_complete(k: &Kiosk, said: &ChildSaid) -> Result<(), String> {
     };
     for p in k.parcels() {
         let wanted: &[NotificationKind] = match p.state {
+            _ if p.return_of().is_some() => match p.state {
+                ParcelState::Stored => &[NotificationKind::ReturnReceipt],
+                ParcelState::Removed => &[
+                    NotificationKind::ReturnReceipt,
+                    NotificationKind::ReturnCollected,
+                ],
+                _ => &[],
+            },
             ParcelState::Depositing => &[],
             ParcelState::Stored => &[NotificationKind::Delivered],
             ParcelState::PickedUp => &[NotificationKind::Delivered, NotificationKind::PickedUp],

@@ -15,15 +15,20 @@ pub(super) enum Flow {
     Reopen,
     ManualUnlock,
     Removal,
+    ReturnDrop,
+    /// A return dropped off, then collected by a courier.
+    ReturnCollect,
 }
 
 impl Flow {
-    pub(super) const ALL: [Flow; 5] = [
+    pub(super) const ALL: [Flow; 7] = [
         Flow::Deposit,
         Flow::Pickup,
         Flow::Reopen,
         Flow::ManualUnlock,
         Flow::Removal,
+        Flow::ReturnDrop,
+        Flow::ReturnCollect,
     ];
 
     pub(super) fn name(self) -> &'static str {
@@ -33,6 +38,8 @@ impl Flow {
             Flow::Reopen => "reopen",
             Flow::ManualUnlock => "manual_unlock",
             Flow::Removal => "removal",
+            Flow::ReturnDrop => "return_drop",
+            Flow::ReturnCollect => "return_collect",
         }
     }
 
@@ -51,6 +58,14 @@ impl Flow {
             "pickup.door_closed",
             "pickup.after_confirm",
         ];
+        const RETURN_DROP: &[&str] = &[
+            "return_drop.after_intent",
+            "return_drop.before_pulse",
+            "return_drop.after_pulse",
+            "return_drop.door_opened",
+            "return_drop.door_closed",
+            "return.after_drop",
+        ];
         match self {
             Flow::Deposit => &[
                 "sign_in.after_audit",
@@ -64,6 +79,22 @@ impl Flow {
                 "outbox.after_sent",
             ],
             Flow::Pickup => PICKUP,
+            Flow::ReturnDrop => RETURN_DROP,
+            Flow::ReturnCollect => &[
+                "return_drop.after_intent",
+                "return_drop.before_pulse",
+                "return_drop.after_pulse",
+                "return_drop.door_opened",
+                "return_drop.door_closed",
+                "return.after_drop",
+                "sign_in.after_audit",
+                "return_collect.after_intent",
+                "return_collect.before_pulse",
+                "return_collect.after_pulse",
+                "return_collect.door_opened",
+                "return_collect.door_closed",
+                "return.after_collect",
+            ],
             Flow::Reopen => &[
                 "pickup.code_ok",
                 "pickup.after_intent",
@@ -112,7 +143,8 @@ impl Flow {
     /// The door the flow pulses.
     pub(super) fn door(self) -> CompartmentId {
         match self {
-            Flow::Deposit => DEPOSIT_DOOR,
+            // A return of size S takes the next S door, as a deposit does.
+            Flow::Deposit | Flow::ReturnDrop | Flow::ReturnCollect => DEPOSIT_DOOR,
             _ => STORED_DOOR,
         }
     }
@@ -121,7 +153,7 @@ impl Flow {
     /// door got in the run (a re-open comes after its pickup's pulse).
     pub(super) fn pulsed(self, pulses: u32) -> bool {
         match self {
-            Flow::Reopen => pulses >= 2,
+            Flow::Reopen | Flow::ReturnCollect => pulses >= 2,
             _ => pulses >= 1,
         }
     }
@@ -197,6 +229,28 @@ pub(super) fn drive(k: &mut Kiosk, flow: Flow) {
             k.pump_until("the unlocked door closes", |e| {
                 *e == Event::DoorClosed { compartment: door }
             });
+        }
+        Flow::ReturnDrop | Flow::ReturnCollect => {
+            let code = env("LOCKER_CRASH_RETURN_CODE");
+            let events = k.cmd(&Actor::Kiosk, Command::DropReturn { code });
+            assert_eq!(opening(&events), Some(door), "{events:?}");
+            let dropped = k.pump_until(
+                "the return is dropped off",
+                |e| matches!(e, Event::ReturnDropped { compartment, .. } if *compartment == door),
+            );
+            let Event::ReturnDropped { parcel, .. } = dropped else {
+                unreachable!()
+            };
+            say("STORED", parcel.0);
+            if flow == Flow::ReturnCollect {
+                let courier = k.sign_in(COURIER);
+                let events = k.cmd(&courier, Command::CollectReturn { parcel });
+                assert_eq!(opening(&events), Some(door), "{events:?}");
+                k.pump_until(
+                    "the return is collected",
+                    |e| matches!(e, Event::ReturnCollected { parcel: p, .. } if *p == parcel),
+                );
+            }
         }
         Flow::Removal => {
             let events = k.engine.tick().expect("tick");

@@ -27,6 +27,8 @@ pub(super) struct Seeded {
     pub(super) parcel: ParcelId,
     pub(super) message: u64,
     pub(super) code: String,
+    /// A return issued for the recipient, not yet dropped off.
+    pub(super) return_code: String,
 }
 
 /// Writes the starting state in-process, on no bus at all (placing a
@@ -90,11 +92,37 @@ fn seed(dir: &Path) -> Seeded {
     engine
         .handle(&local(), Command::MessageSent { id: message })
         .expect("message sent");
+    let ret = crate::engine::NewReturn {
+        size: crate::domain::Size::S,
+        reference: "crash".into(),
+        recipient: Some(RECIPIENT.into()),
+        email: None,
+        language: None,
+        label: None,
+    };
+    let return_code = engine
+        .handle(&local(), Command::IssueReturn { ret })
+        .expect("return issued")
+        .into_iter()
+        .find_map(|e| match e {
+            Event::ReturnIssued { code, .. } => code,
+            _ => None,
+        })
+        .expect("a return code");
+    // Its message went long ago too.
+    for n in crate::engine::query::outbox(engine.store()).expect("outbox") {
+        if n.state == crate::store::DeliveryState::Queued {
+            engine
+                .handle(&local(), Command::MessageSent { id: n.id })
+                .expect("message sent");
+        }
+    }
     engine.store().flush().expect("flush");
     Seeded {
         parcel,
         message,
         code,
+        return_code,
     }
 }
 
@@ -201,6 +229,7 @@ impl Rig {
             .env("LOCKER_CRASH_PORT", self.port())
             .env("LOCKER_CRASH_PARCEL", seeded.parcel.0.to_string())
             .env("LOCKER_CRASH_CODE", &seeded.code)
+            .env("LOCKER_CRASH_RETURN_CODE", &seeded.return_code)
             .env_remove("LOCKER_CRASH_AT")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

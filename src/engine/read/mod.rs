@@ -53,6 +53,10 @@ pub enum Query {
     },
     /// Whole records of the expired parcels (the removal walk).
     ExpiredRecords,
+    /// Returns in the locker waiting for a courier (the collection walk).
+    ReturnsToCollect,
+    /// Every return authorised, oldest first.
+    Returns,
     Users,
     Recipients,
     /// The outbox as listings show it (never a code).
@@ -128,6 +132,7 @@ pub enum Answer {
         broken: Option<String>,
     },
     ParcelRecords(Vec<Parcel>),
+    Returns(Vec<crate::domain::ReturnAuth>),
     Users(Vec<UserRow>),
     Recipients(Vec<Recipient>),
     OutboxEntries(Vec<OutboxEntry>),
@@ -163,6 +168,8 @@ impl Query {
             Query::Parcels(_) | Query::Parcel(_) | Query::ParcelRecords { .. } => P::ViewParcels,
             // The removal walk: couriers do it too, and see only what expired.
             Query::Expired | Query::ExpiredRecords => P::RemoveExpired,
+            Query::ReturnsToCollect => P::CollectReturns,
+            Query::Returns => P::IssueReturns,
             Query::People | Query::Users => P::ManageUsers,
             // What residents were charged is theirs, as their records are.
             Query::Recipients | Query::Fees { .. } => P::ManageRecipients,
@@ -311,6 +318,8 @@ impl Engine {
                 Answer::ParcelRecords(query::live_parcels(store)?)
             }
             Query::ExpiredRecords => Answer::ParcelRecords(query::expired_parcels(store)?),
+            Query::ReturnsToCollect => Answer::ParcelRecords(query::waiting_returns(store)?),
+            Query::Returns => Answer::Returns(query::returns(store)?),
             Query::Users => Answer::Users(
                 query::users(store)?
                     .into_iter()

@@ -9,6 +9,7 @@ mod hold;
 mod lost;
 mod pickup;
 mod recovery;
+mod returns;
 mod thread;
 
 use std::sync::Arc;

@@ -7,6 +7,7 @@ mod courier;
 mod keys;
 mod lost;
 mod no_panic;
+mod returns;
 mod screens;
 
 use tempfile::TempDir;

@@ -152,6 +152,7 @@ fn demo_help_lists_the_demo_codes() {
         couriers: vec!["1001/4321".into()],
         qr: Some((CompartmentId(3), "LKR1:A:abc".into())),
         label: "EE123456785US".into(),
+        return_code: Some("52081937".into()),
         recipients: vec!["PX-100001".into()],
         data_dir: "/tmp/locker-demo-1".into(),
         close_secs: 4,

@@ -6,8 +6,8 @@ use crate::engine::{Event, Refusal};
 use crate::store::IntentKind;
 
 use super::{back_home, lockout, notice};
-use crate::kiosk::courier;
 use crate::kiosk::model::{DoorSpot, Model, Notice, Request, Screen};
+use crate::kiosk::{courier, returns};
 use crate::link::Failure;
 use crate::wording::Text;
 
@@ -37,6 +37,9 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
                 IntentKind::Deposit | IntentKind::Removal => {
                     courier::door_opening(model, spot, purpose, parcel)
                 }
+                IntentKind::ReturnDrop | IntentKind::ReturnCollect => {
+                    returns::door_opening(model, spot, purpose, parcel)
+                }
                 // Whoever stands here sees which door opened by itself.
                 IntentKind::ManualUnlock => {
                     model.notice = Some(Notice {
@@ -48,6 +51,7 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
         }
         Event::DoorOpened { compartment } => {
             model.open_doors.insert(compartment);
+            returns::on_event(model, &Event::DoorOpened { compartment });
             match &mut model.screen {
                 Screen::DoorOpen { spot, opened, .. } if spot.door == compartment => *opened = true,
                 Screen::DepositDoor {
@@ -117,6 +121,16 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
             ..
         } => sign_in_paused(model, until),
         Event::CodeRefused {
+            refusal: refusal @ (Refusal::ReturnMalformed | Refusal::ReturnUnknown),
+            tries_left,
+        } => {
+            let event = Event::CodeRefused {
+                refusal,
+                tries_left,
+            };
+            returns::on_event(model, &event);
+        }
+        Event::CodeRefused {
             refusal,
             tries_left,
         } => {
@@ -171,7 +185,12 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
             out.push(Request::ClearScreen);
             return out;
         }
-        other => return courier::on_event(model, other),
+        other => {
+            if returns::on_event(model, &other).is_some() {
+                return Vec::new();
+            }
+            return courier::on_event(model, other);
+        }
     }
     Vec::new()
 }
@@ -197,6 +216,7 @@ fn door_fault(model: &mut Model, door: Option<CompartmentId>, purpose: IntentKin
         IntentKind::Removal => {
             courier::removal_door_failed(model, door);
         }
+        IntentKind::ReturnDrop | IntentKind::ReturnCollect => returns::door_failed(model, door),
         IntentKind::Deposit => {
             let draft = courier::draft_of(&model.screen);
             model.screen = Screen::DoorFault {
@@ -245,19 +265,27 @@ pub(super) fn on_failure(model: &mut Model, failure: Failure) {
                 | Screen::NoCompartment { .. }
                 | Screen::DepositDoor { .. } => IntentKind::Deposit,
                 Screen::Removal { .. } => IntentKind::Removal,
+                Screen::ReturnCode { .. } => IntentKind::ReturnDrop,
+                Screen::Returns { .. } => IntentKind::ReturnCollect,
                 _ => IntentKind::Pickup,
             };
             door_fault(model, None, purpose);
         }
         Failure::Refused(
             r @ (Refusal::NeedsInspection | Refusal::DoorBusy | Refusal::Malformed),
-        ) if !courier::is_courier_screen(&model.screen) => {
+        ) if !courier::is_courier_screen(&model.screen)
+            && !matches!(model.screen, Screen::ReturnCode { .. }) =>
+        {
             model.screen = Screen::CodeRefused {
                 refusal: r,
                 tries_left: 0,
             };
         }
-        Failure::Refused(r) => courier::on_refusal(model, r),
+        Failure::Refused(r) => {
+            if returns::on_refusal(model, &r).is_none() {
+                courier::on_refusal(model, r)
+            }
+        }
         Failure::Rejected(r) => {
             use crate::engine::Rejection::{TrackingCheckDigit, TrackingMalformed};
             let tracking = matches!(r, TrackingMalformed | TrackingCheckDigit);

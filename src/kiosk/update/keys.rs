@@ -6,8 +6,8 @@ use crate::ui::{Input, Intent};
 
 use super::{CODE_DIGITS, digit_char, engine, lockout, notice};
 use crate::domain::RecipientId;
-use crate::kiosk::courier;
 use crate::kiosk::model::{Model, Request, Screen};
+use crate::kiosk::{courier, returns};
 use crate::wording::Text;
 
 /// Opens the admin console from the home screen: `* # * # 0`. Shown
@@ -26,6 +26,9 @@ pub(super) fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
     }
     if let Input::Scan(payload) = &input {
         if let Some(out) = courier::on_scan(model, payload) {
+            return out;
+        }
+        if let Some(out) = returns::on_scan(model, payload) {
             return out;
         }
         if let Screen::LostCode { typed } = &mut model.screen {
@@ -79,7 +82,11 @@ pub(super) fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
     if intent == Intent::Language
         && (matches!(
             model.screen,
-            Screen::Home | Screen::Help | Screen::LostCode { .. } | Screen::Lockout { .. }
+            Screen::Home
+                | Screen::Help
+                | Screen::LostCode { .. }
+                | Screen::ReturnCode { .. }
+                | Screen::Lockout { .. }
         ) || courier::is_courier_screen(&model.screen))
     {
         model.language = model.language.toggle();
@@ -87,6 +94,7 @@ pub(super) fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
     }
     match &mut model.screen {
         Screen::Help if intent == Intent::Digit(1) => start_lost_code(model),
+        Screen::Help if intent == Intent::Digit(2) => returns::start(model),
         Screen::Home | Screen::Help | Screen::ProblemRecorded { .. } => match intent {
             Intent::Digit(d) => start_code(model, Some(d)),
             Intent::Pickup => start_code(model, None),
@@ -199,7 +207,10 @@ pub(super) fn on_input(model: &mut Model, input: Input) -> Vec<Request> {
         }
         // A pickup door is open: the person's next step is the door.
         Screen::DoorOpen { .. } => {}
-        _ => return courier::on_intent(model, intent),
+        _ => {
+            return returns::on_intent(model, intent)
+                .unwrap_or_else(|| courier::on_intent(model, intent));
+        }
     }
     Vec::new()
 }

@@ -47,6 +47,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Request> {
                     r,
                     Request::Engine {
                         command: Command::EnterCode { .. }
+                            | Command::DropReturn { .. }
                             | Command::ResendLostCodes { .. }
                             | Command::ScanQr { .. }
                             | Command::SignIn { .. }
@@ -78,6 +79,16 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Request> {
                 list,
                 removed: 0,
                 open: None,
+            };
+            Vec::new()
+        }
+        Msg::Returns(list) => {
+            model.dirty = true;
+            model.screen = Screen::Returns {
+                list,
+                collected: 0,
+                open: None,
+                asking: None,
             };
             Vec::new()
         }
@@ -154,7 +165,7 @@ fn back_home(model: &mut Model) -> Vec<Request> {
     out
 }
 
-fn lockout(model: &mut Model, until: chrono::DateTime<chrono::Utc>) {
+pub(super) fn lockout(model: &mut Model, until: chrono::DateTime<chrono::Utc>) {
     let secs_left = secs_until(until, model.now);
     model.screen = Screen::Lockout { until, secs_left };
 }

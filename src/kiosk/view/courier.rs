@@ -42,6 +42,9 @@ pub(super) fn body(model: &Model) -> Body {
             let mut b = Body::with_keys("");
             b.heading(fill(lang, Text::SignedInAs, &[("user", &user)]))
                 .words(format!("    {}", t(model, Text::MenuDeposit)));
+            if crate::kiosk::returns::may_collect(model) {
+                b.words(format!("    {}", t(model, Text::MenuReturns)));
+            }
             if may_remove(model) {
                 b.words(format!("    {}", t(model, Text::MenuRemoval)));
             }

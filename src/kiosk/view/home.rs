@@ -50,10 +50,11 @@ fn help(model: &Model) -> Body {
         .words(t(model, Text::HelpDoor));
     // On a short screen the demo's codes come first (see `demo_lines`).
     let lost = t(model, Text::HelpLostCode);
+    let ret = t(model, Text::HelpReturn);
     if model.facts.demo_help.is_some() {
-        b.extra(lost);
+        b.extra(lost).extra(ret);
     } else {
-        b.words(lost);
+        b.words(lost).words(ret);
     }
     b.gap()
         .words(t(model, Text::HelpCourier))
@@ -78,6 +79,9 @@ fn demo_lines(model: &Model, demo: &crate::kiosk::model::DemoHelp, b: &mut Body)
             Text::DemoCodeLine,
             &[("code", code), ("door", door), ("recipient", recipient)],
         ));
+    }
+    if let Some(code) = &demo.return_code {
+        b.words(fill(lang, Text::DemoReturn, &[("code", code)]));
     }
     let couriers = demo.couriers.join(", ");
     b.words(fill(lang, Text::DemoCouriers, &[("couriers", &couriers)]));

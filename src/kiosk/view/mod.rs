@@ -7,6 +7,7 @@ mod bank;
 mod courier;
 mod home;
 mod pickup;
+mod returns;
 
 use ratatui::Frame;
 
@@ -39,6 +40,11 @@ pub fn page_of(model: &Model) -> Page {
         | Screen::Lockout { .. }
         | Screen::Fee { .. }
         | Screen::DoorFault { .. } => pickup::body(model),
+        Screen::ReturnCode { .. }
+        | Screen::ReturnDoor { .. }
+        | Screen::ReturnNotDropped { .. }
+        | Screen::ReturnDropped { .. }
+        | Screen::Returns { .. } => returns::body(model),
         _ => courier::body(model),
     };
     let lang = model.language;

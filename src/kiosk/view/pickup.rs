@@ -31,7 +31,7 @@ pub(super) fn body(model: &Model) -> Body {
             b.heading(t(model, Text::PickupTitle))
                 .words(t(model, Text::EnterCode))
                 .gap()
-                .words(slots(digits.len()))
+                .words(slots(digits.len(), CODE_DIGITS))
                 .gap()
                 .gap()
                 .words(t(model, Text::OrScan));
@@ -162,9 +162,10 @@ pub(super) fn body(model: &Model) -> Body {
 /// Six slots; typed digits show as a dot so nobody reads a code over a
 /// shoulder (not `*`, which is the Back key). One more digit changes one
 /// cell.
-fn slots(typed: usize) -> Line<'static> {
+/// One mark per digit typed, one blank per digit still to come.
+pub(super) fn slots(typed: usize, of: usize) -> Line<'static> {
     let mut spans = vec![Span::raw("    ")];
-    for i in 0..CODE_DIGITS {
+    for i in 0..of {
         spans.push(Span::raw(if i < typed { MASK } else { "_" }));
         spans.push(Span::raw("  "));
     }
