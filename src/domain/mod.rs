@@ -25,7 +25,9 @@ pub use country::Country;
 pub use fees::{Fee, FeePolicy};
 pub use hold::{AfterExpiry, HoldPolicy, ParcelClass};
 pub use parcel::{Parcel, ParcelId, ParcelState};
-pub use people::{Delegate, Language, Recipient, RecipientChange, RecipientId, Role, User};
+pub use people::{
+    Delegate, Language, NotifyBy, Recipient, RecipientChange, RecipientId, Role, User,
+};
 pub use permission::Permission;
 pub use size::{Dimensions, Size};
 pub use text::{TextError, printable};
