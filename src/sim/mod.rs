@@ -4,6 +4,7 @@
 //! `locker demo`, `locker bus bench --sim` and the bus tests.
 
 mod board;
+pub mod modem;
 pub mod scenario;
 mod server;
 
