@@ -368,60 +368,32 @@ fn recipients_choose_texts_only_with_a_phone_number() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = initialised(dir.path());
     let cfg = cfg.to_str().unwrap();
-    let run = |args: &[&str]| {
-        let mut all = args.to_vec();
+    // `recipient VERB ID` with the words given, split on spaces.
+    let run = |verb: &str, id: &str, words: &str| {
+        let mut all = vec!["recipient", verb, id];
+        all.extend(words.split(' '));
         all.extend(["--config", cfg]);
         locker(&all, "")
     };
-    let o = run(&[
-        "recipient",
-        "add",
-        "PX-482913",
-        "--name",
-        "Ana",
-        "--notify-by",
-        "sms",
-    ]);
+    let o = run("add", "PX-482913", "--name Ana --notify-by sms");
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(one_line(&o).contains("phone number"), "{}", text(&o));
-    let o = run(&[
-        "recipient",
+    let o = run(
         "add",
         "PX-482913",
-        "--name",
-        "Ana",
-        "--notify-by",
-        "sms",
-        "--phone",
-        "+34 600 123 456",
-    ]);
+        "--name Ana --notify-by sms --phone +34600123456",
+    );
     assert!(o.status.success(), "texts only, no e-mail: {}", text(&o));
-    let o = run(&["recipient", "update", "PX-482913", "--notify-by", "fax"]);
+    let o = run("update", "PX-482913", "--notify-by fax");
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    let o = run(&[
-        "recipient",
-        "add",
-        "PX-111111",
-        "--name",
-        "Ben",
-        "--email",
-        "ben@example.org",
-    ]);
+    let o = run("add", "PX-111111", "--name Ben --email ben@example.org");
     assert!(o.status.success(), "{}", text(&o));
-    let o = run(&["recipient", "update", "PX-111111", "--notify-by", "both"]);
+    let o = run("update", "PX-111111", "--notify-by both");
     // Refused by the engine, which knows there is no phone stored: a
     // refusal (1), as for an ID in use, not a malformed value (2).
     assert_eq!(o.status.code(), Some(1), "no phone yet: {}", text(&o));
     assert!(one_line(&o).contains("phone number"), "{}", text(&o));
-    let o = run(&[
-        "recipient",
-        "update",
-        "PX-111111",
-        "--notify-by",
-        "both",
-        "--phone",
-        "600123456",
-    ]);
+    let o = run("update", "PX-111111", "--notify-by both --phone 600123456");
     assert!(o.status.success(), "{}", text(&o));
 }
 
