@@ -473,6 +473,12 @@ impl Config {
                 ));
             }
             "command" => {}
+            "sms" => {
+                return Err((
+                    "notify.transport".into(),
+                    "texts go through the modem of an [sms] section, beside e-mail; transport is spool, smtp or command".into(),
+                ));
+            }
             t => {
                 return Err((
                     "notify.transport".into(),

@@ -127,5 +127,10 @@ mod tests {
         }
         let e = Config::parse(&format!("{GOOD}\n[sms]\nbaud = 9600\n"), "k.toml").unwrap_err();
         assert!(e.reason.contains("port"), "{e}");
+        // Texts are not an e-mail transport.
+        let text = format!("{GOOD}\n[notify]\ntransport = \"sms\"\n");
+        let e = Config::parse(&text, "k.toml").unwrap_err();
+        assert_eq!(e.key, "notify.transport", "{e}");
+        assert!(e.reason.contains("[sms] section"), "{e}");
     }
 }
