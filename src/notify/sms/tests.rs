@@ -179,3 +179,49 @@ fn a_network_refusal_and_a_mute_modem_are_errors_not_hangs() {
     assert!(matches!(e, ModemError::Timeout(ref c) if c == "AT"), "{e}");
     assert!(e.modem_down());
 }
+
+#[test]
+fn after_a_mute_modem_texts_rest_without_touching_the_port_and_a_wrong_pin_is_never_retried() {
+    use crate::domain::Language;
+    use crate::notify::templates::tests::note;
+    use crate::store::{Channel, NotificationKind};
+
+    let mut n = note(NotificationKind::Delivered, Language::En);
+    n.channel = Channel::Sms;
+    n.to = vec!["+34600123456".into()];
+    let sim = sim(ModemFaults {
+        silent: true,
+        ..ModemFaults::default()
+    });
+    let mut cfg = SmsConfig::on(&sim.path().display().to_string());
+    cfg.timeout_secs = 1;
+    let sms = super::Sms::new(cfg.clone());
+    let e = sms.send(&n).unwrap_err();
+    assert!(e.0.contains("did not answer AT"), "{e}");
+    let tried = sim.commands().len();
+    sim.set_faults(ModemFaults::default());
+    let e = sms.send(&n).unwrap_err();
+    assert!(
+        e.0.contains("did not answer AT"),
+        "the same reason while resting: {e}"
+    );
+    assert_eq!(sim.commands().len(), tried, "the port was left alone");
+
+    sim.set_faults(ModemFaults {
+        pin: Some("2468".into()),
+        ..ModemFaults::default()
+    });
+    cfg.pin = Some("1111".into());
+    let sms = super::Sms::new(cfg);
+    assert!(sms.send(&n).unwrap_err().0.contains("refused sms.pin"));
+    let pins = |sim: &ModemSim| {
+        sim.commands()
+            .iter()
+            .filter(|c| c.starts_with("AT+CPIN="))
+            .count()
+    };
+    assert_eq!(pins(&sim), 1);
+    assert!(sms.send(&n).is_err());
+    assert_eq!(pins(&sim), 1, "a refused PIN is not tried a second time");
+    assert!(sim.received().is_empty());
+}
