@@ -73,6 +73,7 @@ fn add_recipient(e: &mut Engine) {
         name: "Ana".into(),
         email: "ana@example.org".into(),
         phone: None,
+        notify_by: locker::domain::NotifyBy::Email,
         language: Language::En,
         delegates: vec![],
         vacation_until: None,

@@ -88,6 +88,7 @@ pub fn seed(engine: &mut Engine) -> Result<DemoFacts, EngineError> {
             name: name.into(),
             email: format!("{first}@example.org"),
             phone: None,
+            notify_by: crate::domain::NotifyBy::Email,
             language,
             delegates,
             vacation_until: None,

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod fleet;
+pub mod gsm;
 pub mod hardware;
 pub mod kiosk;
 pub mod link;

@@ -451,6 +451,12 @@ pub enum Text {
     MailProofBody,
     MailAlertSubject,
     MailAlertBody,
+    // Text messages: short, no door (the kiosk shows it), no link.
+    SmsDelivered,
+    SmsReminder,
+    SmsFinal,
+    SmsPickedUp,
+    SmsReassigned,
     // The admin console: lists.
     ListNone,
     ListPosition,
@@ -1740,6 +1746,26 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         MailAlertBody => (
             "Kiosk {kiosk} ({kiosk_name}): {text}",
             "Quiosco {kiosk} ({kiosk_name}): {text}",
+        ),
+        SmsDelivered => (
+            "{kiosk_name} locker: your parcel is waiting. Code {code}, press A at the kiosk. Collect by {deadline}.",
+            "Casillero {kiosk_name}: su paquete le espera. Código {code}, pulse A en el quiosco. Recójalo antes de {deadline}.",
+        ),
+        SmsReminder => (
+            "{kiosk_name} locker: your parcel {tracking} is still waiting. Collect it by {deadline} with the code already sent.",
+            "Casillero {kiosk_name}: su paquete {tracking} sigue esperando. Recójalo antes de {deadline} con el código ya enviado.",
+        ),
+        SmsFinal => (
+            "{kiosk_name} locker: the time to collect parcel {tracking} has ended; its code no longer works. {next}",
+            "Casillero {kiosk_name}: terminó el plazo para recoger el paquete {tracking}; su código ya no sirve. {next}",
+        ),
+        SmsPickedUp => (
+            "{kiosk_name} locker: parcel {tracking} was collected. Not you? Tell the building office.",
+            "Casillero {kiosk_name}: el paquete {tracking} se recogió. ¿No fue usted? Avise a la administración.",
+        ),
+        SmsReassigned => (
+            "{kiosk_name} locker: parcel {tracking} was given to another recipient; your code for it no longer works.",
+            "Casillero {kiosk_name}: el paquete {tracking} se asignó a otro destinatario; su código ya no sirve.",
         ),
         // The admin console: lists.
         ListNone => ("(none)", "(ninguno)"),

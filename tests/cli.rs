@@ -364,6 +364,40 @@ fn recipient_add_refuses_an_existing_id_and_update_changes_only_what_is_given() 
 }
 
 #[test]
+fn recipients_choose_texts_only_with_a_phone_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = initialised(dir.path());
+    let cfg = cfg.to_str().unwrap();
+    // `recipient VERB ID` with the words given, split on spaces.
+    let run = |verb: &str, id: &str, words: &str| {
+        let mut all = vec!["recipient", verb, id];
+        all.extend(words.split(' '));
+        all.extend(["--config", cfg]);
+        locker(&all, "")
+    };
+    let o = run("add", "PX-482913", "--name Ana --notify-by sms");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(one_line(&o).contains("phone number"), "{}", text(&o));
+    let o = run(
+        "add",
+        "PX-482913",
+        "--name Ana --notify-by sms --phone +34600123456",
+    );
+    assert!(o.status.success(), "texts only, no e-mail: {}", text(&o));
+    let o = run("update", "PX-482913", "--notify-by fax");
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = run("add", "PX-111111", "--name Ben --email ben@example.org");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run("update", "PX-111111", "--notify-by both");
+    // Refused by the engine, which knows there is no phone stored: a
+    // refusal (1), as for an ID in use, not a malformed value (2).
+    assert_eq!(o.status.code(), Some(1), "no phone yet: {}", text(&o));
+    assert!(one_line(&o).contains("phone number"), "{}", text(&o));
+    let o = run("update", "PX-111111", "--notify-by both --phone 600123456");
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
 fn bad_config_gets_one_line_with_file_key_and_reason() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path());

@@ -74,6 +74,7 @@ fn queue_one_message(cfg: &Config) {
         name: "Ana".into(),
         email: "ana@example.org".into(),
         phone: None,
+        notify_by: locker::domain::NotifyBy::Email,
         language: Language::En,
         delegates: vec![],
         vacation_until: None,

@@ -13,6 +13,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("clock", 0),
     ("logging", 0),
     ("hardware", 1),
+    ("gsm", 1),
     ("store", 1),
     ("wording", 1),
     ("bus", 2),

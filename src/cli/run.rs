@@ -17,7 +17,7 @@ use crate::engine::{Engine, EngineSettings};
 use crate::hardware::Bank;
 use crate::kiosk::KioskFacts;
 use crate::kiosk::runtime::run;
-use crate::notify::Transport;
+use crate::notify::Senders;
 use crate::sim::{SimLink, SimOptions, Simulator};
 use crate::store::Store;
 use crate::ui::app::TerminalSetup;
@@ -108,12 +108,11 @@ fn start(
         settings,
     )?;
     prepare(&mut engine)?;
-    let transport = Transport::from_config(&cfg.notify, &cfg.kiosk.data_dir)
-        .map_err(|e| CliError::Usage(format!("notify: {e}")))?;
+    let senders = Senders::from_config(cfg).map_err(|e| CliError::Usage(format!("notify: {e}")))?;
     let handle = EngineHandle::spawn(engine, bus_events, SETTLE);
     crate::notify::worker::spawn(
         handle.clone(),
-        transport,
+        senders,
         cfg.notify.from.clone(),
         Duration::from_secs(2),
     )

@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::domain::text::{NAME_MAX, check_name, check_text};
 use crate::domain::{Country, FeePolicy, HashCost, HoldPolicy, Language};
 
+mod sms;
+pub use sms::SmsConfig;
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("{file}: {key}: {reason}")]
 pub struct ConfigError {
@@ -36,6 +39,9 @@ pub struct Config {
     pub control: ControlConfig,
     #[serde(default)]
     pub fleet: FleetConfig,
+    /// The GSM modem for text messages; none without the section.
+    #[serde(default)]
+    pub sms: Option<SmsConfig>,
 }
 
 /// The property's MQTT broker (docs/FLEET.md). Without a broker the kiosk
@@ -467,6 +473,12 @@ impl Config {
                 ));
             }
             "command" => {}
+            "sms" => {
+                return Err((
+                    "notify.transport".into(),
+                    "texts go through the modem of an [sms] section, beside e-mail; transport is spool, smtp or command".into(),
+                ));
+            }
             t => {
                 return Err((
                     "notify.transport".into(),
@@ -474,7 +486,7 @@ impl Config {
                 ));
             }
         }
-        Ok(())
+        self.sms.as_ref().map_or(Ok(()), SmsConfig::check)
     }
 
     fn resolve_paths(&mut self, base: &Path) {
@@ -522,6 +534,7 @@ impl Config {
             notify: NotifyConfig::default(),
             control: ControlConfig::default(),
             fleet: FleetConfig::default(),
+            sms: None,
         }
     }
 }

@@ -26,7 +26,9 @@ pub use country::Country;
 pub use fees::{Fee, FeePolicy};
 pub use hold::{AfterExpiry, HoldPolicy, ParcelClass};
 pub use parcel::{Parcel, ParcelId, ParcelState};
-pub use people::{Delegate, Language, Recipient, RecipientChange, RecipientId, Role, User};
+pub use people::{
+    Delegate, Language, NotifyBy, Recipient, RecipientChange, RecipientId, Role, User,
+};
 pub use permission::Permission;
 pub use returns::{ParcelKind, ReturnAuth, ReturnId, ReturnState};
 pub use size::{Dimensions, Size};

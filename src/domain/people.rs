@@ -105,6 +105,10 @@ pub struct Recipient {
     pub email: String,
     #[serde(default)]
     pub phone: Option<String>,
+    /// E-mail, text messages or both (records from before texts read as
+    /// e-mail).
+    #[serde(default)]
+    pub notify_by: NotifyBy,
     #[serde(default)]
     pub language: Language,
     #[serde(default)]
@@ -127,6 +131,8 @@ pub struct RecipientChange {
     pub email: Option<String>,
     #[serde(default)]
     pub phone: Option<String>,
+    #[serde(default)]
+    pub notify_by: Option<NotifyBy>,
     #[serde(default)]
     pub language: Option<Language>,
     /// The whole list of delegates, when it changes.
@@ -168,6 +174,9 @@ impl RecipientChange {
         if let Some(phone) = &self.phone {
             r.phone = Some(phone.clone());
         }
+        if let Some(by) = self.notify_by {
+            r.notify_by = by;
+        }
         if let Some(language) = self.language {
             r.language = language;
         }
@@ -199,6 +208,7 @@ impl Recipient {
             name: String::new(),
             email: String::new(),
             phone: None,
+            notify_by: NotifyBy::Email,
             language: Language::En,
             delegates: Vec::new(),
             vacation_until: None,
@@ -306,11 +316,136 @@ impl Recipient {
     /// a terminal would act on.
     pub fn validate(&self) -> Result<(), TextError> {
         check_name("name", &self.name, PERSON_NAME_MAX)?;
-        check_email("e-mail", &self.email)?;
+        // Someone who asked for texts only may have no e-mail address.
+        if self.notify_by.email() || !self.email.is_empty() {
+            check_email("e-mail", &self.email)?;
+        }
         if let Some(phone) = &self.phone {
             check_text("phone", phone, PHONE_MAX)?;
         }
+        self.check_reach()?;
         self.delegates.iter().try_for_each(Delegate::validate)
+    }
+
+    /// Whether the way they chose to be told can reach them: texts need a
+    /// phone number a text can go to.
+    pub fn check_reach(&self) -> Result<(), TextError> {
+        if !self.notify_by.sms() {
+            return Ok(());
+        }
+        match self.phone.as_deref() {
+            Some(phone) if is_sms_number(phone) => Ok(()),
+            Some(_) => Err(TextError {
+                field: "phone",
+                reason: "texts need a number of 3 to 15 digits, e.g. +34 600 123 456".into(),
+            }),
+            None => Err(TextError {
+                field: "notify by",
+                reason: "texts need a phone number: give --phone, e.g. +34 600 123 456".into(),
+            }),
+        }
+    }
+}
+
+/// How a recipient hears of a parcel: by e-mail (the default), by text
+/// message, or both. Delegates, who have only an e-mail address, are
+/// always told by e-mail.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyBy {
+    #[default]
+    Email,
+    Sms,
+    Both,
+}
+
+impl NotifyBy {
+    pub fn email(self) -> bool {
+        matches!(self, NotifyBy::Email | NotifyBy::Both)
+    }
+
+    pub fn sms(self) -> bool {
+        matches!(self, NotifyBy::Sms | NotifyBy::Both)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotifyBy::Email => "email",
+            NotifyBy::Sms => "sms",
+            NotifyBy::Both => "both",
+        }
+    }
+}
+
+impl std::str::FromStr for NotifyBy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "email" | "e-mail" | "mail" => Ok(Self::Email),
+            "sms" | "text" => Ok(Self::Sms),
+            "both" => Ok(Self::Both),
+            o => Err(format!("unknown choice {o:?} (email, sms or both)")),
+        }
+    }
+}
+
+/// A number a text message can be addressed to: an optional leading `+`,
+/// then 3 to 15 digits (E.164's most), spaces, dashes, dots or brackets
+/// between them.
+pub fn is_sms_number(phone: &str) -> bool {
+    let rest = phone.trim();
+    let rest = rest.strip_prefix('+').unwrap_or(rest);
+    let digits = rest.chars().filter(char::is_ascii_digit).count();
+    (3..=15).contains(&digits)
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
+}
+
+#[cfg(test)]
+mod reach_tests {
+    use super::*;
+
+    fn ana(by: NotifyBy, phone: Option<&str>) -> Recipient {
+        let mut r = Recipient::closed(RecipientId::parse("482913").unwrap());
+        r.closed = false;
+        r.name = "Ana Ruiz".into();
+        r.email = "ana@example.org".into();
+        r.notify_by = by;
+        r.phone = phone.map(str::to_string);
+        r
+    }
+
+    #[test]
+    fn texts_without_a_phone_are_refused_with_the_reason() {
+        let err = ana(NotifyBy::Sms, None).validate().unwrap_err();
+        assert_eq!(err.field, "notify by");
+        assert!(err.reason.contains("phone number"), "{err}");
+        assert!(ana(NotifyBy::Both, Some("call me")).validate().is_err());
+        assert!(
+            ana(NotifyBy::Both, Some("+34 600 123 456"))
+                .validate()
+                .is_ok()
+        );
+        assert!(ana(NotifyBy::Email, None).validate().is_ok());
+    }
+
+    #[test]
+    fn texts_only_may_go_without_an_e_mail_address() {
+        let mut r = ana(NotifyBy::Sms, Some("600123456"));
+        r.email.clear();
+        assert!(r.validate().is_ok());
+        r.notify_by = NotifyBy::Both;
+        assert!(r.validate().is_err());
+    }
+
+    #[test]
+    fn an_old_record_reads_as_e_mail() {
+        let json = r#"{"id":"PX-482913","name":"Ana","email":"a@b.org"}"#;
+        let r: Recipient = serde_json::from_str(json).unwrap();
+        assert_eq!(r.notify_by, NotifyBy::Email);
+        assert_eq!("Both".parse::<NotifyBy>(), Ok(NotifyBy::Both));
+        assert!("fax".parse::<NotifyBy>().is_err());
     }
 }
 

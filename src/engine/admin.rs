@@ -441,6 +441,9 @@ impl Engine {
                 }));
             }
             change.apply(&mut r);
+            if let Err(e) = r.check_reach() {
+                return abort(e.into());
+            }
             tx.put(T::Recipients, rid.digits().as_bytes(), &r)?;
             tx.audit(self.audit_draft(who, "recipient_updated", None, None, rid.to_string()))
         })?;

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::{Engine, EngineError};
 use crate::domain::{Compartment, CompartmentId, Parcel, ParcelId, Recipient, RecipientId};
 use crate::store::{
-    Alert, AlertKind, AuditDraft, CctvMarker, DeliveryState, DoorIntent, MarkerKind, Notification,
-    NotificationKind, T, Tx, TxError, compartment_key, seq_key,
+    Alert, AlertKind, AuditDraft, CctvMarker, Channel, DeliveryState, DoorIntent, MarkerKind,
+    Notification, NotificationKind, SMS_SCHEME, T, Tx, TxError, compartment_key, seq_key,
+    sms_address,
 };
 
 pub(super) type TxResult<V> = Result<V, TxError<EngineError>>;
@@ -142,7 +143,36 @@ impl Tx<'_> {
         self.del(T::Intents, &compartment_key(c))
     }
 
-    pub(super) fn queue(&self, n: Notification) -> TxResult<u64> {
+    /// Files a message in the outbox: one record for its e-mail addresses
+    /// and one for its phone numbers (`sms:` addresses), so that each
+    /// channel is delivered at least once whatever the other does.
+    pub(super) fn queue(&self, n: Notification) -> TxResult<Vec<u64>> {
+        let (phones, mail): (Vec<String>, Vec<String>) =
+            n.to.iter()
+                .cloned()
+                .partition(|a| a.starts_with(SMS_SCHEME));
+        let mut ids = Vec::new();
+        if !mail.is_empty() || phones.is_empty() {
+            ids.push(self.file(Notification {
+                to: mail,
+                ..n.clone()
+            })?);
+        }
+        if !phones.is_empty() {
+            let to = phones
+                .iter()
+                .map(|p| p[SMS_SCHEME.len()..].to_string())
+                .collect();
+            ids.push(self.file(Notification {
+                to,
+                channel: Channel::Sms,
+                ..n
+            })?);
+        }
+        Ok(ids)
+    }
+
+    fn file(&self, n: Notification) -> TxResult<u64> {
         let id = self.next_seq("outbox")?;
         let n = Notification { id, ..n };
         self.put(T::Outbox, &seq_key(id), &n)?;
@@ -150,11 +180,11 @@ impl Tx<'_> {
     }
 
     /// Queues a message that gives the parcel's code, and remembers it on
-    /// the parcel so that its seed and spooled copy go when the code dies.
-    pub(super) fn queue_with_code(&self, p: &mut Parcel, n: Notification) -> TxResult<u64> {
-        let id = self.queue(n)?;
-        p.code_messages.push(id);
-        Ok(id)
+    /// the parcel so that its seeds and spooled copy go when the code dies.
+    pub(super) fn queue_with_code(&self, p: &mut Parcel, n: Notification) -> TxResult<Vec<u64>> {
+        let ids = self.queue(n)?;
+        p.code_messages.extend(&ids);
+        Ok(ids)
     }
 
     /// Drops the seeds of the messages that gave a code that no longer
@@ -240,6 +270,7 @@ impl Engine {
             id: 0,
             kind,
             to: who.to.clone(),
+            channel: Channel::Email,
             language: who.language,
             parcel,
             created_at: self.now(),
@@ -255,10 +286,20 @@ impl Engine {
         }
     }
 
+    /// The recipient by the way they chose (e-mail, text or both), and
+    /// their delegates by e-mail.
     pub(super) fn addressed(r: &Recipient) -> Addressed {
-        let mut to = vec![r.email.clone()];
+        let mut to = Vec::new();
+        if r.notify_by.email() {
+            to.push(r.email.clone());
+        }
         to.extend(r.delegates.iter().map(|d| d.email.clone()));
         to.retain(|a| !a.is_empty());
+        if r.notify_by.sms()
+            && let Some(phone) = r.phone.as_deref().filter(|p| !p.trim().is_empty())
+        {
+            to.push(sms_address(phone));
+        }
         Addressed {
             to,
             language: r.language,

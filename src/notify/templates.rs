@@ -150,6 +150,35 @@ pub fn render(n: &Notification) -> Text {
     }
 }
 
+/// A text message: the kiosk, the code and the deadline, short enough to
+/// travel as one or two parts. Proofs and alerts go to e-mail addresses
+/// only; were one ever texted, it would carry its e-mail subject.
+pub fn sms(n: &Notification) -> String {
+    let f = &n.facts;
+    let lang = n.language;
+    let [kiosk_name, deadline, tracking] =
+        ["kiosk_name", "deadline", "tracking"].map(|key| fact(f, key));
+    let code = n.code.clone().unwrap_or_default();
+    let next = after_expiry(f, lang);
+    let args: [(&str, &dyn std::fmt::Display); 5] = [
+        ("kiosk_name", &kiosk_name),
+        ("deadline", &deadline),
+        ("tracking", &tracking),
+        ("code", &code),
+        ("next", &next),
+    ];
+    use NotificationKind::*;
+    let words = match n.kind {
+        Delivered => Words::SmsDelivered,
+        Reminder1 | Reminder2 => Words::SmsReminder,
+        FinalNotice => Words::SmsFinal,
+        PickedUp => Words::SmsPickedUp,
+        Reassigned => Words::SmsReassigned,
+        ProofOfDelivery | AdminAlert => return render(n).subject,
+    };
+    fill(lang, words, &args)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -162,6 +191,7 @@ pub(crate) mod tests {
             id: 1,
             kind,
             to: vec!["ana@example.org".into()],
+            channel: crate::store::Channel::Email,
             language,
             parcel: None,
             created_at: Utc::now(),
@@ -259,6 +289,41 @@ pub(crate) mod tests {
             body.contains("Class: Express (back to the sender"),
             "{body}"
         );
+    }
+
+    #[test]
+    fn a_text_gives_kiosk_code_and_deadline_in_the_recipients_language() {
+        let en = sms(&note(NotificationKind::Delivered, Language::En));
+        assert_eq!(
+            en,
+            "Lobby locker: your parcel is waiting. Code 123456, press A at the kiosk. Collect by 2026-11-21 23:59 CET."
+        );
+        let es = sms(&note(NotificationKind::Delivered, Language::Es));
+        assert!(
+            es.starts_with("Casillero Lobby: su paquete le espera. Código 123456"),
+            "{es}"
+        );
+        assert!(
+            !en.contains("14") && !es.contains("14"),
+            "no door in a text"
+        );
+        for kind in [
+            NotificationKind::Reminder1,
+            NotificationKind::FinalNotice,
+            NotificationKind::PickedUp,
+            NotificationKind::Reassigned,
+        ] {
+            for lang in [Language::En, Language::Es] {
+                let text = sms(&note(kind, lang));
+                assert!(!text.contains('{'), "{text}");
+                assert!(
+                    !text.contains("123456"),
+                    "only the first text gives the code: {text}"
+                );
+                let parts = crate::gsm::plan(&text).parts.len();
+                assert!(parts <= 3, "{kind:?} {lang:?} takes {parts} parts: {text}");
+            }
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::store::{DeliveryState, T};
 const FROM: &str = "locker@lobby.example.org";
 
 /// Whether `code` stands anywhere in the database as a whole number.
-fn plaintext_anywhere(rig: &Rig, code: &str) -> Vec<String> {
+pub(crate) fn plaintext_anywhere(rig: &Rig, code: &str) -> Vec<String> {
     let mut found = Vec::new();
     for t in [
         T::Meta,
@@ -57,7 +57,7 @@ fn plaintext_anywhere(rig: &Rig, code: &str) -> Vec<String> {
     found
 }
 
-fn spool_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn spool_files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<_> = std::fs::read_dir(dir)
         .map(|r| r.map(|e| e.unwrap().path()).collect())
         .unwrap_or_default();

@@ -24,6 +24,44 @@ pub enum Transport {
     Command(Vec<String>),
 }
 
+/// Every way a message can leave: e-mail by the transport, text messages
+/// by the modem when `[sms]` names one.
+pub struct Senders {
+    pub mail: Transport,
+    pub sms: Option<super::sms::Sms>,
+}
+
+impl Senders {
+    /// From `[notify]` and `[sms]`.
+    pub fn from_config(cfg: &crate::config::Config) -> Result<Senders, SendError> {
+        Ok(Senders {
+            mail: Transport::from_config(&cfg.notify, &cfg.kiosk.data_dir)?,
+            sms: cfg.sms.clone().map(super::sms::Sms::new),
+        })
+    }
+
+    pub fn channels(&self) -> Channels<'_> {
+        Channels {
+            mail: &self.mail,
+            sms: self.sms.as_ref(),
+        }
+    }
+}
+
+/// [`Senders`] as one delivery pass uses them.
+#[derive(Clone, Copy)]
+pub struct Channels<'a> {
+    pub mail: &'a Transport,
+    pub sms: Option<&'a super::sms::Sms>,
+}
+
+/// E-mail only.
+impl<'a> From<&'a Transport> for Channels<'a> {
+    fn from(mail: &'a Transport) -> Self {
+        Channels { mail, sms: None }
+    }
+}
+
 impl Transport {
     /// From `[notify]`; `data_dir` anchors a relative spool directory.
     pub fn from_config(

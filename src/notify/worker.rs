@@ -6,10 +6,10 @@
 use std::time::Duration;
 
 use super::message;
-use super::transport::{SendError, Transport};
+use super::transport::{Channels, SendError, Senders};
 use crate::engine::runner::EngineHandle;
 use crate::engine::{Actor, Command, Engine, EngineError};
-use crate::store::Notification;
+use crate::store::{Channel, Notification};
 
 /// Messages taken per pass.
 const BATCH: usize = 20;
@@ -21,18 +21,25 @@ fn actor() -> Actor {
 }
 
 /// Sends `due` in order and reports each outcome.
-pub fn send_all(
+pub fn send_all<'a>(
     due: Vec<Notification>,
     instance: &str,
     from: &str,
-    transport: &Transport,
+    channels: impl Into<Channels<'a>>,
     mut report: impl FnMut(Command),
 ) -> (usize, usize) {
+    let channels = channels.into();
     let (mut sent, mut failed) = (0, 0);
     for n in due {
-        let outcome = message::build(&n, instance, from)
-            .map_err(|e| SendError(e.to_string()))
-            .and_then(|m| transport.send(&n, &m));
+        let outcome = match (n.channel, channels.sms) {
+            (Channel::Email, _) => message::build(&n, instance, from)
+                .map_err(|e| SendError(e.to_string()))
+                .and_then(|m| channels.mail.send(&n, &m)),
+            (Channel::Sms, Some(sms)) => sms.send(&n),
+            (Channel::Sms, None) => Err(SendError(
+                "no [sms] modem in the configuration for this text message".into(),
+            )),
+        };
         match outcome {
             Ok(()) => {
                 sent += 1;
@@ -52,15 +59,15 @@ pub fn send_all(
 }
 
 /// One pass on an engine this thread owns (`locker outbox deliver`, tests).
-pub fn deliver_due(
+pub fn deliver_due<'a>(
     engine: &mut Engine,
-    transport: &Transport,
+    channels: impl Into<Channels<'a>>,
     from: &str,
 ) -> Result<(usize, usize), EngineError> {
     let due = engine.due_messages(usize::MAX)?;
     let instance = engine.instance().to_string();
     let mut result = Ok(());
-    let counts = send_all(due, &instance, from, transport, |cmd| {
+    let counts = send_all(due, &instance, from, channels, |cmd| {
         if let Err(e) = engine.handle(&actor(), cmd) {
             result = Err(e);
         }
@@ -72,7 +79,7 @@ pub fn deliver_due(
 /// engine runs.
 pub fn spawn(
     handle: EngineHandle,
-    transport: Transport,
+    senders: Senders,
     from: String,
     every: Duration,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
@@ -85,7 +92,7 @@ pub fn spawn(
                 let Some((due, instance)) = due else { break };
                 match due {
                     Ok(due) if !due.is_empty() => {
-                        send_all(due, &instance, &from, &transport, |cmd| {
+                        send_all(due, &instance, &from, senders.channels(), |cmd| {
                             if let Err(e) = handle.send_blocking(actor(), cmd) {
                                 tracing::error!(error = %e, "could not record a delivery outcome");
                             }

@@ -1,9 +1,11 @@
 //! The lock-board simulator: every board of a bank served as a Modbus RTU
 //! slave on a pseudo-terminal (or a real serial port), with door physics,
 //! faults on demand and wire-time emulation. Used by `locker sim`,
-//! `locker demo`, `locker bus bench --sim` and the bus tests.
+//! `locker demo`, `locker bus bench --sim` and the bus tests. `modem` is a
+//! GSM modem on a pseudo-terminal, for the text-message tests.
 
 mod board;
+pub mod modem;
 pub mod scenario;
 mod server;
 

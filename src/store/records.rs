@@ -109,6 +109,26 @@ pub enum DeliveryState {
     Dead,
 }
 
+/// How a message travels. A recipient who chose both is sent one record
+/// of each, delivered and retried on its own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    #[default]
+    Email,
+    /// A text message through the GSM modem; `to` holds phone numbers.
+    Sms,
+}
+
+/// The scheme (RFC 5724) that marks a phone number among the addresses a
+/// notification is made for; the outbox files those as a text message.
+pub const SMS_SCHEME: &str = "sms:";
+
+/// `sms:+34600123456`.
+pub fn sms_address(phone: &str) -> String {
+    format!("{SMS_SCHEME}{}", phone.trim())
+}
+
 /// One message in the outbox. A message that gives a code keeps only the
 /// seed it is derived from (with the key file, never in the database), and
 /// only until the message is out or the code is dead.
@@ -116,7 +136,10 @@ pub enum DeliveryState {
 pub struct Notification {
     pub id: u64,
     pub kind: NotificationKind,
+    /// E-mail addresses, or phone numbers for a text message.
     pub to: Vec<String>,
+    #[serde(default)]
+    pub channel: Channel,
     pub language: Language,
     pub parcel: Option<ParcelId>,
     pub created_at: DateTime<Utc>,

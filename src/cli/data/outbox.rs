@@ -8,7 +8,7 @@ use crate::cli::{CliError, DataArgs};
 use crate::control::proto::{Call, Reply};
 use crate::domain::printable;
 use crate::engine::Command;
-use crate::notify::Transport;
+use crate::notify::Senders;
 use crate::notify::worker::deliver_due;
 
 #[derive(Subcommand, Debug)]
@@ -42,9 +42,8 @@ pub fn outbox(cmd: OutboxCmd) -> Result<(), CliError> {
                 println!("the kiosk is running and delivers due messages itself");
                 return Ok(());
             };
-            let transport = Transport::from_config(&data.cfg.notify, &data.cfg.kiosk.data_dir)
-                .map_err(|e| CliError::Failed(e.0))?;
-            let (sent, failed) = deliver_due(engine, &transport, &data.cfg.notify.from)?;
+            let senders = Senders::from_config(&data.cfg).map_err(|e| CliError::Failed(e.0))?;
+            let (sent, failed) = deliver_due(engine, senders.channels(), &data.cfg.notify.from)?;
             engine.flush()?;
             println!("{sent} sent, {failed} to retry");
             return if failed == 0 {

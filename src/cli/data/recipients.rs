@@ -6,7 +6,7 @@ use super::backend::{Data, unexpected};
 use super::{ListArgs, print_json};
 use crate::cli::{CliError, DataArgs};
 use crate::control::proto::{Call, Reply};
-use crate::domain::{Language, Recipient, RecipientChange, RecipientId, printable};
+use crate::domain::{Language, NotifyBy, Recipient, RecipientChange, RecipientId, printable};
 use crate::engine::Command;
 
 #[derive(Subcommand, Debug)]
@@ -17,10 +17,15 @@ pub enum RecipientCmd {
         id: String,
         #[arg(long)]
         name: String,
+        /// Needed unless they are told by text message only.
         #[arg(long)]
-        email: String,
+        email: Option<String>,
+        /// The number texts go to, e.g. "+34 600 123 456".
         #[arg(long)]
         phone: Option<String>,
+        /// How they are told of a parcel: email, sms (needs --phone) or both.
+        #[arg(long, default_value = "email")]
+        notify_by: String,
         #[arg(long, default_value = "en")]
         language: String,
         #[command(flatten)]
@@ -37,6 +42,9 @@ pub enum RecipientCmd {
         email: Option<String>,
         #[arg(long)]
         phone: Option<String>,
+        /// email, sms (needs a phone number) or both.
+        #[arg(long)]
+        notify_by: Option<String>,
         #[arg(long)]
         language: Option<String>,
         #[command(flatten)]
@@ -52,16 +60,19 @@ pub fn recipient(cmd: RecipientCmd) -> Result<(), CliError> {
             name,
             email,
             phone,
+            notify_by,
             language,
             data,
         } => {
             let id = RecipientId::parse(&id).map_err(|e| CliError::Usage(e.to_string()))?;
             let language: Language = language.parse().map_err(CliError::Usage)?;
+            let notify_by: NotifyBy = notify_by.parse().map_err(CliError::Usage)?;
             let r = Recipient {
                 id: id.clone(),
                 name,
-                email,
+                email: email.unwrap_or_default(),
                 phone,
+                notify_by,
                 language,
                 delegates: Vec::new(),
                 vacation_until: None,
@@ -76,10 +87,15 @@ pub fn recipient(cmd: RecipientCmd) -> Result<(), CliError> {
             name,
             email,
             phone,
+            notify_by,
             language,
             data,
         } => {
             let id = RecipientId::parse(&id).map_err(|e| CliError::Usage(e.to_string()))?;
+            let notify_by = match notify_by {
+                Some(by) => Some(by.parse::<NotifyBy>().map_err(CliError::Usage)?),
+                None => None,
+            };
             let language = match language {
                 Some(l) => Some(l.parse::<Language>().map_err(CliError::Usage)?),
                 None => None,
@@ -88,12 +104,13 @@ pub fn recipient(cmd: RecipientCmd) -> Result<(), CliError> {
                 name,
                 email,
                 phone,
+                notify_by,
                 language,
                 delegates: None,
             };
             if change.is_empty() {
                 return Err(CliError::Usage(
-                    "give what changes: --name, --email, --phone or --language".into(),
+                    "give what changes: --name, --email, --phone, --notify-by or --language".into(),
                 ));
             }
             change.validate()?;
