@@ -457,6 +457,10 @@ pub enum Text {
     SmsFinal,
     SmsPickedUp,
     SmsReassigned,
+    SmsReturnIssued,
+    SmsReturnLabel,
+    SmsReturnReceipt,
+    SmsReturnCollected,
     // The admin console: lists.
     ListNone,
     ListPosition,
@@ -1762,6 +1766,22 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         SmsPickedUp => (
             "{kiosk_name} locker: parcel {tracking} was collected. Not you? Tell the building office.",
             "Casillero {kiosk_name}: el paquete {tracking} se recogió. ¿No fue usted? Avise a la administración.",
+        ),
+        SmsReturnIssued => (
+            "{kiosk_name} locker: your return code is {code}. At the kiosk press C, then 2, and type it.",
+            "Casillero {kiosk_name}: su código de devolución es {code}. En el quiosco pulse C, luego 2, y escríbalo.",
+        ),
+        SmsReturnLabel => (
+            "{kiosk_name} locker: your return can be dropped off. At the kiosk press C, then 2, and scan the label.",
+            "Casillero {kiosk_name}: ya puede entregar su devolución. En el quiosco pulse C, luego 2, y escanee la etiqueta.",
+        ),
+        SmsReturnReceipt => (
+            "{kiosk_name} locker: your return {return} is in the locker. Receipt {receipt}.",
+            "Casillero {kiosk_name}: su devolución {return} está en el casillero. Recibo {receipt}.",
+        ),
+        SmsReturnCollected => (
+            "{kiosk_name} locker: a courier collected your return {return}.",
+            "Casillero {kiosk_name}: un mensajero recogió su devolución {return}.",
         ),
         SmsReassigned => (
             "{kiosk_name} locker: parcel {tracking} was given to another recipient; your code for it no longer works.",

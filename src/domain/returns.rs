@@ -121,10 +121,10 @@ pub struct ReturnAuth {
     pub receipt: Option<String>,
     pub collected_at: Option<DateTime<Utc>>,
     pub collected_by: Option<String>,
-    /// The message that gives a code made here: its seed goes when the
-    /// code dies.
+    /// The messages that give a code made here (e-mail, text): their
+    /// seeds go when the code dies.
     #[serde(default)]
-    pub code_message: Option<u64>,
+    pub code_messages: Vec<u64>,
 }
 
 /// How many digits a return code made here has: two more than a pickup

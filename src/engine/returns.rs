@@ -74,7 +74,7 @@ impl Engine {
                 receipt: None,
                 collected_at: None,
                 collected_by: None,
-                code_message: None,
+                code_messages: Vec::new(),
             };
             if let Some(to) = self.return_addressed(tx, &auth)? {
                 let mut n = self.notification(
@@ -84,7 +84,7 @@ impl Engine {
                     self.return_facts(&auth),
                 );
                 n.seed = seed.clone();
-                auth.code_message = Some(tx.queue(n)?);
+                auth.code_messages = tx.queue(n)?;
             }
             tx.put(T::ReturnCodes, &index, &id)?;
             tx.put(T::Returns, &seq_key(id.0), &auth)?;
@@ -187,12 +187,13 @@ impl Engine {
         if let Ok(index) = hex::decode(&auth.code_key) {
             tx.raw(T::ReturnCodes).remove(index)?;
         }
-        if let Some(id) = auth.code_message
-            && let Some(mut n) = tx.get::<crate::store::Notification, _>(T::Outbox, &seq_key(id))?
-            && n.seed.is_some()
-        {
-            n.seed = None;
-            tx.put(T::Outbox, &seq_key(id), &n)?;
+        for id in std::mem::take(&mut auth.code_messages) {
+            if let Some(mut n) = tx.get::<crate::store::Notification, _>(T::Outbox, &seq_key(id))?
+                && n.seed.is_some()
+            {
+                n.seed = None;
+                tx.put(T::Outbox, &seq_key(id), &n)?;
+            }
         }
         Ok(())
     }

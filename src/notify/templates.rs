@@ -156,16 +156,18 @@ pub fn render(n: &Notification) -> Text {
 pub fn sms(n: &Notification) -> String {
     let f = &n.facts;
     let lang = n.language;
-    let [kiosk_name, deadline, tracking] =
-        ["kiosk_name", "deadline", "tracking"].map(|key| fact(f, key));
+    let [kiosk_name, deadline, tracking, ret, receipt] =
+        ["kiosk_name", "deadline", "tracking", "return", "receipt"].map(|key| fact(f, key));
     let code = n.code.clone().unwrap_or_default();
     let next = after_expiry(f, lang);
-    let args: [(&str, &dyn std::fmt::Display); 5] = [
+    let args: [(&str, &dyn std::fmt::Display); 7] = [
         ("kiosk_name", &kiosk_name),
         ("deadline", &deadline),
         ("tracking", &tracking),
         ("code", &code),
         ("next", &next),
+        ("return", &ret),
+        ("receipt", &receipt),
     ];
     use NotificationKind::*;
     let words = match n.kind {
@@ -174,6 +176,12 @@ pub fn sms(n: &Notification) -> String {
         FinalNotice => Words::SmsFinal,
         PickedUp => Words::SmsPickedUp,
         Reassigned => Words::SmsReassigned,
+        ReturnIssued if f.get("label").and_then(Value::as_bool) == Some(true) => {
+            Words::SmsReturnLabel
+        }
+        ReturnIssued => Words::SmsReturnIssued,
+        ReturnReceipt => Words::SmsReturnReceipt,
+        ReturnCollected => Words::SmsReturnCollected,
         ProofOfDelivery | AdminAlert => return render(n).subject,
     };
     fill(lang, words, &args)
