@@ -80,6 +80,7 @@
 
 pub mod app;
 pub mod bank;
+pub mod big;
 pub mod clock;
 pub mod counting;
 pub mod input;

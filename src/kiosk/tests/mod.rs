@@ -5,6 +5,7 @@ mod acceptance;
 mod bytes;
 mod courier;
 mod keys;
+mod large;
 mod lost;
 mod no_panic;
 mod screens;
@@ -13,7 +14,7 @@ use tempfile::TempDir;
 
 use crate::testkit::driver::Driver;
 
-pub(crate) use crate::testkit::{snap, snap_sizes};
+pub(crate) use crate::testkit::{snap, snap_at, snap_sizes};
 
 /// A fresh kiosk; keep the directory alive as long as the driver.
 fn kiosk() -> (Driver, TempDir) {

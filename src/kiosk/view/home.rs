@@ -3,6 +3,8 @@
 
 use super::{Body, t};
 use crate::kiosk::model::{Model, Screen};
+use crate::ui::big;
+use crate::ui::page::Part;
 use crate::wording::{Text, fill};
 
 pub(super) fn body(model: &Model) -> Body {
@@ -100,8 +102,15 @@ fn lost_code(model: &Model, typed: &str) -> Body {
     let mut b = Body::with_keys(t(model, Text::KeysLostCode));
     b.heading(t(model, Text::LostCodeTitle))
         .words(t(model, Text::LostCodeHow))
-        .gap()
-        .words(format!("    PX-{typed}_"));
+        .gap();
+    // The digits in large print under the ID as typed.
+    b.words(format!("    PX-{typed}_"));
+    if !typed.is_empty() {
+        b.parts.push(Part::Large {
+            big: big::large(&format!("{typed}{}", big::EMPTY), "    ").unwrap_or_default(),
+            plain: Vec::new(),
+        });
+    }
     b
 }
 

@@ -10,6 +10,7 @@ use crate::domain::fees::format_money;
 use crate::engine::{Refusal, Scanned};
 use crate::kiosk::model::{DoorSpot, Model, Screen};
 use crate::kiosk::update::CODE_DIGITS;
+use crate::ui::big;
 use crate::ui::page::Part;
 use crate::wording::{Text, fill};
 
@@ -30,11 +31,9 @@ pub(super) fn body(model: &Model) -> Body {
             let mut b = Body::with_keys(t(model, keys));
             b.heading(t(model, Text::PickupTitle))
                 .words(t(model, Text::EnterCode))
-                .gap()
-                .words(slots(digits.len()))
-                .gap()
-                .gap()
-                .words(t(model, Text::OrScan));
+                .gap();
+            b.parts.push(code_slots(digits.len()));
+            b.gap().gap().words(t(model, Text::OrScan));
             b
         }
         Screen::DoorOpen { spot, opened, .. } => {
@@ -161,27 +160,46 @@ pub(super) fn body(model: &Model) -> Body {
 
 /// Six slots; typed digits show as a dot so nobody reads a code over a
 /// shoulder (not `*`, which is the Back key). One more digit changes one
-/// cell.
-fn slots(typed: usize) -> Line<'static> {
+/// cell; in large print, one square.
+fn code_slots(typed: usize) -> Part {
     let mut spans = vec![Span::raw("    ")];
+    let mut marks = String::new();
     for i in 0..CODE_DIGITS {
         spans.push(Span::raw(if i < typed { MASK } else { "_" }));
         spans.push(Span::raw("  "));
+        marks.push(if i < typed { big::MASKED } else { big::EMPTY });
     }
-    Line::from(spans)
+    large(&marks, Line::from(spans))
 }
 
+/// `text` in large print where the screen has room, else `plain`.
+pub(super) fn large(text: &str, plain: impl Into<Line<'static>>) -> Part {
+    let plain = plain.into();
+    Part::Large {
+        big: big::large(text, INDENT).unwrap_or_else(|| vec![plain.clone()]),
+        plain: vec![plain],
+    }
+}
+
+const INDENT: &str = "    ";
+
 pub(super) fn where_door(model: &Model, b: &mut Body, spot: &DoorSpot) {
-    b.words(fill(
-        model.language,
-        Text::WhereDoor,
-        &[
-            ("door", &spot.door),
-            ("column", &(spot.column + 1)),
-            ("row", &(spot.row + 1)),
-        ],
-    ))
-    .gap();
+    // The door's number in large print; the heading already says it.
+    b.parts.push(Part::Large {
+        big: big::large(&spot.door.to_string(), INDENT).unwrap_or_default(),
+        plain: Vec::new(),
+    });
+    b.gap()
+        .words(fill(
+            model.language,
+            Text::WhereDoor,
+            &[
+                ("door", &spot.door),
+                ("column", &(spot.column + 1)),
+                ("row", &(spot.row + 1)),
+            ],
+        ))
+        .gap();
     // Its first line is the box's top: a row of doors is one line lower.
     b.parts.push(Part::Drawing {
         variants: bank::drawings(&model.facts.bank, spot.door),
