@@ -91,6 +91,7 @@ mod page_body;
 pub mod profile;
 pub mod reader;
 pub mod screen_size;
+pub mod speech;
 pub mod terminal;
 pub mod wrap;
 

@@ -9,6 +9,7 @@ mod large;
 mod lost;
 mod no_panic;
 mod screens;
+mod sound;
 
 use tempfile::TempDir;
 
@@ -20,5 +21,16 @@ pub(crate) use crate::testkit::{snap, snap_at, snap_sizes};
 fn kiosk() -> (Driver, TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let driver = Driver::new(dir.path()).expect("kiosk driver");
+    (driver, dir)
+}
+
+/// [`kiosk`] on a `profile` terminal, its facts adjusted.
+fn kiosk_on(
+    profile: crate::ui::TerminalProfile,
+    facts: impl FnOnce(&mut crate::kiosk::KioskFacts),
+) -> (Driver, TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = crate::engine::EngineSettings::for_tests();
+    let driver = Driver::open(dir.path(), settings, profile, facts).expect("kiosk driver");
     (driver, dir)
 }
