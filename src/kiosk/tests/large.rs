@@ -1,13 +1,13 @@
 //! Large print: the code being typed and the opening door's number, as a
 //! VT100 shows them (`#` for a block) at every size, and the plain line a
-//! short screen falls back to.
+//! short screen falls back to; and no screen using colour.
 
-use super::screens::model;
+use super::screens::{all_screens, model};
 use super::snap_at;
 use crate::domain::{CompartmentId, Language};
 use crate::kiosk::{DoorSpot, Draft, Screen, page_of};
 use crate::store::IntentKind;
-use crate::testkit::{SIZES, page_text};
+use crate::testkit::{SIZES, coloured_cells, page_text};
 use crate::ui::TerminalProfile;
 
 /// The screen as a VT100 shows it: each cell through the profile.
@@ -119,5 +119,15 @@ fn a_short_screen_falls_back_to_plain_words() {
         assert!(small.contains("14"));
         let large = page_text(&page_of(&m), 80, 24);
         assert!(large.contains("███"), "large print at 80x24:\n{large}");
+    }
+}
+
+/// No kiosk screen uses colour: a VT100 loses nothing (the console's:
+/// `admin::tests::colourless`).
+#[test]
+fn no_kiosk_screen_uses_colour() {
+    for screen in all_screens() {
+        let m = model(screen);
+        assert_eq!(coloured_cells(&page_of(&m)), 0, "{:?}", m.screen);
     }
 }
