@@ -72,6 +72,10 @@ struct Slot {
     next: Option<(String, String)>,
     /// Counts prompts given, so the thread sees one arrive while it speaks.
     given: u64,
+    /// Prompts the program finished or was stopped on.
+    done: u64,
+    /// The program could not be run: nothing more will be said.
+    off: bool,
 }
 
 #[derive(Debug, Default)]
@@ -111,6 +115,19 @@ impl Speaker {
         slot.given += 1;
         self.shared.wake.notify_all();
     }
+
+    /// Waits, at most `limit`, until the program has finished (or been
+    /// stopped on) `count` prompts in all; false if it has not, or cannot
+    /// run. For tests and a configuration check: the kiosk never waits.
+    pub fn wait_said(&self, count: u64, limit: Duration) -> bool {
+        let slot = self.shared.slot();
+        let (slot, _) = self
+            .shared
+            .wake
+            .wait_timeout_while(slot, limit, |s| s.done < count && !s.off)
+            .unwrap_or_else(|e| e.into_inner());
+        slot.done >= count
+    }
 }
 
 /// How often a prompt being said looks for a newer one.
@@ -133,6 +150,8 @@ fn speak_all(shared: &Shared, template: &[String]) {
             Err(e) => {
                 // One line, then the kiosk goes on without speech.
                 tracing::warn!(program = %program, error = %e, "spoken prompts are off: cannot run the speech command");
+                shared.slot().off = true;
+                shared.wake.notify_all();
                 return;
             }
         };
@@ -149,6 +168,8 @@ fn speak_all(shared: &Shared, template: &[String]) {
             }
             let _ = shared.wake.wait_timeout(slot, LOOK);
         }
+        shared.slot().done += 1;
+        shared.wake.notify_all();
     }
 }
 
@@ -190,6 +211,7 @@ mod tests {
         // The thread logs it and stops; saying more does nothing.
         let speaker = Speaker::start(template).unwrap();
         speaker.say("en", "one");
+        assert!(!speaker.wait_said(1, Duration::from_secs(30)));
         speaker.say("en", "two");
     }
 }

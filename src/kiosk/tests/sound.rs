@@ -13,7 +13,7 @@ use crate::kiosk::{DoorSpot, Screen, spoken};
 use crate::store::IntentKind;
 use crate::testkit::driver::{ANA, Driver};
 use crate::ui::TerminalProfile;
-use crate::ui::speech::{say_now, voice};
+use crate::ui::speech::{Speaker, say_now, voice};
 
 const BEL: u8 = 0x07;
 
@@ -221,3 +221,51 @@ fn a_spoken_prompt_is_sound_in_english_and_spanish() {
         assert!(rms > 1_000.0, "{language:?}: RMS {rms:.0} is near silence");
     }
 }
+
+/// The kiosk hands each new prompt to the configured program once (here
+/// `tee`, writing what it is given to a file): the code entry's, not again
+/// for each digit, then the opening door's; never the code.
+#[test]
+fn the_kiosk_says_each_new_prompt_once_through_the_configured_program() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("said.txt");
+    let speaker =
+        Speaker::start(vec!["tee".into(), "-a".into(), file.display().to_string()]).unwrap();
+    let (mut d, _dir) = kiosk();
+    let (_, door, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    d.kiosk.set_speaker(Some(speaker.clone()));
+    d.press("A");
+    assert!(speaker.wait_said(1, LIMIT), "the code entry's prompt");
+    d.press(&code);
+    d.press("#");
+    assert!(speaker.wait_said(2, LIMIT), "the door's prompt");
+    let said = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "Pick up a parcel. Enter the 6-digit code from your message:".to_string(),
+            format!("Door {door} is opening. Take your parcel."),
+        ],
+        "{said}"
+    );
+    assert!(!said.contains(&code));
+}
+
+/// A speech program that is not there: the kiosk works on, silent.
+#[test]
+fn a_missing_speech_program_leaves_the_kiosk_working() {
+    let speaker = Speaker::start(vec!["/nonexistent/espeak-ng".into()]).unwrap();
+    let (mut d, _dir) = kiosk();
+    let (_, door, code) = d.stored_parcel(ANA, Size::S).unwrap();
+    d.kiosk.set_speaker(Some(speaker.clone()));
+    d.press(&format!("A{code}#"));
+    assert!(!speaker.wait_said(1, LIMIT));
+    d.open_door(door);
+    d.close_door(door, false);
+    assert!(matches!(d.screen(), Screen::PickupDone { .. }));
+}
+
+/// How long a test waits for the speech thread before it fails (it never
+/// needs more than a moment; this only keeps a broken thread from hanging).
+const LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
