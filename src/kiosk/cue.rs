@@ -89,30 +89,47 @@ fn is_error(text: Text) -> bool {
 }
 
 /// The words the speech program says for the screen: its heading and the
-/// line under it, as the wording table gives them (a door screen's heading
-/// names the door). Never the code slots, a typed ID or a PIN: those are
-/// not words of the page's first two lines. `None` while the admin console
-/// has the screen.
+/// sentence under it, as the wording table gives them (a door screen's
+/// heading names the door). Indented lines are choices, fields and
+/// amounts, not the prompt: never the code slots, a typed ID or a PIN.
+/// A notice (an error, "Checking…") comes first. `None` for a screen
+/// without words.
 pub fn spoken(model: &Model) -> Option<String> {
     use crate::ui::page::Part;
     use crate::ui::wrap::line_text;
     let page = super::page_of(model);
-    let words: Vec<String> = page
+    let words = page
         .parts
         .iter()
         .filter_map(|p| match p {
-            Part::Words(l) => Some(line_text(l).trim().to_string()),
+            Part::Words(l) => Some(line_text(l)),
             _ => None,
         })
-        .filter(|w| !w.is_empty())
-        .take(2)
-        .collect();
-    if words.is_empty() {
+        .filter(|w| !w.trim().is_empty() && !w.starts_with(' ') && !is_choice(w))
+        .take(2);
+    let said: Vec<String> = page.notice.into_iter().chain(words).collect();
+    if said.is_empty() {
         return None;
     }
-    let mut text = words.join(". ");
-    if let Some(notice) = &page.notice {
-        text = format!("{notice}. {text}");
+    let mut text = String::new();
+    for sentence in said {
+        if !text.is_empty() {
+            // "Lost your code?" needs no full stop after it.
+            if !text.ends_with(['.', '?', '!', ':', '…']) {
+                text.push('.');
+            }
+            text.push(' ');
+        }
+        text.push_str(&sentence.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     Some(text)
+}
+
+/// "1  Wrong parcel": a key and what it does, one of a menu.
+fn is_choice(line: &str) -> bool {
+    line.split_once("  ").is_some_and(|(key, _)| {
+        !key.is_empty()
+            && key.len() <= 2
+            && key.chars().all(|c| c.is_ascii_digit() || "*#".contains(c))
+    })
 }

@@ -269,3 +269,28 @@ fn a_missing_speech_program_leaves_the_kiosk_working() {
 /// How long a test waits for the speech thread before it fails (it never
 /// needs more than a moment; this only keeps a broken thread from hanging).
 const LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Spoken prompts read as sentences: no stop after a question, no run of
+/// spaces, no menu choice or field read out as if it were the prompt.
+#[test]
+fn prompts_read_as_sentences_without_menus_or_fields() {
+    for screen in all_screens() {
+        for language in [Language::En, Language::Es] {
+            let mut m = model(screen.clone());
+            m.language = language;
+            let said = spoken(&m).unwrap_or_default();
+            for odd in ["?.", "!.", ":.", "  ", "PX-4829", "____"] {
+                assert!(!said.contains(odd), "{screen:?} says {said:?}");
+            }
+        }
+    }
+    let m = model(Screen::ReportProblem {
+        door: CompartmentId(14),
+    });
+    assert_eq!(spoken(&m).as_deref(), Some("Report a problem with door 14"));
+    let m = model(Screen::LostCode {
+        typed: String::new(),
+    });
+    let said = spoken(&m).unwrap_or_default();
+    assert!(said.starts_with("Lost your code? Scan"), "{said}");
+}
