@@ -58,6 +58,13 @@ fn screens() -> Vec<(&'static str, Screen)> {
             },
         ),
         (
+            "kiosk_large_recipient",
+            Screen::Recipient {
+                tracking: "TRK-9911-AB".into(),
+                typed: "1111".into(),
+            },
+        ),
+        (
             "kiosk_large_lost_code",
             Screen::LostCode {
                 typed: "4829".into(),

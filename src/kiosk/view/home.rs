@@ -3,8 +3,6 @@
 
 use super::{Body, t};
 use crate::kiosk::model::{Model, Screen};
-use crate::ui::big;
-use crate::ui::page::Part;
 use crate::wording::{Text, fill};
 
 pub(super) fn body(model: &Model) -> Body {
@@ -105,12 +103,7 @@ fn lost_code(model: &Model, typed: &str) -> Body {
         .gap();
     // The digits in large print under the ID as typed.
     b.words(format!("    PX-{typed}_"));
-    if !typed.is_empty() {
-        b.parts.push(Part::Large {
-            big: big::large(&format!("{typed}{}", big::EMPTY), "    ").unwrap_or_default(),
-            plain: Vec::new(),
-        });
-    }
+    super::pickup::typed_id(&mut b, typed);
     b
 }
 

@@ -183,6 +183,17 @@ pub(super) fn large(text: &str, plain: impl Into<Line<'static>>) -> Part {
 
 const INDENT: &str = "    ";
 
+/// The digits of a recipient ID being typed, in large print under the
+/// field (they are no secret), once there is one.
+pub(super) fn typed_id(b: &mut Body, typed: &str) {
+    if !typed.is_empty() {
+        b.parts.push(Part::Large {
+            big: big::large(&format!("{typed}{}", big::EMPTY), INDENT).unwrap_or_default(),
+            plain: Vec::new(),
+        });
+    }
+}
+
 pub(super) fn where_door(model: &Model, b: &mut Body, spot: &DoorSpot) {
     // The door's number in large print; the heading already says it.
     b.parts.push(Part::Large {
