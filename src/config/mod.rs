@@ -148,6 +148,18 @@ pub struct KioskConfig {
     pub admin_contact: String,
     #[serde(default)]
     pub language: Language,
+    /// BEL on an error and when a door opens, for terminals with a beeper.
+    #[serde(default = "yes")]
+    pub bell: bool,
+    /// The program that says each screen's prompt, as a list of arguments
+    /// (no shell): `{voice}` becomes "en" or "es", `{text}` the words
+    /// (without it they go to standard input). Empty: no speech.
+    #[serde(default)]
+    pub speech: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_tz() -> Tz {
@@ -361,6 +373,12 @@ impl Config {
                 format!("{t:?} is not ansi, vt220 or vt100"),
             ));
         }
+        if k.speech.first().is_some_and(|p| p.trim().is_empty()) {
+            return Err((
+                "kiosk.speech".into(),
+                "the first item is the program to run, e.g. [\"espeak-ng\", \"-v\", \"{voice}\", \"--stdin\"]".into(),
+            ));
+        }
         if let Some(s) = &k.size
             && s.parse::<crate::ui::ScreenSize>().is_err()
         {
@@ -523,6 +541,8 @@ impl Config {
                 size: None,
                 admin_contact: String::new(),
                 language: Language::En,
+                bell: true,
+                speech: Vec::new(),
             },
             bus: BusConfig::default(),
             policy: PolicyConfig::default(),

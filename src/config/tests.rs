@@ -224,3 +224,29 @@ fn a_fleet_broker_is_an_mqtt_url_and_its_site_names_topics() {
         Ok(None)
     );
 }
+
+#[test]
+fn bell_is_on_and_speech_off_unless_configured_and_an_empty_program_names_the_key() {
+    let c = Config::parse(GOOD, "k.toml").unwrap();
+    assert!(c.kiosk.bell);
+    assert!(c.kiosk.speech.is_empty());
+    let with = |lines: &str| {
+        let text = GOOD.replace(
+            "hardware = \"banks/demo.toml\"",
+            &format!("hardware = \"banks/demo.toml\"\n{lines}"),
+        );
+        Config::parse(&text, "k.toml")
+    };
+    let c =
+        with("bell = false\nspeech = [\"espeak-ng\", \"-v\", \"{voice}\", \"--stdin\"]").unwrap();
+    assert!(!c.kiosk.bell);
+    assert_eq!(c.kiosk.speech, ["espeak-ng", "-v", "{voice}", "--stdin"]);
+    let e = with("speech = [\" \", \"-v\"]").unwrap_err();
+    assert_eq!(
+        (e.file.as_str(), e.key.as_str()),
+        ("k.toml", "kiosk.speech")
+    );
+    assert!(!e.to_string().contains('\n'), "{e}");
+    let e = with("speech = \"espeak-ng -v en\"").unwrap_err();
+    assert_eq!(e.key, "kiosk.speech", "{e}");
+}

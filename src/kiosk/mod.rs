@@ -29,6 +29,7 @@
 //! ```
 
 mod courier;
+mod cue;
 pub mod model;
 mod returns;
 pub mod runtime;
@@ -42,6 +43,7 @@ use chrono::{DateTime, Utc};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
+pub use cue::{Cue, Sound, spoken};
 pub use model::{
     ClassShown, DemoHelp, DoorSpot, Draft, ExpiredParcel, KioskFacts, Model, Msg, Notice, Request,
     Screen, StaffSession,
@@ -63,15 +65,32 @@ pub struct Kiosk {
     clear: bool,
     /// The admin console, while staff have the screen.
     admin: Option<crate::admin::Console>,
+    /// The bell and the speech program, and what they are still to say.
+    sound: Sound,
+    cues: Vec<Cue>,
+    /// The prompt last given to the speech program.
+    said: Option<String>,
 }
 
 impl Kiosk {
     pub fn new(facts: KioskFacts, now: DateTime<Utc>) -> Self {
+        let sound = Sound {
+            bell: facts.bell,
+            speaker: None,
+        };
         Self {
             model: Model::new(facts, now),
             clear: true,
             admin: None,
+            sound,
+            cues: Vec::new(),
+            said: None,
         }
+    }
+
+    /// The speech thread that says each screen's prompt (`[kiosk] speech`).
+    pub fn set_speaker(&mut self, speaker: Option<crate::ui::speech::Speaker>) {
+        self.sound.speaker = speaker;
     }
 
     pub fn model(&self) -> &Model {
@@ -86,7 +105,13 @@ impl Kiosk {
     /// Applies any message; [`Request::ClearScreen`] is kept for `render`
     /// and [`Request::OpenAdmin`] opens the console.
     pub fn handle(&mut self, msg: Msg) -> Vec<Request> {
+        let before = cue::before(&self.model);
         let mut out = update(&mut self.model, msg);
+        if self.admin.is_none()
+            && let Some(cue) = cue::cue(&before, &self.model)
+        {
+            self.cues.push(cue);
+        }
         let (mut clear, mut open) = (false, false);
         out.retain(|r| match r {
             Request::ClearScreen => {
@@ -287,6 +312,32 @@ impl Kiosk {
             queue.extend(more);
         }
         self.close_admin_if_left();
+    }
+
+    /// Rings the bell once for each error and door opened since the last
+    /// call (when the bell is on), and gives the speech program the
+    /// screen's prompt when it changed. Call it after [`Kiosk::render`].
+    pub fn sound<W: io::Write>(
+        &mut self,
+        backend: &mut crate::ui::KioskBackend<W>,
+    ) -> io::Result<()> {
+        let cues = std::mem::take(&mut self.cues);
+        if let Some(speaker) = &self.sound.speaker {
+            let prompt = match self.admin {
+                None => spoken(&self.model),
+                Some(_) => None,
+            };
+            if prompt != self.said {
+                if let Some(prompt) = &prompt {
+                    speaker.say(crate::ui::speech::voice(self.model.language), prompt);
+                }
+                self.said = prompt;
+            }
+        }
+        if self.sound.bell && !cues.is_empty() {
+            backend.bell(cues.len())?;
+        }
+        Ok(())
     }
 
     /// Draws the screen if it changed; returns whether it drew. An

@@ -42,6 +42,11 @@ pub struct KioskFacts {
     pub demo_help: Option<DemoHelp>,
     /// The keys the screens name: those of the keymap in use.
     pub keys: KeyHints,
+    /// BEL on an error and when a door opens (`[kiosk] bell`).
+    pub bell: bool,
+    /// The program that says each screen's prompt (`[kiosk] speech`);
+    /// empty for none.
+    pub speech: Vec<String>,
 }
 
 impl KioskFacts {
@@ -87,6 +92,8 @@ impl KioskFacts {
             bank: bank.clone(),
             demo_help: None,
             keys: KeyHints::default(),
+            bell: true,
+            speech: Vec::new(),
         }
     }
 }
@@ -105,6 +112,8 @@ impl KioskFacts {
         );
         facts.language = config.kiosk.language;
         facts.inactivity_secs = config.policy.inactivity_secs;
+        facts.bell = k.bell;
+        facts.speech = k.speech.clone();
         facts
     }
 }

@@ -42,7 +42,14 @@ pub fn run_on<L: EngineLink>(
     also: impl FnOnce(app::Sink<Event>) -> io::Result<()>,
 ) -> io::Result<()> {
     let events = engine.subscribe();
+    let speech = facts.speech.clone();
     let mut kiosk = Kiosk::new(facts, Utc::now());
+    if !speech.is_empty() {
+        match crate::ui::speech::Speaker::start(speech) {
+            Ok(speaker) => kiosk.set_speaker(Some(speaker)),
+            Err(e) => tracing::warn!(error = %e, "spoken prompts are off: no speech thread"),
+        }
+    }
     if engine.inspect_blocking(|e| e.bus_down()).unwrap_or(false) {
         let r = kiosk.on_event(Event::BusDown);
         kiosk.serve(link, r);
@@ -64,7 +71,8 @@ impl<L: EngineLink> App for OnScreen<'_, L> {
     type Event = Event;
 
     fn draw(&mut self, terminal: &mut StdoutScreen) -> io::Result<()> {
-        self.kiosk.render(terminal).map(|_| ())
+        self.kiosk.render(terminal)?;
+        self.kiosk.sound(terminal.backend_mut())
     }
 
     fn repaint(&mut self, _terminal: &mut StdoutScreen) -> io::Result<()> {

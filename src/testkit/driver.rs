@@ -209,7 +209,9 @@ impl Driver {
 
     /// Draws if the screen changed; returns whether it did.
     pub fn render(&mut self) -> bool {
-        self.kiosk.render(&mut self.terminal).unwrap_or(false)
+        let drew = self.kiosk.render(&mut self.terminal).unwrap_or(false);
+        let _ = self.kiosk.sound(self.terminal.backend_mut());
+        drew
     }
 
     fn events(&mut self, reply: Result<Vec<Event>, EngineError>) {

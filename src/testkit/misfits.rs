@@ -30,6 +30,7 @@ pub fn misfits(page: &Page, rows: &[String]) -> Vec<String> {
             Part::Gap => Vec::new(),
             Part::Drawing { variants, .. } => variants.iter().flatten().map(line_text).collect(),
             Part::List { rows, .. } => rows.iter().map(line_text).collect(),
+            Part::Large { big, plain } => big.iter().chain(plain).map(line_text).collect(),
             Part::Table { columns, rows, .. } => columns
                 .iter()
                 .map(|c| c.name.clone())

@@ -45,6 +45,25 @@ pub fn page_text(page: &crate::ui::page::Page, width: u16, height: u16) -> Strin
     text
 }
 
+/// Cells of a page drawn at 80x24 in a colour other than the terminal's
+/// own: what a VT100 would lose.
+#[cfg(test)]
+pub fn coloured_cells(page: &crate::ui::page::Page) -> usize {
+    use ratatui::style::Color;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24))
+        .expect("a test terminal");
+    terminal
+        .draw(|f| crate::ui::page::draw(page, f))
+        .expect("drawn");
+    terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+        .count()
+}
+
 /// A text snapshot of a screen at one size, named `name@COLSxROWS`.
 #[cfg(test)]
 macro_rules! snap_at {

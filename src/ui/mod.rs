@@ -80,6 +80,7 @@
 
 pub mod app;
 pub mod bank;
+pub mod big;
 pub mod clock;
 pub mod counting;
 pub mod input;
@@ -90,6 +91,7 @@ mod page_body;
 pub mod profile;
 pub mod reader;
 pub mod screen_size;
+pub mod speech;
 pub mod terminal;
 pub mod wrap;
 

@@ -48,6 +48,13 @@ pub enum Part {
         variants: Vec<Vec<Line<'static>>>,
         focus: Option<usize>,
     },
+    /// Large print (see `ui::big`): `big` where the body has the rows and
+    /// the width, else `plain` (words, wrapped; may be empty when the
+    /// page says the same elsewhere). It gives way after the extras.
+    Large {
+        big: Vec<Line<'static>>,
+        plain: Vec<Line<'static>>,
+    },
     /// List rows, a window of them around the cursor (in reverse video).
     List {
         rows: Vec<Line<'static>>,
@@ -113,7 +120,7 @@ impl Page {
                         }
                     }
                 }
-                Part::List { rows, .. } => {
+                Part::List { rows, .. } | Part::Large { plain: rows, .. } => {
                     for line in rows.iter_mut() {
                         *line = hints.line(line.clone());
                     }
@@ -196,6 +203,7 @@ pub fn draw(page: &Page, frame: &mut Frame) {
             Part::Words(l) | Part::Extra(l) => wrap(l, inner).len(),
             Part::Gap => 1,
             Part::Drawing { variants, .. } => variants.first().map_or(0, Vec::len),
+            Part::Large { big, .. } => big.len(),
             Part::List { rows, .. } => rows.iter().map(|r| wrap(r, inner).len()).sum(),
             Part::Table { rows, .. } => 1 + rows.len(),
         })

@@ -65,6 +65,11 @@ enum Laid {
         lines: Vec<Line<'static>>,
         focus: Option<usize>,
     },
+    /// Large print, and the words it becomes when it must give way.
+    Large {
+        big: Vec<Line<'static>>,
+        plain: Vec<Line<'static>>,
+    },
     List {
         rows: Vec<Vec<Line<'static>>>,
         cursor: Option<usize>,
@@ -80,6 +85,7 @@ impl Laid {
             Laid::Words(l) | Laid::Extra(l) => l.len(),
             Laid::Gap => 1,
             Laid::Drawing { lines, .. } => lines.len(),
+            Laid::Large { big, .. } => big.len(),
             Laid::List { rows, cursor, room } => {
                 window(rows, *cursor, *room).map(|i| rows[i].len()).sum()
             }
@@ -144,6 +150,18 @@ pub fn lay_out(parts: &[Part], width: usize, height: usize) -> Vec<Line<'static>
                     }),
                 ]
             }
+            Part::Large { big, plain } => {
+                let plain: Vec<Line<'static>> = plain.iter().flat_map(|l| wrap(l, width)).collect();
+                let wide = big.iter().any(|l| l.width() > width);
+                vec![if wide {
+                    Laid::Words(plain)
+                } else {
+                    Laid::Large {
+                        big: big.clone(),
+                        plain,
+                    }
+                }]
+            }
             Part::List { rows, cursor } => vec![list(rows, cursor)],
             Part::Table {
                 columns,
@@ -194,6 +212,19 @@ pub fn lay_out(parts: &[Part], width: usize, height: usize) -> Vec<Line<'static>
         }
         if matches!(laid[i], Laid::Extra(_)) {
             laid[i] = Laid::Gone;
+        }
+    }
+    // Large print becomes plain words, from the bottom up.
+    for i in (0..laid.len()).rev() {
+        if total(&laid) <= height {
+            break;
+        }
+        if let Laid::Large { plain, .. } = &mut laid[i] {
+            laid[i] = if plain.is_empty() {
+                Laid::Gone
+            } else {
+                Laid::Words(std::mem::take(plain))
+            };
         }
     }
     // The drawing shrinks to the rows around its focus, then goes.
@@ -249,7 +280,7 @@ pub fn lay_out(parts: &[Part], width: usize, height: usize) -> Vec<Line<'static>
         match part {
             Laid::Words(l) | Laid::Extra(l) => out.extend(l),
             Laid::Gap => out.push(Line::raw("")),
-            Laid::Drawing { lines, .. } => out.extend(lines),
+            Laid::Drawing { lines, .. } | Laid::Large { big: lines, .. } => out.extend(lines),
             Laid::List { rows, cursor, room } => {
                 for i in window(&rows, cursor, room) {
                     for line in &rows[i] {

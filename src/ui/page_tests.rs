@@ -130,3 +130,33 @@ fn a_list_window_keeps_the_cursor() {
     assert_eq!(shown.len(), 5);
     assert!(shown.iter().any(|r| r.trim() == "r25"), "{shown:?}");
 }
+
+#[test]
+fn large_print_gives_way_to_its_plain_line_after_the_extras_and_before_the_drawing() {
+    let big = crate::ui::big::large("14", "").unwrap();
+    let parts = vec![
+        Part::Words(Line::raw("Door 14 is open")),
+        Part::Large {
+            big: big.clone(),
+            plain: vec![Line::raw("door 14")],
+        },
+        Part::Extra(Line::raw("an extra")),
+        Part::Drawing {
+            variants: vec![vec![Line::raw("row0"), Line::raw("row1")]],
+            focus: Some(1),
+        },
+    ];
+    // Room for all.
+    let shown = texts(&lay_out(&parts, 40, 9));
+    assert_eq!(shown[1..6], texts(&big)[..], "{shown:?}");
+    // The extra goes first; large print stays.
+    let shown = texts(&lay_out(&parts, 40, 8));
+    assert!(!shown.contains(&"an extra".to_string()), "{shown:?}");
+    assert_eq!(shown[1..6], texts(&big)[..], "{shown:?}");
+    // Then the plain line, and the drawing stays whole.
+    let shown = texts(&lay_out(&parts, 40, 4));
+    assert_eq!(shown, ["Door 14 is open", "door 14", "row0", "row1"]);
+    // Too narrow for the glyphs: the plain line at any height.
+    let shown = texts(&lay_out(&parts, 7, 20));
+    assert!(shown.contains(&"door 14".to_string()), "{shown:?}");
+}

@@ -99,6 +99,13 @@ impl<W: Write> KioskBackend<W> {
         &mut self.writer
     }
 
+    /// Rings the terminal's bell `times` times (BEL, which a terminal
+    /// without a beeper ignores); it leaves the cursor and pen as they are.
+    pub fn bell(&mut self, times: usize) -> io::Result<()> {
+        self.pending.extend(std::iter::repeat_n(0x07, times));
+        self.flush()
+    }
+
     /// Take over the screen: the alternate screen where there is one (so the
     /// technician's shell comes back intact) and no autowrap, so drawing the
     /// bottom-right cell never scrolls a VT100.

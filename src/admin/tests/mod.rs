@@ -1,6 +1,7 @@
 //! Whole-console tests: a person at a laptop keyboard (or the keypad), the
 //! real engine on a fake bus, and the screen as text.
 
+mod colourless;
 mod fees;
 mod flows;
 mod keyboard;

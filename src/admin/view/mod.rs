@@ -52,6 +52,7 @@ pub fn page_of(model: &Model) -> Page {
             Part::Gap => {}
             Part::Drawing { variants, .. } => variants.iter_mut().flatten().for_each(shown),
             Part::List { rows, .. } => rows.iter_mut().for_each(shown),
+            Part::Large { big, plain } => big.iter_mut().chain(plain).for_each(shown),
             Part::Table { rows, .. } => {
                 for text in rows.iter_mut().flatten() {
                     if let std::borrow::Cow::Owned(clean) = printable(text) {

@@ -203,8 +203,9 @@ fn open_door_on_a_vt100_is_drawn_in_ascii_with_the_door_in_reverse_video() {
     assert!(bytes.is_ascii());
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.contains("+----+----+----+----+"), "ASCII bank outline");
-    // Bold and reverse for the open door, whatever order the SGR takes.
-    let door_cell = format!("{door:>3} ");
+    // Bold and reverse for the open door, whatever order the SGR takes,
+    // and pointed at in ASCII.
+    let door_cell = format!("{door:>3}<");
     let at = text.rfind(&door_cell).expect("the door's cell");
     let before = &text[..at];
     let from = &before[before.rfind("\u{1b}[").expect("an SGR before the door")..];
@@ -382,7 +383,7 @@ fn a_small_screen_keeps_the_row_of_the_open_door() {
                 text.contains("column 4") || text.contains("columna 4"),
                 "{text}"
             );
-            assert!(text.contains(": \" 16 \"]"), "door 16 not shown:\n{text}");
+            assert!(text.contains(": \" 16◀\"]"), "door 16 not shown:\n{text}");
         }
     }
 }

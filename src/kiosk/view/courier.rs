@@ -65,8 +65,9 @@ pub(super) fn body(model: &Model) -> Body {
             b.heading(t(model, Text::RecipientTitle))
                 .words(t(model, Text::RecipientHow))
                 .gap()
-                .words(field("", &format!("PX-{typed}"), true))
-                .gap()
+                .words(field("", &format!("PX-{typed}"), true));
+            super::pickup::typed_id(&mut b, typed);
+            b.gap()
                 .words(format!("{}: {tracking}", t(model, Text::TrackingTitle)));
             b
         }

@@ -104,8 +104,10 @@ fn lost_code(model: &Model, typed: &str) -> Body {
     let mut b = Body::with_keys(t(model, Text::KeysLostCode));
     b.heading(t(model, Text::LostCodeTitle))
         .words(t(model, Text::LostCodeHow))
-        .gap()
-        .words(format!("    PX-{typed}_"));
+        .gap();
+    // The digits in large print under the ID as typed.
+    b.words(format!("    PX-{typed}_"));
+    super::pickup::typed_id(&mut b, typed);
     b
 }
 

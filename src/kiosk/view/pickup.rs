@@ -10,6 +10,7 @@ use crate::domain::fees::format_money;
 use crate::engine::{Refusal, Scanned};
 use crate::kiosk::model::{DoorSpot, Model, Screen};
 use crate::kiosk::update::CODE_DIGITS;
+use crate::ui::big;
 use crate::ui::page::Part;
 use crate::wording::{Text, fill};
 
@@ -30,11 +31,9 @@ pub(super) fn body(model: &Model) -> Body {
             let mut b = Body::with_keys(t(model, keys));
             b.heading(t(model, Text::PickupTitle))
                 .words(t(model, Text::EnterCode))
-                .gap()
-                .words(slots(digits.len(), CODE_DIGITS))
-                .gap()
-                .gap()
-                .words(t(model, Text::OrScan));
+                .gap();
+            b.parts.push(code_slots(digits.len(), CODE_DIGITS));
+            b.gap().gap().words(t(model, Text::OrScan));
             b
         }
         Screen::DoorOpen { spot, opened, .. } => {
@@ -161,28 +160,58 @@ pub(super) fn body(model: &Model) -> Body {
 
 /// Six slots; typed digits show as a dot so nobody reads a code over a
 /// shoulder (not `*`, which is the Back key). One more digit changes one
-/// cell.
-/// One mark per digit typed, one blank per digit still to come.
-pub(super) fn slots(typed: usize, of: usize) -> Line<'static> {
+/// cell; in large print, one square. `of` slots: a pickup code's six, a
+/// return code's eight.
+pub(super) fn code_slots(typed: usize, of: usize) -> Part {
     let mut spans = vec![Span::raw("    ")];
+    let mut marks = String::new();
     for i in 0..of {
         spans.push(Span::raw(if i < typed { MASK } else { "_" }));
         spans.push(Span::raw("  "));
+        marks.push(if i < typed { big::MASKED } else { big::EMPTY });
     }
-    Line::from(spans)
+    large(&marks, Line::from(spans))
+}
+
+/// `text` in large print where the screen has room, else `plain`.
+pub(super) fn large(text: &str, plain: impl Into<Line<'static>>) -> Part {
+    let plain = plain.into();
+    Part::Large {
+        big: big::large(text, INDENT).unwrap_or_else(|| vec![plain.clone()]),
+        plain: vec![plain],
+    }
+}
+
+const INDENT: &str = "    ";
+
+/// The digits of a recipient ID being typed, in large print under the
+/// field (they are no secret), once there is one.
+pub(super) fn typed_id(b: &mut Body, typed: &str) {
+    if !typed.is_empty() {
+        b.parts.push(Part::Large {
+            big: big::large(&format!("{typed}{}", big::EMPTY), INDENT).unwrap_or_default(),
+            plain: Vec::new(),
+        });
+    }
 }
 
 pub(super) fn where_door(model: &Model, b: &mut Body, spot: &DoorSpot) {
-    b.words(fill(
-        model.language,
-        Text::WhereDoor,
-        &[
-            ("door", &spot.door),
-            ("column", &(spot.column + 1)),
-            ("row", &(spot.row + 1)),
-        ],
-    ))
-    .gap();
+    // The door's number in large print; the heading already says it.
+    b.parts.push(Part::Large {
+        big: big::large(&spot.door.to_string(), INDENT).unwrap_or_default(),
+        plain: Vec::new(),
+    });
+    b.gap()
+        .words(fill(
+            model.language,
+            Text::WhereDoor,
+            &[
+                ("door", &spot.door),
+                ("column", &(spot.column + 1)),
+                ("row", &(spot.row + 1)),
+            ],
+        ))
+        .gap();
     // Its first line is the box's top: a row of doors is one line lower.
     b.parts.push(Part::Drawing {
         variants: bank::drawings(&model.facts.bank, spot.door),

@@ -1,6 +1,6 @@
 //! The returns screens: dropping one off, and the courier's walk.
 
-use super::pickup::{slots, where_door};
+use super::pickup::{code_slots, where_door};
 use super::{Body, t};
 use crate::domain::returns::RETURN_CODE_DIGITS;
 use crate::kiosk::model::{Model, Screen};
@@ -14,8 +14,8 @@ pub(super) fn body(model: &Model) -> Body {
             let mut b = Body::with_keys(t(model, Text::KeysReturnCode));
             b.heading(t(model, Text::ReturnTitle))
                 .words(t(model, Text::ReturnHow))
-                .gap()
-                .words(slots(typed.len(), RETURN_CODE_DIGITS));
+                .gap();
+            b.parts.push(code_slots(typed.len(), RETURN_CODE_DIGITS));
             b
         }
         Screen::ReturnDoor { spot, opened, .. } => {
