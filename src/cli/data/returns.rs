@@ -6,7 +6,8 @@ use super::backend::{Data, unexpected};
 use super::print_json;
 use crate::cli::{CliError, DataArgs};
 use crate::control::proto::{Call, Reply};
-use crate::domain::returns::RETURN_CODE_DIGITS;
+use crate::domain::returns::{RETURN_CODE_DIGITS, normalize_code};
+use crate::domain::text::{NOTE_MAX, check_email, check_text};
 use crate::domain::{Language, ReturnId, Size, printable};
 use crate::engine::read::{Answer, Query};
 use crate::engine::{Command, Event, NewReturn};
@@ -56,6 +57,22 @@ pub enum ReturnCmd {
     },
 }
 
+/// What the engine would refuse as bad input is a usage error here, as
+/// for every other command's text.
+fn check(reference: &str, email: Option<&str>, label: Option<&str>) -> Result<(), CliError> {
+    let usage = |e: crate::domain::TextError| CliError::Usage(e.to_string());
+    check_text("reference", reference.trim(), NOTE_MAX).map_err(usage)?;
+    if let Some(e) = email {
+        check_email("e-mail", e.trim()).map_err(usage)?;
+    }
+    if label.is_some_and(|l| normalize_code(l).is_none()) {
+        return Err(CliError::Usage(
+            crate::engine::Rejection::ReturnLabelMalformed.to_string(),
+        ));
+    }
+    Ok(())
+}
+
 fn parse_id(s: &str) -> Result<ReturnId, String> {
     ReturnId::parse(s).ok_or_else(|| "a return is RT and its number, e.g. RT000012".into())
 }
@@ -71,6 +88,7 @@ pub fn returns(cmd: ReturnCmd) -> Result<(), CliError> {
             reference,
             data,
         } => {
+            check(&reference, email.as_deref(), label.as_deref())?;
             let ret = NewReturn {
                 size,
                 reference,
