@@ -353,7 +353,6 @@ pub enum Text {
     SignedOutIdle,
     MenuBank,
     MenuParcels,
-    MenuExpired,
     MenuPeople,
     MenuMarkers,
     MenuAudit,
@@ -721,6 +720,34 @@ pub enum Text {
     ReturnsNone,
     ReturnsStillInside,
     ReturnsDone,
+    // The admin console: returns authorised here.
+    MenuReturnAuths,
+    ReturnAuthsTitle,
+    KeysReturnAuths,
+    KeysReturnAuthsKeypad,
+    ColSize,
+    ColReference,
+    ColFor,
+    PickSizeS,
+    PickSizeM,
+    PickSizeL,
+    PickSizeXL,
+    FormReturnSize,
+    FormReturnRecipient,
+    FormReturnRecipientKeypad,
+    FormReturnReference,
+    FormReturnLabel,
+    FormWithdrawReturn,
+    NeedReturnSize,
+    NeedRecipientOrEmail,
+    ReturnIssuedTitle,
+    ReturnIssuedCode,
+    ReturnIssuedOnce,
+    ReturnIssuedLabel,
+    ReturnIssuedTold,
+    KeysReturnIssued,
+    ReturnNotWithdrawable,
+    ReturnWithdrawnNotice,
 }
 
 use Text::*;
@@ -1380,8 +1407,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         // The admin console: the keys line. `{enter}`, `{back}`, `{up}` … are
         // the keys of the keymap in use (`ui::KeyHints`).
         KeysParcels => (
-            "{up}/{down} move  {enter} open  0 find  {cancel} menu",
-            "{up}/{down} mover  {enter} abrir  0 buscar  {cancel} menú",
+            "{up}/{down} move  {enter} open  0 find  9 expired/all  {cancel} menu",
+            "{up}/{down} mover  {enter} abrir  0 buscar  9 vencidos/todos  {cancel} menú",
         ),
         KeysPeople => (
             "{up}/{down} move  1 add account  2 add recipient  {cancel} menu",
@@ -1475,10 +1502,6 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Bloque: todos los compartimentos",
         ),
         MenuParcels => ("Parcels in the locker", "Paquetes en el casillero"),
-        MenuExpired => (
-            "Expired parcels, to remove",
-            "Paquetes vencidos, por retirar",
-        ),
         MenuPeople => (
             "People: recipients, couriers, staff",
             "Personas: destinatarios, repartidores, personal",
@@ -2432,6 +2455,81 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ReturnsDone => (
             "All returns are collected.",
             "Todas las devoluciones están recogidas.",
+        ),
+        MenuReturnAuths => ("Returns: issue and follow", "Devoluciones: emitir y seguir"),
+        ReturnAuthsTitle => (
+            "Returns (newest first)",
+            "Devoluciones (las últimas primero)",
+        ),
+        KeysReturnAuths => (
+            "{up}/{down} move  1 issue a return  2 withdraw it  {cancel} menu",
+            "{up}/{down} mover  1 emitir devolución  2 anularla  {cancel} menú",
+        ),
+        KeysReturnAuthsKeypad => (
+            "{up}/{down} move  1 issue  2 withdraw  {cancel} menu",
+            "{up}/{down} mover  1 emitir  2 anular  {cancel} menú",
+        ),
+        ColSize => ("Size", "Tam."),
+        ColReference => ("Reference", "Referencia"),
+        ColFor => ("For", "Para"),
+        PickSizeS => ("S, small", "S, pequeña"),
+        PickSizeM => ("M, medium", "M, mediana"),
+        PickSizeL => ("L, large", "L, grande"),
+        PickSizeXL => ("XL, extra large", "XL, muy grande"),
+        FormReturnSize => (
+            "New return: the size of door it needs (S, M, L or XL)",
+            "Nueva devolución: el tamaño de puerta que necesita (S, M, L o XL)",
+        ),
+        FormReturnRecipient => (
+            "Return, size {size}: the recipient ID or an e-mail address the code goes to, or {enter} for nobody",
+            "Devolución, tamaño {size}: el ID del destinatario o un correo al que va el código, o {enter} para nadie",
+        ),
+        FormReturnRecipientKeypad => (
+            "Return, size {size}: the recipient ID the code goes to, or {enter} for nobody. A reference or a prepaid label needs a keyboard: locker admin on a laptop.",
+            "Devolución, tamaño {size}: el ID del destinatario al que va el código, o {enter} para nadie. Una referencia o una etiqueta prepagada necesitan un teclado: locker admin en un portátil.",
+        ),
+        FormReturnReference => (
+            "Return, size {size}: the shop's order or the carrier's reference, or {enter} for none",
+            "Devolución, tamaño {size}: el pedido de la tienda o la referencia del transportista, o {enter} para ninguna",
+        ),
+        FormReturnLabel => (
+            "Return, size {size}: scan or type the prepaid label's barcode, or {enter} to make a code here",
+            "Devolución, tamaño {size}: escanee o escriba el código de barras de la etiqueta prepagada, o {enter} para crear un código aquí",
+        ),
+        FormWithdrawReturn => (
+            "Withdraw return {id}? Its code stops opening a door. {enter} withdraws it, {cancel} keeps it.",
+            "¿Anular la devolución {id}? Su código deja de abrir una puerta. {enter} la anula, {cancel} la mantiene.",
+        ),
+        NeedReturnSize => (
+            "pick a size: S, M, L or XL",
+            "elija un tamaño: S, M, L o XL",
+        ),
+        NeedRecipientOrEmail => (
+            "a recipient ID (e.g. PX-482913) or an e-mail address",
+            "un ID de destinatario (p. ej. PX-482913) o un correo",
+        ),
+        ReturnIssuedTitle => ("Return {id} issued", "Devolución {id} emitida"),
+        ReturnIssuedCode => ("Return {id}: code {code}", "Devolución {id}: código {code}"),
+        ReturnIssuedOnce => (
+            "Give it to the customer: it is shown only now.",
+            "Déselo al cliente: solo se muestra ahora.",
+        ),
+        ReturnIssuedLabel => (
+            "Return {id}: the label's barcode opens its door.",
+            "Devolución {id}: el código de barras de la etiqueta abre su puerta.",
+        ),
+        ReturnIssuedTold => (
+            "A message with it goes to the address given, if any.",
+            "Un mensaje con él va a la dirección indicada, si la hay.",
+        ),
+        KeysReturnIssued => ("{enter} done", "{enter} listo"),
+        ReturnWithdrawnNotice => (
+            "Return {id} withdrawn: its code no longer opens a door.",
+            "Devolución {id} anulada: su código ya no abre una puerta.",
+        ),
+        ReturnNotWithdrawable => (
+            "Return {id}: {state}. Only one whose code is unused can be withdrawn.",
+            "Devolución {id}: {state}. Solo se anula una con el código sin usar.",
         ),
     }
 }

@@ -3,6 +3,7 @@
 
 use super::filters::{action_named, audit_filter, marker_filter, parse_date};
 use super::model::{Form, Inside};
+use super::returns::Step;
 use crate::domain::Language;
 use crate::domain::{CompartmentId, RecipientId, Role};
 use crate::engine::read::Query;
@@ -140,6 +141,7 @@ impl Form {
             Form::Door => say(Text::FormDoor, &[]),
             Form::CloseAccount(r) => say(Text::FormCloseAccount, &[("recipient", r)]),
             Form::RemoveUser(name) => say(Text::FormRemoveUser, &[("name", name)]),
+            Form::Return(r) => r.prompt(lang, false),
         }
     }
 
@@ -149,6 +151,7 @@ impl Form {
         match self {
             Form::AuditFilter => crate::wording::tr(lang, Text::FormAuditFilterKeypad).into(),
             Form::MarkerFilter => crate::wording::tr(lang, Text::FormMarkerFilterKeypad).into(),
+            Form::Return(r) => r.prompt(lang, true),
             other => other.prompt(lang),
         }
     }
@@ -166,6 +169,7 @@ impl Form {
             Form::NewUserRole(_) => ROLE_PICKS,
             Form::AuditFilter => AUDIT_PICKS,
             Form::AuditAction => ACTION_PICKS,
+            Form::Return(r) => r.reasons(),
             _ => &[],
         }
     }
@@ -186,7 +190,9 @@ impl Form {
     /// What the keypad's numbered list is: reasons, or choices.
     pub fn pick_title(&self) -> Text {
         match self {
-            Form::NewUserRole(_) | Form::AuditFilter | Form::AuditAction => Text::PickOne,
+            Form::NewUserRole(_) | Form::AuditFilter | Form::AuditAction | Form::Return(_) => {
+                Text::PickOne
+            }
             _ => Text::PickReason,
         }
     }
@@ -450,6 +456,11 @@ impl Form {
                 recipient: r.clone(),
             }),
             Form::RemoveUser(name) => command(Command::RemoveUser { name: name.clone() }),
+            Form::Return(r) => match r.submit(text, picked(text, r.reasons())) {
+                Step::Next(next) => Outcome::Next(Form::Return(next)),
+                Step::Command(c) => command(c),
+                Step::Invalid(why) => Outcome::Invalid(why),
+            },
             Form::Door => match text.parse::<u16>() {
                 Ok(n) => Outcome::Read(Query::Compartment(CompartmentId(n))),
                 Err(_) => Outcome::Invalid(Text::NeedDoor),

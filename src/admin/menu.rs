@@ -16,7 +16,8 @@ pub struct MenuItem {
 const ITEMS: [(u8, Text, Permission); 9] = [
     (1, Text::MenuBank, Permission::BusDiagnostics),
     (2, Text::MenuParcels, Permission::ViewParcels),
-    (3, Text::MenuExpired, Permission::ViewParcels),
+    // Expired parcels are a list of the parcels screen (its 9).
+    (3, Text::MenuReturnAuths, Permission::IssueReturns),
     (4, Text::MenuPeople, Permission::ManageUsers),
     (5, Text::MenuMarkers, Permission::Markers),
     (6, Text::MenuAudit, Permission::ViewAudit),
@@ -29,7 +30,7 @@ fn query_of(key: u8) -> Query {
     match key {
         1 => Query::Bank,
         2 => Query::Parcels(String::new()),
-        3 => Query::Expired,
+        3 => Query::Returns,
         4 => Query::People,
         5 => Query::Markers(Default::default()),
         6 => Query::Audit {

@@ -17,6 +17,7 @@ pub mod forms;
 pub mod menu;
 pub mod model;
 mod replies;
+pub mod returns;
 pub mod runtime;
 mod typing;
 mod update;

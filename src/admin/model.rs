@@ -114,6 +114,8 @@ pub enum Form {
     CloseAccount(String),
     /// Removing a staff account, confirmed with Enter.
     RemoveUser(String),
+    /// Issuing a return, one question at a time, or withdrawing one.
+    Return(super::returns::ReturnForm),
 }
 
 /// One variant per screen; lists carry their rows and cursor.
@@ -163,6 +165,18 @@ pub enum Screen {
     Outbox {
         rows: Vec<OutboxRow>,
         cursor: usize,
+    },
+    /// Returns authorised, newest first.
+    Returns {
+        rows: Vec<crate::domain::ReturnAuth>,
+        cursor: usize,
+    },
+    /// A return just issued, over the list: its code (none for a prepaid
+    /// label's), shown this once and gone when the screen is left.
+    ReturnIssued {
+        id: crate::domain::ReturnId,
+        code: Option<String>,
+        back: Box<Screen>,
     },
     /// A recipient's fee ledger, oldest first; back goes to People.
     Fees {

@@ -23,6 +23,7 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
             | Screen::Alerts { cursor, .. }
             | Screen::Outbox { cursor, .. }
             | Screen::Fees { cursor, .. }
+            | Screen::Returns { cursor, .. }
                 if same =>
             {
                 *cursor
@@ -95,6 +96,18 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
             let cursor = keep(old, rows.len(), matches!(old, Screen::Outbox { .. }));
             Screen::Outbox { rows, cursor }
         }
+        Answer::Returns(mut rows) => {
+            rows.reverse();
+            // The code just issued stays up: the list waits under it.
+            let under = match &mut model.screen {
+                Screen::ReturnIssued { back, .. } => back.as_mut(),
+                other => other,
+            };
+            let same = matches!(under, Screen::Returns { .. });
+            let cursor = keep(under, rows.len(), same);
+            *under = Screen::Returns { rows, cursor };
+            return;
+        }
         Answer::Fees {
             recipient: Some(recipient),
             rows,
@@ -126,7 +139,6 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
         // Whole records are for the socket and the command line; the
         // console never asks for them.
         Answer::ParcelRecords(_)
-        | Answer::Returns(_)
         | Answer::Users(_)
         | Answer::Recipients(_)
         | Answer::OutboxEntries(_)
@@ -202,6 +214,19 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
         Event::Done => {
             model.dirty = true;
             model.notice = Some(say(model, Text::DoneNotice, &[]));
+        }
+        Event::ReturnIssued { id, code } => {
+            model.dirty = true;
+            let back = std::mem::replace(&mut model.screen, Screen::Menu);
+            model.screen = Screen::ReturnIssued {
+                id,
+                code,
+                back: Box::new(back),
+            };
+        }
+        Event::ReturnWithdrawn { id } => {
+            model.dirty = true;
+            model.notice = Some(say(model, Text::ReturnWithdrawnNotice, &[("id", &id)]));
         }
         Event::MarkersExported { path } => {
             model.dirty = true;

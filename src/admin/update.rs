@@ -12,8 +12,9 @@ use chrono::Duration;
 use super::menu::{self, MenuItem};
 use super::model::{Detail, Form, Inside, LAST_ROW, Model, Msg, Request, Screen};
 use super::replies;
+use super::returns::ReturnForm;
 use super::typing::{form_input, sign_in_input};
-use crate::domain::Role;
+use crate::domain::{ReturnState, Role};
 use crate::engine::read::{ParcelList, Query};
 use crate::engine::{Actor, Command, Found};
 use crate::ui::{Input, Intent};
@@ -116,11 +117,14 @@ pub(super) fn refresh_query(screen: &Screen) -> Option<Query> {
         Screen::Bus { .. } => Query::Bus,
         Screen::Alerts { .. } => Query::Alerts,
         Screen::Outbox { .. } => Query::Outbox,
+        Screen::Returns { .. } => Query::Returns,
         Screen::Fees { recipient, .. } => Query::Fees {
             recipient: Some(recipient.clone()),
             since: None,
         },
-        Screen::Form { back, .. } | Screen::Detail { back, .. } => return refresh_query(back),
+        Screen::Form { back, .. }
+        | Screen::Detail { back, .. }
+        | Screen::ReturnIssued { back, .. } => return refresh_query(back),
         Screen::SignIn { .. } | Screen::Menu => return None,
     })
 }
@@ -190,6 +194,13 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             None => Vec::new(),
         };
     }
+    // A return's code is seen once: any way out leaves it behind.
+    if let Screen::ReturnIssued { back, .. } = &mut model.screen {
+        if matches!(intent, Intent::Enter | Intent::Back) {
+            model.screen = std::mem::replace(back.as_mut(), Screen::Menu);
+        }
+        return Vec::new();
+    }
     if let Screen::Detail { item, back } = &mut model.screen {
         let alert = match item {
             Detail::Alert(a) if a.acknowledged.is_none() => Some(a.id),
@@ -250,7 +261,7 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
             };
             open_form(model, form, String::new());
         }
-        Screen::Parcels { rows, cursor, .. } => {
+        Screen::Parcels { list, rows, cursor } => {
             if move_cursor(cursor, rows.len(), intent) {
                 return Vec::new();
             }
@@ -262,6 +273,14 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
                     }
                 }
                 Intent::Digit(0) => open_form(model, Form::ParcelSearch, String::new()),
+                // Expired parcels (to remove) and back to them all.
+                Intent::Digit(9) => {
+                    let query = match list {
+                        ParcelList::Expired => Query::Parcels(String::new()),
+                        _ => Query::Expired,
+                    };
+                    return read(model, query);
+                }
                 _ => {}
             }
         }
@@ -459,7 +478,37 @@ fn screen_intent(model: &mut Model, intent: Intent) -> Vec<Request> {
         Screen::Fees { rows, cursor, .. } => {
             move_cursor(cursor, rows.len(), intent);
         }
-        Screen::SignIn { .. } | Screen::Form { .. } | Screen::Detail { .. } => {}
+        Screen::Returns { rows, cursor } => {
+            if move_cursor(cursor, rows.len(), intent) {
+                return Vec::new();
+            }
+            let keyboard = !model.facts.keypad;
+            match (intent, rows.get(*cursor)) {
+                (Intent::Digit(1), _) => {
+                    let form = Form::Return(ReturnForm::Size { keyboard });
+                    open_form(model, form, String::new());
+                }
+                (Intent::Digit(2), Some(r)) if r.state == ReturnState::Issued => {
+                    let form = Form::Return(ReturnForm::Withdraw(r.id));
+                    open_form(model, form, String::new());
+                }
+                (Intent::Digit(2), Some(r)) => {
+                    let lang = model.facts.language;
+                    let state =
+                        crate::wording::named(lang, &format!("return.{}", r.state.as_str()));
+                    model.notice = Some(crate::wording::fill(
+                        lang,
+                        crate::wording::Text::ReturnNotWithdrawable,
+                        &[("id", &r.id), ("state", &state)],
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Screen::SignIn { .. }
+        | Screen::Form { .. }
+        | Screen::Detail { .. }
+        | Screen::ReturnIssued { .. } => {}
     }
     Vec::new()
 }

@@ -9,6 +9,7 @@ mod keypad;
 mod million;
 mod no_panic;
 mod plain_words;
+mod returns;
 
 mod screens;
 

@@ -34,7 +34,7 @@ fn list(model: &Model, body: &mut Body, header: &str, rows: Vec<String>, cursor:
 }
 
 /// A list in columns, as [`list`] but a narrow screen drops columns.
-fn table(
+pub(super) fn table(
     model: &Model,
     body: &mut Body,
     columns: Vec<Column>,
@@ -529,7 +529,7 @@ fn list_title(list: ParcelList) -> Text {
 
 /// Columns by name, width (negative: numbers, right-aligned; 0: as wide
 /// as the widest text) and rank (a narrow screen drops the lowest first).
-fn columns(model: &Model, columns: &[(Text, i8, u8)]) -> Vec<Column> {
+pub(super) fn columns(model: &Model, columns: &[(Text, i8, u8)]) -> Vec<Column> {
     columns
         .iter()
         .map(|&(id, width, rank)| Column {

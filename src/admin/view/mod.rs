@@ -6,6 +6,7 @@
 mod bank;
 mod detail;
 mod lists;
+mod returns;
 mod screens;
 
 use ratatui::Frame;
@@ -44,6 +45,8 @@ pub fn page_of(model: &Model) -> Page {
         Screen::Compartment(c) => screens::compartment(model, c),
         Screen::Parcel(p) => screens::parcel(model, p),
         Screen::Detail { item, .. } => detail::body(model, item),
+        Screen::Returns { rows, cursor } => returns::list(model, rows, *cursor),
+        Screen::ReturnIssued { id, code, .. } => returns::issued(model, *id, code.as_deref()),
         _ => lists::body(model),
     };
     for part in &mut page.parts {
