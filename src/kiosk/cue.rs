@@ -63,7 +63,12 @@ fn opening(screen: &Screen) -> Option<CompartmentId> {
         Screen::Removal {
             open: Some((_, spot)),
             ..
-        } => Some(spot.door),
+        }
+        | Screen::Returns {
+            open: Some((_, spot)),
+            ..
+        }
+        | Screen::ReturnDoor { spot, .. } => Some(spot.door),
         _ => None,
     }
 }

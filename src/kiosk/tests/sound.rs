@@ -51,6 +51,36 @@ fn a_door_opening_rings_once_and_its_opening_and_closing_ring_nothing_more() {
 }
 
 #[test]
+fn a_return_door_rings_once_for_the_dropper_and_once_for_the_courier() {
+    let (mut d, _dir) = kiosk();
+    let ret = crate::engine::NewReturn {
+        size: Size::S,
+        reference: String::new(),
+        recipient: Some(ANA.into()),
+        email: None,
+        language: None,
+        label: None,
+    };
+    let code = d.issued_return(ret).unwrap().unwrap();
+    d.press(&format!("C2{code}"));
+    bells(&d);
+    d.press("#");
+    let door = d.door_on_screen().expect("a return door");
+    assert_eq!(bells(&d), 1, "one bell as the return's door opens");
+    d.open_door(door);
+    d.close_door(door, true);
+    d.press("*");
+    assert_eq!(bells(&d), 0);
+    d.press("B1001#4321#");
+    assert!(matches!(d.screen(), Screen::StaffMenu), "{:?}", d.screen());
+    d.press("2");
+    bells(&d);
+    d.press("#");
+    assert_eq!(d.door_on_screen(), Some(door));
+    assert_eq!(bells(&d), 1, "one bell as the courier's door opens");
+}
+
+#[test]
 fn a_wrong_pin_rings_each_time() {
     let (mut d, _dir) = kiosk();
     d.press("B1001#1111");
