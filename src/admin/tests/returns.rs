@@ -30,6 +30,29 @@ fn shown(screen: &Screen) -> (ReturnId, Option<String>) {
     }
 }
 
+/// The console's page, with the code a return screen shows replaced by
+/// a fixed one: a made code differs every run, and snapshots must not.
+pub(super) fn page_with_fixed_code(desk: &Desk) -> crate::ui::page::Page {
+    let mut page = desk.page();
+    let Screen::ReturnIssued {
+        code: Some(code), ..
+    } = desk.screen()
+    else {
+        return page;
+    };
+    for part in &mut page.parts {
+        if let crate::ui::page::Part::Words(l) = part {
+            for span in &mut l.spans {
+                span.content = span.content.replace(code.as_str(), "12345678").into();
+            }
+        }
+        if let crate::ui::page::Part::Large { big, .. } = part {
+            *big = crate::ui::big::large("12345678", "    ").unwrap_or_default();
+        }
+    }
+    page
+}
+
 /// The kiosk takes `code`: a door opens for the return.
 fn drops(d: &mut Driver, code: &str) -> Option<CompartmentId> {
     let events = d
@@ -67,19 +90,7 @@ fn a_keyboard_issues_a_return_whose_code_opens_a_door_once_shown() {
         text.contains(&format!("Return {id}: code {code}")) && text.contains("shown only now"),
         "{text}"
     );
-    // The snapshot shows a fixed code: a made one differs every run.
-    let mut page = desk.page();
-    for part in &mut page.parts {
-        if let crate::ui::page::Part::Words(l) = part {
-            for span in &mut l.spans {
-                span.content = span.content.replace(&code, "12345678").into();
-            }
-        }
-        if let crate::ui::page::Part::Large { big, .. } = part {
-            *big = crate::ui::big::large("12345678", "    ").unwrap_or_default();
-        }
-    }
-    snap_sizes!("admin_return_code", page);
+    snap_sizes!("admin_return_code", page_with_fixed_code(&desk));
     let all = returns(&mut desk.d);
     let made = all.iter().find(|r| r.id == id).expect("in the engine");
     assert_eq!(
