@@ -10,7 +10,9 @@ use proptest::prelude::*;
 use locker::config::Config;
 use locker::control::proto::decode_request;
 use locker::domain::people::RecipientId;
-use locker::domain::{AccessCode, QrToken};
+use locker::domain::returns::normalize_code;
+use locker::domain::{AccessCode, QrToken, ReturnId};
+use locker::gsm;
 use locker::hardware::{Bank, BoardProfile, ProfileSource};
 use locker::sim::scenario::Scenario;
 use locker::ui::{KeyChord, Keymap};
@@ -185,6 +187,56 @@ proptest! {
         match RecipientId::parse(&s) {
             Ok(id) => prop_assert!(id.to_string().starts_with("PX-")),
             Err(why) => prop_assert!(!why.is_empty()),
+        }
+    }
+
+    #[test]
+    fn return_ids_and_codes_read_back_or_are_nothing(s in prop_oneof![
+        ".{0,20}",
+        "(RT|rt)?[0-9]{0,14}",
+        "[A-Za-z0-9 -]{0,44}",
+    ]) {
+        if let Some(id) = ReturnId::parse(&s) {
+            prop_assert_eq!(ReturnId::parse(&id.to_string()), Some(id));
+        }
+        if let Some(code) = normalize_code(&s) {
+            // One form, whatever the case or the spaces around it.
+            prop_assert_eq!(normalize_code(&code), Some(code.clone()));
+            prop_assert_eq!(code.clone(), code.to_ascii_uppercase());
+            prop_assert_eq!(normalize_code(&s.to_ascii_lowercase()), Some(code));
+        }
+    }
+
+    #[test]
+    fn any_text_is_cut_into_parts_that_fit_and_join_back(s in prop_oneof![
+        ".{0,400}",
+        "[a-zA-Z0-9 .,@€^{}áéíóúñ¿¡]{0,600}",
+    ]) {
+        let plan = gsm::plan(&s);
+        let (alone, part) = plan.coding.room();
+        let room = if plan.parts.len() == 1 { alone } else { part };
+        for p in &plan.parts {
+            prop_assert!(plan.coding.length(p) <= room, "{p:?} is too long");
+        }
+        prop_assert_eq!(plan.parts.concat(), s);
+    }
+
+    #[test]
+    fn a_submit_pdu_reads_back_and_a_mangled_one_says_why(
+        s in "[a-zA-Z0-9 .,@€áéñ¿]{0,60}",
+        cut in 0usize..200,
+        junk in "[0-9A-Fa-fxyz ]{0,6}",
+    ) {
+        let coding = gsm::plan(&s).coding;
+        let (hex, len) = gsm::pdu::submit("+34600123456", coding, &s, None);
+        let back = gsm::pdu::decode_submit(&hex, len).expect("our own PDU");
+        prop_assert_eq!(back.text, s);
+        prop_assert_eq!(back.number, "+34600123456");
+        let mut mangled = hex.clone();
+        mangled.truncate(cut.min(hex.len()));
+        mangled.push_str(&junk);
+        if let Err(why) = gsm::pdu::decode_submit(&mangled, len) {
+            prop_assert!(!why.is_empty());
         }
     }
 
