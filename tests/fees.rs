@@ -2,57 +2,25 @@
 //! fees export` on the demo's data, with a parcel collected after its free
 //! days.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
-use std::sync::Arc;
 
 use chrono::{Duration, Utc};
+use common::{demo_engine, locker_out, stdout_of};
 use locker::bus::fake::FakeBus;
 use locker::bus::{BusEvent, DoorEvent, DoorEventKind, DoorState};
 use locker::clock::{Clock, ManualClock};
-use locker::config::Config;
-use locker::domain::HashCost;
-use locker::engine::{Actor, Command as EngineCommand, Engine, EngineSettings, Event};
+use locker::engine::{Actor, Command as EngineCommand, Event};
 use locker::hardware::Bank;
-use locker::store::Store;
-
-fn locker(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_locker"))
-        .args(args)
-        .env_remove("LOCKER_CONFIG")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 /// The demo seeded in `dir` as `locker demo --keep` seeds it, and its
 /// first parcel collected five days after it came, past the free days.
 fn demo_with_a_late_pickup(dir: &Path) {
-    let mut cfg = Config::for_data_dir(dir.to_path_buf());
-    cfg.security.insecure_test_cost = true;
-    cfg.security.argon2 = HashCost {
-        m_kib: 64,
-        t: 1,
-        p: 1,
-    };
-    cfg.fees = locker::demo::fees();
-    let store = Store::open(dir).unwrap();
-    let settings = EngineSettings::load(&cfg, &store).unwrap();
     let bank = Bank::demo();
     let bus = FakeBus::new();
     let clock = ManualClock::new(Utc::now() - Duration::days(6));
-    let mut engine = Engine::open(
-        store,
-        Box::new(bus.clone()),
-        bank.layout.clone(),
-        Arc::new(clock.clone()),
-        settings,
-    )
-    .unwrap();
+    let mut engine = demo_engine(dir, &bus, &clock, |cfg| cfg.fees = locker::demo::fees());
     let facts = locker::demo::seed(&mut engine).unwrap();
     let (door, code, _) = facts.codes[0].clone();
     let lock = bank.layout.compartment(door).unwrap().lock();
@@ -94,7 +62,7 @@ fn fees_export_writes_the_demo_ledger_for_billing() {
     demo_with_a_late_pickup(&dir);
     let data_dir = dir.to_str().unwrap();
 
-    let csv = stdout(&locker(&[
+    let csv = stdout_of(&locker_out(&[
         "fees",
         "export",
         "--format",
@@ -116,7 +84,7 @@ fn fees_export_writes_the_demo_ledger_for_billing() {
     assert_eq!(row[4], "DEMO0001");
     assert_eq!(&row[6..], ["0", "2", "100", "100", "EUR"], "{csv}");
 
-    let jsonl = stdout(&locker(&[
+    let jsonl = stdout_of(&locker_out(&[
         "fees",
         "export",
         "--format",
@@ -131,7 +99,7 @@ fn fees_export_writes_the_demo_ledger_for_billing() {
     let tomorrow = (Utc::now() + Duration::days(2))
         .format("%Y-%m-%d")
         .to_string();
-    let later = stdout(&locker(&[
+    let later = stdout_of(&locker_out(&[
         "fees",
         "export",
         "--since",

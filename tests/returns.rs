@@ -2,52 +2,30 @@
 //! line prints a code that really drops a parcel off at the kiosk's
 //! engine, the listing follows it, and what cannot be done is refused.
 
-use std::path::Path;
-use std::process::{Command, Output};
-use std::sync::Arc;
+mod common;
+
+use std::path::{Path, PathBuf};
 
 use chrono::Utc;
+use common::{demo_engine, locker_out as locker, stdout_of as stdout};
 use locker::bus::fake::FakeBus;
 use locker::bus::{BusEvent, DoorEvent, DoorEventKind, DoorState};
 use locker::clock::ManualClock;
-use locker::config::Config;
-use locker::domain::HashCost;
-use locker::engine::{Actor, Command as EngineCommand, Engine, EngineSettings, Event};
+use locker::engine::{Actor, Command as EngineCommand, Engine, Event};
 use locker::hardware::Bank;
-use locker::store::Store;
-
-fn locker(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_locker"))
-        .args(args)
-        .env_remove("LOCKER_CONFIG")
-        .env_remove("LOCKER_USER")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn engine_on(dir: &Path, bus: &FakeBus) -> Engine {
-    let mut cfg = Config::for_data_dir(dir.to_path_buf());
-    cfg.security.insecure_test_cost = true;
-    cfg.security.argon2 = HashCost {
-        m_kib: 64,
-        t: 1,
-        p: 1,
-    };
-    let store = Store::open(dir).unwrap();
-    let settings = EngineSettings::load(&cfg, &store).unwrap();
-    Engine::open(
-        store,
-        Box::new(bus.clone()),
-        Bank::demo().layout,
-        Arc::new(ManualClock::new(Utc::now())),
-        settings,
-    )
-    .unwrap()
+    demo_engine(dir, bus, &ManualClock::new(Utc::now()), |_| {})
+}
+
+/// A data directory with the demo's people, parcels and return.
+fn demo_data() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    let mut engine = engine_on(&dir, &FakeBus::new());
+    locker::demo::seed(&mut engine).unwrap();
+    engine.flush().unwrap();
+    (tmp, dir)
 }
 
 /// The kiosk's side: the code typed, the door opened and shut on the
@@ -109,13 +87,7 @@ fn states(data_dir: &str) -> Vec<(String, String)> {
 
 #[test]
 fn a_return_issued_on_the_command_line_drops_off_at_the_kiosk() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("data");
-    {
-        let mut engine = engine_on(&dir, &FakeBus::new());
-        locker::demo::seed(&mut engine).unwrap();
-        engine.flush().unwrap();
-    }
+    let (_tmp, dir) = demo_data();
     let data_dir = dir.to_str().unwrap();
     let out = stdout(&locker(&[
         "return",
@@ -172,13 +144,7 @@ fn a_return_issued_on_the_command_line_drops_off_at_the_kiosk() {
 
 #[test]
 fn a_prepaid_label_is_issued_once_and_bad_input_is_a_usage_error() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("data");
-    {
-        let mut engine = engine_on(&dir, &FakeBus::new());
-        locker::demo::seed(&mut engine).unwrap();
-        engine.flush().unwrap();
-    }
+    let (_tmp, dir) = demo_data();
     let data_dir = dir.to_str().unwrap();
     let label = [
         "return",

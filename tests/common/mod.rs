@@ -1,5 +1,7 @@
-//! Helpers shared by the bus tests: a simulator on a pty, a bus on it, and
-//! waiting for events with generous time limits (never asserting durations).
+//! Helpers shared by the integration tests: a simulator on a pty, a bus on
+//! it, and waiting for events with generous time limits (never asserting
+//! durations); the `locker` binary run on a data directory, and an engine
+//! on one with the demo's bank.
 #![allow(dead_code)]
 
 use std::time::Duration;
@@ -151,3 +153,48 @@ pub fn repo() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 pub mod rig;
+
+/// `locker ARGS`, with no config or user from the environment.
+pub fn locker_out(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_locker"))
+        .args(args)
+        .env_remove("LOCKER_CONFIG")
+        .env_remove("LOCKER_USER")
+        .output()
+        .expect("the locker binary runs")
+}
+
+/// What a command that must succeed printed.
+pub fn stdout_of(o: &std::process::Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// An engine on `dir` (created if new) with the demo's bank on `bus`, at
+/// `clock`'s time, hashing PINs cheaply; `tweak` adjusts the config (the
+/// demo's fees, say) as `locker demo` would.
+pub fn demo_engine(
+    dir: &std::path::Path,
+    bus: &locker::bus::fake::FakeBus,
+    clock: &locker::clock::ManualClock,
+    tweak: impl FnOnce(&mut locker::config::Config),
+) -> locker::engine::Engine {
+    let mut cfg = locker::config::Config::for_data_dir(dir.to_path_buf());
+    cfg.security.insecure_test_cost = true;
+    cfg.security.argon2 = locker::domain::HashCost {
+        m_kib: 64,
+        t: 1,
+        p: 1,
+    };
+    tweak(&mut cfg);
+    let store = locker::store::Store::open(dir).expect("store");
+    let settings = locker::engine::EngineSettings::load(&cfg, &store).expect("settings");
+    locker::engine::Engine::open(
+        store,
+        Box::new(bus.clone()),
+        Bank::demo().layout,
+        std::sync::Arc::new(clock.clone()),
+        settings,
+    )
+    .expect("engine")
+}

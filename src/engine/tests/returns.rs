@@ -94,6 +94,26 @@ fn dropped(rig: &mut Rig, code: &str) -> (ParcelId, CompartmentId) {
     (parcel, c)
 }
 
+/// The courier opens a waiting return's door and shuts it again; the
+/// events of the shutting.
+fn collect(rig: &mut Rig, parcel: ParcelId, c: CompartmentId) -> Vec<Event> {
+    let courier = rig.courier.clone();
+    rig.engine
+        .handle(&courier, Command::CollectReturn { parcel })
+        .unwrap();
+    rig.door(c, DoorEventKind::Opened);
+    rig.door(c, DoorEventKind::Closed)
+}
+
+/// Whether the courier's door closed on the return still inside (`None`:
+/// the door did not ask).
+fn closed_with(ev: &[Event]) -> Option<bool> {
+    ev.iter().find_map(|e| match e {
+        Event::ReturnDoorClosed { still_inside, .. } => Some(*still_inside),
+        _ => None,
+    })
+}
+
 #[test]
 fn a_return_goes_from_code_to_door_to_courier_with_every_step_audited_and_told() {
     let mut rig = Rig::new();
@@ -361,19 +381,9 @@ fn a_door_without_an_item_sensor_asks_the_courier() {
     let (id, code) = issue(&mut rig, new_return(Size::S));
     let (parcel, c) = dropped(&mut rig, code.as_deref().unwrap());
     rig.bus.forget_item(lock(c));
+    let ev = collect(&mut rig, parcel, c);
+    assert_eq!(closed_with(&ev), Some(false));
     let courier = rig.courier.clone();
-    rig.engine
-        .handle(&courier, Command::CollectReturn { parcel })
-        .unwrap();
-    rig.door(c, DoorEventKind::Opened);
-    let ev = rig.door(c, DoorEventKind::Closed);
-    assert!(ev.iter().any(|e| matches!(
-        e,
-        Event::ReturnDoorClosed {
-            still_inside: false,
-            ..
-        }
-    )));
     // Closing the door alone does not say the courier has it.
     assert_eq!(rig.parcel(parcel).state, ParcelState::Stored);
     rig.engine
@@ -389,19 +399,9 @@ fn a_courier_cannot_confirm_a_return_the_sensor_still_sees() {
     let mut rig = Rig::new();
     let (_, code) = issue(&mut rig, new_return(Size::S));
     let (parcel, c) = dropped(&mut rig, code.as_deref().unwrap());
+    let ev = collect(&mut rig, parcel, c);
+    assert_eq!(closed_with(&ev), Some(true));
     let courier = rig.courier.clone();
-    rig.engine
-        .handle(&courier, Command::CollectReturn { parcel })
-        .unwrap();
-    rig.door(c, DoorEventKind::Opened);
-    let ev = rig.door(c, DoorEventKind::Closed);
-    assert!(ev.iter().any(|e| matches!(
-        e,
-        Event::ReturnDoorClosed {
-            still_inside: true,
-            ..
-        }
-    )));
     let r = rig
         .engine
         .handle(&courier, Command::ConfirmReturnCollected { parcel });
