@@ -63,6 +63,18 @@ fn mac(secret: &[u8; 32], parts: &[&[u8]]) -> [u8; 32] {
     m.finalize().into_bytes().into()
 }
 
+/// What the two code indexes hash under, so that a pickup code and a
+/// return code of the same digits never share an index key.
+const CODE_INDEX: &[u8] = b"locker code index v1";
+const RETURN_INDEX: &[u8] = b"locker return index v1";
+
+/// `n` decimal digits from a keyed hash of the nonce under `label`.
+fn digits(key: &CodeKey, label: &[u8], kiosk: &str, nonce: &[u8], n: u32) -> Option<String> {
+    let c = key.mac(&[label, kiosk.as_bytes(), nonce]);
+    let v = u64::from_be_bytes(c[..8].try_into().ok()?) % 10u64.pow(n);
+    Some(format!("{v:0width$}", width = n as usize))
+}
+
 /// The kiosk's code keys, the newest first.
 #[derive(Clone)]
 pub struct CodeKeys {
@@ -154,9 +166,7 @@ impl CodeKeys {
     pub fn derive(&self, kiosk: &str, seed: &CodeSeed) -> Option<(AccessCode, QrToken)> {
         let key = self.by_id(&seed.key)?;
         let nonce = hex::decode(&seed.nonce).ok()?;
-        let c = key.mac(&[b"locker code v1", kiosk.as_bytes(), &nonce]);
-        let n = u64::from_be_bytes(c[..8].try_into().ok()?) % 1_000_000;
-        let code = AccessCode::parse(&format!("{n:06}"))?;
+        let code = AccessCode::parse(&digits(key, b"locker code v1", kiosk, &nonce, 6)?)?;
         let q = key.mac(&[b"locker qr v1", kiosk.as_bytes(), &nonce]);
         let mut secret = [0u8; 16];
         secret.copy_from_slice(&q[..16]);
@@ -169,21 +179,21 @@ impl CodeKeys {
         ))
     }
 
+    /// The id of the newest key, which new codes are made under.
+    pub fn newest_id(&self) -> &str {
+        &self.newest().id
+    }
+
     /// The index key of a code under the key named by `id`.
     pub fn index_under(&self, id: &str, code: &AccessCode) -> Option<[u8; 32]> {
         self.by_id(id)
-            .map(|k| k.mac(&[b"locker code index v1", code.as_str().as_bytes()]))
+            .map(|k| k.mac(&[CODE_INDEX, code.as_str().as_bytes()]))
     }
 
     /// The index keys a typed code may be filed under: one keyed hash per
     /// key in the file (one, unless a key was added recently).
     pub fn index_keys(&self, code: &AccessCode) -> Vec<[u8; 32]> {
-        self.lookups
-            .fetch_add(self.keys.len() as u64, Ordering::Relaxed);
-        self.keys
-            .iter()
-            .map(|k| k.mac(&[b"locker code index v1", code.as_str().as_bytes()]))
-            .collect()
+        self.indexes(CODE_INDEX, code.as_str())
     }
 
     /// The return code a seed stands for: eight digits, made like a
@@ -191,25 +201,28 @@ impl CodeKeys {
     pub fn derive_return(&self, kiosk: &str, seed: &CodeSeed) -> Option<String> {
         let key = self.by_id(&seed.key)?;
         let nonce = hex::decode(&seed.nonce).ok()?;
-        let c = key.mac(&[b"locker return code v1", kiosk.as_bytes(), &nonce]);
-        let n = u64::from_be_bytes(c[..8].try_into().ok()?) % 100_000_000;
-        Some(format!("{n:08}"))
+        digits(key, b"locker return code v1", kiosk, &nonce, 8)
     }
 
     /// The index key of a return code (normalised, see
     /// `returns::normalize_code`) under the key named by `id`.
     pub fn return_index_under(&self, id: &str, code: &str) -> Option<[u8; 32]> {
         self.by_id(id)
-            .map(|k| k.mac(&[b"locker return index v1", code.as_bytes()]))
+            .map(|k| k.mac(&[RETURN_INDEX, code.as_bytes()]))
     }
 
     /// The index keys a typed return code may be filed under, one per key.
     pub fn return_index_keys(&self, code: &str) -> Vec<[u8; 32]> {
+        self.indexes(RETURN_INDEX, code)
+    }
+
+    /// One keyed hash of `text` under `label` per key, counted as lookups.
+    fn indexes(&self, label: &[u8], text: &str) -> Vec<[u8; 32]> {
         self.lookups
             .fetch_add(self.keys.len() as u64, Ordering::Relaxed);
         self.keys
             .iter()
-            .map(|k| k.mac(&[b"locker return index v1", code.as_bytes()]))
+            .map(|k| k.mac(&[label, text.as_bytes()]))
             .collect()
     }
 

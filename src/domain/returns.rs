@@ -127,6 +127,25 @@ pub struct ReturnAuth {
     pub code_messages: Vec<u64>,
 }
 
+impl ReturnAuth {
+    /// Its drop did not happen: the code is live again. Whether it changed.
+    pub fn back_to_issued(&mut self) -> bool {
+        if self.state != ReturnState::Dropping {
+            return false;
+        }
+        self.state = ReturnState::Issued;
+        self.parcel = None;
+        true
+    }
+
+    /// A courier has it (or an inspection found it gone).
+    pub fn collected(&mut self, by: &str, at: DateTime<Utc>) {
+        self.state = ReturnState::Collected;
+        self.collected_at = Some(at);
+        self.collected_by = Some(by.to_string());
+    }
+}
+
 /// How many digits a return code made here has: two more than a pickup
 /// code, so the two are never confused on the keypad.
 pub const RETURN_CODE_DIGITS: usize = 8;

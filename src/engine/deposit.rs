@@ -165,12 +165,7 @@ impl Engine {
         parcel: ParcelId,
         size: Option<Size>,
     ) -> EngineResult {
-        let p = self.commit(|tx| tx.parcel(parcel))?;
-        if p.state != ParcelState::Depositing {
-            return Err(EngineError::Rejected(Rejection::NotBeingDeposited {
-                parcel,
-            }));
-        }
+        let p = self.commit(|tx| tx.depositing(parcel))?;
         let compartments: Vec<Compartment> = self.store.all(T::Compartments)?;
         let old = compartments
             .iter()
@@ -210,12 +205,7 @@ impl Engine {
 
     pub(super) fn cancel_deposit(&mut self, courier: &str, parcel: ParcelId) -> EngineResult {
         let c = self.commit(|tx| {
-            let p = tx.parcel(parcel)?;
-            if p.state != ParcelState::Depositing {
-                return super::tx::abort(EngineError::Rejected(Rejection::NotBeingDeposited {
-                    parcel,
-                }));
-            }
+            let p = tx.depositing(parcel)?;
             tx.del(T::Parcels, &seq_key(parcel.0))?;
             tx.del(T::Live, &seq_key(parcel.0))?;
             self.give_up_door(tx, p.compartment, parcel)?;
@@ -324,12 +314,7 @@ impl Engine {
         let now = self.now();
         let receipt = format!("R-{}-{:06}", self.settings.kiosk_id, parcel.0);
         self.commit(|tx| {
-            let mut p = tx.parcel(parcel)?;
-            if p.state != ParcelState::Depositing {
-                return super::tx::abort(EngineError::Rejected(Rejection::NotBeingDeposited {
-                    parcel,
-                }));
-            }
+            let mut p = tx.depositing(parcel)?;
             let recipient = tx.recipient(&p.recipient)?;
             let base = self.settings.hold.deadline(now, self.settings.tz, 0);
             let vacation = recipient.as_ref().and_then(|r| r.vacation_until);
@@ -345,11 +330,7 @@ impl Engine {
                     .deadline(now, self.settings.tz, p.extension_days),
             );
             p.receipt = Some(receipt.clone());
-            let mut comp = tx.compartment(c)?;
-            comp.reserved = false;
-            comp.door_open = false;
-            comp.parcel = Some(parcel);
-            tx.put_compartment(&comp)?;
+            tx.hold_in(c, parcel)?;
             let facts = self.parcel_facts(&p);
             let message = recipient.as_ref().map(|r| {
                 self.notification(

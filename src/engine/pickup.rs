@@ -45,19 +45,34 @@ impl Engine {
         Ok(self.throttle()?.locked(self.now()))
     }
 
-    /// A typed code: one keyed hash, then one index lookup. Input that is
-    /// not six digits is no guess and costs no try.
-    pub(super) fn enter_code(&mut self, input: &str) -> EngineResult {
+    /// What every typed code (pickup or return) meets first: while typed
+    /// codes are paused, the pause; input not of the code's form is no
+    /// guess (`code` is `None`), is told as `malformed` and costs no try.
+    /// The code to look up, or the answer to give.
+    pub(super) fn typed_code_gate<C>(
+        &self,
+        code: Option<C>,
+        malformed: Refusal,
+    ) -> Result<Result<C, Vec<Event>>, EngineError> {
         let throttle = self.throttle()?;
         let now = self.now();
         if let Some(until) = throttle.locked(now) {
-            return Ok(vec![Event::CodesLocked { until }]);
+            return Ok(Err(vec![Event::CodesLocked { until }]));
         }
-        let Some(code) = AccessCode::parse(input) else {
-            return Ok(vec![Event::CodeRefused {
-                refusal: Refusal::Malformed,
+        Ok(code.ok_or_else(|| {
+            vec![Event::CodeRefused {
+                refusal: malformed,
                 tries_left: throttle.tries_left(now),
-            }]);
+            }]
+        }))
+    }
+
+    /// A typed code: one keyed hash, then one index lookup. Input that is
+    /// not six digits is no guess and costs no try.
+    pub(super) fn enter_code(&mut self, input: &str) -> EngineResult {
+        let code = match self.typed_code_gate(AccessCode::parse(input), Refusal::Malformed)? {
+            Ok(code) => code,
+            Err(answer) => return Ok(answer),
         };
         let mut dead = None;
         for key in self.settings.keys.index_keys(&code) {

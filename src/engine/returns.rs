@@ -43,7 +43,7 @@ impl Engine {
                 (code, Some(seed))
             }
         };
-        let key_id = keys.new_seed().key;
+        let key_id = keys.newest_id().to_string();
         let index = keys
             .return_index_under(&key_id, &code)
             .ok_or(EngineError::Rejected(Rejection::NoFreeCode))?;
@@ -201,14 +201,9 @@ impl Engine {
     /// A return code at the keypad: like a pickup code it draws on the
     /// typed-code budget when wrong, so the two share one guessing limit.
     pub(super) fn drop_return(&mut self, input: &str) -> EngineResult {
-        if let Some(until) = self.codes_locked_until()? {
-            return Ok(vec![Event::CodesLocked { until }]);
-        }
-        let Some(code) = normalize_code(input) else {
-            return Ok(vec![Event::CodeRefused {
-                refusal: Refusal::ReturnMalformed,
-                tries_left: self.code_tries_left()?,
-            }]);
+        let code = match self.typed_code_gate(normalize_code(input), Refusal::ReturnMalformed)? {
+            Ok(code) => code,
+            Err(answer) => return Ok(answer),
         };
         let mut found = None;
         for key in self.settings.keys.return_index_keys(&code) {
@@ -257,14 +252,6 @@ impl Engine {
         Ok(events)
     }
 
-    fn code_tries_left(&self) -> Result<u32, EngineError> {
-        let t: crate::domain::CodeThrottle = self
-            .store
-            .get(T::Meta, super::pickup::THROTTLE_KEY)?
-            .unwrap_or_default();
-        Ok(t.tries_left(self.now()))
-    }
-
     /// The parcel record a return becomes in its compartment.
     fn return_parcel(&self, auth: &ReturnAuth, c: CompartmentId) -> Result<Parcel, EngineError> {
         let mut p = self.new_parcel(
@@ -282,15 +269,7 @@ impl Engine {
     /// is freed when it closes, as a courier's given-up door is.
     pub(super) fn cancel_return_drop(&mut self, parcel: ParcelId) -> EngineResult {
         let c = self.commit(|tx| {
-            let p = tx.parcel(parcel)?;
-            let Some(id) = p.return_of() else {
-                return abort(EngineError::Rejected(Rejection::NotAReturn { parcel }));
-            };
-            if p.state != ParcelState::Depositing {
-                return abort(EngineError::Rejected(Rejection::NotBeingDeposited {
-                    parcel,
-                }));
-            }
+            let (p, id) = return_of(tx.depositing(parcel)?)?;
             self.return_to_issued(tx, id)?;
             self.give_up_door(tx, p.compartment, parcel)?;
             let auth = return_auth(tx, id)?;
@@ -313,9 +292,7 @@ impl Engine {
     /// A drop that did not happen: the return waits for its code again.
     fn return_to_issued(&self, tx: &Tx<'_>, id: ReturnId) -> TxResult<()> {
         let mut auth = return_auth(tx, id)?;
-        if auth.state == ReturnState::Dropping {
-            auth.state = ReturnState::Issued;
-            auth.parcel = None;
+        if auth.back_to_issued() {
             tx.put(T::Returns, &seq_key(id.0), &auth)?;
         }
         Ok(())
@@ -349,24 +326,12 @@ impl Engine {
         let now = self.now();
         let receipt = format!("RR-{}-{:06}", self.settings.kiosk_id, parcel.0);
         self.commit(|tx| {
-            let mut p = tx.parcel(parcel)?;
-            let Some(id) = p.return_of() else {
-                return abort(EngineError::Rejected(Rejection::NotAReturn { parcel }));
-            };
-            if p.state != ParcelState::Depositing {
-                return abort(EngineError::Rejected(Rejection::NotBeingDeposited {
-                    parcel,
-                }));
-            }
+            let (mut p, id) = return_of(tx.depositing(parcel)?)?;
             p.state = ParcelState::Stored;
             p.deposited_at = Some(now);
             p.receipt = Some(receipt.clone());
             tx.put_parcel(&p)?;
-            let mut comp = tx.compartment(c)?;
-            comp.reserved = false;
-            comp.door_open = false;
-            comp.parcel = Some(parcel);
-            tx.put_compartment(&comp)?;
+            tx.hold_in(c, parcel)?;
             let mut auth = return_auth(tx, id)?;
             auth.state = ReturnState::Waiting;
             auth.parcel = Some(parcel);
@@ -398,13 +363,7 @@ impl Engine {
 
     /// A courier opens a waiting return's door.
     pub(super) fn collect_return(&mut self, who: &str, parcel: ParcelId) -> EngineResult {
-        let p = self.commit(|tx| tx.parcel(parcel))?;
-        if p.return_of().is_none() {
-            return Err(EngineError::Rejected(Rejection::NotAReturn { parcel }));
-        }
-        if p.state != ParcelState::Stored {
-            return Err(EngineError::Rejected(Rejection::NotWaiting { parcel }));
-        }
+        let (p, _) = self.commit(|tx| waiting_return(tx, parcel))?;
         self.pulse(p.compartment, IntentKind::ReturnCollect, Some(parcel), who)
     }
 
@@ -455,13 +414,7 @@ impl Engine {
         who: &str,
         inside: bool,
     ) -> TxResult<()> {
-        let mut p = tx.parcel(parcel)?;
-        let Some(id) = p.return_of() else {
-            return abort(EngineError::Rejected(Rejection::NotAReturn { parcel }));
-        };
-        if p.state != ParcelState::Stored {
-            return abort(EngineError::Rejected(Rejection::NotWaiting { parcel }));
-        }
+        let (mut p, id) = waiting_return(tx, parcel)?;
         let c = p.compartment;
         if tx.intent(c)?.is_some() {
             return super::tx::refuse(Refusal::DoorBusy);
@@ -481,9 +434,7 @@ impl Engine {
         }
         tx.put_compartment(&comp)?;
         let mut auth = return_auth(tx, id)?;
-        auth.state = ReturnState::Collected;
-        auth.collected_at = Some(now);
-        auth.collected_by = Some(who.to_string());
+        auth.collected(who, now);
         tx.put(T::Returns, &seq_key(id.0), &auth)?;
         self.tell_returner(tx, &auth, NotificationKind::ReturnCollected, c)?;
         tx.audit(self.return_audit(who, "return_collected", &auth, Some(c), String::new()))
@@ -502,9 +453,7 @@ impl Engine {
         door_shut(tx, c)?;
         self.settle_collected(tx, parcel, actor, false)
     }
-}
 
-impl Engine {
     /// An inspection found a return's compartment empty: a drop that did
     /// not happen waits for its code again; a waiting return has gone.
     pub(super) fn return_left_locker(&self, tx: &Tx<'_>, p: &Parcel, who: &str) -> TxResult<()> {
@@ -515,9 +464,7 @@ impl Engine {
         match auth.state {
             ReturnState::Dropping => self.return_to_issued(tx, id),
             ReturnState::Waiting => {
-                auth.state = ReturnState::Collected;
-                auth.collected_at = Some(self.now());
-                auth.collected_by = Some(who.to_string());
+                auth.collected(who, self.now());
                 tx.put(T::Returns, &seq_key(id.0), &auth)
             }
             _ => Ok(()),
@@ -531,6 +478,25 @@ fn door_shut(tx: &Tx<'_>, c: CompartmentId) -> TxResult<()> {
     comp.door_open = false;
     tx.put_compartment(&comp)?;
     tx.clear_intent(c)
+}
+
+/// The parcel and the return it is, or why it is not one.
+fn return_of(p: Parcel) -> TxResult<(Parcel, ReturnId)> {
+    match p.return_of() {
+        Some(id) => Ok((p, id)),
+        None => abort(EngineError::Rejected(Rejection::NotAReturn {
+            parcel: p.id,
+        })),
+    }
+}
+
+/// A return waiting in its door for a courier, or why not.
+fn waiting_return(tx: &Tx<'_>, parcel: ParcelId) -> TxResult<(Parcel, ReturnId)> {
+    let (p, id) = return_of(tx.parcel(parcel)?)?;
+    if p.state != ParcelState::Stored {
+        return abort(EngineError::Rejected(Rejection::NotWaiting { parcel }));
+    }
+    Ok((p, id))
 }
 
 fn return_auth(tx: &Tx<'_>, id: ReturnId) -> TxResult<ReturnAuth> {

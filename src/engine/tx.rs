@@ -116,6 +116,26 @@ impl Tx<'_> {
         }
     }
 
+    /// A parcel whose door is open (or opening) for it to go in, or why not.
+    pub(super) fn depositing(&self, id: ParcelId) -> TxResult<Parcel> {
+        let p = self.parcel(id)?;
+        if p.state != crate::domain::ParcelState::Depositing {
+            return abort(EngineError::Rejected(super::Rejection::NotBeingDeposited {
+                parcel: id,
+            }));
+        }
+        Ok(p)
+    }
+
+    /// The parcel went in and its door is shut: the compartment holds it.
+    pub(super) fn hold_in(&self, c: CompartmentId, parcel: ParcelId) -> TxResult<()> {
+        let mut comp = self.compartment(c)?;
+        comp.reserved = false;
+        comp.door_open = false;
+        comp.parcel = Some(parcel);
+        self.put_compartment(&comp)
+    }
+
     /// Writes a parcel and keeps the `live` index in step with its state.
     pub(super) fn put_parcel(&self, p: &Parcel) -> TxResult<()> {
         self.put(T::Parcels, &seq_key(p.id.0), p)?;
