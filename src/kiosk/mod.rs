@@ -70,6 +70,9 @@ pub struct Kiosk {
     cues: Vec<Cue>,
     /// The prompt last given to the speech program.
     said: Option<String>,
+    /// The screen was drawn since the prompt was last worked out: only
+    /// then can it have changed (working it out lays out a whole page).
+    drawn: bool,
 }
 
 impl Kiosk {
@@ -85,6 +88,7 @@ impl Kiosk {
             sound,
             cues: Vec::new(),
             said: None,
+            drawn: true,
         }
     }
 
@@ -105,10 +109,13 @@ impl Kiosk {
     /// Applies any message; [`Request::ClearScreen`] is kept for `render`
     /// and [`Request::OpenAdmin`] opens the console.
     pub fn handle(&mut self, msg: Msg) -> Vec<Request> {
-        let before = cue::before(&self.model);
+        // The clock alone never opens a door or refuses anything: a tick
+        // (each second while a countdown shows) copies no screen for it.
+        let before = (!matches!(msg, Msg::Tick(_))).then(|| cue::before(&self.model));
         let mut out = update(&mut self.model, msg);
         if self.admin.is_none()
-            && let Some(cue) = cue::cue(&before, &self.model)
+            && let Some(before) = &before
+            && let Some(cue) = cue::cue(before, &self.model)
         {
             self.cues.push(cue);
         }
@@ -322,7 +329,9 @@ impl Kiosk {
         backend: &mut crate::ui::KioskBackend<W>,
     ) -> io::Result<()> {
         let cues = std::mem::take(&mut self.cues);
-        if let Some(speaker) = &self.sound.speaker {
+        if let Some(speaker) = &self.sound.speaker
+            && std::mem::take(&mut self.drawn)
+        {
             let prompt = match self.admin {
                 None => spoken(&self.model),
                 Some(_) => None,
@@ -353,6 +362,7 @@ impl Kiosk {
         }
         if let Some(console) = &mut self.admin {
             self.model.take_dirty();
+            self.drawn = true;
             return console.render(terminal).inspect_err(|_| self.clear = true);
         }
         if !self.model.take_dirty() {
@@ -364,6 +374,7 @@ impl Kiosk {
             self.clear = true;
             return Err(e);
         }
+        self.drawn = true;
         Ok(true)
     }
 }
