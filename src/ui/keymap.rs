@@ -99,6 +99,13 @@ impl fmt::Display for Intent {
     }
 }
 
+/// What a keymap file said, as an error quotes it: control characters (a
+/// line break inside a quoted key, say) as U+FFFD, so the error stays one
+/// line and cannot steer the terminal.
+fn shown(s: &str) -> String {
+    crate::domain::printable(s).into_owned()
+}
+
 /// A keymap that cannot be used, as one line: file, key, reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeymapError {
@@ -228,7 +235,7 @@ impl Keymap {
             let intent =
                 Intent::from_name(&intent_name).ok_or_else(|| KeymapError::UnknownIntent {
                     file: file.to_string(),
-                    intent: intent_name.clone(),
+                    intent: shown(&intent_name),
                 })?;
             let keys = match keys {
                 KeyList::One(key) => vec![key],
@@ -239,7 +246,7 @@ impl Keymap {
                 let chord = KeyChord::parse(&key).map_err(|reason| KeymapError::BadKey {
                     file: file.to_string(),
                     intent: intent_name.clone(),
-                    key: key.clone(),
+                    key: shown(&key),
                     reason,
                 })?;
                 match seen.iter().find(|(c, _)| *c == chord) {
@@ -265,7 +272,7 @@ impl Keymap {
                 let mut base =
                     Self::builtin(&base_name).ok_or_else(|| KeymapError::UnknownBase {
                         file: file.to_string(),
-                        name: base_name.clone(),
+                        name: shown(&base_name),
                     })?;
                 base.overlay(&own);
                 if parsed.name.is_some() {
@@ -530,6 +537,15 @@ mod tests {
                 "<keymap>: line 1: unknown field `colour`",
             ),
             ("[keys\n", "<keymap>: line 1: "),
+            // A line break inside a quoted key or name stays out of the error.
+            (
+                "[keys]\ndigit-8 = [\"A\\n8\"]\n",
+                "<keymap>: keys.digit-8: \"A\u{fffd}8\": not a key",
+            ),
+            (
+                "extends = \"pc\\n\"\n",
+                "<keymap>: extends: no built-in keymap \"pc\u{fffd}\"",
+            ),
         ];
         for (text, start) in cases {
             let err = Keymap::from_toml_str(text).unwrap_err().to_string();
