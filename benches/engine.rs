@@ -188,6 +188,7 @@ fn start(c: &mut Criterion) {
                 removed_at: None,
                 code_key: None,
                 qr_key: None,
+                site_key: None,
                 key_id: None,
                 code_messages: vec![],
                 kind: Default::default(),

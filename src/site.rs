@@ -70,6 +70,10 @@ impl Site {
         for line in &config.fleet.support_keys {
             crate::fleet::SupportKey::parse(line).map_err(|e| err("fleet.support_keys", e))?;
         }
+        if let Some(p) = &config.fleet.site_key_file {
+            crate::domain::CodeKeys::load(p)
+                .map_err(|e| err("fleet.site_key_file", e.to_string()))?;
+        }
         crate::notify::Transport::from_config(&config.notify, &config.kiosk.data_dir)
             .map_err(|e| err("notify", e.0))?;
         Ok(Site {

@@ -60,6 +60,7 @@ pub enum Text {
     CodeReassigned,
     AskStaff,
     CodeOtherKiosk,
+    CodeHeldElsewhere,
     CodeNeedsInspection,
     CodeDoorBusy,
     CodeMalformed,
@@ -302,6 +303,7 @@ pub enum Text {
     NoReplaced,
     NoReassigned,
     NoOtherKiosk,
+    NoHeldElsewhere,
     NoNotACode,
     NoSignInLocked,
     NoNeedsInspection,
@@ -670,6 +672,7 @@ pub enum Text {
     // Returns.
     DidReturnIssued,
     DidReturnWithdrawn,
+    DidDirectoryReceived,
     DidReturnDropStarted,
     DidReturnDropCancelled,
     DidReturnDropped,
@@ -866,6 +869,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         CodeOtherKiosk => (
             "This QR code is for Kiosk {kiosk}. This is Kiosk {letter}.",
             "Este código QR es del quiosco {kiosk}. Este es el quiosco {letter}.",
+        ),
+        CodeHeldElsewhere => (
+            "This code is for Kiosk {kiosk} (locker code {locker_code}). This is Kiosk {letter}.",
+            "Este código es del quiosco {kiosk} (código de taquilla {locker_code}). Este es el quiosco {letter}.",
         ),
         CodeNeedsInspection => (
             "This door needs a check by staff. Please ask: {contact}",
@@ -1371,6 +1378,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Paquete asignado a otro destinatario",
         ),
         NoOtherKiosk => ("Code for another kiosk", "Código de otro quiosco"),
+        NoHeldElsewhere => (
+            "Code held at another kiosk",
+            "Código guardado en otro quiosco",
+        ),
         NoNotACode => (
             "Scanned something that is no code",
             "Se escaneó algo que no es un código",
@@ -2306,6 +2317,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         DidReturnIssued => ("Return issued", "Devolución emitida"),
         DidReturnWithdrawn => ("Return withdrawn", "Devolución anulada"),
+        DidDirectoryReceived => (
+            "Directory record from another kiosk",
+            "Registro del directorio de otro quiosco",
+        ),
         DidReturnDropStarted => ("Return drop-off started", "Entrega de devolución iniciada"),
         DidReturnDropCancelled => (
             "Return drop-off cancelled",
@@ -2686,6 +2701,7 @@ pub const AUDIT_ACTIONS: &[&str] = &[
     "deposit_door_released",
     "deposit_started",
     "deposit_stored",
+    "directory_received",
     "disabled",
     "does_not_fit",
     "door_closed",
@@ -2826,6 +2842,7 @@ pub fn machine(name: &str) -> Option<Text> {
         "refusal.replaced" => NoReplaced,
         "refusal.reassigned" => NoReassigned,
         "refusal.other_kiosk" => NoOtherKiosk,
+        "refusal.held_elsewhere" => NoHeldElsewhere,
         "refusal.not_a_code" => NoNotACode,
         "refusal.sign_in_locked" => NoSignInLocked,
         "refusal.needs_inspection" => NoNeedsInspection,
@@ -2872,6 +2889,7 @@ pub fn machine(name: &str) -> Option<Text> {
         "rejection.return_still_inside" => RejReturnStillInside,
         "return_issued" => DidReturnIssued,
         "return_withdrawn" => DidReturnWithdrawn,
+        "directory_received" => DidDirectoryReceived,
         "return_drop_started" => DidReturnDropStarted,
         "return_drop_cancelled" => DidReturnDropCancelled,
         "return_dropped" => DidReturnDropped,

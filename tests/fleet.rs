@@ -4,12 +4,11 @@
 
 mod common;
 
-use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command as Process, Stdio};
+use std::process::Command as Process;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
+use common::broker::{Broker, free_port};
 use common::rig::*;
 use locker::domain::CompartmentId;
 use locker::engine::read::{Answer, Query};
@@ -18,73 +17,6 @@ use locker::fleet::{FleetEvent, FleetLink, FleetState, SupportKey};
 use locker::kiosk::Screen;
 use locker::testkit::driver::ANA;
 use rumqttc::{Client, Event as MqttEvent, MqttOptions, Packet, QoS};
-
-/// A Mosquitto of its own, persisting its sessions in `dir`.
-struct Broker {
-    child: Child,
-    port: u16,
-}
-
-impl Broker {
-    fn start(dir: &Path, port: u16) -> Broker {
-        Broker::start_with(dir, port, "allow_anonymous true\n")
-    }
-
-    /// With `settings` (access control) after the listener.
-    fn start_with(dir: &Path, port: u16, settings: &str) -> Broker {
-        if !common::on_path("mosquitto") && !Path::new("/usr/sbin/mosquitto").exists() {
-            common::peer_missing("mosquitto");
-        }
-        // Started as root, Mosquitto drops to its own user: that user must
-        // be able to save the sessions here.
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).expect("chmod");
-        let conf = dir.join("mosquitto.conf");
-        std::fs::write(
-            &conf,
-            format!(
-                "listener {port} 127.0.0.1\n{settings}persistence true\npersistence_location {}/\nlog_dest none\n",
-                dir.display()
-            ),
-        )
-        .expect("broker config");
-        let program = if common::on_path("mosquitto") {
-            "mosquitto".into()
-        } else {
-            "/usr/sbin/mosquitto".to_string()
-        };
-        let child = Process::new(program)
-            .arg("-c")
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("mosquitto starts");
-        let deadline = Instant::now() + WAIT;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "mosquitto listens on {port}");
-            std::thread::sleep(StdDuration::from_millis(50));
-        }
-        Broker { child, port }
-    }
-
-    /// Stops it as a service manager would (it saves its sessions).
-    fn stop(mut self) {
-        // SAFETY: kill(2) on the pid of a child this struct still owns
-        // (not yet waited for, so the pid is not reused).
-        unsafe {
-            libc::kill(self.child.id() as i32, libc::SIGTERM);
-        }
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Kiosk A of the property "riverside", on the test's broker.
 fn kiosk_a(port: u16) -> FleetLink {
@@ -95,13 +27,6 @@ fn kiosk_a(port: u16) -> FleetLink {
         kiosk: "A".into(),
         credentials: None,
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 /// A building's own tool: a persistent session, so what is published

@@ -149,7 +149,9 @@ pub(super) fn on_loaded(model: &mut Model, loaded: Answer) {
         }
         | Answer::Compartments(_)
         | Answer::Intents(_)
-        | Answer::PublishedUpTo(_) => return,
+        | Answer::PublishedUpTo(_)
+        | Answer::Directory(_)
+        | Answer::SiteCodeHeld(_) => return,
     };
 }
 

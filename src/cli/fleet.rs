@@ -71,6 +71,13 @@ pub enum FleetCmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Make the property's site key: the same file goes to each of its
+    /// kiosks as `fleet.site_key_file`.
+    Sitekey {
+        /// Where the key goes (made readable by its owner only).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Every kiosk of a site: online or not, its doors, boards and open
     /// alerts, as each last published them.
     Status {
@@ -100,6 +107,22 @@ pub enum FleetCmd {
 pub fn run(cmd: FleetCmd) -> Result<(), CliError> {
     match cmd {
         FleetCmd::Keygen { name, out } => keygen(&name, &out),
+        FleetCmd::Sitekey { out } => {
+            if out.exists() {
+                return Err(CliError::Usage(format!(
+                    "{}: exists already (kiosks hold codes under it)",
+                    out.display()
+                )));
+            }
+            crate::domain::CodeKeys::generate()
+                .save_titled(
+                    &out,
+                    "locker site key: the same file at every kiosk of the property, secret to them.",
+                )
+                .map_err(|e| CliError::Failed(format!("{}: {e}", out.display())))?;
+            println!("{}", out.display());
+            Ok(())
+        }
         FleetCmd::Status { broker, json } => status(&broker.link("+")?, json),
         FleetCmd::Unlock {
             broker,

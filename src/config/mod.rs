@@ -446,6 +446,12 @@ impl Config {
         abs(&mut self.kiosk.data_dir);
         abs(&mut self.kiosk.hardware);
         abs(&mut self.security.key_file);
+        for p in [&mut self.fleet.password_file, &mut self.fleet.site_key_file]
+            .into_iter()
+            .flatten()
+        {
+            abs(p);
+        }
         // "keypad-16" and "pc" are built-in maps, not files next to the config.
         if let Some(k) = &mut self.kiosk.keymap
             && (k.components().count() > 1 || k.extension().is_some())

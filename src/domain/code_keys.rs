@@ -67,6 +67,9 @@ fn mac(secret: &[u8; 32], parts: &[&[u8]]) -> [u8; 32] {
 /// return code of the same digits never share an index key.
 const CODE_INDEX: &[u8] = b"locker code index v1";
 const RETURN_INDEX: &[u8] = b"locker return index v1";
+/// What a property's kiosks fingerprint a pickup code under, to ask one
+/// another whose it is (docs/FLEET.md).
+const SITE_INDEX: &[u8] = b"locker site code v1";
 
 /// `n` decimal digits from a keyed hash of the nonce under `label`.
 fn digits(key: &CodeKey, label: &[u8], kiosk: &str, nonce: &[u8], n: u32) -> Option<String> {
@@ -216,6 +219,16 @@ impl CodeKeys {
         self.indexes(RETURN_INDEX, code)
     }
 
+    /// A pickup code's fingerprints across the property `site`, one per
+    /// key of this ring, which is the site's key file shared by its
+    /// kiosks: the newest files a code, each is asked for.
+    pub fn site_fingerprints(&self, site: &str, code: &AccessCode) -> Vec<[u8; 32]> {
+        self.keys
+            .iter()
+            .map(|k| k.mac(&[SITE_INDEX, site.as_bytes(), code.as_str().as_bytes()]))
+            .collect()
+    }
+
     /// One keyed hash of `text` under `label` per key, counted as lookups.
     fn indexes(&self, label: &[u8], text: &str) -> Vec<[u8; 32]> {
         self.lookups
@@ -274,6 +287,14 @@ impl CodeKeys {
 
     /// Writes the file 0600, whole or not at all.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        self.save_titled(
+            path,
+            "locker code keys, newest first. Keep this file secret and backed up apart from the data directory.",
+        )
+    }
+
+    /// [`CodeKeys::save`], with `title` as the file's first line.
+    pub fn save_titled(&self, path: &Path, title: &str) -> std::io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         let tmp = path.with_extension("key.new");
         let _ = std::fs::remove_file(&tmp);
@@ -282,10 +303,7 @@ impl CodeKeys {
             .create_new(true)
             .mode(0o600)
             .open(&tmp)?;
-        writeln!(
-            f,
-            "# locker code keys, newest first. Keep this file secret and backed up apart from the data directory."
-        )?;
+        writeln!(f, "# {title}")?;
         for k in &self.keys {
             writeln!(f, "{}", hex::encode(k.secret))?;
         }

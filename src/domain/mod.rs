@@ -4,6 +4,7 @@ pub mod code;
 pub mod code_keys;
 pub mod compartment;
 pub mod country;
+pub mod directory;
 pub mod fees;
 pub mod hold;
 pub mod parcel;

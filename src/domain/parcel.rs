@@ -88,6 +88,10 @@ pub struct Parcel {
     /// Where the code index points at this parcel (hex of the keyed hash).
     pub code_key: Option<String>,
     pub qr_key: Option<String>,
+    /// The live code's fingerprint under the property's site key (hex),
+    /// where other kiosks of the site ask for it.
+    #[serde(default)]
+    pub site_key: Option<String>,
     /// The id of the code key the live code was made with.
     #[serde(default)]
     pub key_id: Option<String>,

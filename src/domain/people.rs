@@ -201,6 +201,22 @@ impl Recipient {
         }
     }
 
+    /// A recipient told by e-mail in English, with no phone, delegates or
+    /// vacation.
+    pub fn new(id: RecipientId, name: &str, email: &str) -> Self {
+        Self {
+            closed: false,
+            ..Self::closed(id)
+        }
+        .named(name, email)
+    }
+
+    fn named(mut self, name: &str, email: &str) -> Self {
+        self.name = name.to_string();
+        self.email = email.to_string();
+        self
+    }
+
     /// What is left after the account is closed: no personal data.
     pub fn closed(id: RecipientId) -> Self {
         Self {

@@ -6,6 +6,7 @@ use super::deposit::FreshCode;
 use super::tx::{Refusal, TxResult, abort};
 use super::{Command, Engine, EngineError, EngineResult, Event, Found, Rejection};
 use crate::domain::code::validate_pin;
+use crate::domain::directory::{recipient_key, user_key};
 use crate::domain::hold::local_date;
 use crate::domain::people::validate_user_name;
 use crate::domain::text::{NOTE_MAX, TextError, check_email, check_text};
@@ -354,29 +355,15 @@ impl Engine {
     ) -> EngineResult {
         let rid = RecipientId::parse(recipient)
             .map_err(|_| EngineError::Rejected(Rejection::RecipientIdMalformed))?;
-        let waiting: Vec<ParcelId> = super::query::live_parcels(&self.store)?
-            .into_iter()
-            .filter(|p| p.recipient == rid && p.state == ParcelState::Stored)
-            .map(|p| p.id)
-            .collect();
-        let tz = self.settings.tz;
+        let waiting = self.waiting_for(&rid)?;
         self.commit(|tx| {
             let Some(mut r) = tx.recipient(&rid)?.filter(|r| !r.closed) else {
                 return abort(EngineError::NotFound(format!("recipient {rid}")));
             };
             r.vacation_until = until;
             tx.put(T::Recipients, rid.digits().as_bytes(), &r)?;
-            for id in &waiting {
-                let mut p = tx.parcel(*id)?;
-                let Some(dep) = p.deposited_at else { continue };
-                let base = self.settings.hold.deadline(dep, tz, 0);
-                p.extension_days = self
-                    .settings
-                    .hold
-                    .vacation_extension(local_date(base, tz), until);
-                p.deadline = Some(self.settings.hold.deadline(dep, tz, p.extension_days));
-                tx.put_parcel(&p)?;
-            }
+            self.stamp(tx, &recipient_key(rid.digits()))?;
+            self.stretch_holds(tx, &waiting, until)?;
             tx.audit(self.audit_draft(
                 who,
                 "vacation",
@@ -412,6 +399,7 @@ impl Engine {
                 None => {}
             }
             tx.put(T::Recipients, r.id.digits().as_bytes(), &r)?;
+            self.stamp(tx, &recipient_key(r.id.digits()))?;
             tx.audit(self.audit_draft(who, "recipient_saved", None, None, r.id.to_string()))
         })?;
         Ok(vec![Event::Done])
@@ -445,6 +433,7 @@ impl Engine {
                 return abort(e.into());
             }
             tx.put(T::Recipients, rid.digits().as_bytes(), &r)?;
+            self.stamp(tx, &recipient_key(rid.digits()))?;
             tx.audit(self.audit_draft(who, "recipient_updated", None, None, rid.to_string()))
         })?;
         Ok(vec![Event::Done])
@@ -470,6 +459,7 @@ impl Engine {
                 rid.digits().as_bytes(),
                 &Recipient::closed(rid.clone()),
             )?;
+            self.stamp(tx, &recipient_key(rid.digits()))?;
             tx.audit(self.audit_draft(who, "account_closed", None, None, rid.to_string()))
         })?;
         Ok(vec![Event::Done])
@@ -500,6 +490,7 @@ impl Engine {
                 }));
             }
             tx.put(T::Users, name.as_bytes(), &user)?;
+            self.stamp(tx, &user_key(name))?;
             tx.audit(self.audit_draft(who, "user_added", None, None, format!("{name} ({role})")))
         })?;
         Ok(vec![Event::Done])
@@ -515,6 +506,7 @@ impl Engine {
         }
         self.commit(|tx| {
             tx.del(T::Users, name.as_bytes())?;
+            self.stamp(tx, &user_key(name))?;
             tx.audit(self.audit_draft(who, "user_removed", None, None, name.to_string()))
         })?;
         Ok(vec![Event::Done])
@@ -530,6 +522,7 @@ impl Engine {
             };
             user.pin_hash = pin_hash.clone();
             tx.put(T::Users, name.as_bytes(), &user)?;
+            self.stamp(tx, &user_key(name))?;
             tx.audit(self.audit_draft(who, "pin_reset", None, None, name.to_string()))
         })?;
         Ok(vec![Event::Done])

@@ -256,6 +256,23 @@ pub enum Command {
     RetryMessages {
         id: Option<u64>,
     },
+    // The property's broker (docs/FLEET.md).
+    /// A directory record as another kiosk of the property has it.
+    ApplyDirectory {
+        change: Box<crate::domain::directory::Change>,
+    },
+    /// The broker has the directory record `key` as of `stamp`.
+    DirectoryPublished {
+        key: String,
+        stamp: crate::domain::directory::Stamp,
+    },
+    /// Another kiosk of the property holds a code just typed here (the
+    /// answer to [`Event::AskSite`]'s fingerprint).
+    CodeElsewhere {
+        fingerprint: String,
+        kiosk: String,
+        locker_code: String,
+    },
 }
 
 /// What happened, for screens and subscribers.
@@ -410,9 +427,27 @@ pub enum Event {
     BusUp,
     /// A command with nothing else to report went through.
     Done,
+    /// A directory record changed here: the fleet publisher's cue.
+    DirectoryChanged,
+    /// A typed code that nothing here knows, as fingerprints under the
+    /// property's site key: the fleet publisher asks the other kiosks.
+    AskSite {
+        fingerprints: Vec<String>,
+    },
+    /// Another kiosk of the property holds the code just typed here.
+    CodeHeldElsewhere {
+        kiosk: String,
+        locker_code: String,
+    },
 }
 
 impl Event {
+    /// Cues between the engine and the fleet publisher, never passed on to
+    /// another process (a fingerprint of a typed code stays in the kiosk).
+    pub fn is_internal(&self) -> bool {
+        matches!(self, Event::DirectoryChanged | Event::AskSite { .. })
+    }
+
     /// Whether the event is about the locker itself rather than about
     /// whoever asked: a door, a compartment, an alert, the bus. Only these
     /// reach other screens when another process's command causes them; a

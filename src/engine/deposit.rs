@@ -116,6 +116,7 @@ impl Engine {
             removed_at: None,
             code_key: None,
             qr_key: None,
+            site_key: None,
             key_id: None,
             code_messages: Vec::new(),
             kind: crate::domain::ParcelKind::Delivery,
@@ -395,6 +396,7 @@ impl Engine {
                     seed,
                     index,
                     qr_key: qr.key(),
+                    site_key: self.site_fingerprint(&code),
                 });
             }
         }
@@ -419,6 +421,10 @@ impl Engine {
         tx.put(T::Codes, &fresh.index, &p.id)?;
         tx.del(T::DeadCodes, &fresh.index)?;
         tx.put(T::Qr, &fresh.qr_key, &p.id)?;
+        if let Some(fp) = &fresh.site_key {
+            p.site_key = Some(hex::encode(fp));
+            tx.put(T::SiteCodes, fp, &p.id)?;
+        }
         if let Some(mut n) = message {
             n.seed = Some(fresh.seed.clone());
             tx.queue_with_code(p, n)?;
@@ -452,6 +458,8 @@ pub(super) struct FreshCode {
     seed: crate::domain::CodeSeed,
     index: [u8; 32],
     qr_key: [u8; 32],
+    /// The code's fingerprint for the property, with a site key.
+    site_key: Option<[u8; 32]>,
 }
 
 pub(super) fn reserve(tx: &Tx<'_>, c: CompartmentId, parcel: ParcelId) -> TxResult<()> {

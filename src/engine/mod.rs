@@ -9,7 +9,9 @@ mod admin;
 mod api;
 mod crash;
 mod deposit;
+mod directory;
 mod doors;
+mod elsewhere;
 mod lost;
 mod outbox;
 mod pickup;
@@ -43,7 +45,7 @@ use crate::store::{Store, StoreError, T, TxFailure, compartment_key};
 pub use api::{Actor, Command, Event, Found, NewReturn, Problem, SizeChoice};
 pub use rejection::Rejection;
 use sessions::Session;
-pub use settings::{EngineSettings, KeySetupError};
+pub use settings::{EngineSettings, KeySetupError, SiteKeys};
 pub use tx::{Refusal, Scanned};
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +114,8 @@ pub struct Engine {
     /// transaction being committed: deleted once it is on disk.
     unspool: std::cell::RefCell<Vec<u64>>,
     dummy_phc: std::sync::OnceLock<String>,
+    /// The property: the directory's clock, cues for the fleet publisher.
+    site: directory::Site,
 }
 
 impl Engine {
@@ -143,6 +147,7 @@ impl Engine {
             }
         }
         let hasher = Hasher::new(settings.hash_cost);
+        let site = directory::latest_stamp(&store)?;
         let mut engine = Engine {
             store,
             bus,
@@ -157,8 +162,10 @@ impl Engine {
             instance,
             unspool: std::cell::RefCell::new(Vec::new()),
             dummy_phc: std::sync::OnceLock::new(),
+            site,
         };
         engine.reissue_orphaned_codes()?;
+        engine.stamp_unstamped()?;
         engine.record_start()?;
         Ok(engine)
     }
@@ -450,6 +457,22 @@ impl Engine {
             AcknowledgeAlert { id, note } => {
                 let who = self.authorize(actor, Permission::AcknowledgeAlerts)?;
                 self.acknowledge_alert(&who, id, &note)
+            }
+            ApplyDirectory { change } => {
+                let who = self.authorize(actor, Permission::ManageUsers)?;
+                self.apply_directory(&who, *change)
+            }
+            DirectoryPublished { key, stamp } => {
+                self.authorize(actor, Permission::ViewAudit)?;
+                self.directory_published(&key, &stamp)
+            }
+            CodeElsewhere {
+                fingerprint,
+                kiosk,
+                locker_code,
+            } => {
+                self.authorize(actor, Permission::ViewParcels)?;
+                Ok(self.code_elsewhere(&fingerprint, kiosk, locker_code))
             }
         }
     }

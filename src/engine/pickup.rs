@@ -81,6 +81,9 @@ impl Engine {
             }
             dead = dead.or(self.store.get::<DeadCode>(T::DeadCodes, &key)?);
         }
+        if dead.is_none() {
+            self.ask_site(&code);
+        }
         self.wrong_code(refusal_for(dead))
     }
 
@@ -374,6 +377,9 @@ impl Engine {
         if let Some(k) = p.code_key.take().and_then(|h| hex::decode(h).ok()) {
             tx.del(T::Codes, &k)?;
             tx.put(T::DeadCodes, &k, &dead)?;
+        }
+        if let Some(k) = p.site_key.take().and_then(|h| hex::decode(h).ok()) {
+            tx.del(T::SiteCodes, &k)?;
         }
         if let Some(k) = p.qr_key.take().and_then(|h| hex::decode(h).ok()) {
             tx.del(T::Qr, &k)?;

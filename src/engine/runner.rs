@@ -33,6 +33,9 @@ enum Job {
 pub struct EngineHandle {
     requests: mpsc::UnboundedSender<Job>,
     events: broadcast::Sender<Event>,
+    /// The fleet publisher's cues ([`Event::is_internal`]), apart from
+    /// what screens follow.
+    cues: broadcast::Sender<Event>,
 }
 
 /// How often the scheduler looks for due reminders and expiries.
@@ -52,6 +55,8 @@ impl EngineHandle {
         // Slow subscribers lose old events (they get a Lagged notice), never block the engine.
         let (events, _) = broadcast::channel(256);
         let out = events.clone();
+        let (cues, _) = broadcast::channel(64);
+        let cue = cues.clone();
         let spawned = thread::Builder::new().name("engine".into()).spawn(move || {
             let rt = match tokio::runtime::Builder::new_current_thread()
                 .enable_time()
@@ -102,6 +107,13 @@ impl EngineHandle {
                             }
                         }
                     }
+                    for e in engine.take_announced() {
+                        let _ = if e.is_internal() {
+                            cue.send(e)
+                        } else {
+                            out.send(e)
+                        };
+                    }
                     // What was committed reaches the disk within FLUSH_AFTER,
                     // as sled's own flusher would do it; nothing committed,
                     // nothing written.
@@ -115,7 +127,11 @@ impl EngineHandle {
         if let Err(e) = spawned {
             tracing::error!(error = %e, "engine thread did not start");
         }
-        EngineHandle { requests, events }
+        EngineHandle {
+            requests,
+            events,
+            cues,
+        }
     }
 
     /// Queues a command; the receiver gets its outcome.
@@ -221,6 +237,12 @@ impl EngineHandle {
     /// Events nobody asked for: door events, alerts, expiries, bus down.
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()
+    }
+
+    /// The cues the engine leaves for the fleet publisher: a directory
+    /// record changed, a typed code to ask the property about.
+    pub fn subscribe_cues(&self) -> broadcast::Receiver<Event> {
+        self.cues.subscribe()
     }
 }
 

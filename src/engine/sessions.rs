@@ -147,6 +147,11 @@ impl Engine {
         Some(role)
     }
 
+    /// Signs out every session of `user`.
+    pub(super) fn end_sessions_of(&mut self, user: &str) {
+        self.sessions.retain(|_, s| s.user != user);
+    }
+
     pub(super) fn session_idle(&self) -> chrono::Duration {
         chrono::Duration::seconds(i64::from(self.settings.session_secs))
     }

@@ -7,11 +7,20 @@ use crate::domain::code_keys::KeyFileError;
 use crate::domain::{CodeKeys, Country, FeePolicy, HashCost, HoldPolicy};
 use crate::store::{Store, T};
 
-/// The key file could not be read or made; one line for `security.key_file`.
+/// A key file could not be read or made; one line naming its key.
 #[derive(Debug, thiserror::Error)]
-#[error("security.key_file: {reason}")]
+#[error("{key}: {reason}")]
 pub struct KeySetupError {
+    pub key: &'static str,
     pub reason: String,
+}
+
+/// The property's site key, shared by its kiosks: a code typed at the
+/// wrong kiosk is asked of the others by its fingerprint under it.
+#[derive(Clone, Debug)]
+pub struct SiteKeys {
+    pub site: String,
+    pub keys: CodeKeys,
 }
 
 /// The settings the engine needs, taken from the config file.
@@ -37,6 +46,9 @@ pub struct EngineSettings {
     /// Where the spool transport leaves `.eml` files, so that copies
     /// giving a dead code can be deleted.
     pub spool_dir: Option<std::path::PathBuf>,
+    /// The property's site key (`fleet.site_key_file`), if the kiosk is one
+    /// of several.
+    pub site: Option<SiteKeys>,
 }
 
 impl EngineSettings {
@@ -59,6 +71,7 @@ impl EngineSettings {
             keys,
             spool_dir: (c.notify.transport == "spool")
                 .then(|| c.kiosk.data_dir.join(&c.notify.spool_dir)),
+            site: None,
         }
     }
 
@@ -72,6 +85,7 @@ impl EngineSettings {
             Err(KeyFileError::Missing { .. }) if store.tree(T::Codes).is_empty() => {
                 let keys = CodeKeys::generate();
                 keys.save(path).map_err(|e| KeySetupError {
+                    key: "security.key_file",
                     reason: format!("{}: cannot write: {e}", path.display()),
                 })?;
                 tracing::info!(file = %path.display(), "made a new code key file");
@@ -79,6 +93,7 @@ impl EngineSettings {
             }
             Err(KeyFileError::Missing { path }) => {
                 return Err(KeySetupError {
+                    key: "security.key_file",
                     reason: format!(
                         "{path}: missing, and live codes were made with it: restore it from the backup"
                     ),
@@ -86,11 +101,23 @@ impl EngineSettings {
             }
             Err(e) => {
                 return Err(KeySetupError {
+                    key: "security.key_file",
                     reason: e.to_string(),
                 });
             }
         };
-        Ok(Self::from_config(c, keys))
+        let mut settings = Self::from_config(c, keys);
+        if let Some(path) = &c.fleet.site_key_file {
+            let keys = CodeKeys::load(path).map_err(|e| KeySetupError {
+                key: "fleet.site_key_file",
+                reason: e.to_string(),
+            })?;
+            settings.site = Some(SiteKeys {
+                site: c.fleet.site.clone(),
+                keys,
+            });
+        }
+        Ok(settings)
     }
 
     /// Defaults with cheap hashing, for tests.
@@ -112,6 +139,7 @@ impl EngineSettings {
             session_secs: 300,
             keys: CodeKeys::for_tests(),
             spool_dir: None,
+            site: None,
         }
     }
 }

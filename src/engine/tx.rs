@@ -32,6 +32,9 @@ pub enum Refusal {
     Reassigned,
     #[error("this code is for kiosk {kiosk}")]
     OtherKiosk { kiosk: String },
+    /// A typed code another kiosk of the property holds.
+    #[error("this code is for kiosk {kiosk} (locker code {locker_code})")]
+    HeldElsewhere { kiosk: String, locker_code: String },
     #[error("this is not a pickup code")]
     NotACode { scanned: Scanned },
     #[error("too many wrong PINs for this user: sign-in paused")]

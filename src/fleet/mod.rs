@@ -6,6 +6,8 @@
 //! The kiosk works the same with no broker at all.
 
 pub mod order;
+mod orders;
+pub mod site;
 
 use std::time::Duration;
 
@@ -16,10 +18,9 @@ use tokio::sync::mpsc;
 use crate::domain::{CompartmentId, CompartmentState, ParcelId};
 use crate::engine::read::{Answer, Query};
 use crate::engine::runner::EngineHandle;
-use crate::engine::{Actor, Command};
+use crate::engine::{Actor, Command, Event};
 use crate::store::AuditEntry;
 pub use order::SupportKey;
-use order::{Action, Outcome, Signed};
 
 /// The version in every topic: a change of payload that breaks a reader
 /// gets a new one.
@@ -208,13 +209,29 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
     let (client, mut eventloop) = AsyncClient::new(opts, 16);
     let (tx, mut wire) = mpsc::unbounded_channel();
     let (orders_tx, orders) = mpsc::unbounded_channel();
+    let (heard_tx, mut heard_rx) = mpsc::unbounded_channel::<(String, Vec<u8>)>();
+    {
+        let (engine, client, link) = (engine.clone(), client.clone(), link.clone());
+        tokio::spawn(async move {
+            while let Some((topic, payload)) = heard_rx.recv().await {
+                if link.heard(&topic) == site::Heard::Orders {
+                    let _ = orders_tx.send(payload);
+                } else {
+                    site::heard(&engine, &client, &link, &topic, &payload).await;
+                }
+            }
+        });
+    }
+    if engine.inspect(|e| e.settings().site.is_some()).await == Some(true) {
+        tokio::spawn(site::ask_site(engine.clone(), client.clone(), link.clone()));
+    }
     tokio::spawn(async move {
         loop {
             let said = match eventloop.poll().await {
                 Ok(MqttEvent::Incoming(Packet::ConnAck(_))) => Wire::Connected,
                 Ok(MqttEvent::Incoming(Packet::PubAck(_))) => Wire::Acked,
                 Ok(MqttEvent::Incoming(Packet::Publish(p))) => {
-                    let _ = orders_tx.send(p.payload.to_vec());
+                    let _ = heard_tx.send((p.topic.clone(), p.payload.to_vec()));
                     continue;
                 }
                 Ok(_) => continue,
@@ -231,7 +248,7 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
         }
     });
     if !keys.is_empty() {
-        tokio::spawn(serve_orders(
+        tokio::spawn(orders::serve_orders(
             engine.clone(),
             client.clone(),
             link.clone(),
@@ -240,10 +257,12 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
         ));
     }
     let mut events = engine.subscribe();
+    let mut cues = engine.subscribe_cues();
     let Some(mut done) = read_published(&engine).await else {
         return;
     };
     let mut recorded = done;
+    let site_key = engine.inspect(|e| e.settings().site.is_some()).await == Some(true);
     loop {
         // Wait for a connection (repeats of Down and stray acks go by).
         loop {
@@ -254,11 +273,9 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
             }
         }
         tracing::info!(broker = %link.host, "connected to the property's broker");
-        if !keys.is_empty()
-            && client
-                .subscribe(link.orders_topic(), QoS::AtLeastOnce)
-                .await
-                .is_err()
+        if subscribe(&client, &link, !keys.is_empty(), site_key)
+            .await
+            .is_err()
         {
             continue;
         }
@@ -275,7 +292,15 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
             continue;
         }
         let mut state_due = true;
+        let mut directory_due = true;
         'connected: loop {
+            if directory_due {
+                match site::publish_directory(&engine, &link, &client, &mut wire).await {
+                    Sent::Acked => directory_due = false,
+                    Sent::Unanswered => continue 'connected,
+                    Sent::Down => break 'connected,
+                }
+            }
             if state_due {
                 let Some(state) = engine.inspect(FleetState::read).await else {
                     return;
@@ -304,6 +329,9 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
                         // A door, an alert or the bus changed (or events
                         // were missed): the retained state follows.
                         state_due = ev.as_ref().is_ok_and(|e| e.is_shared()) || ev.is_err();
+                    }
+                    cue = cues.recv() => {
+                        directory_due = matches!(cue, Ok(Event::DirectoryChanged) | Err(_));
                     }
                     w = wire.recv() => match w {
                         Some(Wire::Down) => break 'connected,
@@ -338,6 +366,32 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
             }
         }
     }
+}
+
+/// Subscribes to what the kiosk hears from the property: the directory
+/// always, orders with support keys, codes' questions and answers with a
+/// site key.
+async fn subscribe(
+    client: &AsyncClient,
+    link: &FleetLink,
+    orders: bool,
+    site_key: bool,
+) -> Result<(), rumqttc::ClientError> {
+    client
+        .subscribe(link.directory_filter(), QoS::AtLeastOnce)
+        .await?;
+    if orders {
+        client
+            .subscribe(link.orders_topic(), QoS::AtLeastOnce)
+            .await?;
+    }
+    if site_key {
+        client.subscribe(link.ask_filter(), QoS::AtMostOnce).await?;
+        client
+            .subscribe(link.found_filter(), QoS::AtMostOnce)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Publishes with QoS 1 and waits for the broker's acknowledgement.
@@ -393,105 +447,5 @@ async fn entries_after(engine: &EngineHandle, after: u64) -> Option<Vec<AuditEnt
             tracing::error!(answer = ?other.err(), "the fleet publisher cannot read the log");
             None
         }
-    }
-}
-
-/// Carries out support's orders one at a time: each checked (signature,
-/// kiosk, life), accepted once, done as the agent, and answered on the
-/// results topic (QoS 0: the publisher alone waits for acknowledgements).
-/// A refused order is audited with its agent and why.
-async fn serve_orders(
-    engine: EngineHandle,
-    client: AsyncClient,
-    link: FleetLink,
-    keys: Vec<SupportKey>,
-    mut orders: mpsc::UnboundedReceiver<Vec<u8>>,
-) {
-    while let Some(payload) = orders.recv().await {
-        // Orders live in wall-clock time, between machines.
-        let now = chrono::Utc::now();
-        let outcome = match serde_json::from_slice::<Signed>(&payload) {
-            Err(_) => refused(&engine, "", "?", "an order that could not be read".into()).await,
-            Ok(signed) => match signed.check(&keys, &link.site, &link.kiosk, now) {
-                Err(why) => {
-                    let o = &signed.order;
-                    refused(&engine, &o.id, &o.agent, why.to_string()).await
-                }
-                Ok(order) => carry_out(&engine, order).await,
-            },
-        };
-        let payload = serde_json::to_vec(&outcome).unwrap_or_default();
-        if let Err(e) = client
-            .publish(link.results_topic(), QoS::AtMostOnce, false, payload)
-            .await
-        {
-            tracing::warn!(error = %e, "could not answer an order");
-        }
-    }
-}
-
-fn agent_actor(agent: &str) -> Actor {
-    Actor::Local {
-        name: format!("support:{agent}"),
-    }
-}
-
-async fn carry_out(engine: &EngineHandle, order: &order::Order) -> Outcome {
-    let actor = agent_actor(&order.agent);
-    let accepted = engine
-        .send(
-            actor.clone(),
-            Command::AcceptRemote {
-                id: order.id.clone(),
-                until: order.expires,
-            },
-        )
-        .await;
-    if let Err(e) = accepted {
-        return refused(engine, &order.id, &order.agent, e.to_string()).await;
-    }
-    let Action::Unlock { door, reason } = &order.action;
-    let done = engine
-        .send_shared(
-            actor,
-            Command::ManualUnlock {
-                compartment: *door,
-                reason: reason.clone(),
-            },
-        )
-        .await;
-    match done {
-        Ok(_) => Outcome {
-            v: 1,
-            id: order.id.clone(),
-            done: true,
-            said: format!("door {door} pulsed"),
-        },
-        Err(e) => Outcome {
-            v: 1,
-            id: order.id.clone(),
-            done: false,
-            said: e.to_string(),
-        },
-    }
-}
-
-async fn refused(engine: &EngineHandle, id: &str, agent: &str, why: String) -> Outcome {
-    let detail = format!("order {id} from {agent} refused: {why}");
-    let actor = actor();
-    let recorded = {
-        let detail = detail.clone();
-        engine
-            .inspect(move |e| e.record_call(&actor, "fleet", &detail))
-            .await
-    };
-    if !matches!(recorded, Some(Ok(()))) {
-        tracing::warn!(%detail, "could not audit a refused order");
-    }
-    Outcome {
-        v: 1,
-        id: id.to_string(),
-        done: false,
-        said: why,
     }
 }

@@ -72,9 +72,18 @@ pub enum T {
     Returns,
     /// Keyed hash of a return code -> return id (live returns only).
     ReturnCodes,
+    /// Directory key (`recipient/…`, `user/…`) -> the stamp of the
+    /// record's version here (docs/FLEET.md); a removed account keeps its.
+    Stamps,
+    /// Directory keys changed here and not yet on the property's broker ->
+    /// the stamp of the change.
+    DirectoryOut,
+    /// A live code's fingerprint under the property's site key -> parcel
+    /// id, so that another kiosk of the site can ask whose a code is.
+    SiteCodes,
 }
 
-const TREE_NAMES: [&str; 17] = [
+const TREE_NAMES: [&str; 20] = [
     "meta",
     "compartments",
     "parcels",
@@ -92,6 +101,9 @@ const TREE_NAMES: [&str; 17] = [
     "alerts",
     "returns",
     "return_codes",
+    "stamps",
+    "directory_out",
+    "site_codes",
 ];
 
 impl T {

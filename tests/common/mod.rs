@@ -152,6 +152,7 @@ pub fn on_path(program: &str) -> bool {
 pub fn repo() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+pub mod broker;
 pub mod rig;
 
 /// `locker ARGS`, with no config or user from the environment.

@@ -137,9 +137,18 @@ impl Rig {
     }
 
     pub fn with(sim_opts: SimOptions, bus: impl FnOnce(&mut BusConfig)) -> Rig {
+        Rig::with_settings(EngineSettings::for_tests(), sim_opts, bus)
+    }
+
+    /// [`Rig::with`], the engine on `settings` (another kiosk id, a site
+    /// key...).
+    pub fn with_settings(
+        settings: EngineSettings,
+        sim_opts: SimOptions,
+        bus: impl FnOnce(&mut BusConfig),
+    ) -> Rig {
         let dir = tempfile::tempdir().expect("temp dir");
         let bank = Bank::demo();
-        let settings = EngineSettings::for_tests();
         let ground = Ground {
             facts: KioskFacts::from_engine(&settings, &bank.layout, "Front desk, 555-0100"),
             keymap: Keymap::keypad16(),

@@ -239,6 +239,10 @@ fn every_machine_name_has_plain_words() {
         Refusal::Replaced,
         Refusal::Reassigned,
         Refusal::OtherKiosk { kiosk: "B".into() },
+        Refusal::HeldElsewhere {
+            kiosk: "B".into(),
+            locker_code: "LK-2".into(),
+        },
         Refusal::NotACode {
             scanned: Scanned::Other,
         },

@@ -80,6 +80,13 @@ pub enum Query {
     Intents,
     /// The last audit entry the property's broker has (0: none yet).
     PublishedUpTo,
+    /// Directory records changed here that the broker has yet to take.
+    DirectoryOut,
+    /// Whether a live code here has one of these fingerprints under the
+    /// property's site key (another kiosk's question).
+    SiteCode {
+        fingerprints: Vec<String>,
+    },
 }
 
 /// Which parcels a list holds, for its title.
@@ -146,6 +153,8 @@ pub enum Answer {
     Compartments(Vec<Compartment>),
     Intents(Vec<DoorIntent>),
     PublishedUpTo(u64),
+    Directory(Vec<crate::domain::directory::Change>),
+    SiteCodeHeld(bool),
 }
 
 impl From<VerifyReport> for Answer {
@@ -177,7 +186,9 @@ impl Query {
             Query::Audit { .. }
             | Query::VerifyAudit
             | Query::AuditRange { .. }
-            | Query::PublishedUpTo => P::ViewAudit,
+            | Query::PublishedUpTo
+            | Query::DirectoryOut => P::ViewAudit,
+            Query::SiteCode { .. } => P::ViewParcels,
             Query::Alerts => P::AcknowledgeAlerts,
             Query::Outbox | Query::OutboxEntries => P::Outbox,
         }
@@ -351,6 +362,10 @@ impl Engine {
             Query::Intents => Answer::Intents(query::intents(store)?),
             Query::PublishedUpTo => {
                 Answer::PublishedUpTo(store.get(T::Meta, super::PUBLISHED_KEY)?.unwrap_or(0))
+            }
+            Query::DirectoryOut => Answer::Directory(self.directory_out()?),
+            Query::SiteCode { fingerprints } => {
+                Answer::SiteCodeHeld(self.holds_site_code(&fingerprints)?)
             }
         })
     }

@@ -4,6 +4,7 @@
 mod admin;
 mod codes;
 mod deposit;
+mod directory;
 mod faults;
 mod hold;
 mod lost;

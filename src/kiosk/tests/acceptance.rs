@@ -493,3 +493,72 @@ fn still_there_comes_before_the_inactivity_reset_and_the_answering_key_does_noth
     d.press("1");
     assert!(matches!(d.screen(), Screen::CodeEntry { .. }));
 }
+
+/// A code typed at the wrong kiosk of a property: the refusal is the usual
+/// one (a try spent), then names the kiosk that holds it once the site
+/// answers; an answer after the person moved on changes nothing.
+#[test]
+fn a_code_held_at_another_kiosk_of_the_property_names_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = crate::engine::EngineSettings::for_tests();
+    settings.site = Some(crate::engine::SiteKeys {
+        site: "riverside".into(),
+        keys: crate::domain::CodeKeys::for_tests(),
+    });
+    let mut d = crate::testkit::driver::Driver::open(
+        dir.path(),
+        settings,
+        crate::ui::TerminalProfile::Ansi,
+        |_| {},
+    )
+    .expect("kiosk driver");
+    d.press("483920#");
+    assert!(matches!(
+        d.screen(),
+        Screen::CodeRefused {
+            refusal: Refusal::Unknown,
+            ..
+        }
+    ));
+    let Some(fingerprints) = d.engine.take_announced().into_iter().find_map(|e| match e {
+        crate::engine::Event::AskSite { fingerprints } => Some(fingerprints),
+        _ => None,
+    }) else {
+        panic!("the site was not asked");
+    };
+    // What the fleet publisher does with kiosk B's answer.
+    let fleet = crate::engine::Actor::Local {
+        name: "fleet".into(),
+    };
+    let answer = crate::engine::Command::CodeElsewhere {
+        fingerprint: fingerprints[0].clone(),
+        kiosk: "B".into(),
+        locker_code: "LK-2077".into(),
+    };
+    let told = d.engine.handle(&fleet, answer.clone()).unwrap();
+    for event in told {
+        let r = d.kiosk.on_event(event);
+        d.run(r);
+    }
+    d.render();
+    let Screen::CodeRefused {
+        refusal: Refusal::HeldElsewhere { kiosk, locker_code },
+        tries_left,
+    } = d.screen().clone()
+    else {
+        panic!("{:?}", d.screen());
+    };
+    assert_eq!((kiosk.as_str(), locker_code.as_str()), ("B", "LK-2077"));
+    assert_eq!(tries_left, 4);
+    assert!(d.screen_text().contains("Kiosk B (locker code LK-2077)"));
+    snap_sizes!("kiosk_code_held_elsewhere", d.page());
+    // The person went home; a late answer leaves the home screen alone.
+    d.press("*");
+    let home = d.screen().clone();
+    let r = d.kiosk.on_event(crate::engine::Event::CodeHeldElsewhere {
+        kiosk: "B".into(),
+        locker_code: "LK-2077".into(),
+    });
+    d.run(r);
+    assert_eq!(*d.screen(), home);
+}

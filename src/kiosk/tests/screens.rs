@@ -283,6 +283,13 @@ pub(super) fn all_screens() -> Vec<Screen> {
             refusal: Refusal::OtherKiosk { kiosk: "B".into() },
             tries_left: 3,
         },
+        Screen::CodeRefused {
+            refusal: Refusal::HeldElsewhere {
+                kiosk: "B".into(),
+                locker_code: "LK-2077".into(),
+            },
+            tries_left: 3,
+        },
         Screen::Fee {
             ticket: 1,
             door: spot.door,

@@ -139,6 +139,16 @@ pub(super) fn on_event(model: &mut Model, event: Event) -> Vec<Request> {
                 tries_left,
             };
         }
+        // The code just refused as unknown is another kiosk's: say whose.
+        Event::CodeHeldElsewhere { kiosk, locker_code } => {
+            if let Screen::CodeRefused {
+                refusal: refusal @ Refusal::Unknown,
+                ..
+            } = &mut model.screen
+            {
+                *refusal = Refusal::HeldElsewhere { kiosk, locker_code };
+            }
+        }
         // The request that spent the last try still gets its answer.
         Event::CodesLocked { until } if model.screen == Screen::LostCodeSent => {
             model.codes_locked_until = Some(until);

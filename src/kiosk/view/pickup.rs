@@ -254,6 +254,18 @@ fn refused(model: &Model, refusal: &Refusal, tries_left: u32) -> Body {
             ));
             false
         }
+        Refusal::HeldElsewhere { kiosk, locker_code } => {
+            b.words(fill(
+                lang,
+                Text::CodeHeldElsewhere,
+                &[
+                    ("kiosk", kiosk),
+                    ("locker_code", locker_code),
+                    ("letter", &facts.letter),
+                ],
+            ));
+            false
+        }
         Refusal::NeedsInspection => {
             b.words(fill(
                 lang,

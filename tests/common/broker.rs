@@ -1,0 +1,138 @@
+//! A Mosquitto of the test's own (installed by .ci/peers.sh) on a free
+//! port, and a cable to it that a test can cut.
+
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command as Process, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration as StdDuration, Instant};
+
+use super::WAIT;
+
+/// A Mosquitto of its own, persisting its sessions in `dir`.
+pub struct Broker {
+    child: Child,
+    pub port: u16,
+}
+
+impl Broker {
+    pub fn start(dir: &Path, port: u16) -> Broker {
+        Broker::start_with(dir, port, "allow_anonymous true\n")
+    }
+
+    /// With `settings` (access control) after the listener.
+    pub fn start_with(dir: &Path, port: u16, settings: &str) -> Broker {
+        if !super::on_path("mosquitto") && !Path::new("/usr/sbin/mosquitto").exists() {
+            super::peer_missing("mosquitto");
+        }
+        // Started as root, Mosquitto drops to its own user: that user must
+        // be able to save the sessions here.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+        let conf = dir.join("mosquitto.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "listener {port} 127.0.0.1\n{settings}persistence true\npersistence_location {}/\nlog_dest none\n",
+                dir.display()
+            ),
+        )
+        .expect("broker config");
+        let program = if super::on_path("mosquitto") {
+            "mosquitto".into()
+        } else {
+            "/usr/sbin/mosquitto".to_string()
+        };
+        let child = Process::new(program)
+            .arg("-c")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("mosquitto starts");
+        let deadline = Instant::now() + WAIT;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "mosquitto listens on {port}");
+            std::thread::sleep(StdDuration::from_millis(50));
+        }
+        Broker { child, port }
+    }
+
+    /// Stops it as a service manager would (it saves its sessions).
+    pub fn stop(mut self) {
+        // SAFETY: kill(2) on the pid of a child this struct still owns
+        // (not yet waited for, so the pid is not reused).
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A network cable between one client and the broker: a TCP relay on a
+/// port of its own that a test can cut (every connection through it drops
+/// and new ones are refused) and mend.
+pub struct Cable {
+    pub port: u16,
+    cut: Arc<AtomicBool>,
+    live: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl Cable {
+    pub fn to(broker: u16) -> Cable {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a cable's port");
+        let port = listener.local_addr().expect("its address").port();
+        let cut = Arc::new(AtomicBool::new(false));
+        let live = Arc::new(Mutex::new(Vec::new()));
+        let (is_cut, streams) = (cut.clone(), live.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                if is_cut.load(Ordering::SeqCst) {
+                    let _ = client.shutdown(Shutdown::Both);
+                    continue;
+                }
+                let Ok(server) = TcpStream::connect(("127.0.0.1", broker)) else {
+                    continue;
+                };
+                for (from, to) in [(&client, &server), (&server, &client)] {
+                    let (Ok(mut from), Ok(mut to)) = (from.try_clone(), to.try_clone()) else {
+                        continue;
+                    };
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(Shutdown::Both);
+                    });
+                }
+                streams.lock().unwrap().extend([client, server]);
+            }
+        });
+        Cable { port, cut, live }
+    }
+
+    pub fn cut(&self) {
+        self.cut.store(true, Ordering::SeqCst);
+        for s in self.live.lock().unwrap().drain(..) {
+            let _ = s.shutdown(Shutdown::Both);
+        }
+    }
+
+    pub fn mend(&self) {
+        self.cut.store(false, Ordering::SeqCst);
+    }
+}
