@@ -6,6 +6,7 @@
 //! The kiosk works the same with no broker at all.
 
 pub mod order;
+pub mod tls;
 
 use std::time::Duration;
 
@@ -39,6 +40,8 @@ pub struct FleetLink {
     pub kiosk: String,
     /// The user and password the broker asks for, if it does.
     pub credentials: Option<(String, String)>,
+    /// `mqtts://`: the connection is over TLS with these files.
+    pub tls: Option<tls::TlsFiles>,
 }
 
 /// Reads a password file: its first line, which must not be empty, from a
@@ -60,12 +63,17 @@ pub fn read_password(path: &std::path::Path) -> Result<String, String> {
 }
 
 impl FleetLink {
-    /// The connection's options: client id, keep-alive, credentials.
+    /// The connection's options: client id, keep-alive, credentials, TLS.
     pub fn options(&self, client: String) -> MqttOptions {
         let mut opts = MqttOptions::new(client, self.host.clone(), self.port);
         opts.set_keep_alive(Duration::from_secs(10));
         if let Some((user, password)) = &self.credentials {
             opts.set_credentials(user.clone(), password.clone());
+        }
+        if let Some(tls) = &self.tls {
+            opts.set_transport(rumqttc::Transport::tls_with_config(
+                rumqttc::TlsConfiguration::Rustls(tls.client_config()),
+            ));
         }
         opts
     }
