@@ -42,7 +42,7 @@ pub struct BrokerArgs {
     ca: Option<PathBuf>,
     /// With mqtts://, for a broker that asks for one: your certificate
     /// (PEM), its private key in --cert-key.
-    #[arg(long, value_name = "FILE", requires = "cert_key")]
+    #[arg(long, value_name = "FILE", requires_all = ["cert_key", "ca"])]
     cert: Option<PathBuf>,
     /// The private key (PEM) of --cert (not an agent's signing key).
     #[arg(long, value_name = "FILE", requires = "cert")]

@@ -90,11 +90,12 @@ impl TlsFiles {
                     .with_client_auth_cert(chain, secret)
                     .map_err(|e| TlsError {
                         part: TlsPart::Key,
-                        reason: format!(
-                            "{}: not the key of {}: {e}",
-                            key.display(),
-                            cert.display()
-                        ),
+                        reason: match e {
+                            rustls::Error::InconsistentKeys(_) => {
+                                format!("{}: not the key of {}", key.display(), cert.display())
+                            }
+                            e => format!("{}: with {}: {e}", key.display(), cert.display()),
+                        },
                     })?
             }
         };
