@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as Process, Stdio};
 use std::sync::{Arc, Mutex};
@@ -41,12 +41,21 @@ impl Pki {
             "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n",
         );
         pki.leaf("kiosk", "riverside-A", "extendedKeyUsage=clientAuth\n");
-        // The broker drops to its own user before it reads its key.
+        // The broker drops to its own user before it reads its files, and
+        // a kiosk's store leaves the test process with umask 077.
         use std::os::unix::fs::PermissionsExt;
         let mode = |p: PathBuf, m: u32| {
             std::fs::set_permissions(&p, std::fs::Permissions::from_mode(m)).expect("chmod")
         };
-        mode(pki.path("server.key"), 0o644);
+        for file in [
+            "ca.pem",
+            "other-ca.pem",
+            "server.pem",
+            "server.key",
+            "kiosk.pem",
+        ] {
+            mode(pki.path(file), 0o644);
+        }
         mode(pki.path("kiosk.key"), 0o600);
         mode(dir.to_path_buf(), 0o755);
         pki
@@ -154,51 +163,88 @@ impl Pki {
     }
 }
 
-/// A Mosquitto with one TLS listener.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A Mosquitto over TLS.
 struct Broker {
     child: Child,
     port: u16,
 }
 
 impl Broker {
+    /// One TLS listener with the test's certificates.
     fn start(pki: &Pki, require_certificate: bool) -> Broker {
-        if !common::on_path("mosquitto") && !Path::new("/usr/sbin/mosquitto").exists() {
-            common::peer_missing("mosquitto");
-        }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        let conf = pki.path("mosquitto.conf");
-        std::fs::write(
-            &conf,
+        Broker::start_with(pki, |port, _| {
             format!(
                 "listener {port} 127.0.0.1\ncafile {}\ncertfile {}\nkeyfile {}\n\
-                 require_certificate {require_certificate}\nallow_anonymous true\nlog_dest none\n",
+                 require_certificate {require_certificate}\nallow_anonymous true\n",
                 pki.path("ca.pem").display(),
                 pki.path("server.pem").display(),
                 pki.path("server.key").display(),
-            ),
-        )
-        .expect("broker config");
+            )
+        })
+    }
+
+    /// Mosquitto with the config `conf` makes for two free ports, serving
+    /// TLS on the first. It says it is running once every listener is
+    /// open; one that exits before (a port taken meanwhile by another
+    /// test's broker) is started again on other ports.
+    fn start_with(pki: &Pki, conf: impl Fn(u16, u16) -> String) -> Broker {
+        if !common::on_path("mosquitto") && !Path::new("/usr/sbin/mosquitto").exists() {
+            common::peer_missing("mosquitto");
+        }
         let program = if common::on_path("mosquitto") {
             "mosquitto".into()
         } else {
             "/usr/sbin/mosquitto".to_string()
         };
-        let child = Process::new(program)
-            .arg("-c")
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("mosquitto starts");
-        let deadline = Instant::now() + WAIT;
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "mosquitto listens on {port}");
-            std::thread::sleep(StdDuration::from_millis(50));
+        let path = pki.path("mosquitto.conf");
+        for _ in 0..5 {
+            let (port, other) = (free_port(), free_port());
+            std::fs::write(&path, format!("{}log_dest stderr\n", conf(port, other)))
+                .expect("broker config");
+            let mut child = Process::new(&program)
+                .arg("-c")
+                .arg(&path)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("mosquitto starts");
+            let stderr = child.stderr.take().expect("mosquitto's stderr");
+            let (said, lines) = std::sync::mpsc::channel();
+            // Read to the end, so the broker never waits on a full pipe.
+            std::thread::spawn(move || {
+                use std::io::BufRead;
+                for line in std::io::BufReader::new(stderr)
+                    .lines()
+                    .map_while(Result::ok)
+                {
+                    let _ = said.send(line);
+                }
+            });
+            let mut log = Vec::new();
+            loop {
+                match lines.recv_timeout(WAIT) {
+                    Ok(line) if line.ends_with(" running") => return Broker { child, port },
+                    Ok(line) => log.push(line),
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        panic!("mosquitto did not start: {log:?}")
+                    }
+                }
+            }
+            let _ = child.wait();
+            assert!(
+                log.iter().any(|l| l.contains("Address already in use")),
+                "mosquitto stopped: {log:?}"
+            );
         }
-        Broker { child, port }
+        panic!("mosquitto found no free port in 5 tries");
     }
 
     fn url(&self) -> String {
@@ -233,8 +279,8 @@ struct Presence {
 }
 
 impl Presence {
-    fn watch(broker: &Broker, tls: TlsFiles) -> Presence {
-        let site = broker.link("+", tls);
+    /// Watches `site` (a link to kiosk `+`).
+    fn watch(site: &FleetLink) -> Presence {
         let (client, mut connection) = Client::new(site.options("dashboard".into()), 16);
         client
             .subscribe(site.online_topic(), QoS::AtLeastOnce)
@@ -345,7 +391,7 @@ fn a_kiosk_that_trusts_the_brokers_authority_connects_and_one_given_another_neve
         let _on = kiosk_a._rt.enter();
         locker::fleet::spawn(kiosk_a.handle.clone(), a, Vec::new());
     }
-    let presence = Presence::watch(&broker, pki.files("ca.pem", false));
+    let presence = Presence::watch(&broker.link("+", pki.files("ca.pem", false)));
     presence.wait_for("A", "true");
     let seen = presence.so_far();
     assert!(
@@ -416,7 +462,7 @@ fn a_broker_that_requires_client_certificates_lets_in_only_a_kiosk_with_one() {
         let _on = kiosk_a._rt.enter();
         locker::fleet::spawn(kiosk_a.handle.clone(), a, Vec::new());
     }
-    let presence = Presence::watch(&broker, pki.files("ca.pem", true));
+    let presence = Presence::watch(&broker.link("+", pki.files("ca.pem", true)));
     presence.wait_for("A", "true");
     let seen = presence.so_far();
     assert!(
@@ -513,4 +559,85 @@ fn config_check_reads_the_tls_files_from_the_configs_folder_and_names_the_key_at
             && said.contains("not the key of"),
         "{out:?}"
     );
+}
+
+#[test]
+fn the_example_broker_config_takes_kiosks_over_tls_with_a_certificate_and_a_password() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pki = Pki::make(dir.path());
+    let passwd = pki.path("locker.passwd");
+    for (i, user) in ["riverside-A", "dashboard"].iter().enumerate() {
+        let mut make = Process::new("mosquitto_passwd");
+        if i == 0 {
+            make.arg("-c");
+        }
+        match make
+            .arg("-b")
+            .arg(&passwd)
+            .arg(user)
+            .arg(format!("{user}-secret"))
+            .status()
+        {
+            Ok(s) => assert!(s.success()),
+            Err(_) => {
+                common::peer_missing("mosquitto_passwd");
+            }
+        }
+    }
+    // The broker reads it, and saves its sessions here, as its own user.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&passwd, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let example = std::fs::read_to_string(common::repo().join("deploy/mosquitto/locker.conf"))
+        .expect("the example");
+    let at = |name: &str| pki.path(name).display().to_string();
+    let conf = example
+        .replace("listener 1883", "listener {plain} 127.0.0.1")
+        .replace("listener 8883", "listener {tls} 127.0.0.1")
+        .replace("/etc/mosquitto/certs/locker-ca.pem", &at("ca.pem"))
+        .replace("/etc/mosquitto/certs/broker.pem", &at("server.pem"))
+        .replace("/etc/mosquitto/certs/broker.key", &at("server.key"))
+        .replace("#require_certificate true", "require_certificate true")
+        .replace("/etc/mosquitto/locker.passwd", &at("locker.passwd"))
+        .replace(
+            "/etc/mosquitto/locker.acl",
+            &common::repo()
+                .join("deploy/mosquitto/locker.acl")
+                .display()
+                .to_string(),
+        );
+    assert!(
+        !conf
+            .lines()
+            .any(|l| !l.starts_with('#') && l.contains("/etc/mosquitto"))
+            && conf.contains("\nrequire_certificate true"),
+        "the example changed: {conf}"
+    );
+    let broker = Broker::start_with(&pki, |tls, plain| {
+        format!(
+            "{}persistence_location {}/\n",
+            conf.replace("{tls}", &tls.to_string())
+                .replace("{plain}", &plain.to_string()),
+            dir.path().display()
+        )
+    });
+    let as_user = |kiosk: &str, user: &str, client: bool| FleetLink {
+        credentials: Some((user.into(), format!("{user}-secret"))),
+        ..broker.link(kiosk, pki.files("ca.pem", client))
+    };
+    let kiosk_a = Rig::new();
+    {
+        let _on = kiosk_a._rt.enter();
+        locker::fleet::spawn(
+            kiosk_a.handle.clone(),
+            as_user("A", "riverside-A", true),
+            Vec::new(),
+        );
+    }
+    let presence = Presence::watch(&as_user("+", "dashboard", true));
+    presence.wait_for("A", "true");
+    // The right password without a certificate does not get in.
+    let refused = first_connection(&as_user("A", "riverside-A", false))
+        .expect_err("a client without a certificate was let in");
+    assert!(refused.to_lowercase().contains("certificate"), "{refused}");
 }
