@@ -33,8 +33,8 @@ impl Pki {
         let pki = Pki {
             dir: dir.to_path_buf(),
         };
-        pki.authority("ca", "Riverside test CA");
-        pki.authority("other-ca", "Someone else's CA");
+        pki.authority("ca", "riverside-test-ca");
+        pki.authority("other-ca", "someone-else");
         pki.leaf(
             "server",
             "localhost",
@@ -65,90 +65,43 @@ impl Pki {
         self.dir.join(name)
     }
 
-    fn openssl(&self, args: &[&str]) {
+    /// `openssl` with `args` (names in the folder, no spaces), in the folder.
+    fn openssl(&self, args: &str) {
         let out = Process::new("openssl")
-            .args(args)
+            .args(args.split_whitespace())
             .current_dir(&self.dir)
             .output()
             .expect("openssl runs");
         assert!(
             out.status.success(),
-            "openssl {args:?}: {}",
+            "openssl {args}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
 
     /// `NAME.pem` and `NAME.key`: a self-signed authority.
     fn authority(&self, name: &str, cn: &str) {
-        let (key, pem, subj) = (
-            format!("{name}.key"),
-            format!("{name}.pem"),
-            format!("/CN={cn}"),
-        );
-        self.openssl(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-keyout",
-            &key,
-            "-out",
-            &pem,
-            "-days",
-            "2",
-            "-subj",
-            &subj,
-        ]);
+        self.openssl(&format!(
+            "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+             -keyout {name}.key -out {name}.pem -days 2 -subj /CN={cn}"
+        ));
     }
 
     /// `NAME.pem` and `NAME.key`, signed by `ca`, with `extensions`.
     fn leaf(&self, name: &str, cn: &str, extensions: &str) {
-        let (key, csr, pem, ext, subj) = (
-            format!("{name}.key"),
-            format!("{name}.csr"),
-            format!("{name}.pem"),
-            format!("{name}.ext"),
-            format!("/CN={cn}"),
-        );
         std::fs::write(
-            self.path(&ext),
+            self.path(&format!("{name}.ext")),
             format!("basicConstraints=CA:FALSE\n{extensions}"),
         )
         .expect("extensions file");
-        self.openssl(&[
-            "req",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-keyout",
-            &key,
-            "-out",
-            &csr,
-            "-subj",
-            &subj,
-        ]);
-        self.openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            &csr,
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            &pem,
-            "-days",
-            "2",
-            "-extfile",
-            &ext,
-        ]);
+        self.openssl(&format!(
+            "req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+             -keyout {name}.key -out {name}.csr -subj /CN={cn}"
+        ));
+        self.openssl(&format!(
+            "x509 -req -in {name}.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+             -out {name}.pem -days 2 -extfile {name}.ext"
+        ));
     }
 
     /// The files of a connection that trusts `ca`, with the kiosk's
@@ -357,10 +310,14 @@ fn first_connection(link: &FleetLink) -> Result<(), String> {
     }
 }
 
-fn locker_fleet(args: &[&str]) -> std::process::Output {
+/// `locker fleet status` on `broker`'s site with `args` (names of files in
+/// the test's folder, where it runs).
+fn status(broker: &Broker, pki: &Pki, args: &str) -> std::process::Output {
     Process::new(env!("CARGO_BIN_EXE_locker"))
-        .arg("fleet")
-        .args(args)
+        .args(["fleet", "status", "--broker", &broker.url()])
+        .args(["--site", "riverside"])
+        .args(args.split_whitespace())
+        .current_dir(&pki.dir)
         .env_remove("LOCKER_CONFIG")
         .output()
         .expect("locker fleet runs")
@@ -400,39 +357,19 @@ fn a_kiosk_that_trusts_the_brokers_authority_connects_and_one_given_another_neve
     );
 
     // Support lists the site over TLS, with the same authority.
-    let url = broker.url();
-    let ca = pki.path("ca.pem").display().to_string();
-    let out = locker_fleet(&[
-        "status",
-        "--broker",
-        &url,
-        "--site",
-        "riverside",
-        "--ca",
-        &ca,
-        "--json",
-    ]);
+    let out = status(&broker, &pki, "--ca ca.pem --json");
     assert!(out.status.success(), "{out:?}");
     let site: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(site["A"]["online"], true, "{site}");
     assert!(site.get("B").is_none(), "{site}");
     // With the other authority, or none, it does not get that far.
-    let other = pki.path("other-ca.pem").display().to_string();
-    let out = locker_fleet(&[
-        "status",
-        "--broker",
-        &url,
-        "--site",
-        "riverside",
-        "--ca",
-        &other,
-    ]);
+    let out = status(&broker, &pki, "--ca other-ca.pem");
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success() && said.contains("certificate") && said.lines().count() == 1,
         "{out:?}"
     );
-    let out = locker_fleet(&["status", "--broker", &url, "--site", "riverside"]);
+    let out = status(&broker, &pki, "");
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success() && said.contains("--ca: required with mqtts://"),
@@ -470,25 +407,8 @@ fn a_broker_that_requires_client_certificates_lets_in_only_a_kiosk_with_one() {
         "kiosk B reached the broker: {seen:?}"
     );
 
-    let (url, ca, cert, key) = (
-        broker.url(),
-        pki.path("ca.pem").display().to_string(),
-        pki.path("kiosk.pem").display().to_string(),
-        pki.path("kiosk.key").display().to_string(),
-    );
-    let out = locker_fleet(&[
-        "status",
-        "--broker",
-        &url,
-        "--site",
-        "riverside",
-        "--ca",
-        &ca,
-        "--cert",
-        &cert,
-        "--cert-key",
-        &key,
-    ]);
+    let with_certificate = "--ca ca.pem --cert kiosk.pem --cert-key kiosk.key";
+    let out = status(&broker, &pki, with_certificate);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success() && text.starts_with("A  online"),
@@ -496,20 +416,12 @@ fn a_broker_that_requires_client_certificates_lets_in_only_a_kiosk_with_one() {
     );
     // A client key others can read is refused before connecting.
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-    let out = locker_fleet(&[
-        "status",
-        "--broker",
-        &url,
-        "--site",
-        "riverside",
-        "--ca",
-        &ca,
-        "--cert",
-        &cert,
-        "--cert-key",
-        &key,
-    ]);
+    std::fs::set_permissions(
+        pki.path("kiosk.key"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .expect("chmod");
+    let out = status(&broker, &pki, with_certificate);
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success() && said.contains("--cert-key: ") && said.contains("chmod 600"),
