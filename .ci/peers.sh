@@ -2,7 +2,8 @@
 # Installs the third-party peers the tests talk to: socat and mbpoll (the
 # Modbus interop tests), tmux (the terminal the control end-to-end tests
 # run the kiosk in) and systemd (systemd-analyze checks the units in
-# deploy/), mosquitto (the MQTT broker of the fleet tests) and espeak-ng
+# deploy/), mosquitto (the MQTT broker of the fleet tests), openssl (the
+# certificates of the fleet's TLS tests) and espeak-ng
 # (the kiosk's spoken prompts, rendered to a file by the speech test) from Debian,
 # and pymodbus and aiosmtpd (an SMTP server for the
 # notification tests) in <repo>/.venv. Idempotent and quiet.
@@ -18,6 +19,7 @@ command -v mbpoll >/dev/null 2>&1 || missing+=(mbpoll)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)

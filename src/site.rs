@@ -74,6 +74,8 @@ impl Site {
             crate::domain::CodeKeys::load(p)
                 .map_err(|e| err("fleet.site_key_file", e.to_string()))?;
         }
+        crate::fleet::tls::TlsFiles::from_config(&config.fleet)
+            .map_err(|(key, reason)| err(&key, reason))?;
         crate::notify::Transport::from_config(&config.notify, &config.kiosk.data_dir)
             .map_err(|e| err("notify", e.0))?;
         Ok(Site {
@@ -206,5 +208,24 @@ mod tests {
         )
         .unwrap();
         assert!(Site::load(&with_keymap("lobby.toml")).is_ok());
+    }
+
+    #[test]
+    fn tls_files_are_read_from_the_configs_folder_and_named_by_their_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = site(
+            dir.path(),
+            "\n[fleet]\nbroker = \"mqtts://broker.lan\"\nsite = \"riverside\"\nca_file = \"broker-ca.pem\"\n",
+        );
+        let e = site_error(&path);
+        let ca = dir.path().join("broker-ca.pem");
+        assert!(
+            e.contains("fleet.ca_file") && e.contains(&ca.display().to_string()),
+            "{e}"
+        );
+        std::fs::write(&ca, "not a certificate\n").unwrap();
+        let e = site_error(&path);
+        assert!(e.contains("fleet.ca_file") && e.contains("not PEM"), "{e}");
+        assert!(!e.contains('\n'), "{e}");
     }
 }

@@ -26,6 +26,7 @@ fn kiosk_a(port: u16) -> FleetLink {
         site: "riverside".into(),
         kiosk: "A".into(),
         credentials: None,
+        tls: None,
     }
 }
 

@@ -34,6 +34,7 @@ fn kiosk(id: &str, site_key: &CodeKeys, port: u16) -> Rig {
         site: "riverside".into(),
         kiosk: id.into(),
         credentials: None,
+        tls: None,
     };
     {
         let _on = r._rt.enter();

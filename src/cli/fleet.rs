@@ -12,6 +12,7 @@ use super::CliError;
 use crate::config::broker_addr;
 use crate::domain::CompartmentId;
 use crate::fleet::order::{Action, AgentKey, Order, Outcome};
+use crate::fleet::tls::{TlsFiles, TlsPart};
 use crate::fleet::{FleetLink, FleetState};
 
 /// How long `unlock` waits for the broker and then for the kiosk.
@@ -23,7 +24,7 @@ const QUIET: Duration = Duration::from_millis(500);
 /// Where the property's broker is, and who this is on it.
 #[derive(Debug, Args)]
 pub struct BrokerArgs {
-    /// mqtt://HOST[:PORT]
+    /// mqtt://HOST[:PORT] (1883), or mqtts://HOST[:PORT] (8883) with --ca
     #[arg(long)]
     broker: String,
     /// The property.
@@ -35,12 +36,23 @@ pub struct BrokerArgs {
     /// A file holding that user's broker password.
     #[arg(long, requires = "username")]
     password_file: Option<PathBuf>,
+    /// With mqtts://: the authority (PEM) the broker's certificate must
+    /// chain to.
+    #[arg(long, value_name = "FILE")]
+    ca: Option<PathBuf>,
+    /// With mqtts://, for a broker that asks for one: your certificate
+    /// (PEM), its private key in --cert-key.
+    #[arg(long, value_name = "FILE", requires_all = ["cert_key", "ca"])]
+    cert: Option<PathBuf>,
+    /// The private key (PEM) of --cert (not an agent's signing key).
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    cert_key: Option<PathBuf>,
 }
 
 impl BrokerArgs {
     /// The broker, as a link to `kiosk` (`+` for every kiosk of the site).
     fn link(&self, kiosk: &str) -> Result<FleetLink, CliError> {
-        let (host, port) =
+        let addr =
             broker_addr(&self.broker).map_err(|e| CliError::Usage(format!("--broker: {e}")))?;
         let credentials = match (&self.username, &self.password_file) {
             (Some(user), Some(file)) => Some((
@@ -50,12 +62,37 @@ impl BrokerArgs {
             _ => None,
         };
         Ok(FleetLink {
-            host,
-            port,
+            host: addr.host,
+            port: addr.port,
             site: self.site.clone(),
             kiosk: kiosk.to_string(),
             credentials,
+            tls: self.tls(addr.tls)?,
         })
+    }
+
+    /// The TLS files, read and checked, for an mqtts:// broker.
+    fn tls(&self, mqtts: bool) -> Result<Option<TlsFiles>, CliError> {
+        let usage = |flag: &str, reason: &str| Err(CliError::Usage(format!("{flag}: {reason}")));
+        match (&self.ca, mqtts) {
+            (None, false) => Ok(None),
+            (None, true) => usage(
+                "--ca",
+                "required with mqtts://: the authority the broker's certificate must chain to",
+            ),
+            (Some(_), false) => usage("--ca", "only with an mqtts:// broker"),
+            (Some(ca), true) => {
+                let client = self.cert.as_deref().zip(self.cert_key.as_deref());
+                TlsFiles::read(ca, client).map(Some).map_err(|e| {
+                    let flag = match e.part {
+                        TlsPart::Ca => "--ca",
+                        TlsPart::Cert => "--cert",
+                        TlsPart::Key => "--cert-key",
+                    };
+                    CliError::Usage(format!("{flag}: {}", e.reason))
+                })
+            }
+        }
     }
 }
 

@@ -130,7 +130,7 @@ fn start(
         crate::control::Limits::from_config(&cfg.control),
     )
     .map_err(failed("control socket"))?;
-    if let Ok(Some((host, port))) = cfg.fleet.broker_addr() {
+    if let Ok(Some(addr)) = cfg.fleet.broker_addr() {
         let keys = cfg
             .fleet
             .support_keys
@@ -146,14 +146,17 @@ fn start(
             )),
             _ => None,
         };
+        let tls = crate::fleet::tls::TlsFiles::from_config(&cfg.fleet)
+            .map_err(|(key, reason)| CliError::Usage(format!("{key}: {reason}")))?;
         crate::fleet::spawn(
             handle.clone(),
             crate::fleet::FleetLink {
-                host,
-                port,
+                host: addr.host,
+                port: addr.port,
                 site: cfg.fleet.site.clone(),
                 kiosk: cfg.kiosk.id.clone(),
                 credentials,
+                tls,
             },
             keys,
         );

@@ -12,7 +12,7 @@ use crate::domain::{Country, FeePolicy, HashCost, HoldPolicy, Language};
 
 mod fleet;
 mod sms;
-pub use fleet::{FleetConfig, broker_addr};
+pub use fleet::{BrokerAddr, FleetConfig, broker_addr};
 pub use sms::SmsConfig;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -446,12 +446,7 @@ impl Config {
         abs(&mut self.kiosk.data_dir);
         abs(&mut self.kiosk.hardware);
         abs(&mut self.security.key_file);
-        for p in [&mut self.fleet.password_file, &mut self.fleet.site_key_file]
-            .into_iter()
-            .flatten()
-        {
-            abs(p);
-        }
+        self.fleet.resolve_paths(base);
         // "keypad-16" and "pc" are built-in maps, not files next to the config.
         if let Some(k) = &mut self.kiosk.keymap
             && (k.components().count() > 1 || k.extension().is_some())

@@ -201,16 +201,17 @@ fn a_fleet_broker_is_an_mqtt_url_and_its_site_names_topics() {
     let fleet = |broker: &str, site: &str| {
         format!("{GOOD}\n[fleet]\nbroker = \"{broker}\"\nsite = \"{site}\"\n")
     };
+    let addr = |host: &str, port, tls| {
+        Ok(Some(BrokerAddr {
+            host: host.to_string(),
+            port,
+            tls,
+        }))
+    };
     let c = Config::parse(&fleet("mqtt://broker.lan:1884", "riverside"), "k.toml").unwrap();
-    assert_eq!(
-        c.fleet.broker_addr(),
-        Ok(Some(("broker.lan".to_string(), 1884)))
-    );
+    assert_eq!(c.fleet.broker_addr(), addr("broker.lan", 1884, false));
     let c = Config::parse(&fleet("mqtt://10.0.0.2", "riverside"), "k.toml").unwrap();
-    assert_eq!(
-        c.fleet.broker_addr(),
-        Ok(Some(("10.0.0.2".to_string(), 1883)))
-    );
+    assert_eq!(c.fleet.broker_addr(), addr("10.0.0.2", 1883, false));
     assert_eq!(key_of(&fleet("http://broker", "riverside")), "fleet.broker");
     assert_eq!(
         key_of(&fleet("mqtt://broker:99999", "riverside")),
@@ -223,6 +224,78 @@ fn a_fleet_broker_is_an_mqtt_url_and_its_site_names_topics() {
         Config::parse(GOOD, "k.toml").unwrap().fleet.broker_addr(),
         Ok(None)
     );
+}
+
+#[test]
+fn an_mqtts_broker_needs_its_ca_and_a_client_certificate_comes_with_its_key() {
+    let fleet = |broker: &str, lines: &str| {
+        format!("{GOOD}\n[fleet]\nbroker = \"{broker}\"\nsite = \"riverside\"\n{lines}")
+    };
+    let c = Config::parse(
+        &fleet("mqtts://broker.lan", "ca_file = \"ca.pem\"\n"),
+        "k.toml",
+    )
+    .unwrap();
+    assert_eq!(
+        c.fleet.broker_addr(),
+        Ok(Some(BrokerAddr {
+            host: "broker.lan".into(),
+            port: 8883,
+            tls: true
+        }))
+    );
+    let e = Config::parse(&fleet("mqtts://broker.lan:8884", ""), "k.toml").unwrap_err();
+    assert_eq!(e.key, "fleet.ca_file");
+    assert!(e.reason.contains("required with mqtts://"), "{e}");
+    assert_eq!(
+        key_of(&fleet("mqtt://broker.lan", "ca_file = \"ca.pem\"\n")),
+        "fleet.ca_file"
+    );
+    assert_eq!(
+        key_of(&fleet(
+            "mqtts://broker.lan",
+            "ca_file = \"ca.pem\"\ncert_file = \"kiosk.pem\"\n"
+        )),
+        "fleet.key_file"
+    );
+    assert_eq!(
+        key_of(&fleet(
+            "mqtts://broker.lan",
+            "ca_file = \"ca.pem\"\nkey_file = \"kiosk.key\"\n"
+        )),
+        "fleet.cert_file"
+    );
+    Config::parse(
+        &fleet(
+            "mqtts://broker.lan",
+            "ca_file = \"ca.pem\"\ncert_file = \"kiosk.pem\"\nkey_file = \"kiosk.key\"\n",
+        ),
+        "k.toml",
+    )
+    .unwrap();
+}
+
+#[test]
+fn fleet_files_are_taken_from_the_configs_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+    let path = dir.path().join("etc/k.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "{GOOD}\n[fleet]\nbroker = \"mqtts://broker.lan\"\nsite = \"riverside\"\n\
+             username = \"riverside-A\"\npassword_file = \"broker.pass\"\n\
+             ca_file = \"tls/ca.pem\"\ncert_file = \"/etc/locker/kiosk.pem\"\n\
+             key_file = \"tls/kiosk.key\"\n"
+        ),
+    )
+    .unwrap();
+    let f = Config::load(&path).unwrap().fleet;
+    let etc = dir.path().join("etc");
+    assert_eq!(f.password_file, Some(etc.join("broker.pass")));
+    assert_eq!(f.ca_file, Some(etc.join("tls/ca.pem")));
+    assert_eq!(f.cert_file, Some("/etc/locker/kiosk.pem".into()));
+    assert_eq!(f.key_file, Some(etc.join("tls/kiosk.key")));
 }
 
 #[test]

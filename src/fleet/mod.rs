@@ -8,6 +8,7 @@
 pub mod order;
 mod orders;
 pub mod site;
+pub mod tls;
 
 use std::time::Duration;
 
@@ -40,6 +41,8 @@ pub struct FleetLink {
     pub kiosk: String,
     /// The user and password the broker asks for, if it does.
     pub credentials: Option<(String, String)>,
+    /// `mqtts://`: the connection is over TLS with these files.
+    pub tls: Option<tls::TlsFiles>,
 }
 
 /// Reads a password file: its first line, which must not be empty, from a
@@ -61,12 +64,17 @@ pub fn read_password(path: &std::path::Path) -> Result<String, String> {
 }
 
 impl FleetLink {
-    /// The connection's options: client id, keep-alive, credentials.
+    /// The connection's options: client id, keep-alive, credentials, TLS.
     pub fn options(&self, client: String) -> MqttOptions {
         let mut opts = MqttOptions::new(client, self.host.clone(), self.port);
         opts.set_keep_alive(Duration::from_secs(10));
         if let Some((user, password)) = &self.credentials {
             opts.set_credentials(user.clone(), password.clone());
+        }
+        if let Some(tls) = &self.tls {
+            opts.set_transport(rumqttc::Transport::tls_with_config(
+                rumqttc::TlsConfiguration::Rustls(tls.client_config()),
+            ));
         }
         opts
     }
@@ -226,9 +234,15 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
         tokio::spawn(site::ask_site(engine.clone(), client.clone(), link.clone()));
     }
     tokio::spawn(async move {
+        // The log says why the broker cannot be reached once per outage (a
+        // certificate it refuses, a wrong password...), then only at debug.
+        let mut told = None::<String>;
         loop {
             let said = match eventloop.poll().await {
-                Ok(MqttEvent::Incoming(Packet::ConnAck(_))) => Wire::Connected,
+                Ok(MqttEvent::Incoming(Packet::ConnAck(_))) => {
+                    told = None;
+                    Wire::Connected
+                }
                 Ok(MqttEvent::Incoming(Packet::PubAck(_))) => Wire::Acked,
                 Ok(MqttEvent::Incoming(Packet::Publish(p))) => {
                     let _ = heard_tx.send((p.topic.clone(), p.payload.to_vec()));
@@ -236,7 +250,13 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
                 }
                 Ok(_) => continue,
                 Err(e) => {
-                    tracing::debug!(error = %e, "broker unreachable");
+                    let why = e.to_string();
+                    if told.as_ref() != Some(&why) {
+                        tracing::warn!(error = %why, "the property's broker cannot be reached");
+                        told = Some(why);
+                    } else {
+                        tracing::debug!(error = %e, "broker unreachable");
+                    }
                     // Polling again reconnects; not faster than this.
                     tokio::time::sleep(Duration::from_secs(1)).await;
                     Wire::Down

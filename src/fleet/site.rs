@@ -253,6 +253,7 @@ mod tests {
             site: "riverside".into(),
             kiosk: kiosk.into(),
             credentials: None,
+            tls: None,
         }
     }
 
