@@ -51,7 +51,7 @@ pub struct BrokerArgs {
 
 impl BrokerArgs {
     /// The broker, as a link to `kiosk` (`+` for every kiosk of the site).
-    fn link(&self, kiosk: &str) -> Result<FleetLink, CliError> {
+    pub(super) fn link(&self, kiosk: &str) -> Result<FleetLink, CliError> {
         let addr =
             broker_addr(&self.broker).map_err(|e| CliError::Usage(format!("--broker: {e}")))?;
         let credentials = match (&self.username, &self.password_file) {
@@ -305,7 +305,7 @@ fn keygen(name: &str, out: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-fn read_key(path: &Path) -> Result<AgentKey, CliError> {
+pub(super) fn read_key(path: &Path) -> Result<AgentKey, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
     AgentKey::parse(&text).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))

@@ -4,6 +4,7 @@
 mod bus;
 mod data;
 mod fleet;
+mod support;
 mod generate;
 mod pin;
 mod run;
@@ -105,9 +106,9 @@ pub enum Cmd {
     Bus(bus::BusArgs),
     /// Simulate the lock boards of a bank on a pseudo-terminal.
     Sim(sim::SimArgs),
-    /// Support from afar, over the property's MQTT broker.
-    #[command(subcommand)]
-    Fleet(fleet::FleetCmd),
+    /// Support from afar, over the property's MQTT broker: the console
+    /// (`--broker URL --site SITE [--key FILE]`) or a command.
+    Fleet(support::FleetArgs),
     /// Print the shell completion script, e.g. for /etc/bash_completion.d.
     #[command(hide = true)]
     Completions { shell: clap_complete::Shell },
@@ -292,7 +293,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Cmd::Return(c) => data::returns(c),
         Cmd::Bus(args) => hardware(bus::run(args)),
         Cmd::Sim(args) => hardware(sim::run(args)),
-        Cmd::Fleet(cmd) => fleet::run(cmd),
+        Cmd::Fleet(args) => support::run(args),
         Cmd::Completions { shell } => generate::completions(shell),
         Cmd::Man { out } => generate::man(out.as_deref()),
         Cmd::Config(ConfigCmd::Check { file }) => {

@@ -5,10 +5,13 @@
 //! restarted, loses nothing; a receiver drops repeats by sequence number.
 //! The kiosk works the same with no broker at all.
 
+pub mod console;
+pub mod detail;
 pub mod order;
 mod orders;
 pub mod site;
 pub mod tls;
+pub mod watch;
 
 use std::time::Duration;
 
@@ -21,6 +24,7 @@ use crate::engine::read::{Answer, Query};
 use crate::engine::runner::EngineHandle;
 use crate::engine::{Actor, Command, Event};
 use crate::store::AuditEntry;
+pub use detail::FleetDetail;
 pub use order::SupportKey;
 
 /// The version in every topic: a change of payload that breaks a reader
@@ -106,6 +110,12 @@ impl FleetLink {
     /// Retained: the bank as it is now.
     pub fn state_topic(&self) -> String {
         format!("{}/state", self.base())
+    }
+
+    /// Retained: each door with its parcel, and the open alerts (support
+    /// only).
+    pub fn detail_topic(&self) -> String {
+        format!("{}/detail", self.base())
     }
 }
 
@@ -322,13 +332,28 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
                 }
             }
             if state_due {
-                let Some(state) = engine.inspect(FleetState::read).await else {
+                let Some(state) = engine
+                    .inspect(|e| {
+                        Ok::<_, crate::engine::EngineError>((
+                            FleetState::read(e)?,
+                            FleetDetail::read(e)?,
+                        ))
+                    })
+                    .await
+                else {
                     return;
                 };
                 match state {
-                    Ok(state) => {
-                        let payload = serde_json::to_vec(&state).unwrap_or_default();
-                        match send(&client, &mut wire, &link.state_topic(), true, payload).await {
+                    Ok((state, detail)) => {
+                        let state = serde_json::to_vec(&state).unwrap_or_default();
+                        let detail = serde_json::to_vec(&detail).unwrap_or_default();
+                        let mut sent =
+                            send(&client, &mut wire, &link.state_topic(), true, state).await;
+                        if sent == Sent::Acked {
+                            sent =
+                                send(&client, &mut wire, &link.detail_topic(), true, detail).await;
+                        }
+                        match sent {
                             Sent::Acked => state_due = false,
                             Sent::Unanswered => continue 'connected,
                             Sent::Down => break 'connected,

@@ -82,6 +82,20 @@ pub struct Column {
     pub rank: u8,
 }
 
+impl Column {
+    /// A column by name, width (negative: numbers, right-aligned; 0: as
+    /// wide as its widest text) and rank (a narrow screen drops the lowest
+    /// first).
+    pub fn new(name: impl Into<String>, width: i8, rank: u8) -> Column {
+        Column {
+            name: name.into(),
+            width: usize::from(width.unsigned_abs()),
+            right: width < 0,
+            rank,
+        }
+    }
+}
+
 impl Page {
     /// A page with its keys line (empty when no key does anything).
     pub fn with_keys(keys: impl Into<String>) -> Self {

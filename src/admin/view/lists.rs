@@ -532,12 +532,7 @@ fn list_title(list: ParcelList) -> Text {
 pub(super) fn columns(model: &Model, columns: &[(Text, i8, u8)]) -> Vec<Column> {
     columns
         .iter()
-        .map(|&(id, width, rank)| Column {
-            name: say(model, id).to_string(),
-            width: usize::from(width.unsigned_abs()),
-            right: width < 0,
-            rank,
-        })
+        .map(|&(id, width, rank)| Column::new(say(model, id), width, rank))
         .collect()
 }
 

@@ -1,0 +1,170 @@
+//! The support console on a real terminal: the one loop of
+//! [`crate::ui::app`], fed by a thread that follows the property's
+//! retained topics, with each order signed and sent from a thread of its
+//! own so the screen never waits on the broker.
+
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rumqttc::{Client, Event as MqttEvent, Packet, QoS};
+
+use super::{Send, Support};
+use crate::fleet::FleetLink;
+use crate::fleet::order::{AgentKey, Outcome};
+use crate::ui::app::{self, App, Flow, Sink, TerminalSetup};
+use crate::ui::reader::StdoutScreen;
+use crate::ui::{Input, Intent};
+
+/// How long an order waits for the kiosk's answer.
+const ANSWER_WAIT: Duration = Duration::from_secs(20);
+
+/// What wakes the console besides keys.
+pub enum Heard {
+    /// A message on one of the site's topics.
+    Topic(String, Vec<u8>),
+    /// A kiosk's answer to an order (or why none came).
+    Answer(String, Result<Outcome, String>),
+}
+
+/// Runs the console until the agent leaves (q, Ctrl-C) or the terminal
+/// closes. `site` names the property's broker and site; `agent` signs
+/// orders (none: watching only).
+pub fn run(
+    support: Support,
+    site: FleetLink,
+    agent: Option<AgentKey>,
+    setup: TerminalSetup,
+) -> io::Result<()> {
+    let shared = Arc::new(Mutex::new(None));
+    let mut on_screen = OnScreen {
+        support,
+        site: site.clone(),
+        agent: agent.map(Arc::new),
+        sink: shared.clone(),
+        drawn: None,
+    };
+    app::run(&mut on_screen, setup, move |sink| {
+        *shared.lock().unwrap_or_else(|e| e.into_inner()) = Some(sink.clone());
+        watch(site, sink)
+    })
+}
+
+/// Follows the site's retained topics on a thread of its own; a broker
+/// that goes away is tried again every second.
+fn watch(site: FleetLink, sink: Sink<Heard>) -> io::Result<()> {
+    let opts = site.options(format!(
+        "locker-console-{}",
+        hex::encode(rand::random::<[u8; 4]>())
+    ));
+    let (client, mut connection) = Client::new(opts, 64);
+    std::thread::Builder::new()
+        .name("broker".into())
+        .spawn(move || {
+            for n in connection.iter() {
+                match n {
+                    Ok(MqttEvent::Incoming(Packet::ConnAck(_))) => {
+                        for topic in crate::fleet::watch::filters(&site) {
+                            let _ = client.try_subscribe(topic, QoS::AtLeastOnce);
+                        }
+                    }
+                    Ok(MqttEvent::Incoming(Packet::Publish(p))) => {
+                        if !sink.event(Heard::Topic(p.topic.clone(), p.payload.to_vec())) {
+                            return;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::debug!(error = %e, "broker unreachable");
+                        std::thread::sleep(Duration::from_secs(1));
+                    }
+                }
+            }
+        })?;
+    Ok(())
+}
+
+struct OnScreen {
+    support: Support,
+    site: FleetLink,
+    agent: Option<Arc<AgentKey>>,
+    /// Where an order's thread tells the answer (set once the loop runs).
+    sink: Arc<Mutex<Option<Sink<Heard>>>>,
+    /// The page last drawn: nothing is written when it is the same.
+    drawn: Option<String>,
+}
+
+impl OnScreen {
+    fn send(&self, order: Send) {
+        let sink = self.sink.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let (Some(agent), Some(sink)) = (self.agent.clone(), sink) else {
+            return;
+        };
+        let mut link = self.site.clone();
+        link.kiosk = order.kiosk.clone();
+        std::thread::spawn(move || {
+            let outcome =
+                crate::fleet::agent::send_order(&link, &agent, order.action, ANSWER_WAIT);
+            sink.event(Heard::Answer(order.kiosk, outcome));
+        });
+    }
+}
+
+impl App for OnScreen {
+    type Event = Heard;
+
+    fn draw(&mut self, terminal: &mut StdoutScreen) -> io::Result<()> {
+        let page = super::page(&self.support);
+        let shown = format!("{page:?}");
+        if self.drawn.as_ref() == Some(&shown) {
+            return Ok(());
+        }
+        terminal.draw(|f| crate::ui::page::draw(&page, f))?;
+        self.drawn = Some(shown);
+        Ok(())
+    }
+
+    fn repaint(&mut self, terminal: &mut StdoutScreen) -> io::Result<()> {
+        terminal.clear()?;
+        self.drawn = None;
+        Ok(())
+    }
+
+    fn next_tick(&self) -> DateTime<Utc> {
+        // The header's clock: the next minute.
+        let now = Utc::now();
+        now + chrono::Duration::seconds(60 - i64::from(chrono::Timelike::second(&now)))
+    }
+
+    fn tick(&mut self, now: DateTime<Utc>) {
+        self.support.now = now;
+    }
+
+    fn event(&mut self, event: Heard) {
+        match event {
+            Heard::Topic(topic, payload) => {
+                self.support.heard(&topic, &payload);
+            }
+            Heard::Answer(kiosk, outcome) => self.support.answered(&kiosk, outcome),
+        }
+    }
+
+    fn input(&mut self, input: Input, _terminal: &mut StdoutScreen) -> Flow {
+        if input == Input::Intent(Intent::Quit) && !self.support.wants_text() {
+            return Flow::Stop;
+        }
+        if let Some(order) = self.support.input(input) {
+            self.send(order);
+        }
+        Flow::Go
+    }
+
+    fn text_entry(&self) -> bool {
+        self.support.wants_text()
+    }
+
+    fn done(&self) -> bool {
+        self.support.has_left()
+    }
+}
