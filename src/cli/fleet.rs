@@ -5,17 +5,19 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use rumqttc::{Client, Event as MqttEvent, Packet, QoS};
 
 use super::CliError;
 use crate::config::broker_addr;
-use crate::domain::CompartmentId;
-use crate::fleet::order::{Action, AgentKey, Order, Outcome};
+use crate::domain::{CompartmentId, ParcelId, RecipientId};
+use crate::fleet::agent::send_order;
+use crate::fleet::order::{Action, AgentKey};
 use crate::fleet::tls::{TlsFiles, TlsPart};
 use crate::fleet::{FleetLink, FleetState};
 
-/// How long `unlock` waits for the broker and then for the kiosk.
+/// How long an order waits for the broker and then for the kiosk.
 const WAIT: Duration = Duration::from_secs(20);
 /// `status` ends once the broker has been quiet this long after the
 /// retained messages.
@@ -96,6 +98,34 @@ impl BrokerArgs {
     }
 }
 
+/// Who sends an order, through which broker, to which kiosk.
+#[derive(Debug, Args)]
+pub struct OrderArgs {
+    #[command(flatten)]
+    broker: BrokerArgs,
+    /// The agent's key file from `locker fleet keygen`.
+    #[arg(long)]
+    key: PathBuf,
+    #[arg(long)]
+    kiosk: String,
+}
+
+impl OrderArgs {
+    /// Signs and sends `action`, waits for the kiosk's answer and prints
+    /// it: done, or refused with the kiosk's reason (exit 1).
+    fn send(&self, action: Action) -> Result<(), CliError> {
+        let agent = read_key(&self.key)?;
+        let link = self.broker.link(&self.kiosk)?;
+        let outcome = send_order(&link, &agent, action, WAIT).map_err(CliError::Failed)?;
+        println!("{}: {}", link.kiosk, outcome.said);
+        if outcome.done {
+            Ok(())
+        } else {
+            Err(CliError::Failed(outcome.said))
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum FleetCmd {
     /// Make an agent's signing key; prints the NAME:PUBLICKEY line for the
@@ -127,17 +157,60 @@ pub enum FleetCmd {
     /// Open a door of a kiosk; exits 0 once the kiosk confirms the pulse.
     Unlock {
         #[command(flatten)]
-        broker: BrokerArgs,
-        /// The agent's key file from `locker fleet keygen`.
-        #[arg(long)]
-        key: PathBuf,
-        #[arg(long)]
-        kiosk: String,
+        order: OrderArgs,
         #[arg(long)]
         door: u16,
         /// Why, for the kiosk's audit log.
         #[arg(long)]
         reason: String,
+    },
+    /// Send a waiting parcel's recipient a new code (the old one stops
+    /// working).
+    Resend {
+        #[command(flatten)]
+        order: OrderArgs,
+        /// The parcel: 7 or P000007.
+        #[arg(long, value_parser = parse_parcel)]
+        parcel: ParcelId,
+    },
+    /// Hold a waiting parcel some days longer.
+    Extend {
+        #[command(flatten)]
+        order: OrderArgs,
+        /// The parcel: 7 or P000007.
+        #[arg(long, value_parser = parse_parcel)]
+        parcel: ParcelId,
+        /// 1 to 30.
+        #[arg(long)]
+        days: u32,
+        /// Why, for the kiosk's audit log.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Put a recipient on vacation until a day (inclusive), or end it.
+    Vacation {
+        #[command(flatten)]
+        order: OrderArgs,
+        /// The recipient's ID: 111111 or PX-111111.
+        #[arg(long, value_parser = parse_recipient)]
+        recipient: String,
+        /// The last day of the vacation, YYYY-MM-DD.
+        #[arg(long, required_unless_present = "off", conflicts_with = "off")]
+        until: Option<NaiveDate>,
+        /// End the vacation.
+        #[arg(long)]
+        off: bool,
+    },
+    /// Acknowledge an open alert of a kiosk.
+    Ack {
+        #[command(flatten)]
+        order: OrderArgs,
+        /// The alert's number.
+        #[arg(long)]
+        alert: u64,
+        /// What was done about it, for the kiosk's audit log.
+        #[arg(long)]
+        note: String,
     },
 }
 
@@ -162,31 +235,68 @@ pub fn run(cmd: FleetCmd) -> Result<(), CliError> {
         }
         FleetCmd::Status { broker, json } => status(&broker.link("+")?, json),
         FleetCmd::Unlock {
-            broker,
-            key,
-            kiosk,
+            order,
             door,
             reason,
+        } => order.send(Action::Unlock {
+            door: CompartmentId(door),
+            reason: said_why("--reason", "say why the door opens", &reason)?,
+        }),
+        FleetCmd::Resend { order, parcel } => order.send(Action::Resend { parcel }),
+        FleetCmd::Extend {
+            order,
+            parcel,
+            days,
+            reason,
         } => {
-            let reason = reason.trim().to_string();
-            if reason.is_empty() {
-                return Err(CliError::Usage("--reason: say why the door opens".into()));
+            let range = crate::domain::hold::EXTENSION_DAYS;
+            if !range.contains(&days) {
+                return Err(CliError::Usage(format!(
+                    "--days: {} to {}",
+                    range.start(),
+                    range.end()
+                )));
             }
-            let agent = read_key(&key)?;
-            let link = broker.link(&kiosk)?;
-            let action = Action::Unlock {
-                door: CompartmentId(door),
-                reason,
-            };
-            let outcome = order(&link, &agent, action)?;
-            println!("{}: {}", link.kiosk, outcome.said);
-            if outcome.done {
-                Ok(())
-            } else {
-                Err(CliError::Failed(outcome.said))
-            }
+            order.send(Action::Extend {
+                parcel,
+                days,
+                reason: said_why("--reason", "say why the parcel stays longer", &reason)?,
+            })
         }
+        FleetCmd::Vacation {
+            order,
+            recipient,
+            until,
+            off: _,
+        } => order.send(Action::Vacation { recipient, until }),
+        FleetCmd::Ack { order, alert, note } => order.send(Action::Acknowledge {
+            alert,
+            note: said_why("--note", "say what was done about the alert", &note)?,
+        }),
     }
+}
+
+/// A reason or note for the audit log: not blank.
+fn said_why(flag: &str, ask: &str, text: &str) -> Result<String, CliError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(CliError::Usage(format!("{flag}: {ask}")));
+    }
+    Ok(text.to_string())
+}
+
+fn parse_parcel(s: &str) -> Result<ParcelId, String> {
+    let digits = s.trim().trim_start_matches(['P', 'p']);
+    digits
+        .parse()
+        .map(ParcelId)
+        .map_err(|_| format!("{s:?}: a parcel number, e.g. 7 or P000007"))
+}
+
+fn parse_recipient(s: &str) -> Result<String, String> {
+    RecipientId::parse(s)
+        .map(|id| id.to_string())
+        .map_err(|e| format!("{s:?}: {e}"))
 }
 
 /// What one kiosk last published about itself.
@@ -309,56 +419,4 @@ pub(super) fn read_key(path: &Path) -> Result<AgentKey, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
     AgentKey::parse(&text).map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
-}
-
-/// Sends a signed order and waits for the kiosk's answer to it.
-fn order(link: &FleetLink, agent: &AgentKey, action: Action) -> Result<Outcome, CliError> {
-    let signed = Order::new(
-        &agent.name,
-        &link.site,
-        &link.kiosk,
-        action,
-        chrono::Utc::now(),
-        chrono::Duration::minutes(1),
-    )
-    .sign(agent);
-    let id = signed.order.id.clone();
-    let opts = link.options(format!("locker-support-{}-{}", agent.name, &id[..8]));
-    let (client, mut connection) = Client::new(opts, 16);
-    let unreachable = |e: &dyn std::fmt::Display| {
-        CliError::Failed(format!("broker {}:{}: {e}", link.host, link.port))
-    };
-    client
-        .subscribe(link.results_topic(), QoS::AtLeastOnce)
-        .map_err(|e| unreachable(&e))?;
-    let deadline = Instant::now() + WAIT;
-    let mut sent = false;
-    for notification in connection.iter() {
-        if Instant::now() > deadline {
-            break;
-        }
-        match notification {
-            Ok(MqttEvent::Incoming(Packet::SubAck(_))) if !sent => {
-                let payload = serde_json::to_vec(&signed).unwrap_or_default();
-                client
-                    .publish(link.orders_topic(), QoS::AtLeastOnce, false, payload)
-                    .map_err(|e| unreachable(&e))?;
-                sent = true;
-            }
-            Ok(MqttEvent::Incoming(Packet::Publish(p))) => {
-                if let Ok(outcome) = serde_json::from_slice::<Outcome>(&p.payload)
-                    && outcome.id == id
-                {
-                    return Ok(outcome);
-                }
-            }
-            Ok(_) => {}
-            Err(e) => return Err(unreachable(&e)),
-        }
-    }
-    Err(CliError::Failed(format!(
-        "no answer from kiosk {} within {} s: it may be offline (the order expires unused)",
-        link.kiosk,
-        WAIT.as_secs()
-    )))
 }

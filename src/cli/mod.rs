@@ -4,11 +4,11 @@
 mod bus;
 mod data;
 mod fleet;
-mod support;
 mod generate;
 mod pin;
 mod run;
 mod sim;
+mod support;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -108,7 +108,7 @@ pub enum Cmd {
     Sim(sim::SimArgs),
     /// Support from afar, over the property's MQTT broker: the console
     /// (`--broker URL --site SITE [--key FILE]`) or a command.
-    Fleet(support::FleetArgs),
+    Fleet(Box<support::FleetArgs>),
     /// Print the shell completion script, e.g. for /etc/bash_completion.d.
     #[command(hide = true)]
     Completions { shell: clap_complete::Shell },
@@ -293,7 +293,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Cmd::Return(c) => data::returns(c),
         Cmd::Bus(args) => hardware(bus::run(args)),
         Cmd::Sim(args) => hardware(sim::run(args)),
-        Cmd::Fleet(args) => support::run(args),
+        Cmd::Fleet(args) => support::run(*args),
         Cmd::Completions { shell } => generate::completions(shell),
         Cmd::Man { out } => generate::man(out.as_deref()),
         Cmd::Config(ConfigCmd::Check { file }) => {

@@ -5,6 +5,7 @@
 //! restarted, loses nothing; a receiver drops repeats by sequence number.
 //! The kiosk works the same with no broker at all.
 
+pub mod agent;
 pub mod console;
 pub mod detail;
 pub mod order;

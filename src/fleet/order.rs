@@ -4,11 +4,11 @@
 //! agents' public keys in its config, refuses a repeat or a late one, and
 //! answers on the kiosk's `results` topic.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::CompartmentId;
+use crate::domain::{CompartmentId, ParcelId, Recipient};
 
 /// The longest an order may live: one that arrives later is never carried
 /// out (the kiosk was offline, or someone kept it).
@@ -105,12 +105,35 @@ impl AgentKey {
     }
 }
 
-/// What support asks a kiosk to do.
+/// What support asks a kiosk to do. Each is carried out as the agent, so
+/// the kiosk's audit log names who asked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
     /// Open a door; the reason goes into the kiosk's audit log.
     Unlock { door: CompartmentId, reason: String },
+    /// A new code for a waiting parcel, sent to its recipient (the old one
+    /// stops working).
+    Resend { parcel: ParcelId },
+    /// Hold a waiting parcel `days` longer.
+    Extend {
+        parcel: ParcelId,
+        days: u32,
+        reason: String,
+    },
+    /// A recipient's vacation: the last day, inclusive; `None` ends it.
+    Vacation {
+        recipient: String,
+        until: Option<NaiveDate>,
+    },
+    /// Acknowledge an open alert.
+    Acknowledge { alert: u64, note: String },
+    /// Adds the recipient if the ID is new; otherwise sets its name,
+    /// e-mail, phone (when given), notify_by, language and delegates to
+    /// these (its vacation stays).
+    SaveRecipient { recipient: Recipient },
+    /// Deletes a recipient's personal data, keeping the ID.
+    CloseAccount { recipient: String },
 }
 
 /// The signed part of an order.
@@ -193,7 +216,42 @@ pub enum Refused {
     TooLong,
 }
 
+/// An order that could not be read (not JSON, or an action this kiosk does
+/// not know): what could be made of it, to answer and audit the refusal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The order's id if it has one that looks like an id, else "".
+    pub id: String,
+    /// The agent it claims to be from if that looks like a name, else "?".
+    pub agent: String,
+    pub why: String,
+}
+
 impl Signed {
+    /// Reads an order as it travels. One that cannot be read still answers
+    /// to its id when it has one, so the agent hears why.
+    pub fn read(payload: &[u8]) -> Result<Signed, Unreadable> {
+        serde_json::from_slice::<Signed>(payload).map_err(|e| {
+            let value: serde_json::Value = serde_json::from_slice(payload).unwrap_or_default();
+            let field = |name: &str| value["order"][name].as_str().unwrap_or("").to_string();
+            let id = field("id");
+            let agent = field("agent");
+            Unreadable {
+                id: if id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    id
+                } else {
+                    String::new()
+                },
+                agent: if check_agent_name(&agent).is_ok() {
+                    agent
+                } else {
+                    "?".into()
+                },
+                why: format!("an order that could not be read: {e}"),
+            }
+        })
+    }
+
     /// The order, if one of `keys` signed it, it is for `site`/`kiosk`, and
     /// it is alive at `now`.
     pub fn check(
@@ -296,5 +354,132 @@ mod tests {
         assert!(SupportKey::parse("ops_1:zz").is_err());
         assert!(SupportKey::parse("no colon").is_err());
         assert!(AgentKey::generate("bad name").is_err());
+    }
+
+    fn every_action() -> Vec<(Action, &'static str)> {
+        let mut ana = Recipient::closed(crate::domain::RecipientId::parse("111111").unwrap());
+        ana.closed = false;
+        ana.name = "Ana".into();
+        ana.email = "ana@example.org".into();
+        vec![
+            (unlock("stuck"), r#"{"unlock":{"door":3,"reason":"stuck"}}"#),
+            (
+                Action::Resend {
+                    parcel: ParcelId(7),
+                },
+                r#"{"resend":{"parcel":7}}"#,
+            ),
+            (
+                Action::Extend {
+                    parcel: ParcelId(7),
+                    days: 3,
+                    reason: "away".into(),
+                },
+                r#"{"extend":{"parcel":7,"days":3,"reason":"away"}}"#,
+            ),
+            (
+                Action::Vacation {
+                    recipient: "111111".into(),
+                    until: NaiveDate::from_ymd_opt(2026, 12, 24),
+                },
+                r#"{"vacation":{"recipient":"111111","until":"2026-12-24"}}"#,
+            ),
+            (
+                Action::Vacation {
+                    recipient: "111111".into(),
+                    until: None,
+                },
+                r#"{"vacation":{"recipient":"111111","until":null}}"#,
+            ),
+            (
+                Action::Acknowledge {
+                    alert: 4,
+                    note: "board swapped".into(),
+                },
+                r#"{"acknowledge":{"alert":4,"note":"board swapped"}}"#,
+            ),
+            (
+                Action::SaveRecipient { recipient: ana },
+                r#"{"save_recipient":{"recipient":{"id":"PX-111111","name":"Ana","email":"ana@example.org","phone":null,"notify_by":"email","language":"en","delegates":[],"vacation_until":null,"closed":false}}}"#,
+            ),
+            (
+                Action::CloseAccount {
+                    recipient: "111111".into(),
+                },
+                r#"{"close_account":{"recipient":"111111"}}"#,
+            ),
+        ]
+    }
+
+    #[test]
+    fn each_action_has_its_json_and_reads_back() {
+        for (action, json) in every_action() {
+            assert_eq!(serde_json::to_string(&action).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Action>(json).unwrap(), action);
+        }
+        // A recipient saved from the documented fields alone.
+        let short = r#"{"save_recipient":{"recipient":{"id":"PX-222222","name":"Ben","email":"ben@example.org"}}}"#;
+        let Action::SaveRecipient { recipient } = serde_json::from_str(short).unwrap() else {
+            panic!("a recipient to save")
+        };
+        assert_eq!(recipient.name, "Ben");
+        assert!(!recipient.closed);
+    }
+
+    #[test]
+    fn a_signed_order_of_each_action_reads_back_and_passes_its_checks() {
+        let agent = AgentKey::generate("ana-support").unwrap();
+        let keys = vec![agent.public()];
+        let now = Utc::now();
+        for (action, _) in every_action() {
+            let signed = Order::new(
+                "ana-support",
+                "riverside",
+                "B",
+                action.clone(),
+                now,
+                Duration::minutes(1),
+            )
+            .sign(&agent);
+            let again = Signed::read(&serde_json::to_vec(&signed).unwrap()).unwrap();
+            assert_eq!(again, signed);
+            let order = again.check(&keys, "riverside", "B", now).unwrap();
+            assert_eq!(order.action, action);
+        }
+    }
+
+    #[test]
+    fn an_order_with_an_unknown_action_is_refused_to_its_id_and_garbage_to_nobody() {
+        let agent = AgentKey::generate("ana-support").unwrap();
+        let signed = Order::new(
+            "ana-support",
+            "riverside",
+            "B",
+            unlock("stuck"),
+            Utc::now(),
+            Duration::minutes(1),
+        )
+        .sign(&agent);
+        let json = serde_json::to_string(&signed).unwrap().replace(
+            r#"{"unlock":{"door":3,"reason":"stuck"}}"#,
+            r#"{"teleport":{"to":"moon"}}"#,
+        );
+        let e = Signed::read(json.as_bytes()).unwrap_err();
+        assert_eq!(e.id, signed.order.id);
+        assert_eq!(e.agent, "ana-support");
+        assert!(e.why.contains("teleport"), "{e:?}");
+        // A known action with a field it does not have.
+        let extra = serde_json::to_string(&signed)
+            .unwrap()
+            .replace(r#""reason":"stuck""#, r#""reason":"stuck","force":true"#);
+        assert!(Signed::read(extra.as_bytes()).is_err());
+        for garbage in [
+            &b"not json"[..],
+            b"{}",
+            br#"{"order":{"id":"../x","agent":"a b"}}"#,
+        ] {
+            let e = Signed::read(garbage).unwrap_err();
+            assert_eq!((e.id.as_str(), e.agent.as_str()), ("", "?"));
+        }
     }
 }

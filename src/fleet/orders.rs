@@ -7,8 +7,9 @@ use tokio::sync::mpsc;
 
 use super::order::{self, Action, Outcome, Signed, SupportKey};
 use super::{FleetLink, actor};
+use crate::domain::{RecipientChange, RecipientId};
 use crate::engine::runner::EngineHandle;
-use crate::engine::{Actor, Command};
+use crate::engine::{Actor, Command, EngineError, Rejection};
 
 /// Carries out support's orders one at a time: each checked (signature,
 /// kiosk, life), accepted once, done as the agent, and answered on the
@@ -24,8 +25,8 @@ pub(super) async fn serve_orders(
     while let Some(payload) = orders.recv().await {
         // Orders live in wall-clock time, between machines.
         let now = chrono::Utc::now();
-        let outcome = match serde_json::from_slice::<Signed>(&payload) {
-            Err(_) => refused(&engine, "", "?", "an order that could not be read".into()).await,
+        let outcome = match Signed::read(&payload) {
+            Err(e) => refused(&engine, &e.id, &e.agent, e.why).await,
             Ok(signed) => match signed.check(&keys, &link.site, &link.kiosk, now) {
                 Err(why) => {
                     let o = &signed.order;
@@ -64,30 +65,112 @@ async fn carry_out(engine: &EngineHandle, order: &order::Order) -> Outcome {
     if let Err(e) = accepted {
         return refused(engine, &order.id, &order.agent, e.to_string()).await;
     }
-    let Action::Unlock { door, reason } = &order.action;
-    let done = engine
-        .send_shared(
-            actor,
-            Command::ManualUnlock {
-                compartment: *door,
-                reason: reason.clone(),
-            },
-        )
-        .await;
-    match done {
-        Ok(_) => Outcome {
-            v: 1,
-            id: order.id.clone(),
-            done: true,
-            said: format!("door {door} pulsed"),
-        },
-        Err(e) => Outcome {
-            v: 1,
-            id: order.id.clone(),
-            done: false,
-            said: e.to_string(),
-        },
+    let (done, said) = match act(engine, actor, &order.action).await {
+        Ok(said) => (true, said),
+        Err(why) => (false, why),
+    };
+    Outcome {
+        v: 1,
+        id: order.id.clone(),
+        done,
+        said,
     }
+}
+
+/// Carries out one action as `actor`: what happened, or the engine's
+/// reason for not doing it.
+async fn act(engine: &EngineHandle, actor: Actor, action: &Action) -> Result<String, String> {
+    let send = |command: Command| {
+        let actor = actor.clone();
+        async move {
+            engine
+                .send_shared(actor, command)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    };
+    match action.clone() {
+        Action::Unlock { door, reason } => {
+            send(Command::ManualUnlock {
+                compartment: door,
+                reason,
+            })
+            .await?;
+            Ok(format!("door {door} pulsed"))
+        }
+        Action::Resend { parcel } => {
+            send(Command::ResendCode { parcel }).await?;
+            Ok(format!("a new code for parcel {parcel} is on its way"))
+        }
+        Action::Extend {
+            parcel,
+            days,
+            reason,
+        } => {
+            send(Command::ExtendHold {
+                parcel,
+                days,
+                reason,
+            })
+            .await?;
+            Ok(format!("parcel {parcel} held {days} more days"))
+        }
+        Action::Vacation { recipient, until } => {
+            send(Command::SetVacation {
+                recipient: recipient.clone(),
+                until,
+            })
+            .await?;
+            let recipient = named(&recipient);
+            Ok(match until {
+                Some(day) => format!("{recipient} on vacation until {day}"),
+                None => format!("{recipient} back from vacation"),
+            })
+        }
+        Action::Acknowledge { alert, note } => {
+            send(Command::AcknowledgeAlert { id: alert, note }).await?;
+            Ok(format!("alert {alert} acknowledged"))
+        }
+        Action::SaveRecipient { recipient } => {
+            let id = recipient.id.clone();
+            let change = RecipientChange {
+                name: Some(recipient.name.clone()),
+                email: Some(recipient.email.clone()),
+                phone: recipient.phone.clone(),
+                notify_by: Some(recipient.notify_by),
+                language: Some(recipient.language),
+                delegates: Some(recipient.delegates.clone()),
+            };
+            let added = engine
+                .send_shared(actor.clone(), Command::AddRecipient { recipient })
+                .await;
+            match added {
+                Ok(_) => Ok(format!("{id} added")),
+                Err(EngineError::Rejected(Rejection::RecipientExists { .. })) => {
+                    send(Command::UpdateRecipient {
+                        recipient: id.to_string(),
+                        change,
+                    })
+                    .await?;
+                    Ok(format!("{id} updated"))
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        Action::CloseAccount { recipient } => {
+            send(Command::CloseAccount {
+                recipient: recipient.clone(),
+            })
+            .await?;
+            let recipient = named(&recipient);
+            Ok(format!("{recipient} closed"))
+        }
+    }
+}
+
+/// A recipient as the kiosk names it (`PX-111111` for `111111`).
+fn named(recipient: &str) -> String {
+    RecipientId::parse(recipient).map_or_else(|_| recipient.to_string(), |id| id.to_string())
 }
 
 async fn refused(engine: &EngineHandle, id: &str, agent: &str, why: String) -> Outcome {

@@ -50,10 +50,10 @@ impl SiteView {
     pub fn take(&mut self, topic: &str, payload: &[u8]) -> bool {
         // locker/v1/<site>/<kiosk>/<what>[/…]
         let parts: Vec<&str> = topic.splitn(6, '/').collect();
-        let [_, _, _, kiosk, what, rest @ ..] = parts[..] else {
+        let [_, _, _, kiosk, what, rest @ ..] = &parts[..] else {
             return false;
         };
-        match (what, rest) {
+        match (*what, rest) {
             ("online", []) => {
                 let k = self.kiosks.entry(kiosk.to_string()).or_default();
                 let online = Some(payload == b"true");
@@ -105,7 +105,11 @@ impl SiteView {
         let mut found = Vec::new();
         for (id, k) in &self.kiosks {
             for door in k.detail.iter().flat_map(|d| &d.doors) {
-                if door.parcel.as_ref().is_some_and(|p| p.recipient == recipient) {
+                if door
+                    .parcel
+                    .as_ref()
+                    .is_some_and(|p| p.recipient == recipient)
+                {
                     found.push((id.clone(), door.clone()));
                 }
             }

@@ -205,7 +205,7 @@ impl Support {
             Intent::Down | Intent::Deposit => {
                 self.cursor = (self.cursor + 1).min(self.rows().saturating_sub(1));
             }
-            Intent::Language => self.language = self.language.other(),
+            Intent::Language => self.language = self.language.toggle(),
             Intent::Quit => self.left = true,
             Intent::Back | Intent::Cancel => self.back(),
             Intent::Enter => return self.enter(),
@@ -226,7 +226,11 @@ impl Support {
             Screen::Kiosk { .. } | Screen::Recipients => Screen::Kiosks,
             Screen::Alerts { id } => Screen::Kiosk { id: id.clone() },
             Screen::Recipient { .. } => Screen::Recipients,
-            Screen::Form { back, .. } | Screen::Confirm { back, .. } => (**back).clone(),
+            // Back where the order was started, the cursor where it was.
+            Screen::Form { back, .. } | Screen::Confirm { back, .. } => {
+                self.screen = (**back).clone();
+                return;
+            }
             Screen::Sending { .. } => return,
         };
         self.go(to);
@@ -299,7 +303,11 @@ impl Support {
                 }
             }
             (Screen::Recipient { id }, 2 | 3) => {
-                let Some((kiosk, door)) = self.site.parcels_of(&pretty(&id)).into_iter().nth(self.cursor)
+                let Some((kiosk, door)) = self
+                    .site
+                    .parcels_of(&pretty(&id))
+                    .into_iter()
+                    .nth(self.cursor)
                 else {
                     self.notice = Some(Notice::Said(Text::SupportNoParcelThere));
                     return;
@@ -388,11 +396,19 @@ impl Support {
         else {
             return;
         };
-        if values.len() <= draft.prompts().len() {
+        let prompts = draft.prompts();
+        let entered = values.len() - 1;
+        // The field just entered is checked at once, and typed again when
+        // wrong.
+        let checked = match entered.checked_sub(1) {
+            Some(i) => check_field(prompts[i], &values[i]),
+            None => Ok(()),
+        };
+        if entered < prompts.len() && checked.is_ok() {
             return;
         }
-        let typed = &values[..draft.prompts().len()];
-        match self.action(&kiosk, &draft, typed) {
+        let made = checked.and_then(|()| self.action(&kiosk, &draft, &values[..prompts.len()]));
+        match made {
             Ok(action) => {
                 self.screen = Screen::Confirm {
                     kiosk,
@@ -421,7 +437,12 @@ impl Support {
 
     /// The order the typed fields make, or why they make none.
     fn action(&self, kiosk: &str, draft: &Draft, typed: &[String]) -> Result<Action, Text> {
-        let text = |i: usize| typed.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+        let text = |i: usize| {
+            typed
+                .get(i)
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
         let parcel_in = |door: &CompartmentId| {
             self.detail_of(kiosk)
                 .and_then(|d| d.doors.iter().find(|x| x.door == *door))
@@ -429,7 +450,13 @@ impl Support {
                 .map(|p| p.id)
                 .ok_or(Text::SupportNoParcelThere)
         };
-        let said = |t: String| if t.is_empty() { Err(Text::SupportSayWhy) } else { Ok(t) };
+        let said = |t: String| {
+            if t.is_empty() {
+                Err(Text::SupportSayWhy)
+            } else {
+                Ok(t)
+            }
+        };
         Ok(match draft {
             Draft::Unlock { door } => Action::Unlock {
                 door: *door,
@@ -456,7 +483,8 @@ impl Support {
                 until: match text(0).as_str() {
                     "" => None,
                     t => Some(
-                        NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| Text::SupportBadDate)?,
+                        NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                            .map_err(|_| Text::SupportBadDate)?,
                     ),
                 },
             },
@@ -477,6 +505,28 @@ impl Support {
                 Action::SaveRecipient { recipient: r }
             }
         })
+    }
+}
+
+/// One typed field, as its prompt asks for it.
+fn check_field(prompt: Text, value: &str) -> Result<(), Text> {
+    let value = value.trim();
+    let ok = match prompt {
+        Text::SupportAskDays => value.parse::<u32>().is_ok_and(|d| (1..=30).contains(&d)),
+        Text::SupportAskUntil => {
+            value.is_empty() || NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok()
+        }
+        Text::SupportAskRecipientId => RecipientId::parse(value).is_ok(),
+        Text::SupportAskEmail => crate::domain::text::check_email("e-mail", value).is_ok(),
+        _ => !value.is_empty(),
+    };
+    match (ok, prompt) {
+        (true, _) => Ok(()),
+        (false, Text::SupportAskDays) => Err(Text::SupportBadDays),
+        (false, Text::SupportAskUntil) => Err(Text::SupportBadDate),
+        (false, Text::SupportAskRecipientId) => Err(Text::SupportBadRecipientId),
+        (false, Text::SupportAskEmail | Text::SupportAskName) => Err(Text::SupportBadRecipient),
+        (false, _) => Err(Text::SupportSayWhy),
     }
 }
 

@@ -104,8 +104,7 @@ impl OnScreen {
         let mut link = self.site.clone();
         link.kiosk = order.kiosk.clone();
         std::thread::spawn(move || {
-            let outcome =
-                crate::fleet::agent::send_order(&link, &agent, order.action, ANSWER_WAIT);
+            let outcome = crate::fleet::agent::send_order(&link, &agent, order.action, ANSWER_WAIT);
             sink.event(Heard::Answer(order.kiosk, outcome));
         });
     }

@@ -310,9 +310,10 @@ impl Support {
                 self.f(Text::SupportExtend, &[("door", door), ("kiosk", &kiosk)]),
                 door_words(*door)
             ),
-            Draft::Acknowledge { alert } => {
-                self.f(Text::SupportAcknowledge, &[("alert", alert), ("kiosk", &kiosk)])
-            }
+            Draft::Acknowledge { alert } => self.f(
+                Text::SupportAcknowledge,
+                &[("alert", alert), ("kiosk", &kiosk)],
+            ),
             Draft::Vacation { recipient } => self.f(
                 Text::SupportVacation,
                 &[("recipient", &self.recipient_words(&pretty(recipient)))],
@@ -340,10 +341,7 @@ impl Support {
             }
             Action::Vacation { until, .. } => {
                 page.words(match until {
-                    Some(d) => self.f(
-                        Text::SupportOnVacation,
-                        &[("until", &d.format("%d/%m/%Y"))],
-                    ),
+                    Some(d) => self.f(Text::SupportOnVacation, &[("until", &d.format("%d/%m/%Y"))]),
                     None => self.t(Text::SupportVacationEnds).to_string(),
                 });
             }
