@@ -69,7 +69,6 @@ pub fn send_order(
                 if let Ok(outcome) = serde_json::from_slice::<Outcome>(&p.payload)
                     && outcome.id == id
                 {
-                    let _ = client.disconnect();
                     return Ok(outcome);
                 }
             }
@@ -77,7 +76,6 @@ pub fn send_order(
             Err(e) => return Err(unreachable(&e)),
         }
     }
-    let _ = client.disconnect();
     if !sent {
         return Err(format!(
             "broker {}:{}: no answer within {} s",

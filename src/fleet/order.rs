@@ -227,6 +227,15 @@ pub struct Unreadable {
     pub why: String,
 }
 
+/// A JSON error without the "at line 1 column 172" an agent cannot use.
+fn without_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rsplit_once(" at line ") {
+        Some((what, _)) => what.to_string(),
+        None => text,
+    }
+}
+
 impl Signed {
     /// Reads an order as it travels. One that cannot be read still answers
     /// to its id when it has one, so the agent hears why.
@@ -247,7 +256,7 @@ impl Signed {
                 } else {
                     "?".into()
                 },
-                why: format!("an order that could not be read: {e}"),
+                why: format!("an order that could not be read: {}", without_position(&e)),
             }
         })
     }
