@@ -2540,8 +2540,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Un nombre y un correo válido, por favor.",
         ),
         SupportKeysKiosks => (
-            "{up}/{down} Move  {enter} Doors  1 Recipients  q Leave",
-            "{up}/{down} Mover  {enter} Puertas  1 Destinatarios  q Salir",
+            "{up}/{down} Move  {enter} Doors  1 Recipients  {quit} Leave",
+            "{up}/{down} Mover  {enter} Puertas  1 Destinatarios  {quit} Salir",
         ),
         SupportKeysKiosk => (
             "{enter} Open door  2 Resend code  3 Extend  4 Alerts  {back} Back",

@@ -3,6 +3,7 @@
 
 mod bus;
 mod data;
+mod demo_fleet;
 mod fleet;
 mod generate;
 mod pin;
@@ -39,6 +40,10 @@ pub enum Cmd {
         /// Keep the demo's data in this (new) directory instead of a temporary one.
         #[arg(long, value_name = "DIR")]
         data_dir: Option<PathBuf>,
+        /// A property of two kiosks on a Mosquitto broker of the demo's own,
+        /// and the support console: F1 kiosk A, F2 kiosk B, F3 support.
+        #[arg(long, conflicts_with = "data_dir")]
+        fleet: bool,
     },
     /// The kiosk on real hardware.
     Kiosk {
@@ -266,7 +271,10 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Cmd::Demo { size, data_dir } => run::demo(size.as_deref(), data_dir),
+        Cmd::Demo {
+            size, fleet: true, ..
+        } => demo_fleet::demo(size.as_deref()),
+        Cmd::Demo { size, data_dir, .. } => run::demo(size.as_deref(), data_dir),
         Cmd::Kiosk { config, size } => run::kiosk(&config, size.as_deref()),
         Cmd::Admin {
             config,

@@ -26,11 +26,11 @@ use crate::ui::{KeyHints, Keymap, ScreenSize, TerminalProfile, screen_size_from_
 /// Time for the bus to read every board once before start-up recovery.
 const SETTLE: Duration = Duration::from_millis(1200);
 
-fn failed(what: &str) -> impl Fn(std::io::Error) -> CliError + '_ {
+pub(super) fn failed(what: &str) -> impl Fn(std::io::Error) -> CliError + '_ {
     move |e| CliError::Failed(format!("{what}: {e}"))
 }
 
-fn terminal_setup(
+pub(super) fn terminal_setup(
     cfg: &Config,
     size: Option<&str>,
     keymap: Keymap,
@@ -57,7 +57,7 @@ fn terminal_setup(
     })
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -67,13 +67,13 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 
 /// The kiosk's engine and the control socket that serves it to `locker
 /// admin` and the data commands; the socket goes when this does.
-struct Started {
-    handle: EngineHandle,
+pub(super) struct Started {
+    pub(super) handle: EngineHandle,
     _control: crate::control::ControlServer,
 }
 
 /// Starts everything but the screen.
-fn start(
+pub(super) fn start(
     cfg: &Config,
     store: Store,
     bank: &Bank,
@@ -360,7 +360,7 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
 
 /// SIGHUP (the terminal closed), SIGTERM and SIGINT, caught so that the
 /// demo ends through its own exit path instead of dying where it stands.
-struct EndSignals {
+pub(super) struct EndSignals {
     hangup: tokio::signal::unix::Signal,
     terminate: tokio::signal::unix::Signal,
     interrupt: tokio::signal::unix::Signal,
@@ -369,7 +369,7 @@ struct EndSignals {
 impl EndSignals {
     /// Needs the runtime entered; a signal from now on is kept until
     /// [`EndSignals::stop`] reads it.
-    fn register() -> std::io::Result<EndSignals> {
+    pub(super) fn register() -> std::io::Result<EndSignals> {
         use tokio::signal::unix::{SignalKind, signal};
         Ok(EndSignals {
             hangup: signal(SignalKind::hangup())?,
@@ -379,7 +379,7 @@ impl EndSignals {
     }
 
     /// Stops the screen loop at the first of the signals.
-    fn stop(mut self, sink: crate::ui::app::Sink<crate::engine::Event>) {
+    pub(super) fn stop<E: Send + 'static>(mut self, sink: crate::ui::app::Sink<E>) {
         tokio::spawn(async move {
             tokio::select! {
                 _ = self.hangup.recv() => {}
@@ -432,9 +432,9 @@ fn account_lines(f: &DemoFacts) -> Vec<String> {
 
 /// The demo's help panel: its codes and PINs.
 /// How soon the demo's simulated doors close by themselves.
-const DEMO_CLOSE: Duration = Duration::from_secs(4);
+pub(super) const DEMO_CLOSE: Duration = Duration::from_secs(4);
 
-fn help_text(f: &DemoFacts, data_dir: &Path) -> crate::kiosk::DemoHelp {
+pub(super) fn help_text(f: &DemoFacts, data_dir: &Path) -> crate::kiosk::DemoHelp {
     crate::kiosk::DemoHelp {
         codes: f
             .codes

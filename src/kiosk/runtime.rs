@@ -42,29 +42,38 @@ pub fn run_on<L: EngineLink>(
     also: impl FnOnce(app::Sink<Event>) -> io::Result<()>,
 ) -> io::Result<()> {
     let events = engine.subscribe();
-    let speech = facts.speech.clone();
-    let mut kiosk = Kiosk::new(facts, Utc::now());
-    if !speech.is_empty() {
-        match crate::ui::speech::Speaker::start(speech) {
-            Ok(speaker) => kiosk.set_speaker(Some(speaker)),
-            Err(e) => tracing::warn!(error = %e, "spoken prompts are off: no speech thread"),
-        }
-    }
-    if engine.inspect_blocking(|e| e.bus_down()).unwrap_or(false) {
-        let r = kiosk.on_event(Event::BusDown);
-        kiosk.serve(link, r);
-    }
-    let mut on_screen = OnScreen { kiosk, link };
+    let mut on_screen = OnScreen::new(engine, link, facts);
     app::run(&mut on_screen, setup, |sink| {
         also(sink.clone())?;
         app::forward_broadcast(events, sink)
     })
 }
 
-/// The kiosk and the engine it serves its requests on.
-struct OnScreen<'a, L> {
+/// The kiosk and the engine it serves its requests on: what the loop
+/// drives (the events of `engine.subscribe()` go to [`App::event`]).
+pub struct OnScreen<'a, L> {
     kiosk: Kiosk,
     link: &'a mut L,
+}
+
+impl<'a, L: EngineLink> OnScreen<'a, L> {
+    /// The kiosk's screen, its speech thread started and the bus's state
+    /// known.
+    pub fn new(engine: &EngineHandle, link: &'a mut L, facts: KioskFacts) -> Self {
+        let speech = facts.speech.clone();
+        let mut kiosk = Kiosk::new(facts, Utc::now());
+        if !speech.is_empty() {
+            match crate::ui::speech::Speaker::start(speech) {
+                Ok(speaker) => kiosk.set_speaker(Some(speaker)),
+                Err(e) => tracing::warn!(error = %e, "spoken prompts are off: no speech thread"),
+            }
+        }
+        if engine.inspect_blocking(|e| e.bus_down()).unwrap_or(false) {
+            let r = kiosk.on_event(Event::BusDown);
+            kiosk.serve(link, r);
+        }
+        OnScreen { kiosk, link }
+    }
 }
 
 impl<L: EngineLink> App for OnScreen<'_, L> {

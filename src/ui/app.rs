@@ -133,8 +133,18 @@ where
 /// Forwards a broadcast channel's messages to the loop on a thread of its
 /// own; messages it fell behind on become one [`Wake::Changed`].
 pub fn forward_broadcast<E: Clone + Send + 'static>(
-    mut events: tokio::sync::broadcast::Receiver<E>,
+    events: tokio::sync::broadcast::Receiver<E>,
     sink: Sink<E>,
+) -> io::Result<()> {
+    forward_broadcast_as(events, sink, |e| e)
+}
+
+/// [`forward_broadcast`], each message wrapped into the loop's own event
+/// type (a loop that drives several programs).
+pub fn forward_broadcast_as<E: Clone + Send + 'static, F: Send + 'static>(
+    mut events: tokio::sync::broadcast::Receiver<E>,
+    sink: Sink<F>,
+    wrap: fn(E) -> F,
 ) -> io::Result<()> {
     use tokio::sync::broadcast::error::RecvError;
     std::thread::Builder::new()
@@ -142,7 +152,7 @@ pub fn forward_broadcast<E: Clone + Send + 'static>(
         .spawn(move || {
             loop {
                 let alive = match events.blocking_recv() {
-                    Ok(ev) => sink.event(ev),
+                    Ok(ev) => sink.event(wrap(ev)),
                     Err(RecvError::Lagged(n)) => {
                         tracing::warn!(missed = n, "the screen fell behind the events");
                         sink.changed()

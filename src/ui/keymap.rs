@@ -330,7 +330,7 @@ pub struct KeyHints {
 /// Each placeholder and the intents that serve it, first bound first: the
 /// console moves with up/down, or with pickup/deposit (A/B) on a keypad
 /// that has no arrows.
-const HINTS: [(&str, &[Intent]); 9] = [
+const HINTS: [(&str, &[Intent]); 10] = [
     ("enter", &[Intent::Enter]),
     ("back", &[Intent::Back]),
     // Esc on a keyboard; the keypad's `*` does both.
@@ -341,6 +341,7 @@ const HINTS: [(&str, &[Intent]); 9] = [
     ("language", &[Intent::Language]),
     ("up", &[Intent::Up, Intent::Pickup]),
     ("down", &[Intent::Down, Intent::Deposit]),
+    ("quit", &[Intent::Quit]),
 ];
 
 impl KeyHints {

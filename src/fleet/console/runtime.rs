@@ -28,6 +28,10 @@ pub enum Heard {
     Answer(String, Result<Outcome, String>),
 }
 
+/// Where the console's background threads tell the loop what they heard:
+/// false once the loop has stopped.
+pub type Tell = Arc<dyn Fn(Heard) -> bool + std::marker::Send + Sync>;
+
 /// Runs the console until the agent leaves (q, Ctrl-C) or the terminal
 /// closes. `site` names the property's broker and site; `agent` signs
 /// orders (none: watching only).
@@ -37,23 +41,29 @@ pub fn run(
     agent: Option<AgentKey>,
     setup: TerminalSetup,
 ) -> io::Result<()> {
-    let shared = Arc::new(Mutex::new(None));
-    let mut on_screen = OnScreen {
-        support,
-        site: site.clone(),
-        agent: agent.map(Arc::new),
-        sink: shared.clone(),
-        drawn: None,
-    };
-    app::run(&mut on_screen, setup, move |sink| {
-        *shared.lock().unwrap_or_else(|e| e.into_inner()) = Some(sink.clone());
-        watch(site, sink)
+    let mut on_screen = OnScreen::new(support, site, agent);
+    let hook = on_screen.hook();
+    app::run(&mut on_screen, setup, move |sink: Sink<Heard>| {
+        hook.start(Arc::new(move |h| sink.event(h)))
     })
+}
+
+/// Starts what feeds a console: call once the loop runs.
+pub struct Hook {
+    site: FleetLink,
+    tell: Arc<Mutex<Option<Tell>>>,
+}
+
+impl Hook {
+    pub fn start(self, tell: Tell) -> io::Result<()> {
+        *self.tell.lock().unwrap_or_else(|e| e.into_inner()) = Some(tell.clone());
+        watch(self.site, tell)
+    }
 }
 
 /// Follows the site's retained topics on a thread of its own; a broker
 /// that goes away is tried again every second.
-fn watch(site: FleetLink, sink: Sink<Heard>) -> io::Result<()> {
+fn watch(site: FleetLink, tell: Tell) -> io::Result<()> {
     let opts = site.options(format!(
         "locker-console-{}",
         hex::encode(rand::random::<[u8; 4]>())
@@ -70,7 +80,7 @@ fn watch(site: FleetLink, sink: Sink<Heard>) -> io::Result<()> {
                         }
                     }
                     Ok(MqttEvent::Incoming(Packet::Publish(p))) => {
-                        if !sink.event(Heard::Topic(p.topic.clone(), p.payload.to_vec())) {
+                        if !tell(Heard::Topic(p.topic.clone(), p.payload.to_vec())) {
                             return;
                         }
                     }
@@ -85,27 +95,46 @@ fn watch(site: FleetLink, sink: Sink<Heard>) -> io::Result<()> {
     Ok(())
 }
 
-struct OnScreen {
+/// The console as the loop drives it.
+pub struct OnScreen {
     support: Support,
     site: FleetLink,
     agent: Option<Arc<AgentKey>>,
     /// Where an order's thread tells the answer (set once the loop runs).
-    sink: Arc<Mutex<Option<Sink<Heard>>>>,
+    tell: Arc<Mutex<Option<Tell>>>,
     /// The page last drawn: nothing is written when it is the same.
     drawn: Option<String>,
 }
 
 impl OnScreen {
+    pub fn new(support: Support, site: FleetLink, agent: Option<AgentKey>) -> Self {
+        OnScreen {
+            support,
+            site,
+            agent: agent.map(Arc::new),
+            tell: Arc::new(Mutex::new(None)),
+            drawn: None,
+        }
+    }
+
+    /// What starts the console's feed, for the loop's start-up.
+    pub fn hook(&self) -> Hook {
+        Hook {
+            site: self.site.clone(),
+            tell: self.tell.clone(),
+        }
+    }
+
     fn send(&self, order: Send) {
-        let sink = self.sink.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let (Some(agent), Some(sink)) = (self.agent.clone(), sink) else {
+        let tell = self.tell.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let (Some(agent), Some(tell)) = (self.agent.clone(), tell) else {
             return;
         };
         let mut link = self.site.clone();
         link.kiosk = order.kiosk.clone();
         std::thread::spawn(move || {
             let outcome = crate::fleet::agent::send_order(&link, &agent, order.action, ANSWER_WAIT);
-            sink.event(Heard::Answer(order.kiosk, outcome));
+            tell(Heard::Answer(order.kiosk, outcome));
         });
     }
 }
