@@ -744,6 +744,7 @@ pub enum Text {
     SupportKeysForm,
     SupportKeysConfirm,
     SupportKeysSending,
+    SupportKeysLeave,
     DidReturnDropStarted,
     DidReturnDropCancelled,
     DidReturnDropped,
@@ -2540,8 +2541,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Un nombre y un correo válido, por favor.",
         ),
         SupportKeysKiosks => (
-            "{up}/{down} Move  {enter} Doors  1 Recipients  {quit} Leave",
-            "{up}/{down} Mover  {enter} Puertas  1 Destinatarios  {quit} Salir",
+            "{up}/{down} Move  {enter} Doors  1 Recipients",
+            "{up}/{down} Mover  {enter} Puertas  1 Destinatarios",
         ),
         SupportKeysKiosk => (
             "{enter} Open door  2 Resend code  3 Extend  4 Alerts  {back} Back",
@@ -2568,6 +2569,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "{enter} Enviar  {cancel} Cancelar",
         ),
         SupportKeysSending => ("", ""),
+        SupportKeysLeave => ("{quit} Leave", "{quit} Salir"),
         DidReturnDropStarted => ("Return drop-off started", "Entrega de devolución iniciada"),
         DidReturnDropCancelled => (
             "Return drop-off cancelled",

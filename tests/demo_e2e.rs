@@ -130,3 +130,95 @@ fn a_hang_up_removes_the_demo_directory() {
 fn a_termination_removes_the_demo_directory() {
     demo_ended_by(libc::SIGTERM, "term");
 }
+
+/// `locker demo --fleet`: two kiosks and the support console in one
+/// terminal; a code of A's typed at B names A; Ctrl-C stops the broker
+/// and removes everything.
+#[test]
+fn the_fleet_demo_shows_both_kiosks_to_support_and_names_a_code_s_kiosk() {
+    if !common::on_path("tmux") && common::peer_missing("tmux") {
+        return;
+    }
+    if !common::on_path("mosquitto") && !Path::new("/usr/sbin/mosquitto").exists() {
+        common::peer_missing("mosquitto");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let session = Session(format!("locker-fleet-demo-{}", std::process::id()));
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session.0,
+        "-x",
+        "100",
+        "-y",
+        "30",
+    ]);
+    let target = format!("{}:demo", session.0);
+    tmux(&[
+        "new-window",
+        "-t",
+        &session.0,
+        "-n",
+        "demo",
+        &format!(
+            "env -u LOCKER_CONFIG TMPDIR={} {} demo --fleet",
+            tmp.path().display(),
+            env!("CARGO_BIN_EXE_locker")
+        ),
+    ]);
+    tmux(&["set-option", "-w", "-t", &target, "remain-on-exit", "on"]);
+    let screen = || tmux(&["capture-pane", "-p", "-t", &target]);
+    let key = |k: &str| {
+        tmux(&["send-keys", "-t", &target, k]);
+        std::thread::sleep(Duration::from_millis(450));
+    };
+    wait_until("kiosk A", || screen().contains("Kiosk A").then_some(()));
+    key("C");
+    // The first of A's demo codes, as its help lists it.
+    let code = wait_until("A's demo codes", || {
+        screen()
+            .lines()
+            .skip_while(|l| !l.contains("Demo codes"))
+            .nth(1)
+            .and_then(|l| l.split_whitespace().next().map(str::to_string))
+    });
+    key("*");
+    key("F3");
+    wait_until("both kiosks online at support", || {
+        let s = screen();
+        (s.contains("The property's kiosks")
+            && s.lines()
+                .any(|l| l.trim_start().starts_with("A ") && l.contains("online"))
+            && s.lines()
+                .any(|l| l.trim_start().starts_with("B ") && l.contains("online")))
+        .then_some(())
+    });
+    key("F2");
+    wait_until("kiosk B", || screen().contains("Kiosk B").then_some(()));
+    key("A");
+    for c in code.chars() {
+        key(&c.to_string());
+    }
+    key("#");
+    wait_until("B names A", || {
+        screen()
+            .contains("This code is for Kiosk A (locker code LK-0001)")
+            .then_some(())
+    });
+    let pid = common::locker_in_pane(
+        tmux(&["display-message", "-p", "-t", &target, "#{pane_pid}"])
+            .trim()
+            .parse()
+            .unwrap(),
+    );
+    key("C-c");
+    wait_until("the demo to end", || {
+        (tmux(&["display-message", "-p", "-t", &target, "#{pane_dead}"]).trim() == "1")
+            .then_some(())
+    });
+    let root = tmp.path().join(format!("locker-fleet-demo-{pid}"));
+    assert!(!root.exists(), "{} left behind", root.display());
+    let all = tmux(&["capture-pane", "-p", "-J", "-S", "-100", "-t", &target]);
+    assert!(all.contains("locker demo --fleet: removed"), "{all}");
+}

@@ -384,3 +384,16 @@ fn every_support_screen_in_spanish_fits() {
         }
     }
 }
+
+#[test]
+fn on_a_keypad_the_keys_line_names_only_keys_it_has() {
+    let mut s = console(true);
+    s.facts.keys = KeyHints::new(&Keymap::keypad16());
+    let text = crate::testkit::page_text(&page(&s), 80, 24);
+    let keys = text.lines().nth(23).unwrap_or_default().to_string();
+    assert!(keys.contains("# Doors"), "{keys}");
+    assert!(!keys.contains('-'), "{keys}");
+    s.facts.keys = KeyHints::new(&Keymap::pc());
+    let text = crate::testkit::page_text(&page(&s), 80, 24);
+    assert!(text.contains("Q Leave"), "{text}");
+}

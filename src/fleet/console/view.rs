@@ -392,6 +392,11 @@ pub fn page(s: &Support) -> Page {
         Screen::Sending { .. } => Text::SupportKeysSending,
     };
     let mut page = Page::with_keys(s.t(keys));
+    // Leaving has a key of its own on a keyboard; on a keypad the program
+    // ends as it was started.
+    if s.screen == Screen::Kiosks && s.facts.keys.label("quit") != "-" {
+        page.keys = format!("{}  {}", page.keys, s.t(Text::SupportKeysLeave));
+    }
     page.title = s.f(Text::SupportTitle, &[("site", &s.facts.site)]);
     page.status = vec![
         s.facts
