@@ -745,6 +745,7 @@ pub enum Text {
     SupportKeysConfirm,
     SupportKeysSending,
     SupportKeysLeave,
+    SupportCloseAccount,
     DidReturnDropStarted,
     DidReturnDropCancelled,
     DidReturnDropped,
@@ -2557,8 +2558,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "{up}/{down} Mover  {enter} Paquetes  6 Nuevo  {back} Volver",
         ),
         SupportKeysRecipient => (
-            "2 Resend code  3 Extend  5 Vacation  6 E-mail  {back} Back",
-            "2 Reenviar código  3 Ampliar  5 Vacaciones  6 Correo  {back} Volver",
+            "2 Resend code  3 Extend  5 Vacation  6 E-mail  7 Close account  {back} Back",
+            "2 Reenviar código  3 Ampliar  5 Vacaciones  6 Correo  7 Cerrar cuenta  {back} Volver",
         ),
         SupportKeysForm => (
             "{enter} Next  {cancel} Cancel",
@@ -2570,6 +2571,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         SupportKeysSending => ("", ""),
         SupportKeysLeave => ("{quit} Leave", "{quit} Salir"),
+        SupportCloseAccount => (
+            "Close the account of {recipient}: its personal data is deleted at every kiosk, its ID kept.",
+            "Cerrar la cuenta de {recipient}: sus datos personales se borran en todos los quioscos y se guarda su ID.",
+        ),
         DidReturnDropStarted => ("Return drop-off started", "Entrega de devolución iniciada"),
         DidReturnDropCancelled => (
             "Return drop-off cancelled",

@@ -40,6 +40,7 @@ pub enum Draft {
     Vacation { recipient: String },
     NewRecipient,
     Email { recipient: String },
+    Close { recipient: String },
 }
 
 impl Draft {
@@ -57,6 +58,7 @@ impl Draft {
                 Text::SupportAskEmail,
             ],
             Draft::Email { .. } => &[Text::SupportAskEmail],
+            Draft::Close { .. } => &[],
         }
     }
 }
@@ -319,12 +321,12 @@ impl Support {
                 };
                 self.draft(&kiosk, draft);
             }
-            (Screen::Recipient { id }, 5 | 6) => {
+            (Screen::Recipient { id }, 5..=7) => {
                 if let Some(kiosk) = self.any_kiosk() {
-                    let draft = if d == 5 {
-                        Draft::Vacation { recipient: id }
-                    } else {
-                        Draft::Email { recipient: id }
+                    let draft = match d {
+                        5 => Draft::Vacation { recipient: id },
+                        6 => Draft::Email { recipient: id },
+                        _ => Draft::Close { recipient: id },
                     };
                     self.draft(&kiosk, draft);
                 }
@@ -504,6 +506,9 @@ impl Support {
                 r.validate().map_err(|_| Text::SupportBadRecipient)?;
                 Action::SaveRecipient { recipient: r }
             }
+            Draft::Close { recipient } => Action::CloseAccount {
+                recipient: recipient.clone(),
+            },
         })
     }
 }

@@ -348,6 +348,17 @@ fn the_directory_parcels_by_recipient_vacation_and_a_new_address() {
         panic!("{:?}", s.screen);
     };
     assert_eq!(recipient.id.digits(), "222222");
+    s.answered("A", Err("gone".into()));
+    key(&mut s, Intent::Enter);
+    key(&mut s, Intent::Digit(7));
+    snap_sizes!("support_close_account_confirm", page(&s));
+    let sent = key(&mut s, Intent::Enter).unwrap();
+    assert_eq!(
+        sent.action,
+        Action::CloseAccount {
+            recipient: "111111".into()
+        }
+    );
 }
 
 #[test]

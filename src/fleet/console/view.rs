@@ -323,6 +323,10 @@ impl Support {
                 Text::SupportChangeEmail,
                 &[("recipient", &self.recipient_words(&pretty(recipient)))],
             ),
+            Draft::Close { recipient } => self.f(
+                Text::SupportCloseAccount,
+                &[("recipient", &self.recipient_words(&pretty(recipient)))],
+            ),
         }
     }
 
