@@ -94,6 +94,8 @@ struct Row {
     case: Case,
     /// Until every kiosk had its CONNACK.
     connect_s: f64,
+    /// First states (one per kiosk, on connecting) the watcher got.
+    first_states: u64,
     /// Until the broker had acknowledged every kiosk's backlog.
     acked_s: Option<f64>,
     window_s: f64,
@@ -130,7 +132,7 @@ fn main() {
             inflight: args.inflight,
         }],
         None => {
-            let mut all: Vec<Case> = [10, 100, 500, 1000]
+            let mut all: Vec<Case> = [10, 100, 500, 1000, 5000]
                 .into_iter()
                 .map(|n| Case::steady(n, 60.0))
                 .collect();
@@ -154,28 +156,33 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    println!(
-        "{}",
-        "| kiosks | sites | events/kiosk/h | backlog | queue/inflight | connect s | acked s | window s | offered ev/s | delivered msg/s | events/s | p50 ms | p99 ms | broker CPU % | broker RSS MiB (peak) | bench CPU % | machine busy % (before) | broker B/event | gaps/repeats/lost |"
-    );
-    println!("|{}", "---|".repeat(19));
-    let mut sizes = None;
+    const COLUMNS: &str = "| kiosks | sites | events/kiosk/h | backlog | queue/inflight \
+        | connect s | first states | acked s | window s | offered ev/s | delivered msg/s \
+        | events/s | p50 ms | p99 ms | broker CPU % | broker RSS MiB (peak) | bench CPU % \
+        | machine busy % (before) | broker B/event | gaps/repeats/lost |";
+    println!("{COLUMNS}");
+    println!("|{}", "---|".repeat(20));
+    // Sizes over every case: (events, payload bytes, PUBLISH bytes,
+    // states, state PUBLISH bytes, event topic length).
+    let mut sizes = (0, 0, 0, 0, 0, 0);
     for case in cases {
-        let (row, fleet) = rt.block_on(run(case));
+        let (row, f) = rt.block_on(run(case));
         print_row(&row);
-        sizes.get_or_insert(fleet);
+        sizes.0 += f.built.load(Ordering::Relaxed);
+        sizes.1 += f.event_payload.load(Ordering::Relaxed);
+        sizes.2 += f.event_bytes.load(Ordering::Relaxed);
+        sizes.3 += f.states.load(Ordering::Relaxed);
+        sizes.4 += f.state_bytes.load(Ordering::Relaxed);
+        sizes.5 = f.links[0].events_topic().len();
     }
-    if let Some(f) = sizes {
-        let built = f.built.load(Ordering::Relaxed).max(1);
-        let states = f.states.load(Ordering::Relaxed).max(1);
-        println!(
-            "\nevent: payload {:.1} B, PUBLISH {:.1} B (+ PUBACK 4 B), topic {} B; state: PUBLISH {:.1} B",
-            f.event_payload.load(Ordering::Relaxed) as f64 / built as f64,
-            f.event_bytes.load(Ordering::Relaxed) as f64 / built as f64,
-            f.links[0].events_topic().len(),
-            f.state_bytes.load(Ordering::Relaxed) as f64 / states as f64,
-        );
-    }
+    let (events, states) = (sizes.0.max(1) as f64, sizes.3.max(1) as f64);
+    println!(
+        "\nevent: payload {:.1} B, PUBLISH {:.1} B (+ PUBACK 4 B), topic {} B; state: PUBLISH {:.1} B",
+        sizes.1 as f64 / events,
+        sizes.2 as f64 / events,
+        sizes.5,
+        sizes.4 as f64 / states,
+    );
 }
 
 fn print_row(r: &Row) {
@@ -187,7 +194,7 @@ fn print_row(r: &Row) {
     let p99 = quantile_ms(&mut lat, 0.99);
     let io = (r.broker.1.read + r.broker.1.written) - (r.broker.0.read + r.broker.0.written);
     println!(
-        "| {} | {} | {} | {} | {}/{} | {:.2} | {} | {:.2} | {:.1} | {:.0} | {:.1} | {:.2} | {:.2} | {:.1} | {:.1} ({:.1}) | {:.1} | {:.0} ({:.0}) | {:.0} | {}/{}/{}{} |",
+        "| {} | {} | {} | {} | {}/{} | {:.2} | {} | {} | {:.2} | {:.1} | {:.0} | {:.1} | {:.2} | {:.2} | {:.1} | {:.1} ({:.1}) | {:.1} | {:.0} ({:.0}) | {:.0} | {}/{}/{}{} |",
         c.kiosks,
         c.sites,
         c.per_hour,
@@ -195,6 +202,11 @@ fn print_row(r: &Row) {
         c.queue,
         c.inflight,
         r.connect_s,
+        if c.backlog > 0 {
+            "-".to_string()
+        } else {
+            r.first_states.to_string()
+        },
         r.acked_s.map_or("-".into(), |a| format!("{a:.2}")),
         r.window_s,
         c.kiosks as f64 * c.per_hour / 3600.0,
@@ -271,6 +283,7 @@ async fn run(case: Case) -> (Row, Arc<Fleet>) {
     .await;
     let connect_s = t0.elapsed().as_secs_f64();
     let mut acked_s = None;
+    let mut first_states = n as u64;
     let (window_s, seen, broker_use, us, machine) = if case.backlog > 0 {
         // Every kiosk's backlog at once: the broker's restart. Until the
         // broker acknowledged all of it, then until the last delivery
@@ -303,11 +316,13 @@ async fn run(case: Case) -> (Row, Arc<Fleet>) {
             (m0, broker::machine()),
         )
     } else {
-        // Steady: every kiosk's first state delivered, then a window.
-        wait_for("every kiosk's first state", Duration::from_secs(30), || {
+        // Steady: every kiosk's first state delivered (or as many as
+        // come in 10 s), then a window.
+        wait_for("every kiosk's first state", Duration::from_secs(10), || {
             watcher.peek().states >= n as u64
         })
         .await;
+        first_states = watcher.peek().states;
         let _ = phase.send(Phase::Go);
         // The first events of the kiosks whose phase is shorter.
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -334,6 +349,7 @@ async fn run(case: Case) -> (Row, Arc<Fleet>) {
     let row = Row {
         case,
         connect_s,
+        first_states,
         acked_s,
         window_s,
         seen,
