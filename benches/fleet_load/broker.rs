@@ -1,7 +1,7 @@
-//! A Mosquitto of the run's own, set up as `deploy/mosquitto/locker.conf`
-//! says (a user per kiosk, the ACL, persistence; its 1000 queued messages
-//! per client unless a case says otherwise), on a free port of the loopback, and what it costs the machine
-//! as `/proc` tells.
+//! A Mosquitto of the case's own, set up as `deploy/mosquitto/locker.conf`
+//! says (a user per kiosk, the ACL, persistence, 1000 queued messages per
+//! client unless the case says otherwise), on a free port of the
+//! loopback; and what it costs the machine, as `/proc` tells.
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};

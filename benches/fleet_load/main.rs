@@ -296,13 +296,13 @@ async fn run(case: Case) -> (Row, Arc<Fleet>) {
         )
         .await;
         acked_s = Some(t0.elapsed().as_secs_f64());
-        let mut before = (0, Instant::now());
+        let mut progress = (0, Instant::now());
         wait_for("the backlogs' delivery", Duration::from_secs(60), || {
             let got = watcher.peek().events;
-            if got != before.0 {
-                before = (got, Instant::now());
+            if got != progress.0 {
+                progress = (got, Instant::now());
             }
-            got >= want || before.1.elapsed() > Duration::from_secs(1)
+            got >= want || progress.1.elapsed() > Duration::from_secs(1)
         })
         .await;
         let (b1, g1) = (broker.usage(), broker::usage("/proc/self"));
@@ -324,7 +324,8 @@ async fn run(case: Case) -> (Row, Arc<Fleet>) {
         .await;
         first_states = watcher.peek().states;
         let _ = phase.send(Phase::Go);
-        // The first events of the kiosks whose phase is shorter.
+        // Each kiosk's first event comes at a random point of its
+        // interval: the window starts a second in.
         tokio::time::sleep(Duration::from_secs(1)).await;
         let _ = watcher.take();
         let (b1, g1, t1) = (broker.usage(), broker::usage("/proc/self"), Instant::now());
