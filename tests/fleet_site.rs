@@ -103,6 +103,7 @@ fn a_recipient_added_at_one_kiosk_is_listed_at_the_other_and_a_code_names_its_ki
     let door = CompartmentId(3);
     let (_, code) = a.stored(ANA, door);
     b.press(&format!("{code}#"));
+    let typed = Instant::now();
     b.wait_for("kiosk A named at B", |r| {
         matches!(
             r.screen(),
@@ -112,6 +113,7 @@ fn a_recipient_added_at_one_kiosk_is_listed_at_the_other_and_a_code_names_its_ki
             } if kiosk == "A"
         )
     });
+    eprintln!("code typed at B named A after {:?}", typed.elapsed());
     let Screen::CodeRefused { tries_left, .. } = b.screen().clone() else {
         unreachable!()
     };
