@@ -8,7 +8,7 @@ use std::process::Command as Process;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
-use common::broker::{Broker, free_port};
+use common::broker::{Broker, free_port, publish_raw, subscribe, wait_for};
 use common::rig::*;
 use locker::domain::CompartmentId;
 use locker::engine::read::{Answer, Query};
@@ -28,45 +28,6 @@ fn kiosk_a(port: u16) -> FleetLink {
         credentials: None,
         tls: None,
     }
-}
-
-/// A building's own tool: a persistent session, so what is published
-/// while it is away waits for it at the broker.
-fn subscribe<T: serde::de::DeserializeOwned + Send + 'static>(
-    port: u16,
-    name: &str,
-    topic: &str,
-) -> Arc<Mutex<Vec<T>>> {
-    let got = Arc::new(Mutex::new(Vec::new()));
-    let mut opts = MqttOptions::new(name, "127.0.0.1", port);
-    opts.set_clean_session(false);
-    opts.set_keep_alive(StdDuration::from_secs(5));
-    let (client, mut connection) = Client::new(opts, 16);
-    client
-        .subscribe(topic, QoS::AtLeastOnce)
-        .expect("subscribe");
-    let (subscribed_tx, subscribed) = std::sync::mpsc::channel();
-    let sink = got.clone();
-    std::thread::spawn(move || {
-        let _keep = client;
-        for notification in connection.iter() {
-            match notification {
-                Ok(MqttEvent::Incoming(Packet::SubAck(_))) => {
-                    let _ = subscribed_tx.send(());
-                }
-                Ok(MqttEvent::Incoming(Packet::Publish(p))) => {
-                    if let Ok(e) = serde_json::from_slice::<T>(&p.payload) {
-                        sink.lock().unwrap().push(e);
-                    }
-                }
-                Ok(_) => {}
-                // The broker is away: the connection retries.
-                Err(_) => std::thread::sleep(StdDuration::from_millis(200)),
-            }
-        }
-    });
-    subscribed.recv_timeout(WAIT).expect("subscribed");
-    got
 }
 
 fn last_seq(r: &Rig) -> u64 {
@@ -204,33 +165,6 @@ fn the_retained_state_counts_the_doors_and_follows_a_deposit() {
         text.contains("1 occupied") && text.contains("boards 2/2 answer"),
         "{text}"
     );
-}
-
-/// Publishes `payload` on `topic` once, as anyone on the broker could.
-fn publish_raw(port: u16, topic: &str, payload: Vec<u8>) {
-    let (client, mut connection) =
-        Client::new(MqttOptions::new("someone-else", "127.0.0.1", port), 16);
-    client
-        .publish(topic, QoS::AtLeastOnce, false, payload)
-        .expect("publish");
-    for n in connection.iter() {
-        match n {
-            Ok(MqttEvent::Incoming(Packet::PubAck(_))) => return,
-            Ok(_) => {}
-            Err(e) => panic!("broker: {e}"),
-        }
-    }
-}
-
-fn wait_for<T: Clone>(got: &Arc<Mutex<Vec<T>>>, what: &str, done: impl Fn(&T) -> bool) -> T {
-    let deadline = Instant::now() + WAIT * 2;
-    loop {
-        if let Some(t) = got.lock().unwrap().iter().find(|t| done(t)) {
-            return t.clone();
-        }
-        assert!(Instant::now() < deadline, "{what}");
-        std::thread::sleep(StdDuration::from_millis(50));
-    }
 }
 
 #[test]

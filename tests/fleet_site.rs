@@ -6,12 +6,13 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::{Duration as StdDuration, Instant};
 
-use common::broker::{Broker, Cable, free_port};
+use common::broker::{Broker, Cable, free_port, publish_raw, subscribe, wait_for};
 use common::rig::*;
 use locker::domain::{CodeKeys, CompartmentId, Recipient, RecipientChange, RecipientId};
 use locker::engine::read::{Answer, Query};
 use locker::engine::{Command, EngineSettings, Refusal, SiteKeys};
-use locker::fleet::FleetLink;
+use locker::fleet::order::{Outcome, Signed};
+use locker::fleet::{FleetLink, SupportKey};
 use locker::kiosk::Screen;
 use locker::sim::SimOptions;
 use locker::testkit::driver::ANA;
@@ -19,6 +20,11 @@ use locker::testkit::driver::ANA;
 /// Kiosk `id` of the property "riverside" (locker code `LK-<id>`), with
 /// the property's site key, its fleet publisher on `port`.
 fn kiosk(id: &str, site_key: &CodeKeys, port: u16) -> Rig {
+    kiosk_trusting(id, site_key, port, Vec::new())
+}
+
+/// [`kiosk`], carrying out the orders `agents` sign.
+fn kiosk_trusting(id: &str, site_key: &CodeKeys, port: u16, agents: Vec<SupportKey>) -> Rig {
     let mut settings = EngineSettings::for_tests();
     settings.kiosk_id = id.into();
     settings.locker_code = format!("LK-{id}");
@@ -38,7 +44,7 @@ fn kiosk(id: &str, site_key: &CodeKeys, port: u16) -> Rig {
     };
     {
         let _on = r._rt.enter();
-        locker::fleet::spawn(r.handle.clone(), link, Vec::new());
+        locker::fleet::spawn(r.handle.clone(), link, agents);
     }
     r
 }
@@ -178,4 +184,70 @@ fn a_kiosk_cut_off_from_the_site_converges_when_it_rejoins() {
     until("the two directories are the same", || {
         recipients(&a) == recipients(&b) && users(&a) == users(&b)
     });
+}
+
+/// `locker fleet unlock --kiosk B` opens door 3 of B's bank, not A's; B's
+/// log names the agent and the reason; the same signed order again is
+/// refused.
+#[test]
+fn support_unlocks_a_door_of_kiosk_b_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let _broker = Broker::start(dir.path(), port);
+    let key = dir.path().join("ana-support.key");
+    let made = std::process::Command::new(env!("CARGO_BIN_EXE_locker"))
+        .args(["fleet", "keygen", "--name", "ana-support", "--out"])
+        .arg(&key)
+        .output()
+        .expect("keygen runs");
+    assert!(made.status.success(), "{made:?}");
+    let agent = SupportKey::parse(String::from_utf8_lossy(&made.stdout).trim()).unwrap();
+    let site_key = CodeKeys::generate();
+    let a = kiosk_trusting("A", &site_key, port, vec![agent.clone()]);
+    let mut b = kiosk_trusting("B", &site_key, port, vec![agent]);
+    a.cmd(local(), Command::AddRecipient { recipient: carla() });
+    until("both kiosks are on the site", || {
+        has(&b, "333333", "Carla Ruiz")
+    });
+    let orders_b = "locker/v1/riverside/B/orders";
+    let travelled = subscribe::<Signed>(port, "recorder", orders_b);
+    let results = subscribe::<Outcome>(port, "results", "locker/v1/riverside/B/results");
+    let door = CompartmentId(3);
+    let unlock = std::process::Command::new(env!("CARGO_BIN_EXE_locker"))
+        .args([
+            "fleet",
+            "unlock",
+            "--broker",
+            &format!("mqtt://127.0.0.1:{port}"),
+        ])
+        .args(["--site", "riverside", "--kiosk", "B", "--door", "3"])
+        .args(["--reason", "courier locked his phone inside"])
+        .arg("--key")
+        .arg(&key)
+        .output()
+        .expect("unlock runs");
+    assert!(unlock.status.success(), "{unlock:?}");
+    b.wait_door_open(door);
+    assert!(b.sim.pulses(b.lock(door)) > 0);
+    assert_eq!(a.sim.pulses(a.lock(door)), 0, "A's door 3 stays shut");
+    let Answer::AuditEntries(audit) = b.read(Query::AuditRange {
+        after: 0,
+        limit: 1000,
+    }) else {
+        panic!("audit")
+    };
+    assert!(
+        audit.iter().any(|e| e.action == "manual_unlock"
+            && e.actor.contains("support:ana-support")
+            && e.detail.contains("courier locked his phone inside")),
+        "{audit:?}"
+    );
+    let pulses = b.sim.pulses(b.lock(door));
+    let sent = wait_for(&travelled, "the order travelled", |_| true);
+    publish_raw(port, orders_b, serde_json::to_vec(&sent).unwrap());
+    let again = wait_for(&results, "the repeat is answered", |o| {
+        o.id == sent.order.id && !o.done
+    });
+    assert!(again.said.contains("carried out before"), "{again:?}");
+    assert_eq!(b.sim.pulses(b.lock(door)), pulses, "no second pulse");
 }

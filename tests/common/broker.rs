@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
+use rumqttc::{Client, Event as MqttEvent, MqttOptions, Packet, QoS};
+
 use super::WAIT;
 
 /// A Mosquitto of its own, persisting its sessions in `dir`.
@@ -134,5 +136,71 @@ impl Cable {
 
     pub fn mend(&self) {
         self.cut.store(false, Ordering::SeqCst);
+    }
+}
+
+/// A building's own tool: a persistent session, so what is published
+/// while it is away waits for it at the broker.
+pub fn subscribe<T: serde::de::DeserializeOwned + Send + 'static>(
+    port: u16,
+    name: &str,
+    topic: &str,
+) -> Arc<Mutex<Vec<T>>> {
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let mut opts = MqttOptions::new(name, "127.0.0.1", port);
+    opts.set_clean_session(false);
+    opts.set_keep_alive(StdDuration::from_secs(5));
+    let (client, mut connection) = Client::new(opts, 16);
+    client
+        .subscribe(topic, QoS::AtLeastOnce)
+        .expect("subscribe");
+    let (subscribed_tx, subscribed) = std::sync::mpsc::channel();
+    let sink = got.clone();
+    std::thread::spawn(move || {
+        let _keep = client;
+        for notification in connection.iter() {
+            match notification {
+                Ok(MqttEvent::Incoming(Packet::SubAck(_))) => {
+                    let _ = subscribed_tx.send(());
+                }
+                Ok(MqttEvent::Incoming(Packet::Publish(p))) => {
+                    if let Ok(e) = serde_json::from_slice::<T>(&p.payload) {
+                        sink.lock().unwrap().push(e);
+                    }
+                }
+                Ok(_) => {}
+                // The broker is away: the connection retries.
+                Err(_) => std::thread::sleep(StdDuration::from_millis(200)),
+            }
+        }
+    });
+    subscribed.recv_timeout(WAIT).expect("subscribed");
+    got
+}
+
+/// Publishes `payload` on `topic` once, as anyone on the broker could.
+pub fn publish_raw(port: u16, topic: &str, payload: Vec<u8>) {
+    let (client, mut connection) =
+        Client::new(MqttOptions::new("someone-else", "127.0.0.1", port), 16);
+    client
+        .publish(topic, QoS::AtLeastOnce, false, payload)
+        .expect("publish");
+    for n in connection.iter() {
+        match n {
+            Ok(MqttEvent::Incoming(Packet::PubAck(_))) => return,
+            Ok(_) => {}
+            Err(e) => panic!("broker: {e}"),
+        }
+    }
+}
+
+pub fn wait_for<T: Clone>(got: &Arc<Mutex<Vec<T>>>, what: &str, done: impl Fn(&T) -> bool) -> T {
+    let deadline = Instant::now() + WAIT * 2;
+    loop {
+        if let Some(t) = got.lock().unwrap().iter().find(|t| done(t)) {
+            return t.clone();
+        }
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(StdDuration::from_millis(50));
     }
 }
