@@ -9,9 +9,8 @@ mod common;
 use std::path::PathBuf;
 use std::process::{Command as Process, Output};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration as StdDuration, Instant};
 
-use common::broker::{Broker, free_port};
+use common::broker::{Broker, free_port, publish_raw, subscribe, wait_for};
 use common::rig::*;
 use locker::domain::{CompartmentId, ParcelId, Recipient, RecipientId};
 use locker::engine::read::{Answer, Query};
@@ -21,7 +20,6 @@ use locker::fleet::order::{Action, AgentKey, Order, Outcome};
 use locker::kiosk::Screen;
 use locker::store::{AuditEntry, NotificationKind};
 use locker::testkit::driver::{ANA, BEN};
-use rumqttc::{Client, Event as MqttEvent, MqttOptions, Packet, QoS};
 
 const AGENT: &str = "ana-support";
 
@@ -135,67 +133,6 @@ impl Site {
 fn printed(out: &Output) -> String {
     assert!(out.status.success(), "{out:?}");
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A client that keeps what arrives on `topic`.
-fn subscribe<T: serde::de::DeserializeOwned + Send + 'static>(
-    port: u16,
-    name: &str,
-    topic: &str,
-) -> Arc<Mutex<Vec<T>>> {
-    let got = Arc::new(Mutex::new(Vec::new()));
-    let (client, mut connection) = Client::new(MqttOptions::new(name, "127.0.0.1", port), 16);
-    client
-        .subscribe(topic, QoS::AtLeastOnce)
-        .expect("subscribe");
-    let (subscribed_tx, subscribed) = std::sync::mpsc::channel();
-    let sink = got.clone();
-    std::thread::spawn(move || {
-        let _keep = client;
-        for notification in connection.iter() {
-            match notification {
-                Ok(MqttEvent::Incoming(Packet::SubAck(_))) => {
-                    let _ = subscribed_tx.send(());
-                }
-                Ok(MqttEvent::Incoming(Packet::Publish(p))) => {
-                    if let Ok(e) = serde_json::from_slice::<T>(&p.payload) {
-                        sink.lock().unwrap().push(e);
-                    }
-                }
-                Ok(_) => {}
-                Err(_) => return,
-            }
-        }
-    });
-    subscribed.recv_timeout(WAIT).expect("subscribed");
-    got
-}
-
-fn wait_for<T: Clone>(got: &Arc<Mutex<Vec<T>>>, what: &str, done: impl Fn(&T) -> bool) -> T {
-    let deadline = Instant::now() + WAIT * 2;
-    loop {
-        if let Some(t) = got.lock().unwrap().iter().find(|t| done(t)) {
-            return t.clone();
-        }
-        assert!(Instant::now() < deadline, "{what}");
-        std::thread::sleep(StdDuration::from_millis(50));
-    }
-}
-
-/// Publishes `payload` on `topic` once, as anyone on the broker could.
-fn publish_raw(port: u16, topic: &str, payload: Vec<u8>) {
-    let (client, mut connection) =
-        Client::new(MqttOptions::new("someone-else", "127.0.0.1", port), 16);
-    client
-        .publish(topic, QoS::AtLeastOnce, false, payload)
-        .expect("publish");
-    for n in connection.iter() {
-        match n {
-            Ok(MqttEvent::Incoming(Packet::PubAck(_))) => return,
-            Ok(_) => {}
-            Err(e) => panic!("broker: {e}"),
-        }
-    }
 }
 
 #[test]

@@ -55,6 +55,7 @@ impl Fleet {
                 site: format!("site-{:03}", i % sites),
                 kiosk: format!("K{:03}", i / sites),
                 credentials: None,
+                tls: None,
             })
             .map(|mut l| {
                 l.credentials = Some((
