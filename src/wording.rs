@@ -746,6 +746,10 @@ pub enum Text {
     SupportKeysSending,
     SupportKeysLeave,
     SupportCloseAccount,
+    SupportStaff,
+    SupportColRole,
+    SupportRemoveUser,
+    SupportKeysStaff,
     DidReturnDropStarted,
     DidReturnDropCancelled,
     DidReturnDropped,
@@ -2542,8 +2546,8 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Un nombre y un correo válido, por favor.",
         ),
         SupportKeysKiosks => (
-            "{up}/{down} Move  {enter} Doors  1 Recipients",
-            "{up}/{down} Mover  {enter} Puertas  1 Destinatarios",
+            "{up}/{down} Move  {enter} Doors  1 Recipients  2 Staff",
+            "{up}/{down} Mover  {enter} Puertas  1 Destinatarios  2 Personal",
         ),
         SupportKeysKiosk => (
             "{enter} Open door  2 Resend code  3 Extend  4 Alerts  {back} Back",
@@ -2571,6 +2575,19 @@ fn strings(id: Text) -> (&'static str, &'static str) {
         ),
         SupportKeysSending => ("", ""),
         SupportKeysLeave => ("{quit} Leave", "{quit} Salir"),
+        SupportStaff => (
+            "The property's staff accounts",
+            "Las cuentas del personal del edificio",
+        ),
+        SupportColRole => ("Role", "Función"),
+        SupportRemoveUser => (
+            "Remove the account {name} ({role}) at every kiosk of the property.",
+            "Quitar la cuenta {name} ({role}) en todos los quioscos del edificio.",
+        ),
+        SupportKeysStaff => (
+            "{up}/{down} Move  {enter} Remove  {back} Back",
+            "{up}/{down} Mover  {enter} Quitar  {back} Volver",
+        ),
         SupportCloseAccount => (
             "Close the account of {recipient}: its personal data is deleted at every kiosk, its ID kept.",
             "Cerrar la cuenta de {recipient}: sus datos personales se borran en todos los quioscos y se guarda su ID.",

@@ -270,6 +270,18 @@ fn each_order_from_support_is_carried_out_at_the_kiosk_as_the_agent() {
     let stored = s.recipient("333333").unwrap();
     assert!(stored.closed && stored.name.is_empty() && stored.email.is_empty());
     s.audited("account_closed");
+    let removed = s.order(Action::RemoveUser {
+        name: "1001".into(),
+    });
+    assert!(
+        removed.done && removed.said == "account 1001 removed",
+        "{removed:?}"
+    );
+    s.audited("user_removed");
+    let Answer::Users(users) = s.r.read(Query::Users) else {
+        panic!("users")
+    };
+    assert!(users.iter().all(|u| u.name != "1001"), "{users:?}");
 
     // Every answer also went to the results topic, each done.
     let results = s.results.lock().unwrap().clone();

@@ -134,6 +134,9 @@ pub enum Action {
     SaveRecipient { recipient: Recipient },
     /// Deletes a recipient's personal data, keeping the ID.
     CloseAccount { recipient: String },
+    /// Removes a staff account (a courier who left): at every kiosk of the
+    /// property, through the directory.
+    RemoveUser { name: String },
 }
 
 /// The signed part of an order.
@@ -416,6 +419,12 @@ mod tests {
                     recipient: "111111".into(),
                 },
                 r#"{"close_account":{"recipient":"111111"}}"#,
+            ),
+            (
+                Action::RemoveUser {
+                    name: "1001".into(),
+                },
+                r#"{"remove_user":{"name":"1001"}}"#,
             ),
         ]
     }

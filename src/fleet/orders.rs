@@ -165,6 +165,10 @@ async fn act(engine: &EngineHandle, actor: Actor, action: &Action) -> Result<Str
             let recipient = named(&recipient);
             Ok(format!("{recipient} closed"))
         }
+        Action::RemoveUser { name } => {
+            send(Command::RemoveUser { name: name.clone() }).await?;
+            Ok(format!("account {name} removed"))
+        }
     }
 }
 

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 
 use super::detail::FleetDetail;
 use super::{FleetLink, FleetState, TOPIC_VERSION};
-use crate::domain::Recipient;
 use crate::domain::directory::{Change, Entry, Stamp};
+use crate::domain::{Recipient, User};
 
 /// One kiosk as it last published itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -34,15 +34,23 @@ pub struct SiteView {
     pub kiosks: BTreeMap<String, KioskView>,
     /// Each recipient's latest version across the kiosks, by its digits.
     pub recipients: BTreeMap<String, (Stamp, Recipient)>,
+    /// Each staff account's latest version (`None`: removed), by name.
+    pub users: BTreeMap<String, (Stamp, Option<User>)>,
 }
 
 /// Every topic support follows, for `link`'s site.
 pub fn filters(link: &FleetLink) -> Vec<String> {
     let site = format!("locker/{TOPIC_VERSION}/{}", link.site);
-    ["online", "state", "detail", "directory/recipient/+"]
-        .iter()
-        .map(|t| format!("{site}/+/{t}"))
-        .collect()
+    [
+        "online",
+        "state",
+        "detail",
+        "directory/recipient/+",
+        "directory/user/+",
+    ]
+    .iter()
+    .map(|t| format!("{site}/+/{t}"))
+    .collect()
 }
 
 impl SiteView {
@@ -74,25 +82,25 @@ impl SiteView {
                 k.detail.replace(detail.clone()) != Some(detail)
             }
             ("directory", [_]) => {
-                let Ok(Change {
-                    stamp,
-                    entry: Entry::Recipient { record },
-                    ..
-                }) = serde_json::from_slice::<Change>(payload)
+                let Ok(Change { stamp, entry, .. }) = serde_json::from_slice::<Change>(payload)
                 else {
                     return false;
                 };
-                let key = record.id.digits().to_string();
-                match self.recipients.get(&key) {
-                    Some((held, _)) if *held >= stamp => false,
-                    _ => {
-                        self.recipients.insert(key, (stamp, record));
-                        true
+                match entry {
+                    Entry::Recipient { record } => {
+                        let key = record.id.digits().to_string();
+                        latest(&mut self.recipients, &key, stamp, record)
                     }
+                    Entry::User { name, record } => latest(&mut self.users, &name, stamp, record),
                 }
             }
             _ => false,
         }
+    }
+
+    /// The staff accounts the site has, by name.
+    pub fn staff(&self) -> impl Iterator<Item = &User> {
+        self.users.values().filter_map(|(_, u)| u.as_ref())
     }
 
     /// The recipient `digits`, as the site has it.
@@ -115,5 +123,16 @@ impl SiteView {
             }
         }
         found
+    }
+}
+
+/// Keeps `record` under `key` if its stamp is later than the one held.
+fn latest<R>(held: &mut BTreeMap<String, (Stamp, R)>, key: &str, stamp: Stamp, record: R) -> bool {
+    match held.get(key) {
+        Some((at, _)) if *at >= stamp => false,
+        _ => {
+            held.insert(key.to_string(), (stamp, record));
+            true
+        }
     }
 }

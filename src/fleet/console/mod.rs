@@ -41,6 +41,7 @@ pub enum Draft {
     NewRecipient,
     Email { recipient: String },
     Close { recipient: String },
+    RemoveUser { name: String },
 }
 
 impl Draft {
@@ -58,7 +59,7 @@ impl Draft {
                 Text::SupportAskEmail,
             ],
             Draft::Email { .. } => &[Text::SupportAskEmail],
-            Draft::Close { .. } => &[],
+            Draft::Close { .. } | Draft::RemoveUser { .. } => &[],
         }
     }
 }
@@ -76,6 +77,7 @@ pub enum Screen {
     Recipient {
         id: String,
     },
+    Staff,
     /// Typing field `field` of an order for kiosk `kiosk`.
     Form {
         kiosk: String,
@@ -181,6 +183,7 @@ impl Support {
             Screen::Kiosk { id } => self.detail_of(id).map_or(0, |d| d.doors.len()),
             Screen::Alerts { id } => self.detail_of(id).map_or(0, |d| d.alerts.len()),
             Screen::Recipients => self.site.recipients.len(),
+            Screen::Staff => self.site.staff().count(),
             Screen::Recipient { id } => self.site.parcels_of(&pretty(id)).len(),
             _ => 0,
         }
@@ -225,7 +228,7 @@ impl Support {
     fn back(&mut self) {
         let to = match &self.screen {
             Screen::Kiosks => return,
-            Screen::Kiosk { .. } | Screen::Recipients => Screen::Kiosks,
+            Screen::Kiosk { .. } | Screen::Recipients | Screen::Staff => Screen::Kiosks,
             Screen::Alerts { id } => Screen::Kiosk { id: id.clone() },
             Screen::Recipient { .. } => Screen::Recipients,
             // Back where the order was started, the cursor where it was.
@@ -258,6 +261,12 @@ impl Support {
                     self.go(Screen::Recipient { id: id.clone() });
                 }
             }
+            Screen::Staff => {
+                let name = self.site.staff().nth(self.cursor)?.name.clone();
+                if let Some(kiosk) = self.any_kiosk() {
+                    self.draft(&kiosk, Draft::RemoveUser { name });
+                }
+            }
             Screen::Confirm { kiosk, action, .. } => {
                 let back = Box::new(self.back_of_confirm());
                 self.screen = Screen::Sending {
@@ -281,6 +290,7 @@ impl Support {
     fn digit(&mut self, d: u8) {
         match (self.screen.clone(), d) {
             (Screen::Kiosks, 1) => self.go(Screen::Recipients),
+            (Screen::Kiosks, 2) => self.go(Screen::Staff),
             (Screen::Kiosk { id }, 2 | 3) => {
                 let Some(door) = self.detail_of(&id).and_then(|det| {
                     det.doors
@@ -509,6 +519,7 @@ impl Support {
             Draft::Close { recipient } => Action::CloseAccount {
                 recipient: recipient.clone(),
             },
+            Draft::RemoveUser { name } => Action::RemoveUser { name: name.clone() },
         })
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use super::{Draft, Notice, Screen, Send, Support, SupportFacts, page};
 use crate::domain::directory::{Change, Entry, Stamp};
 use crate::domain::{
-    CompartmentId, CompartmentState, Language, ParcelId, Recipient, RecipientId, Size,
+    CompartmentId, CompartmentState, Language, ParcelId, Recipient, RecipientId, Role, Size, User,
 };
 use crate::fleet::detail::{AlertBrief, DoorBrief, FleetDetail, ParcelBrief};
 use crate::fleet::order::{Action, Outcome};
@@ -122,6 +122,27 @@ fn console(agent: bool) -> Support {
         entry: Entry::Recipient { record: ana() },
     };
     assert!(s.heard(&b.directory_topic("recipient/111111"), &json(&change)));
+    for (name, role) in [("1001", Role::Courier), ("9000", Role::Admin)] {
+        let user = Change {
+            v: 1,
+            stamp: Stamp {
+                ms: 1,
+                n: 0,
+                kiosk: "A".into(),
+            },
+            entry: Entry::User {
+                name: name.into(),
+                record: Some(User {
+                    name: name.into(),
+                    role,
+                    pin_hash: "$argon2id$…".into(),
+                    badge_hash: None,
+                    carrier_email: None,
+                }),
+            },
+        };
+        assert!(s.heard(&a.directory_topic(&format!("user/{name}")), &json(&user)));
+    }
     // The same record again, or an older version of it, changes nothing.
     assert!(!s.heard(&a.directory_topic("recipient/111111"), &json(&change)));
     s
@@ -407,4 +428,43 @@ fn on_a_keypad_the_keys_line_names_only_keys_it_has() {
     s.facts.keys = KeyHints::new(&Keymap::pc());
     let text = crate::testkit::page_text(&page(&s), 80, 24);
     assert!(text.contains("Q Leave"), "{text}");
+}
+
+#[test]
+fn a_staff_account_is_removed_for_the_whole_property_after_a_confirmation() {
+    let mut s = console(true);
+    key(&mut s, Intent::Digit(2));
+    assert_eq!(s.screen, Screen::Staff);
+    snap_sizes!("support_staff", page(&s));
+    key(&mut s, Intent::Enter);
+    let text = crate::testkit::page_text(&page(&s), 80, 24);
+    assert!(
+        text.contains("Remove the account 1001 (Courier) at every kiosk"),
+        "{text}"
+    );
+    let sent = key(&mut s, Intent::Enter).unwrap();
+    assert_eq!(
+        sent.action,
+        Action::RemoveUser {
+            name: "1001".into()
+        }
+    );
+    // Removed elsewhere: the list follows the directory.
+    let gone = Change {
+        v: 1,
+        stamp: Stamp {
+            ms: 2,
+            n: 0,
+            kiosk: "B".into(),
+        },
+        entry: Entry::User {
+            name: "1001".into(),
+            record: None,
+        },
+    };
+    assert!(s.heard(&link("B").directory_topic("user/1001"), &json(&gone)));
+    assert_eq!(
+        s.site.staff().map(|u| u.name.as_str()).collect::<Vec<_>>(),
+        ["9000"]
+    );
 }

@@ -261,6 +261,20 @@ impl Support {
         );
     }
 
+    fn staff(&self, page: &mut Page) {
+        page.heading(self.t(Text::SupportStaff));
+        let rows = self
+            .site
+            .staff()
+            .map(|u| vec![u.name.clone(), self.named("", &u.role.to_string())])
+            .collect();
+        self.table(
+            page,
+            &[(Text::SupportColName, 0, 9), (Text::SupportColRole, 0, 8)],
+            rows,
+        );
+    }
+
     fn door_of(&self, kiosk: &str, door: crate::domain::CompartmentId) -> Option<&DoorBrief> {
         let d: &FleetDetail = self.site.kiosks.get(kiosk)?.detail.as_ref()?;
         d.doors.iter().find(|x| x.door == door)
@@ -327,6 +341,15 @@ impl Support {
                 Text::SupportCloseAccount,
                 &[("recipient", &self.recipient_words(&pretty(recipient)))],
             ),
+            Draft::RemoveUser { name } => {
+                let role = self
+                    .site
+                    .staff()
+                    .find(|u| u.name == *name)
+                    .map(|u| self.named("", &u.role.to_string()))
+                    .unwrap_or_default();
+                self.f(Text::SupportRemoveUser, &[("name", name), ("role", &role)])
+            }
         }
     }
 
@@ -391,6 +414,7 @@ pub fn page(s: &Support) -> Page {
         Screen::Alerts { .. } => Text::SupportKeysAlerts,
         Screen::Recipients => Text::SupportKeysRecipients,
         Screen::Recipient { .. } => Text::SupportKeysRecipient,
+        Screen::Staff => Text::SupportKeysStaff,
         Screen::Form { .. } => Text::SupportKeysForm,
         Screen::Confirm { .. } => Text::SupportKeysConfirm,
         Screen::Sending { .. } => Text::SupportKeysSending,
@@ -415,6 +439,7 @@ pub fn page(s: &Support) -> Page {
         Screen::Alerts { id } => s.alerts(&mut page, id),
         Screen::Recipients => s.recipients(&mut page),
         Screen::Recipient { id } => s.recipient(&mut page, id),
+        Screen::Staff => s.staff(&mut page),
         Screen::Form {
             kiosk,
             draft,

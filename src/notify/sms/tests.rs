@@ -212,8 +212,11 @@ fn after_a_mute_modem_texts_rest_without_touching_the_port_and_a_wrong_pin_is_ne
         ..ModemFaults::default()
     });
     cfg.pin = Some("1111".into());
+    // A modem that answers: only a loaded machine would make it late.
+    cfg.timeout_secs = 10;
     let sms = super::Sms::new(cfg);
-    assert!(sms.send(&n).unwrap_err().0.contains("refused sms.pin"));
+    let e = sms.send(&n).unwrap_err();
+    assert!(e.0.contains("refused sms.pin"), "{e}");
     let pins = |sim: &ModemSim| {
         sim.commands()
             .iter()
