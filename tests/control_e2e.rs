@@ -182,8 +182,14 @@ impl Tmux {
         t
     }
 
+    /// On a tmux server of its own: tests run side by side, and a server
+    /// starting as another's last session ends can fail.
     fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").args(args).output().unwrap();
+        let out = Command::new("tmux")
+            .args(["-L", &self.session])
+            .args(args)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "tmux {args:?}: {out:?}");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
@@ -246,7 +252,7 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
+            .args(["-L", &self.session, "kill-server"])
             .output();
     }
 }

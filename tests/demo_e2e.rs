@@ -9,19 +9,27 @@ use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(30);
 
-fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux").args(args).output().unwrap();
-    assert!(out.status.success(), "tmux {args:?}: {out:?}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A tmux session of its own, killed at the end.
+/// A tmux session on a server of its own (tests run side by side, and one
+/// server starting as another's last session ends can fail), killed at the
+/// end.
 struct Session(String);
+
+impl Session {
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.0])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "tmux {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
 
 impl Drop for Session {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
+            .args(["-L", &self.0, "kill-server"])
             .output();
     }
 }
@@ -58,7 +66,7 @@ fn demo_ended_by(signal: libc::c_int, name: &str) {
     }
     let tmp = tempfile::tempdir().unwrap();
     let session = Session(format!("locker-demo-{name}-{}", std::process::id()));
-    tmux(&[
+    session.tmux(&[
         "new-session",
         "-d",
         "-s",
@@ -69,7 +77,7 @@ fn demo_ended_by(signal: libc::c_int, name: &str) {
         "24",
     ]);
     let target = format!("{}:demo", session.0);
-    tmux(&[
+    session.tmux(&[
         "new-window",
         "-t",
         &session.0,
@@ -82,14 +90,16 @@ fn demo_ended_by(signal: libc::c_int, name: &str) {
         ),
     ]);
     // The pane stays after the demo ends, so its last words can be read.
-    tmux(&["set-option", "-w", "-t", &target, "remain-on-exit", "on"]);
+    session.tmux(&["set-option", "-w", "-t", &target, "remain-on-exit", "on"]);
     let dir = wait_until("the demo's data directory", || demo_dir(tmp.path()));
     wait_until("the kiosk screen", || {
-        tmux(&["capture-pane", "-p", "-t", &target])
+        session
+            .tmux(&["capture-pane", "-p", "-t", &target])
             .contains("Welcome")
             .then_some(())
     });
-    let pane: u32 = tmux(&["display-message", "-p", "-t", &target, "#{pane_pid}"])
+    let pane: u32 = session
+        .tmux(&["display-message", "-p", "-t", &target, "#{pane_pid}"])
         .trim()
         .parse()
         .unwrap();
@@ -104,12 +114,15 @@ fn demo_ended_by(signal: libc::c_int, name: &str) {
 
     assert_eq!(unsafe { libc::kill(pid as libc::pid_t, signal) }, 0);
     wait_until("the demo to end", || {
-        (tmux(&["display-message", "-p", "-t", &target, "#{pane_dead}"]).trim() == "1")
+        (session
+            .tmux(&["display-message", "-p", "-t", &target, "#{pane_dead}"])
+            .trim()
+            == "1")
             .then_some(())
     });
     assert!(!dir.exists(), "{} left behind", dir.display());
     assert!(!key.exists(), "{} left behind", key.display());
-    let screen = tmux(&["capture-pane", "-p", "-J", "-t", &target]);
+    let screen = session.tmux(&["capture-pane", "-p", "-J", "-t", &target]);
     for line in [
         "courier 1001 PIN 1234",
         "admin 9000 PIN 9999",
@@ -144,7 +157,7 @@ fn the_fleet_demo_shows_both_kiosks_to_support_and_names_a_code_s_kiosk() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let session = Session(format!("locker-fleet-demo-{}", std::process::id()));
-    tmux(&[
+    session.tmux(&[
         "new-session",
         "-d",
         "-s",
@@ -155,7 +168,7 @@ fn the_fleet_demo_shows_both_kiosks_to_support_and_names_a_code_s_kiosk() {
         "30",
     ]);
     let target = format!("{}:demo", session.0);
-    tmux(&[
+    session.tmux(&[
         "new-window",
         "-t",
         &session.0,
@@ -167,10 +180,10 @@ fn the_fleet_demo_shows_both_kiosks_to_support_and_names_a_code_s_kiosk() {
             env!("CARGO_BIN_EXE_locker")
         ),
     ]);
-    tmux(&["set-option", "-w", "-t", &target, "remain-on-exit", "on"]);
-    let screen = || tmux(&["capture-pane", "-p", "-t", &target]);
+    session.tmux(&["set-option", "-w", "-t", &target, "remain-on-exit", "on"]);
+    let screen = || session.tmux(&["capture-pane", "-p", "-t", &target]);
     let key = |k: &str| {
-        tmux(&["send-keys", "-t", &target, k]);
+        session.tmux(&["send-keys", "-t", &target, k]);
         std::thread::sleep(Duration::from_millis(450));
     };
     wait_until("kiosk A", || screen().contains("Kiosk A").then_some(()));
@@ -207,18 +220,22 @@ fn the_fleet_demo_shows_both_kiosks_to_support_and_names_a_code_s_kiosk() {
             .then_some(())
     });
     let pid = common::locker_in_pane(
-        tmux(&["display-message", "-p", "-t", &target, "#{pane_pid}"])
+        session
+            .tmux(&["display-message", "-p", "-t", &target, "#{pane_pid}"])
             .trim()
             .parse()
             .unwrap(),
     );
     key("C-c");
     wait_until("the demo to end", || {
-        (tmux(&["display-message", "-p", "-t", &target, "#{pane_dead}"]).trim() == "1")
+        (session
+            .tmux(&["display-message", "-p", "-t", &target, "#{pane_dead}"])
+            .trim()
+            == "1")
             .then_some(())
     });
     let root = tmp.path().join(format!("locker-fleet-demo-{pid}"));
     assert!(!root.exists(), "{} left behind", root.display());
-    let all = tmux(&["capture-pane", "-p", "-J", "-S", "-100", "-t", &target]);
+    let all = session.tmux(&["capture-pane", "-p", "-J", "-S", "-100", "-t", &target]);
     assert!(all.contains("locker demo --fleet: removed"), "{all}");
 }

@@ -8,27 +8,18 @@ use std::process::Command as Process;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
-use common::broker::{Broker, free_port, publish_raw, subscribe, wait_for};
+use common::broker::{
+    Broker, agent_key, free_port, kiosk_link, publish_raw, subscribe, unlock, unlock_audited,
+    wait_for,
+};
 use common::rig::*;
 use locker::domain::CompartmentId;
 use locker::engine::read::{Answer, Query};
 use locker::fleet::order::{Outcome, Signed};
-use locker::fleet::{FleetEvent, FleetLink, FleetState, SupportKey};
+use locker::fleet::{FleetEvent, FleetState};
 use locker::kiosk::Screen;
 use locker::testkit::driver::ANA;
 use rumqttc::{Client, Event as MqttEvent, MqttOptions, Packet, QoS};
-
-/// Kiosk A of the property "riverside", on the test's broker.
-fn kiosk_a(port: u16) -> FleetLink {
-    FleetLink {
-        host: "127.0.0.1".into(),
-        port,
-        site: "riverside".into(),
-        kiosk: "A".into(),
-        credentials: None,
-        tls: None,
-    }
-}
 
 fn last_seq(r: &Rig) -> u64 {
     let Answer::AuditEntries(all) = r.read(Query::AuditRange {
@@ -67,7 +58,7 @@ fn events_stored_while_the_broker_is_down_arrive_in_order_when_it_returns() {
     let port = free_port();
     let broker = Broker::start(dir.path(), port);
     let mut r = Rig::new();
-    let link = kiosk_a(port);
+    let link = kiosk_link(port, "A");
     let got = subscribe::<FleetEvent>(port, "building-tool", &link.events_topic());
     {
         let _on = r._rt.enter();
@@ -112,7 +103,7 @@ fn the_retained_state_counts_the_doors_and_follows_a_deposit() {
     let port = free_port();
     let _broker = Broker::start(dir.path(), port);
     let mut r = Rig::new();
-    let link = kiosk_a(port);
+    let link = kiosk_link(port, "A");
     let state_topic = link.state_topic();
     {
         let _on = r._rt.enter();
@@ -172,17 +163,9 @@ fn a_signed_unlock_from_support_opens_the_door_once_and_a_replay_or_a_forgery_is
     let dir = tempfile::tempdir().expect("temp dir");
     let port = free_port();
     let _broker = Broker::start(dir.path(), port);
-    let key = dir.path().join("ana-support.key");
-    let made = Process::new(env!("CARGO_BIN_EXE_locker"))
-        .args(["fleet", "keygen", "--name", "ana-support", "--out"])
-        .arg(&key)
-        .output()
-        .expect("keygen runs");
-    assert!(made.status.success(), "{made:?}");
-    let line = String::from_utf8_lossy(&made.stdout).trim().to_string();
-    let agent = SupportKey::parse(&line).expect("NAME:PUBLICKEY");
+    let (key, agent) = agent_key(dir.path());
     let mut r = Rig::new();
-    let link = kiosk_a(port);
+    let link = kiosk_link(port, "A");
     let online = subscribe::<bool>(port, "watcher", &link.online_topic());
     let travelled = subscribe::<Signed>(port, "recorder", &link.orders_topic());
     let results = subscribe::<Outcome>(port, "results", &link.results_topic());
@@ -193,35 +176,10 @@ fn a_signed_unlock_from_support_opens_the_door_once_and_a_replay_or_a_forgery_is
     wait_for(&online, "the kiosk is online", |o| *o);
 
     let door = CompartmentId(3);
-    let unlock = Process::new(env!("CARGO_BIN_EXE_locker"))
-        .args([
-            "fleet",
-            "unlock",
-            "--broker",
-            &format!("mqtt://127.0.0.1:{port}"),
-        ])
-        .args(["--site", "riverside", "--kiosk", "A", "--door", "3"])
-        .args(["--reason", "parcel stuck behind the door"])
-        .arg("--key")
-        .arg(&key)
-        .output()
-        .expect("unlock runs");
-    assert!(unlock.status.success(), "{unlock:?}");
-    assert!(String::from_utf8_lossy(&unlock.stdout).contains("door 3 pulsed"));
+    unlock(port, &key, "A", 3, "parcel stuck behind the door");
     r.wait_door_open(door);
     let pulses = r.sim.pulses(r.lock(door));
-    let Answer::AuditEntries(audit) = r.read(Query::AuditRange {
-        after: 0,
-        limit: 1000,
-    }) else {
-        panic!("audit")
-    };
-    assert!(
-        audit.iter().any(|e| e.action == "manual_unlock"
-            && e.actor.contains("support:ana-support")
-            && e.detail.contains("parcel stuck behind the door")),
-        "{audit:?}"
-    );
+    unlock_audited(&r, "parcel stuck behind the door");
 
     // The same signed order again, and one with its reason changed.
     let sent = wait_for(&travelled, "the order travelled", |_| true);
@@ -374,7 +332,7 @@ fn the_example_acl_lets_a_kiosk_publish_only_under_its_own_topics() {
     );
     // The kiosk itself, signed in as riverside-A, gets its events through.
     let r = Rig::new();
-    let mut link = kiosk_a(port);
+    let mut link = kiosk_link(port, "A");
     link.credentials = Some(("riverside-A".into(), "riverside-A-secret".into()));
     {
         let _on = r._rt.enter();

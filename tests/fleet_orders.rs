@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Command as Process, Output};
 use std::sync::{Arc, Mutex};
 
-use common::broker::{Broker, free_port, publish_raw, subscribe, wait_for};
+use common::broker::{Broker, free_port, kiosk_link, publish_raw, subscribe, wait_for};
 use common::rig::*;
 use locker::domain::{CompartmentId, ParcelId, Recipient, RecipientId};
 use locker::engine::read::{Answer, Query};
@@ -22,17 +22,6 @@ use locker::store::{AuditEntry, NotificationKind};
 use locker::testkit::driver::{ANA, BEN};
 
 const AGENT: &str = "ana-support";
-
-fn kiosk_a(port: u16) -> FleetLink {
-    FleetLink {
-        host: "127.0.0.1".into(),
-        port,
-        site: "riverside".into(),
-        kiosk: "A".into(),
-        credentials: None,
-        tls: None,
-    }
-}
 
 /// A broker, kiosk A on it taking orders from the agent, and the agent's
 /// key file for `locker fleet`.
@@ -55,7 +44,7 @@ impl Site {
         let key_file = dir.path().join("ana.key");
         std::fs::write(&key_file, agent.to_file_text()).expect("key file");
         let r = Rig::new();
-        let link = kiosk_a(port);
+        let link = kiosk_link(port, "A");
         let online = subscribe::<bool>(port, "watcher", &link.online_topic());
         let results = subscribe::<Outcome>(port, "results", &link.results_topic());
         {
@@ -399,7 +388,7 @@ fn an_order_the_engine_or_the_kiosk_refuses_is_answered_not_done_with_why() {
 #[test]
 fn send_order_says_in_a_line_when_the_broker_cannot_be_reached() {
     let agent = AgentKey::generate(AGENT).unwrap();
-    let nobody = kiosk_a(free_port());
+    let nobody = kiosk_link(free_port(), "A");
     let e = send_order(
         &nobody,
         &agent,

@@ -6,13 +6,16 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::{Duration as StdDuration, Instant};
 
-use common::broker::{Broker, Cable, free_port, publish_raw, subscribe, wait_for};
+use common::broker::{
+    Broker, Cable, agent_key, free_port, kiosk_link, publish_raw, subscribe, unlock,
+    unlock_audited, wait_for,
+};
 use common::rig::*;
 use locker::domain::{CodeKeys, CompartmentId, Recipient, RecipientChange, RecipientId};
 use locker::engine::read::{Answer, Query};
 use locker::engine::{Command, EngineSettings, Refusal, SiteKeys};
+use locker::fleet::SupportKey;
 use locker::fleet::order::{Outcome, Signed};
-use locker::fleet::{FleetLink, SupportKey};
 use locker::kiosk::Screen;
 use locker::sim::SimOptions;
 use locker::testkit::driver::ANA;
@@ -34,14 +37,7 @@ fn kiosk_trusting(id: &str, site_key: &CodeKeys, port: u16, agents: Vec<SupportK
         keys: site_key.clone(),
     });
     let r = Rig::with_settings(settings, SimOptions::default(), |_| {});
-    let link = FleetLink {
-        host: "127.0.0.1".into(),
-        port,
-        site: "riverside".into(),
-        kiosk: id.into(),
-        credentials: None,
-        tls: None,
-    };
+    let link = kiosk_link(port, id);
     {
         let _on = r._rt.enter();
         locker::fleet::spawn(r.handle.clone(), link, agents);
@@ -194,14 +190,7 @@ fn support_unlocks_a_door_of_kiosk_b_once() {
     let dir = tempfile::tempdir().expect("temp dir");
     let port = free_port();
     let _broker = Broker::start(dir.path(), port);
-    let key = dir.path().join("ana-support.key");
-    let made = std::process::Command::new(env!("CARGO_BIN_EXE_locker"))
-        .args(["fleet", "keygen", "--name", "ana-support", "--out"])
-        .arg(&key)
-        .output()
-        .expect("keygen runs");
-    assert!(made.status.success(), "{made:?}");
-    let agent = SupportKey::parse(String::from_utf8_lossy(&made.stdout).trim()).unwrap();
+    let (key, agent) = agent_key(dir.path());
     let site_key = CodeKeys::generate();
     let a = kiosk_trusting("A", &site_key, port, vec![agent.clone()]);
     let mut b = kiosk_trusting("B", &site_key, port, vec![agent]);
@@ -213,35 +202,11 @@ fn support_unlocks_a_door_of_kiosk_b_once() {
     let travelled = subscribe::<Signed>(port, "recorder", orders_b);
     let results = subscribe::<Outcome>(port, "results", "locker/v1/riverside/B/results");
     let door = CompartmentId(3);
-    let unlock = std::process::Command::new(env!("CARGO_BIN_EXE_locker"))
-        .args([
-            "fleet",
-            "unlock",
-            "--broker",
-            &format!("mqtt://127.0.0.1:{port}"),
-        ])
-        .args(["--site", "riverside", "--kiosk", "B", "--door", "3"])
-        .args(["--reason", "courier locked his phone inside"])
-        .arg("--key")
-        .arg(&key)
-        .output()
-        .expect("unlock runs");
-    assert!(unlock.status.success(), "{unlock:?}");
+    unlock(port, &key, "B", 3, "courier locked his phone inside");
     b.wait_door_open(door);
     assert!(b.sim.pulses(b.lock(door)) > 0);
     assert_eq!(a.sim.pulses(a.lock(door)), 0, "A's door 3 stays shut");
-    let Answer::AuditEntries(audit) = b.read(Query::AuditRange {
-        after: 0,
-        limit: 1000,
-    }) else {
-        panic!("audit")
-    };
-    assert!(
-        audit.iter().any(|e| e.action == "manual_unlock"
-            && e.actor.contains("support:ana-support")
-            && e.detail.contains("courier locked his phone inside")),
-        "{audit:?}"
-    );
+    unlock_audited(&b, "courier locked his phone inside");
     let pulses = b.sim.pulses(b.lock(door));
     let sent = wait_for(&travelled, "the order travelled", |_| true);
     publish_raw(port, orders_b, serde_json::to_vec(&sent).unwrap());

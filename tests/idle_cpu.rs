@@ -121,14 +121,27 @@ fn sim_with_a_polling_master_stays_idle() {
     );
 }
 
-/// A tmux session of its own, killed at the end.
+/// A tmux session on a server of its own (tests run side by side), killed
+/// at the end.
 struct Tmux(String);
 
 impl Tmux {
     fn run(name: &str, cmd: &str) -> Tmux {
         let t = Tmux(format!("{name}-{}", std::process::id()));
         let out = Command::new("tmux")
-            .args(["new-session", "-d", "-s", &t.0, "-x", "80", "-y", "24", cmd])
+            .args([
+                "-L",
+                &t.0,
+                "new-session",
+                "-d",
+                "-s",
+                &t.0,
+                "-x",
+                "80",
+                "-y",
+                "24",
+                cmd,
+            ])
             .output()
             .unwrap();
         assert!(out.status.success(), "tmux: {out:?}");
@@ -137,7 +150,7 @@ impl Tmux {
 
     fn screen(&self) -> String {
         let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.0])
+            .args(["-L", &self.0, "capture-pane", "-p", "-t", &self.0])
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
@@ -158,7 +171,8 @@ impl Tmux {
     /// The `locker` process in the pane (the pane may run a shell first).
     fn locker_pid(&self) -> u32 {
         let out = Command::new("tmux")
-            .args(["display-message", "-p", "-t", &self.0, "#{pane_pid}"])
+            .args(["-L", &self.0, "display-message", "-p", "-t", &self.0])
+            .arg("#{pane_pid}")
             .output()
             .unwrap();
         let pane: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
@@ -169,7 +183,7 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
+            .args(["-L", &self.0, "kill-server"])
             .output();
     }
 }

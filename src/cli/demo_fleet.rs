@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::CliError;
-use super::run::{DEMO_CLOSE, EndSignals, failed, help_text, runtime, start, terminal_setup};
+use super::run::{EndSignals, demo_kiosk, failed, runtime, terminal_setup};
 use crate::config::Config;
 use crate::domain::{CodeKeys, HashCost};
 use crate::engine::Event;
@@ -18,10 +18,7 @@ use crate::fleet::console::runtime::{Heard, OnScreen as SupportScreen};
 use crate::fleet::console::{Support, SupportFacts};
 use crate::fleet::order::AgentKey;
 use crate::hardware::Bank;
-use crate::kiosk::KioskFacts;
 use crate::kiosk::runtime::OnScreen as KioskScreen;
-use crate::sim::{SimLink, SimOptions, Simulator};
-use crate::store::Store;
 use crate::ui::app::{self, App, Flow};
 use crate::ui::reader::StdoutScreen;
 use crate::ui::{Input, KeyHints, Keymap};
@@ -134,31 +131,9 @@ fn run(root: &Path, size: Option<&str>) -> Result<(), CliError> {
     let rt = runtime()?;
     let _enter = rt.enter();
     let signals = EndSignals::register().map_err(failed("signals"))?;
-    let opts = SimOptions {
-        auto_close: Some(DEMO_CLOSE),
-        items_follow_doors: true,
-        ..SimOptions::default()
-    };
     let mut kiosks = Vec::new();
     for cfg in &configs {
-        let sim = Simulator::start(&bank, SimLink::Pty(None), opts.clone())
-            .map_err(failed("simulator"))?;
-        let port = sim.path().display().to_string();
-        let store = Store::open(&cfg.kiosk.data_dir)?;
-        let mut seeded = None;
-        let started = start(cfg, store, &bank, &port, |engine| {
-            let facts = crate::demo::seed(engine)?;
-            for (door, _, _) in &facts.codes {
-                if let Some(c) = bank.layout.compartment(*door) {
-                    sim.set_item(c.lock(), true);
-                }
-            }
-            seeded = Some(facts);
-            Ok(())
-        })?;
-        let mut facts = KioskFacts::from_config(cfg, &bank.layout);
-        facts.demo_help = seeded.as_ref().map(|f| help_text(f, &cfg.kiosk.data_dir));
-        facts.keys = KeyHints::new(&setup.keymap);
+        let (started, sim, facts, _) = demo_kiosk(cfg, &bank, &setup.keymap)?;
         kiosks.push((started, sim, facts));
     }
     let [(a, sim_a, facts_a), (b, sim_b, facts_b)] =

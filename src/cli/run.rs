@@ -309,33 +309,9 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
     // From here on a hang-up or termination ends the demo as Ctrl-C does,
     // with its temporary directory removed.
     let signals = EndSignals::register().map_err(failed("signals"))?;
-    let opts = SimOptions {
-        auto_close: Some(DEMO_CLOSE),
-        items_follow_doors: true,
-        ..SimOptions::default()
-    };
-    let sim = Simulator::start(&bank, SimLink::Pty(None), opts).map_err(failed("simulator"))?;
-    let port = sim.path().display().to_string();
-    let mut facts_out: Option<DemoFacts> = None;
-    let store = Store::open(&cfg.kiosk.data_dir)?;
-    let started = start(&cfg, store, &bank, &port, |engine| {
-        let facts = crate::demo::seed(engine)?;
-        // The pre-filled parcels are really inside: the item sensors say so.
-        for (door, _, _) in &facts.codes {
-            if let Some(c) = bank.layout.compartment(*door) {
-                sim.set_item(c.lock(), true);
-            }
-        }
-        facts_out = Some(facts);
-        Ok(())
-    })?;
-    let mut facts = KioskFacts::from_config(&cfg, &bank.layout);
-    facts.demo_help = facts_out.as_ref().map(|f| help_text(f, &data_dir));
-    facts.keys = KeyHints::new(&setup.keymap);
-    if let Some(f) = &facts_out {
-        // Left on the terminal's main screen, so it is there after the demo too.
-        println!("{}", banner(f, &data_dir, temporary));
-    }
+    let (started, sim, facts, seeded) = demo_kiosk(&cfg, &bank, &setup.keymap)?;
+    // Left on the terminal's main screen, so it is there after the demo too.
+    println!("{}", banner(&seeded, &data_dir, temporary));
     let mut link = crate::demo::DemoLink {
         engine: started.handle.clone(),
         sim: &sim,
@@ -356,6 +332,41 @@ pub fn demo(size: Option<&str>, keep: Option<PathBuf>) -> Result<(), CliError> {
         println!("locker demo: data kept in {}", data_dir.display());
     }
     result
+}
+
+/// A demo kiosk on `cfg`: the demo bank served by the simulator on a pty of
+/// its own, the demo's people and parcels (the pre-filled parcels really
+/// inside: the item sensors say so), and what its screen knows, help
+/// included.
+pub(super) fn demo_kiosk(
+    cfg: &Config,
+    bank: &Bank,
+    keymap: &Keymap,
+) -> Result<(Started, crate::sim::SimHandle, KioskFacts, DemoFacts), CliError> {
+    let opts = SimOptions {
+        auto_close: Some(DEMO_CLOSE),
+        items_follow_doors: true,
+        ..SimOptions::default()
+    };
+    let sim = Simulator::start(bank, SimLink::Pty(None), opts).map_err(failed("simulator"))?;
+    let port = sim.path().display().to_string();
+    let mut seeded: Option<DemoFacts> = None;
+    let store = Store::open(&cfg.kiosk.data_dir)?;
+    let started = start(cfg, store, bank, &port, |engine| {
+        let facts = crate::demo::seed(engine)?;
+        for (door, _, _) in &facts.codes {
+            if let Some(c) = bank.layout.compartment(*door) {
+                sim.set_item(c.lock(), true);
+            }
+        }
+        seeded = Some(facts);
+        Ok(())
+    })?;
+    let seeded = seeded.ok_or_else(|| CliError::Failed("the demo was not seeded".into()))?;
+    let mut facts = KioskFacts::from_config(cfg, &bank.layout);
+    facts.demo_help = Some(help_text(&seeded, &cfg.kiosk.data_dir));
+    facts.keys = KeyHints::new(keymap);
+    Ok((started, sim, facts, seeded))
 }
 
 /// SIGHUP (the terminal closed), SIGTERM and SIGINT, caught so that the

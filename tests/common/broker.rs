@@ -204,3 +204,77 @@ pub fn wait_for<T: Clone>(got: &Arc<Mutex<Vec<T>>>, what: &str, done: impl Fn(&T
         std::thread::sleep(StdDuration::from_millis(50));
     }
 }
+
+/// Kiosk `kiosk` of the property "riverside", on the test's broker.
+pub fn kiosk_link(port: u16, kiosk: &str) -> locker::fleet::FleetLink {
+    locker::fleet::FleetLink {
+        host: "127.0.0.1".into(),
+        port,
+        site: "riverside".into(),
+        kiosk: kiosk.into(),
+        credentials: None,
+        tls: None,
+    }
+}
+
+/// `locker fleet keygen --name ana-support` in `dir`: the key file, and the
+/// line the kiosks trust.
+pub fn agent_key(dir: &Path) -> (std::path::PathBuf, locker::fleet::SupportKey) {
+    let key = dir.join("ana-support.key");
+    let made = Process::new(env!("CARGO_BIN_EXE_locker"))
+        .args(["fleet", "keygen", "--name", "ana-support", "--out"])
+        .arg(&key)
+        .output()
+        .expect("keygen runs");
+    assert!(made.status.success(), "{made:?}");
+    let line = String::from_utf8_lossy(&made.stdout).trim().to_string();
+    (
+        key,
+        locker::fleet::SupportKey::parse(&line).expect("NAME:PUBLICKEY"),
+    )
+}
+
+/// `locker fleet unlock` of `kiosk`'s `door` on the test's broker, signed
+/// with `key`; asserts it exits 0 once the kiosk pulsed.
+pub fn unlock(port: u16, key: &Path, kiosk: &str, door: u16, reason: &str) {
+    let unlock = Process::new(env!("CARGO_BIN_EXE_locker"))
+        .args([
+            "fleet",
+            "unlock",
+            "--broker",
+            &format!("mqtt://127.0.0.1:{port}"),
+        ])
+        .args([
+            "--site",
+            "riverside",
+            "--kiosk",
+            kiosk,
+            "--door",
+            &door.to_string(),
+        ])
+        .args(["--reason", reason])
+        .arg("--key")
+        .arg(key)
+        .output()
+        .expect("unlock runs");
+    assert!(unlock.status.success(), "{unlock:?}");
+    let said = String::from_utf8_lossy(&unlock.stdout);
+    assert!(said.contains(&format!("door {door} pulsed")), "{said}");
+}
+
+/// The kiosk's audit log names the agent and `reason` for a manual unlock.
+pub fn unlock_audited(r: &super::rig::Rig, reason: &str) {
+    use locker::engine::read::{Answer, Query};
+    let Answer::AuditEntries(audit) = r.read(Query::AuditRange {
+        after: 0,
+        limit: 1000,
+    }) else {
+        panic!("audit")
+    };
+    assert!(
+        audit.iter().any(|e| e.action == "manual_unlock"
+            && e.actor.contains("support:ana-support")
+            && e.detail.contains(reason)),
+        "{audit:?}"
+    );
+}
