@@ -300,7 +300,7 @@ fn parse_recipient(s: &str) -> Result<String, String> {
 }
 
 /// What one kiosk last published about itself.
-#[derive(Debug, Default, serde::Serialize)]
+#[derive(Debug, serde::Serialize)]
 struct KioskStatus {
     online: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -325,7 +325,7 @@ fn status(site: &FleetLink, json: bool) -> Result<(), CliError> {
             .subscribe(topic, QoS::AtLeastOnce)
             .map_err(|e| unreachable(&e))?;
     }
-    let mut kiosks: std::collections::BTreeMap<String, KioskStatus> = Default::default();
+    let mut view = crate::fleet::watch::SiteView::default();
     let mut subscribed = 0;
     let mut quiet_from: Option<Instant> = None;
     loop {
@@ -346,16 +346,7 @@ fn status(site: &FleetLink, json: bool) -> Result<(), CliError> {
                 }
             }
             MqttEvent::Incoming(Packet::Publish(p)) => {
-                // locker/v1/<site>/<kiosk>/<what>
-                let parts: Vec<&str> = p.topic.split('/').collect();
-                if let [_, _, _, kiosk, what] = parts[..] {
-                    let k = kiosks.entry(kiosk.to_string()).or_default();
-                    match what {
-                        "online" => k.online = &p.payload[..] == b"true",
-                        "state" => k.state = serde_json::from_slice(&p.payload).ok(),
-                        _ => {}
-                    }
-                }
+                view.take(&p.topic, &p.payload);
                 if quiet_from.is_some() {
                     quiet_from = Some(Instant::now());
                 }
@@ -363,6 +354,17 @@ fn status(site: &FleetLink, json: bool) -> Result<(), CliError> {
             _ => {}
         }
     }
+    let kiosks: std::collections::BTreeMap<String, KioskStatus> = view
+        .kiosks
+        .into_iter()
+        .map(|(id, k)| {
+            let status = KioskStatus {
+                online: k.online == Some(true),
+                state: k.state,
+            };
+            (id, status)
+        })
+        .collect();
     if json {
         println!(
             "{}",
