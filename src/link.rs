@@ -8,8 +8,10 @@ use crate::engine::read::{Answer, Query};
 use crate::engine::runner::EngineHandle;
 use crate::engine::{Actor, Command, Engine, EngineError, EngineResult, Refusal, Rejection};
 
-/// Why the engine said no, in a form a screen can keep and compare.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why the engine said no, in a form a screen can keep and compare, and a
+/// support agent's console be told (docs/FLEET.md).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Failure {
     #[error("{0}")]
     Refused(Refusal),

@@ -745,6 +745,7 @@ pub enum Text {
     SupportKeysConfirm,
     SupportKeysSending,
     SupportKeysLeave,
+    SupportOrderRefused,
     SupportCloseAccount,
     SupportStaff,
     SupportColRole,
@@ -2513,15 +2514,16 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Sent to Kiosk {kiosk}; waiting for its answer...",
             "Enviado al quiosco {kiosk}; esperando su respuesta...",
         ),
-        SupportDone => (
-            "Kiosk {kiosk}: done ({said}).",
-            "Quiosco {kiosk}: hecho ({said}).",
+        SupportDone => ("Kiosk {kiosk}: done.", "Quiosco {kiosk}: hecho."),
+        SupportRefused => ("Kiosk {kiosk}: {why}", "Quiosco {kiosk}: {why}"),
+        SupportOrderRefused => (
+            "Kiosk {kiosk} refused the order (its key, site or time): {said}",
+            "El quiosco {kiosk} rechazó la orden (su clave, edificio u hora): {said}",
         ),
-        SupportRefused => (
-            "Kiosk {kiosk} refused: {said}",
-            "El quiosco {kiosk} lo rechazó: {said}",
+        SupportNoAnswer => (
+            "No answer from Kiosk {kiosk}: it or the broker is away. The order expires unused.",
+            "Sin respuesta del quiosco {kiosk}: él o el bróker no están. La orden caduca sin usarse.",
         ),
-        SupportNoAnswer => ("No answer: {why}", "Sin respuesta: {why}"),
         SupportNoParcelThere => ("No parcel there.", "Ahí no hay paquete."),
         SupportNoKioskOnline => (
             "No kiosk of the property is online to take the change.",

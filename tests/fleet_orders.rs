@@ -324,6 +324,13 @@ fn an_order_the_engine_or_the_kiosk_refuses_is_answered_not_done_with_why() {
         refused.said,
         "the recipient still has parcels in the locker"
     );
+    // And why, for a console to say in its agent's language.
+    assert_eq!(
+        refused.failure,
+        Some(locker::link::Failure::Refused(
+            locker::engine::Refusal::ParcelsWaiting
+        ))
+    );
     assert!(!s.recipient(ANA).unwrap().closed);
     let unknown = s.order(Action::Acknowledge {
         alert: 999,

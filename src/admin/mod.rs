@@ -17,6 +17,7 @@ pub mod forms;
 pub mod menu;
 pub mod model;
 mod replies;
+pub(crate) use replies::failure_words;
 pub mod returns;
 pub mod runtime;
 mod typing;

@@ -276,7 +276,7 @@ pub(super) fn on_failure(model: &mut Model, failure: Failure) -> Vec<Request> {
 
 /// Why something was not done, in words: a refusal by its name, an
 /// engine's reason with its machine names in words.
-pub(super) fn failure_words(lang: Language, failure: &Failure) -> String {
+pub(crate) fn failure_words(lang: Language, failure: &Failure) -> String {
     let why = match failure {
         Failure::Refused(r) => named(lang, &format!("refusal.{}", name_of(r))),
         Failure::NotFound(what) => {

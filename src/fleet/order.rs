@@ -171,6 +171,10 @@ pub struct Outcome {
     pub done: bool,
     /// What happened, in a line.
     pub said: String,
+    /// Why the kiosk's engine did not do it, for a console to say in the
+    /// agent's language (none when done, or refused before the engine).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<crate::link::Failure>,
 }
 
 impl Order {

@@ -10,6 +10,7 @@ use super::{FleetLink, actor};
 use crate::domain::{RecipientChange, RecipientId};
 use crate::engine::runner::EngineHandle;
 use crate::engine::{Actor, Command, EngineError, Rejection};
+use crate::link::Failure;
 
 /// Carries out support's orders one at a time: each checked (signature,
 /// kiosk, life), accepted once, done as the agent, and answered on the
@@ -63,31 +64,29 @@ async fn carry_out(engine: &EngineHandle, order: &order::Order) -> Outcome {
         )
         .await;
     if let Err(e) = accepted {
-        return refused(engine, &order.id, &order.agent, e.to_string()).await;
+        let mut outcome = refused(engine, &order.id, &order.agent, e.to_string()).await;
+        outcome.failure = Some(Failure::from(&e));
+        return outcome;
     }
-    let (done, said) = match act(engine, actor, &order.action).await {
-        Ok(said) => (true, said),
-        Err(why) => (false, why),
+    let (done, said, failure) = match act(engine, actor, &order.action).await {
+        Ok(said) => (true, said, None),
+        Err(e) => (false, e.to_string(), Some(Failure::from(&e))),
     };
     Outcome {
         v: 1,
         id: order.id.clone(),
         done,
         said,
+        failure,
     }
 }
 
 /// Carries out one action as `actor`: what happened, or the engine's
 /// reason for not doing it.
-async fn act(engine: &EngineHandle, actor: Actor, action: &Action) -> Result<String, String> {
+async fn act(engine: &EngineHandle, actor: Actor, action: &Action) -> Result<String, EngineError> {
     let send = |command: Command| {
         let actor = actor.clone();
-        async move {
-            engine
-                .send_shared(actor, command)
-                .await
-                .map_err(|e| e.to_string())
-        }
+        async move { engine.send_shared(actor, command).await }
     };
     match action.clone() {
         Action::Unlock { door, reason } => {
@@ -154,7 +153,7 @@ async fn act(engine: &EngineHandle, actor: Actor, action: &Action) -> Result<Str
                     .await?;
                     Ok(format!("{id} updated"))
                 }
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(e),
             }
         }
         Action::CloseAccount { recipient } => {
@@ -194,5 +193,6 @@ async fn refused(engine: &EngineHandle, id: &str, agent: &str, why: String) -> O
         id: id.to_string(),
         done: false,
         said: why,
+        failure: None,
     }
 }

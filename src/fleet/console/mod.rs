@@ -110,14 +110,18 @@ pub struct Send {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
     Said(Text),
-    /// The kiosk's answer: done or refused, in its words.
+    /// The kiosk's answer: done, or why not (its engine's reason, or the
+    /// kiosk's own words when the order itself was refused).
     Answer {
         kiosk: String,
         done: bool,
         said: String,
+        failure: Option<crate::link::Failure>,
     },
     /// The order got no answer (the broker, or the kiosk, is away).
-    NoAnswer(String),
+    NoAnswer {
+        kiosk: String,
+    },
 }
 
 pub struct Support {
@@ -171,8 +175,14 @@ impl Support {
                 kiosk: kiosk.to_string(),
                 done: o.done,
                 said: o.said,
+                failure: o.failure,
             },
-            Err(e) => Notice::NoAnswer(e),
+            Err(e) => {
+                tracing::warn!(%kiosk, error = %e, "an order got no answer");
+                Notice::NoAnswer {
+                    kiosk: kiosk.to_string(),
+                }
+            }
         });
     }
 

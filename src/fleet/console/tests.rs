@@ -215,12 +215,31 @@ fn a_remote_unlock_asks_why_then_names_what_is_inside_before_it_goes() {
             id: "x".into(),
             done: true,
             said: "door 3 pulsed".into(),
+            failure: None,
         }),
     );
     assert_eq!(s.screen, Screen::Kiosk { id: "A".into() });
     snap_sizes!("support_unlock_done", page(&s));
-    s.answered("A", Err("no answer in 20 s".into()));
-    assert!(crate::testkit::page_text(&page(&s), 80, 24).contains("No answer: no answer in 20 s"));
+    s.answered("A", Err("no answer from kiosk A within 20 s".into()));
+    let text = crate::testkit::page_text(&page(&s), 132, 43);
+    assert!(text.contains("No answer from Kiosk A"), "{text}");
+    // The kiosk's engine said no: in the agent's language, not the kiosk's.
+    s.language = Language::Es;
+    s.answered(
+        "A",
+        Ok(Outcome {
+            v: 1,
+            id: "y".into(),
+            done: false,
+            said: "that door is already open".into(),
+            failure: Some(crate::link::Failure::Refused(
+                crate::engine::Refusal::DoorBusy,
+            )),
+        }),
+    );
+    let text = crate::testkit::page_text(&page(&s), 132, 43);
+    assert!(!text.contains("already open"), "{text}");
+    snap_sizes!("support_refused_es", page(&s));
 }
 
 #[test]

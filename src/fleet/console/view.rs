@@ -394,14 +394,21 @@ impl Support {
         Some(match self.notice.as_ref()? {
             Notice::Said(t) => self.t(*t).to_string(),
             Notice::Answer {
+                kiosk, done: true, ..
+            } => self.f(Text::SupportDone, &[("kiosk", kiosk)]),
+            Notice::Answer {
                 kiosk,
-                done: true,
-                said,
-            } => self.f(Text::SupportDone, &[("kiosk", kiosk), ("said", said)]),
-            Notice::Answer { kiosk, said, .. } => {
-                self.f(Text::SupportRefused, &[("kiosk", kiosk), ("said", said)])
+                failure: Some(failure),
+                ..
+            } => {
+                let why = crate::admin::failure_words(self.language, failure);
+                self.f(Text::SupportRefused, &[("kiosk", kiosk), ("why", &why)])
             }
-            Notice::NoAnswer(e) => self.f(Text::SupportNoAnswer, &[("why", e)]),
+            Notice::Answer { kiosk, said, .. } => self.f(
+                Text::SupportOrderRefused,
+                &[("kiosk", kiosk), ("said", said)],
+            ),
+            Notice::NoAnswer { kiosk } => self.f(Text::SupportNoAnswer, &[("kiosk", kiosk)]),
         })
     }
 }
