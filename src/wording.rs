@@ -2489,7 +2489,10 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Why (for the kiosk's log):",
             "Por qué (para el registro del quiosco):",
         ),
-        SupportAskDays => ("How many more days (1-30):", "Cuántos días más (1-30):"),
+        SupportAskDays => (
+            "How many more days ({min}-{max}):",
+            "Cuántos días más ({min}-{max}):",
+        ),
         SupportAskNote => (
             "Note (for the kiosk's log):",
             "Nota (para el registro del quiosco):",
@@ -2534,7 +2537,7 @@ fn strings(id: Text) -> (&'static str, &'static str) {
             "Solo lectura: empiece con --key para enviar órdenes.",
         ),
         SupportSayWhy => ("Please say why.", "Diga por qué, por favor."),
-        SupportBadDays => ("From 1 to 30 days.", "De 1 a 30 días."),
+        SupportBadDays => ("From {min} to {max} days.", "De {min} a {max} días."),
         SupportBadDate => (
             "A date as YYYY-MM-DD, or nothing.",
             "Una fecha AAAA-MM-DD, o nada.",

@@ -13,6 +13,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::order::{Action, Outcome};
 use super::watch::SiteView;
+use crate::domain::hold::EXTENSION_DAYS;
+use crate::domain::text::NOTE_MAX;
 use crate::domain::{CompartmentId, Language, Recipient, RecipientId};
 use crate::ui::{Input, Intent, KeyHints};
 use crate::wording::Text;
@@ -392,7 +394,7 @@ impl Support {
         };
         let value = values.last_mut()?;
         match input {
-            Input::Typed(c) if value.chars().count() < 200 => value.push(c),
+            Input::Typed(c) if value.chars().count() < NOTE_MAX => value.push(c),
             Input::Intent(Intent::Digit(d)) => value.push(char::from(b'0' + d)),
             Input::Intent(Intent::Back) if !value.is_empty() => {
                 value.pop();
@@ -489,11 +491,8 @@ impl Support {
             },
             Draft::Extend { door } => Action::Extend {
                 parcel: parcel_in(door)?,
-                days: text(0)
-                    .parse()
-                    .ok()
-                    .filter(|d| (1..=30).contains(d))
-                    .ok_or(Text::SupportBadDays)?,
+                // In range: checked as it was entered.
+                days: text(0).parse().map_err(|_| Text::SupportBadDays)?,
                 reason: said(text(1))?,
             },
             Draft::Acknowledge { alert } => Action::Acknowledge {
@@ -538,7 +537,7 @@ impl Support {
 fn check_field(prompt: Text, value: &str) -> Result<(), Text> {
     let value = value.trim();
     let ok = match prompt {
-        Text::SupportAskDays => value.parse::<u32>().is_ok_and(|d| (1..=30).contains(&d)),
+        Text::SupportAskDays => value.parse().is_ok_and(|d| EXTENSION_DAYS.contains(&d)),
         Text::SupportAskUntil => {
             value.is_empty() || NaiveDate::parse_from_str(value, "%Y-%m-%d").is_ok()
         }

@@ -18,6 +18,13 @@ impl Support {
         fill(self.language, id, args)
     }
 
+    /// A prompt or a notice, with the domain's limits it names (`{min}`,
+    /// `{max}`: the days a hold may be extended by).
+    fn limited(&self, id: Text) -> String {
+        let days = crate::domain::hold::EXTENSION_DAYS;
+        self.f(id, &[("min", days.start()), ("max", days.end())])
+    }
+
     /// A machine name (a door's state, an alert's kind) in words.
     fn named(&self, space: &str, name: &str) -> String {
         machine(&format!("{space}{name}"))
@@ -301,7 +308,7 @@ impl Support {
         for (i, prompt) in draft.prompts().iter().enumerate() {
             let Some(value) = values.get(i) else { break };
             let cursor = if i + 1 == values.len() { "_" } else { "" };
-            page.words(format!("{} {value}{cursor}", self.t(*prompt)));
+            page.words(format!("{} {value}{cursor}", self.limited(*prompt)));
         }
     }
 
@@ -392,7 +399,7 @@ impl Support {
 
     fn notice_words(&self) -> Option<String> {
         Some(match self.notice.as_ref()? {
-            Notice::Said(t) => self.t(*t).to_string(),
+            Notice::Said(t) => self.limited(*t),
             Notice::Answer {
                 kiosk, done: true, ..
             } => self.f(Text::SupportDone, &[("kiosk", kiosk)]),
