@@ -234,8 +234,8 @@ impl<L: crate::link::EngineLink> App for Three<'_, L> {
     }
 
     fn repaint(&mut self, terminal: &mut StdoutScreen) -> io::Result<()> {
-        terminal.clear()?;
-        // Each draws everything again when it is next shown.
+        // Each clears and draws everything when it is next drawn: only the
+        // one shown writes to the terminal.
         self.a.repaint(terminal)?;
         self.b.repaint(terminal)?;
         self.support.repaint(terminal)

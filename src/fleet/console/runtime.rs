@@ -102,8 +102,12 @@ pub struct OnScreen {
     agent: Option<Arc<AgentKey>>,
     /// Where an order's thread tells the answer (set once the loop runs).
     tell: Arc<Mutex<Option<Tell>>>,
-    /// The page last drawn: nothing is written when it is the same.
-    drawn: Option<String>,
+    /// Something it shows changed since it was last drawn (a retained
+    /// message repeated as it was changes nothing).
+    dirty: bool,
+    /// The whole screen is written afresh at the next draw (what the
+    /// terminal showed is unknown), as the kiosk does.
+    clear: bool,
 }
 
 impl OnScreen {
@@ -113,7 +117,8 @@ impl OnScreen {
             site,
             agent: agent.map(Arc::new),
             tell: Arc::new(Mutex::new(None)),
-            drawn: None,
+            dirty: true,
+            clear: true,
         }
     }
 
@@ -143,19 +148,22 @@ impl App for OnScreen {
     type Event = Heard;
 
     fn draw(&mut self, terminal: &mut StdoutScreen) -> io::Result<()> {
-        let page = super::page(&self.support);
-        let shown = format!("{page:?}");
-        if self.drawn.as_ref() == Some(&shown) {
+        if !self.dirty {
             return Ok(());
         }
+        if self.clear {
+            terminal.clear()?;
+            self.clear = false;
+        }
+        let page = super::page(&self.support);
         terminal.draw(|f| crate::ui::page::draw(&page, f))?;
-        self.drawn = Some(shown);
+        self.dirty = false;
         Ok(())
     }
 
-    fn repaint(&mut self, terminal: &mut StdoutScreen) -> io::Result<()> {
-        terminal.clear()?;
-        self.drawn = None;
+    fn repaint(&mut self, _terminal: &mut StdoutScreen) -> io::Result<()> {
+        self.clear = true;
+        self.dirty = true;
         Ok(())
     }
 
@@ -166,15 +174,20 @@ impl App for OnScreen {
     }
 
     fn tick(&mut self, now: DateTime<Utc>) {
+        // The header's clock moved on a minute.
         self.support.now = now;
+        self.dirty = true;
     }
 
     fn event(&mut self, event: Heard) {
         match event {
             Heard::Topic(topic, payload) => {
-                self.support.heard(&topic, &payload);
+                self.dirty |= self.support.heard(&topic, &payload);
             }
-            Heard::Answer(kiosk, outcome) => self.support.answered(&kiosk, outcome),
+            Heard::Answer(kiosk, outcome) => {
+                self.support.answered(&kiosk, outcome);
+                self.dirty = true;
+            }
         }
     }
 
@@ -185,6 +198,7 @@ impl App for OnScreen {
         if let Some(order) = self.support.input(input) {
             self.send(order);
         }
+        self.dirty = true;
         Flow::Go
     }
 
