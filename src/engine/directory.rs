@@ -32,9 +32,19 @@ pub(super) struct SiteMemory {
 
 pub(super) type Site = RefCell<SiteMemory>;
 
-/// The latest stamp in the store, where the clock starts after a restart.
-pub(super) fn latest_stamp(store: &crate::store::Store) -> Result<Site, StoreError> {
+/// The directory's clock in `meta`: the latest stamp made or taken here,
+/// written with each.
+const CLOCK_KEY: &[u8] = b"directory_clock";
+
+/// Where the clock starts after a restart: one read, or, for a database
+/// from before the clock was kept, the latest of its stamps (and `true`:
+/// its records may want stamps, see [`Engine::stamp_unstamped`]).
+pub(super) fn open_site(store: &crate::store::Store) -> Result<(Site, bool), StoreError> {
     let mut memory = SiteMemory::default();
+    if let Some(clock) = store.get::<Stamp>(T::Meta, CLOCK_KEY)? {
+        memory.last = Some(clock);
+        return Ok((RefCell::new(memory), false));
+    }
     for (_, v) in store.tree(T::Stamps).iter().flatten() {
         if let Ok(s) = serde_json::from_slice::<Stamp>(&v)
             && memory.last.as_ref().is_none_or(|l| s > *l)
@@ -42,7 +52,7 @@ pub(super) fn latest_stamp(store: &crate::store::Store) -> Result<Site, StoreErr
             memory.last = Some(s);
         }
     }
-    Ok(RefCell::new(memory))
+    Ok((RefCell::new(memory), true))
 }
 
 impl Engine {
@@ -61,6 +71,7 @@ impl Engine {
         };
         tx.put(T::Stamps, key.as_bytes(), &stamp)?;
         tx.put(T::DirectoryOut, key.as_bytes(), &stamp)?;
+        tx.put(T::Meta, CLOCK_KEY, &stamp)?;
         self.announce(Event::DirectoryChanged);
         Ok(())
     }
@@ -79,8 +90,8 @@ impl Engine {
         std::mem::take(&mut self.site.borrow_mut().announced)
     }
 
-    /// Records made before the kiosk had stamps (or joined a property) get
-    /// one now, so the site hears of them.
+    /// Records made before the kiosk had stamps get one, once, so the site
+    /// hears of them; the clock is kept from then on.
     pub(super) fn stamp_unstamped(&self) -> Result<(), EngineError> {
         let mut keys = Vec::new();
         for tree in [T::Recipients, T::Users] {
@@ -95,10 +106,11 @@ impl Engine {
         }
         let stamps = self.store.tree(T::Stamps);
         keys.retain(|k| !stamps.contains_key(k.as_bytes()).unwrap_or(true));
-        if keys.is_empty() {
-            return Ok(());
-        }
+        let clock = self.site.borrow().last.clone();
         self.commit(|tx| {
+            if let Some(clock) = &clock {
+                tx.put(T::Meta, CLOCK_KEY, clock)?;
+            }
             for k in &keys {
                 self.stamp(tx, k)?;
             }
@@ -173,20 +185,27 @@ impl Engine {
         if here.is_some_and(|h| h >= change.stamp) {
             return Ok(Vec::new());
         }
+        // Holds here follow a vacation changed elsewhere; most records
+        // taken change no vacation, and need no look at the parcels.
         let waiting = match &change.entry {
-            Entry::Recipient { record } => self.waiting_for(&record.id)?,
+            Entry::Recipient { record } => {
+                let before: Option<Recipient> = self
+                    .store
+                    .get(T::Recipients, record.id.digits().as_bytes())?;
+                if before.is_none_or(|b| b.vacation_until != record.vacation_until) {
+                    self.waiting_for(&record.id)?
+                } else {
+                    Vec::new()
+                }
+            }
             Entry::User { .. } => Vec::new(),
         };
+        let clock = self.site.borrow().last.clone();
         self.commit(|tx| {
             match &change.entry {
                 Entry::Recipient { record } => {
-                    let id = record.id.digits().as_bytes();
-                    let before = tx.get::<Recipient, _>(T::Recipients, id)?;
-                    tx.put(T::Recipients, id, record)?;
-                    let until = record.vacation_until;
-                    if before.is_none_or(|b| b.vacation_until != until) {
-                        self.stretch_holds(tx, &waiting, until)?;
-                    }
+                    tx.put(T::Recipients, record.id.digits().as_bytes(), record)?;
+                    self.stretch_holds(tx, &waiting, record.vacation_until)?;
                 }
                 Entry::User { name, record } => match record {
                     Some(u) => tx.put(T::Users, name.as_bytes(), u)?,
@@ -194,6 +213,9 @@ impl Engine {
                 },
             }
             tx.put(T::Stamps, key.as_bytes(), &change.stamp)?;
+            if let Some(clock) = &clock {
+                tx.put(T::Meta, CLOCK_KEY, clock)?;
+            }
             // Taken from the site: not the kiosk's own to tell again.
             tx.del(T::DirectoryOut, key.as_bytes())?;
             tx.audit(self.audit_draft(

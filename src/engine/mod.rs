@@ -147,7 +147,7 @@ impl Engine {
             }
         }
         let hasher = Hasher::new(settings.hash_cost);
-        let site = directory::latest_stamp(&store)?;
+        let (site, unstamped) = directory::open_site(&store)?;
         let mut engine = Engine {
             store,
             bus,
@@ -165,7 +165,9 @@ impl Engine {
             site,
         };
         engine.reissue_orphaned_codes()?;
-        engine.stamp_unstamped()?;
+        if unstamped {
+            engine.stamp_unstamped()?;
+        }
         engine.record_start()?;
         Ok(engine)
     }

@@ -313,3 +313,28 @@ fn a_malformed_or_dead_code_is_not_asked_of_the_site() {
     assert_eq!(asked(&lone.engine.take_announced()), None);
     let _ = parcel;
 }
+
+/// The clock is kept in the store: after a restart, with the wall clock
+/// behind a stamp taken from elsewhere, a change here still comes later.
+#[test]
+fn the_directory_clock_survives_a_restart() {
+    let mut rig = Rig::new();
+    let ahead = start().timestamp_millis() + 3_600_000;
+    let change = from_b(ahead, Entry::Recipient { record: carla() });
+    rig.engine.handle(&local(), change).unwrap();
+    let courier = stamp_of(&rig, "user/1001");
+    let (mut rig, _) = rig.restart(|_| {});
+    rig.engine
+        .handle(
+            &rig.admin.clone(),
+            Command::SetVacation {
+                recipient: "111111".into(),
+                until: None,
+            },
+        )
+        .unwrap();
+    let mine = stamp_of(&rig, "recipient/111111").unwrap();
+    assert!(mine.ms >= ahead, "{mine}");
+    // And nothing was stamped again at the restart.
+    assert_eq!(stamp_of(&rig, "user/1001"), courier);
+}
