@@ -241,7 +241,8 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
             }
         });
     }
-    if engine.inspect(|e| e.settings().site.is_some()).await == Some(true) {
+    let site_key = engine.inspect(|e| e.settings().site.is_some()).await == Some(true);
+    if site_key {
         tokio::spawn(site::ask_site(engine.clone(), client.clone(), link.clone()));
     }
     tokio::spawn(async move {
@@ -293,7 +294,6 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
         return;
     };
     let mut recorded = done;
-    let site_key = engine.inspect(|e| e.settings().site.is_some()).await == Some(true);
     loop {
         // Wait for a connection (repeats of Down and stray acks go by).
         loop {

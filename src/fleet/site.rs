@@ -177,12 +177,15 @@ pub(super) async fn heard(
             let query = Query::SiteCode {
                 fingerprints: ask.fingerprints.clone(),
             };
-            let held = engine.inspect(move |e| e.read(&actor(), query)).await;
-            if !matches!(held, Some(Ok(Answer::SiteCodeHeld(true)))) {
-                return;
-            }
-            let Some(locker_code) = engine.inspect(|e| e.settings().locker_code.clone()).await
-            else {
+            // One visit to the engine: whether the code is held here, and
+            // the locker code that says where.
+            let held = engine
+                .inspect(move |e| {
+                    matches!(e.read(&actor(), query), Ok(Answer::SiteCodeHeld(true)))
+                        .then(|| e.settings().locker_code.clone())
+                })
+                .await;
+            let Some(Some(locker_code)) = held else {
                 return;
             };
             let found = Found {
