@@ -12,13 +12,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::tmux::Tmux;
 use locker::domain::{CompartmentId, ParcelClass};
 use locker::store::Store;
 use locker::testkit::driver::{ADMIN, ANA};
 
 const WAIT: Duration = Duration::from_secs(30);
-/// A person's keys, far enough apart that no screen takes them for a scan.
-const KEY_GAP: Duration = Duration::from_millis(250);
 const DOOR: u16 = 8;
 
 fn locker() -> Command {
@@ -160,103 +159,6 @@ impl Drop for Sim {
     }
 }
 
-/// A tmux session of its own, killed at the end.
-struct Tmux {
-    session: String,
-}
-
-impl Tmux {
-    fn new(name: &str) -> Tmux {
-        let session = format!("{name}-{}", std::process::id());
-        let t = Tmux { session };
-        t.tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            &t.session,
-            "-x",
-            "80",
-            "-y",
-            "24",
-        ]);
-        t
-    }
-
-    /// On a tmux server of its own: tests run side by side, and a server
-    /// starting as another's last session ends can fail.
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.session])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "tmux {args:?}: {out:?}");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Runs `cmd` in a new window named `name`.
-    fn window(&self, name: &str, cmd: &str) -> String {
-        self.tmux(&["new-window", "-t", &self.session, "-n", name, cmd]);
-        format!("{}:{name}", self.session)
-    }
-
-    /// Resident memory of the `locker` process running in a window, in KiB.
-    fn rss_kib(&self, target: &str) -> u64 {
-        let pid = self.tmux(&["display-message", "-p", "-t", target, "#{pane_pid}"]);
-        let pane: u32 = pid.trim().parse().expect("a pane pid");
-        common::vm_rss_kib(&common::locker_in_pane(pane).to_string()).expect("VmRSS")
-    }
-
-    fn screen(&self, target: &str) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", target])
-    }
-
-    fn wait_for(&self, target: &str, needle: &str) {
-        self.wait_screen(target, &format!("{needle:?}"), |s| s.contains(needle));
-    }
-
-    fn wait_gone(&self, target: &str, needle: &str) {
-        self.wait_screen(target, &format!("no {needle:?}"), |s| !s.contains(needle));
-    }
-
-    fn wait_screen(&self, target: &str, what: &str, done: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let s = self.screen(target);
-            if done(&s) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{target} never showed {what}:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// Types like a person: one key at a time.
-    fn keys(&self, target: &str, keys: &[&str]) {
-        for k in keys {
-            self.tmux(&["send-keys", "-t", target, k]);
-            std::thread::sleep(KEY_GAP);
-        }
-    }
-
-    fn text(&self, target: &str, text: &str) {
-        let keys: Vec<String> = text.chars().map(String::from).collect();
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        self.keys(target, &keys);
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.session, "kill-server"])
-            .output();
-    }
-}
-
 fn wait_until(what: &str, done: impl Fn() -> bool) {
     let deadline = Instant::now() + WAIT;
     while !done() {
@@ -284,13 +186,10 @@ fn one_line(o: &Output) -> String {
 
 #[test]
 fn a_second_process_lists_verifies_and_opens_a_door_while_the_kiosk_serves() {
-    if !common::on_path("tmux") && common::peer_missing("tmux") {
-        return;
-    }
     let _one = one_kiosk();
     let site = Site::new();
     let _sim = Sim::start(&site);
-    let tmux = Tmux::new("locker-e2e");
+    let tmux = Tmux::new("locker-e2e", 80, 24);
     let kiosk = tmux.window(
         "kiosk",
         &format!(
@@ -506,14 +405,11 @@ fn request(id: usize, call: &str) -> String {
 
 #[test]
 fn the_kiosk_stays_small_through_socket_sign_ins_and_a_burst_of_calls() {
-    if !common::on_path("tmux") && common::peer_missing("tmux") {
-        return;
-    }
     let _one = one_kiosk();
     // The default argon2 cost: 19 MiB per PIN check.
     let site = Site::with("");
     let _sim = Sim::start(&site);
-    let tmux = Tmux::new("locker-mem");
+    let tmux = Tmux::new("locker-mem", 80, 24);
     let kiosk = tmux.window(
         "kiosk",
         &format!(

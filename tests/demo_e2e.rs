@@ -4,35 +4,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::tmux::Tmux;
+
 const WAIT: Duration = Duration::from_secs(30);
-
-/// A tmux session on a server of its own (tests run side by side, and one
-/// server starting as another's last session ends can fail), killed at the
-/// end.
-struct Session(String);
-
-impl Session {
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.0])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "tmux {args:?}: {out:?}");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.0, "kill-server"])
-            .output();
-    }
-}
 
 fn wait_until<T>(what: &str, mut done: impl FnMut() -> Option<T>) -> T {
     let deadline = Instant::now() + WAIT;
@@ -58,52 +34,30 @@ fn demo_dir(tmp: &Path) -> Option<PathBuf> {
         })
 }
 
+/// `locker demo ARGS` in a window of its own that stays after it ends, with
+/// its temporary files under `tmp`.
+fn start_demo(name: &str, (w, h): (u16, u16), tmp: &Path, args: &str) -> (Tmux, String) {
+    let t = Tmux::new(name, w, h);
+    let target = t.window(
+        "demo",
+        &format!(
+            "env -u LOCKER_CONFIG TMPDIR={} {} demo{args}",
+            tmp.display(),
+            env!("CARGO_BIN_EXE_locker")
+        ),
+    );
+    t.keep_after_exit(&target);
+    (t, target)
+}
+
 /// Starts the demo with its temporary files under `tmp`, sends it
 /// `signal` once its screen is up, and checks that nothing is left.
 fn demo_ended_by(signal: libc::c_int, name: &str) {
-    if !common::on_path("tmux") && common::peer_missing("tmux") {
-        return;
-    }
     let tmp = tempfile::tempdir().unwrap();
-    let session = Session(format!("locker-demo-{name}-{}", std::process::id()));
-    session.tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session.0,
-        "-x",
-        "80",
-        "-y",
-        "24",
-    ]);
-    let target = format!("{}:demo", session.0);
-    session.tmux(&[
-        "new-window",
-        "-t",
-        &session.0,
-        "-n",
-        "demo",
-        &format!(
-            "env -u LOCKER_CONFIG TMPDIR={} {} demo",
-            tmp.path().display(),
-            env!("CARGO_BIN_EXE_locker")
-        ),
-    ]);
-    // The pane stays after the demo ends, so its last words can be read.
-    session.tmux(&["set-option", "-w", "-t", &target, "remain-on-exit", "on"]);
+    let (t, target) = start_demo(&format!("locker-demo-{name}"), (80, 24), tmp.path(), "");
     let dir = wait_until("the demo's data directory", || demo_dir(tmp.path()));
-    wait_until("the kiosk screen", || {
-        session
-            .tmux(&["capture-pane", "-p", "-t", &target])
-            .contains("Welcome")
-            .then_some(())
-    });
-    let pane: u32 = session
-        .tmux(&["display-message", "-p", "-t", &target, "#{pane_pid}"])
-        .trim()
-        .parse()
-        .unwrap();
-    let pid = common::locker_in_pane(pane);
+    t.wait_for(&target, "Welcome");
+    let pid = t.locker_pid(&target);
     assert!(
         dir.ends_with(format!("locker-demo-{pid}")),
         "{}",
@@ -113,16 +67,10 @@ fn demo_ended_by(signal: libc::c_int, name: &str) {
     assert!(key.exists(), "{}", key.display());
 
     assert_eq!(unsafe { libc::kill(pid as libc::pid_t, signal) }, 0);
-    wait_until("the demo to end", || {
-        (session
-            .tmux(&["display-message", "-p", "-t", &target, "#{pane_dead}"])
-            .trim()
-            == "1")
-            .then_some(())
-    });
+    wait_until("the demo to end", || t.ended(&target).then_some(()));
     assert!(!dir.exists(), "{} left behind", dir.display());
     assert!(!key.exists(), "{} left behind", key.display());
-    let screen = session.tmux(&["capture-pane", "-p", "-J", "-t", &target]);
+    let screen = t.tmux(&["capture-pane", "-p", "-J", "-t", &target]);
     for line in [
         "courier 1001 PIN 1234",
         "admin 9000 PIN 9999",
@@ -149,44 +97,14 @@ fn a_termination_removes_the_demo_directory() {
 /// and removes everything.
 #[test]
 fn the_fleet_demo_shows_both_kiosks_to_support_and_names_a_code_s_kiosk() {
-    if !common::on_path("tmux") && common::peer_missing("tmux") {
-        return;
-    }
     if !common::on_path("mosquitto") && !Path::new("/usr/sbin/mosquitto").exists() {
         common::peer_missing("mosquitto");
     }
     let tmp = tempfile::tempdir().unwrap();
-    let session = Session(format!("locker-fleet-demo-{}", std::process::id()));
-    session.tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session.0,
-        "-x",
-        "100",
-        "-y",
-        "30",
-    ]);
-    let target = format!("{}:demo", session.0);
-    session.tmux(&[
-        "new-window",
-        "-t",
-        &session.0,
-        "-n",
-        "demo",
-        &format!(
-            "env -u LOCKER_CONFIG TMPDIR={} {} demo --fleet",
-            tmp.path().display(),
-            env!("CARGO_BIN_EXE_locker")
-        ),
-    ]);
-    session.tmux(&["set-option", "-w", "-t", &target, "remain-on-exit", "on"]);
-    let screen = || session.tmux(&["capture-pane", "-p", "-t", &target]);
-    let key = |k: &str| {
-        session.tmux(&["send-keys", "-t", &target, k]);
-        std::thread::sleep(Duration::from_millis(450));
-    };
-    wait_until("kiosk A", || screen().contains("Kiosk A").then_some(()));
+    let (t, target) = start_demo("locker-fleet-demo", (100, 30), tmp.path(), " --fleet");
+    let screen = || t.screen(&target);
+    let key = |k: &str| t.keys(&target, &[k]);
+    t.wait_for(&target, "Kiosk A");
     key("C");
     // The first of A's demo codes, as its help lists it.
     let code = wait_until("A's demo codes", || {
@@ -208,34 +126,14 @@ fn the_fleet_demo_shows_both_kiosks_to_support_and_names_a_code_s_kiosk() {
         .then_some(())
     });
     key("F2");
-    wait_until("kiosk B", || screen().contains("Kiosk B").then_some(()));
-    key("A");
-    for c in code.chars() {
-        key(&c.to_string());
-    }
-    key("#");
-    wait_until("B names A", || {
-        screen()
-            .contains("This code is for Kiosk A (locker code LK-0001)")
-            .then_some(())
-    });
-    let pid = common::locker_in_pane(
-        session
-            .tmux(&["display-message", "-p", "-t", &target, "#{pane_pid}"])
-            .trim()
-            .parse()
-            .unwrap(),
-    );
+    t.wait_for(&target, "Kiosk B");
+    t.text(&target, &format!("A{code}#"));
+    t.wait_for(&target, "This code is for Kiosk A (locker code LK-0001)");
+    let pid = t.locker_pid(&target);
     key("C-c");
-    wait_until("the demo to end", || {
-        (session
-            .tmux(&["display-message", "-p", "-t", &target, "#{pane_dead}"])
-            .trim()
-            == "1")
-            .then_some(())
-    });
+    wait_until("the demo to end", || t.ended(&target).then_some(()));
     let root = tmp.path().join(format!("locker-fleet-demo-{pid}"));
     assert!(!root.exists(), "{} left behind", root.display());
-    let all = session.tmux(&["capture-pane", "-p", "-J", "-S", "-100", "-t", &target]);
+    let all = t.tmux(&["capture-pane", "-p", "-J", "-S", "-100", "-t", &target]);
     assert!(all.contains("locker demo --fleet: removed"), "{all}");
 }

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::tmux::Tmux;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -121,88 +123,12 @@ fn sim_with_a_polling_master_stays_idle() {
     );
 }
 
-/// A tmux session on a server of its own (tests run side by side), killed
-/// at the end.
-struct Tmux(String);
-
-impl Tmux {
-    fn run(name: &str, cmd: &str) -> Tmux {
-        let t = Tmux(format!("{name}-{}", std::process::id()));
-        let out = Command::new("tmux")
-            .args([
-                "-L",
-                &t.0,
-                "new-session",
-                "-d",
-                "-s",
-                &t.0,
-                "-x",
-                "80",
-                "-y",
-                "24",
-                cmd,
-            ])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "tmux: {out:?}");
-        t
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.0, "capture-pane", "-p", "-t", &self.0])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, needle: &str) {
-        let deadline = Instant::now() + WAIT;
-        while !self.screen().contains(needle) {
-            assert!(
-                Instant::now() < deadline,
-                "never showed {needle:?}:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// The `locker` process in the pane (the pane may run a shell first).
-    fn locker_pid(&self) -> u32 {
-        let out = Command::new("tmux")
-            .args(["-L", &self.0, "display-message", "-p", "-t", &self.0])
-            .arg("#{pane_pid}")
-            .output()
-            .unwrap();
-        let pane: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
-        common::locker_in_pane(pane)
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.0, "kill-server"])
-            .output();
-    }
-}
-
-fn tmux_missing() -> bool {
-    !common::on_path("tmux") && common::peer_missing("tmux")
-}
-
 #[test]
 fn idle_demo_stays_idle() {
-    if tmux_missing() {
-        return;
-    }
-    let t = Tmux::run(
-        "locker-idle-demo",
-        &format!("{} demo", env!("CARGO_BIN_EXE_locker")),
-    );
-    t.wait_for("Welcome");
-    let share = cpu_share(t.locker_pid());
+    let t = Tmux::new("locker-idle-demo", 80, 24);
+    let demo = t.window("demo", &format!("{} demo", env!("CARGO_BIN_EXE_locker")));
+    t.wait_for(&demo, "Welcome");
+    let share = cpu_share(t.locker_pid(&demo));
     assert!(
         share <= MAX_SHARE,
         "an idle locker demo used {:.1} % of a core",
@@ -230,9 +156,6 @@ fn files(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
 
 #[test]
 fn idle_kiosk_stays_idle_and_writes_nothing() {
-    if tmux_missing() {
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         common::repo().join("hardware/banks/demo.toml"),
@@ -261,16 +184,17 @@ fn idle_kiosk_stays_idle_and_writes_nothing() {
     // sled lets go of its lock a moment after the last handle.
     wait_until("the database to be free", || Store::open(&data).is_ok());
     let _sim = sim_on(&link);
-    let t = Tmux::run(
-        "locker-idle-kiosk",
+    let t = Tmux::new("locker-idle-kiosk", 80, 24);
+    let kiosk = t.window(
+        "kiosk",
         &format!(
             "{} kiosk --config {}",
             env!("CARGO_BIN_EXE_locker"),
             config.display()
         ),
     );
-    t.wait_for("Welcome");
-    let pid = t.locker_pid();
+    t.wait_for(&kiosk, "Welcome");
+    let pid = t.locker_pid(&kiosk);
     // Start-up is done once the boards were read and recovery ran.
     std::thread::sleep(Duration::from_secs(3));
     let (written, on_disk) = (write_bytes(pid), files(&data));

@@ -154,6 +154,7 @@ pub fn repo() -> std::path::PathBuf {
 }
 pub mod broker;
 pub mod rig;
+pub mod tmux;
 
 /// `locker ARGS`, with no config or user from the environment.
 pub fn locker_out(args: &[&str]) -> std::process::Output {
