@@ -97,9 +97,7 @@ fn a_termination_removes_the_demo_directory() {
 /// and removes everything.
 #[test]
 fn the_fleet_demo_shows_both_kiosks_to_support_and_names_a_code_s_kiosk() {
-    if !common::on_path("mosquitto") && !Path::new("/usr/sbin/mosquitto").exists() {
-        common::peer_missing("mosquitto");
-    }
+    common::broker::mosquitto();
     let tmp = tempfile::tempdir().unwrap();
     let (t, target) = start_demo("locker-fleet-demo", (100, 30), tmp.path(), " --fleet");
     let screen = || t.screen(&target);

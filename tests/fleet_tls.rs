@@ -7,12 +7,12 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as Process, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
+use common::broker::{free_port, kiosk_link, mosquitto};
 use common::rig::*;
 use locker::fleet::FleetLink;
 use locker::fleet::tls::TlsFiles;
@@ -116,13 +116,6 @@ impl Pki {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
 /// A Mosquitto over TLS.
 struct Broker {
     child: Child,
@@ -148,14 +141,7 @@ impl Broker {
     /// open; one that exits before (a port taken meanwhile by another
     /// test's broker) is started again on other ports.
     fn start_with(pki: &Pki, conf: impl Fn(u16, u16) -> String) -> Broker {
-        if !common::on_path("mosquitto") && !Path::new("/usr/sbin/mosquitto").exists() {
-            common::peer_missing("mosquitto");
-        }
-        let program = if common::on_path("mosquitto") {
-            "mosquitto".into()
-        } else {
-            "/usr/sbin/mosquitto".to_string()
-        };
+        let program = mosquitto();
         let path = pki.path("mosquitto.conf");
         for _ in 0..5 {
             let (port, other) = (free_port(), free_port());
@@ -207,12 +193,8 @@ impl Broker {
     /// Kiosk `kiosk` of "riverside" on this broker over TLS with `tls`.
     fn link(&self, kiosk: &str, tls: TlsFiles) -> FleetLink {
         FleetLink {
-            host: "127.0.0.1".into(),
-            port: self.port,
-            site: "riverside".into(),
-            kiosk: kiosk.into(),
-            credentials: None,
             tls: Some(tls),
+            ..kiosk_link(self.port, kiosk)
         }
     }
 }

@@ -12,6 +12,18 @@ use rumqttc::{Client, Event as MqttEvent, MqttOptions, Packet, QoS};
 
 use super::WAIT;
 
+/// The Mosquitto program (Debian puts it in /usr/sbin, often not on a
+/// user's PATH); without it the test fails naming .ci/peers.sh.
+pub fn mosquitto() -> String {
+    if super::on_path("mosquitto") {
+        return "mosquitto".into();
+    }
+    if !Path::new("/usr/sbin/mosquitto").exists() {
+        super::peer_missing("mosquitto");
+    }
+    "/usr/sbin/mosquitto".into()
+}
+
 /// A Mosquitto of its own, persisting its sessions in `dir`.
 pub struct Broker {
     child: Child,
@@ -25,9 +37,7 @@ impl Broker {
 
     /// With `settings` (access control) after the listener.
     pub fn start_with(dir: &Path, port: u16, settings: &str) -> Broker {
-        if !super::on_path("mosquitto") && !Path::new("/usr/sbin/mosquitto").exists() {
-            super::peer_missing("mosquitto");
-        }
+        let program = mosquitto();
         // Started as root, Mosquitto drops to its own user: that user must
         // be able to save the sessions here.
         use std::os::unix::fs::PermissionsExt;
@@ -41,11 +51,6 @@ impl Broker {
             ),
         )
         .expect("broker config");
-        let program = if super::on_path("mosquitto") {
-            "mosquitto".into()
-        } else {
-            "/usr/sbin/mosquitto".to_string()
-        };
         let child = Process::new(program)
             .arg("-c")
             .arg(&conf)
