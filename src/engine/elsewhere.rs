@@ -32,16 +32,17 @@ impl Engine {
             .iter()
             .map(hex::encode)
             .collect();
-        let now = self.now();
-        {
-            let mut site = self.site.borrow_mut();
-            site.asked.retain(|(_, until)| *until > now);
-            site.asked.push((
-                fingerprints.clone(),
-                now + chrono::Duration::seconds(ANSWER_SECS),
-            ));
-        }
+        let until = self.now() + chrono::Duration::seconds(ANSWER_SECS);
+        self.asks().push((fingerprints.clone(), until));
         self.announce(Event::AskSite { fingerprints });
+    }
+
+    /// The questions to the site an answer still counts for.
+    fn asks(&self) -> std::cell::RefMut<'_, Vec<(Vec<String>, chrono::DateTime<chrono::Utc>)>> {
+        let now = self.now();
+        let mut asked = std::cell::RefMut::map(self.site.borrow_mut(), |s| &mut s.asked);
+        asked.retain(|(_, until)| *until > now);
+        asked
     }
 
     /// Whether a live code of this kiosk has one of `fingerprints`.
@@ -71,14 +72,10 @@ impl Engine {
         kiosk: String,
         locker_code: String,
     ) -> Vec<Event> {
-        let now = self.now();
-        let asked = {
-            let mut site = self.site.borrow_mut();
-            site.asked.retain(|(_, until)| *until > now);
-            site.asked
-                .iter()
-                .any(|(fps, _)| fps.iter().any(|f| f == fingerprint))
-        };
+        let asked = self
+            .asks()
+            .iter()
+            .any(|(fps, _)| fps.iter().any(|f| f == fingerprint));
         if !asked || kiosk == self.settings.kiosk_id {
             return Vec::new();
         }

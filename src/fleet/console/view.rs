@@ -154,8 +154,8 @@ impl Support {
 
     /// `PX-111111 Ana García`, the name from the directory when known.
     fn recipient_words(&self, recipient: &str) -> String {
-        let digits = recipient.rsplit('-').next().unwrap_or(recipient);
-        match self.site.recipient(digits) {
+        let id = crate::domain::RecipientId::parse(recipient);
+        match id.ok().and_then(|id| self.site.recipient(id.digits())) {
             Some(r) if !r.name.is_empty() => format!("{recipient} {}", r.name),
             _ => recipient.to_string(),
         }
