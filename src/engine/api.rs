@@ -442,8 +442,10 @@ pub enum Event {
 }
 
 impl Event {
-    /// Cues between the engine and the fleet publisher, never passed on to
-    /// another process (a fingerprint of a typed code stays in the kiosk).
+    /// Cues between the engine and the fleet publisher: the engine thread
+    /// sends them on a channel of their own (`EngineHandle::subscribe_cues`),
+    /// so screens and the control socket never see them (a fingerprint of
+    /// a typed code stays in the kiosk).
     pub fn is_internal(&self) -> bool {
         matches!(self, Event::DirectoryChanged | Event::AskSite { .. })
     }

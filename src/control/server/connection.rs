@@ -401,7 +401,7 @@ async fn forward_events(mut events: broadcast::Receiver<Event>, out: mpsc::Sende
             }
         }
         // Sign-ins belong to whoever signed in; they are never passed on.
-        if matches!(event, Event::SignedIn { .. } | Event::SignedOut) || event.is_internal() {
+        if matches!(event, Event::SignedIn { .. } | Event::SignedOut) {
             continue;
         }
         match out.try_send(Response::event(event).to_line()) {
