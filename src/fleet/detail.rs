@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::actor;
+use super::{FleetState, actor};
 use crate::domain::{CompartmentId, CompartmentState, ParcelId, Size};
 use crate::engine::read::{Answer, ParcelList, Query};
 use crate::engine::{Engine, EngineError};
@@ -50,56 +50,70 @@ pub struct AlertBrief {
     pub text: String,
 }
 
-impl FleetDetail {
-    pub(super) fn read(e: &Engine) -> Result<FleetDetail, EngineError> {
-        let (
-            Answer::Bank(bank),
-            Answer::Parcels(ParcelList::Live, parcels),
-            Answer::Alerts(alerts),
-        ) = (
-            e.read(&actor(), Query::Bank)?,
-            e.read(&actor(), Query::Parcels(String::new()))?,
-            e.read(&actor(), Query::Alerts)?,
-        )
-        else {
-            return Err(EngineError::Invalid("detail".into()));
-        };
-        let doors =
-            bank.rows
+/// The retained `state` and `detail` as the bank is now, from one read of
+/// the doors, the parcels and the alerts.
+pub(super) fn read_state(e: &Engine) -> Result<(FleetState, FleetDetail), EngineError> {
+    let (Answer::Bank(bank), Answer::Parcels(ParcelList::Live, parcels), Answer::Alerts(alerts)) = (
+        e.read(&actor(), Query::Bank)?,
+        e.read(&actor(), Query::Parcels(String::new()))?,
+        e.read(&actor(), Query::Alerts)?,
+    ) else {
+        return Err(EngineError::Invalid("detail".into()));
+    };
+    let doors = bank
+        .rows
+        .iter()
+        .map(|row| DoorBrief {
+            door: row.id,
+            size: row.size,
+            state: row.state,
+            parcel: parcels
                 .iter()
-                .map(|row| DoorBrief {
-                    door: row.id,
-                    size: row.size,
-                    state: row.state,
-                    parcel: parcels.iter().find(|p| Some(p.id) == row.parcel).map(|p| {
-                        ParcelBrief {
-                            id: p.id,
-                            recipient: p.recipient.clone(),
-                            tracking: p.tracking.clone(),
-                            deadline: p.deadline,
-                        }
-                    }),
-                })
-                .collect();
-        let alerts = alerts
-            .iter()
-            .filter(|a| a.acknowledged.is_none())
-            .map(|a| AlertBrief {
-                id: a.id,
-                at: a.at,
-                kind: serde_json::to_value(a.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                door: a.compartment,
-                text: a.text.clone(),
-            })
-            .collect();
-        Ok(FleetDetail {
+                .find(|p| Some(p.id) == row.parcel)
+                .map(|p| ParcelBrief {
+                    id: p.id,
+                    recipient: p.recipient.clone(),
+                    tracking: p.tracking.clone(),
+                    deadline: p.deadline,
+                }),
+        })
+        .collect();
+    let alerts: Vec<AlertBrief> = alerts
+        .iter()
+        .filter(|a| a.acknowledged.is_none())
+        .map(|a| AlertBrief {
+            id: a.id,
+            at: a.at,
+            kind: serde_json::to_value(a.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            door: a.compartment,
+            text: a.text.clone(),
+        })
+        .collect();
+    let mut by_state = std::collections::BTreeMap::new();
+    for s in CompartmentState::ALL {
+        by_state.insert(s.as_str().to_string(), 0);
+    }
+    for row in &bank.rows {
+        *by_state.entry(row.state.as_str().to_string()).or_default() += 1;
+    }
+    let at = e.now();
+    let state = FleetState {
+        v: 1,
+        at,
+        doors: by_state,
+        boards: bank.boards,
+        open_alerts: alerts.len(),
+    };
+    Ok((
+        state,
+        FleetDetail {
             v: 1,
-            at: e.now(),
+            at,
             doors,
             alerts,
-        })
-    }
+        },
+    ))
 }

@@ -20,7 +20,7 @@ use rumqttc::{AsyncClient, Event as MqttEvent, LastWill, MqttOptions, Packet, Qo
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
-use crate::domain::{CompartmentId, CompartmentState, ParcelId};
+use crate::domain::{CompartmentId, ParcelId};
 use crate::engine::read::{Answer, Query};
 use crate::engine::runner::EngineHandle;
 use crate::engine::{Actor, Command, Event};
@@ -131,31 +131,6 @@ pub struct FleetState {
     /// Each lock board's address and whether it answers.
     pub boards: Vec<(u8, bool)>,
     pub open_alerts: usize,
-}
-
-impl FleetState {
-    fn read(e: &crate::engine::Engine) -> Result<FleetState, crate::engine::EngineError> {
-        let Answer::Bank(bank) = e.read(&actor(), Query::Bank)? else {
-            return Err(crate::engine::EngineError::Invalid("bank".into()));
-        };
-        let Answer::Alerts(alerts) = e.read(&actor(), Query::Alerts)? else {
-            return Err(crate::engine::EngineError::Invalid("alerts".into()));
-        };
-        let mut doors = std::collections::BTreeMap::new();
-        for s in CompartmentState::ALL {
-            doors.insert(s.as_str().to_string(), 0);
-        }
-        for row in &bank.rows {
-            *doors.entry(row.state.as_str().to_string()).or_default() += 1;
-        }
-        Ok(FleetState {
-            v: 1,
-            at: e.now(),
-            doors,
-            boards: bank.boards,
-            open_alerts: alerts.iter().filter(|a| a.acknowledged.is_none()).count(),
-        })
-    }
 }
 
 /// One event on `…/events`: an audit entry without its actor and detail
@@ -333,15 +308,7 @@ async fn publish(engine: EngineHandle, link: FleetLink, keys: Vec<SupportKey>) {
                 }
             }
             if state_due {
-                let Some(state) = engine
-                    .inspect(|e| {
-                        Ok::<_, crate::engine::EngineError>((
-                            FleetState::read(e)?,
-                            FleetDetail::read(e)?,
-                        ))
-                    })
-                    .await
-                else {
+                let Some(state) = engine.inspect(detail::read_state).await else {
                     return;
                 };
                 match state {
